@@ -1,0 +1,55 @@
+/**
+ * The closed set of error codes every component may return, and the Spanish (es-CL) message a
+ * client shows for each. Commands answer with `Result<T>`; a failure carries one of these codes.
+ */
+export const ERROR_MESSAGES = {
+  VALIDATION: 'Los datos enviados no son válidos.',
+  UNAUTHENTICATED: 'Debe iniciar sesión.',
+  INVALID_CREDENTIALS: 'Correo o contraseña incorrectos.',
+  TOO_MANY_ATTEMPTS: 'Demasiados intentos fallidos. Espere unos minutos antes de volver a intentar.',
+  TOKEN_EXPIRED: 'Su sesión expiró. Inicie sesión nuevamente.',
+  TOKEN_REVOKED: 'Su sesión fue cerrada. Inicie sesión nuevamente.',
+  WRONG_TENANT: 'Su usuario no pertenece a esta empresa.',
+  FORBIDDEN: 'No tiene permiso para realizar esta acción.',
+  NOT_FOUND: 'No se encontró lo solicitado.',
+  CONFLICT: 'La operación entra en conflicto con otra. Intente nuevamente.',
+  IDEMPOTENCY_MISMATCH: 'Se reutilizó un identificador de operación con datos distintos.',
+  PRICE_CHANGED: 'Cambiaron los precios de algunos productos. Confirme los nuevos precios.',
+  NO_FOLIOS: 'No quedan folios autorizados para este tipo de documento. Cargue un nuevo CAF.',
+  INSUFFICIENT_STOCK: 'No hay stock suficiente para completar la operación.',
+  DISCOUNT_NOT_ALLOWED: 'El descuento supera el máximo permitido para su rol.',
+  CUSTOMER_REQUIRED: 'La factura requiere un cliente con RUT, razón social, giro y dirección.',
+  INVALID_RUT: 'El RUT no es válido.',
+  CASH_SESSION_REQUIRED: 'Debe abrir una caja antes de vender.',
+  CAF_INVALID: 'El archivo CAF no es válido.',
+  CERTIFICATE_INVALID: 'El certificado digital no es válido o la contraseña es incorrecta.',
+  SII_ERROR: 'El SII rechazó o no respondió la solicitud.',
+  DEVICE_UNAVAILABLE: 'El dispositivo no está disponible.',
+  EXPIRED_COMMAND: 'La orden llegó tarde y no se ejecutó.',
+  INTERNAL: 'Ocurrió un error inesperado. Intente nuevamente.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export interface ErrorPayload {
+  code: ErrorCode;
+  /** Spanish text for the user; may be more specific than the default message of the code. */
+  message: string;
+  details?: unknown;
+}
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorPayload };
+
+export function ok<T>(data: T): Result<T> {
+  return { ok: true, data };
+}
+
+export function fail(code: ErrorCode, message?: string, details?: unknown): { ok: false; error: ErrorPayload } {
+  const error: ErrorPayload = { code, message: message ?? ERROR_MESSAGES[code] };
+  if (details !== undefined) error.details = details;
+  return { ok: false, error };
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_MESSAGES, value);
+}

@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+// One vitest run over every workspace. Tests that need PostgreSQL or Redis read the
+// connection settings that scripts/test.ts exports (a dedicated test database).
+export default defineConfig({
+  test: {
+    projects: [
+      { extends: true, test: { name: 'shared', include: ['shared/src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'server', include: ['server/src/**/*.test.ts', 'server/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'hardware-hub', include: ['hardware-hub/src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'client', include: ['client/src/**/*.test.ts', 'client/e2e/**/*.test.ts'] } },
+    ],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
