@@ -1,0 +1,3 @@
+export * from './decimal.ts';
+export * from './document.ts';
+export * from './latin1.ts';
