@@ -6,9 +6,15 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: 'shared', include: ['shared/src/**/*.test.ts'] } },
-      { extends: true, test: { name: 'server', include: ['server/src/**/*.test.ts', 'server/test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'server', include: ['server/src/**/*.test.ts', 'server/test/**/*.test.ts'] },
+      },
       { extends: true, test: { name: 'hardware-hub', include: ['hardware-hub/src/**/*.test.ts'] } },
-      { extends: true, test: { name: 'client', include: ['client/src/**/*.test.ts', 'client/e2e/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'client', include: ['client/src/**/*.test.ts', 'client/e2e/**/*.test.ts'] },
+      },
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -44,7 +44,11 @@ export function ok<T>(data: T): Result<T> {
   return { ok: true, data };
 }
 
-export function fail(code: ErrorCode, message?: string, details?: unknown): { ok: false; error: ErrorPayload } {
+export function fail(
+  code: ErrorCode,
+  message?: string,
+  details?: unknown,
+): { ok: false; error: ErrorPayload } {
   const error: ErrorPayload = { code, message: message ?? ERROR_MESSAGES[code] };
   if (details !== undefined) error.details = details;
   return { ok: false, error };

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import Fastify from 'fastify';
+import { AppError, httpStatusOf, toErrorPayload } from './platform/app-error.ts';
+import type { Config } from './platform/config.ts';
+import { createLogger, type Logger } from './platform/logger.ts';
+import { initOrm } from './platform/orm.ts';
+import { connectRedis } from './platform/redis.ts';
+import { createIo } from './realtime/io.ts';
+import { type HandlerRegistrar, setupTenantNamespaces } from './realtime/tenant-namespace.ts';
+import { registerAuthRoutes } from './tenancy/auth.routes.ts';
+import { AuthService } from './tenancy/auth.service.ts';
+import { registerTenancyHandlers } from './tenancy/tenancy.handlers.ts';
+
+/** Socket handlers of every domain, registered on each connection. */
+const REGISTRARS: HandlerRegistrar[] = [registerTenancyHandlers];
+
+/**
+ * Composition root of the API process: HTTP (login, health, client files) and Socket.IO on one
+ * port, sharing one ORM and one Redis connection. Tests start it on port 0.
+ */
+export async function createServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)) {
+  const orm = await initOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  const redis = await connectRedis(config.REDIS_URL, (err) =>
+    logger.warn({ err: err.message }, 'redis error'),
+  );
+  const auth = new AuthService(orm, redis, {
+    tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    windowSeconds: config.LOGIN_WINDOW_SECONDS,
+    redisPrefix: config.REDIS_PREFIX,
+  });
+
+  const app = Fastify({ logger: false, trustProxy: true });
+  app.setErrorHandler((error, _request, reply) => {
+    if (!(error instanceof AppError)) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status && status < 500) {
+        return reply.code(400).send({ ok: false, error: AppError.validation(undefined).toPayload() });
+      }
+      logger.error({ err: error }, 'request failed');
+    }
+    const payload = toErrorPayload(error);
+    return reply.code(httpStatusOf(payload.code)).send({ ok: false, error: payload });
+  });
+
+  const io = createIo(app.server, redis, `${config.REDIS_PREFIX}:socket.io`);
+  setupTenantNamespaces(io, { orm, auth, logger }, REGISTRARS);
+  registerAuthRoutes(app, auth, io);
+
+  app.get('/api/health', async (_request, reply) => {
+    const [db, cache] = await Promise.all([
+      orm.em
+        .fork()
+        .execute('select 1')
+        .then(() => 'ok' as const)
+        .catch(() => 'error' as const),
+      redis
+        .ping()
+        .then(() => 'ok' as const)
+        .catch(() => 'error' as const),
+    ]);
+    const healthy = db === 'ok' && cache === 'ok';
+    return reply
+      .code(healthy ? 200 : 503)
+      .send({ status: healthy ? 'ok' : 'degraded', database: db, redis: cache });
+  });
+
+  if (config.CLIENT_DIST && existsSync(config.CLIENT_DIST)) {
+    await app.register(fastifyStatic, { root: config.CLIENT_DIST, index: ['index.html'] });
+  }
+
+  return {
+    app,
+    io,
+    orm,
+    redis,
+    auth,
+    logger,
+    async listen(port = config.PORT, host = config.HOST) {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      return typeof address === 'object' && address ? address.port : port;
+    },
+    async close() {
+      io.close();
+      await app.close();
+      await orm.close(true);
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}
+
+export type AppInstance = Awaited<ReturnType<typeof createServer>>;

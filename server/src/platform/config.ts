@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/**
+ * Process configuration from environment variables, validated once at start. Every value has
+ * a safe local default so `npm start` works on a fresh machine; production overrides them.
+ */
+const ConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  /** Serving role: not the table owner, no BYPASSRLS. */
+  DATABASE_URL: z.string().url().default('postgres://erp_app:erp_app@127.0.0.1:5432/erp_market'),
+  /** Owner role: migrations only. */
+  DATABASE_OWNER_URL: z.string().url().default('postgres://erp_owner:erp_owner@127.0.0.1:5432/erp_market'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** Redis key prefix so several deployments (or test runs) can share one Redis. */
+  REDIS_PREFIX: z.string().default('erp'),
+  TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(12 * 60 * 60),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(15 * 60),
+  /** 32-byte key (hex or base64) for secrets at rest (CAF keys, certificates). */
+  SECRETS_KEY: z
+    .string()
+    .default('0000000000000000000000000000000000000000000000000000000000000000')
+    .refine((v) => /^[0-9a-f]{64}$/i.test(v) || Buffer.from(v, 'base64').length === 32, {
+      message: 'SECRETS_KEY must be 32 bytes as 64 hex characters or base64',
+    }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CLIENT_DIST: z.string().optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Parses the environment; throws one readable error listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.NODE_ENV === 'production' && /^0+$/.test(parsed.data.SECRETS_KEY)) {
+    throw new Error('Invalid configuration:\n  SECRETS_KEY: must be set to a random key in production');
+  }
+  return parsed.data;
+}

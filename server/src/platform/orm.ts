@@ -1,0 +1,61 @@
+import { defineConfig, type EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Store, Terminal, Warehouse } from '../tenancy/store.entity.ts';
+import { Tenant } from '../tenancy/tenant.entity.ts';
+import { Membership, User } from '../tenancy/user.entity.ts';
+import { runInTenantContext } from './tenant-context.ts';
+
+/** Every entity, listed explicitly (domains append theirs here). */
+export const ENTITIES = [Tenant, Store, Warehouse, Terminal, User, Membership];
+
+export function ormConfig(clientUrl: string, poolMax = 10) {
+  return defineConfig({
+    clientUrl,
+    entities: ENTITIES,
+    pool: { min: 0, max: poolMax },
+    // Schema changes only through migrations; never let the ORM touch the schema at run time.
+    ensureDatabase: false,
+    debug: false,
+    allowGlobalContext: false,
+  });
+}
+
+export async function initOrm(clientUrl: string, poolMax?: number): Promise<MikroORM> {
+  return MikroORM.init(ormConfig(clientUrl, poolMax));
+}
+
+/**
+ * Runs one unit of work for a tenant: a transaction whose first statement sets
+ * `app.tenant_id` locally (so RLS sees only this tenant's rows and the setting dies with the
+ * transaction, safe with a pool), on a fresh EntityManager fork.
+ *
+ * @example await withTenant(orm, tenantId, (em) => em.find(Store, {}))
+ */
+export function withTenant<T>(
+  orm: MikroORM,
+  tenantId: string,
+  work: (em: EntityManager) => Promise<T>,
+): Promise<T> {
+  return runInTenantContext(tenantId, () =>
+    orm.em.fork().transactional(async (em) => {
+      await em.execute(`select set_config('app.tenant_id', ?, true)`, [tenantId]);
+      return work(em);
+    }),
+  );
+}
+
+/** A unit of work on behalf of a user outside any tenant (own sessions and profile only). */
+export function withUser<T>(
+  orm: MikroORM,
+  userId: string,
+  work: (em: EntityManager) => Promise<T>,
+): Promise<T> {
+  return orm.em.fork().transactional(async (em) => {
+    await em.execute(`select set_config('app.user_id', ?, true)`, [userId]);
+    return work(em);
+  });
+}
+
+/** Plain look-ups that need no tenant (the SECURITY DEFINER auth functions). */
+export function withoutTenant<T>(orm: MikroORM, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return work(orm.em.fork());
+}

@@ -1,0 +1,74 @@
+import {
+  type ClientCommands,
+  type CommandName,
+  clientCommands,
+  fail,
+  ok,
+  type Result,
+  type Role,
+} from '@erp/shared';
+import type { z } from 'zod';
+import { AppError, toErrorPayload } from '../platform/app-error.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { AppSocket } from './types.ts';
+
+type Payload<K extends CommandName> = z.output<ClientCommands[K]['payload']>;
+type ResultOf<K extends CommandName> = z.input<ClientCommands[K]['result']>;
+
+export interface CommandOptions {
+  /** Roles allowed to run the command; checked on the server for every call. */
+  roles: readonly Role[];
+}
+
+/** Names of every command registered on a connection, for the contract-wide validation test. */
+export const registeredCommands = new Set<CommandName>();
+
+/**
+ * Registers a command on a socket: validates the payload with the shared schema (malformed →
+ * VALIDATION, never a crash), checks the role, runs the handler, and answers through the ack
+ * with `Result`. Unknown errors are logged and answered as INTERNAL.
+ */
+export function onCommand<K extends CommandName>(
+  socket: AppSocket,
+  logger: Logger,
+  name: K,
+  options: CommandOptions,
+  handler: (payload: Payload<K>) => Promise<ResultOf<K>>,
+): void {
+  registeredCommands.add(name);
+  const schema = clientCommands[name].payload;
+  // Socket.IO's typed `on` cannot follow a generic K; the contract types are enforced above.
+  (socket.on as (event: string, listener: (...args: unknown[]) => void) => void)(
+    name,
+    async (...args: unknown[]) => {
+      const ack = args.at(-1);
+      const reply = (result: Result<unknown>) => {
+        if (typeof ack === 'function') ack(result);
+      };
+      const raw = typeof ack === 'function' && args.length === 1 ? undefined : args[0];
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        reply(
+          fail(
+            'VALIDATION',
+            undefined,
+            parsed.error.issues.map((i) => ({ path: i.path, message: i.message })),
+          ),
+        );
+        return;
+      }
+      if (!options.roles.includes(socket.data.role)) {
+        reply(fail('FORBIDDEN'));
+        return;
+      }
+      try {
+        reply(ok(await handler(parsed.data as Payload<K>)));
+      } catch (error) {
+        if (!(error instanceof AppError)) {
+          logger.error({ err: error, command: name, tenantId: socket.data.tenantId }, 'command failed');
+        }
+        reply({ ok: false, error: toErrorPayload(error) });
+      }
+    },
+  );
+}

@@ -1,0 +1,14 @@
+import type { Screen } from '@erp/shared';
+
+/** Room names, in one place. Rooms live inside a tenant's namespace, so they never cross tenants. */
+export const rooms = {
+  store: (storeId: string) => `store:${storeId}`,
+  storeScreen: (storeId: string, screen: Screen) => `store:${storeId}:${screen}`,
+  /** Every socket of a screen kind in the tenant (e.g. all back offices). */
+  screen: (screen: Screen) => `screen:${screen}`,
+  session: (sessionId: string) => `session:${sessionId}`,
+  user: (userId: string) => `user:${userId}`,
+};
+
+export const tenantNamespace = (slug: string) => `/t/${slug}`;
+export const TENANT_NAMESPACE_PATTERN = /^\/t\/([a-z0-9-]{2,40})$/;

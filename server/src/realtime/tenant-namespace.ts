@@ -1,0 +1,97 @@
+import { HandshakeAuth } from '@erp/shared';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { ExtendedError } from 'socket.io';
+import { AppError } from '../platform/app-error.ts';
+import type { Logger } from '../platform/logger.ts';
+import { withTenant } from '../platform/orm.ts';
+import type { AuthService, MembershipRow } from '../tenancy/auth.service.ts';
+import { Store } from '../tenancy/store.entity.ts';
+import { rooms, TENANT_NAMESPACE_PATTERN } from './rooms.ts';
+import type { AppServer, AppSocket } from './types.ts';
+
+export interface RealtimeDeps {
+  orm: MikroORM;
+  auth: AuthService;
+  logger: Logger;
+}
+
+/** A domain's socket handlers; called once per connection (see sales.handlers.ts etc.). */
+export type HandlerRegistrar = (socket: AppSocket, deps: RealtimeDeps) => void;
+
+function connectError(error: AppError): ExtendedError {
+  const err = new Error(error.message) as ExtendedError;
+  err.data = { code: error.code, message: error.message };
+  return err;
+}
+
+/**
+ * The store a socket serves: the one requested if a membership covers it (bound to it, or
+ * tenant-wide and the store exists), else the store of a store-bound membership, else none.
+ */
+async function resolveStore(
+  deps: RealtimeDeps,
+  memberships: MembershipRow[],
+  requested: string | undefined,
+): Promise<string | null> {
+  const tenantWide = memberships.find((m) => m.storeId === null);
+  if (requested === undefined) return tenantWide ? null : memberships[0]!.storeId;
+  if (memberships.some((m) => m.storeId === requested)) return requested;
+  if (!tenantWide) throw AppError.forbidden('No tiene acceso a esa sucursal.');
+  const exists = await withTenant(deps.orm, tenantWide.tenantId, (em) => em.count(Store, { id: requested }));
+  if (!exists) throw AppError.notFound('la sucursal');
+  return requested;
+}
+
+/**
+ * One namespace per tenant, `/t/<slug>`. The handshake proves the token, that the user belongs
+ * to this tenant (a token of tenant A on B's namespace is refused with WRONG_TENANT) and which
+ * store and screen the socket serves; then the socket joins its rooms and gets the handlers.
+ * Registered before the server listens: child namespaces copy middlewares at creation.
+ */
+export function setupTenantNamespaces(
+  io: AppServer,
+  deps: RealtimeDeps,
+  registrars: HandlerRegistrar[],
+): void {
+  // The main namespace serves nothing: every connection belongs to exactly one tenant.
+  io.of('/').use((_socket, next) => next(connectError(new AppError('WRONG_TENANT'))));
+  const tenants = io.of(TENANT_NAMESPACE_PATTERN);
+
+  tenants.use(async (socket, next) => {
+    try {
+      const auth = HandshakeAuth.safeParse(socket.handshake.auth);
+      if (!auth.success) throw new AppError('UNAUTHENTICATED');
+      const session = await deps.auth.verify(auth.data.token);
+      const slug = TENANT_NAMESPACE_PATTERN.exec(socket.nsp.name)![1]!;
+      const memberships = (await deps.auth.memberships(session.userId)).filter((m) => m.tenantSlug === slug);
+      if (memberships.length === 0) throw new AppError('WRONG_TENANT');
+      const storeId = await resolveStore(deps, memberships, auth.data.storeId);
+      const membership =
+        memberships.find((m) => m.storeId === storeId) ?? memberships.find((m) => m.storeId === null)!;
+      socket.data = {
+        userId: session.userId,
+        sessionId: session.sessionId,
+        tenantId: membership.tenantId,
+        tenantSlug: slug,
+        role: membership.role,
+        storeId,
+        screen: auth.data.screen ?? null,
+      };
+      next();
+    } catch (error) {
+      if (error instanceof AppError) return next(connectError(error));
+      deps.logger.error({ err: error }, 'socket handshake failed');
+      next(connectError(new AppError('INTERNAL')));
+    }
+  });
+
+  tenants.on('connection', (socket: AppSocket) => {
+    const { storeId, screen, sessionId, userId } = socket.data;
+    const joined = [rooms.session(sessionId), rooms.user(userId)];
+    if (storeId) joined.push(rooms.store(storeId));
+    if (screen) joined.push(rooms.screen(screen));
+    if (storeId && screen) joined.push(rooms.storeScreen(storeId, screen));
+    socket.join(joined);
+    for (const register of registrars) register(socket, deps);
+  });
+}

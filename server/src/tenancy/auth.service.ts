@@ -1,0 +1,158 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Role } from '@erp/shared';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { AppError } from '../platform/app-error.ts';
+import { withoutTenant, withUser } from '../platform/orm.ts';
+import type { RedisClient } from '../platform/redis.ts';
+import { decoyHash, verifyPassword } from './password.ts';
+
+export interface AuthSettings {
+  tokenTtlSeconds: number;
+  maxFailures: number;
+  windowSeconds: number;
+  redisPrefix: string;
+}
+
+export interface MembershipRow {
+  tenantId: string;
+  tenantSlug: string;
+  tenantName: string;
+  role: Role;
+  storeId: string | null;
+  storeName: string | null;
+}
+
+export interface VerifiedSession {
+  sessionId: string;
+  userId: string;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest();
+
+/**
+ * Logins, opaque bearer tokens and their revocation. Tokens are random; only their SHA-256 is
+ * stored, so a database dump cannot be replayed as a login.
+ */
+export class AuthService {
+  private readonly orm: MikroORM;
+  private readonly redis: RedisClient;
+  private readonly settings: AuthSettings;
+
+  constructor(orm: MikroORM, redis: RedisClient, settings: AuthSettings) {
+    this.orm = orm;
+    this.redis = redis;
+    this.settings = settings;
+  }
+
+  async login(email: string, password: string, ip: string) {
+    const keys = [
+      `${this.settings.redisPrefix}:login-fail:email:${email}`,
+      `${this.settings.redisPrefix}:login-fail:ip:${ip}`,
+    ];
+    const limits = [this.settings.maxFailures, this.settings.maxFailures * 6];
+    const counts = await Promise.all(keys.map((k) => this.redis.get(k)));
+    if (counts.some((c, i) => Number(c ?? 0) >= limits[i]!)) throw new AppError('TOO_MANY_ATTEMPTS');
+
+    const [user] = await withoutTenant(this.orm, (em) =>
+      em.execute<{ id: string; password_hash: string; active: boolean }[]>(
+        'select * from auth_user_by_email(?)',
+        [email],
+      ),
+    );
+    // Verify even for an unknown email so the answer takes the same time either way.
+    const valid = await verifyPassword(user?.password_hash ?? (await decoyHash()), password);
+    if (!user || !valid || !user.active) {
+      await Promise.all(
+        keys.map(async (k) => {
+          await this.redis.incr(k);
+          await this.redis.expire(k, this.settings.windowSeconds);
+        }),
+      );
+      // One code for every failure: the answer never tells whether the email exists.
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    await this.redis.del(keys[0]!);
+
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.settings.tokenTtlSeconds * 1000);
+    const profile = await withUser(this.orm, user.id, async (em) => {
+      await em.execute('insert into auth_session (id, user_id, token_hash, expires_at) values (?, ?, ?, ?)', [
+        randomUUID(),
+        user.id,
+        hashToken(token),
+        expiresAt,
+      ]);
+      const [row] = await em.execute<{ id: string; email: string; name: string }[]>(
+        'select id, email, name from app_user where id = ?',
+        [user.id],
+      );
+      return row!;
+    });
+    return {
+      token,
+      expiresAt: expiresAt.toISOString(),
+      user: profile,
+      memberships: await this.memberships(user.id),
+    };
+  }
+
+  /** Checks a bearer token; throws a coded error when it is unknown, expired or revoked. */
+  async verify(token: string): Promise<VerifiedSession> {
+    const [row] = await withoutTenant(this.orm, (em) =>
+      em.execute<
+        {
+          session_id: string;
+          user_id: string;
+          expires_at: Date;
+          revoked_at: Date | null;
+          user_active: boolean;
+        }[]
+      >('select * from auth_session_by_token(?)', [hashToken(token)]),
+    );
+    if (!row?.user_active) throw new AppError('UNAUTHENTICATED');
+    if (row.revoked_at) throw new AppError('TOKEN_REVOKED');
+    if (new Date(row.expires_at).getTime() <= Date.now()) throw new AppError('TOKEN_EXPIRED');
+    return { sessionId: row.session_id, userId: row.user_id };
+  }
+
+  /** Revokes the session of a token. Returns it so open sockets of the session can be closed. */
+  async logout(token: string): Promise<VerifiedSession> {
+    const session = await this.verify(token);
+    await withUser(this.orm, session.userId, (em) =>
+      em.execute('update auth_session set revoked_at = now() where id = ? and revoked_at is null', [
+        session.sessionId,
+      ]),
+    );
+    return session;
+  }
+
+  async memberships(userId: string): Promise<MembershipRow[]> {
+    const rows = await withoutTenant(this.orm, (em) =>
+      em.execute<
+        {
+          tenant_id: string;
+          tenant_slug: string;
+          tenant_name: string;
+          role: Role;
+          store_id: string | null;
+          store_name: string | null;
+        }[]
+      >('select * from auth_memberships(?)', [userId]),
+    );
+    return rows.map((r) => ({
+      tenantId: r.tenant_id,
+      tenantSlug: r.tenant_slug,
+      tenantName: r.tenant_name,
+      role: r.role,
+      storeId: r.store_id,
+      storeName: r.store_name,
+    }));
+  }
+
+  async tenantIdBySlug(slug: string): Promise<string | null> {
+    const [row] = await withoutTenant(this.orm, (em) =>
+      em.execute<{ tenant_id_by_slug: string | null }[]>('select tenant_id_by_slug(?)', [slug]),
+    );
+    return row?.tenant_id_by_slug ?? null;
+  }
+}

@@ -1,0 +1,49 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { hashPassword } from './password.ts';
+import { seedTenant, type TenantSpec } from './tenant-seed.ts';
+
+export const DEMO_PASSWORD = 'demo1234';
+
+export const DEMO_TENANTS: TenantSpec[] = [
+  {
+    slug: 'minimarket-demo',
+    rut: '76192083-9',
+    razonSocial: 'Minimarket Demo SpA',
+    giro: 'Venta al por menor de alimentos y bebidas en comercios no especializados',
+    address: 'Av. Providencia 1234',
+    comuna: 'Providencia',
+    acteco: 471100,
+    stores: [
+      { name: 'Sucursal Providencia', address: 'Av. Providencia 1234', comuna: 'Providencia' },
+      { name: 'Sucursal Ñuñoa', address: 'Irarrázaval 3456', comuna: 'Ñuñoa' },
+    ],
+    centralWarehouse: true,
+    users: [
+      { email: 'admin@demo.cl', name: 'Andrea Administradora', role: 'admin' },
+      { email: 'supervisor@demo.cl', name: 'Sergio Supervisor', role: 'supervisor' },
+      { email: 'cajero@demo.cl', name: 'Camila Cajera', role: 'cashier', store: 0 },
+      { email: 'bodega@demo.cl', name: 'Bruno Bodeguero', role: 'warehouse', store: 0 },
+    ],
+  },
+  {
+    slug: 'almacen-sur',
+    rut: '77123456-9',
+    razonSocial: 'Almacén del Sur Limitada',
+    giro: 'Almacén de barrio',
+    address: 'Calle Caupolicán 789',
+    comuna: 'Temuco',
+    acteco: 471100,
+    stores: [{ name: 'Almacén Centro', address: 'Calle Caupolicán 789', comuna: 'Temuco' }],
+    users: [{ email: 'admin@sur.cl', name: 'Ana del Sur', role: 'admin' }],
+  },
+];
+
+/** Seeds the demo tenants; tenants that already exist are left as they are. */
+export async function seedDemo(orm: MikroORM): Promise<string[]> {
+  const hash = await hashPassword(DEMO_PASSWORD);
+  const created: string[] = [];
+  for (const spec of DEMO_TENANTS) {
+    if (await seedTenant(orm, spec, hash)) created.push(spec.slug);
+  }
+  return created;
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { Role } from '@erp/shared';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { withoutTenant, withTenant } from '../platform/orm.ts';
+import { Store, Terminal, Warehouse } from './store.entity.ts';
+import { Tenant } from './tenant.entity.ts';
+import { Membership, User } from './user.entity.ts';
+
+export interface TenantSpec {
+  slug: string;
+  rut: string;
+  razonSocial: string;
+  giro: string;
+  address: string;
+  comuna: string;
+  acteco: number;
+  stores: { name: string; address: string; comuna: string; siiBranchCode?: number }[];
+  /** A central warehouse that belongs to no store. */
+  centralWarehouse?: boolean;
+  users: { email: string; name: string; role: Role; store?: number }[];
+}
+
+export interface SeededTenant {
+  tenantId: string;
+  slug: string;
+  stores: { id: string; warehouseId: string; terminalIds: string[] }[];
+  centralWarehouseId: string | null;
+  users: Record<string, string>;
+}
+
+/**
+ * Creates a tenant with its stores (a warehouse and two terminals each), an optional central
+ * warehouse and users with memberships, all in one tenant transaction through the serving role.
+ * Does nothing and returns null when the slug already exists, so seeding is idempotent.
+ */
+export async function seedTenant(
+  orm: MikroORM,
+  spec: TenantSpec,
+  passwordHash: string,
+): Promise<SeededTenant | null> {
+  const [existing] = await withoutTenant(orm, (em) =>
+    em.execute<{ id: string | null }[]>('select tenant_id_by_slug(?) as id', [spec.slug]),
+  );
+  if (existing?.id) return null;
+  const tenantId = randomUUID();
+  return withTenant(orm, tenantId, async (em) => {
+    em.create(Tenant, {
+      id: tenantId,
+      slug: spec.slug,
+      rut: spec.rut,
+      razonSocial: spec.razonSocial,
+      giro: spec.giro,
+      address: spec.address,
+      comuna: spec.comuna,
+      acteco: spec.acteco,
+      siiResolutionNumber: 0,
+      siiResolutionDate: '2026-01-01',
+      siiEnvironment: 'certification',
+    });
+    await em.flush();
+    const stores = spec.stores.map((s, i) => {
+      const store = em.create(Store, { ...s, siiBranchCode: s.siiBranchCode ?? null });
+      const warehouse = em.create(Warehouse, {
+        storeId: store.id,
+        code: `B${i + 1}`,
+        name: `Bodega ${s.name}`,
+      });
+      const terminals = [1, 2].map((n) =>
+        em.create(Terminal, { storeId: store.id, code: `S${i + 1}-C${n}`, name: `Caja ${n}` }),
+      );
+      return { id: store.id, warehouseId: warehouse.id, terminalIds: terminals.map((t) => t.id) };
+    });
+    const central = spec.centralWarehouse
+      ? em.create(Warehouse, { storeId: null, code: 'CENTRAL', name: 'Bodega central' })
+      : null;
+    const users: Record<string, string> = {};
+    for (const u of spec.users) {
+      const [known] = await em.execute<{ id: string }[]>('select id from auth_user_by_email(?)', [u.email]);
+      const userId = known?.id ?? em.create(User, { email: u.email, name: u.name, passwordHash }).id;
+      em.create(Membership, {
+        userId,
+        role: u.role,
+        storeId: u.store === undefined ? null : stores[u.store]!.id,
+      });
+      users[u.email] = userId;
+    }
+    await em.flush();
+    return { tenantId, slug: spec.slug, stores, centralWarehouseId: central?.id ?? null, users };
+  });
+}

@@ -1,0 +1,25 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { createdAtProperty, idProperty } from '../platform/entity-props.ts';
+
+export const SII_ENVIRONMENTS = ['certification', 'production'] as const;
+
+/** A company using ERP Market. Its id is the tenant key of every tenant-owned row. */
+export const Tenant = defineEntity({
+  name: 'Tenant',
+  tableName: 'tenant',
+  properties: {
+    id: idProperty(),
+    slug: p.string().unique(),
+    rut: p.string(),
+    razonSocial: p.string(),
+    giro: p.string(),
+    address: p.string(),
+    comuna: p.string(),
+    acteco: p.integer(),
+    siiResolutionNumber: p.integer(),
+    siiResolutionDate: p.string().columnType('date'),
+    siiEnvironment: p.enum(SII_ENVIRONMENTS),
+    createdAt: createdAtProperty(),
+  },
+});
+export type Tenant = InferEntity<typeof Tenant>;

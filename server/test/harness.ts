@@ -1,0 +1,129 @@
+/**
+ * Shared test harness: a real server on an ephemeral port against the test database that
+ * `npm test` created, real socket.io clients, and throw-away tenants with random slugs so test
+ * files can run in parallel without seeing each other's data.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ClientToServerEvents, Role, ServerToClientEvents } from '@erp/shared';
+import { io as connectIo, type Socket } from 'socket.io-client';
+import { type AppInstance, createServer } from '../src/app.ts';
+import { type Config, loadConfig } from '../src/platform/config.ts';
+import { createLogger } from '../src/platform/logger.ts';
+import { hashPassword } from '../src/tenancy/password.ts';
+import { type SeededTenant, seedTenant } from '../src/tenancy/tenant-seed.ts';
+
+export const TEST_PASSWORD = 'clave-de-prueba';
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  if (!process.env.DATABASE_URL?.includes('test')) {
+    throw new Error('Run the tests with `npm test`: it creates the test database and sets DATABASE_URL.');
+  }
+  return loadConfig({ ...process.env, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...overrides });
+}
+
+export interface TestServer extends AppInstance {
+  url: string;
+}
+
+export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  const config = testConfig(overrides);
+  const server = await createServer(config, createLogger(config.LOG_LEVEL));
+  const port = await server.listen(0, '127.0.0.1');
+  return Object.assign(server, { url: `http://127.0.0.1:${port}` });
+}
+
+let passwordHash: Promise<string> | undefined;
+
+export type TestTenant = SeededTenant & { emails: Record<Role | 'cashier2', string> };
+
+/** A fresh tenant with two stores and one user per role (the cashier bound to store 0). */
+export async function createTestTenant(server: AppInstance, label = 't'): Promise<TestTenant> {
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+  const suffix = randomBytes(4).toString('hex');
+  const slug = `${label}-${suffix}`;
+  const email = (role: string) => `${role}-${suffix}@test.cl`;
+  const seeded = await seedTenant(
+    server.orm,
+    {
+      slug,
+      rut: '76192083-9',
+      razonSocial: `Empresa ${slug}`,
+      giro: 'Comercio',
+      address: 'Calle 1',
+      comuna: 'Santiago',
+      acteco: 471100,
+      stores: [
+        { name: 'Tienda A', address: 'Calle 1', comuna: 'Santiago' },
+        { name: 'Tienda B', address: 'Calle 2', comuna: 'Santiago' },
+      ],
+      centralWarehouse: true,
+      users: [
+        { email: email('owner'), name: 'Dueña', role: 'owner' },
+        { email: email('admin'), name: 'Admin', role: 'admin' },
+        { email: email('supervisor'), name: 'Supervisor', role: 'supervisor' },
+        { email: email('cashier'), name: 'Cajero', role: 'cashier', store: 0 },
+        { email: email('cashier2'), name: 'Cajero B', role: 'cashier', store: 1 },
+        { email: email('warehouse'), name: 'Bodega', role: 'warehouse', store: 0 },
+      ],
+    },
+    await passwordHash,
+  );
+  const emails = Object.fromEntries(
+    ['owner', 'admin', 'supervisor', 'cashier', 'cashier2', 'warehouse'].map((r) => [r, email(r)]),
+  ) as TestTenant['emails'];
+  return { ...seeded!, emails };
+}
+
+export async function login(url: string, email: string, password = TEST_PASSWORD) {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: tests read free-form JSON answers field by field
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+export async function tokenFor(url: string, email: string): Promise<string> {
+  const { status, body } = await login(url, email);
+  if (status !== 200) throw new Error(`login failed for ${email}: ${JSON.stringify(body)}`);
+  return body.token as string;
+}
+
+export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Connects to a tenant namespace; rejects with the server's `{ code, message }` on refusal. */
+export function connectClient(
+  url: string,
+  slug: string,
+  auth: { token: string; storeId?: string; screen?: string },
+): Promise<TestClient> {
+  const socket: TestClient = connectIo(`${url}/t/${slug}`, {
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err: Error & { data?: unknown }) => {
+      socket.close();
+      reject(err.data ?? err);
+    });
+  });
+}
+
+/** Resolves with the first `event` the socket receives, or undefined after `ms`. */
+export function nextEvent<T = unknown>(socket: TestClient, event: string, ms = 1000): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      socket.off(event as never, handler as never);
+      resolve(undefined);
+    }, ms);
+    const handler = (payload: T) => {
+      clearTimeout(timer);
+      resolve(payload);
+    };
+    socket.once(event as never, handler as never);
+  });
+}

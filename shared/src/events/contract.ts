@@ -1,0 +1,25 @@
+import type { CommandEvents, NotificationEvents, RequestEvents } from './define.ts';
+import { tenancyCommands, tenancyNotifications } from './tenancy.events.ts';
+
+/**
+ * The whole real-time contract: every command a client (POS, wall, tablet, back office, hub)
+ * may send, and every notification the server may push. Each domain adds its map here.
+ */
+export const clientCommands = {
+  ...tenancyCommands,
+};
+
+export const serverNotifications = {
+  ...tenancyNotifications,
+};
+
+/** Requests the server sends to one client and waits for its answer (hub print jobs, drawer kicks). */
+export const serverRequests = {};
+
+export type ClientCommands = typeof clientCommands;
+export type CommandName = keyof ClientCommands;
+export type ServerNotifications = typeof serverNotifications;
+
+export type ClientToServerEvents = CommandEvents<ClientCommands>;
+export type ServerToClientEvents = NotificationEvents<ServerNotifications> &
+  RequestEvents<typeof serverRequests>;

@@ -1,0 +1,315 @@
+/**
+ * Contract between the server and a store's hardware hub (printers, cash drawer, scales), and
+ * the hardware notifications the server pushes to POS, back office and wall screens.
+ *
+ * Delivery rules the schemas encode (hardware.md §10):
+ * - `print:job` is re-sent by the server until the hub acks it; the hub de-duplicates by
+ *   `jobId` and never prints a job twice by itself. A reprint is a new job with `isCopy`.
+ * - `drawer:kick`, `scale:tare` and `scale:zero` carry `expiresAt` (server clock); the hub drops
+ *   them when late and answers `EXPIRED_COMMAND`. They are never replayed.
+ * - Weight is state: `scale:reading` carries a per-scale sequence number; only the latest counts.
+ */
+import { z } from 'zod';
+import { DTE_TYPES } from '../dte/document.ts';
+import { command } from './define.ts';
+
+/** Ids of jobs and commands are chosen by the server (UUIDs), devices by the hub's configuration. */
+const Id = z.string().uuid();
+const DeviceId = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z0-9-]+$/, 'Use letras minúsculas, números y guiones');
+const Timestamp = z.string().datetime({ offset: true });
+/** Whole Chilean pesos. */
+const Pesos = z.number().int();
+/** A non-negative decimal with up to 3 decimals, as text (`'1'`, `'0.75'`, `'1.234'`), never a float. */
+const Quantity = z.string().regex(/^\d{1,9}(\.\d{1,3})?$/, 'Cantidad con hasta 3 decimales');
+const Text = (max: number) => z.string().max(max);
+
+// ─── Documents a hub prints ───────────────────────────────────────────────────────────────────
+
+export const ReceiptIssuer = z.object({
+  rut: z.string(),
+  businessName: Text(100),
+  activity: Text(80),
+  address: Text(120),
+  comuna: Text(40),
+  /** SII regional office printed under the folio box, e.g. `S.I.I. - SANTIAGO CENTRO`. */
+  siiOffice: Text(60),
+  branch: Text(80).optional(),
+});
+
+export const ReceiptCustomer = z.object({
+  rut: z.string(),
+  name: Text(100).optional(),
+  address: Text(120).optional(),
+});
+
+export const ReceiptLine = z.object({
+  description: Text(80),
+  quantity: Quantity,
+  /** `kg` lines print their quantity with 3 decimals (`0,750 kg`). */
+  unit: z.enum(['un', 'kg']).default('un'),
+  unitPrice: Pesos.nonnegative(),
+  discount: Pesos.nonnegative().default(0),
+  /** Line total after discount, as the tax document has it; the hub never computes money. */
+  amount: Pesos.nonnegative(),
+});
+
+export const ReceiptTotals = z.object({
+  net: Pesos.nonnegative().optional(),
+  exempt: Pesos.nonnegative().optional(),
+  iva: Pesos.nonnegative().optional(),
+  total: Pesos.nonnegative(),
+  /** Cash rounding (Ley 20.956), e.g. -3 when a $1.993 cash sale is charged $1.990. */
+  cashRounding: Pesos.optional(),
+});
+
+export const PAYMENT_METHODS = ['cash', 'debit', 'credit', 'transfer', 'voucher', 'other'] as const;
+
+export const ReceiptPayment = z.object({
+  method: z.enum(PAYMENT_METHODS),
+  amount: Pesos.nonnegative(),
+});
+
+/** The timbre: the flattened `<TED>…</TED>` exactly as signed, printed as PDF417 (ISO-8859-1 bytes). */
+export const ReceiptTimbre = z.object({
+  ted: z
+    .string()
+    .min(1)
+    .max(4000)
+    .refine((ted) => [...ted].every((ch) => ch.charCodeAt(0) <= 0xff), 'El TED debe ser ISO-8859-1'),
+  resolutionNumber: z.number().int().nonnegative(),
+  resolutionYear: z.number().int().min(2000).max(2100),
+});
+
+const TaxDocumentBase = z.object({
+  documentType: z.literal(DTE_TYPES),
+  folio: z.number().int().positive(),
+  issuedAt: Timestamp,
+  issuer: ReceiptIssuer,
+  customer: ReceiptCustomer.optional(),
+  terminal: Text(40).optional(),
+  cashier: Text(60).optional(),
+  lines: z.array(ReceiptLine).min(1).max(1000),
+  totals: ReceiptTotals,
+  timbre: ReceiptTimbre,
+  footer: z.array(Text(200)).max(10).default([]),
+});
+
+export const BoletaDocument = TaxDocumentBase.extend({
+  kind: z.literal('boleta'),
+  documentType: z.literal([39, 41]),
+  payments: z.array(ReceiptPayment).default([]),
+  change: Pesos.nonnegative().default(0),
+});
+
+export const CreditNoteDocument = TaxDocumentBase.extend({
+  kind: z.literal('credit_note'),
+  documentType: z.literal(61),
+  reference: z.object({
+    documentType: z.literal(DTE_TYPES),
+    folio: z.number().int().positive(),
+    date: z.string().date(),
+    reason: Text(90),
+  }),
+});
+
+export const CashMovementSummary = z.object({
+  method: z.enum(PAYMENT_METHODS),
+  count: z.number().int().nonnegative(),
+  amount: Pesos,
+});
+
+export const CashCloseDocument = z.object({
+  kind: z.literal('cash_close'),
+  /** X: mid-shift reading, the session stays open. Z: final close. */
+  report: z.enum(['X', 'Z']),
+  reportNumber: z.number().int().positive().optional(),
+  storeName: Text(80),
+  terminal: Text(40),
+  cashier: Text(60),
+  openedAt: Timestamp,
+  closedAt: Timestamp,
+  openingFloat: Pesos.nonnegative(),
+  salesCount: z.number().int().nonnegative(),
+  salesByMethod: z.array(CashMovementSummary),
+  cashIn: Pesos.nonnegative().default(0),
+  cashOut: Pesos.nonnegative().default(0),
+  expectedCash: Pesos,
+  countedCash: Pesos.optional(),
+  documents: z
+    .array(
+      z.object({
+        documentType: z.literal(DTE_TYPES),
+        count: z.number().int().nonnegative(),
+        firstFolio: z.number().int().positive().optional(),
+        lastFolio: z.number().int().positive().optional(),
+        total: Pesos,
+      }),
+    )
+    .default([]),
+});
+
+/** The printer's self-test page: configuration, code page check, a sample PDF417. */
+export const TestPageDocument = z.object({ kind: z.literal('test_page') });
+
+export const PrintDocument = z.discriminatedUnion('kind', [
+  BoletaDocument,
+  CreditNoteDocument,
+  CashCloseDocument,
+  TestPageDocument,
+]);
+export type PrintDocument = z.output<typeof PrintDocument>;
+
+// ─── Server → hub requests ────────────────────────────────────────────────────────────────────
+
+export const PrintJob = z.object({
+  jobId: Id,
+  /** Printer id from the hub's configuration; the hub's default printer when absent. */
+  printerId: DeviceId.optional(),
+  document: PrintDocument,
+  /** A reprint: prints "COPIA" and refers to the original job. */
+  isCopy: z.boolean().default(false),
+  reprintOf: Id.optional(),
+  /** A receipt not printed by then is never printed by surprise later (state `expired`). */
+  expiresAt: Timestamp.optional(),
+});
+export type PrintJob = z.output<typeof PrintJob>;
+
+/**
+ * received → sending → done, or uncertain when the hub or the connection died while sending
+ * (never reprinted automatically: the cashier decides). `expired`: never sent, too late.
+ */
+export const PRINT_JOB_STATES = ['received', 'sending', 'done', 'uncertain', 'expired'] as const;
+export type PrintJobState = (typeof PRINT_JOB_STATES)[number];
+
+export const PrintJobReport = z.object({
+  jobId: Id,
+  printerId: DeviceId,
+  state: z.enum(PRINT_JOB_STATES),
+  /** true when the hub already had this job: nothing was printed because of this delivery. */
+  duplicate: z.boolean().default(false),
+  at: Timestamp,
+});
+export type PrintJobReport = z.output<typeof PrintJobReport>;
+
+/** A short-lived command: executed only before `expiresAt`, never queued or replayed. */
+const ExpiringCommand = z.object({ commandId: Id, expiresAt: Timestamp });
+
+export const DrawerKick = ExpiringCommand.extend({
+  printerId: DeviceId.optional(),
+  /** Why the drawer opens; `no_sale` opens are shown to the supervisor. */
+  reason: z.enum(['sale', 'no_sale', 'cash_count']).default('sale'),
+});
+
+export const ScaleCommand = ExpiringCommand.extend({ scaleId: DeviceId.optional() });
+
+/** Starts (or extends) reading a scale for `durationMs`; the server renews it while a weighing screen is open. */
+export const ScaleWatch = z.object({
+  scaleId: DeviceId.optional(),
+  durationMs: z.number().int().min(1000).max(120_000),
+});
+
+export const Executed = z.object({ commandId: Id, executedAt: Timestamp });
+
+// ─── Hub → server reports ─────────────────────────────────────────────────────────────────────
+
+export const PRINTER_STATES = [
+  'ready',
+  'paper_out',
+  'cover_open',
+  'offline',
+  'error',
+  'unknown',
+  'disconnected',
+] as const;
+export type PrinterState = (typeof PRINTER_STATES)[number];
+
+/** What the POS shows for each printer state. */
+export const PRINTER_STATE_MESSAGES: Readonly<Record<PrinterState, string>> = {
+  ready: 'Impresora lista.',
+  paper_out: 'La impresora no tiene papel.',
+  cover_open: 'La tapa de la impresora está abierta.',
+  offline: 'La impresora está fuera de línea.',
+  error: 'La impresora tiene un error (revise el cortador o la temperatura).',
+  unknown: 'La impresora no informa su estado.',
+  disconnected: 'No se puede conectar con la impresora.',
+};
+
+export const PrinterStatus = z.object({
+  printerId: DeviceId,
+  /** `unknown`: the printer did not answer the status query (no answer is not OK). */
+  state: z.enum(PRINTER_STATES),
+  paperNearEnd: z.boolean(),
+  /** Jobs received and waiting for the printer. */
+  pendingJobs: z.number().int().nonnegative(),
+  at: Timestamp,
+});
+export type PrinterStatus = z.output<typeof PrinterStatus>;
+
+export const WEIGHT_UNITS = ['kg', 'g', 'lb'] as const;
+
+export const ScaleReading = z.object({
+  scaleId: DeviceId,
+  /** Increases with every reading of this scale; older readings are stale. */
+  seq: z.number().int().nonnegative(),
+  /** Signed decimal text in `unit` (`'1.234'`, `'-0.120'`); null when the scale gave no weight. */
+  weight: z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .nullable(),
+  unit: z.enum(WEIGHT_UNITS),
+  stable: z.boolean(),
+  net: z.boolean(),
+  overload: z.boolean(),
+  underZero: z.boolean(),
+  /** false when no valid frame arrived recently (scale off or unplugged). */
+  connected: z.boolean(),
+  at: Timestamp,
+});
+export type ScaleReading = z.output<typeof ScaleReading>;
+
+export const HubAnnounce = z.object({
+  hubVersion: z.string(),
+  printers: z.array(
+    z.object({
+      printerId: DeviceId,
+      name: Text(60),
+      connection: z.enum(['serial', 'tcp', 'virtual']),
+      paperWidthMm: z.literal([58, 80]),
+      pdf417: z.enum(['native', 'raster']),
+    }),
+  ),
+  scales: z.array(z.object({ scaleId: DeviceId, name: Text(60), protocol: z.string() })),
+});
+
+const Received = z.object({});
+
+/** Hub → server; answered through the ack with `Result<T>`. */
+export const hardwareCommands = {
+  'hub:announce': command(HubAnnounce, Received),
+  'printer:status': command(PrinterStatus, Received),
+  'scale:reading': command(ScaleReading, Received),
+  'print:state': command(PrintJobReport, Received),
+};
+
+/** Server → hub; the hub answers through the ack. */
+export const hardwareRequests = {
+  'print:job': command(PrintJob, PrintJobReport),
+  'drawer:kick': command(DrawerKick, Executed),
+  'scale:tare': command(ScaleCommand, Executed),
+  'scale:zero': command(ScaleCommand, Executed),
+  'scale:watch': command(ScaleWatch, ScaleReading.nullable()),
+};
+
+const InStore = z.object({ storeId: Id });
+
+/** Server → POS / back office / wall. `scale:reading` goes only to the terminal that asked. */
+export const hardwareNotifications = {
+  'hub:status': InStore.extend({ online: z.boolean(), since: Timestamp }),
+  'printer:status': InStore.extend(PrinterStatus.shape),
+  'scale:reading': InStore.extend(ScaleReading.shape),
+  'print:state': InStore.extend(PrintJobReport.shape),
+};

@@ -1,0 +1,12 @@
+/** Roles a membership grants within a tenant, from most to least powerful. */
+export const ROLES = ['owner', 'admin', 'supervisor', 'cashier', 'warehouse'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Screen kinds; each socket joins the room of its screen within its store. */
+export const SCREENS = ['pos', 'wall', 'tablet', 'backoffice', 'hub'] as const;
+export type Screen = (typeof SCREENS)[number];
+
+/** Role sets used by command guards. */
+export const ADMIN_ROLES: readonly Role[] = ['owner', 'admin'];
+export const SUPERVISOR_ROLES: readonly Role[] = ['owner', 'admin', 'supervisor'];
+export const ALL_ROLES: readonly Role[] = ROLES;
