@@ -42,7 +42,12 @@ const isoDate = z.string().refine((value) => {
   const match = DATE_PATTERN.exec(value);
   if (!match) return false;
   const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) && value >= '2000-01-01' && value <= '2050-12-31';
+  return (
+    !Number.isNaN(date.getTime()) &&
+    date.toISOString().startsWith(value) &&
+    value >= '2000-01-01' &&
+    value <= '2050-12-31'
+  );
 }, 'Fecha inválida: use AAAA-MM-DD entre 2000-01-01 y 2050-12-31');
 
 const rut = z.string().transform((value, ctx) => {
@@ -69,7 +74,12 @@ const text = z.string().transform((value, ctx) => {
 const requiredText = text.refine((value) => value.length > 0, 'No puede estar vacío');
 
 /** A non-negative decimal given as a string (preferred) or a JSON number, kept as canonical text. */
-function decimal(options: { maxIntegerDigits: number; maxFractionDigits: number; positive?: boolean; max?: number }) {
+function decimal(options: {
+  maxIntegerDigits: number;
+  maxFractionDigits: number;
+  positive?: boolean;
+  max?: number;
+}) {
   return z.union([z.string(), z.number()]).transform((value, ctx) => {
     const canonical = canonicalDecimal(value);
     const problem =
@@ -153,7 +163,7 @@ export const adjustmentSchema = z
     kind: z.enum(['discount', 'surcharge']),
     description: text.optional(),
     percent: percent.optional(),
-    amount: pesos.optional(),
+    amount: pesos.positive().optional(),
     exempt: z.boolean().optional(),
   })
   .refine((a) => (a.percent === undefined) !== (a.amount === undefined), {
@@ -194,26 +204,39 @@ export const dteDocumentSchema = z
     references: z.array(referenceSchema).max(40).default([]),
   })
   .superRefine((doc, ctx) => {
-    const issue = (message: string, path: (string | number)[]) => ctx.addIssue({ code: 'custom', message, path });
+    const issue = (message: string, path: (string | number)[]) =>
+      ctx.addIssue({ code: 'custom', message, path });
     const limit = maxLines(doc.type);
     if (doc.lines.length > limit) {
       issue(`El documento tipo ${doc.type} admite a lo más ${limit} líneas de detalle`, ['lines']);
     }
     if (isBoletaType(doc.type)) {
-      if (doc.paymentForm !== undefined) issue('Las boletas usan paymentMethod (MedioPago), no paymentForm', ['paymentForm']);
+      if (doc.paymentForm !== undefined)
+        issue('Las boletas usan paymentMethod (MedioPago), no paymentForm', ['paymentForm']);
     } else {
-      if (doc.paymentMethod !== undefined) issue('paymentMethod (MedioPago) es solo para boletas', ['paymentMethod']);
-      if (!doc.receiver.businessName) issue('Falta la razón social del receptor', ['receiver', 'businessName']);
-      if ((doc.type === 33 || doc.type === 34 || doc.type === 52) && !(doc.receiver.activity && doc.receiver.address && doc.receiver.commune)) {
+      if (doc.paymentMethod !== undefined)
+        issue('paymentMethod (MedioPago) es solo para boletas', ['paymentMethod']);
+      if (!doc.receiver.businessName)
+        issue('Falta la razón social del receptor', ['receiver', 'businessName']);
+      if (
+        (doc.type === 33 || doc.type === 34 || doc.type === 52) &&
+        !(doc.receiver.activity && doc.receiver.address && doc.receiver.commune)
+      ) {
         issue('La factura o guía requiere giro, dirección y comuna del receptor', ['receiver']);
       }
     }
     if (isExemptType(doc.type)) {
       doc.lines.forEach((line, i) => {
-        if (line.exempt === false) issue(`El documento tipo ${doc.type} es exento: todas sus líneas son exentas`, ['lines', i, 'exempt']);
+        if (line.exempt === false)
+          issue(`El documento tipo ${doc.type} es exento: todas sus líneas son exentas`, [
+            'lines',
+            i,
+            'exempt',
+          ]);
       });
       doc.adjustments.forEach((adjustment, i) => {
-        if (adjustment.exempt === false) issue(`El documento tipo ${doc.type} es exento`, ['adjustments', i, 'exempt']);
+        if (adjustment.exempt === false)
+          issue(`El documento tipo ${doc.type} es exento`, ['adjustments', i, 'exempt']);
       });
     }
     if (doc.type === 33 && doc.lines.every((line) => line.exempt)) {
@@ -226,7 +249,8 @@ export const dteDocumentSchema = z
       issue('La guía de despacho requiere transferType (IndTraslado)', ['transferType']);
     }
     doc.references.forEach((reference, i) => {
-      if (reference.type.length > 3) issue('El tipo de documento referenciado admite 3 caracteres', ['references', i, 'type']);
+      if (reference.type.length > 3)
+        issue('El tipo de documento referenciado admite 3 caracteres', ['references', i, 'type']);
       if (reference.folio === '0' && !reference.global) {
         issue('El folio 0 solo se admite en referencias globales', ['references', i, 'folio']);
       }

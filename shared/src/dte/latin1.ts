@@ -32,8 +32,12 @@ const REPLACEMENTS: Readonly<Record<string, string>> = {
 
 const REPLACEABLE = new RegExp(`[${Object.keys(REPLACEMENTS).join('')}]`, 'gu');
 
-/** Control characters XML 1.0 does not allow (TAB and LF are fine; CR is normalised to LF). */
-const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
+/** Control characters (C0 except TAB and LF, DEL, C1): XML 1.0 forbids or discourages them. CR is normalised to LF. */
+function isForbiddenControl(codePoint: number): boolean {
+  return (
+    (codePoint < 0x20 && codePoint !== 0x09 && codePoint !== 0x0a) || (codePoint >= 0x7f && codePoint <= 0x9f)
+  );
+}
 
 export type Latin1Result = { ok: true; text: string } | { ok: false; invalid: string[] };
 
@@ -46,7 +50,8 @@ export function toLatin1Text(input: string): Latin1Result {
     .trim();
   const invalid = new Set<string>();
   for (const ch of normalized) {
-    if (ch.codePointAt(0)! > 0xff || FORBIDDEN_CONTROL.test(ch)) invalid.add(ch);
+    const codePoint = ch.codePointAt(0)!;
+    if (codePoint > 0xff || isForbiddenControl(codePoint)) invalid.add(ch);
   }
   return invalid.size === 0 ? { ok: true, text: normalized } : { ok: false, invalid: [...invalid] };
 }

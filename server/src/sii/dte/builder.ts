@@ -1,0 +1,99 @@
+/**
+ * Builds one signed DTE: validate → compute amounts → check the CAF → stamp the TED → sign
+ * `Documento` with the tenant's certificate.
+ *
+ * The DTE is signed as a stand-alone document whose root declares the same two namespaces as
+ * the envelope (`xmlns` + `xmlns:xsi`), so the canonical `Documento` is identical alone and
+ * inside the envelope and every verifier accepts it in both places [sii.md §6, namespace trap].
+ */
+import { type DteDocument, type DteType, parseDteDocument } from '@erp/shared';
+import { computeAmounts, type Totals } from './amounts.ts';
+import { assertCafCovers, type Caf } from './caf.ts';
+import type { SigningCredentials } from './certificate.ts';
+import { chileTimestamp } from './chile-time.ts';
+import { renderDocumentBody } from './document-xml.ts';
+import { DteError } from './errors.ts';
+import { SII_NAMESPACE_DECLARATIONS, signatureFor } from './signer.ts';
+import { stampTed } from './ted.ts';
+
+/** Start tag of every DTE we sign; the envelope relies on it to derive the canonical form in the set. */
+export const DTE_START_TAG = `<DTE ${SII_NAMESPACE_DECLARATIONS} version="1.0">`;
+
+/** RSR when a boleta's receiver is anonymous (RSR may not be empty). */
+const ANONYMOUS_RECEIVER_NAME = 'Consumidor final';
+
+export interface SignedDte {
+  /** `<DTE …>…</DTE>` as signed; characters all in ISO-8859-1. Paste it unchanged. */
+  xml: string;
+  id: string;
+  type: DteType;
+  folio: number;
+  issuerRut: string;
+  issueDate: string;
+  totals: Totals;
+  resolution: DteDocument['issuer']['resolution'];
+}
+
+export interface BuildDteOptions {
+  caf: Caf;
+  credentials: SigningCredentials;
+  /** Folio to use when the document has none. */
+  folio?: number;
+  /** Signing time (TSTED and TmstFirma); now by default. */
+  signedAt?: Date;
+}
+
+/** Validates a document (see `dteDocumentSchema`) or throws a DteError listing every problem. */
+export function validateDocument(input: unknown): DteDocument {
+  const parsed = parseDteDocument(input);
+  if (!parsed.ok)
+    throw new DteError('VALIDATION', `Documento inválido: ${parsed.issues.join('; ')}`, parsed.issues);
+  return parsed.data;
+}
+
+export function buildDte(input: unknown, options: BuildDteOptions): SignedDte {
+  const doc = validateDocument(input);
+  const folio = doc.folio ?? options.folio;
+  if (folio === undefined) throw new DteError('VALIDATION', 'El documento no tiene folio.');
+  const amounts = computeAmounts(doc);
+  const timestamp = chileTimestamp(options.signedAt ?? new Date());
+  assertCafCovers(options.caf, {
+    issuerRut: doc.issuer.rut,
+    type: doc.type,
+    folio,
+    stampedOn: timestamp.slice(0, 10),
+  });
+
+  const body = renderDocumentBody(doc, folio, amounts);
+  const ted = stampTed(
+    {
+      issuerRut: doc.issuer.rut,
+      type: doc.type,
+      folio,
+      issueDate: doc.issueDate,
+      receiverRut: doc.receiver.rut,
+      receiverName: doc.receiver.businessName || ANONYMOUS_RECEIVER_NAME,
+      total: amounts.totals.total,
+      firstItemName: doc.lines[0]!.name.slice(0, 80),
+    },
+    options.caf,
+    timestamp,
+  );
+  const id = `F${folio}T${doc.type}`;
+  const content = `${body}${ted}<TmstFirma>${timestamp}</TmstFirma>`;
+  const signature = signatureFor(
+    id,
+    `<Documento ${SII_NAMESPACE_DECLARATIONS} ID="${id}">${content}</Documento>`,
+    options.credentials,
+  );
+  return {
+    xml: `${DTE_START_TAG}<Documento ID="${id}">${content}</Documento>${signature}</DTE>`,
+    id,
+    type: doc.type,
+    folio,
+    issuerRut: doc.issuer.rut,
+    issueDate: doc.issueDate,
+    totals: amounts.totals,
+    resolution: doc.issuer.resolution,
+  };
+}
