@@ -1,0 +1,78 @@
+/**
+ * `npm start`: brings the whole system up on this machine with the demo tenants — checks (and if
+ * needed starts) PostgreSQL and Redis, creates the database and roles, migrates, seeds, builds the
+ * client, starts the processes, and prints the URL and the demo logins. Ctrl-C stops everything.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { migrateUp } from '../server/src/platform/migrate.ts';
+import { initOrm } from '../server/src/platform/orm.ts';
+import { DEMO_PASSWORD, DEMO_TENANTS, seedDemo } from '../server/src/tenancy/demo-seed.ts';
+import { ensureDatabase, ensurePostgres, ensureRedis } from './services.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const port = Number(process.env.PORT ?? 3000);
+const database = process.env.DATABASE_NAME ?? 'erp_market';
+
+await ensurePostgres();
+await ensureRedis();
+const urls = await ensureDatabase(database);
+const applied = await migrateUp(urls.ownerUrl);
+console.log(`[start] migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
+const orm = await initOrm(urls.appUrl, 2);
+const seeded = await seedDemo(orm);
+await orm.close(true);
+console.log(`[start] demo data: ${seeded.length ? `created ${seeded.join(', ')}` : 'already present'}`);
+
+const clientDist = `${root}client/dist`;
+if (existsSync(`${root}client/vite.config.ts`)) {
+  console.log('[start] building the client');
+  const build = spawnSync('npm', ['run', '-s', 'build', '-w', 'client'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(1);
+}
+
+const env = {
+  ...process.env,
+  PORT: String(port),
+  DATABASE_URL: urls.appUrl,
+  DATABASE_OWNER_URL: urls.ownerUrl,
+  CLIENT_DIST: clientDist,
+};
+
+/** Long-running processes of the system; each restarts nothing by itself: if one dies, all stop. */
+const processes: { name: string; args: string[] }[] = [{ name: 'server', args: ['server/src/main.ts'] }];
+const children: ChildProcess[] = processes.map(({ name, args }) => {
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
+  child.on('exit', (code) => {
+    console.error(`[start] ${name} exited (${code}); stopping`);
+    shutdown(code ?? 1);
+  });
+  return child;
+});
+
+function shutdown(code: number) {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 500);
+}
+process.once('SIGINT', () => shutdown(0));
+process.once('SIGTERM', () => shutdown(0));
+
+for (let i = 0; i < 100; i++) {
+  const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (ok) break;
+  await new Promise((r) => setTimeout(r, 200));
+}
+const users = DEMO_TENANTS.flatMap((t) =>
+  t.users.map((u) => `    ${u.email.padEnd(22)} ${u.role.padEnd(11)} ${t.slug}`),
+);
+console.log(`
+ERP Market is running: http://127.0.0.1:${port}/
+
+Demo logins (password ${DEMO_PASSWORD}):
+${users.join('\n')}
+
+Ctrl-C stops it.`);
