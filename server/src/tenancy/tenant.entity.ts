@@ -19,6 +19,7 @@ export const Tenant = defineEntity({
     siiResolutionNumber: p.integer(),
     siiResolutionDate: p.string().columnType('date'),
     siiEnvironment: p.enum(SII_ENVIRONMENTS),
+    settings: p.json<Record<string, unknown>>().defaultRaw("'{}'::jsonb"),
     createdAt: createdAtProperty(),
   },
 });

@@ -1,0 +1,90 @@
+import type { CashSessionView } from '@erp/shared';
+import { ALL_ROLES, readTenantSettings, SUPERVISOR_ROLES } from '@erp/shared';
+import type { z } from 'zod';
+import { withTenant } from '../platform/orm.ts';
+import { onCommand } from '../realtime/commands.ts';
+import { rooms } from '../realtime/rooms.ts';
+import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
+import type { AppNamespace } from '../realtime/types.ts';
+import {
+  type Actor,
+  approveClose,
+  closeSession,
+  currentSession,
+  moveCash,
+  openSession,
+  sessionReport,
+} from './cash.service.ts';
+
+const CASH_ROLES = ['owner', 'admin', 'supervisor', 'cashier'] as const;
+
+/** Tells the walls how much cash a drawer holds, and whether it is time for a cash drop. */
+export function announceCash(
+  nsp: AppNamespace,
+  session: z.infer<typeof CashSessionView>,
+  dropThreshold: number,
+) {
+  nsp.to(rooms.screen('wall')).emit('cash:changed', {
+    changes: [
+      {
+        sessionId: session.id,
+        storeId: session.storeId,
+        terminalId: session.terminalId,
+        status: session.status,
+        expectedCash: session.totals.expectedCash,
+        dropSuggested: session.status === 'open' && session.totals.expectedCash > dropThreshold,
+      },
+    ],
+  });
+}
+
+export const registerCashHandlers: HandlerRegistrar = (socket, { orm, logger }) => {
+  const { tenantId } = socket.data;
+  const actor = (): Actor => ({
+    userId: socket.data.userId,
+    role: socket.data.role,
+    storeId: socket.data.storeId,
+  });
+  const dropThreshold = () =>
+    withTenant(orm, tenantId, async (em) => {
+      const [t] = await em.execute<{ settings: unknown }[]>('select settings from tenant');
+      return readTenantSettings(t?.settings).cashDropThreshold;
+    });
+
+  onCommand(socket, logger, 'cash:open', { roles: CASH_ROLES }, async ({ terminalId, openingFloat }) => {
+    const session = await withTenant(orm, tenantId, (em) =>
+      openSession(em, actor(), terminalId, openingFloat),
+    );
+    announceCash(socket.nsp, session, await dropThreshold());
+    return session;
+  });
+
+  onCommand(socket, logger, 'cash:current', { roles: ALL_ROLES }, ({ terminalId }) =>
+    withTenant(orm, tenantId, (em) => currentSession(em, terminalId)),
+  );
+
+  onCommand(socket, logger, 'cash:report', { roles: CASH_ROLES }, ({ sessionId }) =>
+    withTenant(orm, tenantId, (em) => sessionReport(em, actor(), sessionId)),
+  );
+
+  onCommand(socket, logger, 'cash:move', { roles: CASH_ROLES }, async (input) => {
+    const session = await withTenant(orm, tenantId, (em) => moveCash(em, actor(), input));
+    announceCash(socket.nsp, session, await dropThreshold());
+    return session;
+  });
+
+  onCommand(socket, logger, 'cash:close', { roles: CASH_ROLES }, async (input) => {
+    const report = await withTenant(orm, tenantId, (em) => closeSession(em, actor(), input));
+    announceCash(socket.nsp, report.session, 0);
+    if (report.session.status === 'pending_approval') {
+      socket.nsp.to(rooms.screen('wall')).emit('cash:approval-requested', report);
+    }
+    return report;
+  });
+
+  onCommand(socket, logger, 'cash:approve-close', { roles: SUPERVISOR_ROLES }, async ({ sessionId }) => {
+    const report = await withTenant(orm, tenantId, (em) => approveClose(em, actor(), sessionId));
+    announceCash(socket.nsp, report.session, 0);
+    return report;
+  });
+};

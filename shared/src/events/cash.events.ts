@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { command } from './define.ts';
+
+const Uuid = z.string().uuid();
+const Pesos = z.number().int().min(0).max(1_000_000_000);
+
+/** Chilean bills and coins in circulation (the $1 and $5 coins are no longer used). */
+export const CLP_DENOMINATIONS = [20000, 10000, 5000, 2000, 1000, 500, 100, 50, 10] as const;
+
+export const DenominationCount = z
+  .object(Object.fromEntries(CLP_DENOMINATIONS.map((d) => [String(d), z.number().int().min(0).max(100_000)])))
+  .partial()
+  .strict();
+
+export const CashTotals = z.object({
+  openingFloat: z.number().int(),
+  cashSales: z.number().int(),
+  cardSales: z.number().int(),
+  cashRefunds: z.number().int(),
+  cardRefunds: z.number().int(),
+  cashIn: z.number().int(),
+  cashOut: z.number().int(),
+  ticketCount: z.number().int(),
+  returnCount: z.number().int(),
+  /** Cash that should be in the drawer: float + cash sales − cash refunds + in − out. */
+  expectedCash: z.number().int(),
+  /** Card payments that should match the vouchers: card sales − card refunds. */
+  expectedCard: z.number().int(),
+});
+
+export const CashSessionView = z.object({
+  id: Uuid,
+  storeId: Uuid,
+  terminalId: Uuid,
+  cashierId: Uuid,
+  status: z.enum(['open', 'pending_approval', 'closed']),
+  openedAt: z.string(),
+  totals: CashTotals,
+});
+
+export const CashCloseReport = z.object({
+  session: CashSessionView,
+  zNumber: z.number().int().nullable(),
+  countedCash: z.number().int(),
+  countedCard: z.number().int(),
+  cashDifference: z.number().int(),
+  cardDifference: z.number().int(),
+  tolerance: z.number().int(),
+  approvedBy: Uuid.nullable(),
+  closedAt: z.string().nullable(),
+});
+
+export const cashCommands = {
+  'cash:open': command(z.object({ terminalId: Uuid, openingFloat: Pesos }).strict(), CashSessionView),
+  'cash:current': command(z.object({ terminalId: Uuid }).strict(), CashSessionView.nullable()),
+  'cash:move': command(
+    z
+      .object({
+        sessionId: Uuid,
+        kind: z.enum(['in', 'out']),
+        amount: Pesos.min(1),
+        reason: z.string().trim().min(3).max(200),
+      })
+      .strict(),
+    CashSessionView,
+  ),
+  /** Blind count: the cashier sends the count without having seen the expected amounts. */
+  'cash:close': command(
+    z.object({ sessionId: Uuid, denominations: DenominationCount, countedCard: Pesos }).strict(),
+    CashCloseReport,
+  ),
+  'cash:approve-close': command(z.object({ sessionId: Uuid }).strict(), CashCloseReport),
+  /** Live X report of a session. */
+  'cash:report': command(z.object({ sessionId: Uuid }).strict(), CashSessionView),
+};
+
+export const CashChange = z.object({
+  sessionId: Uuid,
+  storeId: Uuid,
+  terminalId: Uuid,
+  status: z.enum(['open', 'pending_approval', 'closed']),
+  expectedCash: z.number().int(),
+  /** Above the tenant's threshold: time for a cash drop. */
+  dropSuggested: z.boolean(),
+});
+
+export const cashNotifications = {
+  'cash:changed': z.object({ changes: z.array(CashChange) }),
+  'cash:approval-requested': CashCloseReport,
+};
