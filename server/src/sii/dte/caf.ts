@@ -8,7 +8,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { DTE_TYPES, type DteType, normalizeRut } from '@erp/shared';
 import { C14nCanonicalization } from 'xml-crypto';
 import { DteError } from './errors.ts';
-import { childText, parseXml, pathText } from './xml-dom.ts';
+import { childText, parseXml, pathText, refuseDtd } from './xml-dom.ts';
 
 export interface Caf {
   issuerRut: string;
@@ -42,6 +42,7 @@ const CAF_VALIDITY_DAYS = 180;
 
 export function parseCaf(input: Uint8Array | string): Caf {
   const text = typeof input === 'string' ? input : Buffer.from(input).toString('latin1');
+  refuseDtd(text, 'CAF');
   const rawCaf = /<CAF\b[^>]*>[\s\S]*?<\/CAF>/.exec(text)?.[0];
   const rsask = /<RSASK>([\s\S]*?)<\/RSASK>/.exec(text)?.[1]?.trim();
   if (!rawCaf || !rsask) invalid('no contiene los elementos CAF y RSASK');

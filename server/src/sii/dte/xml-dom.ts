@@ -7,9 +7,7 @@ import { DOMParser, type Document, type Element, onErrorStopParsing } from '@xml
 import { DteError } from './errors.ts';
 
 export function parseXml(text: string, what: string): Document {
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
-    throw new DteError('VALIDATION', `${what}: no se aceptan declaraciones DOCTYPE ni entidades en el XML`);
-  }
+  refuseDtd(text, what);
   try {
     return new DOMParser({ onError: onErrorStopParsing }).parseFromString(text, 'text/xml');
   } catch (error) {
@@ -17,6 +15,12 @@ export function parseXml(text: string, what: string): Document {
       'VALIDATION',
       `${what}: el XML está mal formado (${(error as Error).message.split('\n')[0]})`,
     );
+  }
+}
+
+export function refuseDtd(text: string, what: string): void {
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
+    throw new DteError('VALIDATION', `${what}: no se aceptan declaraciones DOCTYPE ni entidades en el XML`);
   }
 }
 

@@ -1,0 +1,51 @@
+/** The real SII documents of ../shared/sii/samples: golden and negative vectors [sii.md §16]. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { verifyFile } from './verifier.ts';
+
+const sample = (name: string) =>
+  readFileSync(new URL(`../../../../../shared/sii/samples/${name}`, import.meta.url));
+
+describe('real SII samples', () => {
+  it.each([
+    'F60T33-ejemplo-oficial-SII.xml',
+    'SII_F000001T33.xml',
+    'DTE--96670340-7--61--110616.xml',
+    'DTE--60910000-1--33--2336600.xml',
+  ])('accepts %s', async (name) => {
+    const report = await verifyFile(sample(name));
+    expect(report.failureLines).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  it('validates the namespaced envelopes against the schema and skips it only for bare DTEs without namespace', async () => {
+    expect((await verifyFile(sample('SII_F000001T33.xml'))).schema).toEqual({ ok: true, errors: [] });
+    expect((await verifyFile(sample('DTE--96670340-7--61--110616.xml'))).schema.skipped).toMatch(
+      /sin el espacio de nombres/,
+    );
+  });
+
+  it('rejects BASICO_762352915.xml naming the 8 documents edited after signing', async () => {
+    const report = await verifyFile(sample('BASICO_762352915.xml'));
+    expect(report.ok).toBe(false);
+    expect(report.schema.ok).toBe(true);
+    expect(report.envelopeFailures).toEqual([]);
+    const failed = report.documents.filter((d) => d.failures.length > 0);
+    expect(failed.map((d) => d.id)).toEqual([
+      'F17T33',
+      'F18T33',
+      'F19T33',
+      'F20T33',
+      'F12T61',
+      'F13T61',
+      'F14T61',
+      'F7T56',
+    ]);
+    for (const doc of failed) {
+      // Only the signature: their TEDs are intact.
+      expect(doc.failures).toEqual([
+        'firma del documento: el contenido fue modificado después de firmar (el digest no coincide)',
+      ]);
+    }
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * Verifies a file the way the SII does: schema, each DTE signature on the DTE as it was signed
+ * (cut out of the envelope byte for byte), the envelope signature in place, each TED against the
+ * CAF key inside it and against the document's own data. Reports per document what failed.
+ */
+import { type KeyObject, X509Certificate } from 'node:crypto';
+import { isBoletaType } from '@erp/shared';
+import type { Element } from '@xmldom/xmldom';
+import { SignedXml } from 'xml-crypto';
+import { type Caf, rsaPublicKey } from './caf.ts';
+import { DteError } from './errors.ts';
+import { type ReadDocument, type ReadResult, readDocuments } from './reader.ts';
+import { type SchemaResult, validateSchema } from './schema.ts';
+import { verifyTed } from './ted.ts';
+import { childElement, childElements, childText, parseXml } from './xml-dom.ts';
+
+export interface DocumentReport {
+  id: string;
+  type: number;
+  folio: number;
+  /** Spanish descriptions of what failed; empty when the document is valid. */
+  failures: string[];
+}
+
+export interface VerificationReport {
+  ok: boolean;
+  kind: ReadResult['kind'];
+  schema: SchemaResult & { skipped?: string };
+  /** Failures of the envelope itself (its signature, the Caratula counts). */
+  envelopeFailures: string[];
+  documents: DocumentReport[];
+  /** Every failure as one line, documents named: what `dte verify` prints. */
+  failureLines: string[];
+}
+
+export interface VerifyOptions {
+  /** When given, each TED must have been stamped with this CAF. */
+  caf?: Caf;
+}
+
+export async function verifyFile(
+  bytes: Uint8Array,
+  options: VerifyOptions = {},
+): Promise<VerificationReport> {
+  const read = readDocuments(bytes);
+  const schema = await checkSchema(bytes, read);
+  const envelopeFailures = read.kind === 'DTE' ? [] : checkEnvelope(read);
+  const documents = read.documents.map((doc) => ({
+    id: doc.id,
+    type: doc.type,
+    folio: doc.folio,
+    failures: [...checkDteSignature(doc), ...checkTed(doc, options.caf)],
+  }));
+  const failureLines = [
+    ...schema.errors.map((e) => `Esquema: ${e}`),
+    ...envelopeFailures.map((e) => `Envío: ${e}`),
+    ...documents.flatMap((d) =>
+      d.failures.map((f) => `Documento ${d.id || `tipo ${d.type} folio ${d.folio}`}: ${f}`),
+    ),
+  ];
+  return {
+    ok: failureLines.length === 0,
+    kind: read.kind,
+    schema,
+    envelopeFailures,
+    documents,
+    failureLines,
+  };
+}
+
+async function checkSchema(bytes: Uint8Array, read: ReadResult): Promise<VerificationReport['schema']> {
+  if (!read.namespaced) {
+    // Real bare DTEs extracted from envelopes often lack the namespace (or carry vendor
+    // extensions after the Signature): the SII schema cannot describe them as they are.
+    return {
+      ok: true,
+      errors: [],
+      skipped: 'DTE sin el espacio de nombres del SII: no se valida contra el esquema',
+    };
+  }
+  if (read.kind === 'DTE' && isBoletaType(read.documents[0]!.type)) {
+    return {
+      ok: true,
+      errors: [],
+      skipped: 'el SII publica el esquema de boletas solo dentro de EnvioBOLETA',
+    };
+  }
+  return validateSchema(bytes, read.kind);
+}
+
+function checkEnvelope(read: ReadResult): string[] {
+  const failures: string[] = [];
+  const root = parseXml(read.text, 'Envío').documentElement!;
+  const signature = childElements(root).find((el) => el.localName === 'Signature');
+  const reason = signature ? signatureProblem(read.text, signature) : 'el envío no está firmado';
+  if (reason) failures.push(`firma del envío (SetDTE): ${reason}`);
+  for (const { type, count } of read.caratula?.subtotals ?? []) {
+    const actual = read.documents.filter((d) => d.type === type).length;
+    if (actual !== count)
+      failures.push(`la carátula declara ${count} documentos tipo ${type} y el envío trae ${actual}`);
+  }
+  return failures;
+}
+
+function checkDteSignature(doc: ReadDocument): string[] {
+  const root = parseXml(doc.xml, 'DTE').documentElement!;
+  const signature = childElements(root).find((el) => el.localName === 'Signature');
+  const reason = signature ? signatureProblem(doc.xml, signature) : 'el documento no está firmado';
+  return reason ? [`firma del documento: ${reason}`] : [];
+}
+
+/** Verifies one XMLDSig signature over `xml`; returns why it fails, or null when it is valid. */
+function signatureProblem(xml: string, signature: Element): string | null {
+  let key: KeyObject;
+  try {
+    key = keyOf(signature);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  const verifier = new SignedXml({ publicCert: key, getCertFromKeyInfo: () => null });
+  try {
+    verifier.loadSignature(signature);
+    if (verifier.checkSignature(xml)) return null;
+  } catch (error) {
+    return describeSignatureError((error as Error).message);
+  }
+  const referenceError = verifier.getReferences().find((ref) => ref.validationError)?.validationError;
+  return describeSignatureError(referenceError?.message ?? '');
+}
+
+function describeSignatureError(message: string): string {
+  if (/calculated digest/.test(message))
+    return 'el contenido fue modificado después de firmar (el digest no coincide)';
+  if (/could not find such element/.test(message)) return 'la firma no referencia un elemento del documento';
+  if (/signature value/.test(message)) return 'el valor de la firma no corresponde a la llave del firmante';
+  return `la firma no es válida${message ? ` (${message})` : ''}`;
+}
+
+/**
+ * The signer's key: RSAKeyValue first, as xmlsec1 does, falling back to the X509Certificate. The
+ * SII's own official example carries a certificate that does not match its RSAKeyValue (the
+ * signature verifies with the latter), so a mismatch cannot be treated as an error.
+ */
+function keyOf(signature: Element): KeyObject {
+  const keyInfo = childElement(signature, 'KeyInfo');
+  const rsa = keyInfo && childElement(childElement(keyInfo, 'KeyValue') ?? keyInfo, 'RSAKeyValue');
+  if (rsa) return rsaPublicKey(childText(rsa, 'Modulus') ?? '', childText(rsa, 'Exponent') ?? '');
+  const certificateText =
+    keyInfo && childText(childElement(keyInfo, 'X509Data') ?? keyInfo, 'X509Certificate');
+  if (!certificateText) throw new Error('la firma no incluye la llave pública ni el certificado');
+  try {
+    return new X509Certificate(Buffer.from(certificateText.replace(/\s+/g, ''), 'base64')).publicKey;
+  } catch {
+    throw new Error('el certificado X509 de la firma no se puede leer');
+  }
+}
+
+function checkTed(doc: ReadDocument, caf: Caf | undefined): string[] {
+  if (!doc.ted) return ['el documento no tiene timbre electrónico (TED)'];
+  const failures: string[] = [];
+  let check: ReturnType<typeof verifyTed>;
+  try {
+    check = verifyTed(doc.ted);
+  } catch (error) {
+    check = { ok: false, reason: error instanceof DteError ? error.message : 'el timbre no se puede leer' };
+  }
+  if (!check.ok) failures.push(`timbre: ${check.reason}`);
+
+  const dd = parseXml(doc.ted.replace(/>\s+</g, '><'), 'TED').documentElement!;
+  const field = (name: string) => childText(childElement(dd, 'DD') ?? dd, name)?.trim();
+  const mismatches = [
+    ['RE', doc.issuer.rut],
+    ['TD', String(doc.type)],
+    ['F', String(doc.folio)],
+    ['FE', doc.issueDate],
+    ['RR', doc.receiver.rut],
+    ['MNT', String(doc.totals.total)],
+  ].filter(([name, value]) => field(name!) !== value);
+  for (const [name, value] of mismatches) {
+    failures.push(`timbre: ${name} (${field(name!) ?? 'vacío'}) no coincide con el documento (${value})`);
+  }
+  if (caf) {
+    const cafXml = /<CAF\b[\s\S]*?<\/CAF>/.exec(doc.ted.replace(/>\s+</g, '><'))?.[0] ?? '';
+    const modulus = /<M>([^<]*)<\/M>/.exec(cafXml)?.[1]?.replace(/\s+/g, '');
+    if (
+      modulus !== caf.modulus.replace(/\s+/g, '') ||
+      doc.type !== caf.type ||
+      doc.issuer.rut !== caf.issuerRut
+    ) {
+      failures.push('timbre: no fue emitido con el CAF indicado');
+    } else if (doc.folio < caf.from || doc.folio > caf.to) {
+      failures.push(`timbre: el folio ${doc.folio} está fuera del rango del CAF (${caf.from} a ${caf.to})`);
+    }
+  }
+  return failures;
+}
