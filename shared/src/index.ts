@@ -4,4 +4,5 @@ export * from './events/index.ts';
 export * from './money.ts';
 export * from './roles.ts';
 export * from './rut.ts';
+export * from './settings.ts';
 export * from './tax.ts';

@@ -1,4 +1,6 @@
+import { cashCommands, cashNotifications } from './cash.events.ts';
 import type { CommandEvents, NotificationEvents, RequestEvents } from './define.ts';
+import { hardwareCommands, hardwareNotifications, hardwareRequests } from './hardware.events.ts';
 import { tenancyCommands, tenancyNotifications } from './tenancy.events.ts';
 
 /**
@@ -7,14 +9,20 @@ import { tenancyCommands, tenancyNotifications } from './tenancy.events.ts';
  */
 export const clientCommands = {
   ...tenancyCommands,
+  ...cashCommands,
+  ...hardwareCommands,
 };
 
 export const serverNotifications = {
   ...tenancyNotifications,
+  ...cashNotifications,
+  ...hardwareNotifications,
 };
 
 /** Requests the server sends to one client and waits for its answer (hub print jobs, drawer kicks). */
-export const serverRequests = {};
+export const serverRequests = {
+  ...hardwareRequests,
+};
 
 export type ClientCommands = typeof clientCommands;
 export type CommandName = keyof ClientCommands;
