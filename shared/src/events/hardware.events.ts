@@ -66,10 +66,10 @@ export const ReceiptTotals = z.object({
   cashRounding: Pesos.optional(),
 });
 
-export const PAYMENT_METHODS = ['cash', 'debit', 'credit', 'transfer', 'voucher', 'other'] as const;
+export const RECEIPT_PAYMENT_METHODS = ['cash', 'debit', 'credit', 'transfer', 'voucher', 'other'] as const;
 
 export const ReceiptPayment = z.object({
-  method: z.enum(PAYMENT_METHODS),
+  method: z.enum(RECEIPT_PAYMENT_METHODS),
   amount: Pesos.nonnegative(),
 });
 
@@ -116,8 +116,8 @@ export const CreditNoteDocument = TaxDocumentBase.extend({
   }),
 });
 
-export const CashMovementSummary = z.object({
-  method: z.enum(PAYMENT_METHODS),
+export const CashCloseSalesLine = z.object({
+  method: z.enum(RECEIPT_PAYMENT_METHODS),
   count: z.number().int().nonnegative(),
   amount: Pesos,
 });
@@ -134,7 +134,7 @@ export const CashCloseDocument = z.object({
   closedAt: Timestamp,
   openingFloat: Pesos.nonnegative(),
   salesCount: z.number().int().nonnegative(),
-  salesByMethod: z.array(CashMovementSummary),
+  salesByMethod: z.array(CashCloseSalesLine),
   cashIn: Pesos.nonnegative().default(0),
   cashOut: Pesos.nonnegative().default(0),
   expectedCash: Pesos,
@@ -212,7 +212,7 @@ export const ScaleWatch = z.object({
   durationMs: z.number().int().min(1000).max(120_000),
 });
 
-export const Executed = z.object({ commandId: Id, executedAt: Timestamp });
+export const HardwareCommandDone = z.object({ commandId: Id, executedAt: Timestamp });
 
 // ─── Hub → server reports ─────────────────────────────────────────────────────────────────────
 
@@ -298,9 +298,9 @@ export const hardwareCommands = {
 /** Server → hub; the hub answers through the ack. */
 export const hardwareRequests = {
   'print:job': command(PrintJob, PrintJobReport),
-  'drawer:kick': command(DrawerKick, Executed),
-  'scale:tare': command(ScaleCommand, Executed),
-  'scale:zero': command(ScaleCommand, Executed),
+  'drawer:kick': command(DrawerKick, HardwareCommandDone),
+  'scale:tare': command(ScaleCommand, HardwareCommandDone),
+  'scale:zero': command(ScaleCommand, HardwareCommandDone),
   'scale:watch': command(ScaleWatch, ScaleReading.nullable()),
 };
 

@@ -1,0 +1,100 @@
+import { PrintJob } from '@erp/shared';
+import { describe, expect, it } from 'vitest';
+import { sampleBoletaJob } from '../testing/sample-jobs.ts';
+import { columnsFor } from './receipt.ts';
+import { renderJob } from './render.ts';
+import { receiptToText } from './text.ts';
+
+const printer = (paperWidthMm: 58 | 80) => ({
+  name: 'Caja 1',
+  connection: 'tcp',
+  codePage: 'cp858',
+  pdf417: 'native' as const,
+  paperWidthMm,
+  columns: columnsFor(paperWidthMm),
+});
+
+const render = (job: PrintJob, width: 58 | 80 = 80) =>
+  renderJob(job, printer(width), 'America/Santiago', new Date('2026-03-12T18:00:00Z'));
+
+function textLines(job: PrintJob, width: 58 | 80) {
+  return render(job, width).blocks.flatMap((block) =>
+    block.kind === 'text' ? [{ text: block.text, columns: columnsFor(width) / block.style.width }] : [],
+  );
+}
+
+describe('receipts', () => {
+  it.each([80, 58] as const)('fits every line of a boleta in %i mm columns', (width) => {
+    for (const line of textLines(sampleBoletaJob(), width))
+      expect(line.text.length).toBeLessThanOrEqual(line.columns);
+  });
+
+  it('prints what a boleta must show, with local time and the timbre legend under the symbol', () => {
+    const text = receiptToText(render(sampleBoletaJob()));
+    for (const expected of [
+      'MINIMARKET PEÑA LIMITADA',
+      'R.U.T.: 76.192.083-9',
+      'BOLETA ELECTRÓNICA',
+      'S.I.I. - ÑUÑOA',
+      'Fecha: 12-03-2026 14:35',
+      '0,750 kg x $2.990',
+      'IVA (19%)',
+      'Vuelto',
+      '$4.010',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    expect(text).toMatch(
+      /PDF417 \d+ bytes \]\n\s+Timbre Electrónico SII\n\s+Res\. 80 de 2014\n\s+Verifique documento: www\.sii\.cl/,
+    );
+    expect(text).not.toContain('COPIA');
+  });
+
+  it('marks every reprint as COPIA', () => {
+    const blocks = render(sampleBoletaJob({ isCopy: true })).blocks;
+    expect(blocks.filter((block) => block.kind === 'text' && block.text.includes('COPIA'))).toHaveLength(2);
+  });
+
+  it('prints a nota de crédito with its reference and a Z report with the cash difference', () => {
+    const boleta = sampleBoletaJob();
+    if (boleta.document.kind !== 'boleta') throw new Error('sample must be a boleta');
+    const { payments: _p, change: _c, ...taxFields } = boleta.document;
+    const creditNote = PrintJob.parse({
+      ...boleta,
+      document: {
+        ...taxFields,
+        kind: 'credit_note',
+        documentType: 61,
+        folio: 77,
+        reference: { documentType: 39, folio: 1234, date: '2026-03-12', reason: 'Devolución de producto' },
+      },
+    });
+    const noteText = receiptToText(render(creditNote)).replaceAll('\n', ' ');
+    expect(noteText).toContain('NOTA DE CRÉDITO ELECTRÓNICA');
+    expect(noteText).toContain('Referencia: BOLETA ELECTRÓNICA N° 1234 del 12-03-2026');
+
+    const close = PrintJob.parse({
+      jobId: boleta.jobId,
+      document: {
+        kind: 'cash_close',
+        report: 'Z',
+        reportNumber: 12,
+        storeName: 'Minimarket Peña',
+        terminal: 'Caja 1',
+        cashier: 'María',
+        openedAt: '2026-03-12T12:00:00Z',
+        closedAt: '2026-03-12T22:00:00Z',
+        openingFloat: 20000,
+        salesCount: 3,
+        salesByMethod: [{ method: 'cash', count: 3, amount: 17970 }],
+        expectedCash: 37970,
+        countedCash: 37900,
+        documents: [{ documentType: 39, count: 3, firstFolio: 1232, lastFolio: 1234, total: 17970 }],
+      },
+    });
+    const closeText = receiptToText(render(close, 58));
+    expect(closeText).toContain('C I E R R E   D E   C A J A');
+    expect(closeText).toMatch(/Diferencia\s+-\$70/);
+    expect(closeText).toContain('N° 1232 a 1234');
+  });
+});

@@ -1,0 +1,35 @@
+import type { PrintJob } from '@erp/shared';
+import { renderCashClose } from './cash-close.ts';
+import { formatDateTime } from './format.ts';
+import type { Receipt } from './receipt.ts';
+import { renderTaxDocument } from './tax-document.ts';
+import { renderTestPage } from './test-page.ts';
+
+export interface PrinterDescription {
+  name: string;
+  connection: string;
+  codePage: string;
+  pdf417: 'native' | 'raster';
+  paperWidthMm: 58 | 80;
+  columns: number;
+}
+
+/** Lays out a print job's document for one printer. Pure: the same job always gives the same receipt. */
+export function renderJob(job: PrintJob, printer: PrinterDescription, timeZone: string, now: Date): Receipt {
+  const options = { columns: printer.columns, timeZone, isCopy: job.isCopy };
+  const doc = job.document;
+  switch (doc.kind) {
+    case 'boleta':
+    case 'credit_note':
+      return renderTaxDocument(doc, options);
+    case 'cash_close':
+      return renderCashClose(doc, options);
+    case 'test_page':
+      return renderTestPage({
+        ...printer,
+        pdf417Mode: printer.pdf417,
+        printerName: printer.name,
+        printedAt: formatDateTime(now.toISOString(), timeZone),
+      });
+  }
+}
