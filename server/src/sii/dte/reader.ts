@@ -12,6 +12,8 @@ export type ReadKind = 'EnvioDTE' | 'EnvioBOLETA' | 'DTE';
 
 export interface ReadLine {
   number: number;
+  /** VlrCodigo of the first CdgItem. */
+  code?: string;
   name: string;
   description?: string;
   quantity?: string;
@@ -195,8 +197,10 @@ function readDte(xml: string): ReadDocument {
 
 function readLine(el: Element): ReadLine {
   const text = (name: string) => childText(el, name)?.trim() || undefined;
+  const code = childElement(el, 'CdgItem');
   return {
     number: Number(text('NroLinDet')),
+    code: code && childText(code, 'VlrCodigo')?.trim(),
     name: text('NmbItem') ?? '',
     description: text('DscItem'),
     quantity: text('QtyItem'),

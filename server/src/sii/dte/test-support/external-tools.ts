@@ -9,6 +9,8 @@ const PACKAGES: Readonly<Record<string, string>> = {
   xmllint: 'libxml2-utils',
   xmlsec1: 'xmlsec1',
   pdftoppm: 'poppler-utils',
+  pdftotext: 'poppler-utils',
+  pdfinfo: 'poppler-utils',
   ZXingReader: 'zxing-cpp-tools',
   chromium: 'chromium',
 };

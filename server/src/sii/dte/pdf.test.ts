@@ -1,0 +1,111 @@
+/**
+ * Renders real documents, rasterises the PDF with pdftoppm and decodes the PDF417 with ZXing:
+ * the barcode must carry exactly the TED bytes. One browser for the whole file.
+ */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DteType } from '@erp/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDte } from './builder.ts';
+import { buildEnvelope } from './envelope.ts';
+import { DtePdfRenderer } from './pdf.ts';
+import { type ReadDocument, readDocuments } from './reader.ts';
+import { flattenTed } from './ted.ts';
+import { run } from './test-support/external-tools.ts';
+import { sampleDocument, testCaf, testCredentials } from './test-support/fixtures.ts';
+import { pngSize, TIMBRE_LIMITS_MM, timbrePng, timbreSizeMm } from './timbre.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sii-pdf-'));
+let renderer: DtePdfRenderer;
+
+beforeAll(async () => {
+  if (!existsSync('/usr/bin/chromium'))
+    throw new Error("'chromium' is not installed: apt-get install chromium");
+  renderer = await DtePdfRenderer.launch();
+});
+afterAll(() => renderer?.close());
+
+function signedDocument(type: DteType): ReadDocument {
+  const credentials = testCredentials();
+  const dte = buildDte(sampleDocument(type), { caf: testCaf(type), credentials });
+  return readDocuments(buildEnvelope([dte], { credentials })).documents[0]!;
+}
+
+/** Rasterises page 1 at 600 DPI and decodes its PDF417 as raw bytes. */
+function decodeTimbre(pdfFile: string): Buffer {
+  const prefix = pdfFile.replace(/\.pdf$/, '');
+  expect(
+    run('pdftoppm', ['-r', '600', '-f', '1', '-l', '1', '-singlefile', '-png', pdfFile, prefix]).status,
+  ).toBe(0);
+  const decoded = run('ZXingReader', ['-format', 'PDF417', '-bytes', `${prefix}.png`]);
+  expect(decoded.status).toBe(0);
+  return decoded.stdout;
+}
+
+describe('PDF', () => {
+  it('prints a boleta on an 80 mm roll whose PDF417 decodes to the exact TED bytes', async () => {
+    const doc = signedDocument(39);
+    const file = join(dir, 'boleta.pdf');
+    writeFileSync(
+      file,
+      await renderer.render(doc, { format: 'thermal', resolution: { number: 80, date: '2014-08-22' } }),
+    );
+    expect(decodeTimbre(file).equals(Buffer.from(flattenTed(doc.ted!), 'latin1'))).toBe(true);
+
+    const text = run('pdftotext', [file, '-']).output.replace(/\s+/g, ' ');
+    for (const expected of [
+      'BOLETA ELECTRÓNICA',
+      'N° 1',
+      'R.U.T.: 76.192.083-9',
+      'IVA 19 %',
+      'Timbre Electrónico SII',
+      'Res. 80 de 2014',
+      'Verifique documento: www.sii.cl',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    expect(run('pdfinfo', [file]).output).toMatch(/Page size:\s+22[67]\.\d+ x/); // 80 mm = 226.8 pt
+  });
+
+  it('prints a nota de crédito on letter paper with receiver, references, totals and timbre', async () => {
+    const doc = signedDocument(61);
+    const file = join(dir, 'nota.pdf');
+    writeFileSync(
+      file,
+      await renderer.render(doc, {
+        format: 'letter',
+        resolution: { number: 0, date: '2025-03-26' },
+        siiOffice: 'ÑUÑOA',
+      }),
+    );
+    expect(decodeTimbre(file).equals(Buffer.from(flattenTed(doc.ted!), 'latin1'))).toBe(true);
+    const text = run('pdftotext', [file, '-']).output.replace(/\s+/g, ' ');
+    for (const expected of [
+      'NOTA DE CRÉDITO ELECTRÓNICA',
+      'S.I.I. - ÑUÑOA',
+      `Cliente ñ Ñ á É ' " & < > Ltda`,
+      'FACTURA ELECTRÓNICA N° 15 del 01-06-2025',
+      'Corrige montos',
+      'Monto neto',
+      'IVA 19 %',
+      'Res. 0 de 2025',
+    ]) {
+      expect(text).toContain(expected);
+    }
+  });
+});
+
+describe('timbre size', () => {
+  it('stays within the SII limits (2 × 5 cm to 4 × 9 cm) for a full-length TED', async () => {
+    const png = await timbrePng(signedDocument(33).ted!);
+    expect(pngSize(png).width).toBeGreaterThan(pngSize(png).height);
+    for (const width of [54, 85]) {
+      const size = timbreSizeMm(png, width);
+      expect(size.width).toBeGreaterThanOrEqual(TIMBRE_LIMITS_MM.minWidth);
+      expect(size.width).toBeLessThanOrEqual(TIMBRE_LIMITS_MM.maxWidth);
+      expect(size.height).toBeGreaterThanOrEqual(TIMBRE_LIMITS_MM.minHeight);
+      expect(size.height).toBeLessThanOrEqual(TIMBRE_LIMITS_MM.maxHeight);
+    }
+  });
+});
