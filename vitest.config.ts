@@ -1,3 +1,4 @@
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
 // One vitest run over every workspace. Tests that need PostgreSQL or Redis read the
@@ -13,6 +14,8 @@ export default defineConfig({
       { extends: true, test: { name: 'hardware-hub', include: ['hardware-hub/src/**/*.test.ts'] } },
       {
         extends: true,
+        // Single-file components (.vue) in client unit tests.
+        plugins: [vue()],
         test: { name: 'client', include: ['client/src/**/*.test.ts', 'client/e2e/**/*.test.ts'] },
       },
     ],

@@ -26,6 +26,10 @@ export const ERROR_MESSAGES = {
   SII_ERROR: 'El SII rechazó o no respondió la solicitud.',
   DEVICE_UNAVAILABLE: 'El dispositivo no está disponible.',
   EXPIRED_COMMAND: 'La orden llegó tarde y no se ejecutó.',
+  /** Client-side: the server could not be reached (no network, server down); nothing was sent. */
+  OFFLINE: 'No hay conexión con el servidor. Revise la red e intente nuevamente.',
+  /** Client-side: a command was sent but no answer came back in time; its outcome is unknown. */
+  TIMEOUT: 'El servidor no respondió a tiempo. Revise si la operación se realizó antes de reintentar.',
   INTERNAL: 'Ocurrió un error inesperado. Intente nuevamente.',
 } as const;
 

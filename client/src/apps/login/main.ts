@@ -1,0 +1,4 @@
+import { bootPage } from '../../shell/boot.ts';
+import LoginApp from './LoginApp.vue';
+
+bootPage(LoginApp);

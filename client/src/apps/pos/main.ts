@@ -1,0 +1,4 @@
+import { bootPage } from '../../shell/boot.ts';
+import PosApp from './PosApp.vue';
+
+bootPage(PosApp);

@@ -1,0 +1,4 @@
+import { bootPage } from '../../shell/boot.ts';
+import TabletApp from './TabletApp.vue';
+
+bootPage(TabletApp);

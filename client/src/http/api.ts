@@ -1,0 +1,62 @@
+import { type ErrorPayload, fail, isErrorCode, ok, type Result } from '@erp/shared/errors';
+import type { z } from 'zod';
+import { t } from '../i18n/es-CL.ts';
+
+export interface ApiRequest<S extends z.ZodType> {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  token?: string;
+  /** Schema of a successful JSON answer; its output is the result's data. */
+  schema?: S;
+  /** Base URL; the page's origin when absent. */
+  baseUrl?: string;
+}
+
+function errorFrom(value: unknown): ErrorPayload | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const error = (value as { error?: unknown }).error;
+  if (typeof error !== 'object' || error === null) return null;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (!isErrorCode(code)) return null;
+  return { code, message: typeof message === 'string' && message ? message : fail(code).error.message };
+}
+
+/**
+ * Calls the HTTP API and always resolves to a `Result`: network failures and a server that is
+ * down become OFFLINE, error answers carry the server's code and Spanish message, and a body
+ * that does not match `schema` becomes INTERNAL (version skew between client and server).
+ */
+export async function apiRequest<S extends z.ZodType = z.ZodVoid>(
+  path: string,
+  request: ApiRequest<S> = {},
+): Promise<Result<z.output<S>>> {
+  const headers: Record<string, string> = {};
+  if (request.body !== undefined) headers['content-type'] = 'application/json';
+  if (request.token) headers.authorization = `Bearer ${request.token}`;
+  let response: Response;
+  try {
+    response = await fetch(`${request.baseUrl ?? ''}${path}`, {
+      method: request.method ?? 'GET',
+      headers,
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+    });
+  } catch {
+    return fail('OFFLINE');
+  }
+  const text = await response.text().catch(() => '');
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!response.ok) {
+    const error = errorFrom(json);
+    if (error) return { ok: false, error };
+    // A proxy answering for a server that is down (502/503/504), or a non-JSON error page.
+    return response.status >= 500 ? fail('OFFLINE') : fail('INTERNAL');
+  }
+  if (!request.schema) return ok(undefined as z.output<S>);
+  const parsed = request.schema.safeParse(json);
+  return parsed.success ? ok(parsed.data) : fail('INTERNAL', t.connection.unexpectedAnswer);
+}
