@@ -1,0 +1,89 @@
+import {
+  gramsToKg,
+  normalizeWeight,
+  type ScaleDecoder,
+  type ScaleEvent,
+  type ScaleProtocol,
+} from './scale.ts';
+
+const EOT = 0x04;
+const STX = 0x02;
+const ETX = 0x03;
+const ENQ = 0x05;
+const ACK = 0x06;
+const NAK = 0x15;
+const ESC = 0x1b;
+const MAX_FRAME = 64;
+
+/**
+ * Dialog 06 (hardware.md §8; Dibal, Cely, Ohaus): the host first sends a unit price (record 01,
+ * `EOT STX 0 1 ESC PPPPPP ESC ETX`) and the scale answers `ACK`; then `EOT ENQ` asks for the
+ * weight: `STX 0 2 ESC 3 ESC WWWWW ESC PPPPPP ESC IIIIII ETX`, or `NAK` when there is no valid
+ * weight (no load, in motion, under zero, over capacity). The hub only reads weight, so it sends
+ * price 0. Weight: five digits in grams, or with a point; blanks while unstable; `-` when
+ * negative (Dibal). Line settings are a working default: Dibal needs 8 data bits [re-check].
+ */
+const PRICE_RECORD = Buffer.from([EOT, STX, 0x30, 0x31, ESC, ...Buffer.from('000000'), ESC, ETX]);
+const WEIGHT_REQUEST = Buffer.from([EOT, ENQ]);
+
+export const dialog06: ScaleProtocol = {
+  name: 'dialog06',
+  serial: { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 },
+  pollRequest: PRICE_RECORD,
+  createDecoder(): ScaleDecoder {
+    let buffer = Buffer.alloc(0);
+    return {
+      push(chunk) {
+        buffer = Buffer.concat([buffer, chunk]);
+        const events: ScaleEvent[] = [];
+        while (buffer.length > 0) {
+          const head = buffer[0];
+          if (head === ACK) events.push({ kind: 'send', bytes: WEIGHT_REQUEST });
+          else if (head === NAK) events.push({ kind: 'weight', frame: NO_WEIGHT });
+          else if (head === STX) {
+            const end = buffer.indexOf(ETX);
+            if (end < 0 && buffer.length < MAX_FRAME) break;
+            if (end > 0) {
+              events.push(...decodeRecord(buffer.subarray(1, end)));
+              buffer = buffer.subarray(end + 1);
+              continue;
+            }
+          }
+          buffer = buffer.subarray(1);
+        }
+        return events;
+      },
+    };
+  },
+};
+
+const NO_WEIGHT = {
+  weight: null,
+  unit: 'kg',
+  stable: false,
+  net: false,
+  overload: false,
+  underZero: false,
+} as const;
+
+function decodeRecord(record: Buffer): ScaleEvent[] {
+  const fields = record.toString('latin1').split('\x1b');
+  if (fields[0] !== '02' || fields.length < 3) return [];
+  const raw = fields[2]!;
+  if (raw.trim() === '') return [{ kind: 'weight', frame: NO_WEIGHT }];
+  const negative = raw.includes('-');
+  const digits = raw.replace(/[-\s]/g, '');
+  const magnitude = digits.includes('.')
+    ? normalizeWeight(digits)
+    : /^\d+$/.test(digits)
+      ? gramsToKg(digits)
+      : null;
+  if (magnitude === null) return [];
+  const weight = negative && magnitude !== '0' && !/^0\.0+$/.test(magnitude) ? `-${magnitude}` : magnitude;
+  return [
+    {
+      kind: 'weight',
+      frame: { weight, unit: 'kg', stable: true, net: false, overload: false, underZero: negative },
+    },
+  ];
+}
