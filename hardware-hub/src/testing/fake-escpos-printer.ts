@@ -10,6 +10,8 @@ export interface FakePrinterState {
   silent: boolean;
   /** Stops answering status queries that arrive after the first receipt bytes (to catch the hub mid-job). */
   stallAfterJob: boolean;
+  /** Resets the connection as soon as receipt bytes arrive: the job may or may not be on paper. */
+  resetOnJob: boolean;
 }
 
 /**
@@ -27,6 +29,10 @@ export function answerLikeAPrinter(
     capture(chunk);
     const bytes = [...tail, ...chunk];
     if (bytes.some((b, i) => b === 0x1b && bytes[i + 1] === 0x40)) sawJob = true;
+    if (sawJob && state.resetOnJob && 'resetAndDestroy' in stream) {
+      (stream as Socket).resetAndDestroy();
+      return;
+    }
     for (let i = 0; i + 2 < bytes.length; i++) {
       if (bytes[i] !== 0x10 || bytes[i + 1] !== 0x04) continue;
       if (state.silent || (state.stallAfterJob && sawJob)) continue;

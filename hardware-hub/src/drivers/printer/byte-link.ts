@@ -41,7 +41,10 @@ export class ByteLink {
     });
   }
 
-  /** Sends `request` and returns the next `replyLength` bytes, or null if they don't arrive in time. */
+  /**
+   * Sends `request` and returns the next `replyLength` bytes, or null if they don't arrive in
+   * time; throws if the connection breaks meanwhile.
+   */
   async query(request: Buffer, replyLength: number, timeoutMs: number): Promise<Buffer | null> {
     this.#received = Buffer.alloc(0);
     await this.write(request, timeoutMs);
@@ -56,7 +59,11 @@ export class ByteLink {
       });
       this.#waiter = null;
     }
-    if (this.#received.length < replyLength) return null;
+    if (this.#received.length < replyLength) {
+      // A connection that broke is a failure, not a printer that stays silent.
+      if (this.#failure) throw this.#failure;
+      return null;
+    }
     const reply = this.#received.subarray(0, replyLength);
     this.#received = this.#received.subarray(replyLength);
     return reply;

@@ -12,7 +12,13 @@ import { SerialTransport } from './serial-transport.ts';
 let pty: PtyPair;
 let device: SerialPort;
 let captured = Buffer.alloc(0);
-const state: FakePrinterState = { paperOut: false, coverOpen: false, silent: false, stallAfterJob: false };
+const state: FakePrinterState = {
+  paperOut: false,
+  coverOpen: false,
+  silent: false,
+  stallAfterJob: false,
+  resetOnJob: false,
+};
 
 beforeAll(async () => {
   pty = await startPtyPair();

@@ -6,11 +6,10 @@ import { columnsFor } from '../../receipts/receipt.ts';
 import { renderJob } from '../../receipts/render.ts';
 import { nativePdf417Payload, rasterToPgm } from '../../testing/escpos-capture.ts';
 import { type FakeTcpPrinter, startFakeTcpPrinter } from '../../testing/fake-escpos-printer.ts';
+import { tcpPrinter } from '../../testing/printers.ts';
 import { SAMPLE_TED, sampleBoletaJob } from '../../testing/sample-jobs.ts';
 import { readPdf417 } from '../../testing/tools.ts';
-import type { CodePage } from './code-pages.ts';
-import { EscPosPrinter } from './escpos-printer.ts';
-import { TcpTransport } from './tcp-transport.ts';
+import type { EscPosPrinter } from './escpos-printer.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hub-escpos-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -24,21 +23,8 @@ afterEach(() => {
   Object.assign(fake.state, { paperOut: false, coverOpen: false, silent: false });
 });
 
-function printerFor(options: {
-  codePage?: CodePage;
-  pdf417?: 'native' | 'raster';
-  paperWidthMm?: 58 | 80;
-  port?: number;
-}) {
-  const paperWidthMm = options.paperWidthMm ?? 80;
-  const settings = {
-    codePage: options.codePage ?? 'cp858',
-    pdf417: options.pdf417 ?? 'native',
-    paperWidthMm,
-  };
-  const info = { id: 'caja-1', name: 'Caja 1', connection: 'tcp', address: 'test', ...settings } as const;
-  return new EscPosPrinter(info, settings, new TcpTransport('127.0.0.1', options.port ?? fake.port));
-}
+const printerFor = (options: Parameters<typeof tcpPrinter>[1] & { port?: number }) =>
+  tcpPrinter(options.port ?? fake.port, options);
 
 async function printSample(printer: EscPosPrinter, paperWidthMm: 58 | 80 = 80): Promise<Buffer> {
   const before = fake.captured().length;
