@@ -70,6 +70,7 @@ export async function startFakeTcpPrinter(initial: Partial<FakePrinterState> = {
     coverOpen: false,
     silent: false,
     stallAfterJob: false,
+    resetOnJob: false,
     ...initial,
   };
   let captured = Buffer.alloc(0);
