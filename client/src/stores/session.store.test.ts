@@ -219,3 +219,36 @@ describe('session store: expiry', () => {
     expect(session.notice?.code).toBe('TOKEN_REVOKED');
   });
 });
+
+describe('session store: other tabs', () => {
+  function storageEvent() {
+    window.dispatchEvent(new StorageEvent('storage', { key: SESSION_STORAGE_KEY }));
+  }
+
+  it('follows a sign-out in another tab, with a notice', async () => {
+    vi.stubGlobal('fetch', respond(200, loginAnswer(3_600_000)));
+    const session = newPage();
+    await session.login('ana@rosita.cl', 'secreta');
+
+    localStorage.removeItem(SESSION_STORAGE_KEY); // what the other tab's logout does
+    storageEvent();
+
+    expect(session.isAuthenticated).toBe(false);
+    expect(session.notice?.code).toBe('TOKEN_REVOKED');
+  });
+
+  it('ignores another tab choosing a different store', async () => {
+    vi.stubGlobal('fetch', respond(200, loginAnswer(3_600_000, [TENANT_A, TENANT_B])));
+    const session = newPage();
+    await session.login('ana@rosita.cl', 'secreta');
+    session.chooseMembership(TENANT_B);
+    session.chooseStore('11111111-2222-4333-8444-555555555555', 'Sucursal Norte');
+
+    const other = newPage(); // the other tab, same token, picks another store
+    other.chooseStore('66666666-7777-4888-9999-000000000000', 'Sucursal Sur');
+    storageEvent();
+
+    expect(session.isAuthenticated).toBe(true);
+    expect(session.storeName).toBe('Sucursal Norte');
+  });
+});

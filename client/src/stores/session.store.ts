@@ -154,9 +154,19 @@ export const useSessionStore = defineStore(STORE_IDS.SESSION, () => {
     notice.value = saved.success ? saved.data : null;
   }
 
-  /** Another tab signed in or out: follow it. */
+  /**
+   * Another tab wrote the session. Follow sign-ins and sign-outs, but not its company/store
+   * choice: an admin may run the POS of store A here and of store B in the other tab.
+   */
   function onStorage(event: StorageEvent): void {
-    if (event.key === SESSION_STORAGE_KEY) restore();
+    if (event.key !== SESSION_STORAGE_KEY && event.key !== null) return;
+    const parsed = PersistedSession.safeParse(readJson(browserStorage('localStorage'), SESSION_STORAGE_KEY));
+    if (!parsed.success) {
+      if (token.value) end('TOKEN_REVOKED'); // signed out elsewhere, which revoked our token too
+      return;
+    }
+    if (parsed.data.token === token.value) return;
+    apply({ ...parsed.data, selection: null }); // someone else signed in: choose again
   }
 
   async function login(email: string, password: string): Promise<Result<void>> {
