@@ -11,10 +11,19 @@ import { type HandlerRegistrar, setupTenantNamespaces } from './realtime/tenant-
 import { registerAuthRoutes } from './tenancy/auth.routes.ts';
 import { AuthService } from './tenancy/auth.service.ts';
 import { registerTenancyHandlers } from './tenancy/tenancy.handlers.ts';
+import { registerCatalogHandlers } from './catalog/catalog.handlers.ts';
+import { registerInventoryHandlers } from './inventory/inventory.handlers.ts';
+import { registerPurchasingHandlers } from './purchasing/purchasing.handlers.ts';
 import { registerCashHandlers } from './cash/cash.handlers.ts';
 
 /** Socket handlers of every domain, registered on each connection. */
-const REGISTRARS: HandlerRegistrar[] = [registerTenancyHandlers, registerCashHandlers];
+const REGISTRARS: HandlerRegistrar[] = [
+  registerTenancyHandlers,
+  registerCashHandlers,
+  registerCatalogHandlers,
+  registerInventoryHandlers,
+  registerPurchasingHandlers,
+];
 
 /**
  * Composition root of the API process: HTTP (login, health, client files) and Socket.IO on one

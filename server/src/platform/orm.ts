@@ -2,10 +2,11 @@ import { defineConfig, type EntityManager, MikroORM } from '@mikro-orm/postgresq
 import { Store, Terminal, Warehouse } from '../tenancy/store.entity.ts';
 import { Tenant } from '../tenancy/tenant.entity.ts';
 import { Membership, User } from '../tenancy/user.entity.ts';
+import { Supplier } from '../purchasing/supplier.entity.ts';
 import { runInTenantContext } from './tenant-context.ts';
 
 /** Every entity, listed explicitly (domains append theirs here). */
-export const ENTITIES = [Tenant, Store, Warehouse, Terminal, User, Membership];
+export const ENTITIES = [Tenant, Store, Warehouse, Terminal, User, Membership, Supplier];
 
 export function ormConfig(clientUrl: string, poolMax = 10) {
   return defineConfig({

@@ -8,6 +8,10 @@ export const rooms = {
   screen: (screen: Screen) => `screen:${screen}`,
   session: (sessionId: string) => `session:${sessionId}`,
   user: (userId: string) => `user:${userId}`,
+  /** Every socket of the tenant that keeps a catalog (joined by the catalog handlers). */
+  catalog: () => 'catalog',
+  /** Tablets taking part in one stock count. */
+  count: (countId: string) => `count:${countId}`,
 };
 
 export const tenantNamespace = (slug: string) => `/t/${slug}`;

@@ -1,6 +1,9 @@
 import { cashCommands, cashNotifications } from './cash.events.ts';
+import { catalogCommands, catalogNotifications } from './catalog.events.ts';
 import type { CommandEvents, NotificationEvents, RequestEvents } from './define.ts';
 import { hardwareCommands, hardwareNotifications, hardwareRequests } from './hardware.events.ts';
+import { inventoryCommands, inventoryNotifications } from './inventory.events.ts';
+import { purchasingCommands } from './purchasing.events.ts';
 import { tenancyCommands, tenancyNotifications } from './tenancy.events.ts';
 
 /**
@@ -9,12 +12,17 @@ import { tenancyCommands, tenancyNotifications } from './tenancy.events.ts';
  */
 export const clientCommands = {
   ...tenancyCommands,
+  ...catalogCommands,
+  ...inventoryCommands,
+  ...purchasingCommands,
   ...cashCommands,
   ...hardwareCommands,
 };
 
 export const serverNotifications = {
   ...tenancyNotifications,
+  ...catalogNotifications,
+  ...inventoryNotifications,
   ...cashNotifications,
   ...hardwareNotifications,
 };

@@ -1,0 +1,54 @@
+import { ADMIN_ROLES, ALL_ROLES } from '@erp/shared';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { withTenant } from '../platform/orm.ts';
+import { onCommand } from '../realtime/commands.ts';
+import { withTenantEvents } from '../realtime/publish-after-commit.ts';
+import { rooms } from '../realtime/rooms.ts';
+import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
+import { catalogFeed, lookupProduct, saveProduct, search, setStorePrice } from './catalog.service.ts';
+import { applyImport, previewImport } from './catalog-import.ts';
+import { getLabelRules, setLabelRules, testLabel } from './scale-labels.service.ts';
+
+export const registerCatalogHandlers: HandlerRegistrar = (socket, { orm, logger }) => {
+  const { tenantId, storeId } = socket.data;
+  // Every screen but the hardware hub keeps or shows the catalog, so it follows its changes.
+  if (socket.data.screen !== 'hub') socket.join(rooms.catalog());
+  const read = <T>(work: (em: EntityManager) => Promise<T>) => withTenant(orm, tenantId, work);
+
+  onCommand(socket, logger, 'product:search', { roles: ALL_ROLES }, (input) =>
+    read((em) => search(em, input, storeId)),
+  );
+  onCommand(socket, logger, 'product:lookup', { roles: ALL_ROLES }, ({ code }) =>
+    read((em) => lookupProduct(em, code, storeId)),
+  );
+  onCommand(socket, logger, 'catalog:snapshot', { roles: ALL_ROLES }, () =>
+    read((em) => catalogFeed(em, storeId, null)),
+  );
+  onCommand(socket, logger, 'catalog:changes', { roles: ALL_ROLES }, ({ since }) =>
+    read((em) => catalogFeed(em, storeId, since)),
+  );
+  onCommand(socket, logger, 'label:test', { roles: ALL_ROLES }, ({ barcode }) =>
+    read((em) => testLabel(em, barcode, storeId)),
+  );
+  onCommand(socket, logger, 'label:rules', { roles: ALL_ROLES }, () => read(getLabelRules));
+
+  onCommand(socket, logger, 'label:set-rules', { roles: ADMIN_ROLES }, ({ rules }) =>
+    read((em) => setLabelRules(em, rules)),
+  );
+  onCommand(socket, logger, 'product:save', { roles: ADMIN_ROLES }, (input) =>
+    withTenantEvents(orm, socket, (em, events) => saveProduct(em, input, events, storeId)),
+  );
+  onCommand(socket, logger, 'product:set-store-price', { roles: ADMIN_ROLES }, (input) =>
+    withTenantEvents(orm, socket, (em, events) => setStorePrice(em, input, events)),
+  );
+  onCommand(socket, logger, 'catalog:import-preview', { roles: ADMIN_ROLES }, ({ csv }) =>
+    read((em) => previewImport(em, csv)),
+  );
+  onCommand(socket, logger, 'catalog:import-apply', { roles: ADMIN_ROLES }, ({ csv }) =>
+    withTenantEvents(orm, socket, (em, events) =>
+      applyImport(em, csv, events, (progress) =>
+        socket.nsp.to(rooms.session(socket.data.sessionId)).emit('catalog:import-progress', progress),
+      ),
+    ),
+  );
+};

@@ -1,0 +1,73 @@
+import { ADMIN_ROLES, ALL_ROLES, type Role } from '@erp/shared';
+import { AppError } from '../platform/app-error.ts';
+import { withTenant } from '../platform/orm.ts';
+import { onCommand } from '../realtime/commands.ts';
+import { actorOf, withTenantEvents } from '../realtime/publish-after-commit.ts';
+import { rooms } from '../realtime/rooms.ts';
+import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
+import {
+  adjustStock,
+  getInventorySettings,
+  kardex,
+  listStock,
+  setInventorySettings,
+  setMinimum,
+} from './inventory.service.ts';
+import { applyCount, closeCount, countState, recordScan, startCount } from './stock-count.service.ts';
+import { receiveTransfer, sendTransfer } from './transfer.service.ts';
+
+/** Who moves goods: receipts, transfers, counts and adjustments. */
+export const STOCK_ROLES: readonly Role[] = ['owner', 'admin', 'supervisor', 'warehouse'];
+
+export const registerInventoryHandlers: HandlerRegistrar = (socket, { orm, logger }) => {
+  const { tenantId } = socket.data;
+  const actor = actorOf(socket);
+
+  onCommand(socket, logger, 'stock:list', { roles: ALL_ROLES }, ({ warehouseId, productIds }) =>
+    withTenant(orm, tenantId, (em) => listStock(em, warehouseId, productIds)),
+  );
+  onCommand(socket, logger, 'stock:kardex', { roles: ALL_ROLES }, ({ warehouseId, productId, limit }) =>
+    withTenant(orm, tenantId, (em) => kardex(em, warehouseId, productId, limit)),
+  );
+  onCommand(socket, logger, 'inventory:settings', { roles: ALL_ROLES }, () =>
+    withTenant(orm, tenantId, getInventorySettings),
+  );
+  onCommand(socket, logger, 'inventory:set-settings', { roles: ADMIN_ROLES }, (settings) =>
+    withTenant(orm, tenantId, (em) => setInventorySettings(em, settings)),
+  );
+  onCommand(socket, logger, 'stock:adjust', { roles: STOCK_ROLES }, (input) =>
+    withTenantEvents(orm, socket, (em, events) => adjustStock(em, input, events, actor)),
+  );
+  onCommand(socket, logger, 'stock:set-minimum', { roles: STOCK_ROLES }, (input) =>
+    withTenantEvents(orm, socket, (em, events) => setMinimum(em, input, events)),
+  );
+  onCommand(socket, logger, 'transfer:send', { roles: STOCK_ROLES }, (input) =>
+    withTenantEvents(orm, socket, (em, events) => sendTransfer(em, input, events, actor)),
+  );
+  onCommand(socket, logger, 'transfer:receive', { roles: STOCK_ROLES }, (input) =>
+    withTenantEvents(orm, socket, (em, events) => receiveTransfer(em, input, events, actor)),
+  );
+
+  onCommand(socket, logger, 'count:start', { roles: STOCK_ROLES }, async (input) => {
+    const count = await withTenantEvents(orm, socket, (em, events) => startCount(em, input, events, actor));
+    socket.join(rooms.count(count.id));
+    return count;
+  });
+  // The count is read under this tenant's RLS first: a count id of another tenant is NOT_FOUND,
+  // so a socket can only join rooms of its own tenant's counts (rooms are per namespace anyway).
+  onCommand(socket, logger, 'count:join', { roles: STOCK_ROLES }, async ({ countId }) => {
+    const state = await withTenant(orm, tenantId, (em) => countState(em, countId));
+    if (state.count.status !== 'open') throw new AppError('CONFLICT', 'El conteo ya está cerrado.');
+    socket.join(rooms.count(countId));
+    return state;
+  });
+  onCommand(socket, logger, 'count:scan', { roles: STOCK_ROLES }, (input) =>
+    withTenantEvents(orm, socket, (em, events) => recordScan(em, input, events, actor)),
+  );
+  onCommand(socket, logger, 'count:close', { roles: STOCK_ROLES }, ({ countId }) =>
+    withTenantEvents(orm, socket, (em, events) => closeCount(em, countId, events)),
+  );
+  onCommand(socket, logger, 'count:apply', { roles: STOCK_ROLES }, ({ countId }) =>
+    withTenantEvents(orm, socket, (em, events) => applyCount(em, countId, events, actor)),
+  );
+};

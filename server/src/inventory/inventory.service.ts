@@ -1,0 +1,143 @@
+import type { MovementView } from '@erp/shared';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
+import { pgArray } from '../catalog/product-query.ts';
+import { AppError } from '../platform/app-error.ts';
+import type { PendingEvents } from '../realtime/pending-events.ts';
+import { Dec } from './decimal.ts';
+import {
+  type AppliedMovement,
+  applyMovements,
+  type MovementActor,
+  queueLowStock,
+  whenReferenced,
+} from './stock-ledger.ts';
+
+export interface StockLevelView {
+  warehouseId: string;
+  productId: string;
+  quantity: string;
+  averageCost: string;
+  minimum: string | null;
+}
+
+const LEVEL_COLUMNS = `warehouse_id as "warehouseId", product_id as "productId", quantity::text as quantity,
+  average_cost::text as "averageCost", min_quantity::text as minimum`;
+
+export async function getInventorySettings(em: EntityManager): Promise<{ allowNegativeStock: boolean }> {
+  const [row] = await em.execute<{ allow: boolean }[]>(
+    'select allow_negative_stock as allow from inventory_settings',
+  );
+  return { allowNegativeStock: row?.allow ?? true };
+}
+
+export async function setInventorySettings(em: EntityManager, settings: { allowNegativeStock: boolean }) {
+  await em.execute(
+    `insert into inventory_settings (tenant_id, allow_negative_stock) values (current_tenant_id(), ?)
+     on conflict (tenant_id) do update set allow_negative_stock = excluded.allow_negative_stock`,
+    [settings.allowNegativeStock],
+  );
+  return settings;
+}
+
+export async function assertWarehouse(
+  em: EntityManager,
+  warehouseId: string,
+): Promise<{ storeId: string | null }> {
+  const [row] = await em.execute<{ store_id: string | null }[]>(
+    'select store_id from warehouse where id = ?',
+    [warehouseId],
+  );
+  if (!row) throw AppError.notFound('la bodega');
+  return { storeId: row.store_id };
+}
+
+export async function listStock(
+  em: EntityManager,
+  warehouseId: string,
+  productIds?: string[],
+): Promise<StockLevelView[]> {
+  const filter = productIds ? 'and product_id = any(?::uuid[])' : '';
+  return em.execute<StockLevelView[]>(
+    `select ${LEVEL_COLUMNS} from stock_level where warehouse_id = ? ${filter} order by product_id`,
+    productIds ? [warehouseId, pgArray(productIds)] : [warehouseId],
+  );
+}
+
+/** The product's kardex in a warehouse, newest first. */
+export function kardex(em: EntityManager, warehouseId: string, productId: string, limit: number) {
+  return em.execute<z.output<typeof MovementView>[]>(
+    `select id, warehouse_id as "warehouseId", product_id as "productId", kind, quantity::text as quantity,
+            unit_cost::text as "unitCost", resulting_quantity::text as "resultingQuantity",
+            resulting_average_cost::text as "resultingAverageCost", user_id as "userId",
+            device_id as "deviceId", document_type as "documentType", document_id as "documentId",
+            to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
+       from stock_movement where warehouse_id = ? and product_id = ?
+      order by created_at desc, resulting_quantity limit ?`,
+    [warehouseId, productId, limit],
+  );
+}
+
+/** Manual corrections (breakage, found goods): adjustment movements at the current average. */
+export async function adjustStock(
+  em: EntityManager,
+  input: { warehouseId: string; lines: { productId: string; quantity: string }[] },
+  events: PendingEvents,
+  actor: MovementActor,
+): Promise<AppliedMovement[]> {
+  await assertWarehouse(em, input.warehouseId);
+  return applyMovements(
+    em,
+    input.lines.map((l) => ({
+      warehouseId: input.warehouseId,
+      productId: l.productId,
+      kind: 'adjustment' as const,
+      quantity: l.quantity,
+    })),
+    events,
+    actor,
+  );
+}
+
+/**
+ * Sets (or clears, with null) a product's minimum in a warehouse. A minimum set above the stock
+ * on hand alerts right away: that is a crossing too.
+ */
+export async function setMinimum(
+  em: EntityManager,
+  input: { warehouseId: string; productId: string; minimum: string | null },
+  events: PendingEvents,
+): Promise<StockLevelView> {
+  const { storeId } = await assertWarehouse(em, input.warehouseId);
+  const [old] = await em.execute<{ below_min: boolean }[]>(
+    'select below_min from stock_level where warehouse_id = ? and product_id = ? for update',
+    [input.warehouseId, input.productId],
+  );
+  const [row] = await whenReferenced('el producto', () =>
+    em.execute<(StockLevelView & { isBelow: boolean; productName: string })[]>(
+      `insert into stock_level (tenant_id, warehouse_id, product_id, min_quantity, below_min)
+       values (current_tenant_id(), ?, ?, ?::numeric, coalesce(0 < ?::numeric, false))
+       on conflict (tenant_id, warehouse_id, product_id) do update set min_quantity = excluded.min_quantity,
+         below_min = coalesce(stock_level.quantity < excluded.min_quantity, false)
+       returning ${LEVEL_COLUMNS}, below_min as "isBelow",
+         (select name from product p where p.id = stock_level.product_id) as "productName"`,
+      [input.warehouseId, input.productId, input.minimum, input.minimum],
+    ),
+  );
+  const level = row!;
+  if (level.isBelow && !old?.below_min) {
+    queueLowStock(
+      events,
+      {
+        warehouse_id: level.warehouseId,
+        product_id: level.productId,
+        product_name: level.productName,
+        min_quantity: level.minimum,
+        store_id: storeId,
+      },
+      { quantity: new Dec(level.quantity) },
+    );
+  }
+  const { isBelow: _, productName: __, ...view } = level;
+  return view;
+}

@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import type { MovementKind } from '@erp/shared';
+import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '../platform/app-error.ts';
+import type { PendingEvents } from '../realtime/pending-events.ts';
+import { rooms } from '../realtime/rooms.ts';
+import { costText, Dec, type DecimalInput, quantityText } from './decimal.ts';
+import { isValuedAtOwnCost, nextStockState, type StockState } from './ppp.ts';
+
+export interface MovementInput {
+  warehouseId: string;
+  productId: string;
+  kind: MovementKind;
+  /** Signed change in stock (3 decimals): negative for sales and transfers out. */
+  quantity: DecimalInput;
+  /** Net unit cost; required for receipts and transfers in. Other kinds move at the current average. */
+  unitCost?: DecimalInput;
+  /** The document behind the movement (sale, receipt, transfer, count). */
+  documentType?: string;
+  documentId?: string;
+}
+
+/** Who and what caused the movements, written on every ledger row. */
+export interface MovementActor {
+  userId: string | null;
+  deviceId: string | null;
+}
+
+export interface AppliedMovement {
+  id: string;
+  warehouseId: string;
+  productId: string;
+  kind: MovementKind;
+  quantity: string;
+  unitCost: string;
+  resultingQuantity: string;
+  resultingAverageCost: string;
+}
+
+const DIRECTION: Record<MovementKind, 'in' | 'out' | 'any'> = {
+  sale: 'out',
+  return: 'in',
+  receipt: 'in',
+  adjustment: 'any',
+  transfer_out: 'out',
+  transfer_in: 'in',
+  count_adjustment: 'any',
+};
+
+/** A stock row as locked for update, with what its events need. */
+export interface LockedLevel {
+  warehouse_id: string;
+  product_id: string;
+  quantity: string;
+  average_cost: string;
+  min_quantity: string | null;
+  below_min: boolean;
+  store_id: string | null;
+  product_name: string;
+  allow_negative: boolean | null;
+}
+
+/** Stock rows are upserted and locked in (warehouse, product) order, so two transactions never wait on each other in a cycle. */
+const LOCK_LEVELS = `
+  insert into stock_level (tenant_id, warehouse_id, product_id)
+  select current_tenant_id(), k.w, k.p from json_to_recordset(?::json) as k(w uuid, p uuid) order by k.w, k.p
+  on conflict (tenant_id, warehouse_id, product_id) do update set updated_at = stock_level.updated_at
+  returning warehouse_id, product_id, quantity::text, average_cost::text, min_quantity::text, below_min,
+    (select w.store_id from warehouse w where w.id = stock_level.warehouse_id) as store_id,
+    (select p.name from product p where p.id = stock_level.product_id) as product_name,
+    (select s.allow_negative_stock from inventory_settings s) as allow_negative`;
+
+const UPDATE_LEVELS = `
+  update stock_level s set quantity = v.q, average_cost = v.a, below_min = v.b, updated_at = now()
+    from json_to_recordset(?::json) as v(w uuid, p uuid, q numeric, a numeric, b boolean)
+   where s.tenant_id = current_tenant_id() and s.warehouse_id = v.w and s.product_id = v.p`;
+
+const INSERT_MOVEMENTS = `
+  insert into stock_movement (id, tenant_id, warehouse_id, product_id, kind, quantity, unit_cost,
+    resulting_quantity, resulting_average_cost, user_id, device_id, document_type, document_id)
+  select m.id, current_tenant_id(), m.w, m.p, m.kind, m.q, m.c, m.rq, m.ra, m.u, m.d, m.dt, m.di
+    from json_to_recordset(?::json) as m(id uuid, w uuid, p uuid, kind text, q numeric, c numeric,
+      rq numeric, ra numeric, u uuid, d text, dt text, di uuid)`;
+
+const keyOf = (warehouseId: string, productId: string) => `${warehouseId}/${productId}`;
+
+function checkedQuantity(movement: MovementInput): Dec {
+  const quantity = new Dec(movement.quantity);
+  if (quantity.decimalPlaces() > 3)
+    throw AppError.validation(undefined, 'La cantidad admite hasta 3 decimales.');
+  const direction = DIRECTION[movement.kind];
+  const wrongSign =
+    quantity.isZero() || (direction === 'in' && quantity.lt(0)) || (direction === 'out' && quantity.gt(0));
+  if (wrongSign)
+    throw AppError.validation({ kind: movement.kind }, 'La cantidad del movimiento no es válida.');
+  return quantity;
+}
+
+function ownUnitCost(movement: MovementInput): Dec | null {
+  if (!isValuedAtOwnCost(movement.kind)) return null;
+  if (movement.unitCost === undefined) throw AppError.validation(undefined, 'Falta el costo unitario.');
+  const cost = new Dec(movement.unitCost);
+  if (cost.lt(0)) throw AppError.validation(undefined, 'El costo unitario no puede ser negativo.');
+  return cost;
+}
+
+/**
+ * Applies stock movements inside the caller's unit of work (a sale commit, a receipt, a count):
+ * locks the stock rows of every (warehouse, product) involved in a fixed order, computes the
+ * resulting quantity and PPP of each movement in the given order, enforces the tenant's
+ * negative-stock policy (AppError INSUFFICIENT_STOCK), writes the ledger rows, and queues one
+ * coalesced `stock:changed` per store (plus `stock:low` for rows that just crossed below their
+ * minimum) into `events`, to be published after commit. Three SQL statements per call.
+ *
+ * @example
+ *   await withTenant(orm, tenantId, (em) =>
+ *     applyMovements(em, [{ warehouseId, productId, kind: 'sale', quantity: '-2', documentType: 'sale', documentId }],
+ *       events, { userId, deviceId: terminalId }));
+ *   events.publish(nsp);
+ */
+export async function applyMovements(
+  em: EntityManager,
+  movements: readonly MovementInput[],
+  events: PendingEvents,
+  actor: MovementActor,
+): Promise<AppliedMovement[]> {
+  if (movements.length === 0) return [];
+  const checked = movements.map((m) => ({ ...m, delta: checkedQuantity(m), cost: ownUnitCost(m) }));
+  const keys = [...new Map(checked.map((m) => [keyOf(m.warehouseId, m.productId), m])).values()];
+  const lockKeys = JSON.stringify(keys.map((m) => ({ w: m.warehouseId, p: m.productId })));
+  const locked = await whenReferenced('el producto o la bodega', () =>
+    em.execute<LockedLevel[]>(LOCK_LEVELS, [lockKeys]),
+  );
+  const levels = new Map(locked.map((row) => [keyOf(row.warehouse_id, row.product_id), row]));
+  const states = new Map<string, StockState>(
+    locked.map((row) => [
+      keyOf(row.warehouse_id, row.product_id),
+      { quantity: new Dec(row.quantity), averageCost: new Dec(row.average_cost) },
+    ]),
+  );
+  const allowNegative = locked[0]?.allow_negative ?? true;
+
+  const applied: AppliedMovement[] = checked.map((m) => {
+    const key = keyOf(m.warehouseId, m.productId);
+    const next = nextStockState(states.get(key)!, m.kind, m.delta, m.cost);
+    if (!allowNegative && m.delta.lt(0) && next.state.quantity.lt(0)) {
+      const level = levels.get(key)!;
+      throw new AppError(
+        'INSUFFICIENT_STOCK',
+        `No hay stock suficiente de ${level.product_name}: quedan ${quantityText(states.get(key)!.quantity)}.`,
+        {
+          warehouseId: m.warehouseId,
+          productId: m.productId,
+          available: quantityText(states.get(key)!.quantity),
+        },
+      );
+    }
+    states.set(key, next.state);
+    return {
+      id: randomUUID(),
+      warehouseId: m.warehouseId,
+      productId: m.productId,
+      kind: m.kind,
+      quantity: quantityText(m.delta),
+      unitCost: costText(next.unitCost),
+      resultingQuantity: quantityText(next.state.quantity),
+      resultingAverageCost: costText(next.state.averageCost),
+    };
+  });
+
+  const updates = [...levels.entries()].map(([key, level]) => {
+    const state = states.get(key)!;
+    const below = level.min_quantity !== null && state.quantity.lt(level.min_quantity);
+    if (below && !level.below_min) queueLowStock(events, level, state);
+    queueStockChanged(events, level, state);
+    return {
+      w: level.warehouse_id,
+      p: level.product_id,
+      q: quantityText(state.quantity),
+      a: costText(state.averageCost),
+      b: below,
+    };
+  });
+  await em.execute(UPDATE_LEVELS, [JSON.stringify(updates)]);
+  await em.execute(INSERT_MOVEMENTS, [
+    JSON.stringify(
+      applied.map((m, i) => ({
+        id: m.id,
+        w: m.warehouseId,
+        p: m.productId,
+        kind: m.kind,
+        q: m.quantity,
+        c: m.unitCost,
+        rq: m.resultingQuantity,
+        ra: m.resultingAverageCost,
+        u: actor.userId,
+        d: actor.deviceId,
+        dt: movements[i]!.documentType ?? null,
+        di: movements[i]!.documentId ?? null,
+      })),
+    ),
+  ]);
+  return applied;
+}
+
+/** Runs a write whose foreign keys name rows of this tenant; a missing one becomes NOT_FOUND. */
+export async function whenReferenced<T>(what: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof ForeignKeyConstraintViolationException) throw AppError.notFound(what);
+    throw error;
+  }
+}
+
+/** Rooms that follow a warehouse's stock: its store, or the back offices for a central warehouse. */
+export function stockRooms(storeId: string | null): string[] {
+  return storeId ? [rooms.store(storeId)] : [rooms.screen('backoffice')];
+}
+
+function queueStockChanged(events: PendingEvents, level: LockedLevel, state: StockState) {
+  events.collect(stockRooms(level.store_id), 'stock:changed', {
+    warehouseId: level.warehouse_id,
+    productId: level.product_id,
+    quantity: quantityText(state.quantity),
+    averageCost: costText(state.averageCost),
+  });
+}
+
+/** Alerts go to the store's tablets and wall (back offices for a central warehouse). */
+export function queueLowStock(
+  events: PendingEvents,
+  level: Pick<LockedLevel, 'warehouse_id' | 'product_id' | 'product_name' | 'min_quantity' | 'store_id'>,
+  state: Pick<StockState, 'quantity'>,
+) {
+  const targets = level.store_id
+    ? [rooms.storeScreen(level.store_id, 'tablet'), rooms.storeScreen(level.store_id, 'wall')]
+    : [rooms.screen('backoffice')];
+  events.collect(targets, 'stock:low', {
+    warehouseId: level.warehouse_id,
+    productId: level.product_id,
+    productName: level.product_name,
+    quantity: quantityText(state.quantity),
+    minimum: quantityText(new Dec(level.min_quantity!)),
+  });
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { assertWarehouse } from '../inventory/inventory.service.ts';
+import { applyMovements, type MovementActor } from '../inventory/stock-ledger.ts';
+import { AppError } from '../platform/app-error.ts';
+import type { PendingEvents } from '../realtime/pending-events.ts';
+import { Supplier } from './supplier.entity.ts';
+
+const supplierView = ({ id, rut, name, giro }: Supplier) => ({ id, rut, name, giro });
+
+export async function listSuppliers(em: EntityManager) {
+  return (await em.find(Supplier, {}, { orderBy: { name: 'asc' } })).map(supplierView);
+}
+
+/** Creates the supplier, or updates the one with that RUT (a RUT is one company). */
+export async function saveSupplier(em: EntityManager, input: { rut: string; name: string; giro: string }) {
+  const supplier = (await em.findOne(Supplier, { rut: input.rut })) ?? em.create(Supplier, input);
+  em.assign(supplier, input);
+  await em.flush();
+  return supplierView(supplier);
+}
+
+export interface ReceiptInput {
+  supplierId: string;
+  warehouseId: string;
+  documentType: 33 | 34 | 52;
+  folio: number;
+  lines: { productId: string; quantity: string; unitCost: string }[];
+}
+
+/**
+ * Receives goods against a supplier document: the receipt, its lines, and one receipt movement
+ * per line that raises stock and re-weighs the PPP at the line's net unit cost, all in the
+ * caller's transaction. The same supplier document cannot be received twice.
+ */
+export async function createReceipt(
+  em: EntityManager,
+  input: ReceiptInput,
+  events: PendingEvents,
+  actor: MovementActor,
+) {
+  await assertWarehouse(em, input.warehouseId);
+  if (!(await em.count(Supplier, { id: input.supplierId }))) throw AppError.notFound('el proveedor');
+  const id = randomUUID();
+  try {
+    await em.execute(
+      `insert into goods_receipt (id, tenant_id, supplier_id, warehouse_id, document_type, folio, received_by)
+       values (?, current_tenant_id(), ?, ?, ?, ?, ?)`,
+      [id, input.supplierId, input.warehouseId, String(input.documentType), input.folio, actor.userId],
+    );
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) {
+      throw new AppError(
+        'CONFLICT',
+        `El documento ${input.documentType} N° ${input.folio} de este proveedor ya fue recibido.`,
+      );
+    }
+    throw error;
+  }
+  const movements = await applyMovements(
+    em,
+    input.lines.map((line) => ({
+      warehouseId: input.warehouseId,
+      productId: line.productId,
+      kind: 'receipt' as const,
+      quantity: line.quantity,
+      unitCost: line.unitCost,
+      documentType: 'goods_receipt',
+      documentId: id,
+    })),
+    events,
+    actor,
+  );
+  await em.execute(
+    `insert into goods_receipt_line (tenant_id, receipt_id, line_no, product_id, quantity, unit_cost)
+     select current_tenant_id(), ?, l.line_no, l.product_id, l.quantity, l.unit_cost
+       from json_to_recordset(?::json) as l(line_no int, product_id uuid, quantity numeric, unit_cost numeric)`,
+    [
+      id,
+      JSON.stringify(
+        input.lines.map((l, i) => ({
+          line_no: i + 1,
+          product_id: l.productId,
+          quantity: l.quantity,
+          unit_cost: l.unitCost,
+        })),
+      ),
+    ],
+  );
+  return {
+    id,
+    supplierId: input.supplierId,
+    warehouseId: input.warehouseId,
+    documentType: input.documentType,
+    folio: input.folio,
+    lines: movements.map((m) => ({
+      productId: m.productId,
+      quantity: m.quantity,
+      unitCost: m.unitCost,
+      averageCost: m.resultingAverageCost,
+      stock: m.resultingQuantity,
+    })),
+  };
+}

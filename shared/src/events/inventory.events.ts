@@ -1,0 +1,239 @@
+/**
+ * Inventory contract: stock per product × warehouse with its weighted average cost (PPP), the
+ * movement ledger, transfers and collaborative counts. Quantities (3 decimals) and costs
+ * (6 decimals) travel as decimal text, never as floats.
+ */
+import { z } from 'zod';
+import { command } from './define.ts';
+
+const Id = z.string().uuid();
+/** A positive quantity with up to 3 decimals: `'1'`, `'0.750'`. */
+export const Quantity = z
+  .string()
+  .regex(/^\d{1,10}(\.\d{1,3})?$/, 'Cantidad con hasta 3 decimales')
+  .refine((q) => /[1-9]/.test(q), 'La cantidad debe ser mayor que cero');
+/** A non-zero signed quantity with up to 3 decimals (adjustments). */
+export const SignedQuantity = z
+  .string()
+  .regex(/^-?\d{1,10}(\.\d{1,3})?$/, 'Cantidad con hasta 3 decimales')
+  .refine((q) => /[1-9]/.test(q), 'La cantidad no puede ser cero');
+const MinimumQuantity = z.string().regex(/^\d{1,10}(\.\d{1,3})?$/, 'Cantidad con hasta 3 decimales');
+/** Net unit cost with up to 6 decimals. */
+export const UnitCost = z.string().regex(/^\d{1,13}(\.\d{1,6})?$/, 'Costo con hasta 6 decimales');
+
+export const MOVEMENT_KINDS = [
+  'sale',
+  'return',
+  'receipt',
+  'adjustment',
+  'transfer_out',
+  'transfer_in',
+  'count_adjustment',
+] as const;
+export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+
+export const StockChange = z.object({
+  warehouseId: Id,
+  productId: Id,
+  quantity: z.string(),
+  averageCost: z.string(),
+});
+
+export const StockLevelView = StockChange.extend({ minimum: z.string().nullable() });
+
+export const MovementView = z.object({
+  id: Id,
+  warehouseId: Id,
+  productId: Id,
+  kind: z.enum(MOVEMENT_KINDS),
+  /** Signed: negative when stock left. */
+  quantity: z.string(),
+  unitCost: z.string(),
+  resultingQuantity: z.string(),
+  resultingAverageCost: z.string(),
+  userId: Id.nullable(),
+  deviceId: z.string().nullable(),
+  documentType: z.string().nullable(),
+  documentId: Id.nullable(),
+  at: z.string(),
+});
+
+/** A movement as written by the command that caused it. */
+export const AppliedMovementView = MovementView.pick({
+  id: true,
+  warehouseId: true,
+  productId: true,
+  kind: true,
+  quantity: true,
+  unitCost: true,
+  resultingQuantity: true,
+  resultingAverageCost: true,
+});
+
+export const TransferView = z.object({
+  id: Id,
+  fromWarehouseId: Id,
+  toWarehouseId: Id,
+  status: z.enum(['sent', 'received']),
+  lines: z.array(
+    z.object({
+      productId: Id,
+      quantitySent: z.string(),
+      unitCost: z.string(),
+      quantityReceived: z.string().nullable(),
+      /** received − sent (negative: lost in transit); null until received. */
+      difference: z.string().nullable(),
+    }),
+  ),
+});
+
+export const CountView = z.object({
+  id: Id,
+  warehouseId: Id,
+  fullCount: z.boolean(),
+  zones: z.array(z.string()),
+  status: z.enum(['open', 'closed', 'applied']),
+  startedAt: z.string(),
+});
+
+export const CountScan = z.object({
+  id: Id,
+  countId: Id,
+  barcode: z.string(),
+  /** null: the barcode is not in the catalog. */
+  productId: Id.nullable(),
+  productName: z.string().nullable(),
+  quantity: z.string(),
+  zone: z.string().nullable(),
+  userId: Id,
+  userName: z.string(),
+  /** Everyone's running total for this product (or unknown barcode) after this scan. */
+  total: z.string(),
+});
+
+export const CountTotal = z.object({
+  productId: Id.nullable(),
+  barcode: z.string().nullable(),
+  productName: z.string().nullable(),
+  counted: z.string(),
+  byUser: z.array(z.object({ userId: Id, userName: z.string(), counted: z.string() })),
+});
+
+export const CountLine = z.object({
+  productId: Id,
+  expected: z.string(),
+  counted: z.string(),
+  variance: z.string(),
+});
+
+export const CountResult = CountView.extend({ lines: z.array(CountLine) });
+
+const Zone = z.string().trim().min(1).max(40);
+
+export const inventoryCommands = {
+  'stock:list': command(
+    z.object({ warehouseId: Id, productIds: z.array(Id).max(1000).optional() }).strict(),
+    z.array(StockLevelView),
+  ),
+  'stock:kardex': command(
+    z
+      .object({ warehouseId: Id, productId: Id, limit: z.number().int().min(1).max(500).default(100) })
+      .strict(),
+    z.array(MovementView),
+  ),
+  'stock:adjust': command(
+    z
+      .object({
+        warehouseId: Id,
+        lines: z
+          .array(z.object({ productId: Id, quantity: SignedQuantity }).strict())
+          .min(1)
+          .max(500),
+      })
+      .strict(),
+    z.array(AppliedMovementView),
+  ),
+  'stock:set-minimum': command(
+    z.object({ warehouseId: Id, productId: Id, minimum: MinimumQuantity.nullable() }).strict(),
+    StockLevelView,
+  ),
+  'inventory:settings': command(z.object({}).strict(), z.object({ allowNegativeStock: z.boolean() })),
+  'inventory:set-settings': command(
+    z.object({ allowNegativeStock: z.boolean() }).strict(),
+    z.object({ allowNegativeStock: z.boolean() }),
+  ),
+  'transfer:send': command(
+    z
+      .object({
+        fromWarehouseId: Id,
+        toWarehouseId: Id,
+        lines: z
+          .array(z.object({ productId: Id, quantity: Quantity }).strict())
+          .min(1)
+          .max(500),
+      })
+      .strict(),
+    TransferView,
+  ),
+  'transfer:receive': command(
+    z
+      .object({
+        transferId: Id,
+        lines: z.array(z.object({ productId: Id, quantityReceived: MinimumQuantity }).strict()).max(500),
+      })
+      .strict(),
+    TransferView,
+  ),
+  'count:start': command(
+    z
+      .object({
+        warehouseId: Id,
+        /** true: products not scanned count as zero; false: only scanned products are adjusted. */
+        fullCount: z.boolean().default(true),
+        zones: z.array(Zone).max(50).default([]),
+      })
+      .strict(),
+    CountView,
+  ),
+  /** Joins the count's room (live scans of every tablet) and returns its state. */
+  'count:join': command(
+    z.object({ countId: Id }).strict(),
+    z.object({ count: CountView, totals: z.array(CountTotal) }),
+  ),
+  'count:scan': command(
+    z
+      .object({
+        countId: Id,
+        barcode: z.string().trim().min(1).max(40),
+        quantity: SignedQuantity.default('1'),
+        zone: Zone.optional(),
+      })
+      .strict(),
+    CountScan,
+  ),
+  'count:close': command(z.object({ countId: Id }).strict(), CountResult),
+  'count:apply': command(z.object({ countId: Id }).strict(), CountResult),
+};
+
+export const inventoryNotifications = {
+  /** To the store owning the warehouse (and back offices); one message per commit. */
+  'stock:changed': z.object({ changes: z.array(StockChange) }),
+  /** Once per crossing below the minimum; to the store's tablets and wall. */
+  'stock:low': z.object({
+    changes: z.array(
+      z.object({
+        warehouseId: Id,
+        productId: Id,
+        productName: z.string(),
+        quantity: z.string(),
+        minimum: z.string(),
+      }),
+    ),
+  }),
+  /** To the store's tablets, so they can join. */
+  'count:started': CountView,
+  /** To the count's room. */
+  'count:scanned': CountScan,
+  'count:closed': CountResult,
+  'count:applied': CountResult,
+};
