@@ -6,6 +6,7 @@ import type { Config } from './platform/config.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { initOrm } from './platform/orm.ts';
 import { connectRedis } from './platform/redis.ts';
+import { SecretBox } from './platform/secrets.ts';
 import { createIo } from './realtime/io.ts';
 import { type HandlerRegistrar, setupTenantNamespaces } from './realtime/tenant-namespace.ts';
 import { registerAuthRoutes } from './tenancy/auth.routes.ts';
@@ -15,11 +16,13 @@ import { registerCatalogHandlers } from './catalog/catalog.handlers.ts';
 import { registerInventoryHandlers } from './inventory/inventory.handlers.ts';
 import { registerPurchasingHandlers } from './purchasing/purchasing.handlers.ts';
 import { registerCashHandlers } from './cash/cash.handlers.ts';
+import { registerSalesHandlers } from './sales/sales.handlers.ts';
 
 /** Socket handlers of every domain, registered on each connection. */
 const REGISTRARS: HandlerRegistrar[] = [
   registerTenancyHandlers,
   registerCashHandlers,
+  registerSalesHandlers,
   registerCatalogHandlers,
   registerInventoryHandlers,
   registerPurchasingHandlers,
@@ -55,7 +58,8 @@ export async function createServer(config: Config, logger: Logger = createLogger
   });
 
   const io = createIo(app.server, redis, `${config.REDIS_PREFIX}:socket.io`);
-  setupTenantNamespaces(io, { orm, auth, logger }, REGISTRARS);
+  const secrets = new SecretBox(config.SECRETS_KEY);
+  setupTenantNamespaces(io, { orm, auth, logger, secrets }, REGISTRARS);
   registerAuthRoutes(app, auth, io);
 
   app.get('/api/health', async (_request, reply) => {
@@ -83,6 +87,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
   return {
     app,
     io,
+    secrets,
     orm,
     redis,
     auth,

@@ -18,7 +18,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   if (!process.env.DATABASE_URL?.includes('test')) {
     throw new Error('Run the tests with `npm test`: it creates the test database and sets DATABASE_URL.');
   }
-  return loadConfig({ ...process.env, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...overrides });
+  return loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  });
 }
 
 export interface TestServer extends AppInstance {

@@ -9,6 +9,18 @@ export const TenantSettings = z.object({
   cashCloseTolerance: z.number().int().min(0).default(1000),
   /** Cash in a drawer above which the wall asks for a cash drop (retiro). */
   cashDropThreshold: z.number().int().min(0).default(300000),
+  /** Remaining folios of a document type under which the back office and the wall are warned. */
+  lowFolioThreshold: z.number().int().min(0).default(100),
+  /** Largest discount (percent of the line) each role may give without a supervisor. */
+  discountLimitPercent: z
+    .object({
+      owner: z.number().min(0).max(100).default(100),
+      admin: z.number().min(0).max(100).default(100),
+      supervisor: z.number().min(0).max(100).default(50),
+      cashier: z.number().min(0).max(100).default(10),
+      warehouse: z.number().min(0).max(100).default(0),
+    })
+    .default({ owner: 100, admin: 100, supervisor: 50, cashier: 10, warehouse: 0 }),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 

@@ -152,20 +152,20 @@ export async function moveCash(
 
 /**
  * Adds a sale (or a refund, with `refund: true`) to the open session of a terminal in one
- * statement, so the X report and the close never aggregate tickets. Throws when the terminal
- * has no open session.
+ * statement, so the X report and the close never aggregate tickets. Throws when the session is
+ * not open (or, given `terminalId`, is another terminal's).
  */
 export async function recordInSession(
   em: EntityManager,
-  input: { sessionId: string; cash: number; card: number; refund?: boolean },
+  input: { sessionId: string; terminalId?: string; cash: number; card: number; refund?: boolean },
 ): Promise<SessionView> {
   const [row] = await em.execute<SessionRow[]>(
     input.refund
       ? `update cash_session set cash_refunds = cash_refunds + ?, card_refunds = card_refunds + ?, return_count = return_count + 1
-          where id = ? and status = 'open' returning *`
+          where id = ? and status = 'open' and terminal_id = coalesce(?, terminal_id) returning *`
       : `update cash_session set cash_sales = cash_sales + ?, card_sales = card_sales + ?, ticket_count = ticket_count + 1
-          where id = ? and status = 'open' returning *`,
-    [input.cash, input.card, input.sessionId],
+          where id = ? and status = 'open' and terminal_id = coalesce(?, terminal_id) returning *`,
+    [input.cash, input.card, input.sessionId, input.terminalId ?? null],
   );
   if (!row) throw new AppError('CASH_SESSION_REQUIRED');
   return toSessionView(row);

@@ -4,6 +4,7 @@ import type { ExtendedError } from 'socket.io';
 import { AppError } from '../platform/app-error.ts';
 import type { Logger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';
+import type { SecretBox } from '../platform/secrets.ts';
 import type { AuthService, MembershipRow } from '../tenancy/auth.service.ts';
 import { Store } from '../tenancy/store.entity.ts';
 import { rooms, TENANT_NAMESPACE_PATTERN } from './rooms.ts';
@@ -13,6 +14,8 @@ export interface RealtimeDeps {
   orm: MikroORM;
   auth: AuthService;
   logger: Logger;
+  /** Seals and opens secrets at rest (CAF keys, certificates). */
+  secrets: SecretBox;
 }
 
 /** A domain's socket handlers; called once per connection (see sales.handlers.ts etc.). */

@@ -44,7 +44,11 @@ export class AuthService {
     this.settings = settings;
   }
 
-  async login(email: string, password: string, ip: string) {
+  /**
+   * Checks an email and password, throttled per email and per address. Every failure gives the
+   * same INVALID_CREDENTIALS, so the answer never tells whether the email exists.
+   */
+  private async checkCredentials(email: string, password: string, ip: string): Promise<string> {
     const keys = [
       `${this.settings.redisPrefix}:login-fail:email:${email}`,
       `${this.settings.redisPrefix}:login-fail:ip:${ip}`,
@@ -68,23 +72,26 @@ export class AuthService {
           await this.redis.expire(k, this.settings.windowSeconds);
         }),
       );
-      // One code for every failure: the answer never tells whether the email exists.
       throw new AppError('INVALID_CREDENTIALS');
     }
     await this.redis.del(keys[0]!);
+    return user.id;
+  }
 
+  async login(email: string, password: string, ip: string) {
+    const userId = await this.checkCredentials(email, password, ip);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.settings.tokenTtlSeconds * 1000);
-    const profile = await withUser(this.orm, user.id, async (em) => {
+    const profile = await withUser(this.orm, userId, async (em) => {
       await em.execute('insert into auth_session (id, user_id, token_hash, expires_at) values (?, ?, ?, ?)', [
         randomUUID(),
-        user.id,
+        userId,
         hashToken(token),
         expiresAt,
       ]);
       const [row] = await em.execute<{ id: string; email: string; name: string }[]>(
         'select id, email, name from app_user where id = ?',
-        [user.id],
+        [userId],
       );
       return row!;
     });
@@ -92,8 +99,23 @@ export class AuthService {
       token,
       expiresAt: expiresAt.toISOString(),
       user: profile,
-      memberships: await this.memberships(user.id),
+      memberships: await this.memberships(userId),
     };
+  }
+
+  /**
+   * A supervisor authorizing an action at someone else's terminal (a return, a large discount):
+   * their credentials must be right and they must be owner, admin or supervisor of this tenant.
+   * Returns the supervisor's user id. Creates no session.
+   */
+  async verifySupervisor(email: string, password: string, tenantId: string, ip: string): Promise<string> {
+    const userId = await this.checkCredentials(email.trim().toLowerCase(), password, ip);
+    const memberships = await this.memberships(userId);
+    const allowed = memberships.some(
+      (m) => m.tenantId === tenantId && ['owner', 'admin', 'supervisor'].includes(m.role),
+    );
+    if (!allowed) throw AppError.forbidden('La autorización requiere un supervisor de esta empresa.');
+    return userId;
   }
 
   /** Checks a bearer token; throws a coded error when it is unknown, expired or revoked. */

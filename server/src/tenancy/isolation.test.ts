@@ -30,6 +30,22 @@ async function asApp<T>(tenantId: string | null, work: (c: pg.Client) => Promise
   }
 }
 
+/**
+ * Rows an UPDATE or DELETE touched; a statement the serving role may not run at all (append-only
+ * tables such as the audit log) touches none. Runs in a savepoint so a refusal keeps the
+ * transaction usable.
+ */
+async function changedRows(c: pg.Client, sql: string, tenantId: string): Promise<number> {
+  await c.query('savepoint probe');
+  try {
+    return (await c.query(sql, [tenantId])).rowCount ?? 0;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '42501') throw error;
+    await c.query('rollback to savepoint probe');
+    return 0;
+  }
+}
+
 beforeAll(async () => {
   server = await startTestServer();
   [a, b] = await Promise.all([createTestTenant(server, 'iso-a'), createTestTenant(server, 'iso-b')]);

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import type { CustomerInput, CustomerView } from '@erp/shared';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
+import { AppError } from '../platform/app-error.ts';
+
+type Customer = z.infer<typeof CustomerView>;
+
+const COLUMNS = 'id, rut, razon_social as "razonSocial", giro, address, comuna, email';
+
+export async function findCustomerByRut(em: EntityManager, rut: string): Promise<Customer | null> {
+  const [row] = await em.execute<Customer[]>(`select ${COLUMNS} from customer where rut = ?`, [rut]);
+  return row ?? null;
+}
+
+export async function getCustomer(em: EntityManager, id: string): Promise<Customer> {
+  const [row] = await em.execute<Customer[]>(`select ${COLUMNS} from customer where id = ?`, [id]);
+  if (!row) throw AppError.notFound('el cliente');
+  return row;
+}
+
+/** Creates a customer, or updates the one with the same RUT (the POS form is the latest truth). */
+export async function saveCustomer(
+  em: EntityManager,
+  input: z.infer<typeof CustomerInput>,
+): Promise<Customer> {
+  const [row] = await em.execute<Customer[]>(
+    `insert into customer (id, tenant_id, rut, razon_social, giro, address, comuna, email)
+     values (?, current_tenant_id(), ?, ?, ?, ?, ?, ?)
+     on conflict (tenant_id, rut) do update set razon_social = excluded.razon_social,
+       giro = coalesce(excluded.giro, customer.giro), address = coalesce(excluded.address, customer.address),
+       comuna = coalesce(excluded.comuna, customer.comuna), email = coalesce(excluded.email, customer.email)
+     returning ${COLUMNS}`,
+    [
+      randomUUID(),
+      input.rut,
+      input.razonSocial,
+      input.giro ?? null,
+      input.address ?? null,
+      input.comuna ?? null,
+      input.email ?? null,
+    ],
+  );
+  return row!;
+}

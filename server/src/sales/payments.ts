@@ -1,0 +1,68 @@
+import type { PaymentInput } from '@erp/shared';
+import { formatClp, roundCash } from '@erp/shared';
+import type { z } from 'zod';
+import { AppError } from '../platform/app-error.ts';
+
+export interface SettledPayments {
+  /** Cash kept in the drawer: the cash part rounded to $10 (Ley 20.956). */
+  paidCash: number;
+  paidCard: number;
+  cashTendered: number;
+  change: number;
+  /** Rounded cash part minus exact cash part (−5 … +4). The document keeps the exact total. */
+  cashRounding: number;
+  toPay: number;
+  rows: {
+    method: 'cash' | 'card';
+    amount: number;
+    tendered?: number;
+    change?: number;
+    authorizationCode?: string;
+  }[];
+}
+
+/**
+ * Settles what the customer pays against the document total: cards pay what they say, cash pays
+ * the rest rounded to a multiple of $10 (1–5 down, 6–9 up; cards are never rounded), and the
+ * change comes out of the cash tendered.
+ */
+export function settlePayments(total: number, payments: z.infer<typeof PaymentInput>[]): SettledPayments {
+  const cards = payments.filter((p) => p.method === 'card');
+  const cash = payments.filter((p) => p.method === 'cash');
+  const paidCard = cards.reduce((sum, p) => sum + p.amount, 0);
+  if (paidCard > total) {
+    throw AppError.validation(
+      undefined,
+      `El pago con tarjeta (${formatClp(paidCard)}) supera el total (${formatClp(total)}).`,
+    );
+  }
+  const cashDue = total - paidCard;
+  const cashTendered = cash.reduce((sum, p) => sum + p.tendered, 0);
+  const paidCash = roundCash(cashDue);
+  if (cashTendered < paidCash) {
+    const missing = paidCash - cashTendered;
+    throw AppError.validation({ missing }, `Falta pagar ${formatClp(missing)}.`);
+  }
+  if (paidCash === 0 && cashTendered > 0) {
+    throw AppError.validation(
+      undefined,
+      'El total ya está pagado con tarjeta: no corresponde recibir efectivo.',
+    );
+  }
+  const change = cashTendered - paidCash;
+  const rows: SettledPayments['rows'] = cards.map((p) => ({
+    method: 'card',
+    amount: p.amount,
+    authorizationCode: p.authorizationCode,
+  }));
+  if (paidCash > 0) rows.unshift({ method: 'cash', amount: paidCash, tendered: cashTendered, change });
+  return {
+    paidCash,
+    paidCard,
+    cashTendered,
+    change,
+    cashRounding: paidCash - cashDue,
+    toPay: paidCash + paidCard,
+    rows,
+  };
+}

@@ -1,0 +1,310 @@
+import { divRoundHalfUp, formatClp, roundCash, type SaleReturnInput } from '@erp/shared';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
+import { recordInSession } from '../cash/cash.service.ts';
+import { applyMovements } from '../inventory/stock-ledger.ts';
+import { AppError } from '../platform/app-error.ts';
+import type { SecretBox } from '../platform/secrets.ts';
+import type { PendingEvents } from '../realtime/pending-events.ts';
+import { rooms } from '../realtime/rooms.ts';
+import { computeAmounts } from '../sii/dte/amounts.ts';
+import { chileTimestamp } from '../sii/dte/chile-time.ts';
+import { loadCaf, takeFolio } from '../sii/folios.ts';
+import { auditRows } from './audit.ts';
+import { claimKey, requestHash } from './idempotency.ts';
+import { lineGross, toMilli } from './quantity.ts';
+import { receiptDocument } from './receipt.ts';
+import { saleDocument, stampDocument } from './sale-document.ts';
+import type { PricedLine } from './sale-pricing.ts';
+import { insertSale } from './sale-store.ts';
+import type { SaleResultData, Seller } from './sales.service.ts';
+import { storeContext } from './store-context.ts';
+
+type ReturnInput = z.infer<typeof SaleReturnInput>;
+
+interface OriginalSale {
+  id: string;
+  store_id: string;
+  doc_type: number;
+  folio: number;
+  issue_date: string;
+  customer_rut: string | null;
+  razon_social: string | null;
+  giro: string | null;
+  address: string | null;
+  comuna: string | null;
+  email: string | null;
+}
+
+interface OriginalLine {
+  line_no: number;
+  product_id: string;
+  name: string;
+  quantity: string;
+  unit_price: string;
+  list_price: string;
+  discount: string;
+  exempt: boolean;
+  unit: string;
+  code: string;
+  returned: string;
+}
+
+const milliText = (milli: bigint) => `${milli / 1000n}.${String(milli % 1000n).padStart(3, '0')}`;
+
+async function findOriginal(em: EntityManager, original: ReturnInput['original']): Promise<OriginalSale> {
+  const [sale] = await em.execute<OriginalSale[]>(
+    `select s.id, s.store_id, s.doc_type, s.folio, to_char(s.issue_date, 'YYYY-MM-DD') as issue_date,
+            c.rut as customer_rut, c.razon_social, c.giro, c.address, c.comuna, c.email
+       from sale s left join customer c on c.id = s.customer_id
+      where s.kind = 'sale' and ${'saleId' in original ? 's.id = ?' : 's.doc_type = ? and s.folio = ?'}`,
+    'saleId' in original ? [original.saleId] : [original.docType, original.folio],
+  );
+  if (!sale) throw AppError.notFound('la venta original');
+  return sale;
+}
+
+/**
+ * Lines to return with the quantities still returnable (sold minus earlier returns), priced as
+ * sold: the unit price, and the line discount in proportion to the quantity returned.
+ */
+async function returnedLines(
+  em: EntityManager,
+  sale: OriginalSale,
+  wanted: ReturnInput['lines'],
+): Promise<{ lines: PricedLine[]; full: boolean }> {
+  const rows = await em.execute<OriginalLine[]>(
+    `select l.line_no, l.product_id, l.name, l.quantity, l.unit_price, l.list_price, l.discount, l.exempt, p.unit, p.code,
+            coalesce((select sum(r.quantity) from sale_line r join sale rs on rs.id = r.sale_id
+                       where rs.original_sale_id = l.sale_id and r.original_line_no = l.line_no), 0) as returned
+       from sale_line l join product p on p.id = l.product_id
+      where l.sale_id = ? order by l.line_no`,
+    [sale.id],
+  );
+  const requests =
+    wanted ??
+    rows.map((r) => ({ lineNo: r.line_no, quantity: milliText(toMilli(r.quantity) - toMilli(r.returned)) }));
+  const lines = requests.flatMap((request): PricedLine[] => {
+    const row = rows.find((r) => r.line_no === request.lineNo);
+    if (!row) throw AppError.notFound(`la línea ${request.lineNo} de la venta original`);
+    const sold = toMilli(row.quantity);
+    const available = sold - toMilli(row.returned);
+    const quantity = toMilli(request.quantity);
+    if (quantity === 0n && !wanted) return [];
+    if (quantity > available) {
+      throw AppError.validation(undefined, `De ${row.name} quedan ${milliText(available)} por devolver.`);
+    }
+    const unitPrice = Number(row.unit_price);
+    const discount = Number(divRoundHalfUp(BigInt(row.discount) * quantity, sold));
+    return [
+      {
+        lineNo: row.line_no,
+        productId: row.product_id,
+        code: row.code,
+        name: row.name,
+        unit: row.unit,
+        quantity: request.quantity,
+        unitPrice,
+        listPrice: Number(row.list_price),
+        discount,
+        exempt: row.exempt,
+        priceOverride: false,
+        amount: lineGross(unitPrice, request.quantity) - discount,
+      },
+    ];
+  });
+  if (lines.length === 0) throw AppError.validation(undefined, 'Esa venta ya fue devuelta por completo.');
+  const full = rows.every(
+    (r) =>
+      toMilli(r.returned) === 0n &&
+      lines.some((l) => l.lineNo === r.line_no && toMilli(l.quantity) === toMilli(r.quantity)),
+  );
+  return { lines, full };
+}
+
+/**
+ * Returns some or all lines of a sale, authorized by a supervisor: issues a nota de crédito 61
+ * referencing the original (CodRef 1 when it annuls it whole, 3 when it corrects amounts),
+ * restocks the chosen warehouse at the current average cost, refunds by the chosen method
+ * through the cash session, and logs the return. Exactly once per return id.
+ */
+export async function returnSale(
+  em: EntityManager,
+  box: SecretBox,
+  seller: Seller,
+  supervisorId: string,
+  input: ReturnInput,
+  events: PendingEvents,
+): Promise<SaleResultData> {
+  const { supervisor: _credentials, ...body } = input;
+  const claim = await claimKey<SaleResultData>(em, 'sale:return', input.returnId, requestHash(body));
+  if (!claim.fresh) return claim.result;
+
+  const original = await findOriginal(em, input.original);
+  const { lines, full } = await returnedLines(em, original, input.lines);
+  const context = await storeContext(em, seller.tenantId, seller.storeId);
+  const issuedAt = new Date();
+  const stampedAt = chileTimestamp(issuedAt);
+  const receiver = {
+    rut: original.customer_rut ?? '66666666-6',
+    razonSocial: original.razon_social ?? 'Consumidor final',
+    giro: original.giro,
+    address: original.address,
+    comuna: original.comuna,
+    email: original.email,
+  };
+  const reference = {
+    type: original.doc_type,
+    folio: original.folio,
+    date: original.issue_date,
+    code: full ? (1 as const) : (3 as const),
+    reason: input.reason,
+  };
+  const document = saleDocument({
+    type: 61,
+    issueDate: stampedAt.slice(0, 10),
+    issuer: context.issuer,
+    receiver,
+    lines,
+    paidCash: 0,
+    references: [reference],
+  });
+  const amounts = computeAmounts(document);
+  const total = amounts.totals.total;
+  const refund = input.refundMethod === 'cash' ? roundCash(total) : total;
+
+  await applyMovements(
+    em,
+    lines.map((line) => ({
+      warehouseId: input.warehouseId ?? context.warehouseId,
+      productId: line.productId,
+      kind: 'return' as const,
+      quantity: line.quantity,
+      documentType: 'return',
+      documentId: input.returnId,
+    })),
+    events,
+    { userId: seller.userId, deviceId: input.terminalId },
+  );
+  const session = await recordInSession(em, {
+    sessionId: input.cashSessionId,
+    terminalId: input.terminalId,
+    cash: input.refundMethod === 'cash' ? refund : 0,
+    card: input.refundMethod === 'card' ? refund : 0,
+    refund: true,
+  });
+  if (input.refundMethod === 'cash' && session.totals.expectedCash < 0) {
+    throw AppError.validation(
+      undefined,
+      `No hay efectivo suficiente en la caja para devolver ${formatClp(refund)}.`,
+    );
+  }
+
+  const { folio, cafId } = await takeFolio(em, 61);
+  const ted = stampDocument(
+    document,
+    amounts,
+    folio,
+    await loadCaf(em, box, seller.tenantId, cafId),
+    stampedAt,
+  );
+  const result: SaleResultData = {
+    saleId: input.returnId,
+    docType: 61,
+    folio,
+    issuedAt: issuedAt.toISOString(),
+    net: amounts.totals.net ?? 0,
+    iva: amounts.totals.iva ?? 0,
+    exempt: amounts.totals.exempt ?? 0,
+    total,
+    toPay: -refund,
+    cashRounding: refund - total,
+    paidCash: input.refundMethod === 'cash' ? -refund : 0,
+    paidCard: input.refundMethod === 'card' ? -refund : 0,
+    change: 0,
+    ted,
+  };
+  const audit = auditRows(seller, input.terminalId, [
+    {
+      kind: 'return',
+      details: {
+        returnId: input.returnId,
+        originalSaleId: original.id,
+        original: `${original.doc_type}-${original.folio}`,
+        creditNote: folio,
+        total,
+        refundMethod: input.refundMethod,
+        authorizedBy: supervisorId,
+        reason: input.reason,
+      },
+    },
+  ]);
+  await insertSale(em, {
+    kind: 'return',
+    seller,
+    input: { saleId: input.returnId, terminalId: input.terminalId },
+    session,
+    warehouseId: input.warehouseId ?? context.warehouseId,
+    cafId,
+    receiver: original.customer_rut ? receiver : null,
+    result,
+    lines: lines.map((line) => ({ ...line, originalLineNo: line.lineNo })),
+    payments: [{ method: input.refundMethod, amount: refund }],
+    stampedAt,
+    originalSaleId: original.id,
+    authorizedBy: supervisorId,
+    outbox: [
+      {
+        topic: 'sii.document',
+        key: `sale-${input.returnId}`,
+        payload: { saleId: input.returnId, type: 61, folio, stampedAt, document },
+      },
+      {
+        topic: 'print.receipt',
+        key: `sale-${input.returnId}`,
+        payload: {
+          jobId: input.returnId,
+          storeId: seller.storeId,
+          terminalId: input.terminalId,
+          document: receiptDocument({
+            type: 61,
+            folio,
+            issuedAt,
+            issuer: context.issuer,
+            receiver: original.customer_rut ? receiver : null,
+            lines,
+            amounts,
+            ted,
+            cashRounding: result.cashRounding,
+            paidCash: 0,
+            paidCard: 0,
+            change: 0,
+            reference: {
+              documentType: original.doc_type as 39,
+              folio: original.folio,
+              date: original.issue_date,
+              reason: input.reason,
+            },
+          }),
+        },
+      },
+    ],
+    audit,
+  });
+  events.push(rooms.screen('wall'), 'sale:committed', {
+    saleId: input.returnId,
+    kind: 'return',
+    storeId: seller.storeId,
+    terminalId: input.terminalId,
+    cashierId: seller.userId,
+    docType: 61,
+    folio,
+    total: -total,
+    paidCash: result.paidCash,
+    paidCard: result.paidCard,
+    issuedAt: result.issuedAt,
+    lineCount: lines.length,
+  });
+  for (const row of audit) events.collect([rooms.screen('wall')], 'audit:logged', row);
+  return result;
+}

@@ -1,0 +1,130 @@
+import { ANONYMOUS_CONSUMER_RUT, type DteDocument, type DteDocumentInput } from '@erp/shared';
+import { Decimal } from 'decimal.js';
+import type { DocumentAmounts } from '../sii/dte/amounts.ts';
+import { validateDocument } from '../sii/dte/builder.ts';
+import type { Caf } from '../sii/dte/caf.ts';
+import { stampTed } from '../sii/dte/ted.ts';
+import type { PricedLine } from './sale-pricing.ts';
+
+export interface IssuerData {
+  rut: string;
+  razonSocial: string;
+  giro: string;
+  address: string;
+  comuna: string;
+  acteco: number;
+  resolutionNumber: number;
+  resolutionDate: string;
+  siiBranchCode: number | null;
+  storeAddress: string;
+  storeComuna: string;
+}
+
+export interface ReceiverData {
+  rut: string;
+  razonSocial: string;
+  giro: string | null;
+  address: string | null;
+  comuna: string | null;
+  email: string | null;
+}
+
+const UNIT_CODES: Record<string, string> = { unidad: 'UN', kg: 'KG', lt: 'LT' };
+const IVA_FACTOR = new Decimal('1.19');
+
+/** Boletas stay boletas, facturas stay facturas; a cart of only exempt goods becomes 41 or 34. */
+export function finalDocType(
+  requested: 39 | 33 | 61,
+  lines: readonly { exempt: boolean }[],
+): 33 | 34 | 39 | 41 | 61 {
+  if (requested === 61 || !lines.every((l) => l.exempt)) return requested;
+  return requested === 39 ? 41 : 34;
+}
+
+/**
+ * The SII document of a sale. Catalog prices include IVA: boletas carry them as they are; on
+ * facturas and notas the afecto lines carry net prices (gross / 1.19, 6 decimals) and the module
+ * computes net, IVA and total from them.
+ */
+export function saleDocument(input: {
+  type: 33 | 34 | 39 | 41 | 61;
+  issueDate: string;
+  issuer: IssuerData;
+  receiver: ReceiverData | null;
+  lines: readonly PricedLine[];
+  paidCash: number;
+  references?: DteDocumentInput['references'];
+}): DteDocument {
+  const boleta = input.type === 39 || input.type === 41;
+  const { issuer, receiver } = input;
+  return validateDocument({
+    type: input.type,
+    issueDate: input.issueDate,
+    ...(boleta ? { paymentMethod: input.paidCash > 0 ? 1 : 2 } : { paymentForm: 1 }),
+    issuer: {
+      rut: issuer.rut,
+      businessName: issuer.razonSocial,
+      activity: issuer.giro,
+      address: issuer.storeAddress,
+      commune: issuer.storeComuna,
+      acteco: [issuer.acteco],
+      ...(issuer.siiBranchCode ? { siiBranchCode: issuer.siiBranchCode } : {}),
+      resolution: { number: issuer.resolutionNumber, date: issuer.resolutionDate },
+    },
+    receiver: receiver
+      ? {
+          rut: receiver.rut,
+          businessName: receiver.razonSocial,
+          ...(receiver.giro ? { activity: receiver.giro } : {}),
+          ...(receiver.address ? { address: receiver.address } : {}),
+          ...(receiver.comuna ? { commune: receiver.comuna } : {}),
+          ...(receiver.email ? { email: receiver.email } : {}),
+        }
+      : { rut: ANONYMOUS_CONSUMER_RUT },
+    lines: input.lines.map((line) => {
+      const net = !boleta && !line.exempt;
+      return {
+        name: line.name,
+        code: { type: 'INT1', value: line.code },
+        quantity: line.quantity,
+        unit: UNIT_CODES[line.unit] ?? 'UN',
+        unitPrice: net
+          ? new Decimal(line.unitPrice).div(IVA_FACTOR).toDecimalPlaces(6).toString()
+          : String(line.unitPrice),
+        ...(line.exempt ? { exempt: true } : {}),
+        ...(line.discount > 0
+          ? {
+              discountAmount: net
+                ? new Decimal(line.discount).div(IVA_FACTOR).toDecimalPlaces(0).toNumber()
+                : line.discount,
+            }
+          : {}),
+      };
+    }),
+    references: input.references ?? [],
+  });
+}
+
+/** Stamps the TED of a document with the CAF key; `stampedAt` is TSTED (Chile time). */
+export function stampDocument(
+  document: DteDocument,
+  amounts: DocumentAmounts,
+  folio: number,
+  caf: Caf,
+  stampedAt: string,
+): string {
+  return stampTed(
+    {
+      issuerRut: document.issuer.rut,
+      type: document.type,
+      folio,
+      issueDate: document.issueDate,
+      receiverRut: document.receiver.rut,
+      receiverName: document.receiver.businessName || 'Consumidor final',
+      total: amounts.totals.total,
+      firstItemName: document.lines[0]!.name,
+    },
+    caf,
+    stampedAt,
+  );
+}

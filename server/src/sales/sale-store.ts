@@ -1,0 +1,103 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type AuditRow, INSERT_AUDIT_SQL } from './audit.ts';
+import type { ReceiverData } from './sale-document.ts';
+import type { PricedLine } from './sale-pricing.ts';
+import type { SaleResultData, Seller } from './sales.service.ts';
+
+export interface OutboxRow {
+  topic: 'sii.document' | 'print.receipt';
+  key: string;
+  payload: unknown;
+}
+
+export interface SaleRecord {
+  kind?: 'sale' | 'return';
+  seller: Seller;
+  input: { saleId: string; terminalId: string };
+  session: { id: string };
+  warehouseId: string;
+  cafId: string;
+  receiver: (ReceiverData & { id?: string }) | null;
+  result: SaleResultData;
+  lines: readonly (PricedLine & { unitCost?: string; originalLineNo?: number })[];
+  payments: readonly {
+    method: 'cash' | 'card';
+    amount: number;
+    tendered?: number;
+    change?: number;
+    authorizationCode?: string;
+  }[];
+  stampedAt: string;
+  originalSaleId?: string;
+  authorizedBy?: string;
+  outbox: readonly OutboxRow[];
+  audit: readonly AuditRow[];
+}
+
+/**
+ * Writes a stamped sale (or return) in ONE statement: the sale, its lines and payments, the
+ * outbox rows, the audit entries and the stored result of its idempotency key. Sent right after
+ * the folio is taken, so the folio lock is held for this round trip and the commit only.
+ */
+export async function insertSale(em: EntityManager, record: SaleRecord): Promise<void> {
+  const { result } = record;
+  await em.execute(
+    `with s as (
+       insert into sale (id, tenant_id, kind, store_id, terminal_id, warehouse_id, cash_session_id, cashier_id, authorized_by,
+                         doc_type, folio, caf_id, customer_id, original_sale_id, issued_at, issue_date,
+                         net, iva, exempt, total, cash_rounding, paid_cash, paid_card, change_given, ted)
+       values (?, current_tenant_id(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+               (select id from customer where rut = ?), ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       returning id),
+     l as (
+       insert into sale_line (tenant_id, sale_id, line_no, product_id, name, quantity, unit_price, list_price, discount, amount,
+                              exempt, unit_cost, original_line_no)
+       select current_tenant_id(), (select id from s), x."lineNo", x."productId", x.name, x.quantity, x."unitPrice", x."listPrice",
+              x.discount, x.amount, x.exempt, coalesce(x."unitCost", 0), x."originalLineNo"
+         from jsonb_to_recordset(?::jsonb) as x("lineNo" int, "productId" uuid, name text, quantity numeric, "unitPrice" bigint,
+              "listPrice" bigint, discount bigint, amount bigint, exempt boolean, "unitCost" numeric, "originalLineNo" int)),
+     p as (
+       insert into sale_payment (tenant_id, sale_id, seq, method, amount, tendered, change, authorization_code)
+       select current_tenant_id(), (select id from s), x.seq, x.method, x.amount, x.tendered, x.change, x."authorizationCode"
+         from jsonb_to_recordset(?::jsonb) as x(seq int, method text, amount bigint, tendered bigint, change bigint,
+              "authorizationCode" text)),
+     o as (
+       insert into outbox (tenant_id, topic, key, payload)
+       select current_tenant_id(), x.topic, x.key, x.payload from jsonb_to_recordset(?::jsonb) as x(topic text, key text, payload jsonb)),
+     a as (${INSERT_AUDIT_SQL}),
+     k as (update idempotency_key set result = ?::jsonb where key = ?)
+     select 1`,
+    [
+      result.saleId,
+      record.kind ?? 'sale',
+      record.seller.storeId,
+      record.input.terminalId,
+      record.warehouseId,
+      record.session.id,
+      record.seller.userId,
+      record.authorizedBy ?? null,
+      result.docType,
+      result.folio,
+      record.cafId,
+      record.receiver?.rut ?? null,
+      record.originalSaleId ?? null,
+      result.issuedAt,
+      record.stampedAt.slice(0, 10),
+      result.net,
+      result.iva,
+      result.exempt,
+      result.total,
+      result.cashRounding,
+      result.paidCash,
+      result.paidCard,
+      result.change,
+      result.ted,
+      JSON.stringify(record.lines.map((line, i) => ({ ...line, amount: line.amount, lineNo: i + 1 }))),
+      JSON.stringify(record.payments.map((p, i) => ({ ...p, seq: i + 1 }))),
+      JSON.stringify(record.outbox),
+      JSON.stringify(record.audit),
+      JSON.stringify(result),
+      result.saleId,
+    ],
+  );
+}

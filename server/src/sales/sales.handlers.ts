@@ -1,0 +1,50 @@
+import { ALL_ROLES } from '@erp/shared';
+import { AppError } from '../platform/app-error.ts';
+import { withTenant } from '../platform/orm.ts';
+import { onCommand } from '../realtime/commands.ts';
+import { PendingEvents } from '../realtime/pending-events.ts';
+import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
+import { findCustomerByRut, saveCustomer } from './customers.service.ts';
+import { returnSale } from './returns.service.ts';
+import { commitSale, type Seller } from './sales.service.ts';
+
+const SELLING_ROLES = ['owner', 'admin', 'supervisor', 'cashier'] as const;
+
+export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
+  const { orm, logger, secrets, auth } = deps;
+  const { tenantId } = socket.data;
+  const seller = (): Seller => {
+    if (!socket.data.storeId) throw AppError.validation(undefined, 'Seleccione una sucursal para vender.');
+    return { tenantId, userId: socket.data.userId, role: socket.data.role, storeId: socket.data.storeId };
+  };
+
+  onCommand(socket, logger, 'sale:commit', { roles: SELLING_ROLES }, async (input) => {
+    const events = new PendingEvents();
+    const result = await withTenant(orm, tenantId, (em) => commitSale(em, secrets, seller(), input, events));
+    events.publish(socket.nsp);
+    return result;
+  });
+
+  onCommand(socket, logger, 'sale:return', { roles: SELLING_ROLES }, async (input) => {
+    const supervisor = await auth.verifySupervisor(
+      input.supervisor.email,
+      input.supervisor.password,
+      tenantId,
+      socket.handshake.address,
+    );
+    const events = new PendingEvents();
+    const result = await withTenant(orm, tenantId, (em) =>
+      returnSale(em, secrets, seller(), supervisor, input, events),
+    );
+    events.publish(socket.nsp);
+    return result;
+  });
+
+  onCommand(socket, logger, 'customer:find', { roles: ALL_ROLES }, ({ rut }) =>
+    withTenant(orm, tenantId, (em) => findCustomerByRut(em, rut)),
+  );
+
+  onCommand(socket, logger, 'customer:create', { roles: SELLING_ROLES }, (input) =>
+    withTenant(orm, tenantId, (em) => saveCustomer(em, input)),
+  );
+};

@@ -1,0 +1,230 @@
+import type { Role, SaleCommit, SaleResult } from '@erp/shared';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
+import { recordInSession } from '../cash/cash.service.ts';
+import { applyMovements } from '../inventory/stock-ledger.ts';
+import { AppError } from '../platform/app-error.ts';
+import type { SecretBox } from '../platform/secrets.ts';
+import type { PendingEvents } from '../realtime/pending-events.ts';
+import { rooms } from '../realtime/rooms.ts';
+import { computeAmounts } from '../sii/dte/amounts.ts';
+import { chileTimestamp } from '../sii/dte/chile-time.ts';
+import { loadCaf, takeFolio } from '../sii/folios.ts';
+import { type AuditInput, auditRows } from './audit.ts';
+import { getCustomer, saveCustomer } from './customers.service.ts';
+import { claimKey, requestHash } from './idempotency.ts';
+import { settlePayments } from './payments.ts';
+import { receiptDocument } from './receipt.ts';
+import { finalDocType, type ReceiverData, saleDocument, stampDocument } from './sale-document.ts';
+import { priceLines } from './sale-pricing.ts';
+import { insertSale } from './sale-store.ts';
+import { storeContext } from './store-context.ts';
+
+export type SaleCommitInput = z.infer<typeof SaleCommit>;
+export type SaleResultData = z.infer<typeof SaleResult>;
+
+/** Who rings the sale, from the socket's handshake. */
+export interface Seller {
+  tenantId: string;
+  userId: string;
+  role: Role;
+  storeId: string;
+}
+
+async function receiverFor(em: EntityManager, input: SaleCommitInput): Promise<ReceiverData | null> {
+  const customer = input.customer
+    ? await saveCustomer(em, input.customer)
+    : input.customerId
+      ? await getCustomer(em, input.customerId)
+      : null;
+  if (input.docType === 33 && !(customer?.giro && customer.address && customer.comuna)) {
+    throw new AppError('CUSTOMER_REQUIRED');
+  }
+  return customer;
+}
+
+/**
+ * Commits a sale in the caller's transaction (inside `withTenant`), exactly once per sale id:
+ * prices it with the server's prices, settles payments, moves stock at the current PPP, adds it
+ * to the cash session, takes the next folio (last, to hold the counter lock briefly), stamps the
+ * TED, and writes the sale with its outbox rows (SII document, receipt print) and audit entries
+ * in one statement. Live notifications go into `events`, to be published after commit.
+ */
+export async function commitSale(
+  em: EntityManager,
+  box: SecretBox,
+  seller: Seller,
+  input: SaleCommitInput,
+  events: PendingEvents,
+): Promise<SaleResultData> {
+  const claim = await claimKey<SaleResultData>(em, 'sale:commit', input.saleId, requestHash(input));
+  if (!claim.fresh) return claim.result;
+
+  const context = await storeContext(em, seller.tenantId, seller.storeId);
+  const lines = await priceLines(
+    em,
+    seller.storeId,
+    input.lines,
+    seller.role,
+    context.settings.discountLimitPercent,
+  );
+  const receiver = await receiverFor(em, input);
+  const type = finalDocType(input.docType, lines);
+  const issuedAt = new Date();
+  const stampedAt = chileTimestamp(issuedAt);
+  const document = saleDocument({
+    type,
+    issueDate: stampedAt.slice(0, 10),
+    issuer: context.issuer,
+    receiver,
+    lines,
+    paidCash: input.payments.some((p) => p.method === 'cash') ? 1 : 0,
+  });
+  const amounts = computeAmounts(document);
+  const payments = settlePayments(amounts.totals.total, input.payments);
+
+  await applyMovements(
+    em,
+    lines.map((line) => ({
+      warehouseId: context.warehouseId,
+      productId: line.productId,
+      kind: 'sale' as const,
+      quantity: `-${line.quantity}`,
+      documentType: 'sale',
+      documentId: input.saleId,
+    })),
+    events,
+    { userId: seller.userId, deviceId: input.terminalId },
+  );
+  const session = await recordInSession(em, {
+    sessionId: input.cashSessionId,
+    cash: payments.paidCash,
+    card: payments.paidCard,
+    terminalId: input.terminalId,
+  });
+
+  const { folio, cafId, remaining } = await takeFolio(em, type);
+  const ted = stampDocument(
+    document,
+    amounts,
+    folio,
+    await loadCaf(em, box, seller.tenantId, cafId),
+    stampedAt,
+  );
+  const result: SaleResultData = {
+    saleId: input.saleId,
+    docType: type,
+    folio,
+    issuedAt: issuedAt.toISOString(),
+    net: amounts.totals.net ?? 0,
+    iva: amounts.totals.iva ?? 0,
+    exempt: amounts.totals.exempt ?? 0,
+    total: amounts.totals.total,
+    toPay: payments.toPay,
+    cashRounding: payments.cashRounding,
+    paidCash: payments.paidCash,
+    paidCard: payments.paidCard,
+    change: payments.change,
+    ted: ted,
+  };
+  const audit = lines.flatMap((line): AuditInput[] => [
+    ...(line.discount > 0
+      ? [
+          {
+            kind: 'discount' as const,
+            details: {
+              saleId: input.saleId,
+              productId: line.productId,
+              name: line.name,
+              amount: line.discount,
+            },
+          },
+        ]
+      : []),
+    ...(line.priceOverride && line.unitPrice !== line.listPrice
+      ? [
+          {
+            kind: 'price_override' as const,
+            details: {
+              saleId: input.saleId,
+              productId: line.productId,
+              name: line.name,
+              listPrice: line.listPrice,
+              price: line.unitPrice,
+            },
+          },
+        ]
+      : []),
+  ]);
+  await insertSale(em, {
+    seller,
+    input,
+    session: { id: session.id },
+    warehouseId: context.warehouseId,
+    cafId,
+    receiver,
+    result,
+    lines,
+    payments: payments.rows,
+    stampedAt,
+    outbox: [
+      {
+        topic: 'sii.document' as const,
+        key: `sale-${input.saleId}`,
+        payload: { saleId: input.saleId, type, folio, stampedAt, document },
+      },
+      ...(type === 39 || type === 41
+        ? [
+            {
+              topic: 'print.receipt' as const,
+              key: `sale-${input.saleId}`,
+              payload: {
+                jobId: input.saleId,
+                storeId: seller.storeId,
+                terminalId: input.terminalId,
+                document: receiptDocument({
+                  type,
+                  folio,
+                  issuedAt,
+                  issuer: context.issuer,
+                  receiver,
+                  lines,
+                  amounts: amounts,
+                  ted: ted,
+                  cashRounding: payments.cashRounding,
+                  paidCash: payments.paidCash,
+                  paidCard: payments.paidCard,
+                  change: payments.change,
+                }),
+              },
+            },
+          ]
+        : []),
+    ],
+    audit: auditRows(seller, input.terminalId, audit),
+  });
+
+  events.push(rooms.screen('wall'), 'sale:committed', {
+    saleId: input.saleId,
+    kind: 'sale',
+    storeId: seller.storeId,
+    terminalId: input.terminalId,
+    cashierId: seller.userId,
+    docType: type,
+    folio,
+    total: result.total,
+    paidCash: result.paidCash,
+    paidCard: result.paidCard,
+    issuedAt: result.issuedAt,
+    lineCount: lines.length,
+  });
+  if (audit.length > 0) {
+    for (const row of auditRows(seller, input.terminalId, audit))
+      events.collect([rooms.screen('wall')], 'audit:logged', row);
+  }
+  if (remaining === context.settings.lowFolioThreshold) {
+    events.push(rooms.screen('backoffice'), 'folio:low', { docType: type, remaining });
+    events.push(rooms.screen('wall'), 'folio:low', { docType: type, remaining });
+  }
+  return result;
+}
