@@ -43,8 +43,14 @@ export default defineConfig({
         backoffice: page('backoffice/index.html'),
       },
       output: {
-        // Libraries change less often than our code: one long-cached vendor chunk for every page.
-        codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] },
+        // Libraries change less often than our code: one long-cached vendor chunk, then one
+        // chunk of the client code that several pages share (stores, ui, @erp/shared).
+        codeSplitting: {
+          groups: [
+            { name: 'vendor', test: /node_modules/ },
+            { name: 'common', minShareCount: 2 },
+          ],
+        },
       },
     },
   },
