@@ -248,7 +248,7 @@ export const useRealtimeStore = defineStore(STORE_IDS.REALTIME, () => {
   /** Resolves once connected (true), or false when refused or still not connected after `ms`. */
   function whenConnected(ms = 8000): Promise<boolean> {
     const current = socket;
-    if (!current) return Promise.resolve(false);
+    if (!current || fatalError.value) return Promise.resolve(false);
     if (status.value === 'connected') return Promise.resolve(true);
     return new Promise((resolve) => {
       const done = (value: boolean) => {
