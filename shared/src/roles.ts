@@ -10,3 +10,16 @@ export type Screen = (typeof SCREENS)[number];
 export const ADMIN_ROLES: readonly Role[] = ['owner', 'admin'];
 export const SUPERVISOR_ROLES: readonly Role[] = ['owner', 'admin', 'supervisor'];
 export const ALL_ROLES: readonly Role[] = ROLES;
+
+/**
+ * Who may open each screen. The handshake refuses other combinations, because joining a
+ * screen's rooms means receiving what that screen is shown (the wall sees every sale and cash
+ * movement of the tenant). The hub screen is for device credentials, never for people.
+ */
+export const SCREEN_ROLES: Readonly<Record<Screen, readonly Role[]>> = {
+  pos: ['owner', 'admin', 'supervisor', 'cashier'],
+  wall: ['owner', 'admin', 'supervisor'],
+  tablet: ['owner', 'admin', 'supervisor', 'warehouse'],
+  backoffice: ['owner', 'admin'],
+  hub: [],
+};

@@ -70,6 +70,20 @@ describe('tenant namespaces', () => {
     });
   });
 
+  it("refuses a screen the user's role may not open", async () => {
+    const cashier = await tokenFor(server.url, a.emails.cashier);
+    await expect(connectClient(server.url, a.slug, { token: cashier, screen: 'wall' })).rejects.toMatchObject(
+      {
+        code: 'FORBIDDEN',
+      },
+    );
+    await expect(connectClient(server.url, a.slug, { token: cashier, screen: 'hub' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const pos = await connectClient(server.url, a.slug, { token: cashier, screen: 'pos' });
+    pos.close();
+  });
+
   it('keeps a cashier out of an admin-only command', async () => {
     const socket = await connectClient(server.url, a.slug, {
       token: await tokenFor(server.url, a.emails.cashier),

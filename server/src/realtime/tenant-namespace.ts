@@ -1,4 +1,4 @@
-import { HandshakeAuth } from '@erp/shared';
+import { HandshakeAuth, SCREEN_ROLES } from '@erp/shared';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ExtendedError } from 'socket.io';
 import { AppError } from '../platform/app-error.ts';
@@ -71,6 +71,10 @@ export function setupTenantNamespaces(
       const storeId = await resolveStore(deps, memberships, auth.data.storeId);
       const membership =
         memberships.find((m) => m.storeId === storeId) ?? memberships.find((m) => m.storeId === null)!;
+      const screen = auth.data.screen ?? null;
+      if (screen && !SCREEN_ROLES[screen].includes(membership.role)) {
+        throw AppError.forbidden('Su rol no puede abrir esta pantalla.');
+      }
       socket.data = {
         userId: session.userId,
         sessionId: session.sessionId,
@@ -78,7 +82,7 @@ export function setupTenantNamespaces(
         tenantSlug: slug,
         role: membership.role,
         storeId,
-        screen: auth.data.screen ?? null,
+        screen,
       };
       next();
     } catch (error) {

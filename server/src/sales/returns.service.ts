@@ -257,7 +257,14 @@ export async function returnSale(
       {
         topic: 'sii.document',
         key: `sale-${input.returnId}`,
-        payload: { saleId: input.returnId, type: 61, folio, stampedAt, document },
+        payload: {
+          saleId: input.returnId,
+          type: 61,
+          folio,
+          stampedAt,
+          issuedAt: issuedAt.toISOString(),
+          document,
+        },
       },
       {
         topic: 'print.receipt',

@@ -171,7 +171,7 @@ export async function commitSale(
       {
         topic: 'sii.document' as const,
         key: `sale-${input.saleId}`,
-        payload: { saleId: input.saleId, type, folio, stampedAt, document },
+        payload: { saleId: input.saleId, type, folio, stampedAt, issuedAt: issuedAt.toISOString(), document },
       },
       ...(type === 39 || type === 41
         ? [
