@@ -1,22 +1,22 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
+import { registerCashHandlers } from './cash/cash.handlers.ts';
+import { registerCatalogHandlers } from './catalog/catalog.handlers.ts';
+import { registerInventoryHandlers } from './inventory/inventory.handlers.ts';
 import { AppError, httpStatusOf, toErrorPayload } from './platform/app-error.ts';
 import type { Config } from './platform/config.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { initOrm } from './platform/orm.ts';
 import { connectRedis } from './platform/redis.ts';
 import { SecretBox } from './platform/secrets.ts';
+import { registerPurchasingHandlers } from './purchasing/purchasing.handlers.ts';
 import { createIo } from './realtime/io.ts';
 import { type HandlerRegistrar, setupTenantNamespaces } from './realtime/tenant-namespace.ts';
+import { registerSalesHandlers } from './sales/sales.handlers.ts';
 import { registerAuthRoutes } from './tenancy/auth.routes.ts';
 import { AuthService } from './tenancy/auth.service.ts';
 import { registerTenancyHandlers } from './tenancy/tenancy.handlers.ts';
-import { registerCatalogHandlers } from './catalog/catalog.handlers.ts';
-import { registerInventoryHandlers } from './inventory/inventory.handlers.ts';
-import { registerPurchasingHandlers } from './purchasing/purchasing.handlers.ts';
-import { registerCashHandlers } from './cash/cash.handlers.ts';
-import { registerSalesHandlers } from './sales/sales.handlers.ts';
 
 /** Socket handlers of every domain, registered on each connection. */
 const REGISTRARS: HandlerRegistrar[] = [

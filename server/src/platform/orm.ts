@@ -1,8 +1,8 @@
 import { defineConfig, type EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Supplier } from '../purchasing/supplier.entity.ts';
 import { Store, Terminal, Warehouse } from '../tenancy/store.entity.ts';
 import { Tenant } from '../tenancy/tenant.entity.ts';
 import { Membership, User } from '../tenancy/user.entity.ts';
-import { Supplier } from '../purchasing/supplier.entity.ts';
 import { runInTenantContext } from './tenant-context.ts';
 
 /** Every entity, listed explicitly (domains append theirs here). */

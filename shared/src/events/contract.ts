@@ -4,6 +4,7 @@ import type { CommandEvents, NotificationEvents, RequestEvents } from './define.
 import { hardwareCommands, hardwareNotifications, hardwareRequests } from './hardware.events.ts';
 import { inventoryCommands, inventoryNotifications } from './inventory.events.ts';
 import { purchasingCommands } from './purchasing.events.ts';
+import { salesCommands, salesNotifications } from './sales.events.ts';
 import { tenancyCommands, tenancyNotifications } from './tenancy.events.ts';
 
 /**
@@ -16,6 +17,7 @@ export const clientCommands = {
   ...inventoryCommands,
   ...purchasingCommands,
   ...cashCommands,
+  ...salesCommands,
   ...hardwareCommands,
 };
 
@@ -24,6 +26,7 @@ export const serverNotifications = {
   ...catalogNotifications,
   ...inventoryNotifications,
   ...cashNotifications,
+  ...salesNotifications,
   ...hardwareNotifications,
 };
 

@@ -5,4 +5,5 @@ export * from './define.ts';
 export * from './hardware.events.ts';
 export * from './inventory.events.ts';
 export * from './purchasing.events.ts';
+export * from './sales.events.ts';
 export * from './tenancy.events.ts';
