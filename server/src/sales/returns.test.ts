@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestTenant,
+  startTestServer,
+  TEST_PASSWORD,
+  type TestServer,
+  type TestTenant,
+} from '../../test/harness.ts';
+import {
+  addCaf,
+  addProducts,
+  openTill,
+  receiveStock,
+  type TestProduct,
+  type Till,
+} from '../../test/selling.ts';
+import { withTenant } from '../platform/orm.ts';
+import { verifyTed } from '../sii/dte/ted.ts';
+
+let server: TestServer;
+let tenant: TestTenant;
+let products: TestProduct[];
+let till: Till;
+const [PAN, LECHE] = [0, 1];
+
+async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return withTenant(server.orm, tenant.tenantId, (em) => em.execute<T[]>(sql, params));
+}
+
+async function ringSale() {
+  const result = await till.socket.emitWithAck('sale:commit', {
+    saleId: randomUUID(),
+    terminalId: till.terminalId,
+    cashSessionId: till.cashSessionId,
+    lines: [
+      { productId: products[LECHE]!.id, quantity: '3', unitPrice: 1190 },
+      { productId: products[PAN]!.id, quantity: '1.000', unitPrice: 2490 },
+    ],
+    payments: [{ method: 'cash', tendered: 10000 }],
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.data;
+}
+
+function returnOf(saleId: string, extra: Record<string, unknown> = {}) {
+  return {
+    returnId: randomUUID(),
+    terminalId: till.terminalId,
+    cashSessionId: till.cashSessionId,
+    original: { saleId },
+    refundMethod: 'cash' as const,
+    reason: 'Producto vencido',
+    supervisor: { email: tenant.emails.supervisor, password: TEST_PASSWORD },
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  tenant = await createTestTenant(server, 'ret');
+  products = await addProducts(server, tenant);
+  await receiveStock(
+    server,
+    tenant,
+    tenant.stores[0]!.warehouseId,
+    [products[PAN]!.id, products[LECHE]!.id],
+    '100',
+  );
+  await addCaf(server, tenant, 39, 1, 100);
+  await addCaf(server, tenant, 61, 1, 100);
+  till = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
+});
+afterAll(async () => {
+  till?.socket.close();
+  await server?.close();
+});
+
+describe('sale:return', () => {
+  it('annuls a whole boleta with a nota de crédito 61 (CodRef 1), restocks and refunds cash', async () => {
+    const sale = await ringSale();
+    const before = await till.socket.emitWithAck('cash:report', { sessionId: till.cashSessionId });
+    const returned = await till.socket.emitWithAck('sale:return', returnOf(sale.saleId));
+    expect(returned).toMatchObject({ ok: true, data: { docType: 61, folio: 1 } });
+    if (!returned.ok || !before.ok) return;
+    expect(verifyTed(returned.data.ted)).toEqual({ ok: true });
+    // 3 × 1190 + 2490 = 6060 with IVA; the NC carries net prices: 3000 + 2092 = 5092 net, IVA 967.
+    expect(returned.data).toMatchObject({ net: 5092, iva: 967, total: 6059, paidCash: -6060 });
+    const [outbox] = await query<{ payload: { document: { references: unknown[] } } }>(
+      `select payload from outbox where topic = 'sii.document' and key = ?`,
+      [`sale-${returned.data.saleId}`],
+    );
+    expect(outbox!.payload.document.references).toEqual([
+      {
+        type: '39',
+        folio: String(sale.folio),
+        date: expect.any(String),
+        code: 1,
+        reason: 'Producto vencido',
+      },
+    ]);
+    const [stock] = await query<{ quantity: string }>(
+      'select quantity from stock_level where product_id = ?',
+      [products[LECHE]!.id],
+    );
+    expect(stock!.quantity).toBe('100.000');
+    const after = await till.socket.emitWithAck('cash:report', { sessionId: till.cashSessionId });
+    expect(after.ok && after.data.totals.cashRefunds - before.data.totals.cashRefunds).toBe(6060);
+    const [audit] = await query<{ kind: string }>(`select kind from audit_log where kind = 'return'`);
+    expect(audit).toEqual({ kind: 'return' });
+  });
+
+  it('returns part of a sale (CodRef 3) and refuses to return more than was sold', async () => {
+    const sale = await ringSale();
+    const partial = await till.socket.emitWithAck(
+      'sale:return',
+      returnOf(sale.saleId, { lines: [{ lineNo: 1, quantity: '2' }], refundMethod: 'card' }),
+    );
+    expect(partial).toMatchObject({
+      ok: true,
+      data: { docType: 61, net: 2000, iva: 380, total: 2380, paidCard: -2380 },
+    });
+    const [doc] = await query<{ payload: { document: { references: { code: number }[] } } }>(
+      `select payload from outbox where topic = 'sii.document' and key = ?`,
+      [`sale-${partial.ok && partial.data.saleId}`],
+    );
+    expect(doc!.payload.document.references[0]!.code).toBe(3);
+    const tooMuch = await till.socket.emitWithAck(
+      'sale:return',
+      returnOf(sale.saleId, { lines: [{ lineNo: 1, quantity: '2' }] }),
+    );
+    expect(tooMuch).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: expect.stringContaining('quedan 1.000') },
+    });
+  });
+
+  it("needs a supervisor's credentials", async () => {
+    const sale = await ringSale();
+    const wrong = await till.socket.emitWithAck(
+      'sale:return',
+      returnOf(sale.saleId, { supervisor: { email: tenant.emails.supervisor, password: 'no-es' } }),
+    );
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'INVALID_CREDENTIALS' } });
+    const cashier = await till.socket.emitWithAck(
+      'sale:return',
+      returnOf(sale.saleId, { supervisor: { email: tenant.emails.cashier, password: TEST_PASSWORD } }),
+    );
+    expect(cashier).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const [notes] = await query<{ n: number }>(
+      `select count(*)::int as n from sale where original_sale_id = ?`,
+      [sale.saleId],
+    );
+    expect(notes!.n).toBe(0);
+  });
+
+  it('finds the original by document type and folio, and answers a repeated return with the same NC', async () => {
+    const sale = await ringSale();
+    const input = returnOf(sale.saleId, { original: { docType: 39, folio: sale.folio } });
+    const first = await till.socket.emitWithAck('sale:return', input);
+    const again = await till.socket.emitWithAck('sale:return', input);
+    expect(first.ok).toBe(true);
+    expect(again).toEqual(first);
+  });
+});
