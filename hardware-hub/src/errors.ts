@@ -20,3 +20,13 @@ export function toFailure(error: unknown): { ok: false; error: ErrorPayload } {
 export function assertNotExpired(expiresAt: string, now: Date = new Date()): void {
   if (Date.parse(expiresAt) <= now.getTime()) throw new HubError('EXPIRED_COMMAND');
 }
+
+/** Validates a request payload; a bad one is answered `VALIDATION`. */
+export function parsePayload<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  payload: unknown,
+): T {
+  const result = schema.safeParse(payload);
+  if (!result.success) throw new HubError('VALIDATION');
+  return result.data;
+}

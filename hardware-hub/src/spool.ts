@@ -105,6 +105,10 @@ export class PrintSpool extends EventEmitter<SpoolEvents> {
     return [...this.#queues.values()].flatMap((queue) => queue.status() ?? []);
   }
 
+  printers(): PrinterDriver[] {
+    return [...this.#queues.values()].map((queue) => queue.driver);
+  }
+
   printer(printerId: string | undefined): PrinterDriver {
     const queue = this.#queues.get(printerId ?? this.#defaultPrinterId ?? '');
     if (!queue) throw new HubError('DEVICE_UNAVAILABLE', 'La impresora indicada no existe en este hub.');

@@ -1,0 +1,55 @@
+/**
+ * The store's hardware hub: `node src/main.ts [--config hub.config.json] [--simulate]`.
+ * Server settings may come from HUB_SERVER_URL, HUB_TENANT, HUB_STORE_ID, HUB_TOKEN.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import packageJson from '../package.json' with { type: 'json' };
+import { loadConfig } from './config.ts';
+import { createDevices } from './devices.ts';
+import { Hub } from './hub.ts';
+import { connectHub } from './hub-connection.ts';
+import { PrintJournal } from './journal.ts';
+import { createLogger } from './logger.ts';
+import { PrintSpool } from './spool.ts';
+
+const { values } = parseArgs({
+  options: { config: { type: 'string' }, simulate: { type: 'boolean', default: false } },
+});
+const logger = createLogger();
+const config = loadConfig(values.config ?? process.env.HUB_CONFIG);
+const devices = createDevices(config, values.simulate, logger);
+if (devices.printers.length === 0) logger.warn('no printers configured');
+
+const journal = await PrintJournal.open(join(config.dataDir, 'print-journal.jsonl'));
+const spool = new PrintSpool({ journal, printers: devices.printers, logger, timeZone: config.timeZone });
+const socket = connectHub(
+  {
+    serverUrl: config.server.url,
+    tenantSlug: config.server.tenant,
+    storeId: config.server.storeId,
+    token: config.server.token,
+  },
+  logger,
+);
+new Hub({ socket, spool, scales: devices.scales, logger, version: packageJson.version });
+await spool.start();
+logger.info(
+  {
+    simulate: values.simulate,
+    printers: devices.printers.map((p) => p.info.id),
+    scales: devices.scales.map((s) => s.info.id),
+  },
+  'hardware hub started',
+);
+
+async function shutdown(signal: string): Promise<void> {
+  logger.info({ signal }, 'stopping');
+  socket.close();
+  await spool.stop();
+  await journal.close();
+  await Promise.all([...devices.printers, ...devices.scales].map((device) => device.close()));
+  process.exit(0);
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
