@@ -22,10 +22,10 @@ export async function setLabelRules(em: EntityManager, rules: ScaleLabelRule[]):
   if (rules.length) {
     await em.execute(
       `insert into scale_label_rule (tenant_id, position, prefix, plu_length, value_kind, value_length)
-       select current_tenant_id(), r.ordinality, r.prefix, r."pluLength", r."valueKind", r."valueLength"
-         from json_to_recordset(?::json) with ordinality
-           as r(prefix text, "pluLength" int, "valueKind" text, "valueLength" int, ordinality int)`,
-      [JSON.stringify(rules)],
+       select current_tenant_id(), r.position, r.prefix, r."pluLength", r."valueKind", r."valueLength"
+         from json_to_recordset(?::json)
+           as r(position int, prefix text, "pluLength" int, "valueKind" text, "valueLength" int)`,
+      [JSON.stringify(rules.map((rule, position) => ({ position, ...rule })))],
     );
   }
   return getLabelRules(em);

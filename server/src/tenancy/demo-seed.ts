@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { seedDemoCatalogs } from '../catalog/demo-catalog.ts';
 import { hashPassword } from './password.ts';
 import { seedTenant, type TenantSpec } from './tenant-seed.ts';
 
@@ -45,5 +46,6 @@ export async function seedDemo(orm: MikroORM): Promise<string[]> {
   for (const spec of DEMO_TENANTS) {
     if (await seedTenant(orm, spec, hash)) created.push(spec.slug);
   }
-  return created;
+  const catalogs = await seedDemoCatalogs(orm);
+  return [...created, ...catalogs.map((slug) => `${slug} (catálogo)`)];
 }

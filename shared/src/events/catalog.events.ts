@@ -56,7 +56,7 @@ export const ProductData = z.object({
   plu: z.number().int().nullable(),
   price: Pesos,
   exempt: z.boolean(),
-  additionalTax: z.number().int().nullable(),
+  additionalTax: z.literal(ADDITIONAL_TAX_CODES).nullable(),
   active: z.boolean(),
   barcodes: z.array(z.string()),
   /** Catalog version of the product's last change. */
