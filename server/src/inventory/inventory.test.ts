@@ -1,0 +1,234 @@
+/**
+ * Inventory over real sockets: receipts move stock and PPP in one transaction and the change
+ * reaches the store's room only (once per commit), low-stock alerts fire once per crossing,
+ * and transfers are a send/receive handshake.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  connectClient,
+  createTestTenant,
+  nextEvent,
+  startTestServer,
+  type TestClient,
+  type TestServer,
+  type TestTenant,
+  tokenFor,
+} from '../../test/harness.ts';
+import { createProducts } from '../catalog/test-products.ts';
+
+let server: TestServer;
+let tenant: TestTenant;
+let other: TestTenant;
+let warehouse: TestClient;
+let posA: TestClient;
+let posB: TestClient;
+let tabletA: TestClient;
+let otherTenant: TestClient;
+let supplierId: string;
+let folio = 1;
+
+async function ok<T>(promise: Promise<{ ok: boolean; data?: T; error?: unknown }>): Promise<T> {
+  const result = await promise;
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.data as T;
+}
+
+/** Every `event` the socket gets while `work` runs and shortly after. */
+async function collect<T>(socket: TestClient, event: string, work: () => Promise<unknown>): Promise<T[]> {
+  const seen: T[] = [];
+  const listener = (payload: T) => seen.push(payload);
+  socket.on(event as never, listener as never);
+  await work();
+  await new Promise((r) => setTimeout(r, 300));
+  socket.off(event as never, listener as never);
+  return seen;
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  [tenant, other] = await Promise.all([createTestTenant(server, 'inv'), createTestTenant(server, 'inv-o')]);
+  const connect = async (t: TestTenant, email: string, store: number, screen: string) =>
+    connectClient(server.url, t.slug, {
+      token: await tokenFor(server.url, email),
+      storeId: t.stores[store]!.id,
+      screen,
+    });
+  [warehouse, posA, posB, tabletA, otherTenant] = await Promise.all([
+    connect(tenant, tenant.emails.warehouse, 0, 'tablet'),
+    connect(tenant, tenant.emails.cashier, 0, 'pos'),
+    connect(tenant, tenant.emails.cashier2, 1, 'pos'),
+    connect(tenant, tenant.emails.supervisor, 0, 'tablet'),
+    connect(other, other.emails.admin, 0, 'pos'),
+  ]);
+  ({ id: supplierId } = await ok(
+    warehouse.emitWithAck('supplier:save', {
+      rut: '76.123.456-0',
+      name: 'Distribuidora Uno',
+      giro: 'Alimentos',
+    }),
+  ));
+});
+afterAll(async () => {
+  for (const socket of [warehouse, posA, posB, tabletA, otherTenant]) socket?.close();
+  await server?.close();
+});
+
+const receive = (warehouseId: string, lines: { productId: string; quantity: string; unitCost: string }[]) =>
+  warehouse.emitWithAck('receipt:create', {
+    supplierId,
+    warehouseId,
+    documentType: 33,
+    folio: folio++,
+    lines,
+  });
+
+describe('goods receipts and stock events', () => {
+  it("a receipt updates stock and PPP, and only the store's room hears it, once per commit", async () => {
+    const [a, b, c] = await createProducts(server.orm, tenant.tenantId, [{}, {}, {}]);
+    const warehouseId = tenant.stores[0]!.warehouseId;
+    const firstHeard = nextEvent(posA, 'stock:changed');
+    await ok(receive(warehouseId, [{ productId: a!.id, quantity: '8', unitCost: '10' }]));
+    await firstHeard;
+
+    const elsewhere = [nextEvent(posB, 'stock:changed', 600), nextEvent(otherTenant, 'stock:changed', 600)];
+    let receipt: Awaited<ReturnType<typeof receive>> | undefined;
+    const heard = await collect<{ changes: unknown[] }>(posA, 'stock:changed', async () => {
+      receipt = await receive(warehouseId, [
+        { productId: a!.id, quantity: '4', unitCost: '16' },
+        { productId: b!.id, quantity: '2.5', unitCost: '1000.5' },
+        { productId: c!.id, quantity: '1', unitCost: '0' },
+      ]);
+    });
+    expect(receipt).toMatchObject({
+      ok: true,
+      data: {
+        lines: [
+          { averageCost: '12.000000', stock: '12.000' },
+          { averageCost: '1000.500000' },
+          { stock: '1.000' },
+        ],
+      },
+    });
+    expect(heard).toHaveLength(1);
+    expect(heard[0]!.changes).toEqual(
+      expect.arrayContaining([
+        { warehouseId, productId: a!.id, quantity: '12.000', averageCost: '12.000000' },
+        { warehouseId, productId: b!.id, quantity: '2.500', averageCost: '1000.500000' },
+        { warehouseId, productId: c!.id, quantity: '1.000', averageCost: '0.000000' },
+      ]),
+    );
+    expect(await Promise.all(elsewhere)).toEqual([undefined, undefined]);
+
+    const kardex = await ok(posA.emitWithAck('stock:kardex', { warehouseId, productId: a!.id }));
+    expect(kardex.map((m) => [m.kind, m.quantity, m.unitCost, m.resultingAverageCost])).toEqual([
+      ['receipt', '4.000', '16.000000', '12.000000'],
+      ['receipt', '8.000', '10.000000', '10.000000'],
+    ]);
+    expect(kardex[0]).toMatchObject({
+      userId: tenant.users[tenant.emails.warehouse],
+      documentType: 'goods_receipt',
+    });
+  });
+
+  it('refuses the same supplier document twice and a cashier receiving goods', async () => {
+    const [p] = await createProducts(server.orm, tenant.tenantId, [{}]);
+    const line = { productId: p!.id, quantity: '1', unitCost: '1' };
+    const input = {
+      supplierId,
+      warehouseId: tenant.stores[0]!.warehouseId,
+      documentType: 52 as const,
+      folio: 777,
+      lines: [line],
+    };
+    await ok(warehouse.emitWithAck('receipt:create', input));
+    expect(await warehouse.emitWithAck('receipt:create', input)).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+    expect(await posA.emitWithAck('receipt:create', { ...input, folio: 778 })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+  });
+
+  it("alerts the store's tablets once when stock crosses below the minimum", async () => {
+    const [p] = await createProducts(server.orm, tenant.tenantId, [{ name: 'Leche Entera 1 L' }]);
+    const warehouseId = tenant.stores[0]!.warehouseId;
+    await ok(receive(warehouseId, [{ productId: p!.id, quantity: '10', unitCost: '700' }]));
+    await ok(warehouse.emitWithAck('stock:set-minimum', { warehouseId, productId: p!.id, minimum: '5' }));
+    const adjust = (quantity: string) =>
+      ok(warehouse.emitWithAck('stock:adjust', { warehouseId, lines: [{ productId: p!.id, quantity }] }));
+
+    const alerts = await collect<{ changes: { productId: string }[] }>(tabletA, 'stock:low', async () => {
+      await adjust('-5'); // 5: not below
+      await adjust('-1'); // 4: crosses
+      await adjust('-1'); // 3: still below, no second alert
+      await adjust('3'); // 6: back above
+      await adjust('-2'); // 4: crosses again
+    });
+    expect(alerts.map((a) => a.changes)).toEqual([
+      [
+        {
+          warehouseId,
+          productId: p!.id,
+          productName: 'Leche Entera 1 L',
+          quantity: '4.000',
+          minimum: '5.000',
+        },
+      ],
+      [
+        {
+          warehouseId,
+          productId: p!.id,
+          productName: 'Leche Entera 1 L',
+          quantity: '4.000',
+          minimum: '5.000',
+        },
+      ],
+    ]);
+  });
+});
+
+describe('transfers', () => {
+  it('send takes stock out at its average, receive brings it in and records the difference', async () => {
+    const [p] = await createProducts(server.orm, tenant.tenantId, [{}]);
+    const from = tenant.stores[0]!.warehouseId;
+    const to = tenant.stores[1]!.warehouseId;
+    await ok(receive(from, [{ productId: p!.id, quantity: '10', unitCost: '300' }]));
+    await ok(receive(to, [{ productId: p!.id, quantity: '10', unitCost: '500' }]));
+
+    const sent = await ok(
+      warehouse.emitWithAck('transfer:send', {
+        fromWarehouseId: from,
+        toWarehouseId: to,
+        lines: [{ productId: p!.id, quantity: '6' }],
+      }),
+    );
+    expect(sent).toMatchObject({
+      status: 'sent',
+      lines: [{ quantitySent: '6.000', unitCost: '300.000000', quantityReceived: null }],
+    });
+    expect(await ok(posA.emitWithAck('stock:list', { warehouseId: from, productIds: [p!.id] }))).toEqual([
+      { warehouseId: from, productId: p!.id, quantity: '4.000', averageCost: '300.000000', minimum: null },
+    ]);
+
+    const arrived = nextEvent<{ changes: unknown[] }>(posB, 'stock:changed');
+    const received = await ok(
+      warehouse.emitWithAck('transfer:receive', {
+        transferId: sent.id,
+        lines: [{ productId: p!.id, quantityReceived: '5' }],
+      }),
+    );
+    expect(received).toMatchObject({
+      status: 'received',
+      lines: [{ quantityReceived: '5.000', difference: '-1.000' }],
+    });
+    // (10 × 500 + 5 × 300) / 15 = 433.333333
+    expect((await arrived)?.changes).toEqual([
+      { warehouseId: to, productId: p!.id, quantity: '15.000', averageCost: '433.333333' },
+    ]);
+    expect(await warehouse.emitWithAck('transfer:receive', { transferId: sent.id, lines: [] })).toMatchObject(
+      { ok: false, error: { code: 'CONFLICT', message: 'La transferencia ya fue recibida.' } },
+    );
+  });
+});
