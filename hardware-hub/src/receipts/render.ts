@@ -14,7 +14,7 @@ export interface PrinterDescription {
   columns: number;
 }
 
-/** Lays out a print job's document for one printer. Pure: the same job always gives the same receipt. */
+/** Lays out a print job's document for one printer; only the test page depends on `now`. */
 export function renderJob(job: PrintJob, printer: PrinterDescription, timeZone: string, now: Date): Receipt {
   const options = { columns: printer.columns, timeZone, isCopy: job.isCopy };
   const doc = job.document;
