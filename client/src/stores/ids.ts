@@ -2,6 +2,12 @@
 export const STORE_IDS = {
   SESSION: 'session',
   REALTIME: 'realtime',
+  CATALOG: 'catalog',
+  STOCK: 'stock',
+  TILL: 'till',
+  SCALE: 'scale',
+  CART: 'cart',
+  CHECKOUT: 'checkout',
 } as const;
 
 export type StoreId = (typeof STORE_IDS)[keyof typeof STORE_IDS];

@@ -204,6 +204,9 @@ describe('realtime store: commands', () => {
       socket.on('user:list', (_payload: unknown, ack: (r: unknown) => void) =>
         ack({ ok: true, data: [{ id: 'not-a-uuid' }] }),
       );
+      socket.on('catalog:snapshot', (_payload: unknown, ack: (r: unknown) => void) =>
+        ack({ ok: false, error: { code: 'PRICE_CHANGED', message: 'Cambiaron.', details: { changes: [] } } }),
+      );
     });
     const realtime = await connected(h);
     await until(() => realtime.isConnected);
@@ -218,6 +221,12 @@ describe('realtime store: commands', () => {
     expect(refused).toEqual({
       ok: false,
       error: { code: 'FORBIDDEN', message: 'No puede ver las sucursales.' },
+    });
+
+    // Details travel with the error (PRICE_CHANGED carries the current prices in them).
+    expect(await realtime.command('catalog:snapshot', {})).toEqual({
+      ok: false,
+      error: { code: 'PRICE_CHANGED', message: 'Cambiaron.', details: { changes: [] } },
     });
 
     vi.spyOn(console, 'warn').mockImplementation(() => {});

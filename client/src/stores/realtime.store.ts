@@ -233,9 +233,10 @@ export const useRealtimeStore = defineStore(STORE_IDS.REALTIME, () => {
       return current.connected ? fail('TIMEOUT') : fail('TIMEOUT', t.connection.lostDuringCommand);
     }
     if (typeof answer === 'object' && answer !== null && (answer as { ok?: unknown }).ok === false) {
-      const error = (answer as { error?: { code?: unknown; message?: unknown } }).error;
+      const error = (answer as { error?: { code?: unknown; message?: unknown; details?: unknown } }).error;
       if (isErrorCode(error?.code)) {
-        return fail(error.code, typeof error.message === 'string' ? error.message : undefined);
+        // `details` travels on (e.g. PRICE_CHANGED's current prices); callers parse it with its schema.
+        return fail(error.code, typeof error.message === 'string' ? error.message : undefined, error.details);
       }
     } else if (typeof answer === 'object' && answer !== null && (answer as { ok?: unknown }).ok === true) {
       const parsed = clientCommands[name].result.safeParse((answer as { data?: unknown }).data);

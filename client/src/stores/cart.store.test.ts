@@ -1,0 +1,114 @@
+// @vitest-environment happy-dom
+import 'fake-indexeddb/auto';
+import { buildScaleLabel, gramsPreset } from '@erp/shared/scale-label';
+import { createPinia, setActivePinia } from 'pinia';
+import { describe, expect, it } from 'vitest';
+import { nextTick } from 'vue';
+import { fakeRealtime, signedIn } from '../test/fake-realtime.ts';
+import { product } from '../test/products.ts';
+import { useCartStore } from './cart.store.ts';
+import { useCatalogStore } from './catalog.store.ts';
+
+const bebida = product({
+  code: 'BEB-01',
+  name: 'Bebida cola 1,5 L',
+  barcodes: ['7801610001622'],
+  price: 1990,
+});
+const pan = product({
+  code: 'PAN-01',
+  name: 'Pan marraqueta',
+  weighable: true,
+  unit: 'kg',
+  plu: 1,
+  price: 2490,
+});
+
+async function till(storeId?: string) {
+  setActivePinia(createPinia());
+  const id = signedIn(storeId);
+  const server = fakeRealtime();
+  server.on('catalog:snapshot', () => ({ version: 1, storeId: id, products: [bebida, pan] }));
+  server.on('label:rules', () => [gramsPreset('20')]);
+  const catalog = useCatalogStore();
+  await catalog.start();
+  await server.resync();
+  const cart = useCartStore();
+  await cart.start();
+  return { storeId: id, cart, catalog };
+}
+
+/** Lets the ticket watcher write to IndexedDB. */
+async function saved(): Promise<void> {
+  await nextTick();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe('cart store', () => {
+  it('joins repeated scans of a unit product into one line and prices it', async () => {
+    const { cart } = await till();
+    expect(cart.addScan('7801610001622').kind).toBe('added');
+    expect(cart.addScan('beb-01').kind).toBe('added');
+    expect(cart.lines).toEqual([
+      expect.objectContaining({ productId: bebida.id, quantity: '2.000', amount: 3980 }),
+    ]);
+    expect(cart.total).toBe(3980);
+    expect(cart.itemCount).toBe(2);
+  });
+
+  it('asks for the weight of a weighable product scanned by its code, and rings up scale labels as own lines', async () => {
+    const { cart } = await till();
+    expect(cart.addScan('PAN-01')).toEqual({ kind: 'needs-weight', product: pan });
+    expect(cart.isEmpty).toBe(true);
+
+    const label = buildScaleLabel(gramsPreset('20'), 1, 750);
+    cart.addScan(label);
+    cart.addScan(label);
+    // 2490 × 0.750 = 1867.5 → 1868 (half up, as the server prices it).
+    expect(cart.lines.map((l) => [l.quantity, l.amount])).toEqual([
+      ['0.750', 1868],
+      ['0.750', 1868],
+    ]);
+    expect(cart.addScan('2000001999999'.slice(0, 12) + '0')).toEqual({ kind: 'bad-label' });
+    expect(cart.addScan('123')).toEqual({ kind: 'unknown' });
+  });
+
+  it('edits quantities: whole units only for unit products, minus to zero voids the line', async () => {
+    const { cart } = await till();
+    const line = cart.addProduct(bebida);
+    expect(cart.setQuantity(line.lineId, '0.500')).toBe(false);
+    expect(cart.setQuantity(line.lineId, '3.000')).toBe(true);
+    cart.step(line.lineId, -1);
+    expect(cart.lines[0]!.quantity).toBe('2.000');
+    cart.step(line.lineId, -1);
+    cart.step(line.lineId, -1);
+    expect(cart.isEmpty).toBe(true);
+
+    const weighed = cart.addProduct(pan, '1.200');
+    expect(cart.setQuantity(weighed.lineId, '0.455')).toBe(true);
+    cart.voidLine(weighed.lineId);
+    expect(cart.isEmpty).toBe(true);
+  });
+
+  it('takes the current prices the cashier confirmed after PRICE_CHANGED', async () => {
+    const { cart } = await till();
+    cart.addProduct(bebida);
+    cart.addProduct(pan, '1.000');
+    cart.applyPrices([{ productId: bebida.id, shown: 1990, current: 2190 }]);
+    expect(cart.lines.map((l) => l.unitPrice)).toEqual([2190, 2490]);
+  });
+
+  it('survives a reload with the same sale id, and a new ticket gets a new one', async () => {
+    const first = await till();
+    first.cart.addProduct(bebida);
+    first.cart.setDocType(33);
+    const saleId = first.cart.ticket.saleId;
+    await saved();
+
+    const second = await till(first.storeId);
+    expect(second.cart.ticket).toMatchObject({ saleId, docType: 33, lines: [{ productId: bebida.id }] });
+    second.cart.reset();
+    expect(second.cart.ticket.saleId).not.toBe(saleId);
+    expect(second.cart.isEmpty).toBe(true);
+  });
+});

@@ -1,0 +1,198 @@
+import type { CustomerView, PriceChange, ProductView } from '@erp/shared/events/index';
+import { defineStore } from 'pinia';
+import { computed, ref, watch } from 'vue';
+import type { z } from 'zod';
+import { type PosDb, posDbFor } from '../storage/pos-db.ts';
+import { useCatalogStore } from './catalog.store.ts';
+import { STORE_IDS } from './ids.ts';
+import { fromMilli, lineGross, toMilli } from './quantity.ts';
+import { useSessionStore } from './session.store.ts';
+
+export type Customer = z.output<typeof CustomerView>;
+
+export interface CartLine {
+  lineId: string;
+  productId: string;
+  name: string;
+  code: string;
+  weighable: boolean;
+  /** Wire form with 3 decimals: `'2.000'` units, `'0.750'` kg. */
+  quantity: string;
+  /** IVA-included unit price shown to the cashier when the line was rung up. */
+  unitPrice: number;
+}
+
+export interface Ticket {
+  /** Generated when the ticket opens; the server commits each sale id at most once. */
+  saleId: string;
+  docType: 39 | 33;
+  customer: Customer | null;
+  lines: CartLine[];
+}
+
+/** What ringing up a scan did, for the cashier's feedback. */
+export type ScanOutcome =
+  | { kind: 'added'; line: CartLine }
+  /** A weighable product scanned by its own code: the weight is still needed. */
+  | { kind: 'needs-weight'; product: ProductView }
+  | { kind: 'unknown-plu'; plu: number }
+  | { kind: 'bad-label' }
+  | { kind: 'unknown' };
+
+const OPEN_TICKET_KEY = 'open';
+
+function newTicket(): Ticket {
+  return { saleId: crypto.randomUUID(), docType: 39, customer: null, lines: [] };
+}
+
+/**
+ * The open ticket: lines, document type and customer, kept in IndexedDB on every change so a
+ * reload or a crash never loses what the cashier rang up (nor its `saleId`). Unit prices are
+ * the ones the cashier saw; the server answers PRICE_CHANGED when they are stale.
+ */
+export const useCartStore = defineStore(STORE_IDS.CART, () => {
+  const ticket = ref<Ticket>(newTicket());
+  /** The line the cashier last touched (highlighted, target of quantity keys). */
+  const selectedLineId = ref<string | null>(null);
+
+  let db: PosDb | null = null;
+
+  const lines = computed(() =>
+    ticket.value.lines.map((line) => ({ ...line, amount: lineGross(line.unitPrice, line.quantity) })),
+  );
+  const total = computed(() => lines.value.reduce((sum, line) => sum + line.amount, 0));
+  const isEmpty = computed(() => ticket.value.lines.length === 0);
+  /** Units count as their number, each weighed line as one item. */
+  const itemCount = computed(() =>
+    ticket.value.lines.reduce((sum, l) => sum + (l.weighable ? 1 : Number(toMilli(l.quantity) / 1000n)), 0),
+  );
+
+  function findLine(lineId: string): CartLine | undefined {
+    return ticket.value.lines.find((l) => l.lineId === lineId);
+  }
+
+  /**
+   * Adds a product: a unit product joins its existing line, a weighed one always gets its own
+   * line (each weighing or label is a separate item).
+   */
+  function addProduct(product: ProductView, quantity = '1.000'): CartLine {
+    const existing = product.weighable
+      ? undefined
+      : ticket.value.lines.find((l) => l.productId === product.id && !l.weighable);
+    if (existing) {
+      existing.quantity = fromMilli(toMilli(existing.quantity) + toMilli(quantity));
+      selectedLineId.value = existing.lineId;
+      return existing;
+    }
+    const line: CartLine = {
+      lineId: crypto.randomUUID(),
+      productId: product.id,
+      name: product.name,
+      code: product.code,
+      weighable: product.weighable,
+      quantity: fromMilli(toMilli(quantity)),
+      unitPrice: useCatalogStore().priceOf(product),
+    };
+    ticket.value.lines.push(line);
+    selectedLineId.value = line.lineId;
+    return line;
+  }
+
+  /** Rings up what the scanner read: a product, or a scale label with its weight. */
+  function addScan(code: string): ScanOutcome {
+    const found = useCatalogStore().resolveScan(code);
+    switch (found.kind) {
+      case 'label':
+        return { kind: 'added', line: addProduct(found.product, found.quantity) };
+      case 'product':
+        if (found.product.weighable) return { kind: 'needs-weight', product: found.product };
+        return { kind: 'added', line: addProduct(found.product) };
+      default:
+        return found;
+    }
+  }
+
+  /** Sets a line's quantity (wire form); a unit product only takes whole units. */
+  function setQuantity(lineId: string, quantity: string): boolean {
+    const line = findLine(lineId);
+    const milli = toMilli(quantity);
+    if (!line || milli <= 0n || (!line.weighable && milli % 1000n !== 0n)) return false;
+    line.quantity = fromMilli(milli);
+    selectedLineId.value = lineId;
+    return true;
+  }
+
+  /** +1 / −1 on a unit line; at zero the line is voided. */
+  function step(lineId: string, delta: 1 | -1): void {
+    const line = findLine(lineId);
+    if (!line || line.weighable) return;
+    const next = toMilli(line.quantity) + BigInt(delta) * 1000n;
+    if (next <= 0n) voidLine(lineId);
+    else setQuantity(lineId, fromMilli(next));
+  }
+
+  function voidLine(lineId: string): void {
+    ticket.value.lines = ticket.value.lines.filter((l) => l.lineId !== lineId);
+    if (selectedLineId.value === lineId) selectedLineId.value = ticket.value.lines.at(-1)?.lineId ?? null;
+  }
+
+  function setDocType(docType: 39 | 33): void {
+    ticket.value.docType = docType;
+  }
+
+  function setCustomer(customer: Customer | null): void {
+    ticket.value.customer = customer;
+  }
+
+  /** The cashier confirmed the server's current prices: the lines take them. */
+  function applyPrices(changes: z.output<typeof PriceChange>[]): void {
+    for (const change of changes) {
+      for (const line of ticket.value.lines) {
+        if (line.productId === change.productId) line.unitPrice = change.current;
+      }
+    }
+  }
+
+  /** Starts the next customer's ticket with a new sale id. */
+  function reset(): void {
+    ticket.value = newTicket();
+    selectedLineId.value = null;
+  }
+
+  /** Restores the ticket left open on this terminal (reload, crash), then saves every change. */
+  async function start(): Promise<void> {
+    if (db) return;
+    const session = useSessionStore();
+    db = await posDbFor(session.tenantSlug!, session.storeId!);
+    const saved = await db.get<Ticket>('tickets', OPEN_TICKET_KEY);
+    if (saved) ticket.value = saved;
+  }
+
+  watch(
+    ticket,
+    (value) => {
+      // A plain copy: IndexedDB cannot clone Vue's reactive proxies.
+      void db?.put('tickets', JSON.parse(JSON.stringify(value)), OPEN_TICKET_KEY);
+    },
+    { deep: true },
+  );
+
+  return {
+    ticket,
+    selectedLineId,
+    lines,
+    total,
+    isEmpty,
+    itemCount,
+    addProduct,
+    addScan,
+    setQuantity,
+    step,
+    voidLine,
+    setDocType,
+    setCustomer,
+    applyPrices,
+    reset,
+    start,
+  };
+});

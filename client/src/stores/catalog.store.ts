@@ -1,0 +1,247 @@
+import type { ErrorPayload } from '@erp/shared/errors';
+import type { ProductData, ProductView } from '@erp/shared/events/index';
+import {
+  DEFAULT_SCALE_LABEL_RULES,
+  parseScaleLabel,
+  type ScaleLabelRule,
+  scaleLabelLine,
+} from '@erp/shared/scale-label';
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { type PosDb, posDbFor } from '../storage/pos-db.ts';
+import { CatalogIndex } from './catalog-index.ts';
+import { STORE_IDS } from './ids.ts';
+import { type NotificationPayload, useRealtimeStore } from './realtime.store.ts';
+import { useSessionStore } from './session.store.ts';
+
+/** What a scanned or typed code means. */
+export type ScanResult =
+  | { kind: 'product'; product: ProductView }
+  /** A scale label: the weight comes from the label (or from its printed price). */
+  | { kind: 'label'; product: ProductView; quantity: string }
+  | { kind: 'unknown-plu'; plu: number }
+  | { kind: 'bad-label' }
+  | { kind: 'unknown' };
+
+const META = { version: 'version', rules: 'labelRules', favourites: 'favourites' } as const;
+export const SEARCH_LIMIT = 60;
+
+/**
+ * The catalog the POS sells from, kept in IndexedDB and indexed in memory so a scan never
+ * waits for the server: loaded from disk at start, then brought up to date with
+ * `catalog:snapshot` (first time) or `catalog:changes` since the stored version after every
+ * connection that did not recover the missed events, and kept live by `product:changed` and
+ * `price:changed`. Prices shown are the store's (override first).
+ */
+export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
+  const version = ref<number | null>(null);
+  const labelRules = ref<ScaleLabelRule[]>([...DEFAULT_SCALE_LABEL_RULES]);
+  const favouriteIds = ref<string[]>([]);
+  /** Bumped on every change of the in-memory index: getters read it to stay reactive. */
+  const revision = ref(0);
+  const loaded = ref(false);
+  const syncing = ref(false);
+  const syncError = ref<ErrorPayload | null>(null);
+
+  const index = new CatalogIndex();
+  let db: PosDb | null = null;
+  let stopFns: (() => void)[] = [];
+
+  const productCount = computed(() => {
+    void revision.value;
+    return index.size;
+  });
+
+  const categories = computed(() => {
+    void revision.value;
+    const names = new Set<string>();
+    for (const p of index.products.values()) if (p.category) names.add(p.category);
+    return [...names].sort((a, b) => a.localeCompare(b, 'es'));
+  });
+
+  const favourites = computed(() => {
+    void revision.value;
+    return favouriteIds.value.map((id) => index.products.get(id)).filter((p) => p !== undefined);
+  });
+
+  function product(id: string): ProductView | undefined {
+    void revision.value;
+    return index.products.get(id);
+  }
+
+  /** The price at this store (IVA included): the store's override, else the base price. */
+  function priceOf(p: ProductView): number {
+    return p.storePrice ?? p.price;
+  }
+
+  function search(query: string, limit = SEARCH_LIMIT): ProductView[] {
+    void revision.value;
+    return index.search(query, limit);
+  }
+
+  function inCategory(category: string, limit = SEARCH_LIMIT): ProductView[] {
+    void revision.value;
+    const found: ProductView[] = [];
+    for (const p of index.products.values()) {
+      if (p.category === category) found.push(p);
+      if (found.length >= limit) break;
+    }
+    return found.sort((a, b) => a.name.localeCompare(b.name, 'es'));
+  }
+
+  /** A barcode or internal code first, then a scale label decoded with the tenant's rules. */
+  function resolveScan(code: string): ScanResult {
+    const text = code.trim();
+    const direct = index.byBarcode(text);
+    if (direct) return { kind: 'product', product: direct };
+    const label = parseScaleLabel(text, labelRules.value);
+    if (label.ok) {
+      const weighed = index.byPluNumber(label.plu);
+      if (!weighed) return { kind: 'unknown-plu', plu: label.plu };
+      return { kind: 'label', product: weighed, quantity: scaleLabelLine(label, priceOf(weighed)).quantity };
+    }
+    // A 13-digit code in the scale range whose check digit fails is a misread label, not a product.
+    if (label.reason === 'bad_check_digit' && text.startsWith('2')) return { kind: 'bad-label' };
+    return { kind: 'unknown' };
+  }
+
+  async function persistProducts(products: ProductView[]): Promise<void> {
+    if (!db || products.length === 0) return;
+    const active = products.filter((p) => p.active);
+    const inactive = products.filter((p) => !p.active);
+    await db.putMany(
+      'products',
+      active.map((value) => ({ value })),
+    );
+    for (const p of inactive) await db.delete('products', p.id);
+  }
+
+  async function saveVersion(next: number): Promise<void> {
+    version.value = next;
+    await db?.put('meta', next, META.version);
+  }
+
+  /** Brings the local catalog up to date: the whole snapshot the first time, then the changes. */
+  async function sync(): Promise<void> {
+    const realtime = useRealtimeStore();
+    syncing.value = true;
+    try {
+      const since = version.value;
+      const feed =
+        since === null
+          ? await realtime.command('catalog:snapshot', {}, { timeoutMs: 60_000 })
+          : await realtime.command('catalog:changes', { since }, { timeoutMs: 60_000 });
+      if (!feed.ok) {
+        syncError.value = feed.error;
+        return;
+      }
+      if (since === null) {
+        index.clear();
+        await db?.clear('products');
+      }
+      index.upsert(feed.data.products);
+      await persistProducts(feed.data.products);
+      await saveVersion(Math.max(feed.data.version, since ?? 0));
+      const rules = await realtime.command('label:rules', {});
+      if (rules.ok) {
+        labelRules.value = rules.data;
+        await db?.put('meta', rules.data, META.rules);
+      }
+      syncError.value = null;
+      revision.value++;
+    } finally {
+      syncing.value = false;
+    }
+  }
+
+  function onProductChanged({ changes }: NotificationPayload<'product:changed'>): void {
+    const merged = changes.map(
+      (p: ProductData): ProductView => ({ ...p, storePrice: index.products.get(p.id)?.storePrice ?? null }),
+    );
+    index.upsert(merged);
+    revision.value++;
+    void persistProducts(merged);
+    void bumpVersion(changes.map((c) => c.version));
+  }
+
+  function onPriceChanged({ changes }: NotificationPayload<'price:changed'>): void {
+    const storeId = useSessionStore().storeId;
+    const touched: ProductView[] = [];
+    for (const change of changes) {
+      const current = index.products.get(change.productId);
+      if (!current) continue;
+      if (change.storeId === null && change.price !== null) touched.push({ ...current, price: change.price });
+      else if (change.storeId === storeId) touched.push({ ...current, storePrice: change.price });
+    }
+    index.upsert(touched);
+    revision.value++;
+    void persistProducts(touched);
+    void bumpVersion(changes.map((c) => c.version));
+  }
+
+  /** Live changes arrive in version order; a gap is caught by the next `catalog:changes`. */
+  async function bumpVersion(versions: number[]): Promise<void> {
+    const highest = Math.max(...versions);
+    if (version.value !== null && highest > version.value) await saveVersion(highest);
+  }
+
+  async function toggleFavourite(id: string): Promise<void> {
+    favouriteIds.value = favouriteIds.value.includes(id)
+      ? favouriteIds.value.filter((f) => f !== id)
+      : [...favouriteIds.value, id];
+    await db?.put('meta', [...favouriteIds.value], META.favourites);
+  }
+
+  /** Opens the local catalog of the session's store, then follows the server. Idempotent. */
+  async function start(): Promise<void> {
+    if (db) return;
+    const session = useSessionStore();
+    db = await posDbFor(session.tenantSlug!, session.storeId!);
+    const [products, storedVersion, rules, favs] = await Promise.all([
+      db.getAll<ProductView>('products'),
+      db.get<number>('meta', META.version),
+      db.get<ScaleLabelRule[]>('meta', META.rules),
+      db.get<string[]>('meta', META.favourites),
+    ]);
+    index.upsert(products);
+    version.value = storedVersion ?? null;
+    if (rules) labelRules.value = rules;
+    favouriteIds.value = favs ?? [];
+    loaded.value = true;
+    revision.value++;
+    const realtime = useRealtimeStore();
+    stopFns = [
+      realtime.addEventListener('product:changed', onProductChanged),
+      realtime.addEventListener('price:changed', onPriceChanged),
+      realtime.onResync(sync),
+    ];
+  }
+
+  function stop(): void {
+    for (const off of stopFns) off();
+    stopFns = [];
+    db = null;
+  }
+
+  return {
+    version,
+    labelRules,
+    favouriteIds,
+    revision,
+    loaded,
+    syncing,
+    syncError,
+    productCount,
+    categories,
+    favourites,
+    product,
+    priceOf,
+    search,
+    inCategory,
+    resolveScan,
+    sync,
+    toggleFavourite,
+    start,
+    stop,
+  };
+});

@@ -1,0 +1,50 @@
+// @vitest-environment happy-dom
+import { createPinia, setActivePinia } from 'pinia';
+import { describe, expect, it } from 'vitest';
+import { fakeRealtime } from '../test/fake-realtime.ts';
+import { readingToKg, type ScaleReadingEvent, useScaleStore } from './scale.store.ts';
+
+function reading(overrides: Partial<ScaleReadingEvent>): ScaleReadingEvent {
+  return {
+    storeId: crypto.randomUUID(),
+    scaleId: 'balanza-1',
+    seq: 1,
+    weight: '0.750',
+    unit: 'kg',
+    stable: true,
+    net: false,
+    overload: false,
+    underZero: false,
+    connected: true,
+    at: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+describe('scale store', () => {
+  it('converts readings to kilograms with 3 decimals, without floats', () => {
+    expect(readingToKg('0.75', 'kg')).toBe('0.750');
+    expect(readingToKg('1234', 'g')).toBe('1.234');
+    expect(readingToKg('1.000', 'lb')).toBe('0.453');
+    expect(readingToKg('-0.120', 'kg')).toBeNull();
+    expect(readingToKg('0.000', 'kg')).toBeNull();
+  });
+
+  it('keeps the newest reading pushed by the hub and offers only a stable weight', () => {
+    setActivePinia(createPinia());
+    const server = fakeRealtime();
+    const scale = useScaleStore();
+    scale.start();
+    server.emit('scale:reading', reading({ seq: 5, weight: '1.200' }));
+    expect(scale.stableKg).toBe('1.200');
+    server.emit('scale:reading', reading({ seq: 4, weight: '9.999' })); // late, stale
+    expect(scale.stableKg).toBe('1.200');
+    server.emit('scale:reading', reading({ seq: 6, weight: '1.300', stable: false }));
+    expect(scale.stableKg).toBeNull();
+    server.emit('scale:reading', reading({ seq: 7, overload: true }));
+    expect(scale.stableKg).toBeNull();
+    server.emit('scale:reading', reading({ seq: 8, connected: false }));
+    expect(scale.connected).toBe(false);
+    expect(scale.stableKg).toBeNull();
+  });
+});

@@ -1,0 +1,50 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { STORE_IDS } from './ids.ts';
+import { type NotificationPayload, useRealtimeStore } from './realtime.store.ts';
+
+export type ScaleReadingEvent = NotificationPayload<'scale:reading'>;
+
+/** Decimal text in `unit` → kilograms with 3 decimals as text, or null when negative or unreadable. */
+export function readingToKg(weight: string, unit: 'kg' | 'g' | 'lb'): string | null {
+  if (weight.startsWith('-')) return null;
+  const [whole = '0', fraction = ''] = weight.split('.');
+  // Thousandths of the unit, truncated (a scale never rounds a weight up in the buyer's disfavour).
+  const milli = BigInt(whole) * 1000n + BigInt(fraction.slice(0, 3).padEnd(3, '0'));
+  const grams = unit === 'kg' ? milli : unit === 'g' ? milli / 1000n : (milli * 45_359_237n) / 100_000_000n;
+  if (grams === 0n) return null;
+  return `${grams / 1000n}.${String(grams % 1000n).padStart(3, '0')}`;
+}
+
+/**
+ * The latest reading of the store's scale pushed by the hub (`scale:reading`). Weight is state:
+ * only the newest `seq` per scale counts; a weighable item takes the weight only when stable.
+ */
+export const useScaleStore = defineStore(STORE_IDS.SCALE, () => {
+  const reading = ref<ScaleReadingEvent | null>(null);
+
+  /** Stable, positive weight in kg (`'0.750'`), or null. */
+  const stableKg = computed(() => {
+    const r = reading.value;
+    if (!r?.connected || !r.stable || r.overload || r.underZero || r.weight === null) return null;
+    return readingToKg(r.weight, r.unit);
+  });
+  const connected = computed(() => reading.value?.connected === true);
+
+  function onReading(next: ScaleReadingEvent): void {
+    const current = reading.value;
+    if (current && current.scaleId === next.scaleId && next.seq <= current.seq) return;
+    reading.value = next;
+  }
+
+  let off: (() => void) | null = null;
+  function start(): void {
+    off ??= useRealtimeStore().addEventListener('scale:reading', onReading);
+  }
+  function stop(): void {
+    off?.();
+    off = null;
+  }
+
+  return { reading, stableKg, connected, onReading, start, stop };
+});

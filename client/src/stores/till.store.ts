@@ -1,0 +1,148 @@
+import { type ErrorPayload, fail, type Result } from '@erp/shared/errors';
+import type { CashCloseReport, CashSessionView, StoreView } from '@erp/shared/events/index';
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { z } from 'zod';
+import { STORE_IDS } from './ids.ts';
+import { type NotificationPayload, useRealtimeStore } from './realtime.store.ts';
+import { useSessionStore } from './session.store.ts';
+
+export type CashSession = z.output<typeof CashSessionView>;
+export type CloseReport = z.output<typeof CashCloseReport>;
+export type Store = z.output<typeof StoreView>;
+/** Bills and coins counted, by denomination (`'20000'` → 3). */
+export type DenominationCounts = Partial<Record<string, number>>;
+
+/** localStorage: which terminal (caja) this device is, per company and store. */
+export const TERMINAL_STORAGE_KEY = (tenantSlug: string, storeId: string) =>
+  `erp-market.terminal.v1:${tenantSlug}:${storeId}`;
+
+/**
+ * The till: which terminal this device is (chosen once, remembered on the device), its cash
+ * session (`cash:current`), opening with a float, and the blind close by denomination after
+ * which the server reveals expected vs counted.
+ */
+export const useTillStore = defineStore(STORE_IDS.TILL, () => {
+  const store = ref<Store | null>(null);
+  const terminalId = ref<string | null>(null);
+  const cashSession = ref<CashSession | null>(null);
+  /** The server's answer to the blind count; shown until the cashier starts again. */
+  const closeReport = ref<CloseReport | null>(null);
+  const loaded = ref(false);
+  const error = ref<ErrorPayload | null>(null);
+
+  const terminals = computed(() => store.value?.terminals ?? []);
+  const terminal = computed(() => terminals.value.find((t) => t.id === terminalId.value) ?? null);
+  const warehouseId = computed(() => store.value?.warehouses[0]?.id ?? null);
+  const isOpen = computed(() => cashSession.value?.status === 'open');
+
+  function storageKey(): string {
+    const session = useSessionStore();
+    return TERMINAL_STORAGE_KEY(session.tenantSlug!, session.storeId!);
+  }
+
+  async function refreshSession(): Promise<void> {
+    if (!terminalId.value) return;
+    const current = await useRealtimeStore().command('cash:current', { terminalId: terminalId.value });
+    if (current.ok) cashSession.value = current.data;
+    else error.value = current.error;
+  }
+
+  /** Reads the store (terminals, warehouse) and the terminal's cash session; runs on every resync. */
+  async function load(): Promise<void> {
+    const session = useSessionStore();
+    const stores = await useRealtimeStore().command('store:list', {});
+    if (!stores.ok) {
+      error.value = stores.error;
+      return;
+    }
+    store.value = stores.data.find((s) => s.id === session.storeId) ?? null;
+    const remembered = localStorage.getItem(storageKey());
+    terminalId.value = terminals.value.some((t) => t.id === remembered) ? remembered : null;
+    await refreshSession();
+    error.value = null;
+    loaded.value = true;
+  }
+
+  async function chooseTerminal(id: string): Promise<void> {
+    terminalId.value = id;
+    localStorage.setItem(storageKey(), id);
+    await refreshSession();
+  }
+
+  async function open(openingFloat: number): Promise<Result<CashSession>> {
+    if (!terminalId.value) return fail('VALIDATION');
+    const opened = await useRealtimeStore().command('cash:open', {
+      terminalId: terminalId.value,
+      openingFloat,
+    });
+    if (opened.ok) {
+      cashSession.value = opened.data;
+      closeReport.value = null;
+    }
+    return opened;
+  }
+
+  /** Sends the blind count; the report (expected vs counted) comes back from the server. */
+  async function close(denominations: DenominationCounts, countedCard: number): Promise<Result<CloseReport>> {
+    const current = cashSession.value;
+    if (!current) return fail('CASH_SESSION_REQUIRED');
+    const counts = Object.fromEntries(Object.entries(denominations).filter(([, n]) => (n ?? 0) > 0));
+    const report = await useRealtimeStore().command('cash:close', {
+      sessionId: current.id,
+      denominations: counts,
+      countedCard,
+    });
+    if (report.ok) {
+      closeReport.value = report.data;
+      cashSession.value = report.data.session;
+    }
+    return report;
+  }
+
+  /** Leaves the close report: back to the open-till screen. */
+  function dismissReport(): void {
+    closeReport.value = null;
+    if (cashSession.value?.status === 'closed') cashSession.value = null;
+  }
+
+  /** A supervisor approved (or the server changed) this terminal's session. */
+  function onCashChanged({ changes }: NotificationPayload<'cash:changed'>): void {
+    for (const change of changes) {
+      if (change.sessionId !== cashSession.value?.id) continue;
+      cashSession.value = { ...cashSession.value, status: change.status };
+    }
+  }
+
+  let stopFns: (() => void)[] = [];
+  function start(): void {
+    if (stopFns.length) return;
+    const realtime = useRealtimeStore();
+    stopFns = [realtime.addEventListener('cash:changed', onCashChanged), realtime.onResync(load)];
+  }
+  function stop(): void {
+    for (const off of stopFns) off();
+    stopFns = [];
+  }
+
+  return {
+    store,
+    terminalId,
+    cashSession,
+    closeReport,
+    loaded,
+    error,
+    terminals,
+    terminal,
+    warehouseId,
+    isOpen,
+    load,
+    chooseTerminal,
+    open,
+    close,
+    dismissReport,
+    refreshSession,
+    start,
+    stop,
+  };
+});
