@@ -47,7 +47,8 @@ export default defineConfig({
         // chunk of the client code that several pages share (stores, ui, @erp/shared).
         codeSplitting: {
           groups: [
-            { name: 'vendor', test: /node_modules/ },
+            // bwip-js (≈0.9 MB) stays out: the POS imports it lazily for the receipt's timbre.
+            { name: 'vendor', test: /node_modules[\\/](?!bwip-js[\\/])/ },
             { name: 'common', minShareCount: 2 },
           ],
         },

@@ -98,6 +98,45 @@ describe('cart store', () => {
     expect(cart.lines.map((l) => l.unitPrice)).toEqual([2190, 2490]);
   });
 
+  it('turns the ticket into the sale payload and the receipt lines', async () => {
+    const { cart } = await till();
+    cart.addProduct(bebida);
+    cart.addProduct(pan, '0.750');
+    const terminalId = crypto.randomUUID();
+    const cashSessionId = crypto.randomUUID();
+    const customer = {
+      id: crypto.randomUUID(),
+      rut: '76192083-9',
+      razonSocial: 'Almacén Rosita',
+      giro: 'Comercio',
+      address: 'Calle 1',
+      comuna: 'Santiago',
+      email: null,
+    };
+    cart.setCustomer(customer);
+    const payments = [{ method: 'cash' as const, tendered: 5000 }];
+
+    // A boleta ignores a customer picked before switching back.
+    expect(cart.toSale({ terminalId, cashSessionId }, payments).payload).not.toHaveProperty('customerId');
+
+    cart.setDocType(33);
+    const sale = cart.toSale({ terminalId, cashSessionId }, payments);
+    expect(sale.payload).toEqual({
+      saleId: cart.ticket.saleId,
+      terminalId,
+      cashSessionId,
+      docType: 33,
+      customerId: customer.id,
+      lines: [
+        { productId: bebida.id, quantity: '1.000', unitPrice: 1990, discount: 0, priceOverride: false },
+        { productId: pan.id, quantity: '0.750', unitPrice: 2490, discount: 0, priceOverride: false },
+      ],
+      payments,
+    });
+    expect(sale.lines.map((l) => l.amount)).toEqual([1990, 1868]);
+    expect(sale.customerName).toBe('Almacén Rosita');
+  });
+
   it('survives a reload with the same sale id, and a new ticket gets a new one', async () => {
     const first = await till();
     first.cart.addProduct(bebida);

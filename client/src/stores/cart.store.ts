@@ -4,6 +4,7 @@ import { computed, ref, watch } from 'vue';
 import type { z } from 'zod';
 import { type PosDb, posDbFor } from '../storage/pos-db.ts';
 import { useCatalogStore } from './catalog.store.ts';
+import type { Payment, PendingSale } from './checkout.store.ts';
 import { STORE_IDS } from './ids.ts';
 import { fromMilli, lineGross, toMilli } from './quantity.ts';
 import { useSessionStore } from './session.store.ts';
@@ -153,6 +154,39 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     }
   }
 
+  /** The ticket as a sale to commit: the server's payload and the lines for the receipt preview. */
+  function toSale(
+    till: { terminalId: string; cashSessionId: string },
+    payments: Payment[],
+  ): Omit<PendingSale, 'queuedAt'> {
+    const { saleId, docType, customer } = ticket.value;
+    const factura = docType === 33 && customer !== null;
+    return {
+      payload: {
+        saleId,
+        ...till,
+        docType,
+        ...(factura ? { customerId: customer.id } : {}),
+        lines: ticket.value.lines.map((l) => ({
+          productId: l.productId,
+          quantity: l.quantity,
+          unitPrice: l.unitPrice,
+          discount: 0,
+          priceOverride: false,
+        })),
+        payments,
+      },
+      lines: lines.value.map(({ name, quantity, weighable, unitPrice, amount }) => ({
+        name,
+        quantity,
+        weighable,
+        unitPrice,
+        amount,
+      })),
+      customerName: factura ? customer.razonSocial : null,
+    };
+  }
+
   /** Starts the next customer's ticket with a new sale id. */
   function reset(): void {
     ticket.value = newTicket();
@@ -192,6 +226,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     setDocType,
     setCustomer,
     applyPrices,
+    toSale,
     reset,
     start,
   };

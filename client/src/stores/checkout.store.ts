@@ -1,5 +1,5 @@
 import { type ErrorPayload, fail, type Result } from '@erp/shared/errors';
-import { PriceChange, type SaleCommit, type SaleResult } from '@erp/shared/events/index';
+import { type PaymentInput, PriceChange, type SaleCommit, type SaleResult } from '@erp/shared/events/index';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import { useSessionStore } from './session.store.ts';
 export type SaleCommitInput = z.input<typeof SaleCommit>;
 export type SaleAnswer = z.output<typeof SaleResult>;
 export type PriceChangeItem = z.output<typeof PriceChange>;
+export type Payment = z.input<typeof PaymentInput>;
 
 /** A line as the receipt preview shows it (the server's result has totals, not lines). */
 export interface ReceiptLine {

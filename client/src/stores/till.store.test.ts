@@ -79,6 +79,10 @@ describe('till store', () => {
     expect(till.cashSession).toEqual(open);
     expect(till.isOpen).toBe(true);
     expect(localStorage.getItem(TERMINAL_STORAGE_KEY('demo', till.store!.id))).toBe(caja2.id);
+
+    till.forgetTerminal();
+    await server.resync();
+    expect(till.terminalId).toBeNull();
   });
 
   it('opens with a float and closes blind, sending only the counted denominations', async () => {

@@ -70,6 +70,13 @@ export const useTillStore = defineStore(STORE_IDS.TILL, () => {
     await refreshSession();
   }
 
+  /** This device is another terminal: ask again. */
+  function forgetTerminal(): void {
+    localStorage.removeItem(storageKey());
+    terminalId.value = null;
+    cashSession.value = null;
+  }
+
   async function open(openingFloat: number): Promise<Result<CashSession>> {
     if (!terminalId.value) return fail('VALIDATION');
     const opened = await useRealtimeStore().command('cash:open', {
@@ -138,6 +145,7 @@ export const useTillStore = defineStore(STORE_IDS.TILL, () => {
     isOpen,
     load,
     chooseTerminal,
+    forgetTerminal,
     open,
     close,
     dismissReport,

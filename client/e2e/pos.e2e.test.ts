@@ -1,0 +1,277 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ProductInput } from '@erp/shared';
+import { buildScaleLabel, gramsPreset } from '@erp/shared/scale-label';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upsertProducts } from '../../server/src/catalog/catalog.service.ts';
+import { setLabelRules } from '../../server/src/catalog/scale-labels.service.ts';
+import { withTenant } from '../../server/src/platform/orm.ts';
+import { PendingEvents } from '../../server/src/realtime/pending-events.ts';
+import {
+  connectClient,
+  createTestTenant,
+  startTestServer,
+  TEST_PASSWORD,
+  type TestServer,
+  type TestTenant,
+  tokenFor,
+} from '../../server/test/harness.ts';
+import { addCaf, receiveStock } from '../../server/test/selling.ts';
+
+/**
+ * The touch POS end to end: Vite build served by the real server, a cashier in Chromium at
+ * 1280×800 with a keyboard-wedge scanner (keys + Enter), and a supervisor's wall in a second
+ * browser context that sees the sale arrive live.
+ */
+const CLIENT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Its own build directory: other end-to-end files build `dist` at the same time. */
+const CLIENT_DIST = mkdtempSync(join(tmpdir(), 'erp-pos-e2e-'));
+const ARTIFACTS_DIR = resolve(process.env.ARTIFACTS_DIR ?? '.artifacts');
+
+/** The tenant's scales print `25 + PLU5 + grams5` (not one of the default prefixes). */
+const LABEL_RULE = gramsPreset('25');
+
+const PRODUCTS = {
+  leche: { code: 'LEC-01', name: 'Leche entera 1 L Colún', price: 1190, barcode: '7802900001018' },
+  bebida: { code: 'BEB-01', name: 'Bebida cola 1,5 L', price: 1990, barcode: '7801610001622' },
+  pan: { code: 'PAN-01', name: 'Pan marraqueta', price: 2490, plu: 1234 },
+};
+
+let server: TestServer;
+let tenant: TestTenant;
+let browser: Browser;
+const ids: Record<keyof typeof PRODUCTS, string> = { leche: '', bebida: '', pan: '' };
+
+function productInput(key: keyof typeof PRODUCTS, price?: number): ProductInput & { id: string } {
+  const p = PRODUCTS[key];
+  const weighable = 'plu' in p;
+  return {
+    id: ids[key],
+    code: p.code,
+    name: p.name,
+    brand: '',
+    category: weighable ? 'Panadería' : 'Almacén',
+    unit: weighable ? 'kg' : 'unidad',
+    weighable,
+    plu: weighable ? p.plu : null,
+    price: price ?? p.price,
+    exempt: false,
+    additionalTax: null,
+    active: true,
+    barcodes: 'barcode' in p ? [p.barcode] : [],
+  };
+}
+
+/** Writes products straight to the database; the events are dropped, so open POS pages do not hear of it. */
+async function saveProductsQuietly(products: (ProductInput & { id: string })[]): Promise<void> {
+  await withTenant(server.orm, tenant.tenantId, (em) => upsertProducts(em, products, new PendingEvents()));
+}
+
+beforeAll(async () => {
+  await build({
+    root: CLIENT_ROOT,
+    configFile: join(CLIENT_ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: CLIENT_DIST, emptyOutDir: true },
+  });
+  server = await startTestServer({ CLIENT_DIST });
+  tenant = await createTestTenant(server, 'pos');
+  for (const key of Object.keys(ids) as (keyof typeof PRODUCTS)[]) ids[key] = crypto.randomUUID();
+  await saveProductsQuietly((Object.keys(PRODUCTS) as (keyof typeof PRODUCTS)[]).map((k) => productInput(k)));
+  await withTenant(server.orm, tenant.tenantId, (em) => setLabelRules(em, [LABEL_RULE]));
+  await receiveStock(server, tenant, tenant.stores[0]!.warehouseId, Object.values(ids), '50');
+  await addCaf(server, tenant, 39, 1, 50);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(CLIENT_DIST, { recursive: true, force: true });
+});
+
+async function signedInPage(email: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-CL' });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error));
+  await page.goto(`${server.url}/`);
+  await page.getByLabel('Correo electrónico').fill(email);
+  await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Ingresar' }).click();
+  return page;
+}
+
+/** A keyboard-wedge scanner: the digits as key presses, then Enter. */
+async function scan(page: Page, code: string): Promise<void> {
+  await page.keyboard.type(code, { delay: 5 });
+  await page.keyboard.press('Enter');
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS_DIR, `pos-${name}.png`) });
+}
+
+/** The rendered text of a test id (or a locator), spaces collapsed. */
+async function text(page: Page, target: string | Locator): Promise<string> {
+  const locator = typeof target === 'string' ? page.getByTestId(target) : target;
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the test checks
+  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+describe('touch POS (Chromium, real server)', () => {
+  let pos: Page;
+  let wall: Page;
+
+  it('opens the till, rings up two barcodes and a scale label, takes a mixed payment and shows the folio live on the wall', async () => {
+    wall = await signedInPage(tenant.emails.supervisor);
+    await wall.getByRole('button', { name: /Pared de ventas/ }).click();
+    await wall.getByRole('button', { name: /Tienda A/ }).click();
+    await wall.waitForURL(`${server.url}/wall/`);
+    await wall.getByTestId('connection-badge').getByText('Conectado').waitFor();
+    await wall.getByTestId('recent-sales').getByText('Esperando ventas…').waitFor();
+
+    pos = await signedInPage(tenant.emails.cashier);
+    await pos.locator('button.tile').first().click();
+    await pos.waitForURL(`${server.url}/pos/`);
+
+    // First run on this device: which terminal it is, then the opening float.
+    await pos.getByRole('button', { name: /Caja 1/ }).click();
+    await pos.getByTestId('opening-float').fill('20000');
+    await shot(pos, 'open-till');
+    await pos.getByRole('button', { name: 'Abrir caja' }).click();
+
+    // The local catalog is loaded (snapshot into IndexedDB) and the grid shows live stock.
+    await pos.getByText('3 productos').waitFor();
+    await pos.getByRole('tab', { name: 'Almacén' }).click();
+    await pos
+      .getByTestId('product-tile')
+      .filter({ hasText: PRODUCTS.leche.name })
+      .getByText('Stock 50')
+      .waitFor();
+
+    // The scanner types while the focus is elsewhere (the cashier just tapped a tab).
+    await scan(pos, PRODUCTS.leche.barcode);
+    await pos.getByTestId('scan-notice').getByText(`Agregado: ${PRODUCTS.leche.name}`).waitFor();
+    await scan(pos, PRODUCTS.bebida.barcode);
+    // 0,750 kg of bread at $2.490/kg = $1.867,5 → $1.868.
+    await scan(pos, buildScaleLabel(LABEL_RULE, PRODUCTS.pan.plu, 750));
+    await pos.getByTestId('scan-notice').getByText(`Agregado: ${PRODUCTS.pan.name}`).waitFor();
+
+    const lines = pos.getByTestId('cart-line');
+    await expect.poll(() => lines.count()).toBe(3);
+    expect(await text(pos, 'cart')).toContain('0,750 kg × $2.490');
+    expect(await text(pos, 'cart-total')).toBe('$5.048');
+    await shot(pos, 'cart');
+
+    // Mixed: $3.000 by card (exact), the rest in cash rounded to $10: $2.048 → $2.050.
+    await pos.getByTestId('pay-button').click();
+    await pos.getByRole('button', { name: 'Mixto' }).click();
+    await pos.getByTestId('card-amount').fill('3000');
+    await pos.getByTestId('authorization-code').fill('AUT123');
+    await pos.getByTestId('cash-tendered').fill('5000');
+    expect(await text(pos, 'to-pay')).toBe('$5.050');
+    expect(await text(pos, 'change')).toBe('$2.950');
+    await shot(pos, 'payment');
+    await pos.getByTestId('charge').click();
+
+    // The folio is the server's (first of the CAF), with the timbre drawn from the TED.
+    const folio = pos.getByTestId('receipt-folio');
+    await folio.waitFor();
+    expect(await text(pos, folio)).toBe('Boleta electrónica N° 1');
+    expect(await text(pos, 'receipt-change')).toBe('$2.950');
+    const timbre = await pos.getByTestId('timbre').boundingBox();
+    expect(timbre?.width).toBeGreaterThan(200);
+    await shot(pos, 'receipt');
+
+    // The supervisor's wall saw it arrive.
+    const sale = wall.getByTestId('recent-sale').first();
+    await sale.waitFor();
+    expect(await text(wall, sale)).toMatch(/Boleta electrónica 1 \$5\.048$/);
+    await wall.screenshot({ path: join(ARTIFACTS_DIR, 'pos-wall.png') });
+
+    await pos.getByTestId('new-sale').click();
+    await pos.getByText('Escanee un producto o tóquelo en la grilla.').waitFor();
+    // The sale's stock movement reached the tile live.
+    await pos
+      .getByTestId('product-tile')
+      .filter({ hasText: PRODUCTS.leche.name })
+      .getByText('Stock 49')
+      .waitFor();
+  });
+
+  it('shows a back-office price change live, and confirms a stale price the server refused', async () => {
+    // A store price set in the back office reaches the open POS.
+    const admin = await connectClient(server.url, tenant.slug, {
+      token: await tokenFor(server.url, tenant.emails.admin),
+      screen: 'backoffice',
+    });
+    const set = await admin.emitWithAck('product:set-store-price', {
+      productId: ids.bebida,
+      storeId: tenant.stores[0]!.id,
+      price: 1890,
+    });
+    expect(set.ok).toBe(true);
+    admin.close();
+    await pos
+      .getByTestId('product-tile')
+      .filter({ hasText: PRODUCTS.bebida.name })
+      .getByText('$1.890')
+      .waitFor();
+
+    // The base price of milk changes without this POS hearing of it: its screen is stale.
+    await saveProductsQuietly([productInput('leche', 1290)]);
+    await scan(pos, PRODUCTS.leche.barcode);
+    expect(await text(pos, 'cart-total')).toBe('$1.190');
+
+    await pos.getByTestId('pay-button').click();
+    await pos.getByTestId('cash-tendered').fill('2000');
+    await pos.getByTestId('charge').click();
+    const changes = pos.getByTestId('price-changes');
+    await changes.waitFor();
+    expect(await text(pos, 'price-changes')).toContain(`${PRODUCTS.leche.name} $1.190 $1.290`);
+    await shot(pos, 'price-changed');
+
+    await pos.getByTestId('accept-prices').click();
+    expect(await text(pos, 'to-pay')).toBe('$1.290');
+    await pos.getByTestId('charge').click();
+    const folio = pos.getByTestId('receipt-folio');
+    await folio.waitFor();
+    expect(await text(pos, folio)).toBe('Boleta electrónica N° 2');
+    expect(await text(pos, 'receipt-change')).toBe('$710');
+    await pos.getByTestId('new-sale').click();
+  });
+
+  it('closes the till blind and then shows expected vs counted', async () => {
+    await pos.getByRole('button', { name: 'Cerrar caja' }).click();
+    // Drawer: $20.000 float + $2.050 + $1.290 cash = $23.340; card vouchers $3.000.
+    const count = async (face: string, n: string) =>
+      pos.getByLabel(`Cantidad de ${face}`, { exact: true }).fill(n);
+    await count('$20.000', '1');
+    await count('$2.000', '1');
+    await count('$1.000', '1');
+    await count('$100', '3');
+    await count('$10', '4');
+    await pos.getByTestId('counted-card').fill('3000');
+    expect(await text(pos, 'counted-cash')).toBe('$23.340');
+    await shot(pos, 'close-count');
+    await pos.getByTestId('close-submit').click();
+
+    const report = pos.getByTestId('close-report');
+    await report.waitFor();
+    const shown = await text(pos, 'close-report');
+    expect(shown).toContain('Efectivo $23.340 $23.340 $0');
+    expect(shown).toContain('Tarjeta $3.000 $3.000 $0');
+    expect(shown).toContain('Caja cerrada.');
+    await shot(pos, 'close-report');
+    await pos.getByRole('button', { name: 'Listo' }).click();
+    await pos.getByRole('button', { name: 'Abrir caja' }).waitFor();
+  });
+});

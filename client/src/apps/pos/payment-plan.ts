@@ -1,0 +1,54 @@
+import { roundCash } from '@erp/shared/money';
+import type { Payment } from '../../stores/checkout.store.ts';
+
+export type PaymentMethod = 'cash' | 'card' | 'mixed';
+
+export interface PaymentEntry {
+  method: PaymentMethod;
+  /** Pesos typed for the card part (mixed) — the whole total for a card-only payment. */
+  cardAmount: number;
+  authorizationCode: string;
+  /** Cash the customer handed over. */
+  tendered: number;
+}
+
+export type PlanProblem = 'card-over-total' | 'authorization' | 'missing';
+
+export interface PaymentPlan {
+  cardPart: number;
+  /** The cash part rounded to $10 (Ley 20.956); cards are never rounded. */
+  cashDue: number;
+  /** What the customer pays in all: card part + rounded cash part. */
+  toPay: number;
+  change: number;
+  missing: number;
+  problem: PlanProblem | null;
+  payments: Payment[];
+}
+
+/**
+ * What the customer pays and gets back, as the server settles it: cards pay their exact
+ * amount, the rest is cash rounded to $10, and the change comes out of the cash tendered.
+ * @example paymentPlan(4995, { method: 'mixed', cardAmount: 3000, authorizationCode: 'A1', tendered: 2000 })
+ *   → cashDue 2000 (1995 rounds up), change 0
+ */
+export function paymentPlan(total: number, entry: PaymentEntry): PaymentPlan {
+  const cardPart = entry.method === 'card' ? total : entry.method === 'mixed' ? entry.cardAmount : 0;
+  const cashDue = roundCash(Math.max(0, total - cardPart));
+  const tendered = entry.method === 'card' ? 0 : entry.tendered;
+  const missing = Math.max(0, cashDue - tendered);
+  const change = cashDue > 0 ? Math.max(0, tendered - cashDue) : 0;
+  const code = entry.authorizationCode.trim();
+  const problem: PlanProblem | null =
+    cardPart > total
+      ? 'card-over-total'
+      : cardPart > 0 && code === ''
+        ? 'authorization'
+        : missing > 0
+          ? 'missing'
+          : null;
+  const payments: Payment[] = [];
+  if (cardPart > 0) payments.push({ method: 'card', amount: cardPart, authorizationCode: code });
+  if (cashDue > 0) payments.push({ method: 'cash', tendered });
+  return { cardPart, cashDue, toPay: cardPart + cashDue, change, missing, problem, payments };
+}
