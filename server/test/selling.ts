@@ -10,7 +10,12 @@ import { withTenant } from '../src/platform/orm.ts';
 import { PendingEvents } from '../src/realtime/pending-events.ts';
 import { makeTestCaf } from '../src/sii/dte/test-authority/test-authority.ts';
 import { storeCaf } from '../src/sii/folios.ts';
-import { connectClient, type TestClient, type TestServer, type TestTenant, tokenFor } from './harness.ts';
+import type { AppInstance } from '../src/app.ts';
+import type { SeededTenant } from '../src/tenancy/tenant-seed.ts';
+import { connectClient, type TestClient, type TestTenant, tokenFor } from './harness.ts';
+
+/** What the fixtures need of a server: its ORM and secret box (a test server, or a bench's own). */
+type Backend = Pick<AppInstance, 'orm' | 'secrets'>;
 
 export interface TestProduct {
   id: string;
@@ -28,7 +33,7 @@ export const SAMPLE_PRODUCTS: Omit<TestProduct, 'id'>[] = [
   { code: 'HUE-01', name: 'Huevos blancos docena', price: 3590, exempt: true, weighable: false },
 ];
 
-export async function addProducts(server: TestServer, tenant: TestTenant, products = SAMPLE_PRODUCTS) {
+export async function addProducts(server: Backend, tenant: SeededTenant, products = SAMPLE_PRODUCTS) {
   const withIds = products.map((p) => ({ ...p, id: randomUUID() }));
   await withTenant(server.orm, tenant.tenantId, (em) =>
     upsertProducts(
@@ -55,8 +60,8 @@ export async function addProducts(server: TestServer, tenant: TestTenant, produc
 }
 
 export async function receiveStock(
-  server: TestServer,
-  tenant: TestTenant,
+  server: Backend,
+  tenant: SeededTenant,
   warehouseId: string,
   productIds: string[],
   quantity: string,
@@ -77,7 +82,7 @@ export async function receiveStock(
   );
 }
 
-export async function addCaf(server: TestServer, tenant: TestTenant, type: number, from: number, to: number) {
+export async function addCaf(server: Backend, tenant: SeededTenant, type: number, from: number, to: number) {
   const caf = makeTestCaf({ rut: '76192083-9', type, from, to });
   return withTenant(server.orm, tenant.tenantId, (em) =>
     storeCaf(em, server.secrets, { id: tenant.tenantId, rut: '76192083-9' }, caf),
@@ -85,7 +90,7 @@ export async function addCaf(server: TestServer, tenant: TestTenant, type: numbe
 }
 
 /** Extra terminals in store 0, so many cashiers can sell at once. */
-export async function addTerminals(server: TestServer, tenant: TestTenant, count: number): Promise<string[]> {
+export async function addTerminals(server: Backend, tenant: SeededTenant, count: number): Promise<string[]> {
   return withTenant(server.orm, tenant.tenantId, async (em) => {
     const ids = Array.from({ length: count }, () => randomUUID());
     for (const [i, id] of ids.entries()) {
@@ -106,8 +111,8 @@ export interface Till {
 
 /** A cashier socket on a terminal of store 0 with an open cash session. */
 export async function openTill(
-  server: TestServer,
-  tenant: TestTenant,
+  server: { url: string },
+  tenant: Pick<TestTenant, 'slug' | 'emails'>,
   terminalId: string,
   email = tenant.emails.cashier,
 ): Promise<Till> {

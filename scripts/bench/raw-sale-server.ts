@@ -1,0 +1,131 @@
+/**
+ * The raw floor for `bench:sale`: a Socket.IO server whose `sale:commit` handler does the same
+ * writes as the real sale commit (idempotency key, prices, stock, ledger, cash session, folio,
+ * TED, sale + lines + payments + outbox) with plain `pg` statements and no validation, ORM,
+ * rooms or events. Started as its own process by scripts/bench-sale.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import pg from 'pg';
+import { Server } from 'socket.io';
+import { SecretBox } from '../../server/src/platform/secrets.ts';
+import { parseCaf } from '../../server/src/sii/dte/caf.ts';
+import { stampTed } from '../../server/src/sii/dte/ted.ts';
+
+const { DATABASE_URL, PORT, TENANT_ID, SECRETS_KEY } = process.env;
+const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
+// Connections closed by the server at shutdown must not crash the floor process.
+pool.on('error', () => undefined);
+const box = new SecretBox(SECRETS_KEY ?? '0'.repeat(64));
+const cafs = new Map<string, ReturnType<typeof parseCaf>>();
+
+interface RawSale {
+  saleId: string;
+  terminalId: string;
+  cashSessionId: string;
+  storeId: string;
+  warehouseId: string;
+  lines: { productId: string; quantity: string; unitPrice: number }[];
+  payments: { method: 'cash'; tendered: number }[];
+}
+
+async function commit(sale: RawSale) {
+  const c = await pool.connect();
+  try {
+    await c.query('begin');
+    await c.query(`select set_config('app.tenant_id', $1, true)`, [TENANT_ID]);
+    await c.query(
+      `insert into idempotency_key (key, tenant_id, scope, request_hash) values ($1, current_tenant_id(), 'sale:commit', 'raw') on conflict do nothing`,
+      [sale.saleId],
+    );
+    const ids = sale.lines.map((l) => l.productId);
+    const prices = await c.query('select id, name, price from product where id = any($1::uuid[])', [ids]);
+    const total = sale.lines.reduce((sum, l) => sum + l.unitPrice * Number(l.quantity), 0);
+    const moved = JSON.stringify(sale.lines.map((l) => ({ p: l.productId, q: l.quantity })));
+    await c.query(
+      `with m as (select * from jsonb_to_recordset($2::jsonb) as x(p uuid, q numeric)),
+            -- lock in product order, as the real ledger does, so concurrent carts cannot deadlock
+            lk as (select s.product_id from stock_level s where s.warehouse_id = $1 and s.product_id in (select p from m)
+                    order by s.product_id for update),
+            u as (update stock_level s set quantity = s.quantity - m.q from m, lk
+                   where s.warehouse_id = $1 and s.product_id = m.p and lk.product_id = m.p
+                   returning s.product_id, s.quantity, s.average_cost, m.q)
+       insert into stock_movement (id, tenant_id, warehouse_id, product_id, kind, quantity, unit_cost, resulting_quantity, resulting_average_cost)
+       select gen_random_uuid(), current_tenant_id(), $1, u.product_id, 'sale', -u.q, u.average_cost, u.quantity, u.average_cost from u`,
+      [sale.warehouseId, moved],
+    );
+    await c.query(
+      `update cash_session set cash_sales = cash_sales + $2, ticket_count = ticket_count + 1 where id = $1 and status = 'open'`,
+      [sale.cashSessionId, total],
+    );
+    const folio = await c.query(
+      `update caf set next_folio = next_folio + 1 where id = (select id from caf where doc_type = 39 and next_folio <= folio_to order by folio_from limit 1)
+       returning next_folio - 1 as folio, id, caf_xml, private_key_sealed`,
+    );
+    const row = folio.rows[0];
+    let caf = cafs.get(row.id);
+    if (!caf) {
+      caf = parseCaf(
+        `<AUTORIZACION>${row.caf_xml}<RSASK>${box.open(row.private_key_sealed, TENANT_ID!)}</RSASK></AUTORIZACION>`,
+      );
+      cafs.set(row.id, caf);
+    }
+    const ted = stampTed(
+      {
+        issuerRut: caf.issuerRut,
+        type: 39,
+        folio: row.folio,
+        issueDate: '2026-11-24',
+        receiverRut: '66666666-6',
+        receiverName: 'Consumidor final',
+        total,
+        firstItemName: prices.rows[0].name,
+      },
+      caf,
+      '2026-11-24T10:00:00',
+    );
+    await c.query(
+      `with s as (insert into sale (id, tenant_id, kind, store_id, terminal_id, warehouse_id, cash_session_id, cashier_id, doc_type, folio, caf_id,
+                    issue_date, net, iva, exempt, total, paid_cash, ted)
+                  select $1, current_tenant_id(), 'sale', $2, $3, $4, $5, cashier_id, 39, $6, $7, current_date, 0, 0, 0, $8, $8, $9
+                    from cash_session where id = $5 returning id),
+            l as (insert into sale_line (tenant_id, sale_id, line_no, product_id, name, quantity, unit_price, list_price, amount)
+                  select current_tenant_id(), (select id from s), x.n, x.p, 'x', x.q, x.u, x.u, x.u from jsonb_to_recordset($10::jsonb) as x(n int, p uuid, q numeric, u bigint)),
+            p as (insert into sale_payment (tenant_id, sale_id, seq, method, amount) select current_tenant_id(), (select id from s), 1, 'cash', $8),
+            o as (insert into outbox (tenant_id, topic, key, payload) values (current_tenant_id(), 'bench.raw', $1::text, '{}'::jsonb))
+       update idempotency_key set result = '{}'::jsonb where key = $1`,
+      [
+        sale.saleId,
+        sale.storeId,
+        sale.terminalId,
+        sale.warehouseId,
+        sale.cashSessionId,
+        row.folio,
+        row.id,
+        total,
+        ted,
+        JSON.stringify(
+          sale.lines.map((l, i) => ({ n: i + 1, p: l.productId, q: l.quantity, u: l.unitPrice })),
+        ),
+      ],
+    );
+    await c.query('commit');
+    return { ok: true, data: { saleId: sale.saleId, folio: row.folio, id: randomUUID() } };
+  } catch (error) {
+    await c.query('rollback');
+    return { ok: false, error: { code: 'INTERNAL', message: (error as Error).message } };
+  } finally {
+    c.release();
+  }
+}
+
+const http = createServer();
+const io = new Server(http, { serveClient: false });
+io.on('connection', (socket) => {
+  socket.on('sale:commit', async (sale: RawSale, ack: (r: unknown) => void) => ack(await commit(sale)));
+});
+http.listen(Number(PORT), '127.0.0.1', () => console.log('raw sale server ready'));
+process.on('SIGTERM', () => {
+  io.close();
+  void pool.end().then(() => process.exit(0));
+});
