@@ -3,6 +3,8 @@ import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
 import { registerCashHandlers } from './cash/cash.handlers.ts';
 import { registerCatalogHandlers } from './catalog/catalog.handlers.ts';
+import { registerHardwareHandlers } from './hardware/hardware.handlers.ts';
+import { registerHubHandlers } from './hardware/hub.handlers.ts';
 import { registerInventoryHandlers } from './inventory/inventory.handlers.ts';
 import { AppError, httpStatusOf, toErrorPayload } from './platform/app-error.ts';
 import type { Config } from './platform/config.ts';
@@ -12,7 +14,11 @@ import { connectRedis } from './platform/redis.ts';
 import { SecretBox } from './platform/secrets.ts';
 import { registerPurchasingHandlers } from './purchasing/purchasing.handlers.ts';
 import { createIo } from './realtime/io.ts';
-import { type HandlerRegistrar, setupTenantNamespaces } from './realtime/tenant-namespace.ts';
+import {
+  type HandlerRegistrar,
+  type HubHandlerRegistrar,
+  setupTenantNamespaces,
+} from './realtime/tenant-namespace.ts';
 import { registerSalesHandlers } from './sales/sales.handlers.ts';
 import { registerAuthRoutes } from './tenancy/auth.routes.ts';
 import { AuthService } from './tenancy/auth.service.ts';
@@ -26,7 +32,11 @@ const REGISTRARS: HandlerRegistrar[] = [
   registerCatalogHandlers,
   registerInventoryHandlers,
   registerPurchasingHandlers,
+  registerHardwareHandlers,
 ];
+
+/** Handlers of store hub connections (device credentials). */
+const HUB_REGISTRARS: HubHandlerRegistrar[] = [registerHubHandlers];
 
 /**
  * Composition root of the API process: HTTP (login, health, client files) and Socket.IO on one
@@ -59,7 +69,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
 
   const io = createIo(app.server, redis, `${config.REDIS_PREFIX}:socket.io`);
   const secrets = new SecretBox(config.SECRETS_KEY);
-  setupTenantNamespaces(io, { orm, auth, logger, secrets }, REGISTRARS);
+  setupTenantNamespaces(io, { orm, auth, logger, secrets }, REGISTRARS, HUB_REGISTRARS);
   registerAuthRoutes(app, auth, io);
 
   app.get('/api/health', async (_request, reply) => {

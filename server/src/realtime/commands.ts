@@ -10,7 +10,7 @@ import {
 import type { z } from 'zod';
 import { AppError, toErrorPayload } from '../platform/app-error.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { AppSocket } from './types.ts';
+import type { AppSocket, HubSocket } from './types.ts';
 
 type Payload<K extends CommandName> = z.output<ClientCommands[K]['payload']>;
 type ResultOf<K extends CommandName> = z.input<ClientCommands[K]['result']>;
@@ -18,24 +18,33 @@ type ResultOf<K extends CommandName> = z.input<ClientCommands[K]['result']>;
 export interface CommandOptions {
   /** Roles allowed to run the command; checked on the server for every call. */
   roles: readonly Role[];
+  /** A store hub's command: only device sockets may run it (and people only commands without it). */
+  devices?: boolean;
 }
 
 /** Names of every command registered on a connection, for the contract-wide validation test. */
 export const registeredCommands = new Set<CommandName>();
+/** The same for commands registered on store hub connections. */
+export const registeredHubCommands = new Set<CommandName>();
+
+function allowed(socket: AppSocket | HubSocket, options: CommandOptions): boolean {
+  if ('deviceId' in socket.data) return options.devices === true;
+  return options.devices !== true && options.roles.includes(socket.data.role);
+}
 
 /**
  * Registers a command on a socket: validates the payload with the shared schema (malformed →
- * VALIDATION, never a crash), checks the role, runs the handler, and answers through the ack
- * with `Result`. Unknown errors are logged and answered as INTERNAL.
+ * VALIDATION, never a crash), checks the role (or, for hub commands, that a hub sends it), runs
+ * the handler, and answers through the ack with `Result`. Unknown errors are logged as INTERNAL.
  */
 export function onCommand<K extends CommandName>(
-  socket: AppSocket,
+  socket: AppSocket | HubSocket,
   logger: Logger,
   name: K,
   options: CommandOptions,
   handler: (payload: Payload<K>) => Promise<ResultOf<K>>,
 ): void {
-  registeredCommands.add(name);
+  (options.devices ? registeredHubCommands : registeredCommands).add(name);
   const schema = clientCommands[name].payload;
   // Socket.IO's typed `on` cannot follow a generic K; the contract types are enforced above.
   (socket.on as (event: string, listener: (...args: unknown[]) => void) => void)(
@@ -57,7 +66,7 @@ export function onCommand<K extends CommandName>(
         );
         return;
       }
-      if (!options.roles.includes(socket.data.role)) {
+      if (!allowed(socket, options)) {
         reply(fail('FORBIDDEN'));
         return;
       }

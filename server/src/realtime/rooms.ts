@@ -10,6 +10,10 @@ export const rooms = {
   user: (userId: string) => `user:${userId}`,
   /** Every socket of the tenant that keeps a catalog (joined by the catalog handlers). */
   catalog: () => 'catalog',
+  /** The sockets of one hub credential (closed together when it is revoked). */
+  hubDevice: (deviceId: string) => `hub-device:${deviceId}`,
+  /** POS sockets watching a store's scale (`default`: whichever scale the hub uses by default). */
+  scaleWatch: (storeId: string, scaleId: string) => `scale-watch:${storeId}:${scaleId}`,
   /** Tablets taking part in one stock count. */
   count: (countId: string) => `count:${countId}`,
 };

@@ -1,6 +1,7 @@
 import { HandshakeAuth, SCREEN_ROLES } from '@erp/shared';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ExtendedError } from 'socket.io';
+import { authenticateHub } from '../hardware/hub-credentials.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { Logger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';
@@ -8,7 +9,7 @@ import type { SecretBox } from '../platform/secrets.ts';
 import type { AuthService, MembershipRow } from '../tenancy/auth.service.ts';
 import { Store } from '../tenancy/store.entity.ts';
 import { rooms, TENANT_NAMESPACE_PATTERN } from './rooms.ts';
-import type { AppServer, AppSocket } from './types.ts';
+import type { AppServer, AppSocket, HubSocket, HubSocketData } from './types.ts';
 
 export interface RealtimeDeps {
   orm: MikroORM;
@@ -20,6 +21,8 @@ export interface RealtimeDeps {
 
 /** A domain's socket handlers; called once per connection (see sales.handlers.ts etc.). */
 export type HandlerRegistrar = (socket: AppSocket, deps: RealtimeDeps) => void;
+/** Handlers of a store hub's connection (see hardware/hub.handlers.ts). */
+export type HubHandlerRegistrar = (socket: HubSocket, deps: RealtimeDeps) => void;
 
 function connectError(error: AppError): ExtendedError {
   const err = new Error(error.message) as ExtendedError;
@@ -46,6 +49,26 @@ async function resolveStore(
 }
 
 /**
+ * A hub proves a device credential of this tenant; it serves the credential's store only (a
+ * different `storeId` in the handshake is refused rather than silently replaced).
+ */
+async function hubSocketData(
+  deps: RealtimeDeps,
+  token: string,
+  slug: string,
+  requestedStore: string | undefined,
+): Promise<HubSocketData> {
+  const hub = await authenticateHub(deps.orm, token);
+  // A person's token (or any other) never opens the hub screen.
+  if (!hub) throw AppError.forbidden('Solo un hub con credencial de dispositivo puede abrir esta pantalla.');
+  if (hub.tenantSlug !== slug) throw new AppError('WRONG_TENANT');
+  if (requestedStore && requestedStore !== hub.storeId) {
+    throw AppError.forbidden('Esta credencial es de otra sucursal.');
+  }
+  return { ...hub, screen: 'hub', announce: null, printers: {} };
+}
+
+/**
  * One namespace per tenant, `/t/<slug>`. The handshake proves the token, that the user belongs
  * to this tenant (a token of tenant A on B's namespace is refused with WRONG_TENANT) and which
  * store and screen the socket serves; then the socket joins its rooms and gets the handlers.
@@ -55,6 +78,7 @@ export function setupTenantNamespaces(
   io: AppServer,
   deps: RealtimeDeps,
   registrars: HandlerRegistrar[],
+  hubRegistrars: HubHandlerRegistrar[] = [],
 ): void {
   // The main namespace serves nothing: every connection belongs to exactly one tenant.
   io.of('/').use((_socket, next) => next(connectError(new AppError('WRONG_TENANT'))));
@@ -64,8 +88,17 @@ export function setupTenantNamespaces(
     try {
       const auth = HandshakeAuth.safeParse(socket.handshake.auth);
       if (!auth.success) throw new AppError('UNAUTHENTICATED');
-      const session = await deps.auth.verify(auth.data.token);
       const slug = TENANT_NAMESPACE_PATTERN.exec(socket.nsp.name)![1]!;
+      if (auth.data.screen === 'hub') {
+        (socket as unknown as HubSocket).data = await hubSocketData(
+          deps,
+          auth.data.token,
+          slug,
+          auth.data.storeId,
+        );
+        return next();
+      }
+      const session = await deps.auth.verify(auth.data.token);
       const memberships = (await deps.auth.memberships(session.userId)).filter((m) => m.tenantSlug === slug);
       if (memberships.length === 0) throw new AppError('WRONG_TENANT');
       const storeId = await resolveStore(deps, memberships, auth.data.storeId);
@@ -93,6 +126,17 @@ export function setupTenantNamespaces(
   });
 
   tenants.on('connection', (socket: AppSocket) => {
+    if (socket.data.screen === 'hub') {
+      // Only a device credential gets the hub screen (the handshake set HubSocketData).
+      const hub = socket as unknown as HubSocket;
+      hub.join([
+        rooms.storeScreen(hub.data.storeId, 'hub'),
+        rooms.screen('hub'),
+        rooms.hubDevice(hub.data.deviceId),
+      ]);
+      for (const register of hubRegistrars) register(hub, deps);
+      return;
+    }
     const { storeId, screen, sessionId, userId } = socket.data;
     const joined = [rooms.session(sessionId), rooms.user(userId)];
     if (storeId) joined.push(rooms.store(storeId));

@@ -1,4 +1,5 @@
 import { ALL_ROLES } from '@erp/shared';
+import { deliverStoreReceipts } from '../hardware/hardware.handlers.ts';
 import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
@@ -22,6 +23,7 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
     const events = new PendingEvents();
     const result = await withTenant(orm, tenantId, (em) => commitSale(em, secrets, seller(), input, events));
     events.publish(socket.nsp);
+    deliverStoreReceipts(socket, deps);
     return result;
   });
 
@@ -37,6 +39,7 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
       returnSale(em, secrets, seller(), supervisor, input, events),
     );
     events.publish(socket.nsp);
+    deliverStoreReceipts(socket, deps);
     return result;
   });
 

@@ -1,7 +1,12 @@
 import { cashCommands, cashNotifications } from './cash.events.ts';
 import { catalogCommands, catalogNotifications } from './catalog.events.ts';
 import type { CommandEvents, NotificationEvents, RequestEvents } from './define.ts';
-import { hardwareCommands, hardwareNotifications, hardwareRequests } from './hardware.events.ts';
+import {
+  hardwareCommands,
+  hardwareNotifications,
+  hardwareRequests,
+  hardwareScreenCommands,
+} from './hardware.events.ts';
 import { inventoryCommands, inventoryNotifications } from './inventory.events.ts';
 import { purchasingCommands } from './purchasing.events.ts';
 import { salesCommands, salesNotifications } from './sales.events.ts';
@@ -19,6 +24,7 @@ export const clientCommands = {
   ...cashCommands,
   ...salesCommands,
   ...hardwareCommands,
+  ...hardwareScreenCommands,
 };
 
 export const serverNotifications = {

@@ -304,6 +304,63 @@ export const hardwareRequests = {
   'scale:watch': command(ScaleWatch, ScaleReading.nullable()),
 };
 
+// ─── Screens → server: hub credentials, reprints, drawer, scale ───────────────────────────────
+
+export const HubCredentialCreate = z
+  .object({
+    storeId: Id,
+    name: z.string().trim().min(1).max(60),
+  })
+  .strict();
+
+/** Shown once when issued: only its hash is stored, so a lost token means a new credential. */
+export const HubCredential = z.object({
+  deviceId: Id,
+  storeId: Id,
+  name: z.string(),
+  token: z.string(),
+  createdAt: Timestamp,
+});
+
+export const HubDeviceView = z.object({
+  deviceId: Id,
+  storeId: Id,
+  name: z.string(),
+  createdAt: Timestamp,
+  revokedAt: Timestamp.nullable(),
+  online: z.boolean(),
+  /** What the hub announced on its last connection; null while offline. */
+  announce: HubAnnounce.nullable(),
+  printers: z.array(PrinterStatus),
+});
+
+/** A copy of a sale's receipt ("COPIA"): folio and timbre unchanged, logged in the audit log. */
+export const PrintReprint = z.object({ saleId: Id, terminalId: Id.optional() }).strict();
+
+export const DrawerOpen = z
+  .object({
+    terminalId: Id,
+    reason: z.enum(['no_sale', 'cash_count']),
+  })
+  .strict();
+
+/** Commands of people's screens about the store's hardware (the hub's own commands are above). */
+export const hardwareScreenCommands = {
+  'hub:create-credential': command(HubCredentialCreate, HubCredential),
+  'hub:revoke': command(
+    z.object({ deviceId: Id }).strict(),
+    z.object({ deviceId: Id, revokedAt: Timestamp }),
+  ),
+  'hub:list': command(
+    z.object({ storeId: Id.optional() }).strict(),
+    z.object({ devices: z.array(HubDeviceView) }),
+  ),
+  'print:reprint': command(PrintReprint, z.object({ jobId: Id, reprintOf: Id })),
+  'drawer:open': command(DrawerOpen, HardwareCommandDone),
+  /** Weight readings then go to this socket only, until `durationMs` passes without renewal. */
+  'scale:watch': command(ScaleWatch, ScaleReading.nullable()),
+};
+
 const InStore = z.object({ storeId: Id });
 
 /** Server → POS / back office / wall. `scale:reading` goes only to the terminal that asked. */

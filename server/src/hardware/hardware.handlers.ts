@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { ADMIN_ROLES, SCREEN_ROLES } from '@erp/shared';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '../platform/app-error.ts';
+import { withTenant } from '../platform/orm.ts';
+import { onCommand } from '../realtime/commands.ts';
+import { withTenantEvents } from '../realtime/publish-after-commit.ts';
+import { rooms } from '../realtime/rooms.ts';
+import type { HandlerRegistrar, RealtimeDeps } from '../realtime/tenant-namespace.ts';
+import type { AppSocket, HubSocketData } from '../realtime/types.ts';
+import { recordAudit } from './hardware-audit.ts';
+import { createHubCredential, listHubDevices, revokeHubCredential } from './hub-credentials.ts';
+import { askStoreHub } from './hub-requests.ts';
+import { createReprint, deliverPrintJobs } from './print-spool.ts';
+
+/** Drawer kicks (and tare/zero) are dropped by the hub after this: a late kick never opens the drawer. */
+export const COMMAND_TTL_MS = 5000;
+/** How long the server waits for the hub's answer beyond the command's deadline. */
+const ANSWER_GRACE_MS = 2000;
+const SCALE_ANSWER_TIMEOUT_MS = 3000;
+/** People who run a till. */
+const TILL_ROLES = SCREEN_ROLES.pos;
+
+/** Sends the store's new receipts to its hub without delaying the answer; after a sale, return or reprint. */
+export function deliverStoreReceipts(socket: AppSocket, deps: RealtimeDeps): void {
+  const { storeId, tenantId } = socket.data;
+  if (!storeId) return;
+  void deliverPrintJobs({ orm: deps.orm, logger: deps.logger, nsp: socket.nsp, tenantId, storeId }, 'due');
+}
+
+async function assertTerminalInStore(em: EntityManager, terminalId: string, storeId: string): Promise<void> {
+  const [terminal] = await em.execute('select 1 from terminal where id = ? and store_id = ?', [
+    terminalId,
+    storeId,
+  ]);
+  if (!terminal) throw AppError.notFound('la caja en esta sucursal');
+}
+
+/** People's commands about the store's hardware: hub credentials, reprints, the drawer, the scale. */
+export const registerHardwareHandlers: HandlerRegistrar = (socket, deps) => {
+  const { orm, logger } = deps;
+  const { tenantId, userId } = socket.data;
+  const storeOf = (): string => {
+    if (!socket.data.storeId) throw AppError.validation(undefined, 'Seleccione una sucursal.');
+    return socket.data.storeId;
+  };
+
+  onCommand(socket, logger, 'hub:create-credential', { roles: ADMIN_ROLES }, (input) =>
+    withTenant(orm, tenantId, (em) => createHubCredential(em, input, userId)),
+  );
+
+  onCommand(socket, logger, 'hub:revoke', { roles: ADMIN_ROLES }, async ({ deviceId }) => {
+    const revokedAt = await withTenant(orm, tenantId, (em) => revokeHubCredential(em, deviceId));
+    socket.nsp.in(rooms.hubDevice(deviceId)).disconnectSockets(true);
+    return { deviceId, revokedAt };
+  });
+
+  onCommand(socket, logger, 'hub:list', { roles: ADMIN_ROLES }, async ({ storeId }) => {
+    const [devices, connected] = await Promise.all([
+      withTenant(orm, tenantId, (em) => listHubDevices(em, storeId)),
+      socket.nsp.in(rooms.screen('hub')).fetchSockets(),
+    ]);
+    // Sockets in the hub room carry hub data (see tenant-namespace.ts), read from every server.
+    const online = new Map(
+      connected.map((hub) => [
+        (hub.data as unknown as HubSocketData).deviceId,
+        hub.data as unknown as HubSocketData,
+      ]),
+    );
+    return {
+      devices: devices.map((device) => {
+        const hub = online.get(device.deviceId);
+        return {
+          ...device,
+          online: hub !== undefined,
+          announce: hub?.announce ?? null,
+          printers: Object.values(hub?.printers ?? {}),
+        };
+      }),
+    };
+  });
+
+  onCommand(socket, logger, 'print:reprint', { roles: TILL_ROLES }, async (input) => {
+    const storeId = storeOf();
+    const result = await withTenantEvents(orm, socket, (em, events) =>
+      createReprint(em, { userId, storeId }, input, events),
+    );
+    deliverStoreReceipts(socket, deps);
+    return result;
+  });
+
+  onCommand(socket, logger, 'drawer:open', { roles: TILL_ROLES }, async ({ terminalId, reason }) => {
+    const storeId = storeOf();
+    await withTenant(orm, tenantId, (em) => assertTerminalInStore(em, terminalId, storeId));
+    const commandId = randomUUID();
+    const expiresAt = new Date(Date.now() + COMMAND_TTL_MS).toISOString();
+    const done = await askStoreHub(
+      socket.nsp,
+      storeId,
+      'drawer:kick',
+      { commandId, expiresAt, reason },
+      COMMAND_TTL_MS + ANSWER_GRACE_MS,
+    );
+    // Every opening outside a sale goes to the audit log and the supervisor's wall.
+    await withTenantEvents(orm, socket, (em, events) =>
+      recordAudit(
+        em,
+        { userId, storeId },
+        terminalId,
+        [{ kind: 'drawer_open', details: { reason, commandId, executedAt: done.executedAt } }],
+        events,
+      ),
+    );
+    return done;
+  });
+
+  /** Rooms this socket watches a scale through, each left when its watch runs out unrenewed. */
+  const watches = new Map<string, NodeJS.Timeout>();
+  onCommand(socket, logger, 'scale:watch', { roles: TILL_ROLES }, async (input) => {
+    const storeId = storeOf();
+    const reading = await askStoreHub(socket.nsp, storeId, 'scale:watch', input, SCALE_ANSWER_TIMEOUT_MS);
+    const room = rooms.scaleWatch(storeId, input.scaleId ?? 'default');
+    clearTimeout(watches.get(room));
+    await socket.join(room);
+    watches.set(
+      room,
+      setTimeout(() => {
+        watches.delete(room);
+        void socket.leave(room);
+      }, input.durationMs),
+    );
+    return reading;
+  });
+  socket.on('disconnect', () => {
+    for (const timer of watches.values()) clearTimeout(timer);
+  });
+};

@@ -1,0 +1,155 @@
+/** Hub credentials: issued once by an admin, bound to a tenant and store, revocable; hub ≠ person. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  connectClient,
+  createTestTenant,
+  nextEvent,
+  startTestServer,
+  type TestClient,
+  type TestServer,
+  type TestTenant,
+  tokenFor,
+} from '../../test/harness.ts';
+import { connectHub, hubEmit, issueHubCredential } from '../../test/hubs.ts';
+import { withTenant } from '../platform/orm.ts';
+
+let server: TestServer;
+let a: TestTenant;
+let b: TestTenant;
+let admin: TestClient;
+let wall: TestClient;
+const open: TestClient[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  [a, b] = await Promise.all([createTestTenant(server, 'hub'), createTestTenant(server, 'hubb')]);
+  admin = await connectClient(server.url, a.slug, {
+    token: await tokenFor(server.url, a.emails.admin),
+    screen: 'backoffice',
+  });
+  wall = await connectClient(server.url, a.slug, {
+    token: await tokenFor(server.url, a.emails.supervisor),
+    screen: 'wall',
+  });
+});
+afterAll(async () => {
+  for (const socket of [admin, wall, ...open]) socket?.close();
+  await server?.close();
+});
+
+describe('hub credentials', () => {
+  it('issues a token once, stores only its hash, and lists the hub online once it connects', async () => {
+    const credential = await issueHubCredential(admin, a.stores[0]!.id, 'Hub caja 1');
+    expect(credential.token.length).toBeGreaterThanOrEqual(40);
+    const [stored] = await withTenant(server.orm, a.tenantId, (em) =>
+      em.execute<{ token_hash: Buffer }[]>('select token_hash from hub_device where id = ?', [
+        credential.deviceId,
+      ]),
+    );
+    expect(stored!.token_hash.toString('utf8')).not.toContain(credential.token);
+    expect(stored!.token_hash).toHaveLength(32);
+
+    const listed = await admin.emitWithAck('hub:list', {});
+    expect(listed.ok && listed.data.devices).toEqual([
+      expect.objectContaining({
+        deviceId: credential.deviceId,
+        name: 'Hub caja 1',
+        online: false,
+        revokedAt: null,
+      }),
+    ]);
+    expect(JSON.stringify(listed)).not.toContain(credential.token);
+
+    const online = nextEvent<{ storeId: string; online: boolean }>(wall, 'hub:status', 2000);
+    const hub = await connectHub(server.url, a.slug, credential);
+    open.push(hub);
+    expect(await online).toMatchObject({ storeId: a.stores[0]!.id, online: true });
+    await hubEmit(hub, 'hub:announce', {
+      hubVersion: '0.1.0',
+      printers: [
+        { printerId: 'caja-1', name: 'Caja 1', connection: 'virtual', paperWidthMm: 80, pdf417: 'raster' },
+      ],
+      scales: [],
+    });
+    const after = await admin.emitWithAck('hub:list', { storeId: a.stores[0]!.id });
+    expect(after.ok && after.data.devices[0]).toMatchObject({
+      online: true,
+      announce: { hubVersion: '0.1.0', printers: [{ printerId: 'caja-1' }] },
+    });
+
+    const offline = nextEvent<{ online: boolean }>(wall, 'hub:status', 2000);
+    hub.close();
+    expect(await offline).toMatchObject({ storeId: a.stores[0]!.id, online: false });
+  });
+
+  it('lets only owners and admins manage hub credentials', async () => {
+    const cashier = await connectClient(server.url, a.slug, {
+      token: await tokenFor(server.url, a.emails.cashier),
+      screen: 'pos',
+    });
+    open.push(cashier);
+    for (const [event, payload] of [
+      ['hub:create-credential', { storeId: a.stores[0]!.id, name: 'x' }],
+      ['hub:list', {}],
+    ] as const) {
+      const emit = cashier.emitWithAck.bind(cashier) as (e: string, p: unknown) => Promise<unknown>;
+      expect(await emit(event, payload)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+  });
+
+  it('binds the hub to its tenant and store: another store or tenant is refused', async () => {
+    const credential = await issueHubCredential(admin, a.stores[0]!.id);
+    await expect(
+      connectHub(server.url, a.slug, { token: credential.token, storeId: a.stores[1]!.id }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(connectHub(server.url, b.slug, credential)).rejects.toMatchObject({ code: 'WRONG_TENANT' });
+    // A person's token never opens the hub screen.
+    await expect(
+      connectHub(server.url, a.slug, {
+        token: await tokenFor(server.url, a.emails.owner),
+        storeId: a.stores[0]!.id,
+      }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('keeps hub and people commands apart', async () => {
+    const hub = await connectHub(server.url, a.slug, await issueHubCredential(admin, a.stores[0]!.id));
+    open.push(hub);
+    // People's handlers are not registered on a hub socket, and hub commands not on people's.
+    await expect(hubEmit(hub, 'session:info', {}, 300)).rejects.toThrow(/timed out/);
+    await expect(hubEmit(hub, 'hub:list', {}, 300)).rejects.toThrow(/timed out/);
+    await expect(
+      hubEmit(
+        admin,
+        'printer:status',
+        {
+          printerId: 'caja-1',
+          state: 'ready',
+          paperNearEnd: false,
+          pendingJobs: 0,
+          at: new Date().toISOString(),
+        },
+        300,
+      ),
+    ).rejects.toThrow(/timed out/);
+    expect(await hubEmit(hub, 'hub:announce', { hubVersion: '1', printers: [], scales: [] })).toEqual({
+      ok: true,
+      data: {},
+    });
+  });
+
+  it('revoking a credential drops its hub at once and refuses it afterwards', async () => {
+    const credential = await issueHubCredential(admin, a.stores[0]!.id);
+    const hub = await connectHub(server.url, a.slug, credential);
+    const dropped = new Promise((resolve) => hub.once('disconnect', resolve));
+    const revoked = await admin.emitWithAck('hub:revoke', { deviceId: credential.deviceId });
+    expect(revoked).toMatchObject({ ok: true, data: { deviceId: credential.deviceId } });
+    expect(await dropped).toBe('io server disconnect');
+    await expect(connectHub(server.url, a.slug, credential)).rejects.toMatchObject({ code: 'TOKEN_REVOKED' });
+    const listed = await admin.emitWithAck('hub:list', {});
+    expect(listed.ok && listed.data.devices.find((d) => d.deviceId === credential.deviceId)).toMatchObject({
+      online: false,
+      revokedAt: expect.any(String),
+    });
+  });
+});

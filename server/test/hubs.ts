@@ -1,0 +1,91 @@
+/**
+ * Test helpers for the hardware domain: hub credentials, a socket playing a store's hub, and the
+ * real hub process (`hardware-hub/src/main.ts --simulate`) as a child.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HubCredential } from '@erp/shared';
+import type { z } from 'zod';
+import { connectClient, type TestClient } from './harness.ts';
+
+const HUB_MAIN = fileURLToPath(new URL('../../hardware-hub/src/main.ts', import.meta.url));
+
+export async function issueHubCredential(admin: TestClient, storeId: string, name = 'Hub de prueba') {
+  const issued = await admin.emitWithAck('hub:create-credential', { storeId, name });
+  if (!issued.ok) throw new Error(JSON.stringify(issued.error));
+  return issued.data as z.output<typeof HubCredential>;
+}
+
+/** A socket that connects with a hub credential, as the hub process does. */
+export function connectHub(url: string, slug: string, credential: { token: string; storeId: string }) {
+  return connectClient(url, slug, { token: credential.token, storeId: credential.storeId, screen: 'hub' });
+}
+
+/** A hub's command (hub → server), typed loosely: the hub contract is checked by the server. */
+export function hubEmit(
+  hub: TestClient,
+  event: string,
+  payload: unknown,
+  timeoutMs = 3000,
+): Promise<unknown> {
+  const timed = hub.timeout(timeoutMs);
+  return (timed.emitWithAck.bind(timed) as (e: string, p: unknown) => Promise<unknown>)(event, payload);
+}
+
+export interface HubProcess {
+  child: ChildProcess;
+  /** Every JSON log line the hub wrote so far. */
+  logs(): Record<string, unknown>[];
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts the real hub in simulator mode: receipts land as .txt + .png under `dataDir/receipts`. */
+export function startHubProcess(
+  url: string,
+  slug: string,
+  credential: { token: string; storeId: string },
+  dataDir: string,
+): HubProcess {
+  const child = spawn(process.execPath, [HUB_MAIN, '--simulate'], {
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      HUB_SERVER_URL: url,
+      HUB_TENANT: slug,
+      HUB_STORE_ID: credential.storeId,
+      HUB_TOKEN: credential.token,
+      HUB_DATA_DIR: dataDir,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return {
+    child,
+    logs: () =>
+      output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    async stop(signal = 'SIGKILL') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/** Text of every receipt the simulated printer wrote. */
+export function printedReceipts(dataDir: string): string[] {
+  const dir = join(dataDir, 'receipts');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.txt'))
+    .sort()
+    .map((name) => readFileSync(join(dir, name), 'utf8'));
+}
