@@ -89,3 +89,12 @@ export function printedReceipts(dataDir: string): string[] {
     .sort()
     .map((name) => readFileSync(join(dir, name), 'utf8'));
 }
+
+/** Resolves once `check` returns true (usable in hooks, unlike expect.poll). */
+export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
