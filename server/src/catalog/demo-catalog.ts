@@ -146,7 +146,9 @@ export async function seedDemoCatalog(orm: MikroORM, tenantId: string, count: nu
       const bySupplier = new Map<number, typeof stock>();
       for (const s of stock.filter((line) => new Dec(line.quantity).gt(0))) {
         const index = supplierIndex(s.product.category);
-        bySupplier.set(index, [...(bySupplier.get(index) ?? []), s]);
+        const lines = bySupplier.get(index) ?? [];
+        lines.push(s);
+        bySupplier.set(index, lines);
       }
       for (const [index, lines] of bySupplier) {
         await createReceipt(

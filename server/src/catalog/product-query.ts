@@ -3,79 +3,99 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
  * Reads products as the wire shows them. `storeId` picks whose price override fills
- * `storePrice` (null outside a store). The barcodes come from a correlated sub-select: cheap
- * for the handful of rows a search returns; the full snapshot joins them instead.
+ * `storePrice` (null outside a store).
+ *
+ * Products, their barcodes and the store's prices are read by three plain queries and merged
+ * here, never through per-row sub-selects or joins the planner must guess: under RLS it cannot
+ * estimate `tenant_id = current_tenant_id()`, and a wrong guess turned a 5,000-product snapshot
+ * into a quadratic scan under load. Each query below is linear whatever plan it gets.
  */
-const columns = (barcodes: string) => `
-  p.id, p.code, p.name, p.brand, p.category, p.unit, p.weighable, p.plu, p.price, p.exempt,
-  p.additional_tax as "additionalTax", p.active, p.version::int as version, ${barcodes} as barcodes,
-  sp.price as "storePrice"`;
+type ProductRow = Omit<ProductView, 'barcodes' | 'storePrice'>;
 
-const ONE_BY_ONE_BARCODES = `coalesce((select array_agg(b.barcode order by b.barcode) from product_barcode b where b.product_id = p.id), '{}')`;
+const COLUMNS = `p.id, p.code, p.name, p.brand, p.category, p.unit, p.weighable, p.plu, p.price, p.exempt,
+  p.additional_tax as "additionalTax", p.active, p.version::int as version`;
 
-const FROM = `from product p left join store_price sp on sp.product_id = p.id and sp.store_id = ?::uuid`;
+async function asViews(
+  em: EntityManager,
+  rows: ProductRow[],
+  storeId: string | null,
+): Promise<ProductView[]> {
+  if (rows.length === 0) return [];
+  const ids = pgArray(rows.map((r) => r.id));
+  const barcodes = await em.execute<{ product_id: string; barcode: string }[]>(
+    'select product_id, barcode from product_barcode where product_id = any(?::uuid[]) order by barcode',
+    [ids],
+  );
+  const prices = storeId
+    ? await em.execute<{ product_id: string; price: number }[]>(
+        'select product_id, price from store_price where store_id = ? and product_id = any(?::uuid[])',
+        [storeId, ids],
+      )
+    : [];
+  const barcodesOf = new Map<string, string[]>();
+  for (const { product_id, barcode } of barcodes) {
+    const list = barcodesOf.get(product_id);
+    if (list) list.push(barcode);
+    else barcodesOf.set(product_id, [barcode]);
+  }
+  const priceOf = new Map(prices.map((p) => [p.product_id, p.price]));
+  return rows.map((row) => ({
+    ...row,
+    barcodes: barcodesOf.get(row.id) ?? [],
+    storePrice: priceOf.get(row.id) ?? null,
+  }));
+}
 
-export function productsByIds(
+export async function productsByIds(
   em: EntityManager,
   ids: string[],
   storeId: string | null,
 ): Promise<ProductView[]> {
-  return em.execute<ProductView[]>(
-    `select ${columns(ONE_BY_ONE_BARCODES)} ${FROM} where p.id = any(?::uuid[]) order by p.code`,
-    [storeId, pgArray(ids)],
+  const rows = await em.execute<ProductRow[]>(
+    `select ${COLUMNS} from product p where p.id = any(?::uuid[]) order by p.code`,
+    [pgArray(ids)],
   );
+  return asViews(em, rows, storeId);
 }
 
 /** Every product changed after `since` (for a snapshot: every active product). */
-export function productsSince(
+export async function productsSince(
   em: EntityManager,
   since: number,
   storeId: string | null,
   activeOnly: boolean,
 ): Promise<ProductView[]> {
-  return em.execute<ProductView[]>(
-    `select ${columns("coalesce(b.barcodes, '{}')")} ${FROM}
-       left join (select product_id, array_agg(barcode order by barcode) as barcodes
-                    from product_barcode group by product_id) b on b.product_id = p.id
-      where p.version > ? ${activeOnly ? 'and p.active' : ''}
+  const rows = await em.execute<ProductRow[]>(
+    `select ${COLUMNS} from product p where p.version > ? ${activeOnly ? 'and p.active' : ''}
       order by p.version, p.code`,
-    [storeId, since],
+    [since],
   );
+  return asViews(em, rows, storeId);
 }
 
 /**
  * Search: an exact barcode or internal code first, then names (with code and brand) holding
- * every typed word as a word prefix, names that start with the query before the rest. The
- * words are lower-case ASCII letters and digits (see `searchWords`), so they are safe inside
- * LIKE and regex patterns; the trigram index serves the `like '%word%'` filters.
+ * every typed word as a word prefix, names that start with the query before the rest (see
+ * `catalog_search` in the migrations for why that part is a SQL function). Words are lower-case
+ * ASCII letters and digits (`searchWords`).
  */
-export function searchProducts(
+export async function searchProducts(
   em: EntityManager,
   input: { query: string; words: string[]; limit: number; includeInactive: boolean; storeId: string | null },
 ): Promise<ProductView[]> {
-  const { words } = input;
-  const byName = words.length
-    ? `union all select p.id, case when p.search_text like ? then 1 else 2 end from product p
-        where ${words.map(() => 'p.search_text like ? and p.search_text ~ ?').join(' and ')}`
-    : '';
-  const byNameParams = words.length
-    ? [`${words.join(' ')}%`, ...words.flatMap((word) => [`%${word}%`, `(^| )${word}`])]
-    : [];
-  const params = [input.query, input.query, ...byNameParams, input.storeId, input.limit];
-  return em.execute<ProductView[]>(
+  const rows = await em.execute<ProductRow[]>(
     `with hits as (
        select p.id, 0 as rank from product p where p.code = ?
        union all select b.product_id, 0 from product_barcode b where b.barcode = ?
-       ${byName}
+       union all select s.id, s.rank from catalog_search(?::text[], ?, ?) s
      ), ranked as (select id, min(rank) as rank from hits group by id)
-     select ${columns(ONE_BY_ONE_BARCODES)}
-       from ranked h join product p on p.id = h.id
-       left join store_price sp on sp.product_id = p.id and sp.store_id = ?::uuid
+     select ${COLUMNS} from ranked h join product p on p.id = h.id
       ${input.includeInactive ? '' : 'where p.active'}
       order by h.rank, p.name, p.code
       limit ?`,
-    params,
+    [input.query, input.query, pgArray(input.words), input.includeInactive, input.limit, input.limit],
   );
+  return asViews(em, rows, input.storeId);
 }
 
 /** Query text → words as `catalog_normalize` writes them: lower case, no accents, letters and digits. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MovementKind } from '@erp/shared';
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray } from '../catalog/product-query.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
@@ -49,7 +50,7 @@ const DIRECTION: Record<MovementKind, 'in' | 'out' | 'any'> = {
 };
 
 /** A stock row as locked for update, with what its events need. */
-export interface LockedLevel {
+interface LockedLevel {
   warehouse_id: string;
   product_id: string;
   quantity: string;
@@ -57,19 +58,23 @@ export interface LockedLevel {
   min_quantity: string | null;
   below_min: boolean;
   store_id: string | null;
-  product_name: string;
   allow_negative: boolean | null;
 }
 
-/** Stock rows are upserted and locked in (warehouse, product) order, so two transactions never wait on each other in a cycle. */
+/**
+ * Stock rows are upserted and locked in (warehouse, product) order, so two transactions never
+ * wait on each other in a cycle. No per-row sub-selects: product names are read only for the
+ * rare alert or refusal (a per-row look-up under RLS is at the planner's mercy).
+ */
 const LOCK_LEVELS = `
-  insert into stock_level (tenant_id, warehouse_id, product_id)
-  select current_tenant_id(), k.w, k.p from json_to_recordset(?::json) as k(w uuid, p uuid) order by k.w, k.p
-  on conflict (tenant_id, warehouse_id, product_id) do update set updated_at = stock_level.updated_at
-  returning warehouse_id, product_id, quantity::text, average_cost::text, min_quantity::text, below_min,
-    (select w.store_id from warehouse w where w.id = stock_level.warehouse_id) as store_id,
-    (select p.name from product p where p.id = stock_level.product_id) as product_name,
-    (select s.allow_negative_stock from inventory_settings s) as allow_negative`;
+  with locked as (
+    insert into stock_level (tenant_id, warehouse_id, product_id)
+    select current_tenant_id(), k.w, k.p from json_to_recordset(?::json) as k(w uuid, p uuid) order by k.w, k.p
+    on conflict (tenant_id, warehouse_id, product_id) do update set updated_at = stock_level.updated_at
+    returning warehouse_id, product_id, quantity::text, average_cost::text, min_quantity::text, below_min
+  )
+  select l.*, w.store_id, (select s.allow_negative_stock from inventory_settings s) as allow_negative
+    from locked l join warehouse w on w.id = l.warehouse_id`;
 
 const UPDATE_LEVELS = `
   update stock_level s set quantity = v.q, average_cost = v.a, below_min = v.b, updated_at = now()
@@ -141,23 +146,16 @@ export async function applyMovements(
   );
   const allowNegative = locked[0]?.allow_negative ?? true;
 
-  const applied: AppliedMovement[] = checked.map((m) => {
+  const applied: AppliedMovement[] = [];
+  for (const m of checked) {
     const key = keyOf(m.warehouseId, m.productId);
-    const next = nextStockState(states.get(key)!, m.kind, m.delta, m.cost);
+    const before = states.get(key)!;
+    const next = nextStockState(before, m.kind, m.delta, m.cost);
     if (!allowNegative && m.delta.lt(0) && next.state.quantity.lt(0)) {
-      const level = levels.get(key)!;
-      throw new AppError(
-        'INSUFFICIENT_STOCK',
-        `No hay stock suficiente de ${level.product_name}: quedan ${quantityText(states.get(key)!.quantity)}.`,
-        {
-          warehouseId: m.warehouseId,
-          productId: m.productId,
-          available: quantityText(states.get(key)!.quantity),
-        },
-      );
+      throw await insufficientStock(em, m, before.quantity);
     }
     states.set(key, next.state);
-    return {
+    applied.push({
       id: randomUUID(),
       warehouseId: m.warehouseId,
       productId: m.productId,
@@ -166,13 +164,14 @@ export async function applyMovements(
       unitCost: costText(next.unitCost),
       resultingQuantity: quantityText(next.state.quantity),
       resultingAverageCost: costText(next.state.averageCost),
-    };
-  });
+    });
+  }
 
+  const crossedBelow: { level: LockedLevel; state: StockState }[] = [];
   const updates = [...levels.entries()].map(([key, level]) => {
     const state = states.get(key)!;
     const below = level.min_quantity !== null && state.quantity.lt(level.min_quantity);
-    if (below && !level.below_min) queueLowStock(events, level, state);
+    if (below && !level.below_min) crossedBelow.push({ level, state });
     queueStockChanged(events, level, state);
     return {
       w: level.warehouse_id,
@@ -183,6 +182,15 @@ export async function applyMovements(
     };
   });
   await em.execute(UPDATE_LEVELS, [JSON.stringify(updates)]);
+  if (crossedBelow.length) {
+    const names = await productNames(
+      em,
+      crossedBelow.map((c) => c.level.product_id),
+    );
+    for (const { level, state } of crossedBelow) {
+      queueLowStock(events, { ...level, product_name: names.get(level.product_id) ?? '' }, state);
+    }
+  }
   await em.execute(INSERT_MOVEMENTS, [
     JSON.stringify(
       applied.map((m, i) => ({
@@ -202,6 +210,28 @@ export async function applyMovements(
     ),
   ]);
   return applied;
+}
+
+async function productNames(em: EntityManager, ids: string[]): Promise<Map<string, string>> {
+  const rows = await em.execute<{ id: string; name: string }[]>(
+    'select id, name from product where id = any(?::uuid[])',
+    [pgArray(ids)],
+  );
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+async function insufficientStock(
+  em: EntityManager,
+  movement: { warehouseId: string; productId: string },
+  onHand: Dec,
+): Promise<AppError> {
+  const name = (await productNames(em, [movement.productId])).get(movement.productId);
+  const available = quantityText(onHand);
+  return new AppError('INSUFFICIENT_STOCK', `No hay stock suficiente de ${name}: quedan ${available}.`, {
+    warehouseId: movement.warehouseId,
+    productId: movement.productId,
+    available,
+  });
 }
 
 /** Runs a write whose foreign keys name rows of this tenant; a missing one becomes NOT_FOUND. */
@@ -231,7 +261,9 @@ function queueStockChanged(events: PendingEvents, level: LockedLevel, state: Sto
 /** Alerts go to the store's tablets and wall (back offices for a central warehouse). */
 export function queueLowStock(
   events: PendingEvents,
-  level: Pick<LockedLevel, 'warehouse_id' | 'product_id' | 'product_name' | 'min_quantity' | 'store_id'>,
+  level: Pick<LockedLevel, 'warehouse_id' | 'product_id' | 'min_quantity' | 'store_id'> & {
+    product_name: string;
+  },
   state: Pick<StockState, 'quantity'>,
 ) {
   const targets = level.store_id
