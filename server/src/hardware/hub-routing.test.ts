@@ -148,9 +148,14 @@ describe('printer out of paper', () => {
 
 describe('scale readings', () => {
   it('reach only the terminal that watches the scale, at most 10 per second, the latest last', async () => {
-    hub.on('scale:watch', (watch, ack) => ack({ ok: true, data: null }));
+    const forwarded: unknown[] = [];
+    hub.on('scale:watch', (watch, ack) => {
+      forwarded.push(watch);
+      ack({ ok: true, data: null });
+    });
     const watched = await till.socket.emitWithAck('scale:watch', { scaleId: 'balanza-1', durationMs: 5000 });
     expect(watched).toEqual({ ok: true, data: null });
+    expect(forwarded).toEqual([{ scaleId: 'balanza-1', durationMs: 5000 }]);
 
     const seen: { seq: number }[] = [];
     till.socket.on('scale:reading', (reading) => seen.push(reading));
