@@ -73,7 +73,7 @@ export function kardex(em: EntityManager, warehouseId: string, productId: string
             device_id as "deviceId", document_type as "documentType", document_id as "documentId",
             to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
        from stock_movement where warehouse_id = ? and product_id = ?
-      order by created_at desc, resulting_quantity limit ?`,
+      order by seq desc limit ?`,
     [warehouseId, productId, limit],
   );
 }

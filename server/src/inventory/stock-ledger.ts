@@ -116,7 +116,8 @@ function ownUnitCost(movement: MovementInput): Dec | null {
  * resulting quantity and PPP of each movement in the given order, enforces the tenant's
  * negative-stock policy (AppError INSUFFICIENT_STOCK), writes the ledger rows, and queues one
  * coalesced `stock:changed` per store (plus `stock:low` for rows that just crossed below their
- * minimum) into `events`, to be published after commit. Three SQL statements per call.
+ * minimum) into `events`, to be published after commit. Three SQL statements per call (a fourth
+ * reads product names only when an alert or a refusal needs them).
  *
  * @example
  *   await withTenant(orm, tenantId, (em) =>
