@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ensureDemoHub } from '../server/src/hardware/demo-hub.ts';
 import { migrateUp } from '../server/src/platform/migrate.ts';
 import { initOrm } from '../server/src/platform/orm.ts';
 import { DEMO_PASSWORD, DEMO_TENANTS, seedDemo } from '../server/src/tenancy/demo-seed.ts';
@@ -22,8 +23,11 @@ const applied = await migrateUp(urls.ownerUrl);
 console.log(`[start] migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
 const orm = await initOrm(urls.appUrl, 2);
 const seeded = await seedDemo(orm);
-await orm.close(true);
 console.log(`[start] demo data: ${seeded.length ? `created ${seeded.join(', ')}` : 'already present'}`);
+// The demo store's hardware hub, simulated: receipts become text + PNG files under var/hub.
+const hubDir = `${root}var/hub`;
+const demoHub = await ensureDemoHub(orm, DEMO_TENANTS[0]!, `${hubDir}/credential.json`);
+await orm.close(true);
 
 const clientDist = `${root}client/dist`;
 if (existsSync(`${root}client/vite.config.ts`)) {
@@ -41,9 +45,22 @@ const env = {
 };
 
 /** Long-running processes of the system; each restarts nothing by itself: if one dies, all stop. */
-const processes: { name: string; args: string[] }[] = [{ name: 'server', args: ['server/src/main.ts'] }];
-const children: ChildProcess[] = processes.map(({ name, args }) => {
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
+const processes: { name: string; args: string[]; env?: Record<string, string> }[] = [
+  { name: 'server', args: ['server/src/main.ts'] },
+  {
+    name: 'hardware hub',
+    args: ['hardware-hub/src/main.ts', '--simulate'],
+    env: {
+      HUB_SERVER_URL: `http://127.0.0.1:${port}`,
+      HUB_TENANT: demoHub.tenantSlug,
+      HUB_STORE_ID: demoHub.storeId,
+      HUB_TOKEN: demoHub.token,
+      HUB_DATA_DIR: hubDir,
+    },
+  },
+];
+const children: ChildProcess[] = processes.map(({ name, args, env: own }) => {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...env, ...own }, stdio: 'inherit' });
   child.on('exit', (code) => {
     console.error(`[start] ${name} exited (${code}); stopping`);
     shutdown(code ?? 1);
@@ -74,5 +91,7 @@ ERP Market is running: http://127.0.0.1:${port}/
 
 Demo logins (password ${DEMO_PASSWORD}):
 ${users.join('\n')}
+
+Receipts of ${DEMO_TENANTS[0]!.stores[0]!.name} (simulated hub printer): ${hubDir}/receipts/*.txt and *.png
 
 Ctrl-C stops it.`);

@@ -1,0 +1,51 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { AppError } from '../platform/app-error.ts';
+import { withoutTenant, withTenant } from '../platform/orm.ts';
+import type { TenantSpec } from '../tenancy/tenant-seed.ts';
+import { authenticateHub, createHubCredential } from './hub-credentials.ts';
+
+export interface DemoHub {
+  tenantSlug: string;
+  storeId: string;
+  token: string;
+}
+
+/** The credential kept on disk still opens the hub screen (it exists and was not revoked). */
+async function stillValid(orm: MikroORM, saved: DemoHub): Promise<boolean> {
+  try {
+    return (await authenticateHub(orm, saved.token)) !== null;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'TOKEN_REVOKED') return false;
+    throw error;
+  }
+}
+
+/**
+ * The demo hub's credential for a demo tenant's first store, issued once and kept in `file` (the
+ * token is shown only when issued), re-issued when it was revoked or the database was recreated.
+ */
+export async function ensureDemoHub(orm: MikroORM, tenant: TenantSpec, file: string): Promise<DemoHub> {
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as DemoHub;
+    if (saved.tenantSlug === tenant.slug && (await stillValid(orm, saved))) return saved;
+  }
+  const [found] = await withoutTenant(orm, (em) =>
+    em.execute<{ id: string | null }[]>('select tenant_id_by_slug(?) as id', [tenant.slug]),
+  );
+  if (!found?.id) throw new Error(`demo tenant ${tenant.slug} is not seeded`);
+  const issued = await withTenant(orm, found.id, async (em) => {
+    const [store] = await em.execute<{ id: string }[]>('select id from store where name = ?', [
+      tenant.stores[0]!.name,
+    ]);
+    const [admin] = await em.execute<{ user_id: string }[]>(
+      `select user_id from membership where role in ('owner', 'admin') order by role desc limit 1`,
+    );
+    return createHubCredential(em, { storeId: store!.id, name: 'Hub demo (simulado)' }, admin!.user_id);
+  });
+  const hub = { tenantSlug: tenant.slug, storeId: issued.storeId, token: issued.token };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(hub), { mode: 0o600 });
+  return hub;
+}
