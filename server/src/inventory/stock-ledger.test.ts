@@ -164,7 +164,16 @@ describe('applyMovements', () => {
     expect(await level(productId)).toMatchObject({ quantity: '50.000', average_cost: '240.000000' });
   });
 
-  it('refuses to go below zero when the tenant says so, writing nothing', async () => {
+  it('locks rows in one fixed order, so batches naming products in opposite orders never deadlock', async () => {
+    const [a, b, c] = [await newProduct(), await newProduct(), await newProduct()];
+    const batch = (ids: string[]) =>
+      apply(ids.map((productId) => ({ productId, kind: 'receipt' as const, quantity: '1', unitCost: '10' })));
+    await Promise.all(Array.from({ length: 8 }, (_, i) => batch(i % 2 ? [a, b, c] : [c, b, a])));
+    for (const id of [a, b, c])
+      expect(await level(id)).toMatchObject({ quantity: '8.000', ledgerTotal: '8.000' });
+  });
+
+  it('refuses to go below zero when the tenant says so, writing nothing (counts excepted)', async () => {
     const productId = await newProduct();
     const other = await newProduct();
     await apply([
@@ -183,6 +192,9 @@ describe('applyMovements', () => {
       ).rejects.toMatchObject({ code: 'INSUFFICIENT_STOCK', details: { productId, available: '3.000' } });
       expect(await level(productId)).toMatchObject({ quantity: '3.000', movements: 1 });
       expect(await level(other)).toMatchObject({ quantity: '3.000', movements: 1 });
+      // A count records what is physically there; the policy never refuses it.
+      await apply([{ productId: other, kind: 'count_adjustment', quantity: '-3.5' }]);
+      expect(await level(other)).toMatchObject({ quantity: '-0.500', movements: 2 });
     } finally {
       await withTenant(server.orm, tenant.tenantId, (em) =>
         setInventorySettings(em, { allowNegativeStock: true }),

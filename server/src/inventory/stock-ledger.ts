@@ -114,7 +114,8 @@ function ownUnitCost(movement: MovementInput): Dec | null {
  * Applies stock movements inside the caller's unit of work (a sale commit, a receipt, a count):
  * locks the stock rows of every (warehouse, product) involved in a fixed order, computes the
  * resulting quantity and PPP of each movement in the given order, enforces the tenant's
- * negative-stock policy (AppError INSUFFICIENT_STOCK), writes the ledger rows, and queues one
+ * negative-stock policy (AppError INSUFFICIENT_STOCK; count adjustments record what was
+ * physically found and are never refused), writes the ledger rows, and queues one
  * coalesced `stock:changed` per store (plus `stock:low` for rows that just crossed below their
  * minimum) into `events`, to be published after commit. Three SQL statements per call (a fourth
  * reads product names only when an alert or a refusal needs them).
@@ -152,7 +153,7 @@ export async function applyMovements(
     const key = keyOf(m.warehouseId, m.productId);
     const before = states.get(key)!;
     const next = nextStockState(before, m.kind, m.delta, m.cost);
-    if (!allowNegative && m.delta.lt(0) && next.state.quantity.lt(0)) {
+    if (!allowNegative && m.delta.lt(0) && next.state.quantity.lt(0) && m.kind !== 'count_adjustment') {
       throw await insufficientStock(em, m, before.quantity);
     }
     states.set(key, next.state);
