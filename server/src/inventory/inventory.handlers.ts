@@ -14,7 +14,7 @@ import {
   setMinimum,
 } from './inventory.service.ts';
 import { applyCount, closeCount, countState, recordScan, startCount } from './stock-count.service.ts';
-import { receiveTransfer, sendTransfer } from './transfer.service.ts';
+import { listTransfers, receiveTransfer, sendTransfer } from './transfer.service.ts';
 
 /** Who moves goods: receipts, transfers, counts and adjustments. */
 export const STOCK_ROLES: readonly Role[] = ['owner', 'admin', 'supervisor', 'warehouse'];
@@ -43,6 +43,9 @@ export const registerInventoryHandlers: HandlerRegistrar = (socket, { orm, logge
   );
   onCommand(socket, logger, 'transfer:send', { roles: STOCK_ROLES }, (input) =>
     withTenantEvents(orm, socket, (em, events) => sendTransfer(em, input, events, actor)),
+  );
+  onCommand(socket, logger, 'transfer:list', { roles: STOCK_ROLES }, ({ warehouseId, status }) =>
+    withTenant(orm, tenantId, (em) => listTransfers(em, warehouseId, status)),
   );
   onCommand(socket, logger, 'transfer:receive', { roles: STOCK_ROLES }, (input) =>
     withTenantEvents(orm, socket, (em, events) => receiveTransfer(em, input, events, actor)),

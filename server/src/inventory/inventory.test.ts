@@ -23,6 +23,7 @@ let warehouse: TestClient;
 let posA: TestClient;
 let posB: TestClient;
 let tabletA: TestClient;
+let tabletB: TestClient;
 let otherTenant: TestClient;
 let supplierId: string;
 let folio = 1;
@@ -53,11 +54,12 @@ beforeAll(async () => {
       storeId: t.stores[store]!.id,
       screen,
     });
-  [warehouse, posA, posB, tabletA, otherTenant] = await Promise.all([
+  [warehouse, posA, posB, tabletA, tabletB, otherTenant] = await Promise.all([
     connect(tenant, tenant.emails.warehouse, 0, 'tablet'),
     connect(tenant, tenant.emails.cashier, 0, 'pos'),
     connect(tenant, tenant.emails.cashier2, 1, 'pos'),
     connect(tenant, tenant.emails.supervisor, 0, 'tablet'),
+    connect(tenant, tenant.emails.supervisor, 1, 'tablet'),
     connect(other, other.emails.admin, 0, 'pos'),
   ]);
   ({ id: supplierId } = await ok(
@@ -69,7 +71,7 @@ beforeAll(async () => {
   ));
 });
 afterAll(async () => {
-  for (const socket of [warehouse, posA, posB, tabletA, otherTenant]) socket?.close();
+  for (const socket of [warehouse, posA, posB, tabletA, tabletB, otherTenant]) socket?.close();
   await server?.close();
 });
 
@@ -197,6 +199,7 @@ describe('transfers', () => {
     await ok(receive(from, [{ productId: p!.id, quantity: '10', unitCost: '300' }]));
     await ok(receive(to, [{ productId: p!.id, quantity: '10', unitCost: '500' }]));
 
+    const announced = nextEvent<{ id: string }>(tabletB, 'transfer:sent');
     const sent = await ok(
       warehouse.emitWithAck('transfer:send', {
         fromWarehouseId: from,
@@ -208,6 +211,9 @@ describe('transfers', () => {
       status: 'sent',
       lines: [{ quantitySent: '6.000', unitCost: '300.000000', quantityReceived: null }],
     });
+    expect((await announced)?.id).toBe(sent.id);
+    const pending = await ok(tabletB.emitWithAck('transfer:list', { warehouseId: to }));
+    expect(pending.map((t) => t.id)).toContain(sent.id);
     expect(await ok(posA.emitWithAck('stock:list', { warehouseId: from, productIds: [p!.id] }))).toEqual([
       { warehouseId: from, productId: p!.id, quantity: '4.000', averageCost: '300.000000', minimum: null },
     ]);

@@ -6,7 +6,7 @@ import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import { Dec, quantityText } from './decimal.ts';
 import { assertWarehouse } from './inventory.service.ts';
-import { applyMovements, type MovementActor } from './stock-ledger.ts';
+import { applyMovements, type MovementActor, tabletRooms } from './stock-ledger.ts';
 
 type CountStatus = 'open' | 'closed' | 'applied';
 
@@ -40,11 +40,6 @@ async function lockCount(em: EntityManager, countId: string, expected: CountStat
   return count;
 }
 
-/** The store's tablets see a new count so they can join it (back offices for a central warehouse). */
-function countAnnouncementRooms(storeId: string | null) {
-  return storeId ? [rooms.storeScreen(storeId, 'tablet')] : [rooms.screen('backoffice')];
-}
-
 export async function startCount(
   em: EntityManager,
   input: { warehouseId: string; fullCount: boolean; zones: string[] },
@@ -71,7 +66,8 @@ export async function startCount(
     }
     throw error;
   }
-  for (const room of countAnnouncementRooms(storeId)) events.push(room, 'count:started', count!);
+  // The store's tablets see the new count, so they can join it.
+  for (const room of tabletRooms(storeId)) events.push(room, 'count:started', count!);
   return count!;
 }
 

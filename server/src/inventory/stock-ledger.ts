@@ -246,6 +246,11 @@ export async function whenReferenced<T>(what: string, write: () => Promise<T>): 
   }
 }
 
+/** The screens that work a warehouse: its store's tablets, or the back offices for a central warehouse. */
+export function tabletRooms(storeId: string | null): string[] {
+  return storeId ? [rooms.storeScreen(storeId, 'tablet')] : [rooms.screen('backoffice')];
+}
+
 /** Rooms that follow a warehouse's stock: its store, or the back offices for a central warehouse. */
 export function stockRooms(storeId: string | null): string[] {
   return storeId ? [rooms.store(storeId)] : [rooms.screen('backoffice')];

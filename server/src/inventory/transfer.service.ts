@@ -4,7 +4,7 @@ import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { Dec, quantityText } from './decimal.ts';
 import { assertWarehouse } from './inventory.service.ts';
-import { applyMovements, type MovementActor } from './stock-ledger.ts';
+import { applyMovements, type MovementActor, tabletRooms } from './stock-ledger.ts';
 
 interface TransferLineRow {
   productId: string;
@@ -38,6 +38,18 @@ async function transferView(em: EntityManager, id: string) {
   };
 }
 
+/** Transfers into or out of a warehouse with a status, newest first (a receiving tablet's to-do list). */
+export async function listTransfers(em: EntityManager, warehouseId: string, status: 'sent' | 'received') {
+  const rows = await em.execute<{ id: string }[]>(
+    `select id from stock_transfer where status = ? and (to_warehouse_id = ? or from_warehouse_id = ?)
+      order by sent_at desc limit 100`,
+    [status, warehouseId, warehouseId],
+  );
+  const views = [];
+  for (const { id } of rows) views.push(await transferView(em, id));
+  return views;
+}
+
 /**
  * First half of the handshake: the goods leave the origin (transfer_out at its current average)
  * and are in transit until the destination confirms what arrived.
@@ -51,7 +63,10 @@ export async function sendTransfer(
   if (input.fromWarehouseId === input.toWarehouseId) {
     throw AppError.validation(undefined, 'La bodega de origen y la de destino deben ser distintas.');
   }
-  await Promise.all([assertWarehouse(em, input.fromWarehouseId), assertWarehouse(em, input.toWarehouseId)]);
+  const [, destination] = await Promise.all([
+    assertWarehouse(em, input.fromWarehouseId),
+    assertWarehouse(em, input.toWarehouseId),
+  ]);
   if (new Set(input.lines.map((l) => l.productId)).size !== input.lines.length) {
     throw AppError.validation(undefined, 'Un producto aparece dos veces en la transferencia.');
   }
@@ -84,7 +99,10 @@ export async function sendTransfer(
       ),
     ],
   );
-  return transferView(em, id);
+  const transfer = await transferView(em, id);
+  // The destination's tablets learn that goods are on their way.
+  for (const room of tabletRooms(destination.storeId)) events.push(room, 'transfer:sent', transfer);
+  return transfer;
 }
 
 /**

@@ -175,6 +175,10 @@ export const inventoryCommands = {
       .strict(),
     TransferView,
   ),
+  'transfer:list': command(
+    z.object({ warehouseId: Id, status: z.enum(['sent', 'received']).default('sent') }).strict(),
+    z.array(TransferView),
+  ),
   'transfer:receive': command(
     z
       .object({
@@ -230,6 +234,8 @@ export const inventoryNotifications = {
       }),
     ),
   }),
+  /** To the destination store's tablets: goods on their way. */
+  'transfer:sent': TransferView,
   /** To the store's tablets, so they can join. */
   'count:started': CountView,
   /** To the count's room. */
