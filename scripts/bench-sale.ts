@@ -181,8 +181,6 @@ const serverUrl = 'http://127.0.0.1:3901';
 const lanes: Lane[] = await Promise.all(
   terminals.map((t) => openTill({ url: serverUrl }, real.tenant as TestTenant, t)),
 );
-const sharedTill = lanes[0]!;
-const shared: Lane[] = await Promise.all(lanes.map(async (lane) => ({ ...sharedTill, socket: lane.socket })));
 console.log(`warming up…`);
 await closedLoop(lanes.slice(0, 2), (lane) => randomSale(lane, real.products));
 const ourOpen = stats(await openLoop(lanes, (lane) => randomSale(lane, real.products)));

@@ -61,7 +61,6 @@ async function signIn(page: Page, email: string, password = TEST_PASSWORD): Prom
 
 /** The text as a person sees it (innerText keeps the gaps between label and value). */
 async function text(page: Page, testId: string): Promise<string> {
-  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the test checks
   return (await page.getByTestId(testId).innerText()).replace(/\s+/g, ' ').trim();
 }
 
