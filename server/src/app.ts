@@ -20,6 +20,7 @@ import {
   setupTenantNamespaces,
 } from './realtime/tenant-namespace.ts';
 import { registerSalesHandlers } from './sales/sales.handlers.ts';
+import { registerSiiHandlers } from './sii/sii.handlers.ts';
 import { registerAuthRoutes } from './tenancy/auth.routes.ts';
 import { AuthService } from './tenancy/auth.service.ts';
 import { registerTenancyHandlers } from './tenancy/tenancy.handlers.ts';
@@ -33,6 +34,7 @@ const REGISTRARS: HandlerRegistrar[] = [
   registerInventoryHandlers,
   registerPurchasingHandlers,
   registerHardwareHandlers,
+  registerSiiHandlers,
 ];
 
 /** Handlers of store hub connections (device credentials). */

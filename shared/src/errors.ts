@@ -23,6 +23,7 @@ export const ERROR_MESSAGES = {
   CASH_SESSION_REQUIRED: 'Debe abrir una caja antes de vender.',
   CAF_INVALID: 'El archivo CAF no es válido.',
   CERTIFICATE_INVALID: 'El certificado digital no es válido o la contraseña es incorrecta.',
+  CERTIFICATE_REQUIRED: 'Cargue el certificado digital de la empresa para firmar documentos.',
   SII_ERROR: 'El SII rechazó o no respondió la solicitud.',
   DEVICE_UNAVAILABLE: 'El dispositivo no está disponible.',
   EXPIRED_COMMAND: 'La orden llegó tarde y no se ejecutó.',

@@ -36,9 +36,23 @@ const ConfigSchema = z.object({
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CLIENT_DIST: z.string().optional(),
+  /** Where DTEs go: the local simulator, or the SII (certification forces every tenant to maullin/apicert). */
+  SII_ENVIRONMENT: z.enum(['simulator', 'certification', 'production']).optional(),
+  SII_SIMULATOR_URL: z.string().url().default('http://127.0.0.1:3100'),
+  SII_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  /** First retry delay of SII jobs (doubles per attempt) and the wait between status polls. */
+  SII_RETRY_DELAY_MS: z.coerce.number().int().min(10).default(2_000),
+  SII_STATUS_POLL_MS: z.coerce.number().int().min(10).default(5_000),
+  /** Signed documents wait this long to be grouped into one envelope. */
+  SII_ENVELOPE_WINDOW_MS: z.coerce.number().int().min(10).default(1_000),
+  /** BullMQ lock and stalled-check intervals (tests shorten them to recover killed workers fast). */
+  SII_JOB_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  SII_STALLED_INTERVAL_MS: z.coerce.number().int().min(200).default(30_000),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = z.infer<typeof ConfigSchema> & {
+  SII_ENVIRONMENT: 'simulator' | 'certification' | 'production';
+};
 
 /** Parses the environment; throws one readable error listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -50,5 +64,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.data.NODE_ENV === 'production' && /^0+$/.test(parsed.data.SECRETS_KEY)) {
     throw new Error('Invalid configuration:\n  SECRETS_KEY: must be set to a random key in production');
   }
-  return parsed.data;
+  // Development and tests talk to the simulator unless told otherwise; production never by default.
+  const siiEnvironment =
+    parsed.data.SII_ENVIRONMENT ?? (parsed.data.NODE_ENV === 'production' ? 'certification' : 'simulator');
+  return { ...parsed.data, SII_ENVIRONMENT: siiEnvironment };
 }

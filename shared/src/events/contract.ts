@@ -10,6 +10,7 @@ import {
 import { inventoryCommands, inventoryNotifications } from './inventory.events.ts';
 import { purchasingCommands } from './purchasing.events.ts';
 import { salesCommands, salesNotifications } from './sales.events.ts';
+import { siiCommands, siiNotifications } from './sii.events.ts';
 import { tenancyCommands, tenancyNotifications } from './tenancy.events.ts';
 
 /**
@@ -25,6 +26,7 @@ export const clientCommands = {
   ...salesCommands,
   ...hardwareCommands,
   ...hardwareScreenCommands,
+  ...siiCommands,
 };
 
 export const serverNotifications = {
@@ -34,6 +36,7 @@ export const serverNotifications = {
   ...cashNotifications,
   ...salesNotifications,
   ...hardwareNotifications,
+  ...siiNotifications,
 };
 
 /** Requests the server sends to one client and waits for its answer (hub print jobs, drawer kicks). */

@@ -6,4 +6,5 @@ export * from './hardware.events.ts';
 export * from './inventory.events.ts';
 export * from './purchasing.events.ts';
 export * from './sales.events.ts';
+export * from './sii.events.ts';
 export * from './tenancy.events.ts';

@@ -1,0 +1,334 @@
+/**
+ * The SII pipeline end to end on real PostgreSQL and Redis: sales committed through the POS
+ * socket, the outbox relay, the BullMQ jobs and the SII simulator over HTTP. One tenant and one
+ * simulator for the file (the simulator refuses repeated folios of a RUT, as the SII does), tests
+ * in sequence; each test stops the workers it started.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { DteStatusChange } from '@erp/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  connectClient,
+  createTestTenant,
+  startTestServer,
+  type TestClient,
+  type TestServer,
+  type TestTenant,
+  testConfig,
+  tokenFor,
+} from '../../test/harness.ts';
+import { startRedis, type TestRedis } from '../../test/redis-server.ts';
+import {
+  addCaf,
+  addProducts,
+  openTill,
+  receiveStock,
+  type TestProduct,
+  type Till,
+} from '../../test/selling.ts';
+import { createLogger } from '../platform/logger.ts';
+import { withTenant } from '../platform/orm.ts';
+import { storeCertificate } from './certificate.store.ts';
+import { makeTestCertificate } from './dte/certificate.ts';
+import { type SiiWorker, startSiiWorker } from './sii.worker.ts';
+import { SiiSimulator } from './simulator/simulator.ts';
+
+const WORKER_MAIN = fileURLToPath(new URL('../worker.ts', import.meta.url));
+const FINAL = ['accepted', 'objected', 'rejected', 'failed'];
+
+let server: TestServer;
+let tenant: TestTenant;
+let products: TestProduct[];
+let till: Till;
+let backoffice: TestClient;
+let simulator: SiiSimulator;
+let simulatorUrl: string;
+const queuePrefix = `erp-sii-${randomBytes(3).toString('hex')}`;
+
+/** Worker settings for tests: fast polls, retries, windows and stalled-job recovery. */
+function workerEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    SII_SIMULATOR_URL: simulatorUrl,
+    SII_STATUS_POLL_MS: '100',
+    SII_RETRY_DELAY_MS: '100',
+    SII_ENVELOPE_WINDOW_MS: '200',
+    SII_HTTP_TIMEOUT_MS: '1500',
+    SII_JOB_LOCK_MS: '2000',
+    SII_STALLED_INTERVAL_MS: '500',
+    REDIS_PREFIX: queuePrefix,
+    ...extra,
+  };
+}
+
+/** An in-process worker on this file's queues; it announces on the API servers' stream. */
+function startWorker(extra: Record<string, string> = {}): Promise<SiiWorker> {
+  const { REDIS_PREFIX: _ownPrefix, ...env } = workerEnv(extra);
+  return startSiiWorker(testConfig(env), createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'worker'), {
+    queuePrefix: `${queuePrefix}-bull`,
+  });
+}
+
+async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return withTenant(server.orm, tenant.tenantId, (em) => em.execute<T[]>(sql, params));
+}
+
+async function sell(docType: 39 | 33 = 39): Promise<{ saleId: string; folio: number; ted: string }> {
+  const result = await till.socket.emitWithAck('sale:commit', {
+    saleId: randomUUID(),
+    terminalId: till.terminalId,
+    cashSessionId: till.cashSessionId,
+    docType,
+    ...(docType === 33
+      ? {
+          customer: {
+            rut: '77777777-7',
+            razonSocial: 'Cliente Factura SpA',
+            giro: 'Comercio',
+            address: 'Calle 2',
+            comuna: 'Santiago',
+          },
+        }
+      : {}),
+    lines: [{ productId: products[1]!.id, quantity: '1', unitPrice: 1190 }],
+    payments: [{ method: 'cash', tendered: 2000 }],
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return { saleId: result.data.saleId, folio: result.data.folio, ted: result.data.ted };
+}
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  ms = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until every document of these sales is in a final state; returns them. */
+function allFinal(saleIds: string[], ms?: number) {
+  return waitFor(
+    'final states',
+    async () => {
+      const rows = await query<{ sale_id: string; state: string; folio: number; sii_detail: string | null }>(
+        'select sale_id, state, folio, sii_detail from dte_document where sale_id = any(?::uuid[])',
+        [`{${saleIds.join(',')}}`],
+      );
+      return rows.length === saleIds.length && rows.every((r) => FINAL.includes(r.state)) && rows;
+    },
+    ms,
+  );
+}
+
+function arrivalsOf(folios: number[], type = 39): number[] {
+  return folios.map((f) => simulator.stats.folioArrivals.get(`76192083-9-${type}-${f}`) ?? 0);
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  tenant = await createTestTenant(server, 'sii');
+  products = await addProducts(server, tenant);
+  await receiveStock(server, tenant, tenant.stores[0]!.warehouseId, [products[1]!.id], '100000');
+  await addCaf(server, tenant, 39, 1, 5000);
+  await addCaf(server, tenant, 33, 1, 100);
+  const pfx = makeTestCertificate({ rut: '11111111-1', name: 'Firmante Prueba', password: 'clave' });
+  await withTenant(server.orm, tenant.tenantId, (em) =>
+    storeCertificate(em, server.secrets, tenant.tenantId, pfx, 'clave'),
+  );
+  till = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
+  backoffice = await connectClient(server.url, tenant.slug, {
+    token: await tokenFor(server.url, tenant.emails.admin),
+    screen: 'backoffice',
+  });
+  simulator = new SiiSimulator();
+  simulatorUrl = await simulator.listen();
+});
+
+afterAll(async () => {
+  till?.socket.close();
+  backoffice?.close();
+  await simulator?.close();
+  await server?.close();
+});
+
+describe('SII pipeline', () => {
+  it('takes a boleta and a factura from sale to accepted, with the full history pushed live', async () => {
+    const pushed: DteStatusChange[] = [];
+    backoffice.on('dte:status', ({ changes }) => pushed.push(...changes));
+    const worker = await startWorker();
+    try {
+      const boleta = await sell(39);
+      const factura = await sell(33);
+      const rows = await allFinal([boleta.saleId, factura.saleId]);
+      expect(rows.map((r) => r.state)).toEqual(['accepted', 'accepted']);
+
+      const [doc] = await query<{ id: string; signed_xml: string; track_id: string }>(
+        'select id, signed_xml, track_id from dte_document where sale_id = ?',
+        [boleta.saleId],
+      );
+      // Same CAF, same TSTED: the TED inside the signed DTE is the one printed at the till.
+      const [sale] = await query<{ ted: string }>('select ted from sale where id = ?', [boleta.saleId]);
+      expect(doc!.signed_xml).toContain(sale!.ted);
+      expect(doc!.track_id).toMatch(/^\d{15}$/);
+      const history = await query<{ state: string }>(
+        'select state from dte_event where document_id = ? order by id',
+        [doc!.id],
+      );
+      expect(history.map((h) => h.state)).toEqual([
+        'stamped',
+        'signed',
+        'in_envelope',
+        'uploaded',
+        'accepted',
+      ]);
+      await waitFor('live events', async () =>
+        pushed.some((c) => c.saleId === boleta.saleId && c.state === 'accepted'),
+      );
+      expect(pushed.filter((c) => c.saleId === boleta.saleId).map((c) => c.state)).toEqual([
+        'signed',
+        'in_envelope',
+        'uploaded',
+        'accepted',
+      ]);
+      const [facturaDoc] = await query<{ track_id: string }>(
+        'select track_id from dte_document where sale_id = ?',
+        [factura.saleId],
+      );
+      expect(facturaDoc!.track_id).toMatch(/^\d{10}$/);
+    } finally {
+      backoffice.off('dte:status');
+      await worker.close();
+    }
+  });
+
+  it('retries through three HTTP 500s: accepted, uploaded once, never duplicated at the SII', async () => {
+    const worker = await startWorker();
+    try {
+      const received = simulator.stats.uploadsReceived;
+      simulator.setFaults({ uploadErrors: 3 });
+      const sale = await sell(39);
+      const [row] = await allFinal([sale.saleId]);
+      expect(row!.state).toBe('accepted');
+      expect(simulator.faults.uploadErrors).toBe(0);
+      expect(simulator.stats.uploadsReceived - received).toBe(1);
+      expect(arrivalsOf([sale.folio])).toEqual([1]);
+    } finally {
+      simulator.setFaults({ uploadErrors: 0 });
+      await worker.close();
+    }
+  });
+
+  it('shows a rejected document with the SII reason and never reuses its folio', async () => {
+    const worker = await startWorker();
+    try {
+      const [{ next }] = (await query<{ next: number }>(
+        'select next_folio as next from caf where doc_type = 39 and next_folio <= folio_to order by folio_from limit 1',
+      )) as [{ next: number }];
+      simulator.setFaults({
+        rejections: { [`39-${next}`]: { code: 'RCH', reason: 'Monto total no cuadra (prueba)' } },
+      });
+      const rejected = await sell(39);
+      expect(rejected.folio).toBe(next);
+      const following = await sell(39);
+      const rows = await allFinal([rejected.saleId, following.saleId]);
+      const byFolio = new Map(rows.map((r) => [r.folio, r]));
+      expect(byFolio.get(rejected.folio)).toMatchObject({
+        state: 'rejected',
+        sii_detail: 'RCH: Monto total no cuadra (prueba)',
+      });
+      expect(byFolio.get(following.folio)!.state).toBe('accepted');
+      expect(following.folio).toBe(rejected.folio + 1);
+      const reused = await query<{ n: number }>(
+        'select count(*)::int as n from sale where doc_type = 39 and folio = ?',
+        [rejected.folio],
+      );
+      expect(reused[0]!.n).toBe(1);
+    } finally {
+      simulator.setFaults({ rejections: {} });
+      await worker.close();
+    }
+  });
+
+  it('keeps committed sales in the outbox while Redis is down and processes them all after it returns', async () => {
+    let redis: TestRedis | undefined;
+    let worker: SiiWorker | undefined;
+    try {
+      redis = await startRedis();
+      worker = await startWorker({ REDIS_URL: redis.url });
+      await redis.stop();
+      const sales = [];
+      for (let i = 0; i < 15; i++) sales.push(await sell(39));
+      await new Promise((r) => setTimeout(r, 1500));
+      const pending = await query<{ n: number }>(
+        `select count(*)::int as n from outbox where topic = 'sii.document' and processed_at is null and key = any(?::text[])`,
+        [`{${sales.map((s) => `sale-${s.saleId}`).join(',')}}`],
+      );
+      expect(pending[0]!.n).toBe(15);
+      await redis.start();
+      const rows = await allFinal(
+        sales.map((s) => s.saleId),
+        30_000,
+      );
+      expect(rows.filter((r) => r.state !== 'accepted')).toEqual([]);
+    } finally {
+      await worker?.close();
+      await redis?.stop();
+    }
+  }, 60_000);
+  it('recovers from kill -9 of the worker mid-signing and mid-upload: every document final, none twice', async () => {
+    const env = { ...process.env, ...workerEnv(), NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+    const spawnWorker = () =>
+      spawn(process.execPath, [WORKER_MAIN], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const sales: { saleId: string; folio: number }[] = [];
+    for (let i = 0; i < 120; i++) sales.push(await sell(39));
+    const ids = sales.map((s) => s.saleId);
+    const count = async (states: string) =>
+      (
+        await query<{ n: number }>(
+          `select count(*)::int as n from dte_document where sale_id = any(?::uuid[]) and state = any(?::text[])`,
+          [`{${ids.join(',')}}`, `{${states}}`],
+        )
+      )[0]!.n;
+
+    // Killed while signing: some documents signed, others not yet.
+    let child: ChildProcess = spawnWorker();
+    await waitFor(
+      'first signatures',
+      async () => (await count('signed,in_envelope,uploaded,accepted')) >= 10,
+    );
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+
+    // Killed while uploading: the simulator holds the upload long enough to kill the worker.
+    simulator.setFaults({ slowMs: 1200 });
+    const uploads = simulator.stats.uploadRequests;
+    child = spawnWorker();
+    await waitFor('an upload in flight', async () => simulator.stats.uploadRequests > uploads, 30_000);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    simulator.setFaults({ slowMs: 0 });
+
+    child = spawnWorker();
+    try {
+      const rows = await allFinal(ids, 45_000);
+      expect(rows.filter((r) => r.state !== 'accepted')).toEqual([]);
+      expect(arrivalsOf(sales.map((s) => s.folio))).toEqual(sales.map(() => 1));
+      const events = await query<{ n: number; distinct_docs: number }>(
+        `select count(*)::int as n, count(distinct document_id)::int as distinct_docs from dte_event e
+           join dte_document d on d.id = e.document_id where d.sale_id = any(?::uuid[]) and e.state = 'accepted'`,
+        [`{${ids.join(',')}}`],
+      );
+      expect(events[0]).toEqual({ n: ids.length, distinct_docs: ids.length });
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 90_000);
+});

@@ -1,0 +1,189 @@
+/**
+ * Facturas and other DTE [sii.md §8]: seed (CrSeed) → signed seed → token (GetTokenFromSeed),
+ * upload to DTEUpload (multipart, fields in the required order, token cookie), status by
+ * QueryEstUp; when an envío has rejections or objections the per-document answer comes from
+ * QueryEstDte (QueryEstUp only gives counts per type).
+ */
+import {
+  escapeXml,
+  SiiAuthError,
+  SiiRefusedError,
+  SiiTransientError,
+  siiRequest,
+  splitRut,
+  unescapeXml,
+  xmlField,
+} from './http.ts';
+import {
+  type DocumentResult,
+  documentOutcome,
+  ENVIO_PENDING,
+  ENVIO_REJECTED,
+  type EnvioStatus,
+  TOKEN_PROBLEMS,
+  UPLOAD_STATUS,
+} from './status-codes.ts';
+import type { EnvioDocument, SiiApi, SiiSession } from './types.ts';
+
+function soapEnvelope(body: string): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">' +
+    `<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`
+  );
+}
+
+/** The `…Return` string of an rpc/encoded answer is itself escaped XML. */
+function soapReturn(text: string, operation: string): string {
+  const inner = xmlField(text, `${operation}Return`);
+  if (inner === undefined) throw new SiiTransientError(`SII ${operation}: respuesta sin ${operation}Return`);
+  return unescapeXml(inner);
+}
+
+export class DteSoapClient implements SiiApi {
+  private readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    this.timeoutMs = timeoutMs;
+  }
+
+  private async call(session: SiiSession, service: string, operation: string, body: string): Promise<string> {
+    const { text } = await siiRequest(
+      operation,
+      `${session.hosts.dte}/DTEWS/${service}`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '' },
+        body: soapEnvelope(body),
+      },
+      this.timeoutMs,
+    );
+    return soapReturn(text, operation);
+  }
+
+  async seed(session: SiiSession): Promise<string> {
+    const answer = await this.call(session, 'CrSeed.jws', 'getSeed', '<getSeed/>');
+    const seed = xmlField(answer, 'SEMILLA');
+    if (xmlField(answer, 'ESTADO') !== '00' || !seed) throw new SiiTransientError('SII getSeed: sin semilla');
+    return seed;
+  }
+
+  async token(session: SiiSession, signedSeed: string): Promise<string> {
+    const answer = await this.call(
+      session,
+      'GetTokenFromSeed.jws',
+      'getToken',
+      `<getToken><pszXml>${escapeXml(signedSeed)}</pszXml></getToken>`,
+    );
+    const token = xmlField(answer, 'TOKEN');
+    const estado = xmlField(answer, 'ESTADO');
+    if (estado !== '00' || !token) {
+      throw new SiiRefusedError(
+        `TOKEN-${estado}`,
+        `El SII no entregó un token (estado ${estado}: ${xmlField(answer, 'GLOSA') ?? ''})`,
+        answer,
+      );
+    }
+    return token;
+  }
+
+  async upload(session: SiiSession, token: string, xml: Buffer, fileName: string) {
+    const [rutSender, dvSender] = splitRut(session.senderRut);
+    const [rutCompany, dvCompany] = splitRut(session.issuerRut);
+    const form = new FormData();
+    form.append('rutSender', rutSender);
+    form.append('dvSender', dvSender);
+    form.append('rutCompany', rutCompany);
+    form.append('dvCompany', dvCompany);
+    form.append('archivo', new Blob([new Uint8Array(xml)], { type: 'text/xml' }), fileName);
+    const { text } = await siiRequest(
+      'DTEUpload',
+      `${session.hosts.dte}/cgi_dte/UPL/DTEUpload`,
+      { method: 'POST', headers: { Cookie: `TOKEN=${token}` }, body: form },
+      this.timeoutMs,
+    );
+    const status = xmlField(text, 'STATUS');
+    if (status === undefined) throw new SiiTransientError('SII DTEUpload: respuesta sin STATUS (¿HTML?)');
+    const trackId = xmlField(text, 'TRACKID');
+    if (status === '0' && trackId) return { trackId, raw: text };
+    const known = UPLOAD_STATUS[status] ?? { meaning: 'Error interno del SII', retry: 'later' as const };
+    const errors = [...text.matchAll(/<ERROR>([\s\S]*?)<\/ERROR>/g)].map((m) => m[1]!.trim());
+    const message = `DTEUpload STATUS ${status}: ${known.meaning}${errors.length ? ` (${errors.join('; ')})` : ''}`;
+    if (known.retry === 'token') throw new SiiAuthError(message);
+    if (known.retry === 'later') throw new SiiTransientError(message);
+    throw new SiiRefusedError(`UPL-${status}`, message, text);
+  }
+
+  async status(
+    session: SiiSession,
+    token: string,
+    trackId: string,
+    documents: readonly EnvioDocument[],
+  ): Promise<EnvioStatus> {
+    const [rut, dv] = splitRut(session.issuerRut);
+    const raw = await this.call(
+      session,
+      'QueryEstUp.jws',
+      'getEstUp',
+      `<getEstUp><Rut>${rut}</Rut><Dv>${dv}</Dv><TrackId>${trackId}</TrackId><Token>${escapeXml(token)}</Token></getEstUp>`,
+    );
+    const estado = xmlField(raw, 'ESTADO') ?? '';
+    const glosa = xmlField(raw, 'GLOSA') ?? '';
+    if (TOKEN_PROBLEMS.has(estado)) throw new SiiAuthError(`QueryEstUp ${estado}: token no vigente`);
+    if (ENVIO_PENDING.has(estado)) return { final: false, status: estado, raw };
+    const rejected = ENVIO_REJECTED[estado];
+    if (rejected) {
+      const detail = `${estado}: ${glosa || rejected}`;
+      return {
+        final: true,
+        status: estado,
+        detail,
+        raw,
+        documents: documents.map((d) => ({ ...d, outcome: 'rejected', status: estado, detail })),
+      };
+    }
+    if (estado !== 'EPR') throw new SiiTransientError(`QueryEstUp: estado ${estado || 'vacío'}`);
+    const count = (name: string) =>
+      [...raw.matchAll(new RegExp(`<${name}>(\\d+)</${name}>`, 'g'))].reduce((n, m) => n + Number(m[1]), 0);
+    const allAccepted = count('RECHAZADOS') === 0 && count('REPAROS') === 0;
+    const results: DocumentResult[] = allAccepted
+      ? documents.map((d) => ({
+          ...d,
+          outcome: 'accepted',
+          status: 'EPR',
+          detail: glosa || 'Envío procesado',
+        }))
+      : await Promise.all(documents.map((d) => this.documentStatus(session, token, d)));
+    return { final: true, status: estado, detail: glosa, raw, documents: results };
+  }
+
+  /** QueryEstDte for one document: DOK received and matching; anything else is a problem. */
+  private async documentStatus(
+    session: SiiSession,
+    token: string,
+    doc: EnvioDocument,
+  ): Promise<DocumentResult> {
+    const [rut, dv] = splitRut(session.issuerRut);
+    const [rutSender, dvSender] = splitRut(session.senderRut);
+    const [rutReceiver, dvReceiver] = splitRut(doc.receiverRut);
+    const [y, m, d] = doc.issueDate.split('-');
+    const raw = await this.call(
+      session,
+      'QueryEstDte.jws',
+      'getEstDte',
+      `<getEstDte><RutConsultante>${rutSender}</RutConsultante><DvConsultante>${dvSender}</DvConsultante>` +
+        `<RutCompania>${rut}</RutCompania><DvCompania>${dv}</DvCompania>` +
+        `<RutReceptor>${rutReceiver}</RutReceptor><DvReceptor>${dvReceiver}</DvReceptor>` +
+        `<TipoDte>${doc.type}</TipoDte><FolioDte>${doc.folio}</FolioDte><FechaEmisionDte>${d}${m}${y}</FechaEmisionDte>` +
+        `<MontoDte>${doc.total}</MontoDte><Token>${escapeXml(token)}</Token></getEstDte>`,
+    );
+    const estado = xmlField(raw, 'ESTADO') ?? '';
+    if (TOKEN_PROBLEMS.has(estado)) throw new SiiAuthError(`QueryEstDte ${estado}: token no vigente`);
+    return {
+      type: doc.type,
+      folio: doc.folio,
+      outcome: documentOutcome(estado),
+      status: estado,
+      detail: `${estado}: ${xmlField(raw, 'GLOSA_ERR') ?? xmlField(raw, 'GLOSA') ?? ''}`.trim(),
+    };
+  }
+}

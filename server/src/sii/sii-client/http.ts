@@ -1,0 +1,89 @@
+/**
+ * HTTP to the SII: every request has a timeout and the User-Agent the SII expects (anything
+ * without `PROG 1.0` gets HTML or a 401 from the boleta API [sii.md §8.3, §9]). Errors carry the
+ * operation and HTTP status only: tokens, cookies and bodies never reach an error message or log.
+ */
+
+export const SII_USER_AGENT = 'Mozilla/4.0 ( compatible; PROG 1.0; Windows NT)';
+
+/** Worth retrying later: network failure, timeout, 5xx, HTML instead of XML, SII busy. */
+export class SiiTransientError extends Error {
+  override name = 'SiiTransientError';
+}
+
+/** The token was refused or expired: drop it, get a new one, retry. */
+export class SiiAuthError extends SiiTransientError {
+  override name = 'SiiAuthError';
+}
+
+/** The SII refused the request for good (schema, signature, not authorised): never retry. */
+export class SiiRefusedError extends Error {
+  override name = 'SiiRefusedError';
+  readonly code: string;
+  readonly raw: string;
+  constructor(code: string, message: string, raw: string) {
+    super(message);
+    this.code = code;
+    this.raw = raw;
+  }
+}
+
+export interface SiiResponse {
+  status: number;
+  text: string;
+}
+
+export async function siiRequest(
+  operation: string,
+  url: string,
+  init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string | FormData },
+  timeoutMs: number,
+): Promise<SiiResponse> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: init.method,
+      headers: { 'User-Agent': SII_USER_AGENT, ...init.headers },
+      body: init.body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const reason =
+      (error as Error).name === 'TimeoutError' ? `sin respuesta en ${timeoutMs} ms` : 'sin conexión';
+    throw new SiiTransientError(`SII ${operation}: ${reason}`);
+  }
+  const text = await response.text().catch(() => '');
+  if (response.status === 401) throw new SiiAuthError(`SII ${operation}: token rechazado (HTTP 401)`);
+  if (response.status >= 500 || response.status === 429 || response.status === 408) {
+    throw new SiiTransientError(`SII ${operation}: HTTP ${response.status}`);
+  }
+  if (response.status >= 400) {
+    throw new SiiRefusedError(`HTTP${response.status}`, `SII ${operation}: HTTP ${response.status}`, text);
+  }
+  return { status: response.status, text };
+}
+
+/** Text of the first `<name>` element (any prefix); undefined when absent. */
+export function xmlField(xml: string, name: string): string | undefined {
+  const match = new RegExp(`<(?:\\w+:)?${name}\\b[^>]*>([\\s\\S]*?)</(?:\\w+:)?${name}>`).exec(xml);
+  return match?.[1]?.trim();
+}
+
+export function unescapeXml(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** `76192083-9` → `['76192083', '9']`. */
+export function splitRut(rut: string): [string, string] {
+  const [body, dv] = rut.split('-');
+  return [body!, dv!];
+}

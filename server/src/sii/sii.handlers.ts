@@ -1,0 +1,185 @@
+import type { DteState } from '@erp/shared';
+import { AppError } from '../platform/app-error.ts';
+import { loadConfig } from '../platform/config.ts';
+import { withTenant } from '../platform/orm.ts';
+import { onCommand } from '../realtime/commands.ts';
+import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
+import { uploadCaf } from './caf-upload.ts';
+import { certificateInfo, storeCertificate } from './certificate.store.ts';
+import { targetFor } from './sii-target.ts';
+
+const BACK_OFFICE = ['owner', 'admin'] as const;
+const siiEnvironment = loadConfig().SII_ENVIRONMENT;
+
+/**
+ * Back office commands of the SII pipeline: documents (list, history, retry), CAFs and the
+ * certificate. The retry itself happens in the worker: the document goes back to the state its
+ * failed step starts from and the sweep re-queues it.
+ */
+export const registerSiiHandlers: HandlerRegistrar = (socket, deps) => {
+  const { orm, logger, secrets } = deps;
+  const { tenantId } = socket.data;
+
+  onCommand(socket, logger, 'dte:list', { roles: BACK_OFFICE }, (q) =>
+    withTenant(orm, tenantId, async (em) => {
+      const rows = await em.execute<
+        {
+          id: string;
+          sale_id: string;
+          doc_type: number;
+          folio: number;
+          issued_at: Date;
+          total: string;
+          state: DteState;
+          track_id: string | null;
+          sii_detail: string | null;
+          updated_at: Date;
+        }[]
+      >(
+        `select id, sale_id, doc_type, folio, issued_at, total, state, track_id, sii_detail, updated_at from dte_document
+          where (?::text[] is null or state = any(?::text[])) and (?::int is null or doc_type = ?)
+            and (?::int is null or folio = ?) and (?::date is null or issued_at >= ?::date)
+            and (?::date is null or issued_at < ?::date + 1) and (?::timestamptz is null or issued_at < ?)
+          order by issued_at desc, id limit ?`,
+        [
+          ...twice(q.states ? `{${q.states.join(',')}}` : null),
+          ...twice(q.docType ?? null),
+          ...twice(q.folio ?? null),
+          ...twice(q.from ?? null),
+          ...twice(q.to ?? null),
+          ...twice(q.before ?? null),
+          q.limit,
+        ],
+      );
+      return {
+        documents: rows.map((r) => ({
+          id: r.id,
+          saleId: r.sale_id,
+          docType: r.doc_type,
+          folio: r.folio,
+          issuedAt: new Date(r.issued_at).toISOString(),
+          total: Number(r.total),
+          state: r.state,
+          trackId: r.track_id,
+          siiDetail: r.sii_detail,
+          updatedAt: new Date(r.updated_at).toISOString(),
+        })),
+      };
+    }),
+  );
+
+  onCommand(socket, logger, 'dte:history', { roles: BACK_OFFICE }, ({ documentId }) =>
+    withTenant(orm, tenantId, async (em) => {
+      const rows = await em.execute<
+        { state: DteState; detail: string | null; raw_response: string | null; created_at: Date }[]
+      >('select state, detail, raw_response, created_at from dte_event where document_id = ? order by id', [
+        documentId,
+      ]);
+      return {
+        events: rows.map((r) => ({
+          state: r.state,
+          detail: r.detail,
+          rawResponse: r.raw_response,
+          at: new Date(r.created_at).toISOString(),
+        })),
+      };
+    }),
+  );
+
+  onCommand(socket, logger, 'dte:retry', { roles: BACK_OFFICE }, ({ documentId }) =>
+    withTenant(orm, tenantId, async (em) => {
+      const [doc] = await em.execute<{ state: DteState; envelope_state: string | null }[]>(
+        `select d.state, e.state as envelope_state from dte_document d left join dte_envelope e on e.id = d.envelope_id where d.id = ?`,
+        [documentId],
+      );
+      if (!doc) throw AppError.notFound('el documento');
+      // A failed signature is signed again; an envelope whose upload gave up is rebuilt and sent
+      // again (same signed DTE, same folio). Accepted or rejected documents are final.
+      if (doc.state === 'failed' || doc.state === 'stamped') {
+        await em.execute(
+          `update dte_document set state = 'stamped', updated_at = now() - interval '1 hour' where id = ?`,
+          [documentId],
+        );
+        await em.execute(
+          `update outbox set processed_at = null where topic = 'sii.document' and key = 'sale-' || (select sale_id from dte_document where id = ?)`,
+          [documentId],
+        );
+        return { state: 'stamped' as const };
+      }
+      if (doc.state === 'in_envelope' && doc.envelope_state === 'built') {
+        await em.execute(
+          `update dte_document set state = 'signed', envelope_id = null, updated_at = now() - interval '1 hour' where id = ?`,
+          [documentId],
+        );
+        return { state: 'signed' as const };
+      }
+      throw new AppError('CONFLICT', 'El documento no tiene un envío fallido que reintentar.');
+    }),
+  );
+
+  onCommand(socket, logger, 'caf:upload', { roles: BACK_OFFICE }, ({ xml }) =>
+    withTenant(orm, tenantId, async (em) => {
+      const [tenant] = await em.execute<{ rut: string; sii_environment: 'certification' | 'production' }[]>(
+        'select rut, sii_environment from tenant',
+        [],
+      );
+      const stored = await uploadCaf(
+        em,
+        secrets,
+        { id: tenantId, rut: tenant!.rut },
+        targetFor(siiEnvironment, tenant!.sii_environment),
+        Buffer.from(xml, 'latin1'),
+      );
+      return { id: stored.id, docType: stored.type, from: stored.from, to: stored.to };
+    }),
+  );
+
+  onCommand(socket, logger, 'caf:list', { roles: BACK_OFFICE }, () =>
+    withTenant(orm, tenantId, async (em) => {
+      const rows = await em.execute<
+        {
+          id: string;
+          doc_type: number;
+          folio_from: number;
+          folio_to: number;
+          next_folio: number;
+          authorized_on: Date;
+          expires_on: Date | null;
+        }[]
+      >(
+        'select id, doc_type, folio_from, folio_to, next_folio, authorized_on, expires_on from caf order by doc_type, folio_from',
+        [],
+      );
+      return {
+        cafs: rows.map((r) => ({
+          id: r.id,
+          docType: r.doc_type,
+          from: r.folio_from,
+          to: r.folio_to,
+          nextFolio: r.next_folio,
+          remaining: r.folio_to - r.next_folio + 1,
+          authorizedOn: isoDay(r.authorized_on),
+          expiresOn: r.expires_on ? isoDay(r.expires_on) : null,
+        })),
+      };
+    }),
+  );
+
+  onCommand(socket, logger, 'certificate:upload', { roles: BACK_OFFICE }, ({ pfxBase64, password }) =>
+    withTenant(orm, tenantId, (em) =>
+      storeCertificate(em, secrets, tenantId, Buffer.from(pfxBase64, 'base64'), password),
+    ),
+  );
+
+  onCommand(socket, logger, 'certificate:get', { roles: BACK_OFFICE }, () =>
+    withTenant(orm, tenantId, async (em) => ({ certificate: await certificateInfo(em) })),
+  );
+};
+
+function twice<T>(value: T): [T, T] {
+  return [value, value];
+}
+
+function isoDay(date: Date | string): string {
+  return typeof date === 'string' ? date.slice(0, 10) : date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,360 @@
+/**
+ * The pipeline's job processors. Each runs inside `withTenant(job.data.tenantId)` and is
+ * idempotent: the document's state in PostgreSQL is the step marker, so a job that runs twice
+ * (BullMQ is at-least-once; a killed worker's jobs re-run) finds the work done and only makes
+ * sure the next step is queued. The signed XML is stored before any sending, the track id before
+ * a send counts as done. Transient SII failures throw (retried with backoff); permanent ones
+ * mark the documents and throw UnrecoverableError.
+ */
+import { randomUUID } from 'node:crypto';
+import { type DteStatusChange, isBoletaType } from '@erp/shared';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { AppError } from '../platform/app-error.ts';
+import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/logger.ts';
+import { withTenant } from '../platform/orm.ts';
+import type { SecretBox } from '../platform/secrets.ts';
+import { activeCredentials } from './certificate.store.ts';
+import { buildDte, type SignedDte } from './dte/builder.ts';
+import { buildEnvelope } from './dte/envelope.ts';
+import { DteError } from './dte/errors.ts';
+import { transition } from './dte-documents.ts';
+import { loadCaf } from './folios.ts';
+import {
+  type EnvelopeJob,
+  type EnvelopeRefJob,
+  jobDefaults,
+  jobIds,
+  type SignJob,
+  type SiiQueues,
+} from './sii.queues.ts';
+import { SiiRefusedError } from './sii-client/http.ts';
+import type { SiiClient } from './sii-client/sii-client.ts';
+import type { EnvioDocument, SiiSession } from './sii-client/types.ts';
+import { siiHosts, targetFor } from './sii-target.ts';
+
+const ENVELOPE_TYPES = { EnvioBOLETA: [39, 41], EnvioDTE: [33, 34, 52, 56, 61] } as const;
+/** Documents per envelope: EnvioBOLETA allows 500 (EnvioDTE 2000); one limit keeps uploads small. */
+const ENVELOPE_SIZE = 500;
+/** Status polls before giving up on an envío (then an operator retries). */
+const MAX_POLLS = 500;
+
+export interface PipelineDeps {
+  orm: MikroORM;
+  box: SecretBox;
+  queues: SiiQueues;
+  client: SiiClient;
+  config: Config;
+  logger: Logger;
+  announce: (tenantId: string, changes: DteStatusChange[]) => void;
+}
+
+type SignedMeta = Omit<SignedDte, 'xml'> & { receiverRut: string };
+
+function isPermanent(error: unknown): boolean {
+  return error instanceof DteError || (error instanceof AppError && error.code !== 'INTERNAL');
+}
+
+/** Stamped sale → signed DTE (the TED comes out identical: same CAF, same TSTED). */
+export async function signDocument(deps: PipelineDeps, job: Job<SignJob>): Promise<void> {
+  const { orm, box } = deps;
+  const d = job.data;
+  let changes: DteStatusChange[];
+  try {
+    changes = await withTenant(orm, d.tenantId, async (em) => {
+      const [sale] = await em.execute<{ caf_id: string; total: string }[]>(
+        'select caf_id, total from sale where id = ?',
+        [d.saleId],
+      );
+      if (!sale) throw AppError.notFound('la venta del documento');
+      const inserted = await em.execute<{ id: string }[]>(
+        `insert into dte_document (id, tenant_id, sale_id, doc_type, folio, issued_at, total, state)
+         values (?, current_tenant_id(), ?, ?, ?, ?, ?, 'stamped') on conflict do nothing returning id`,
+        [randomUUID(), d.saleId, d.type, d.folio, d.issuedAt, sale.total],
+      );
+      if (inserted[0]) {
+        await em.execute(
+          `insert into dte_event (tenant_id, document_id, state, created_at) values (current_tenant_id(), ?, 'stamped', ?)`,
+          [inserted[0].id, d.issuedAt],
+        );
+      }
+      const [doc] = await em.execute<{ id: string; state: string }[]>(
+        'select id, state from dte_document where sale_id = ?',
+        [d.saleId],
+      );
+      if (doc!.state !== 'stamped') return [];
+      const { credentials } = await activeCredentials(em, box, d.tenantId);
+      const caf = await loadCaf(em, box, d.tenantId, sale.caf_id);
+      const { xml, ...meta } = buildDte(d.document, {
+        caf,
+        credentials,
+        folio: d.folio,
+        signedAt: new Date(d.issuedAt),
+      });
+      const receiverRut = (d.document as { receiver: { rut: string } }).receiver.rut;
+      await em.execute('update dte_document set signed_xml = ?, signed_meta = ? where id = ?', [
+        xml,
+        JSON.stringify({ ...meta, receiverRut } satisfies SignedMeta),
+        doc!.id,
+      ]);
+      return transition(em, ['stamped'], [{ id: doc!.id, state: 'signed' }]);
+    });
+  } catch (error) {
+    if (!isPermanent(error)) throw error;
+    const detail = (error as Error).message;
+    const failed = await withTenant(orm, d.tenantId, async (em) => {
+      const [doc] = await em.execute<{ id: string }[]>('select id from dte_document where sale_id = ?', [
+        d.saleId,
+      ]);
+      return doc ? transition(em, ['stamped'], [{ id: doc.id, state: 'failed', detail }]) : [];
+    });
+    deps.announce(d.tenantId, failed);
+    throw new UnrecoverableError(detail);
+  }
+  deps.announce(d.tenantId, changes);
+  await scheduleEnvelope(deps, d.tenantId, isBoletaType(d.type) ? 'EnvioBOLETA' : 'EnvioDTE');
+}
+
+/**
+ * Queues the envelope job of the current window. The job runs when the window closes, after
+ * every document signed in it has committed; adding it again within the window is a no-op.
+ */
+export async function scheduleEnvelope(deps: PipelineDeps, tenantId: string, kind: EnvelopeJob['kind']) {
+  const windowMs = deps.config.SII_ENVELOPE_WINDOW_MS;
+  const window = Math.floor(Date.now() / windowMs);
+  await deps.queues.envelope.add(
+    'envelope',
+    { tenantId, kind },
+    {
+      ...jobDefaults(deps.config.SII_RETRY_DELAY_MS, 8),
+      jobId: jobIds.envelope(tenantId, kind, window),
+      delay: (window + 1) * windowMs - Date.now(),
+    },
+  );
+}
+
+/** Signed documents → envelopes of at most 500 (boletas and the rest never mixed). */
+export async function envelopeDocuments(deps: PipelineDeps, job: Job<EnvelopeJob>): Promise<void> {
+  const { tenantId, kind } = job.data;
+  for (;;) {
+    const built = await withTenant(deps.orm, tenantId, async (em) => {
+      const rows = await em.execute<{ id: string; signed_xml: string; signed_meta: SignedMeta }[]>(
+        `select id, signed_xml, signed_meta from dte_document
+          where state = 'signed' and doc_type = any(?::smallint[])
+          order by created_at, id limit ? for update skip locked`,
+        [`{${ENVELOPE_TYPES[kind].join(',')}}`, ENVELOPE_SIZE],
+      );
+      if (rows.length === 0) return null;
+      const { credentials } = await activeCredentials(em, deps.box, tenantId);
+      const xml = buildEnvelope(
+        rows.map((r) => ({ ...r.signed_meta, xml: r.signed_xml })),
+        { credentials },
+      );
+      const envelopeId = randomUUID();
+      await em.execute(
+        `insert into dte_envelope (id, tenant_id, kind, xml, document_count) values (?, current_tenant_id(), ?, ?, ?)`,
+        [envelopeId, kind, xml, rows.length],
+      );
+      await em.execute('update dte_document set envelope_id = ? where id = any(?::uuid[])', [
+        envelopeId,
+        `{${rows.map((r) => r.id).join(',')}}`,
+      ]);
+      const changes = await transition(
+        em,
+        ['signed'],
+        rows.map((r) => ({ id: r.id, state: 'in_envelope' as const })),
+      );
+      return { envelopeId, changes, full: rows.length === ENVELOPE_SIZE };
+    });
+    if (!built) return;
+    deps.announce(tenantId, built.changes);
+    await queueUpload(deps, tenantId, built.envelopeId);
+    if (!built.full) return;
+  }
+}
+
+export function queueUpload(deps: PipelineDeps, tenantId: string, envelopeId: string) {
+  return deps.queues.upload.add(
+    'upload',
+    { tenantId, envelopeId },
+    { ...jobDefaults(deps.config.SII_RETRY_DELAY_MS, 10), jobId: jobIds.upload(envelopeId) },
+  );
+}
+
+export function queueStatus(deps: PipelineDeps, tenantId: string, envelopeId: string, delay: number) {
+  return deps.queues.status.add(
+    'status',
+    { tenantId, envelopeId },
+    { ...jobDefaults(deps.config.SII_RETRY_DELAY_MS, 10), jobId: jobIds.status(envelopeId), delay },
+  );
+}
+
+/** The SII session of the current tenant: where to send, who sends, with which certificate. */
+async function sessionFor(deps: PipelineDeps, tenantId: string): Promise<SiiSession> {
+  return withTenant(deps.orm, tenantId, async (em) => {
+    const [tenant] = await em.execute<{ rut: string; sii_environment: 'certification' | 'production' }[]>(
+      'select rut, sii_environment from tenant',
+      [],
+    );
+    const { certificateId, credentials } = await activeCredentials(em, deps.box, tenantId);
+    const target = targetFor(deps.config.SII_ENVIRONMENT, tenant!.sii_environment);
+    return {
+      target,
+      hosts: siiHosts(target, deps.config.SII_SIMULATOR_URL),
+      issuerRut: tenant!.rut,
+      senderRut: credentials.rut!,
+      certificateId,
+      credentials,
+    };
+  });
+}
+
+interface EnvelopeRow {
+  kind: 'EnvioDTE' | 'EnvioBOLETA';
+  state: string;
+  track_id: string | null;
+  xml: Buffer;
+}
+
+function envelopeRow(deps: PipelineDeps, tenantId: string, envelopeId: string) {
+  return withTenant(deps.orm, tenantId, async (em) => {
+    const [row] = await em.execute<EnvelopeRow[]>(
+      'select kind, state, track_id, xml from dte_envelope where id = ?',
+      [envelopeId],
+    );
+    if (!row) throw new UnrecoverableError(`envelope ${envelopeId} not found`);
+    return row;
+  });
+}
+
+/** Envelope → SII; the track id is stored in the same transaction that marks it uploaded. */
+export async function uploadEnvelope(deps: PipelineDeps, job: Job<EnvelopeRefJob>): Promise<void> {
+  const { tenantId, envelopeId } = job.data;
+  const envelope = await envelopeRow(deps, tenantId, envelopeId);
+  if (envelope.state === 'uploaded') return void (await queueStatus(deps, tenantId, envelopeId, 0));
+  if (envelope.state !== 'built') return;
+  const session = await sessionFor(deps, tenantId);
+  const boleta = envelope.kind === 'EnvioBOLETA';
+  let uploaded: { trackId: string; raw: string };
+  try {
+    uploaded = await deps.client.upload(session, boleta, envelope.xml, `${envelope.kind}-${envelopeId}.xml`);
+  } catch (error) {
+    if (!(error instanceof SiiRefusedError)) {
+      await withTenant(deps.orm, tenantId, (em) =>
+        em.execute('update dte_envelope set last_response = ? where id = ?', [
+          (error as Error).message,
+          envelopeId,
+        ]),
+      );
+      throw error;
+    }
+    const changes = await withTenant(deps.orm, tenantId, async (em) => {
+      await em.execute(
+        `update dte_envelope set state = 'refused', last_response = ?, finished_at = now() where id = ?`,
+        [error.raw || error.message, envelopeId],
+      );
+      const ids = await em.execute<{ id: string }[]>('select id from dte_document where envelope_id = ?', [
+        envelopeId,
+      ]);
+      return transition(
+        em,
+        ['in_envelope'],
+        ids.map(({ id }) => ({
+          id,
+          state: 'rejected' as const,
+          detail: error.message,
+          raw: error.raw,
+          siiStatus: error.code,
+        })),
+      );
+    });
+    deps.announce(tenantId, changes);
+    throw new UnrecoverableError(error.message);
+  }
+  const changes = await withTenant(deps.orm, tenantId, async (em) => {
+    await em.execute(
+      `update dte_envelope set state = 'uploaded', track_id = ?, uploaded_at = now(), last_response = ? where id = ? and state = 'built'`,
+      [uploaded.trackId, uploaded.raw, envelopeId],
+    );
+    const ids = await em.execute<{ id: string }[]>('select id from dte_document where envelope_id = ?', [
+      envelopeId,
+    ]);
+    return transition(
+      em,
+      ['in_envelope'],
+      ids.map(({ id }) => ({ id, state: 'uploaded' as const, trackId: uploaded.trackId, raw: uploaded.raw })),
+    );
+  });
+  deps.announce(tenantId, changes);
+  await queueStatus(deps, tenantId, envelopeId, deps.config.SII_STATUS_POLL_MS);
+}
+
+/** Asks the SII how the envío went until it is final; then each document gets its outcome. */
+export async function pollStatus(
+  deps: PipelineDeps,
+  job: Job<EnvelopeRefJob & { polls?: number }>,
+  token?: string,
+) {
+  const { tenantId, envelopeId } = job.data;
+  const envelope = await envelopeRow(deps, tenantId, envelopeId);
+  if (envelope.state !== 'uploaded' || !envelope.track_id) return;
+  const documents = await withTenant(deps.orm, tenantId, (em) =>
+    em.execute<
+      {
+        id: string;
+        doc_type: number;
+        folio: number;
+        total: string;
+        issued_at: Date;
+        signed_meta: SignedMeta;
+      }[]
+    >('select id, doc_type, folio, total, issued_at, signed_meta from dte_document where envelope_id = ?', [
+      envelopeId,
+    ]),
+  );
+  const session = await sessionFor(deps, tenantId);
+  const status = await deps.client.status(
+    session,
+    envelope.track_id,
+    documents.map(
+      (d): EnvioDocument => ({
+        type: d.doc_type,
+        folio: d.folio,
+        total: Number(d.total),
+        receiverRut: d.signed_meta.receiverRut,
+        issueDate: d.signed_meta.issueDate,
+      }),
+    ),
+  );
+  if (!status.final) {
+    const polls = (job.data.polls ?? 0) + 1;
+    if (polls > MAX_POLLS)
+      throw new UnrecoverableError(`El SII no terminó de procesar el envío ${envelope.track_id}`);
+    await job.updateData({ ...job.data, polls });
+    await job.moveToDelayed(Date.now() + deps.config.SII_STATUS_POLL_MS, token);
+    throw new DelayedError();
+  }
+  const byFolio = new Map(status.documents.map((r) => [`${r.type}-${r.folio}`, r]));
+  const changes = await withTenant(deps.orm, tenantId, async (em) => {
+    await em.execute(
+      `update dte_envelope set state = 'done', finished_at = now(), last_response = ? where id = ?`,
+      [status.raw, envelopeId],
+    );
+    return transition(
+      em,
+      ['uploaded'],
+      documents.map((d) => {
+        const result = byFolio.get(`${d.doc_type}-${d.folio}`);
+        return {
+          id: d.id,
+          state: result?.outcome ?? 'rejected',
+          detail: result?.detail ?? `${status.status}: el SII no informó este documento`,
+          siiStatus: result?.status ?? status.status,
+          raw: status.raw,
+        };
+      }),
+    );
+  });
+  deps.announce(tenantId, changes);
+}

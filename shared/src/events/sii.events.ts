@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { command } from './define.ts';
+
+const Uuid = z.string().uuid();
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/**
+ * Life of an electronic document: stamped (sale committed, TED made) → signed → in_envelope →
+ * uploaded (the SII gave a track id) → accepted | objected (accepted with objections) | rejected;
+ * `failed` when it cannot reach the SII at all (invalid document, no certificate). A folio of a
+ * rejected or failed document is never reused.
+ */
+export const DTE_STATES = [
+  'stamped',
+  'signed',
+  'in_envelope',
+  'uploaded',
+  'accepted',
+  'objected',
+  'rejected',
+  'failed',
+] as const;
+export const DteState = z.enum(DTE_STATES);
+export type DteState = z.infer<typeof DteState>;
+
+export const DteStatusChange = z.object({
+  documentId: Uuid,
+  saleId: Uuid,
+  docType: z.number().int(),
+  folio: z.number().int(),
+  state: DteState,
+  /** The SII's last answer (code and reason) or why the step failed. */
+  detail: z.string().nullable(),
+  trackId: z.string().nullable(),
+  at: z.string(),
+});
+export type DteStatusChange = z.infer<typeof DteStatusChange>;
+
+export const DteView = z.object({
+  id: Uuid,
+  saleId: Uuid,
+  docType: z.number().int(),
+  folio: z.number().int(),
+  issuedAt: z.string(),
+  total: z.number().int(),
+  state: DteState,
+  trackId: z.string().nullable(),
+  /** Last SII answer (code: reason). */
+  siiDetail: z.string().nullable(),
+  updatedAt: z.string(),
+});
+
+export const DteListQuery = z
+  .object({
+    states: z.array(DteState).max(8).optional(),
+    docType: z.number().int().positive().optional(),
+    folio: z.number().int().positive().optional(),
+    from: IsoDate.optional(),
+    to: IsoDate.optional(),
+    /** Keyset paging: documents issued strictly before this instant. */
+    before: z.string().datetime().optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+export const DteEventView = z.object({
+  state: DteState,
+  detail: z.string().nullable(),
+  rawResponse: z.string().nullable(),
+  at: z.string(),
+});
+
+export const CafView = z.object({
+  id: Uuid,
+  docType: z.number().int(),
+  from: z.number().int(),
+  to: z.number().int(),
+  nextFolio: z.number().int(),
+  remaining: z.number().int(),
+  authorizedOn: z.string(),
+  expiresOn: z.string().nullable(),
+});
+
+export const CertificateView = z.object({
+  id: Uuid,
+  holderName: z.string(),
+  holderRut: z.string().nullable(),
+  validTo: z.string(),
+  uploadedAt: z.string(),
+  daysLeft: z.number().int(),
+  /** Expires within 30 days: the back office shows a warning. */
+  expiringSoon: z.boolean(),
+});
+
+export const siiCommands = {
+  'dte:list': command(DteListQuery, z.object({ documents: z.array(DteView) })),
+  'dte:history': command(
+    z.object({ documentId: Uuid }).strict(),
+    z.object({ events: z.array(DteEventView) }),
+  ),
+  /** Re-queues a document whose signing or upload failed; answers its current state. */
+  'dte:retry': command(z.object({ documentId: Uuid }).strict(), z.object({ state: DteState })),
+  /** A CAF file as text (the SII's XML, ISO-8859-1 read as latin1). */
+  'caf:upload': command(
+    z.object({ xml: z.string().min(1).max(64_000) }).strict(),
+    z.object({ id: Uuid, docType: z.number().int(), from: z.number().int(), to: z.number().int() }),
+  ),
+  'caf:list': command(z.object({}).strict(), z.object({ cafs: z.array(CafView) })),
+  /** The `.pfx` in base64 and its password (stored sealed; the password is never returned). */
+  'certificate:upload': command(
+    z.object({ pfxBase64: z.string().min(1).max(200_000), password: z.string().max(200) }).strict(),
+    CertificateView,
+  ),
+  'certificate:get': command(z.object({}).strict(), z.object({ certificate: CertificateView.nullable() })),
+};
+
+export const siiNotifications = {
+  /** Pushed to the tenant's back office room whenever documents change state. */
+  'dte:status': z.object({ changes: z.array(DteStatusChange) }),
+};
