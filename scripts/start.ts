@@ -47,6 +47,8 @@ const env = {
 /** Long-running processes of the system; each restarts nothing by itself: if one dies, all stop. */
 const processes: { name: string; args: string[]; env?: Record<string, string> }[] = [
   { name: 'server', args: ['server/src/main.ts'] },
+  { name: 'worker', args: ['server/src/worker.ts'] },
+  { name: 'sii-simulator', args: ['server/src/sii/simulator/main.ts'] },
   {
     name: 'hardware hub',
     args: ['hardware-hub/src/main.ts', '--simulate'],

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { seedDemoCatalogs } from '../catalog/demo-catalog.ts';
+import { seedDemoSii } from '../sii/demo-sii.ts';
 import { hashPassword } from './password.ts';
 import { seedTenant, type TenantSpec } from './tenant-seed.ts';
 
@@ -47,5 +48,9 @@ export async function seedDemo(orm: MikroORM): Promise<string[]> {
     if (await seedTenant(orm, spec, hash)) created.push(spec.slug);
   }
   const catalogs = await seedDemoCatalogs(orm);
-  return [...created, ...catalogs.map((slug) => `${slug} (catálogo)`)];
+  const sii = await seedDemoSii(
+    orm,
+    DEMO_TENANTS.map((t) => t.slug),
+  );
+  return [...created, ...catalogs.map((slug) => `${slug} (catálogo)`), ...sii];
 }
