@@ -140,8 +140,8 @@ export async function recordScan(
 ) {
   await lockCount(em, input.countId, 'open');
   const [product] = await em.execute<{ id: string; name: string }[]>(
-    `select p.id, p.name from product p
-      where p.id = (select product_id from product_barcode where barcode = ?) or p.code = ? limit 1`,
+    `select p.id, p.name from product_barcode b join product p on p.id = b.product_id where b.barcode = ?
+     union all select p.id, p.name from product p where p.code = ? limit 1`,
     [input.barcode, input.barcode],
   );
   const id = randomUUID();
