@@ -6,7 +6,7 @@ import type { ProductInput } from '@erp/shared';
 import { buildScaleLabel, gramsPreset } from '@erp/shared/scale-label';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { upsertProducts } from '../../server/src/catalog/catalog.service.ts';
 import { setLabelRules } from '../../server/src/catalog/scale-labels.service.ts';
 import { withTenant } from '../../server/src/platform/orm.ts';
@@ -130,6 +130,11 @@ describe('touch POS (Chromium, real server)', () => {
   let pos: Page;
   let wall: Page;
 
+  // What the cashier saw when a step failed.
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && pos) await shot(pos, 'failure');
+  });
+
   it('opens the till, rings up two barcodes and a scale label, takes a mixed payment and shows the folio live on the wall', async () => {
     wall = await signedInPage(tenant.emails.supervisor);
     await wall.getByRole('button', { name: /Pared de ventas/ }).click();
@@ -249,25 +254,110 @@ describe('touch POS (Chromium, real server)', () => {
     await pos.getByTestId('new-sale').click();
   });
 
+  it('weighs by hand without a scale, keeps the open ticket across a reload, and voids lines', async () => {
+    await pos.getByRole('tab', { name: 'Panadería' }).click();
+    await pos
+      .getByTestId('product-tile')
+      .filter({ hasText: PRODUCTS.pan.name })
+      .getByRole('button')
+      .first()
+      .click();
+    await pos.getByTestId('scale-panel').getByText('Sin balanza: ingrese el peso.').waitFor();
+    await pos.getByTestId('quantity-input').fill('0,5');
+    await pos.getByRole('button', { name: 'Aceptar' }).click();
+    await scan(pos, PRODUCTS.bebida.barcode);
+    await expect.poll(() => pos.getByTestId('cart-line').count()).toBe(2);
+    // 0,500 kg × $2.490 = $1.245, plus the bebida at this store's $1.890.
+    expect(await text(pos, 'cart-total')).toBe('$3.135');
+
+    await pos.reload();
+    await pos.getByTestId('connection-badge').getByText('Conectado').waitFor();
+    await expect.poll(() => pos.getByTestId('cart-line').count()).toBe(2);
+    expect(await text(pos, 'cart-total')).toBe('$3.135');
+
+    await pos.getByRole('button', { name: `Anular ${PRODUCTS.pan.name}` }).click();
+    await pos.getByRole('button', { name: `Anular ${PRODUCTS.bebida.name}` }).click();
+    await pos.getByText('Escanee un producto o tóquelo en la grilla.').waitFor();
+  });
+
+  it('keeps a sale whose answer was lost, across a reload, and resends it with the same id', async () => {
+    // The socket passes through a proxy that loses the server's answer to the sale, then keeps
+    // the POS offline until the test lets it reconnect.
+    let answersToLose = 1;
+    let loseAnswer = false;
+    let offline = false;
+    await pos.context().routeWebSocket(/socket\.io/, (ws) => {
+      if (offline) {
+        void ws.close();
+        return;
+      }
+      const upstream = ws.connectToServer();
+      ws.onMessage((message) => {
+        if (answersToLose > 0 && typeof message === 'string' && message.includes('"sale:commit"')) {
+          answersToLose--;
+          loseAnswer = true;
+        }
+        upstream.send(message);
+      });
+      upstream.onMessage((message) => {
+        if (loseAnswer && typeof message === 'string' && message.startsWith('43')) {
+          loseAnswer = false;
+          offline = true;
+          void upstream.close();
+          void ws.close({ code: 4000, reason: 'lost' });
+          return;
+        }
+        ws.send(message);
+      });
+    });
+    await pos.reload();
+    await pos.getByTestId('scan-input').waitFor();
+
+    await scan(pos, PRODUCTS.bebida.barcode);
+    await pos.getByTestId('pay-button').click();
+    await pos.getByTestId('cash-tendered').fill('2000');
+    await pos.getByTestId('charge').click();
+
+    // The server committed it, but the POS never heard back: the sale waits, no folio invented.
+    await pos.getByTestId('pending-sale').waitFor();
+    expect(await pos.getByTestId('receipt-folio').count()).toBe(0);
+    await shot(pos, 'pending-sale');
+
+    // A reload keeps it (IndexedDB outbox); once back online it is resent with the same sale id
+    // and the server answers with the result it stored the first time.
+    offline = false;
+    await pos.reload();
+    const folio = pos.getByTestId('receipt-folio');
+    await folio.waitFor({ timeout: 15_000 });
+    expect(await text(pos, folio)).toBe('Boleta electrónica N° 3');
+    await pos.getByTestId('new-sale').click();
+
+    // Exactly one sale on the wall for it.
+    await expect.poll(() => wall.getByTestId('recent-sale').count()).toBe(3);
+    expect(await text(wall, wall.getByTestId('recent-sale').first())).toMatch(
+      /Boleta electrónica 3 \$1\.890$/,
+    );
+    await pos.context().unrouteAll();
+  }, 60_000);
+
   it('closes the till blind and then shows expected vs counted', async () => {
     await pos.getByRole('button', { name: 'Cerrar caja' }).click();
-    // Drawer: $20.000 float + $2.050 + $1.290 cash = $23.340; card vouchers $3.000.
+    // Drawer: $20.000 float + $2.050 + $1.290 + $1.890 cash = $25.230; card vouchers $3.000.
     const count = async (face: string, n: string) =>
       pos.getByLabel(`Cantidad de ${face}`, { exact: true }).fill(n);
     await count('$20.000', '1');
-    await count('$2.000', '1');
-    await count('$1.000', '1');
-    await count('$100', '3');
-    await count('$10', '4');
+    await count('$5.000', '1');
+    await count('$100', '2');
+    await count('$10', '3');
     await pos.getByTestId('counted-card').fill('3000');
-    expect(await text(pos, 'counted-cash')).toBe('$23.340');
+    expect(await text(pos, 'counted-cash')).toBe('$25.230');
     await shot(pos, 'close-count');
     await pos.getByTestId('close-submit').click();
 
     const report = pos.getByTestId('close-report');
     await report.waitFor();
     const shown = await text(pos, 'close-report');
-    expect(shown).toContain('Efectivo $23.340 $23.340 $0');
+    expect(shown).toContain('Efectivo $25.230 $25.230 $0');
     expect(shown).toContain('Tarjeta $3.000 $3.000 $0');
     expect(shown).toContain('Caja cerrada.');
     await shot(pos, 'close-report');

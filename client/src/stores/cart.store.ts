@@ -193,6 +193,11 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     selectedLineId.value = null;
   }
 
+  /** The server acknowledged a sale: if it is this ticket's, the next customer starts. */
+  function settle(saleId: string): void {
+    if (ticket.value.saleId === saleId) reset();
+  }
+
   /** Restores the ticket left open on this terminal (reload, crash), then saves every change. */
   async function start(): Promise<void> {
     if (db) return;
@@ -228,6 +233,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     applyPrices,
     toSale,
     reset,
+    settle,
     start,
   };
 });

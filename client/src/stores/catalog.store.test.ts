@@ -50,7 +50,9 @@ describe('catalog store', () => {
 
     // Reload: scanning works from the local copy before the server answers anything.
     const second = fresh(first.storeId);
-    await second.catalog.start();
+    const loaded = second.catalog.whenLoaded();
+    void second.catalog.start();
+    await loaded;
     expect(second.catalog.resolveScan('7802900000011')).toEqual({ kind: 'product', product: leche });
     second.server.on('catalog:changes', ({ since }) => ({
       version: 9,

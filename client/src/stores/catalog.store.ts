@@ -45,6 +45,15 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
 
   const index = new CatalogIndex();
   let db: PosDb | null = null;
+  let markLoaded: () => void = () => {};
+  const loadedOnce = new Promise<void>((resolve) => {
+    markLoaded = resolve;
+  });
+
+  /** Resolves once the local copy is in memory: a scan typed during page load waits for it. */
+  function whenLoaded(): Promise<void> {
+    return loadedOnce;
+  }
   let stopFns: (() => void)[] = [];
 
   const productCount = computed(() => {
@@ -209,6 +218,7 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
     favouriteIds.value = favs ?? [];
     loaded.value = true;
     revision.value++;
+    markLoaded();
     const realtime = useRealtimeStore();
     stopFns = [
       realtime.addEventListener('product:changed', onProductChanged),
@@ -239,6 +249,7 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
     search,
     inCategory,
     resolveScan,
+    whenLoaded,
     sync,
     toggleFavourite,
     start,

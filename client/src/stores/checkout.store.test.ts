@@ -4,6 +4,7 @@ import { fail } from '@erp/shared/errors';
 import { createPinia, setActivePinia } from 'pinia';
 import { describe, expect, it } from 'vitest';
 import { fakeRealtime, signedIn } from '../test/fake-realtime.ts';
+import { useCartStore } from './cart.store.ts';
 import { type PendingSale, priceChangesOf, type SaleAnswer, useCheckoutStore } from './checkout.store.ts';
 
 const productId = crypto.randomUUID();
@@ -55,8 +56,14 @@ describe('checkout store', () => {
   it('shows the server folio and forgets the sale once acknowledged', async () => {
     const { server, checkout } = await pos();
     const s = sale();
-    server.on('sale:commit', (payload) => answer(payload.saleId, 41));
+    let waitingWhileSent: boolean | undefined;
+    server.on('sale:commit', (payload) => {
+      waitingWhileSent = checkout.isWaiting(payload.saleId);
+      return answer(payload.saleId, 41);
+    });
     const result = await checkout.commit(s);
+    // While the answer is awaited the sale is queued but not "waiting for a retry".
+    expect(waitingWhileSent).toBe(false);
     expect(result.ok).toBe(true);
     expect(checkout.receipt).toMatchObject({ result: { folio: 41 }, lines: s.lines });
     expect(checkout.pendingCount).toBe(0);
@@ -69,13 +76,17 @@ describe('checkout store', () => {
     const lost = await first.checkout.commit(s);
     expect(lost.ok).toBe(false);
     expect(first.checkout.isPending(s.payload.saleId)).toBe(true);
+    expect(first.checkout.isWaiting(s.payload.saleId)).toBe(true);
     expect(first.checkout.receipt).toBeNull();
 
     // The page reloads; the sale is still queued and goes out again with the SAME sale id.
     const second = await pos(first.storeId);
     expect(second.checkout.pending.map((p) => p.payload.saleId)).toEqual([s.payload.saleId]);
     second.server.on('sale:commit', (payload) => answer(payload.saleId, 7));
+    const cart = useCartStore();
+    cart.ticket.saleId = s.payload.saleId; // the ticket restored with the queued sale
     await second.server.resync();
+    expect(cart.ticket.saleId).not.toBe(s.payload.saleId); // acknowledged: next customer
     expect(second.server.sent).toEqual([{ name: 'sale:commit', payload: first.server.sent[0]!.payload }]);
     expect(second.checkout.receipt?.result.folio).toBe(7);
 

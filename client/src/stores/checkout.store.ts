@@ -4,6 +4,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { z } from 'zod';
 import { type PosDb, posDbFor } from '../storage/pos-db.ts';
+import { useCartStore } from './cart.store.ts';
 import { STORE_IDS } from './ids.ts';
 import { useRealtimeStore } from './realtime.store.ts';
 import { useSessionStore } from './session.store.ts';
@@ -61,15 +62,21 @@ export const useCheckoutStore = defineStore(STORE_IDS.CHECKOUT, () => {
   const pending = ref<PendingSale[]>([]);
   /** The last acknowledged sale, for the receipt preview. */
   const receipt = ref<Receipt | null>(null);
-  const sending = ref(false);
+  /** Sale ids sent and not answered yet. */
+  const inFlight = ref<string[]>([]);
 
   let db: PosDb | null = null;
-  const inFlight = new Set<string>();
 
   const pendingCount = computed(() => pending.value.length);
+  const sending = computed(() => inFlight.value.length > 0);
 
   function isPending(saleId: string): boolean {
     return pending.value.some((p) => p.payload.saleId === saleId);
+  }
+
+  /** Queued, not being sent, and its outcome unknown: it waits for a reconnection or a retry. */
+  function isWaiting(saleId: string): boolean {
+    return isPending(saleId) && !inFlight.value.includes(saleId);
   }
 
   async function forget(saleId: string): Promise<void> {
@@ -79,21 +86,21 @@ export const useCheckoutStore = defineStore(STORE_IDS.CHECKOUT, () => {
 
   async function send(sale: PendingSale): Promise<Result<SaleAnswer>> {
     const { saleId } = sale.payload;
-    if (inFlight.has(saleId)) return fail('TIMEOUT');
-    inFlight.add(saleId);
-    sending.value = true;
+    if (inFlight.value.includes(saleId)) return fail('TIMEOUT');
+    inFlight.value = [...inFlight.value, saleId];
     try {
       const answer = await useRealtimeStore().command('sale:commit', sale.payload, {
         timeoutMs: SALE_TIMEOUT_MS,
       });
       if (!answer.ok && UNKNOWN_OUTCOME.includes(answer.error.code)) return answer;
       await forget(saleId);
-      if (answer.ok)
+      if (answer.ok) {
         receipt.value = { result: answer.data, lines: sale.lines, customerName: sale.customerName };
+        useCartStore().settle(saleId);
+      }
       return answer;
     } finally {
-      inFlight.delete(saleId);
-      sending.value = inFlight.size > 0;
+      inFlight.value = inFlight.value.filter((id) => id !== saleId);
     }
   }
 
@@ -122,7 +129,10 @@ export const useCheckoutStore = defineStore(STORE_IDS.CHECKOUT, () => {
   }
 
   let off: (() => void) | null = null;
-  /** Loads the outbox left by a previous page (reload, crash) and resends it on every connect. */
+  /**
+   * Loads the outbox left by a previous page (reload, crash) and resends it on every connect.
+   * Start the cart first, so an acknowledged sale settles the ticket restored from disk.
+   */
   async function start(): Promise<void> {
     if (db) return;
     const session = useSessionStore();
@@ -141,9 +151,11 @@ export const useCheckoutStore = defineStore(STORE_IDS.CHECKOUT, () => {
   return {
     pending,
     receipt,
+    inFlight,
     sending,
     pendingCount,
     isPending,
+    isWaiting,
     commit,
     flush,
     retry,
