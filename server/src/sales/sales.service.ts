@@ -83,6 +83,15 @@ export async function commitSale(
   const amounts = computeAmounts(document);
   const payments = settlePayments(amounts.totals.total, input.payments);
 
+  // Row locks are taken from here on, hottest last: the terminal's own session first, then the
+  // stock rows shared with other tills, then the tenant's folio counter; each is held until commit.
+  const session = await recordInSession(em, {
+    sessionId: input.cashSessionId,
+    cash: payments.paidCash,
+    card: payments.paidCard,
+    terminalId: input.terminalId,
+  });
+
   await applyMovements(
     em,
     lines.map((line) => ({
@@ -96,13 +105,6 @@ export async function commitSale(
     events,
     { userId: seller.userId, deviceId: input.terminalId },
   );
-  const session = await recordInSession(em, {
-    sessionId: input.cashSessionId,
-    cash: payments.paidCash,
-    card: payments.paidCard,
-    terminalId: input.terminalId,
-  });
-
   const { folio, cafId, remaining } = await takeFolio(em, type);
   const ted = stampDocument(
     document,
