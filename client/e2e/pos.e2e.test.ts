@@ -122,7 +122,6 @@ async function shot(page: Page, name: string): Promise<void> {
 /** The rendered text of a test id (or a locator), spaces collapsed. */
 async function text(page: Page, target: string | Locator): Promise<string> {
   const locator = typeof target === 'string' ? page.getByTestId(target) : target;
-  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the test checks
   return (await locator.innerText()).replace(/\s+/g, ' ').trim();
 }
 
