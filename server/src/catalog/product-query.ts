@@ -15,21 +15,24 @@ type ProductRow = Omit<ProductView, 'barcodes' | 'storePrice'>;
 const COLUMNS = `p.id, p.code, p.name, p.brand, p.category, p.unit, p.weighable, p.plu, p.price, p.exempt,
   p.additional_tax as "additionalTax", p.active, p.version::int as version`;
 
+/** Past this many products, reading the tenant's whole barcode table beats a long id list. */
+const WHOLE_TABLE_FROM = 2000;
+
 async function asViews(
   em: EntityManager,
   rows: ProductRow[],
   storeId: string | null,
 ): Promise<ProductView[]> {
   if (rows.length === 0) return [];
-  const ids = pgArray(rows.map((r) => r.id));
+  const ids = rows.length >= WHOLE_TABLE_FROM ? null : pgArray(rows.map((r) => r.id));
   const barcodes = await em.execute<{ product_id: string; barcode: string }[]>(
-    'select product_id, barcode from product_barcode where product_id = any(?::uuid[]) order by barcode',
-    [ids],
+    `select product_id, barcode from product_barcode ${ids ? 'where product_id = any(?::uuid[])' : ''} order by barcode`,
+    ids ? [ids] : [],
   );
   const prices = storeId
     ? await em.execute<{ product_id: string; price: number }[]>(
-        'select product_id, price from store_price where store_id = ? and product_id = any(?::uuid[])',
-        [storeId, ids],
+        `select product_id, price from store_price where store_id = ? ${ids ? 'and product_id = any(?::uuid[])' : ''}`,
+        ids ? [storeId, ids] : [storeId],
       )
     : [];
   const barcodesOf = new Map<string, string[]>();
