@@ -157,6 +157,8 @@ describe('catalog feed and live changes', () => {
     const [inA] = (await ok(posA.emitWithAck('catalog:changes', { since: changes.version }))).products;
     const [inB] = (await ok(posB.emitWithAck('catalog:changes', { since: changes.version }))).products;
     expect([inA?.storePrice, inB?.storePrice]).toEqual([1790, null]);
+    const fullA = await ok(posA.emitWithAck('catalog:snapshot', {}));
+    expect(fullA.products.find((p) => p.id === id)).toMatchObject({ price: 1890, storePrice: 1790 });
 
     // Deactivated: in the changes (so the POS drops it), out of the next snapshot.
     const off = await ok(admin.emitWithAck('product:save', { ...input, price: 1890, active: false }));
