@@ -4,7 +4,8 @@
  */
 
 export function assertPesos(value: number, what = 'amount'): number {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be an integer number of pesos: ${value}`);
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`${what} must be an integer number of pesos: ${value}`);
   return value;
 }
 

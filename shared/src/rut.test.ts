@@ -22,10 +22,13 @@ describe('RUT', () => {
     expect(normalizeRut(input)).toBe(expected);
   });
 
-  it.each(['76192083-8', '', 'abc', '1-', '00000000-0', '123456789-0', '76.192.083-'])('rejects %s', (input) => {
-    expect(normalizeRut(input)).toBeNull();
-    expect(isValidRut(input)).toBe(false);
-  });
+  it.each(['76192083-8', '', 'abc', '1-', '00000000-0', '123456789-0', '76.192.083-'])(
+    'rejects %s',
+    (input) => {
+      expect(normalizeRut(input)).toBeNull();
+      expect(isValidRut(input)).toBe(false);
+    },
+  );
 
   it('formats with dots', () => {
     expect(formatRut('76192083-9')).toBe('76.192.083-9');
