@@ -90,6 +90,18 @@ describe('cart store', () => {
     expect(cart.isEmpty).toBe(true);
   });
 
+  it('sends the lines voided before paying with the sale, for the audit log', async () => {
+    const { cart } = await till();
+    const kept = cart.addProduct(bebida);
+    const voided = cart.addProduct(pan, '0.455');
+    cart.voidLine(voided.lineId);
+    const sale = cart.toSale({ terminalId: crypto.randomUUID(), cashSessionId: crypto.randomUUID() }, []);
+    expect(sale.payload.lines).toEqual([expect.objectContaining({ productId: kept.productId })]);
+    expect(sale.payload.voidedLines).toEqual([
+      { productId: pan.id, name: pan.name, quantity: '0.455', unitPrice: pan.price },
+    ]);
+  });
+
   it('takes the current prices the cashier confirmed after PRICE_CHANGED', async () => {
     const { cart } = await till();
     cart.addProduct(bebida);
@@ -132,6 +144,7 @@ describe('cart store', () => {
         { productId: pan.id, quantity: '0.750', unitPrice: 2490, discount: 0, priceOverride: false },
       ],
       payments,
+      voidedLines: [],
     });
     expect(sale.lines.map((l) => l.amount)).toEqual([1990, 1868]);
     expect(sale.customerName).toBe('Almacén Rosita');

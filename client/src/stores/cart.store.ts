@@ -29,6 +29,8 @@ export interface Ticket {
   docType: 39 | 33;
   customer: Customer | null;
   lines: CartLine[];
+  /** Lines rung up and then voided: sent with the sale so the server audits them. */
+  voidedLines?: CartLine[];
 }
 
 /** What ringing up a scan did, for the cashier's feedback. */
@@ -133,6 +135,8 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
   }
 
   function voidLine(lineId: string): void {
+    const voided = findLine(lineId);
+    if (voided) ticket.value.voidedLines = [...(ticket.value.voidedLines ?? []), { ...voided }];
     ticket.value.lines = ticket.value.lines.filter((l) => l.lineId !== lineId);
     if (selectedLineId.value === lineId) selectedLineId.value = ticket.value.lines.at(-1)?.lineId ?? null;
   }
@@ -175,6 +179,12 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
           priceOverride: false,
         })),
         payments,
+        voidedLines: (ticket.value.voidedLines ?? []).map((l) => ({
+          productId: l.productId,
+          name: l.name,
+          quantity: l.quantity,
+          unitPrice: l.unitPrice,
+        })),
       },
       lines: lines.value.map(({ name, quantity, weighable, unitPrice, amount }) => ({
         name,

@@ -214,6 +214,38 @@ describe('sale:commit', () => {
     });
   });
 
+  it('audits the lines voided before paying, with the sale, and streams them to the wall', async () => {
+    const audited = nextEvent<{ changes: { kind: string; details: Record<string, unknown> }[] }>(
+      wall,
+      'audit:logged',
+    );
+    const input = sale({
+      voidedLines: [
+        { productId: products[BEBIDA]!.id, name: 'Bebida cola 1,5 L', quantity: '2', unitPrice: 1990 },
+      ],
+    });
+    const result = await till.socket.emitWithAck('sale:commit', input);
+    expect(result.ok).toBe(true);
+    expect(await audited).toEqual({
+      changes: [
+        expect.objectContaining({
+          kind: 'line_void',
+          details: {
+            saleId: input.saleId,
+            productId: products[BEBIDA]!.id,
+            name: 'Bebida cola 1,5 L',
+            quantity: '2',
+            unitPrice: 1990,
+          },
+        }),
+      ],
+    });
+    const rows = await query<{ kind: string }>(`select kind from audit_log where details->>'saleId' = ?`, [
+      input.saleId,
+    ]);
+    expect(rows).toEqual([{ kind: 'line_void' }]);
+  });
+
   it("refuses a discount above the cashier's limit", async () => {
     const result = await till.socket.emitWithAck(
       'sale:commit',

@@ -129,35 +129,40 @@ export async function commitSale(
     change: payments.change,
     ted: ted,
   };
-  const audit = lines.flatMap((line): AuditInput[] => [
-    ...(line.discount > 0
-      ? [
-          {
-            kind: 'discount' as const,
-            details: {
-              saleId: input.saleId,
-              productId: line.productId,
-              name: line.name,
-              amount: line.discount,
+  const voids = input.voidedLines.map(
+    (line): AuditInput => ({ kind: 'line_void', details: { saleId: input.saleId, ...line } }),
+  );
+  const audit = voids.concat(
+    lines.flatMap((line): AuditInput[] => [
+      ...(line.discount > 0
+        ? [
+            {
+              kind: 'discount' as const,
+              details: {
+                saleId: input.saleId,
+                productId: line.productId,
+                name: line.name,
+                amount: line.discount,
+              },
             },
-          },
-        ]
-      : []),
-    ...(line.priceOverride && line.unitPrice !== line.listPrice
-      ? [
-          {
-            kind: 'price_override' as const,
-            details: {
-              saleId: input.saleId,
-              productId: line.productId,
-              name: line.name,
-              listPrice: line.listPrice,
-              price: line.unitPrice,
+          ]
+        : []),
+      ...(line.priceOverride && line.unitPrice !== line.listPrice
+        ? [
+            {
+              kind: 'price_override' as const,
+              details: {
+                saleId: input.saleId,
+                productId: line.productId,
+                name: line.name,
+                listPrice: line.listPrice,
+                price: line.unitPrice,
+              },
             },
-          },
-        ]
-      : []),
-  ]);
+          ]
+        : []),
+    ]),
+  );
   await insertSale(em, {
     seller,
     input,

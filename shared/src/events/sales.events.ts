@@ -62,6 +62,15 @@ export const SaleCommit = z
     customer: CustomerInput.optional(),
     lines: z.array(SaleLineInput).min(1).max(1000),
     payments: z.array(PaymentInput).min(1).max(10),
+    /** Lines the cashier rang up and then voided before paying: audited with the sale. */
+    voidedLines: z
+      .array(
+        z
+          .object({ productId: Uuid, name: z.string().trim().max(120), quantity: Quantity, unitPrice: Pesos })
+          .strict(),
+      )
+      .max(1000)
+      .default([]),
   })
   .strict();
 
