@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeRealtime } from '../test/fake-realtime.ts';
 import { readingToKg, type ScaleReadingEvent, useScaleStore } from './scale.store.ts';
 
@@ -46,5 +46,27 @@ describe('scale store', () => {
     server.emit('scale:reading', reading({ seq: 8, connected: false }));
     expect(scale.connected).toBe(false);
     expect(scale.stableKg).toBeNull();
+  });
+
+  it('asks the hub to stream while weighing, renews the watch, and stops when told', async () => {
+    vi.useFakeTimers();
+    try {
+      setActivePinia(createPinia());
+      const server = fakeRealtime();
+      const { storeId: _, ...current } = reading({ seq: 3, weight: '0.455' });
+      server.on('scale:watch', () => current);
+      const scale = useScaleStore();
+      const stop = scale.watch();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(server.sent).toEqual([{ name: 'scale:watch', payload: { durationMs: 15_000 } }]);
+      expect(scale.stableKg).toBe('0.455');
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(server.sent).toHaveLength(2);
+      stop();
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(server.sent).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

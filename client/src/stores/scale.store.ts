@@ -5,6 +5,9 @@ import { type NotificationPayload, useRealtimeStore } from './realtime.store.ts'
 
 export type ScaleReadingEvent = NotificationPayload<'scale:reading'>;
 
+/** How long one `scale:watch` lasts; the POS renews it while the weighing dialog is open. */
+const WATCH_MS = 15_000;
+
 /** Decimal text in `unit` → kilograms with 3 decimals as text, or null when negative or unreadable. */
 export function readingToKg(weight: string, unit: 'kg' | 'g' | 'lb'): string | null {
   if (weight.startsWith('-')) return null;
@@ -37,6 +40,22 @@ export const useScaleStore = defineStore(STORE_IDS.SCALE, () => {
     reading.value = next;
   }
 
+  /**
+   * Asks the hub, through the server, to stream readings to this terminal while a weighing screen
+   * is open: the watch lasts WATCH_MS and is renewed before it runs out. Returns the stop function.
+   * Without a hub the server answers DEVICE_UNAVAILABLE and the cashier types the weight.
+   */
+  function watch(): () => void {
+    const realtime = useRealtimeStore();
+    const renew = async () => {
+      const answer = await realtime.command('scale:watch', { durationMs: WATCH_MS });
+      if (answer.ok && answer.data) onReading(answer.data as ScaleReadingEvent);
+    };
+    void renew();
+    const timer = setInterval(renew, WATCH_MS - 5_000);
+    return () => clearInterval(timer);
+  }
+
   let off: (() => void) | null = null;
   function start(): void {
     off ??= useRealtimeStore().addEventListener('scale:reading', onReading);
@@ -46,5 +65,5 @@ export const useScaleStore = defineStore(STORE_IDS.SCALE, () => {
     off = null;
   }
 
-  return { reading, stableKg, connected, onReading, start, stop };
+  return { reading, stableKg, connected, onReading, start, stop, watch };
 });
