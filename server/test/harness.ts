@@ -119,17 +119,27 @@ export function connectClient(
   });
 }
 
-/** Resolves with the first `event` the socket receives, or undefined after `ms`. */
-export function nextEvent<T = unknown>(socket: TestClient, event: string, ms = 1000): Promise<T | undefined> {
+/**
+ * Resolves with the first `event` the socket receives (that `accept` takes, when given), or
+ * undefined after `ms`.
+ */
+export function nextEvent<T = unknown>(
+  socket: TestClient,
+  event: string,
+  ms = 1000,
+  accept: (payload: T) => boolean = () => true,
+): Promise<T | undefined> {
   return new Promise((resolve) => {
+    const handler = (payload: T) => {
+      if (!accept(payload)) return;
+      clearTimeout(timer);
+      socket.off(event as never, handler as never);
+      resolve(payload);
+    };
     const timer = setTimeout(() => {
       socket.off(event as never, handler as never);
       resolve(undefined);
     }, ms);
-    const handler = (payload: T) => {
-      clearTimeout(timer);
-      resolve(payload);
-    };
-    socket.once(event as never, handler as never);
+    socket.on(event as never, handler as never);
   });
 }

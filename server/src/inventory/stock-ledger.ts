@@ -81,7 +81,8 @@ const UPDATE_LEVELS = `
     from json_to_recordset(?::json) as v(w uuid, p uuid, q numeric, a numeric, b boolean)
    where s.tenant_id = current_tenant_id() and s.warehouse_id = v.w and s.product_id = v.p`;
 
-const INSERT_MOVEMENTS = `
+const WRITE_LEDGER = `
+  with levels as (${UPDATE_LEVELS})
   insert into stock_movement (id, tenant_id, warehouse_id, product_id, kind, quantity, unit_cost,
     resulting_quantity, resulting_average_cost, user_id, device_id, document_type, document_id)
   select m.id, current_tenant_id(), m.w, m.p, m.kind, m.q, m.c, m.rq, m.ra, m.u, m.d, m.dt, m.di
@@ -183,7 +184,6 @@ export async function applyMovements(
       b: below,
     };
   });
-  await em.execute(UPDATE_LEVELS, [JSON.stringify(updates)]);
   if (crossedBelow.length) {
     const names = await productNames(
       em,
@@ -193,7 +193,9 @@ export async function applyMovements(
       queueLowStock(events, { ...level, product_name: names.get(level.product_id) ?? '' }, state);
     }
   }
-  await em.execute(INSERT_MOVEMENTS, [
+  // New levels and their ledger rows in one round trip: the stock rows stay locked until commit.
+  await em.execute(WRITE_LEDGER, [
+    JSON.stringify(updates),
     JSON.stringify(
       applied.map((m, i) => ({
         id: m.id,
