@@ -20,6 +20,8 @@ import {
   setupTenantNamespaces,
 } from './realtime/tenant-namespace.ts';
 import { registerSalesHandlers } from './sales/sales.handlers.ts';
+import { registerDteDownloadRoutes } from './sii/dte-download.routes.ts';
+import { SharedPdfRenderer } from './sii/dte-pdf.ts';
 import { registerSiiHandlers } from './sii/sii.handlers.ts';
 import { registerAuthRoutes } from './tenancy/auth.routes.ts';
 import { AuthService } from './tenancy/auth.service.ts';
@@ -73,6 +75,9 @@ export async function createServer(config: Config, logger: Logger = createLogger
   const secrets = new SecretBox(config.SECRETS_KEY);
   setupTenantNamespaces(io, { orm, auth, logger, secrets }, REGISTRARS, HUB_REGISTRARS);
   registerAuthRoutes(app, auth, io);
+  // Chromium for on-demand PDFs: launched by the first download that needs one.
+  const pdfRenderer = new SharedPdfRenderer();
+  registerDteDownloadRoutes(app, { orm, auth, renderer: pdfRenderer });
 
   app.get('/api/health', async (_request, reply) => {
     const [db, cache] = await Promise.all([
@@ -112,6 +117,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
     async close() {
       io.close();
       await app.close();
+      await pdfRenderer.close();
       await orm.close(true);
       await redis.quit().catch(() => undefined);
     },

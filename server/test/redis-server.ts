@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 
 export interface TestRedis {
   url: string;
+  /** Starts the server again on the same port; a no-op while it runs. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -42,6 +43,7 @@ export async function startRedis(): Promise<TestRedis> {
   const redis: TestRedis = {
     url: `redis://127.0.0.1:${port}`,
     async start() {
+      if (child && child.exitCode === null && child.signalCode === null) return;
       child = spawn(
         'redis-server',
         ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

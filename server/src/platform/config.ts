@@ -48,6 +48,11 @@ const ConfigSchema = z.object({
   /** BullMQ lock and stalled-check intervals (tests shorten them to recover killed workers fast). */
   SII_JOB_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   SII_STALLED_INTERVAL_MS: z.coerce.number().int().min(200).default(30_000),
+  /** Tests only: comma-separated tenant ids the worker's relay and sweep are limited to (unset: all). */
+  SII_RELAY_TENANTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((id) => id.trim()) : undefined)),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

@@ -16,7 +16,8 @@ interface OutboxRow {
 }
 
 /**
- * Moves committed `sii.document` outbox rows of every tenant into the signing queue. A row is
+ * Moves committed `sii.document` outbox rows of every tenant (or only of `tenants`, which tests
+ * set so their workers never take another test file's sales) into the signing queue. A row is
  * claimed (`for update skip locked`, through a SECURITY DEFINER function: the serving role stays
  * under RLS), added with a job id derived from its key (re-adding is a no-op) and marked
  * processed in the same transaction; if Redis is away the add fails fast, the transaction rolls
@@ -27,17 +28,20 @@ export class OutboxRelay {
   private readonly pool: pg.Pool;
   private readonly deps: PipelineDeps;
   private readonly logger: Logger;
+  /** Postgres array literal of the allowed tenants, or null for every tenant. */
+  private readonly tenants: string | null;
   private listener: pg.Client | undefined;
   private timers: NodeJS.Timeout[] = [];
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
 
-  constructor(databaseUrl: string, deps: PipelineDeps) {
+  constructor(databaseUrl: string, deps: PipelineDeps, tenants?: readonly string[]) {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     this.pool.on('error', () => undefined);
     this.deps = deps;
     this.logger = deps.logger;
+    this.tenants = tenants ? `{${tenants.join(',')}}` : null;
   }
 
   async start(): Promise<void> {
@@ -92,7 +96,11 @@ export class OutboxRelay {
       let moved = 0;
       try {
         await client.query('begin');
-        const { rows } = await client.query<OutboxRow>('select * from outbox_claim($1, $2)', [TOPIC, BATCH]);
+        const { rows } = await client.query<OutboxRow>('select * from outbox_claim($1, $2, $3)', [
+          TOPIC,
+          BATCH,
+          this.tenants,
+        ]);
         if (rows.length > 0) {
           await this.deps.queues.sign.addBulk(
             rows.map((row) => ({
@@ -120,7 +128,8 @@ export class OutboxRelay {
   private async sweep(): Promise<void> {
     try {
       const { rows } = await this.pool.query<{ tenant_id: string; what: string; ref: string }>(
-        `select * from sii_unfinished_work(interval '10 seconds')`,
+        `select * from sii_unfinished_work(interval '10 seconds', $1)`,
+        [this.tenants],
       );
       for (const row of rows) {
         if (row.what === 'envelope') {

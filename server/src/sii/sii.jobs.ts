@@ -26,6 +26,7 @@ import {
   type EnvelopeRefJob,
   jobDefaults,
   jobIds,
+  type PdfJob,
   type SignJob,
   type SiiQueues,
 } from './sii.queues.ts';
@@ -298,6 +299,8 @@ export async function pollStatus(
 ) {
   const { tenantId, envelopeId } = job.data;
   const envelope = await envelopeRow(deps, tenantId, envelopeId);
+  // A re-run after the outcome committed only makes sure the PDFs are queued.
+  if (envelope.state === 'done') return void (await queuePdfs(deps, tenantId, envelopeId));
   if (envelope.state !== 'uploaded' || !envelope.track_id) return;
   const documents = await withTenant(deps.orm, tenantId, (em) =>
     em.execute<
@@ -357,4 +360,26 @@ export async function pollStatus(
     );
   });
   deps.announce(tenantId, changes);
+  await queuePdfs(deps, tenantId, envelopeId);
+}
+
+/**
+ * One PDF job per valid document of a finished envelope (accepted, or accepted with objections)
+ * that has no PDF yet. Rejected documents get none: they are not valid tax documents.
+ */
+async function queuePdfs(deps: PipelineDeps, tenantId: string, envelopeId: string): Promise<void> {
+  const rows = await withTenant(deps.orm, tenantId, (em) =>
+    em.execute<{ id: string }[]>(
+      `select d.id from dte_document d where d.envelope_id = ? and d.state in ('accepted', 'objected')
+          and not exists (select 1 from dte_pdf p where p.document_id = d.id)`,
+      [envelopeId],
+    ),
+  );
+  await deps.queues.pdf.addBulk(
+    rows.map(({ id }) => ({
+      name: 'pdf',
+      data: { tenantId, documentId: id } satisfies PdfJob,
+      opts: { ...jobDefaults(deps.config.SII_RETRY_DELAY_MS, 5), jobId: jobIds.pdf(id) },
+    })),
+  );
 }

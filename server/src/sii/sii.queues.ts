@@ -2,7 +2,7 @@ import { type JobsOptions, Queue } from 'bullmq';
 import { createClient } from 'redis';
 
 /** The pipeline's queues, one per step (no giant job that signs, sends and polls). */
-export const SII_QUEUES = ['sii-sign', 'sii-envelope', 'sii-upload', 'sii-status'] as const;
+export const SII_QUEUES = ['sii-sign', 'sii-envelope', 'sii-upload', 'sii-status', 'sii-pdf'] as const;
 export type SiiQueueName = (typeof SII_QUEUES)[number];
 
 export interface SignJob {
@@ -21,6 +21,11 @@ export interface EnvelopeJob {
 export interface EnvelopeRefJob {
   tenantId: string;
   envelopeId: string;
+}
+
+export interface PdfJob {
+  tenantId: string;
+  documentId: string;
 }
 
 export interface SiiQueueOptions {
@@ -44,17 +49,23 @@ export function jobDefaults(retryDelayMs: number, attempts: number): JobsOptions
  * Producer side: a Redis connection that fails fast while Redis is away (no offline queue), so
  * whoever adds a job learns at once and the outbox row simply waits for the next relay pass.
  * After an outage `reopen()` replaces the connection (a producer whose connection broke keeps
- * failing with the old error otherwise).
+ * failing with the old error otherwise). Opening fails at once while Redis is away (no retries
+ * until the first connection), so a relay pass that reopens during an outage never hangs.
  */
 export async function openSiiQueues(options: SiiQueueOptions) {
   const open = async () => {
+    let connected = false;
     const connection = createClient({
       url: options.redisUrl,
       disableOfflineQueue: true,
-      socket: { reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1_000), connectTimeout: 2_000 },
+      socket: {
+        reconnectStrategy: (retries, cause) => (connected ? Math.min(50 * 2 ** retries, 1_000) : cause),
+        connectTimeout: 2_000,
+      },
     });
     connection.on('error', () => undefined);
     await connection.connect();
+    connected = true;
     const queue = <T>(name: SiiQueueName) => {
       const q = new Queue<T>(name, { connection, prefix: options.prefix } as ConstructorParameters<
         typeof Queue
@@ -67,6 +78,7 @@ export async function openSiiQueues(options: SiiQueueOptions) {
       envelope: queue<EnvelopeJob>('sii-envelope'),
       upload: queue<EnvelopeRefJob>('sii-upload'),
       status: queue<EnvelopeRefJob>('sii-status'),
+      pdf: queue<PdfJob>('sii-pdf'),
     };
     const close = async () => {
       await Promise.all(Object.values(queues).map((q) => q.close().catch(() => undefined)));
@@ -88,6 +100,9 @@ export async function openSiiQueues(options: SiiQueueOptions) {
     get status() {
       return current.queues.status;
     },
+    get pdf() {
+      return current.queues.pdf;
+    },
     async reopen() {
       const next = await open();
       const previous = current;
@@ -107,4 +122,5 @@ export const jobIds = {
   envelope: (tenantId: string, kind: string, window: number) => `env-${tenantId}-${kind}-${window}`,
   upload: (envelopeId: string) => `up-${envelopeId}`,
   status: (envelopeId: string) => `st-${envelopeId}`,
+  pdf: (documentId: string) => `pdf-${documentId}`,
 };

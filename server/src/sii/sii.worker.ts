@@ -6,6 +6,7 @@ import { initOrm } from '../platform/orm.ts';
 import { connectRedis } from '../platform/redis.ts';
 import { SecretBox } from '../platform/secrets.ts';
 import { createDteAnnouncer } from './dte-announcer.ts';
+import { renderPdf, SharedPdfRenderer } from './dte-pdf.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import {
   envelopeDocuments,
@@ -23,10 +24,13 @@ const CONCURRENCY: Readonly<Record<SiiQueueName, number>> = {
   'sii-envelope': 1,
   'sii-upload': 2,
   'sii-status': 4,
+  // Pages of the process's one Chromium.
+  'sii-pdf': 2,
 };
 
 /**
- * The worker process's SII side: the outbox relay and one BullMQ worker per queue. Worker Redis
+ * The worker process's SII side: the outbox relay, one BullMQ worker per queue and one PDF
+ * renderer (Chromium, launched by the first PDF job). Worker Redis
  * connections retry forever (node-redis queues commands while reconnecting, the equivalent of
  * `maxRetriesPerRequest: null`); the producer connection fails fast (see sii.queues.ts).
  */
@@ -58,11 +62,13 @@ export async function startSiiWorker(
         .catch((err: Error) => logger.warn({ err: err.message }, 'dte:status not announced')),
   };
 
+  const renderer = new SharedPdfRenderer();
   const processors: Record<SiiQueueName, (job: Job, token?: string) => Promise<void>> = {
     'sii-sign': (job) => signDocument(deps, job),
     'sii-envelope': (job) => envelopeDocuments(deps, job),
     'sii-upload': (job) => uploadEnvelope(deps, job),
     'sii-status': (job, token) => pollStatus(deps, job, token),
+    'sii-pdf': (job) => renderPdf(deps, renderer, job),
   };
   const workerConnection = createClient({
     url: config.REDIS_URL,
@@ -89,7 +95,7 @@ export async function startSiiWorker(
     return worker;
   });
 
-  const relay = new OutboxRelay(config.DATABASE_URL, deps);
+  const relay = new OutboxRelay(config.DATABASE_URL, deps, config.SII_RELAY_TENANTS);
   await relay.start();
   logger.info({ environment: config.SII_ENVIRONMENT }, 'SII worker started');
 
@@ -99,6 +105,7 @@ export async function startSiiWorker(
     async close() {
       await relay.stop();
       await Promise.all(workers.map((w) => w.close().catch(() => undefined)));
+      await renderer.close();
       await queues.close();
       await workerConnection.quit().catch(() => workerConnection.destroy());
       await redis.quit().catch(() => undefined);

@@ -5,7 +5,7 @@ import { rooms, tenantNamespace } from '../realtime/rooms.ts';
 import type { AppServer } from '../realtime/types.ts';
 import type { AuthService } from './auth.service.ts';
 
-function bearer(request: FastifyRequest): string {
+export function bearer(request: FastifyRequest): string {
   const header = request.headers.authorization ?? '';
   const match = /^Bearer (\S+)$/.exec(header);
   if (!match) throw new AppError('UNAUTHENTICATED');
