@@ -21,11 +21,26 @@ const SCALE_ANSWER_TIMEOUT_MS = 3000;
 /** People who run a till. */
 const TILL_ROLES = SCREEN_ROLES.pos;
 
-/** Sends the store's new receipts to its hub without delaying the answer; after a sale, return or reprint. */
+/** Receipts of a store committed within this window go to its hub in one delivery. */
+const RECEIPT_BATCH_MS = 100;
+const deliveryScheduled = new Set<string>();
+
+/**
+ * Sends the store's new receipts to its hub without delaying the answer; after a sale, return or
+ * reprint. Deliveries are batched per store: a busy store costs one delivery transaction per
+ * batch window, not one per sale, at the price of at most RECEIPT_BATCH_MS before printing.
+ */
 export function deliverStoreReceipts(socket: AppSocket, deps: RealtimeDeps): void {
   const { storeId, tenantId } = socket.data;
   if (!storeId) return;
-  void deliverPrintJobs({ orm: deps.orm, logger: deps.logger, nsp: socket.nsp, tenantId, storeId }, 'due');
+  const key = `${tenantId}:${storeId}`;
+  if (deliveryScheduled.has(key)) return;
+  deliveryScheduled.add(key);
+  const nsp = socket.nsp;
+  setTimeout(() => {
+    deliveryScheduled.delete(key);
+    void deliverPrintJobs({ orm: deps.orm, logger: deps.logger, nsp, tenantId, storeId }, 'due');
+  }, RECEIPT_BATCH_MS);
 }
 
 async function assertTerminalInStore(em: EntityManager, terminalId: string, storeId: string): Promise<void> {
