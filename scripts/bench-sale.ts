@@ -72,11 +72,20 @@ function startProcess(
   port: number,
   extra: Record<string, string> = {},
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script], {
-    cwd: root,
-    env: { ...env, PORT: String(port), ...extra },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROFILE && script.includes('main.ts')
+        ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']
+        : []),
+      script,
+    ],
+    {
+      cwd: root,
+      env: { ...env, PORT: String(port), ...extra },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + 20_000;
     const poll = () => {

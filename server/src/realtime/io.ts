@@ -16,7 +16,8 @@ export function createIo(httpServer: HttpServer, redis: RedisClient, streamName:
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
     serveClient: false,
     // Compress only large messages (a POS's catalog snapshot: ~16 MB of JSON for 50,000 products,
-    // ~2 MB deflated); small ones such as sale acks stay uncompressed, off the CPU hot path.
-    perMessageDeflate: { threshold: 64 * 1024 },
+    // ~2 MB deflated); small ones such as sale acks stay uncompressed, off the CPU hot path. ws
+    // honours the threshold only without context takeover (else it compresses every message).
+    perMessageDeflate: { threshold: 64 * 1024, serverNoContextTakeover: true, clientNoContextTakeover: true },
   }) as AppServer;
 }
