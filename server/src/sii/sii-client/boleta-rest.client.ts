@@ -3,7 +3,7 @@
  * one), envío (multipart) and estado (JSON with the documents rejected or with objections;
  * every other document of the envío was accepted).
  */
-import { SiiRefusedError, SiiTransientError, siiRequest, splitRut, xmlField } from './http.ts';
+import { SiiRefusedError, SiiTransientError, siiRequest, splitRut, uploadForm, xmlField } from './http.ts';
 import {
   type DocumentResult,
   documentOutcome,
@@ -77,14 +77,7 @@ export class BoletaRestClient implements SiiApi {
   }
 
   async upload(session: SiiSession, token: string, xml: Buffer, fileName: string) {
-    const [rutSender, dvSender] = splitRut(session.senderRut);
-    const [rutCompany, dvCompany] = splitRut(session.issuerRut);
-    const form = new FormData();
-    form.append('rutSender', rutSender);
-    form.append('dvSender', dvSender);
-    form.append('rutCompany', rutCompany);
-    form.append('dvCompany', dvCompany);
-    form.append('archivo', new Blob([new Uint8Array(xml)], { type: 'text/xml' }), fileName);
+    const form = uploadForm(session, xml, fileName);
     const { text } = await siiRequest(
       'boleta envío',
       `${session.hosts.boletaUpload}${BASE}/boleta.electronica.envio`,

@@ -12,6 +12,7 @@ import {
   siiRequest,
   splitRut,
   unescapeXml,
+  uploadForm,
   xmlField,
 } from './http.ts';
 import {
@@ -87,14 +88,7 @@ export class DteSoapClient implements SiiApi {
   }
 
   async upload(session: SiiSession, token: string, xml: Buffer, fileName: string) {
-    const [rutSender, dvSender] = splitRut(session.senderRut);
-    const [rutCompany, dvCompany] = splitRut(session.issuerRut);
-    const form = new FormData();
-    form.append('rutSender', rutSender);
-    form.append('dvSender', dvSender);
-    form.append('rutCompany', rutCompany);
-    form.append('dvCompany', dvCompany);
-    form.append('archivo', new Blob([new Uint8Array(xml)], { type: 'text/xml' }), fileName);
+    const form = uploadForm(session, xml, fileName);
     const { text } = await siiRequest(
       'DTEUpload',
       `${session.hosts.dte}/cgi_dte/UPL/DTEUpload`,

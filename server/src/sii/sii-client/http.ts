@@ -87,3 +87,23 @@ export function splitRut(rut: string): [string, string] {
   const [body, dv] = rut.split('-');
   return [body!, dv!];
 }
+
+/**
+ * The multipart body both SII upload services take (DTEUpload and the boleta envío), with the
+ * fields in the order the SII requires: sender RUT, company RUT, then the file.
+ */
+export function uploadForm(
+  session: { senderRut: string; issuerRut: string },
+  xml: Buffer,
+  fileName: string,
+): FormData {
+  const [rutSender, dvSender] = splitRut(session.senderRut);
+  const [rutCompany, dvCompany] = splitRut(session.issuerRut);
+  const form = new FormData();
+  form.append('rutSender', rutSender);
+  form.append('dvSender', dvSender);
+  form.append('rutCompany', rutCompany);
+  form.append('dvCompany', dvCompany);
+  form.append('archivo', new Blob([new Uint8Array(xml)], { type: 'text/xml' }), fileName);
+  return form;
+}
