@@ -1,4 +1,10 @@
-import { normalizeWeight, type ScaleDecoder, type ScaleEvent, type ScaleProtocol } from './scale.ts';
+import {
+  NO_WEIGHT,
+  normalizeWeight,
+  type ScaleDecoder,
+  type ScaleEvent,
+  type ScaleProtocol,
+} from './scale.ts';
 
 const SOH = 0x01;
 const STX = 0x02;
@@ -50,15 +56,6 @@ export const casEcrType6: ScaleProtocol = {
     };
   },
 };
-
-const NO_WEIGHT = {
-  weight: null,
-  unit: 'kg',
-  stable: false,
-  net: false,
-  overload: false,
-  underZero: false,
-} as const;
 
 function decodeFrame(frame: Buffer): ScaleEvent | null {
   if (frame[1] !== STX || frame[13] !== ETX || frame[14] !== EOT) return null;

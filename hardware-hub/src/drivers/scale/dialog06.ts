@@ -1,5 +1,6 @@
 import {
   gramsToKg,
+  NO_WEIGHT,
   normalizeWeight,
   type ScaleDecoder,
   type ScaleEvent,
@@ -56,15 +57,6 @@ export const dialog06: ScaleProtocol = {
     };
   },
 };
-
-const NO_WEIGHT = {
-  weight: null,
-  unit: 'kg',
-  stable: false,
-  net: false,
-  overload: false,
-  underZero: false,
-} as const;
 
 function decodeRecord(record: Buffer): ScaleEvent[] {
   const fields = record.toString('latin1').split('\x1b');

@@ -12,6 +12,16 @@ export interface WeightFrame {
   underZero: boolean;
 }
 
+/** A frame that says "no weight now" (no answer, refused, nothing on the plate): never a weight to sell. */
+export const NO_WEIGHT: WeightFrame = {
+  weight: null,
+  unit: 'kg',
+  stable: false,
+  net: false,
+  overload: false,
+  underZero: false,
+};
+
 /** A decoder turns received bytes into frames, and may ask the driver to send the next step of a handshake. */
 export type ScaleEvent = { kind: 'weight'; frame: WeightFrame } | { kind: 'send'; bytes: Buffer };
 
