@@ -41,8 +41,11 @@ export function renderPdf417(data: Buffer, options: Pdf417Options): Bitmap {
   const dotW = options.moduleWidth;
   const dotH = options.moduleWidth * options.rowHeight;
   const quiet = QUIET_ZONE_MODULES * dotW;
-  const bitmap = createBitmap(symbol.pixx * dotW + 2 * quiet, symbol.pixy * dotH + 2 * quiet);
-  for (let y = 0; y < symbol.pixy; y++) {
+  // `pixs` holds one entry per module of each symbol row; bwip-js's `pixy` also counts its own
+  // row multiplier, which would leave two thirds of the bitmap blank under the code.
+  const rows = symbol.pixs.length / symbol.pixx;
+  const bitmap = createBitmap(symbol.pixx * dotW + 2 * quiet, rows * dotH + 2 * quiet);
+  for (let y = 0; y < rows; y++) {
     for (let x = 0; x < symbol.pixx; x++) {
       if (!symbol.pixs[y * symbol.pixx + x]) continue;
       for (let dy = 0; dy < dotH; dy++) {
