@@ -8,13 +8,14 @@ import type { SecretBox } from '../platform/secrets.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import { computeAmounts } from '../sii/dte/amounts.ts';
+import { stampDocumentTed } from '../sii/dte/builder.ts';
 import { chileTimestamp } from '../sii/dte/chile-time.ts';
 import { loadCaf, takeFolio } from '../sii/folios.ts';
 import { auditRows } from './audit.ts';
 import { claimKey, requestHash } from './idempotency.ts';
 import { lineGross, toMilli } from './quantity.ts';
 import { receiptDocument } from './receipt.ts';
-import { saleDocument, stampDocument } from './sale-document.ts';
+import { saleDocument } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
 import { insertSale } from './sale-store.ts';
 import type { SaleResultData, Seller } from './sales.service.ts';
@@ -201,10 +202,10 @@ export async function returnSale(
   }
 
   const { folio, cafId } = await takeFolio(em, 61);
-  const ted = stampDocument(
+  const ted = stampDocumentTed(
     document,
-    amounts,
     folio,
+    amounts,
     await loadCaf(em, box, seller.tenantId, cafId),
     stampedAt,
   );

@@ -1,9 +1,6 @@
 import { ANONYMOUS_CONSUMER_RUT, type DteDocument, type DteDocumentInput } from '@erp/shared';
 import { Decimal } from 'decimal.js';
-import type { DocumentAmounts } from '../sii/dte/amounts.ts';
 import { validateDocument } from '../sii/dte/builder.ts';
-import type { Caf } from '../sii/dte/caf.ts';
-import { stampTed } from '../sii/dte/ted.ts';
 import type { PricedLine } from './sale-pricing.ts';
 
 export interface IssuerData {
@@ -103,28 +100,4 @@ export function saleDocument(input: {
     }),
     references: input.references ?? [],
   });
-}
-
-/** Stamps the TED of a document with the CAF key; `stampedAt` is TSTED (Chile time). */
-export function stampDocument(
-  document: DteDocument,
-  amounts: DocumentAmounts,
-  folio: number,
-  caf: Caf,
-  stampedAt: string,
-): string {
-  return stampTed(
-    {
-      issuerRut: document.issuer.rut,
-      type: document.type,
-      folio,
-      issueDate: document.issueDate,
-      receiverRut: document.receiver.rut,
-      receiverName: document.receiver.businessName || 'Consumidor final',
-      total: amounts.totals.total,
-      firstItemName: document.lines[0]!.name,
-    },
-    caf,
-    stampedAt,
-  );
 }

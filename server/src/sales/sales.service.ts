@@ -8,6 +8,7 @@ import type { SecretBox } from '../platform/secrets.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import { computeAmounts } from '../sii/dte/amounts.ts';
+import { stampDocumentTed } from '../sii/dte/builder.ts';
 import { chileTimestamp } from '../sii/dte/chile-time.ts';
 import { loadCaf, takeFolio } from '../sii/folios.ts';
 import { type AuditInput, auditRows } from './audit.ts';
@@ -15,7 +16,7 @@ import { getCustomer, saveCustomer } from './customers.service.ts';
 import { claimKey, requestHash } from './idempotency.ts';
 import { settlePayments } from './payments.ts';
 import { receiptDocument } from './receipt.ts';
-import { finalDocType, type ReceiverData, saleDocument, stampDocument } from './sale-document.ts';
+import { finalDocType, type ReceiverData, saleDocument } from './sale-document.ts';
 import { priceLines } from './sale-pricing.ts';
 import { insertSale } from './sale-store.ts';
 import { storeContext } from './store-context.ts';
@@ -106,10 +107,10 @@ export async function commitSale(
     { userId: seller.userId, deviceId: input.terminalId },
   );
   const { folio, cafId, remaining } = await takeFolio(em, type);
-  const ted = stampDocument(
+  const ted = stampDocumentTed(
     document,
-    amounts,
     folio,
+    amounts,
     await loadCaf(em, box, seller.tenantId, cafId),
     stampedAt,
   );

@@ -7,7 +7,7 @@
  * inside the envelope and every verifier accepts it in both places [sii.md §6, namespace trap].
  */
 import { type DteDocument, type DteType, parseDteDocument } from '@erp/shared';
-import { computeAmounts, type Totals } from './amounts.ts';
+import { computeAmounts, type DocumentAmounts, type Totals } from './amounts.ts';
 import { assertCafCovers, type Caf } from './caf.ts';
 import type { SigningCredentials } from './certificate.ts';
 import { chileTimestamp } from './chile-time.ts';
@@ -51,21 +51,24 @@ export function validateDocument(input: unknown): DteDocument {
   return parsed.data;
 }
 
-export function buildDte(input: unknown, options: BuildDteOptions): SignedDte {
-  const doc = validateDocument(input);
-  const folio = doc.folio ?? options.folio;
-  if (folio === undefined) throw new DteError('VALIDATION', 'El documento no tiene folio.');
-  const amounts = computeAmounts(doc);
-  const timestamp = chileTimestamp(options.signedAt ?? new Date());
-  assertCafCovers(options.caf, {
+/**
+ * Checks the CAF covers the document and stamps its TED. The sale commit stamps with it and the
+ * worker signs the full DTE with it later: the same data and `stampedAt` give the same TED.
+ */
+export function stampDocumentTed(
+  doc: DteDocument,
+  folio: number,
+  amounts: DocumentAmounts,
+  caf: Caf,
+  stampedAt: string,
+): string {
+  assertCafCovers(caf, {
     issuerRut: doc.issuer.rut,
     type: doc.type,
     folio,
-    stampedOn: timestamp.slice(0, 10),
+    stampedOn: stampedAt.slice(0, 10),
   });
-
-  const body = renderDocumentBody(doc, folio, amounts);
-  const ted = stampTed(
+  return stampTed(
     {
       issuerRut: doc.issuer.rut,
       type: doc.type,
@@ -76,9 +79,19 @@ export function buildDte(input: unknown, options: BuildDteOptions): SignedDte {
       total: amounts.totals.total,
       firstItemName: doc.lines[0]!.name.slice(0, 80),
     },
-    options.caf,
-    timestamp,
+    caf,
+    stampedAt,
   );
+}
+
+export function buildDte(input: unknown, options: BuildDteOptions): SignedDte {
+  const doc = validateDocument(input);
+  const folio = doc.folio ?? options.folio;
+  if (folio === undefined) throw new DteError('VALIDATION', 'El documento no tiene folio.');
+  const amounts = computeAmounts(doc);
+  const timestamp = chileTimestamp(options.signedAt ?? new Date());
+  const body = renderDocumentBody(doc, folio, amounts);
+  const ted = stampDocumentTed(doc, folio, amounts, options.caf, timestamp);
   const id = `F${folio}T${doc.type}`;
   const content = `${body}${ted}<TmstFirma>${timestamp}</TmstFirma>`;
   const signature = signatureFor(
