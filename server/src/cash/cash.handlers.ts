@@ -1,5 +1,6 @@
 import type { CashSessionView } from '@erp/shared';
-import { ALL_ROLES, readTenantSettings, SUPERVISOR_ROLES } from '@erp/shared';
+import { ALL_ROLES, SUPERVISOR_ROLES } from '@erp/shared';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
@@ -14,6 +15,7 @@ import {
   moveCash,
   openSession,
   sessionReport,
+  tenantSettings,
 } from './cash.service.ts';
 
 const CASH_ROLES = ['owner', 'admin', 'supervisor', 'cashier'] as const;
@@ -45,18 +47,20 @@ export const registerCashHandlers: HandlerRegistrar = (socket, { orm, logger }) 
     role: socket.data.role,
     storeId: socket.data.storeId,
   });
-  const dropThreshold = () =>
-    withTenant(orm, tenantId, async (em) => {
-      const [t] = await em.execute<{ settings: unknown }[]>('select settings from tenant');
-      return readTenantSettings(t?.settings).cashDropThreshold;
-    });
+  /** Runs a cash change and reads the drop threshold in the same transaction, then tells the walls. */
+  const changeAndAnnounce = async (
+    change: (em: EntityManager) => Promise<z.infer<typeof CashSessionView>>,
+  ) => {
+    const { session, threshold } = await withTenant(orm, tenantId, async (em) => ({
+      session: await change(em),
+      threshold: (await tenantSettings(em)).cashDropThreshold,
+    }));
+    announceCash(socket.nsp, session, threshold);
+    return session;
+  };
 
   onCommand(socket, logger, 'cash:open', { roles: CASH_ROLES }, async ({ terminalId, openingFloat }) => {
-    const session = await withTenant(orm, tenantId, (em) =>
-      openSession(em, actor(), terminalId, openingFloat),
-    );
-    announceCash(socket.nsp, session, await dropThreshold());
-    return session;
+    return changeAndAnnounce((em) => openSession(em, actor(), terminalId, openingFloat));
   });
 
   onCommand(socket, logger, 'cash:current', { roles: ALL_ROLES }, ({ terminalId }) =>
@@ -68,9 +72,7 @@ export const registerCashHandlers: HandlerRegistrar = (socket, { orm, logger }) 
   );
 
   onCommand(socket, logger, 'cash:move', { roles: CASH_ROLES }, async (input) => {
-    const session = await withTenant(orm, tenantId, (em) => moveCash(em, actor(), input));
-    announceCash(socket.nsp, session, await dropThreshold());
-    return session;
+    return changeAndAnnounce((em) => moveCash(em, actor(), input));
   });
 
   onCommand(socket, logger, 'cash:close', { roles: CASH_ROLES }, async (input) => {

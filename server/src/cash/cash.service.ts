@@ -171,10 +171,13 @@ export async function recordInSession(
   return toSessionView(row);
 }
 
-async function tolerance(em: EntityManager): Promise<number> {
+/** The tenant's settings, read in the caller's unit of work. */
+export async function tenantSettings(em: EntityManager) {
   const [tenant] = await em.execute<{ settings: unknown }[]>('select settings from tenant');
-  return readTenantSettings(tenant?.settings).cashCloseTolerance;
+  return readTenantSettings(tenant?.settings);
 }
+
+const tolerance = async (em: EntityManager) => (await tenantSettings(em)).cashCloseTolerance;
 
 function closeReport(row: SessionRow, tol: number): CloseReport {
   const session = toSessionView(row);
