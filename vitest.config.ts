@@ -16,7 +16,16 @@ export default defineConfig({
         extends: true,
         // Single-file components (.vue) in client unit tests.
         plugins: [vue()],
-        test: { name: 'client', include: ['client/src/**/*.test.ts', 'client/e2e/**/*.test.ts'] },
+        test: { name: 'client', include: ['client/src/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        // Browser tests: the client is built once per run for all of them.
+        test: {
+          name: 'e2e',
+          include: ['client/e2e/**/*.test.ts'],
+          globalSetup: ['client/e2e/build-client.ts'],
+        },
       },
     ],
     testTimeout: 30_000,

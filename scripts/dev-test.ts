@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { migrateUp } from '../server/src/platform/migrate.ts';
 import { ensureDatabase, ensurePostgres, ensureRedis } from './services.ts';
+import { ensureSystemTools } from './system-packages.ts';
 
 const [name, ...vitestArgs] = process.argv.slice(2);
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -14,6 +15,7 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   process.exit(2);
 }
 
+ensureSystemTools();
 await ensurePostgres();
 await ensureRedis();
 const urls = await ensureDatabase(`erp_market_test_${name}`);

@@ -1,39 +1,29 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestTenant, type TestServer, type TestTenant } from '../../server/test/harness.ts';
 import {
-  createTestTenant,
-  startTestServer,
-  TEST_PASSWORD,
-  type TestServer,
-  type TestTenant,
-} from '../../server/test/harness.ts';
+  launchChromium,
+  openLoginPage,
+  screenshot,
+  signIn,
+  startServerWithClient,
+  VIEWPORTS,
+  visibleText,
+} from './harness.ts';
 
 /**
- * End to end against the real server: the client is built with Vite, served by the API server
- * (`CLIENT_DIST`), and driven in Chromium through login, company/screen choice and the shell.
+ * End to end against the real server (which serves the built client), driven in Chromium
+ * through login, company/screen choice and the shell.
  */
-const CLIENT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLIENT_DIST = join(CLIENT_ROOT, 'dist');
-const ARTIFACTS_DIR = resolve(process.env.ARTIFACTS_DIR ?? '.artifacts');
-
 let server: TestServer;
 let tenant: TestTenant;
 let browser: Browser;
 let context: BrowserContext | undefined;
 
 beforeAll(async () => {
-  await build({ root: CLIENT_ROOT, configFile: join(CLIENT_ROOT, 'vite.config.ts'), logLevel: 'warn' });
-  server = await startTestServer({ CLIENT_DIST });
+  server = await startServerWithClient();
   tenant = await createTestTenant(server, 'e2e');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  browser = await launchChromium();
 }, 120_000);
 
 afterEach(async () => {
@@ -47,21 +37,13 @@ afterAll(async () => {
 });
 
 async function openLogin(): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-CL' });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
+  const page = await openLoginPage(browser, server.url, VIEWPORTS.pos);
+  context = page.context();
   return page;
 }
 
-async function signIn(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {
-  await page.getByLabel('Correo electrónico').fill(email);
-  await page.getByLabel('Contraseña').fill(password);
-  await page.getByRole('button', { name: 'Ingresar' }).click();
-}
-
-/** The text as a person sees it (innerText keeps the gaps between label and value). */
-async function text(page: Page, testId: string): Promise<string> {
-  return (await page.getByTestId(testId).innerText()).replace(/\s+/g, ' ').trim();
+function text(page: Page, testId: string): Promise<string> {
+  return visibleText(page, testId);
 }
 
 describe('login and screen shells (Chromium, real server)', () => {
@@ -71,7 +53,7 @@ describe('login and screen shells (Chromium, real server)', () => {
     const error = page.getByTestId('login-error');
     await error.waitFor();
     expect(await error.textContent()).toContain('Correo o contraseña incorrectos.');
-    await page.screenshot({ path: join(ARTIFACTS_DIR, 'login-wrong-password.png') });
+    await screenshot(page, 'login-wrong-password');
   });
 
   it('says the server cannot be reached when the request fails', async () => {
@@ -109,7 +91,7 @@ describe('login and screen shells (Chromium, real server)', () => {
     // The POS itself starts by asking which terminal this device is.
     await page.getByText('¿Qué caja es este equipo?').waitFor();
 
-    await page.screenshot({ path: join(ARTIFACTS_DIR, 'login-pos.png') });
+    await screenshot(page, 'login-pos');
 
     await page.getByRole('button', { name: 'Cerrar sesión' }).click();
     await page.waitForURL(`${server.url}/`);
@@ -133,7 +115,7 @@ describe('login and screen shells (Chromium, real server)', () => {
     expect(await page.locator('button.tile').allTextContents()).toEqual([
       expect.stringContaining('Punto de venta'),
     ]);
-    await page.screenshot({ path: join(ARTIFACTS_DIR, 'login-denied-backoffice.png') });
+    await screenshot(page, 'login-denied-backoffice');
   });
 
   it('lets an admin pick a store for the POS from the server’s store list', async () => {
@@ -153,6 +135,6 @@ describe('login and screen shells (Chromium, real server)', () => {
     const serverSession = await text(page, 'server-session');
     expect(serverSession).toContain('Rol Administrador');
     expect(serverSession).toContain('Sucursal Tienda B');
-    await page.screenshot({ path: join(ARTIFACTS_DIR, 'login-admin-store-b.png') });
+    await screenshot(page, 'login-admin-store-b');
   });
 });

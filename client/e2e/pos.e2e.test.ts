@@ -1,11 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ProductInput } from '@erp/shared';
 import { buildScaleLabel, gramsPreset } from '@erp/shared/scale-label';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { upsertProducts } from '../../server/src/catalog/catalog.service.ts';
 import { setLabelRules } from '../../server/src/catalog/scale-labels.service.ts';
@@ -14,24 +9,26 @@ import { PendingEvents } from '../../server/src/realtime/pending-events.ts';
 import {
   connectClient,
   createTestTenant,
-  startTestServer,
-  TEST_PASSWORD,
   type TestServer,
   type TestTenant,
   tokenFor,
 } from '../../server/test/harness.ts';
 import { addCaf, receiveStock } from '../../server/test/selling.ts';
+import {
+  launchChromium,
+  signedInPage as openSignedIn,
+  scan,
+  screenshot,
+  startServerWithClient,
+  visibleText as text,
+  VIEWPORTS,
+} from './harness.ts';
 
 /**
  * The touch POS end to end: Vite build served by the real server, a cashier in Chromium at
  * 1280×800 with a keyboard-wedge scanner (keys + Enter), and a supervisor's wall in a second
  * browser context that sees the sale arrive live.
  */
-const CLIENT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** Its own build directory: other end-to-end files build `dist` at the same time. */
-const CLIENT_DIST = mkdtempSync(join(tmpdir(), 'erp-pos-e2e-'));
-const ARTIFACTS_DIR = resolve(process.env.ARTIFACTS_DIR ?? '.artifacts');
-
 /** The tenant's scales print `25 + PLU5 + grams5` (not one of the default prefixes). */
 const LABEL_RULE = gramsPreset('25');
 
@@ -72,57 +69,27 @@ async function saveProductsQuietly(products: (ProductInput & { id: string })[]):
 }
 
 beforeAll(async () => {
-  await build({
-    root: CLIENT_ROOT,
-    configFile: join(CLIENT_ROOT, 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir: CLIENT_DIST, emptyOutDir: true },
-  });
-  server = await startTestServer({ CLIENT_DIST });
+  server = await startServerWithClient();
   tenant = await createTestTenant(server, 'pos');
   for (const key of Object.keys(ids) as (keyof typeof PRODUCTS)[]) ids[key] = crypto.randomUUID();
   await saveProductsQuietly((Object.keys(PRODUCTS) as (keyof typeof PRODUCTS)[]).map((k) => productInput(k)));
   await withTenant(server.orm, tenant.tenantId, (em) => setLabelRules(em, [LABEL_RULE]));
   await receiveStock(server, tenant, tenant.stores[0]!.warehouseId, Object.values(ids), '50');
   await addCaf(server, tenant, 39, 1, 50);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  rmSync(CLIENT_DIST, { recursive: true, force: true });
 });
 
-async function signedInPage(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-CL' });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error));
-  await page.goto(`${server.url}/`);
-  await page.getByLabel('Correo electrónico').fill(email);
-  await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Ingresar' }).click();
-  return page;
+function signedInPage(email: string): Promise<Page> {
+  return openSignedIn(browser, server.url, email, VIEWPORTS.pos);
 }
 
-/** A keyboard-wedge scanner: the digits as key presses, then Enter. */
-async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 5 });
-  await page.keyboard.press('Enter');
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS_DIR, `pos-${name}.png`) });
-}
-
-/** The rendered text of a test id (or a locator), spaces collapsed. */
-async function text(page: Page, target: string | Locator): Promise<string> {
-  const locator = typeof target === 'string' ? page.getByTestId(target) : target;
-  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
+function shot(page: Page, name: string): Promise<void> {
+  return screenshot(page, `pos-${name}`);
 }
 
 describe('touch POS (Chromium, real server)', () => {
@@ -199,7 +166,7 @@ describe('touch POS (Chromium, real server)', () => {
     const sale = wall.getByTestId('recent-sale').first();
     await sale.waitFor();
     expect(await text(wall, sale)).toMatch(/Boleta electrónica 1 \$5\.048$/);
-    await wall.screenshot({ path: join(ARTIFACTS_DIR, 'pos-wall.png') });
+    await shot(wall, 'wall');
 
     await pos.getByTestId('new-sale').click();
     await pos.getByText('Escanee un producto o tóquelo en la grilla.').waitFor();

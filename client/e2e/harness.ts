@@ -1,0 +1,78 @@
+/**
+ * What every browser test shares: the real server serving the client that the global setup
+ * built once, Debian's Chromium, signed-in pages at a screen's target size, screenshots as test
+ * artifacts, and reading text the way a person sees it.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { startTestServer, TEST_PASSWORD, type TestServer } from '../../server/test/harness.ts';
+
+export const ARTIFACTS_DIR = resolve(process.env.ARTIFACTS_DIR ?? '.artifacts');
+
+/** Target sizes of the screens (the issue's acceptance sizes). */
+export const VIEWPORTS = {
+  pos: { width: 1280, height: 800 },
+  tablet: { width: 1280, height: 800 },
+  wall: { width: 1920, height: 1080 },
+  backoffice: { width: 1366, height: 768 },
+} as const;
+
+export type Viewport = { width: number; height: number };
+
+/** The API server, also serving the built client. */
+export function startServerWithClient(overrides: Record<string, string> = {}): Promise<TestServer> {
+  return startTestServer({ CLIENT_DIST: inject('clientDist'), ...overrides });
+}
+
+export async function launchChromium(): Promise<Browser> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** A fresh browser context (its own storage: a separate device) on the login page. */
+export async function openLoginPage(browser: Browser, serverUrl: string, viewport: Viewport): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'es-CL' });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error));
+  await page.goto(`${serverUrl}/`);
+  return page;
+}
+
+export async function signIn(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {
+  await page.getByLabel('Correo electrónico').fill(email);
+  await page.getByLabel('Contraseña').fill(password);
+  await page.getByRole('button', { name: 'Ingresar' }).click();
+}
+
+export async function signedInPage(
+  browser: Browser,
+  serverUrl: string,
+  email: string,
+  viewport: Viewport,
+): Promise<Page> {
+  const page = await openLoginPage(browser, serverUrl, viewport);
+  await signIn(page, email);
+  return page;
+}
+
+/** Saves `<name>.png` under the artifacts directory. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`) });
+}
+
+/** The rendered text of a test id (or a locator), whitespace collapsed. */
+export async function visibleText(page: Page, target: string | Locator): Promise<string> {
+  const locator = typeof target === 'string' ? page.getByTestId(target) : target;
+  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** A keyboard-wedge scanner: the code as key presses, then Enter. */
+export async function scan(page: Page, code: string): Promise<void> {
+  await page.keyboard.type(code, { delay: 5 });
+  await page.keyboard.press('Enter');
+}
