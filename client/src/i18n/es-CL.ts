@@ -64,6 +64,13 @@ export const t = {
     enter: 'Aceptar',
   },
   dismiss: 'Cerrar aviso',
+  paging: {
+    empty: 'Sin resultados',
+    range: (from: number, to: number, total: number) =>
+      `${from.toLocaleString('es-CL')}–${to.toLocaleString('es-CL')} de ${total.toLocaleString('es-CL')}`,
+    previous: 'Anterior',
+    next: 'Siguiente',
+  },
   pos: {
     loading: 'Cargando la caja…',
     catalogLoading: 'Cargando el catálogo…',

@@ -4,6 +4,7 @@ export * from './contract.ts';
 export * from './define.ts';
 export * from './hardware.events.ts';
 export * from './inventory.events.ts';
+export * from './paging.ts';
 export * from './purchasing.events.ts';
 export * from './sales.events.ts';
 export * from './sii.events.ts';
