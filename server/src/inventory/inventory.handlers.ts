@@ -9,11 +9,21 @@ import {
   adjustStock,
   getInventorySettings,
   kardex,
+  listBelowMinimum,
   listStock,
+  listWarehouses,
   setInventorySettings,
   setMinimum,
 } from './inventory.service.ts';
-import { applyCount, closeCount, countState, recordScan, startCount } from './stock-count.service.ts';
+import {
+  applyCount,
+  closeCount,
+  closedCountResult,
+  countState,
+  listCounts,
+  recordScan,
+  startCount,
+} from './stock-count.service.ts';
 import { listTransfers, receiveTransfer, sendTransfer } from './transfer.service.ts';
 
 /** Who moves goods: receipts, transfers, counts and adjustments. */
@@ -23,11 +33,17 @@ export const registerInventoryHandlers: HandlerRegistrar = (socket, { orm, logge
   const { tenantId } = socket.data;
   const actor = actorOf(socket);
 
+  onCommand(socket, logger, 'warehouse:list', { roles: ALL_ROLES }, () =>
+    withTenant(orm, tenantId, listWarehouses),
+  );
   onCommand(socket, logger, 'stock:list', { roles: ALL_ROLES }, ({ warehouseId, productIds }) =>
     withTenant(orm, tenantId, (em) => listStock(em, warehouseId, productIds)),
   );
   onCommand(socket, logger, 'stock:kardex', { roles: ALL_ROLES }, ({ warehouseId, productId, limit }) =>
     withTenant(orm, tenantId, (em) => kardex(em, warehouseId, productId, limit)),
+  );
+  onCommand(socket, logger, 'stock:below-minimum', { roles: ALL_ROLES }, ({ warehouseId }) =>
+    withTenant(orm, tenantId, (em) => listBelowMinimum(em, warehouseId)),
   );
   onCommand(socket, logger, 'inventory:settings', { roles: ALL_ROLES }, () =>
     withTenant(orm, tenantId, getInventorySettings),
@@ -51,6 +67,12 @@ export const registerInventoryHandlers: HandlerRegistrar = (socket, { orm, logge
     withTenantEvents(orm, socket, (em, events) => receiveTransfer(em, input, events, actor)),
   );
 
+  onCommand(socket, logger, 'count:list', { roles: STOCK_ROLES }, ({ warehouseId }) =>
+    withTenant(orm, tenantId, (em) => listCounts(em, warehouseId)),
+  );
+  onCommand(socket, logger, 'count:result', { roles: STOCK_ROLES }, ({ countId }) =>
+    withTenant(orm, tenantId, (em) => closedCountResult(em, countId)),
+  );
   onCommand(socket, logger, 'count:start', { roles: STOCK_ROLES }, async (input) => {
     const count = await withTenantEvents(orm, socket, (em, events) => startCount(em, input, events, actor));
     socket.join(rooms.count(count.id));

@@ -1,4 +1,4 @@
-import type { MovementView } from '@erp/shared';
+import type { LowStockItem, MovementView, WarehouseView } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { pgArray } from '../catalog/product-query.ts';
@@ -50,6 +50,27 @@ export async function assertWarehouse(
   );
   if (!row) throw AppError.notFound('la bodega');
   return { storeId: row.store_id };
+}
+
+/** Every warehouse of the company, store warehouses by store name first, central ones last. */
+export function listWarehouses(em: EntityManager) {
+  return em.execute<z.output<typeof WarehouseView>[]>(
+    `select w.id, w.code, w.name, w.store_id as "storeId", s.name as "storeName"
+       from warehouse w left join store s on s.id = w.store_id
+      order by s.name nulls last, w.code`,
+  );
+}
+
+/** The warehouse's products below their minimum (the flag the ledger keeps), by name. */
+export function listBelowMinimum(em: EntityManager, warehouseId: string) {
+  return em.execute<z.output<typeof LowStockItem>[]>(
+    `select l.warehouse_id as "warehouseId", l.product_id as "productId", p.name as "productName",
+            l.quantity::text as quantity, l.min_quantity::text as minimum
+       from stock_level l join product p on p.id = l.product_id
+      where l.warehouse_id = ? and l.below_min
+      order by p.name`,
+    [warehouseId],
+  );
 }
 
 export async function listStock(

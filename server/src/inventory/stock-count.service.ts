@@ -71,6 +71,15 @@ export async function startCount(
   return count!;
 }
 
+/** The warehouse's counts not yet applied: the open one, and closed ones waiting to be applied. */
+export function listCounts(em: EntityManager, warehouseId: string): Promise<CountView[]> {
+  return em.execute<CountView[]>(
+    `select ${COUNT_COLUMNS} from stock_count where warehouse_id = ? and status <> 'applied'
+      order by started_at desc`,
+    [warehouseId],
+  );
+}
+
 /** The count and everyone's running totals per product (and per unknown barcode), by user. */
 export async function countState(em: EntityManager, countId: string) {
   const [count] = await em.execute<CountView[]>(`select ${COUNT_COLUMNS} from stock_count where id = ?`, [
@@ -179,6 +188,16 @@ export async function recordScan(
   };
   events.push(rooms.count(input.countId), 'count:scanned', scan);
   return scan;
+}
+
+/** A closed or applied count with its variances (an open one has none yet). */
+export async function closedCountResult(em: EntityManager, countId: string) {
+  const [count] = await em.execute<CountView[]>(`select ${COUNT_COLUMNS} from stock_count where id = ?`, [
+    countId,
+  ]);
+  if (!count) throw AppError.notFound('el conteo');
+  if (count.status === 'open') throw new AppError('CONFLICT', 'El conteo sigue abierto.');
+  return countResult(em, count);
 }
 
 async function countResult(em: EntityManager, count: CountView) {

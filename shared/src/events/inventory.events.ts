@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { command } from './define.ts';
+import { PageRequest, pageOf } from './paging.ts';
 
 const Id = z.string().uuid();
 /** A positive quantity with up to 3 decimals: `'1'`, `'0.750'`. */
@@ -40,6 +41,24 @@ export const StockChange = z.object({
 });
 
 export const StockLevelView = StockChange.extend({ minimum: z.string().nullable() });
+
+/** A warehouse of the company: a store's, or central (no store). */
+export const WarehouseView = z.object({
+  id: Id,
+  code: z.string(),
+  name: z.string(),
+  storeId: Id.nullable(),
+  storeName: z.string().nullable(),
+});
+
+/** A product whose stock is below the minimum set for it in a warehouse. */
+export const LowStockItem = z.object({
+  warehouseId: Id,
+  productId: Id,
+  productName: z.string(),
+  quantity: z.string(),
+  minimum: z.string(),
+});
 
 export const MovementView = z.object({
   id: Id,
@@ -131,6 +150,7 @@ export const CountResult = CountView.extend({ lines: z.array(CountLine) });
 const Zone = z.string().trim().min(1).max(40);
 
 export const inventoryCommands = {
+  'warehouse:list': command(z.object({}).strict(), z.array(WarehouseView)),
   'stock:list': command(
     z.object({ warehouseId: Id, productIds: z.array(Id).max(1000).optional() }).strict(),
     z.array(StockLevelView),
@@ -141,6 +161,8 @@ export const inventoryCommands = {
       .strict(),
     z.array(MovementView),
   ),
+  /** The warehouse's products below their minimum now, by name. */
+  'stock:below-minimum': command(z.object({ warehouseId: Id }).strict(), z.array(LowStockItem)),
   'stock:adjust': command(
     z
       .object({
@@ -199,6 +221,8 @@ export const inventoryCommands = {
       .strict(),
     CountView,
   ),
+  /** The warehouse's counts not yet applied (open, or closed and waiting), newest first. */
+  'count:list': command(z.object({ warehouseId: Id }).strict(), z.array(CountView)),
   /** Joins the count's room (live scans of every tablet) and returns its state. */
   'count:join': command(
     z.object({ countId: Id }).strict(),
@@ -215,6 +239,8 @@ export const inventoryCommands = {
       .strict(),
     CountScan,
   ),
+  /** A closed or applied count with its variances. */
+  'count:result': command(z.object({ countId: Id }).strict(), CountResult),
   'count:close': command(z.object({ countId: Id }).strict(), CountResult),
   'count:apply': command(z.object({ countId: Id }).strict(), CountResult),
 };
@@ -223,17 +249,7 @@ export const inventoryNotifications = {
   /** To the store owning the warehouse (and back offices); one message per commit. */
   'stock:changed': z.object({ changes: z.array(StockChange) }),
   /** Once per crossing below the minimum; to the store's tablets and wall. */
-  'stock:low': z.object({
-    changes: z.array(
-      z.object({
-        warehouseId: Id,
-        productId: Id,
-        productName: z.string(),
-        quantity: z.string(),
-        minimum: z.string(),
-      }),
-    ),
-  }),
+  'stock:low': z.object({ changes: z.array(LowStockItem) }),
   /** To the destination store's tablets: goods on their way. */
   'transfer:sent': TransferView,
   /** To the store's tablets, so they can join. */
@@ -242,4 +258,50 @@ export const inventoryNotifications = {
   'count:scanned': CountScan,
   'count:closed': CountResult,
   'count:applied': CountResult,
+};
+
+/** A warehouse's stock valued at PPP: the sum of its products' values. */
+export const WarehouseValuation = z.object({
+  warehouseId: Id,
+  code: z.string(),
+  name: z.string(),
+  storeName: z.string().nullable(),
+  /** Products with stock other than zero. */
+  products: z.number().int(),
+  /** Pesos: Σ round(stock × PPP) over its products. */
+  value: z.number().int(),
+});
+
+/** One product's stock in a warehouse, valued at its PPP. */
+export const ValuedStock = z.object({
+  productId: Id,
+  code: z.string(),
+  name: z.string(),
+  category: z.string(),
+  unit: z.string(),
+  quantity: z.string(),
+  averageCost: z.string(),
+  /** Pesos: round(stock × PPP). */
+  value: z.number().int(),
+  minimum: z.string().nullable(),
+});
+
+export const inventoryValuationCommands = {
+  /** Every warehouse's value at PPP and the company's total. */
+  'stock:valuation': command(
+    z.object({}).strict(),
+    z.object({ warehouses: z.array(WarehouseValuation), total: z.number().int() }),
+  ),
+  /** A warehouse's stock by product name, paged; `search` matches code or name. */
+  'stock:levels': command(
+    z
+      .object({ warehouseId: Id, search: z.string().trim().max(60).optional(), ...PageRequest })
+      .strict(),
+    pageOf(ValuedStock),
+  ),
+  /** A product's kardex in a warehouse, newest first, paged, with who made each movement. */
+  'stock:kardex-page': command(
+    z.object({ warehouseId: Id, productId: Id, ...PageRequest }).strict(),
+    pageOf(MovementView.extend({ userName: z.string().nullable() })),
+  ),
 };
