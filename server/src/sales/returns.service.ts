@@ -1,4 +1,12 @@
-import { divRoundHalfUp, formatClp, roundCash, type SaleReturnInput } from '@erp/shared';
+import {
+  divRoundHalfUp,
+  formatClp,
+  type ReturnableSale,
+  type ReturnResult,
+  roundCash,
+  type SaleReference,
+  type SaleReturnInput,
+} from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { recordInSession } from '../cash/cash.service.ts';
@@ -18,10 +26,11 @@ import { receiptDocument } from './receipt.ts';
 import { saleDocument } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
 import { insertSale } from './sale-store.ts';
-import type { SaleResultData, Seller } from './sales.service.ts';
+import type { Seller } from './sales.service.ts';
 import { storeContext } from './store-context.ts';
 
 type ReturnInput = z.infer<typeof SaleReturnInput>;
+type ReturnResultData = z.infer<typeof ReturnResult>;
 
 interface OriginalSale {
   id: string;
@@ -29,6 +38,10 @@ interface OriginalSale {
   doc_type: number;
   folio: number;
   issue_date: string;
+  issued_at: Date;
+  total: string;
+  paid_cash: string;
+  paid_card: string;
   customer_rut: string | null;
   razon_social: string | null;
   giro: string | null;
@@ -45,24 +58,42 @@ interface OriginalLine {
   unit_price: string;
   list_price: string;
   discount: string;
+  amount: string;
   exempt: boolean;
   unit: string;
   code: string;
+  weighable: boolean;
   returned: string;
 }
 
 const milliText = (milli: bigint) => `${milli / 1000n}.${String(milli % 1000n).padStart(3, '0')}`;
 
-async function findOriginal(em: EntityManager, original: ReturnInput['original']): Promise<OriginalSale> {
+async function findOriginal(
+  em: EntityManager,
+  original: z.infer<typeof SaleReference>,
+): Promise<OriginalSale> {
   const [sale] = await em.execute<OriginalSale[]>(
     `select s.id, s.store_id, s.doc_type, s.folio, to_char(s.issue_date, 'YYYY-MM-DD') as issue_date,
-            c.rut as customer_rut, c.razon_social, c.giro, c.address, c.comuna, c.email
+            s.issued_at, s.total, s.paid_cash, s.paid_card, c.rut as customer_rut, c.razon_social, c.giro, c.address, c.comuna, c.email
        from sale s left join customer c on c.id = s.customer_id
       where s.kind = 'sale' and ${'saleId' in original ? 's.id = ?' : 's.doc_type = ? and s.folio = ?'}`,
     'saleId' in original ? [original.saleId] : [original.docType, original.folio],
   );
   if (!sale) throw AppError.notFound('la venta original');
   return sale;
+}
+
+/** The lines of a sale with the quantity each earlier return took back. */
+function originalLines(em: EntityManager, saleId: string): Promise<OriginalLine[]> {
+  return em.execute<OriginalLine[]>(
+    `select l.line_no, l.product_id, l.name, l.quantity, l.unit_price, l.list_price, l.discount, l.amount, l.exempt,
+            p.unit, p.code, p.weighable,
+            coalesce((select sum(r.quantity) from sale_line r join sale rs on rs.id = r.sale_id
+                       where rs.original_sale_id = l.sale_id and r.original_line_no = l.line_no), 0) as returned
+       from sale_line l join product p on p.id = l.product_id
+      where l.sale_id = ? order by l.line_no`,
+    [saleId],
+  );
 }
 
 /**
@@ -74,14 +105,7 @@ async function returnedLines(
   sale: OriginalSale,
   wanted: ReturnInput['lines'],
 ): Promise<{ lines: PricedLine[]; full: boolean }> {
-  const rows = await em.execute<OriginalLine[]>(
-    `select l.line_no, l.product_id, l.name, l.quantity, l.unit_price, l.list_price, l.discount, l.exempt, p.unit, p.code,
-            coalesce((select sum(r.quantity) from sale_line r join sale rs on rs.id = r.sale_id
-                       where rs.original_sale_id = l.sale_id and r.original_line_no = l.line_no), 0) as returned
-       from sale_line l join product p on p.id = l.product_id
-      where l.sale_id = ? order by l.line_no`,
-    [sale.id],
-  );
+  const rows = await originalLines(em, sale.id);
   const requests =
     wanted ??
     rows.map((r) => ({ lineNo: r.line_no, quantity: milliText(toMilli(r.quantity) - toMilli(r.returned)) }));
@@ -124,6 +148,50 @@ async function returnedLines(
 }
 
 /**
+ * A sale for the return screen: its lines with what earlier returns took back, and the notas de
+ * crédito already issued against it.
+ */
+export async function findReturnableSale(
+  em: EntityManager,
+  reference: z.infer<typeof SaleReference>,
+): Promise<z.infer<typeof ReturnableSale>> {
+  const sale = await findOriginal(em, reference);
+  const lines = await originalLines(em, sale.id);
+  const notes = await em.execute<{ folio: number; total: string; issued_at: Date }[]>(
+    `select folio, total, issued_at from sale where original_sale_id = ? and kind = 'return' order by issued_at, folio`,
+    [sale.id],
+  );
+  return {
+    saleId: sale.id,
+    storeId: sale.store_id,
+    docType: sale.doc_type,
+    folio: sale.folio,
+    issuedAt: new Date(sale.issued_at).toISOString(),
+    issueDate: sale.issue_date,
+    total: Number(sale.total),
+    paidCash: Number(sale.paid_cash),
+    paidCard: Number(sale.paid_card),
+    customer: sale.customer_rut ? { rut: sale.customer_rut, razonSocial: sale.razon_social ?? '' } : null,
+    lines: lines.map((l) => ({
+      lineNo: l.line_no,
+      productId: l.product_id,
+      name: l.name,
+      weighable: l.weighable,
+      quantity: milliText(toMilli(l.quantity)),
+      returned: milliText(toMilli(l.returned)),
+      unitPrice: Number(l.unit_price),
+      discount: Number(l.discount),
+      amount: Number(l.amount),
+    })),
+    creditNotes: notes.map((n) => ({
+      folio: n.folio,
+      total: Number(n.total),
+      issuedAt: new Date(n.issued_at).toISOString(),
+    })),
+  };
+}
+
+/**
  * Returns some or all lines of a sale, authorized by a supervisor: issues a nota de crédito 61
  * referencing the original (CodRef 1 when it annuls it whole, 3 when it corrects amounts),
  * restocks the chosen warehouse at the current average cost, refunds by the chosen method
@@ -136,9 +204,9 @@ export async function returnSale(
   supervisorId: string,
   input: ReturnInput,
   events: PendingEvents,
-): Promise<SaleResultData> {
+): Promise<ReturnResultData> {
   const { supervisor: _credentials, ...body } = input;
-  const claim = await claimKey<SaleResultData>(em, 'sale:return', input.returnId, requestHash(body));
+  const claim = await claimKey<ReturnResultData>(em, 'sale:return', input.returnId, requestHash(body));
   if (!claim.fresh) return claim.result;
 
   const original = await findOriginal(em, input.original);
@@ -209,7 +277,7 @@ export async function returnSale(
     await loadCaf(em, box, seller.tenantId, cafId),
     stampedAt,
   );
-  const result: SaleResultData = {
+  const result: ReturnResultData = {
     saleId: input.returnId,
     docType: 61,
     folio,
@@ -224,6 +292,12 @@ export async function returnSale(
     paidCard: input.refundMethod === 'card' ? -refund : 0,
     change: 0,
     ted,
+    reference: {
+      docType: reference.type,
+      folio: reference.folio,
+      date: reference.date,
+      code: reference.code,
+    },
   };
   const audit = auditRows(seller, input.terminalId, [
     {

@@ -85,7 +85,18 @@ describe('sale:return', () => {
     if (!returned.ok || !before.ok) return;
     expect(verifyTed(returned.data.ted)).toEqual({ ok: true });
     // 3 × 1190 + 2490 = 6060 with IVA; the NC carries net prices: 3000 + 2092 = 5092 net, IVA 967.
-    expect(returned.data).toMatchObject({ net: 5092, iva: 967, total: 6059, paidCash: -6060 });
+    expect(returned.data).toMatchObject({
+      net: 5092,
+      iva: 967,
+      total: 6059,
+      paidCash: -6060,
+      reference: {
+        docType: 39,
+        folio: sale.folio,
+        date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        code: 1,
+      },
+    });
     const [outbox] = await query<{ payload: { document: { references: unknown[] } } }>(
       `select payload from outbox where topic = 'sii.document' and key = ?`,
       [`sale-${returned.data.saleId}`],
@@ -118,7 +129,14 @@ describe('sale:return', () => {
     );
     expect(partial).toMatchObject({
       ok: true,
-      data: { docType: 61, net: 2000, iva: 380, total: 2380, paidCard: -2380 },
+      data: {
+        docType: 61,
+        net: 2000,
+        iva: 380,
+        total: 2380,
+        paidCard: -2380,
+        reference: { docType: 39, folio: sale.folio, code: 3 },
+      },
     });
     const [doc] = await query<{ payload: { document: { references: { code: number }[] } } }>(
       `select payload from outbox where topic = 'sii.document' and key = ?`,
@@ -161,5 +179,74 @@ describe('sale:return', () => {
     const again = await till.socket.emitWithAck('sale:return', input);
     expect(first.ok).toBe(true);
     expect(again).toEqual(first);
+  });
+});
+
+describe('sale:find', () => {
+  it('shows the original of a return by type and folio, with what was already returned and its notas de crédito', async () => {
+    const sale = await ringSale();
+    const partial = await till.socket.emitWithAck(
+      'sale:return',
+      returnOf(sale.saleId, { lines: [{ lineNo: 1, quantity: '1' }] }),
+    );
+    if (!partial.ok) throw new Error(JSON.stringify(partial.error));
+
+    const found = await till.socket.emitWithAck('sale:find', {
+      original: { docType: 39, folio: sale.folio },
+    });
+    expect(found).toEqual({
+      ok: true,
+      data: {
+        saleId: sale.saleId,
+        storeId: tenant.stores[0]!.id,
+        docType: 39,
+        folio: sale.folio,
+        issuedAt: sale.issuedAt,
+        issueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        total: 6060,
+        paidCash: 6060,
+        paidCard: 0,
+        customer: null,
+        lines: [
+          {
+            lineNo: 1,
+            productId: products[LECHE]!.id,
+            name: products[LECHE]!.name,
+            weighable: false,
+            quantity: '3.000',
+            returned: '1.000',
+            unitPrice: 1190,
+            discount: 0,
+            amount: 3570,
+          },
+          {
+            lineNo: 2,
+            productId: products[PAN]!.id,
+            name: products[PAN]!.name,
+            weighable: true,
+            quantity: '1.000',
+            returned: '0.000',
+            unitPrice: 2490,
+            discount: 0,
+            amount: 2490,
+          },
+        ],
+        creditNotes: [
+          { folio: partial.data.folio, total: partial.data.total, issuedAt: partial.data.issuedAt },
+        ],
+      },
+    });
+    const byId = await till.socket.emitWithAck('sale:find', { original: { saleId: sale.saleId } });
+    expect(byId.ok && byId.data.folio).toBe(sale.folio);
+  });
+
+  it('answers NOT_FOUND for a folio that was never issued, and never shows a nota de crédito as an original', async () => {
+    const missing = await till.socket.emitWithAck('sale:find', { original: { docType: 39, folio: 99_999 } });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const [note] = await query<{ folio: number }>(`select folio from sale where kind = 'return' limit 1`);
+    const credit = await till.socket.emitWithAck('sale:find', {
+      original: { docType: 61, folio: note!.folio },
+    });
+    expect(credit).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });

@@ -6,7 +6,7 @@ import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import { findCustomerByRut, saveCustomer } from './customers.service.ts';
-import { returnSale } from './returns.service.ts';
+import { findReturnableSale, returnSale } from './returns.service.ts';
 import { commitSale, type Seller } from './sales.service.ts';
 
 const SELLING_ROLES = ['owner', 'admin', 'supervisor', 'cashier'] as const;
@@ -42,6 +42,10 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
     deliverStoreReceipts(socket, deps);
     return result;
   });
+
+  onCommand(socket, logger, 'sale:find', { roles: SELLING_ROLES }, ({ original }) =>
+    withTenant(orm, tenantId, (em) => findReturnableSale(em, original)),
+  );
 
   onCommand(socket, logger, 'customer:find', { roles: ALL_ROLES }, ({ rut }) =>
     withTenant(orm, tenantId, (em) => findCustomerByRut(em, rut)),
