@@ -1,15 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import type { DteState } from '@erp/shared';
+import { tenantSettings } from '../cash/cash.service.ts';
 import { AppError } from '../platform/app-error.ts';
 import { loadConfig } from '../platform/config.ts';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
+import { PendingEvents } from '../realtime/pending-events.ts';
+import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import { uploadCaf } from './caf-upload.ts';
 import { certificateInfo, storeCertificate } from './certificate.store.ts';
+import { transition } from './dte-documents.ts';
 import { targetFor } from './sii-target.ts';
 
 const BACK_OFFICE = ['owner', 'admin'] as const;
 const siiEnvironment = loadConfig().SII_ENVIRONMENT;
+/** The history's note on the step a retry goes back to. */
+const RETRY_DETAIL = 'Reintento solicitado en el back office.';
 
 /**
  * Back office commands of the SII pipeline: documents (list, history, retry), CAFs and the
@@ -22,6 +29,16 @@ export const registerSiiHandlers: HandlerRegistrar = (socket, deps) => {
 
   onCommand(socket, logger, 'dte:list', { roles: BACK_OFFICE }, (q) =>
     withTenant(orm, tenantId, async (em) => {
+      const where = `(?::text[] is null or state = any(?::text[])) and (?::int is null or doc_type = ?)
+        and (?::int is null or folio = ?) and (?::date is null or issued_at >= ?::date)
+        and (?::date is null or issued_at < ?::date + 1)`;
+      const filters = [
+        ...twice(q.states ? `{${q.states.join(',')}}` : null),
+        ...twice(q.docType ?? null),
+        ...twice(q.folio ?? null),
+        ...twice(q.from ?? null),
+        ...twice(q.to ?? null),
+      ];
       const rows = await em.execute<
         {
           id: string;
@@ -36,23 +53,17 @@ export const registerSiiHandlers: HandlerRegistrar = (socket, deps) => {
           updated_at: Date;
         }[]
       >(
-        `select id, sale_id, doc_type, folio, issued_at, total, state, track_id, sii_detail, updated_at from dte_document
-          where (?::text[] is null or state = any(?::text[])) and (?::int is null or doc_type = ?)
-            and (?::int is null or folio = ?) and (?::date is null or issued_at >= ?::date)
-            and (?::date is null or issued_at < ?::date + 1) and (?::timestamptz is null or issued_at < ?)
-          order by issued_at desc, id limit ?`,
-        [
-          ...twice(q.states ? `{${q.states.join(',')}}` : null),
-          ...twice(q.docType ?? null),
-          ...twice(q.folio ?? null),
-          ...twice(q.from ?? null),
-          ...twice(q.to ?? null),
-          ...twice(q.before ?? null),
-          q.limit,
-        ],
+        `select id, sale_id, doc_type, folio, issued_at, total, state, track_id, sii_detail, updated_at
+           from dte_document where ${where} order by issued_at desc, id offset ? limit ?`,
+        [...filters, q.offset, q.limit],
+      );
+      const [count] = await em.execute<{ n: number }[]>(
+        `select count(*)::int as n from dte_document where ${where}`,
+        filters,
       );
       return {
-        documents: rows.map((r) => ({
+        total: count!.n,
+        items: rows.map((r) => ({
           id: r.id,
           saleId: r.sale_id,
           docType: r.doc_type,
@@ -86,36 +97,50 @@ export const registerSiiHandlers: HandlerRegistrar = (socket, deps) => {
     }),
   );
 
-  onCommand(socket, logger, 'dte:retry', { roles: BACK_OFFICE }, ({ documentId }) =>
-    withTenant(orm, tenantId, async (em) => {
-      const [doc] = await em.execute<{ state: DteState; envelope_state: string | null }[]>(
-        `select d.state, e.state as envelope_state from dte_document d left join dte_envelope e on e.id = d.envelope_id where d.id = ?`,
+  onCommand(socket, logger, 'dte:retry', { roles: BACK_OFFICE }, async ({ documentId }) => {
+    const retried = await withTenant(orm, tenantId, async (em) => {
+      const [doc] = await em.execute<{ state: DteState; sale_id: string; envelope_state: string | null }[]>(
+        `select d.state, d.sale_id, e.state as envelope_state from dte_document d left join dte_envelope e on e.id = d.envelope_id where d.id = ?`,
         [documentId],
       );
       if (!doc) throw AppError.notFound('el documento');
       // A failed signature is signed again; an envelope whose upload gave up is rebuilt and sent
       // again (same signed DTE, same folio). Accepted or rejected documents are final.
       if (doc.state === 'failed' || doc.state === 'stamped') {
-        await em.execute(
-          `update dte_document set state = 'stamped', updated_at = now() - interval '1 hour' where id = ?`,
-          [documentId],
+        const changes = await transition(
+          em,
+          ['failed', 'stamped'],
+          [{ id: documentId, state: 'stamped', detail: RETRY_DETAIL }],
         );
+        // The first sign job stays in its queue as failed, so its job id would be ignored: the
+        // retry is a new outbox row with its own key, hence a new job (signing is idempotent).
         await em.execute(
-          `update outbox set processed_at = null where topic = 'sii.document' and key = 'sale-' || (select sale_id from dte_document where id = ?)`,
-          [documentId],
+          `insert into outbox (tenant_id, topic, key, payload)
+           select tenant_id, topic, ?, payload from outbox where topic = 'sii.document' and key = ?`,
+          [`sale-${doc.sale_id}-retry-${randomUUID()}`, `sale-${doc.sale_id}`],
         );
-        return { state: 'stamped' as const };
+        return { state: 'stamped' as const, changes };
       }
       if (doc.state === 'in_envelope' && doc.envelope_state === 'built') {
+        const changes = await transition(
+          em,
+          ['in_envelope'],
+          [{ id: documentId, state: 'signed', detail: RETRY_DETAIL }],
+        );
+        // Old enough for the worker's sweep to put it in a new envelope on its next pass.
         await em.execute(
-          `update dte_document set state = 'signed', envelope_id = null, updated_at = now() - interval '1 hour' where id = ?`,
+          `update dte_document set envelope_id = null, updated_at = now() - interval '1 hour' where id = ?`,
           [documentId],
         );
-        return { state: 'signed' as const };
+        return { state: 'signed' as const, changes };
       }
       throw new AppError('CONFLICT', 'El documento no tiene un envío fallido que reintentar.');
-    }),
-  );
+    });
+    const events = new PendingEvents();
+    for (const change of retried.changes) events.collect([rooms.screen('backoffice')], 'dte:status', change);
+    events.publish(socket.nsp);
+    return { state: retried.state };
+  });
 
   onCommand(socket, logger, 'caf:upload', { roles: BACK_OFFICE }, ({ xml }) =>
     withTenant(orm, tenantId, async (em) => {
@@ -151,6 +176,7 @@ export const registerSiiHandlers: HandlerRegistrar = (socket, deps) => {
         [],
       );
       return {
+        lowFolioThreshold: (await tenantSettings(em)).lowFolioThreshold,
         cafs: rows.map((r) => ({
           id: r.id,
           docType: r.doc_type,

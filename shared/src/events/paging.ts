@@ -2,8 +2,7 @@ import { z } from 'zod';
 
 /**
  * Offset paging for back-office lists: the server answers one page and the total, so a list
- * of 100,000 sales never travels whole. Lists that grow without end and are read newest first
- * may page by key instead (as `dte:list` does with `before`).
+ * of 100,000 sales never travels whole.
  */
 export const PageRequest = {
   offset: z.number().int().min(0).max(1_000_000).default(0),

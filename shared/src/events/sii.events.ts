@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { command } from './define.ts';
+import { PageRequest, pageOf } from './paging.ts';
 
 const Uuid = z.string().uuid();
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -57,9 +58,7 @@ export const DteListQuery = z
     folio: z.number().int().positive().optional(),
     from: IsoDate.optional(),
     to: IsoDate.optional(),
-    /** Keyset paging: documents issued strictly before this instant. */
-    before: z.string().datetime().optional(),
-    limit: z.number().int().min(1).max(200).default(50),
+    ...PageRequest,
   })
   .strict();
 
@@ -93,7 +92,8 @@ export const CertificateView = z.object({
 });
 
 export const siiCommands = {
-  'dte:list': command(DteListQuery, z.object({ documents: z.array(DteView) })),
+  /** Newest first, one page and the total (the back office's paging idiom). */
+  'dte:list': command(DteListQuery, pageOf(DteView)),
   'dte:history': command(
     z.object({ documentId: Uuid }).strict(),
     z.object({ events: z.array(DteEventView) }),
@@ -105,7 +105,11 @@ export const siiCommands = {
     z.object({ xml: z.string().min(1).max(64_000) }).strict(),
     z.object({ id: Uuid, docType: z.number().int(), from: z.number().int(), to: z.number().int() }),
   ),
-  'caf:list': command(z.object({}).strict(), z.object({ cafs: z.array(CafView) })),
+  'caf:list': command(
+    z.object({}).strict(),
+    /** The tenant's low-folio threshold: remaining folios of a type under it are warned. */
+    z.object({ cafs: z.array(CafView), lowFolioThreshold: z.number().int().min(0) }),
+  ),
   /** The `.pfx` in base64 and its password (stored sealed; the password is never returned). */
   'certificate:upload': command(
     z.object({ pfxBase64: z.string().min(1).max(200_000), password: z.string().max(200) }).strict(),
