@@ -1,11 +1,21 @@
 import { ADMIN_ROLES, ALL_ROLES } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAudit } from '../hardware/hardware-audit.ts';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { withTenantEvents } from '../realtime/publish-after-commit.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
-import { catalogFeed, lookupProduct, saveProduct, search, setStorePrice } from './catalog.service.ts';
+import {
+  catalogFeed,
+  listCatalog,
+  lookupProduct,
+  productCategories,
+  productDetail,
+  saveProduct,
+  search,
+  setStorePrice,
+} from './catalog.service.ts';
 import { applyImport, previewImport } from './catalog-import.ts';
 import { getLabelRules, setLabelRules, testLabel } from './scale-labels.service.ts';
 
@@ -14,6 +24,7 @@ export const registerCatalogHandlers: HandlerRegistrar = (socket, { orm, logger 
   // Every screen but the hardware hub keeps or shows the catalog, so it follows its changes.
   if (socket.data.screen !== 'hub') socket.join(rooms.catalog());
   const read = <T>(work: (em: EntityManager) => Promise<T>) => withTenant(orm, tenantId, work);
+  const editor = { userId: socket.data.userId, storeId };
 
   onCommand(socket, logger, 'product:search', { roles: ALL_ROLES }, (input) =>
     read((em) => search(em, input, storeId)),
@@ -32,23 +43,33 @@ export const registerCatalogHandlers: HandlerRegistrar = (socket, { orm, logger 
   );
   onCommand(socket, logger, 'label:rules', { roles: ALL_ROLES }, () => read(getLabelRules));
 
+  onCommand(socket, logger, 'product:list', { roles: ADMIN_ROLES }, (input) =>
+    read((em) => listCatalog(em, input)),
+  );
+  onCommand(socket, logger, 'product:get', { roles: ADMIN_ROLES }, ({ id }) =>
+    read((em) => productDetail(em, id)),
+  );
+  onCommand(socket, logger, 'product:categories', { roles: ADMIN_ROLES }, () => read(productCategories));
+
   onCommand(socket, logger, 'label:set-rules', { roles: ADMIN_ROLES }, ({ rules }) =>
     read((em) => setLabelRules(em, rules)),
   );
   onCommand(socket, logger, 'product:save', { roles: ADMIN_ROLES }, (input) =>
-    withTenantEvents(orm, socket, (em, events) => saveProduct(em, input, events, storeId)),
+    withTenantEvents(orm, socket, (em, events) => saveProduct(em, input, events, storeId, editor)),
   );
   onCommand(socket, logger, 'product:set-store-price', { roles: ADMIN_ROLES }, (input) =>
-    withTenantEvents(orm, socket, (em, events) => setStorePrice(em, input, events)),
+    withTenantEvents(orm, socket, (em, events) => setStorePrice(em, input, events, editor)),
   );
   onCommand(socket, logger, 'catalog:import-preview', { roles: ADMIN_ROLES }, ({ csv }) =>
     read((em) => previewImport(em, csv)),
   );
   onCommand(socket, logger, 'catalog:import-apply', { roles: ADMIN_ROLES }, ({ csv }) =>
-    withTenantEvents(orm, socket, (em, events) =>
-      applyImport(em, csv, events, (progress) =>
+    withTenantEvents(orm, socket, async (em, events) => {
+      const result = await applyImport(em, csv, events, (progress) =>
         socket.nsp.to(rooms.session(socket.data.sessionId)).emit('catalog:import-progress', progress),
-      ),
-    ),
+      );
+      await recordAudit(em, editor, null, [{ kind: 'catalog_import', details: result }], events);
+      return result;
+    }),
   );
 };

@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { ProductData, ProductInput, ProductView } from '@erp/shared';
+import type { ProductData, ProductInput, ProductListRequest, ProductView } from '@erp/shared';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
+import { recordAudit } from '../hardware/hardware-audit.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
-import { pgArray, productsByIds, productsSince, searchProducts, searchWords } from './product-query.ts';
+import {
+  listProducts,
+  pgArray,
+  productsByIds,
+  productsSince,
+  searchProducts,
+  searchWords,
+} from './product-query.ts';
 
 /** A product to write: new ones get their id before the call. */
 export type ProductWrite = ProductInput & { id: string };
@@ -127,34 +136,71 @@ export async function upsertProducts(
   return saved;
 }
 
-/** Back-office save of one product; an `id` that does not exist in this tenant is NOT_FOUND. */
+/** Who changes the catalog from the back office, as its audit entries name them. */
+export interface CatalogEditor {
+  userId: string;
+  storeId: string | null;
+}
+
+/** A price moved: one audit entry (`storeId` null: the base price; a null price: none or removed). */
+function auditPriceChange(
+  em: EntityManager,
+  editor: CatalogEditor,
+  events: PendingEvents,
+  change: {
+    productId: string;
+    code: string;
+    name: string;
+    storeId: string | null;
+    before: number | null;
+    after: number | null;
+  },
+): Promise<void> {
+  return recordAudit(em, editor, null, [{ kind: 'price_change', details: change }], events);
+}
+
+/**
+ * Back-office save of one product; an `id` that does not exist in this tenant is NOT_FOUND. A
+ * change of an existing product's base price is audited.
+ */
 export async function saveProduct(
   em: EntityManager,
   input: ProductInput,
   events: PendingEvents,
   storeId: string | null,
+  editor: CatalogEditor,
 ): Promise<ProductView> {
+  let before: number | undefined;
   if (input.id) {
-    const [exists] = await em.execute('select 1 from product where id = ?', [input.id]);
-    if (!exists) throw AppError.notFound('el producto');
+    const [current] = await em.execute<{ price: number }[]>('select price from product where id = ?', [
+      input.id,
+    ]);
+    if (!current) throw AppError.notFound('el producto');
+    before = current.price;
   }
   const [saved] = await upsertProducts(em, [{ ...input, id: input.id ?? randomUUID() }], events);
+  if (before !== undefined && before !== saved!.price) {
+    const { id: productId, code, name, price: after } = saved!;
+    await auditPriceChange(em, editor, events, { productId, code, name, storeId: null, before, after });
+  }
   return (await productsByIds(em, [saved!.id], storeId))[0]!;
 }
 
-/** Sets (or removes, with null) a store's own price; the product gets a new catalog version. */
+/** Sets (or removes, with null) a store's own price; the product gets a new catalog version. Audited. */
 export async function setStorePrice(
   em: EntityManager,
   input: { productId: string; storeId: string; price: number | null },
   events: PendingEvents,
+  editor: CatalogEditor,
 ): Promise<ProductView> {
   const [store] = await em.execute('select 1 from store where id = ?', [input.storeId]);
   if (!store) throw AppError.notFound('la sucursal');
   const version = await nextCatalogVersion(em);
-  const [touched] = await em.execute('update product set version = ? where id = ? returning id', [
-    version,
-    input.productId,
-  ]);
+  const [touched] = await em.execute<{ code: string; name: string; before: number | null }[]>(
+    `update product set version = ? where id = ?
+     returning code, name, (select price from store_price where store_id = ? and product_id = product.id) as before`,
+    [version, input.productId, input.storeId],
+  );
   if (!touched) throw AppError.notFound('el producto');
   if (input.price === null) {
     await em.execute('delete from store_price where store_id = ? and product_id = ?', [
@@ -169,7 +215,35 @@ export async function setStorePrice(
     );
   }
   events.collect([rooms.store(input.storeId)], 'price:changed', { ...input, version });
+  if (touched.before !== input.price) {
+    await auditPriceChange(em, editor, events, {
+      ...touched,
+      productId: input.productId,
+      storeId: input.storeId,
+      after: input.price,
+    });
+  }
   return (await productsByIds(em, [input.productId], input.storeId))[0]!;
+}
+
+/** A product with every store's own price, for the back office's editor. */
+export async function productDetail(em: EntityManager, id: string) {
+  const [product] = await productsByIds(em, [id], null);
+  if (!product) throw AppError.notFound('el producto');
+  const storePrices = await em.execute<{ storeId: string; price: number }[]>(
+    'select store_id as "storeId", price from store_price where product_id = ? order by store_id',
+    [id],
+  );
+  const { storePrice: _, ...data } = product;
+  return { ...data, storePrices };
+}
+
+/** Categories in use, alphabetical (a minimarket has tens, not thousands). */
+export async function productCategories(em: EntityManager): Promise<string[]> {
+  const rows = await em.execute<{ category: string }[]>(
+    `select distinct category from product where category <> '' order by category limit 1000`,
+  );
+  return rows.map((r) => r.category);
 }
 
 /** By barcode or internal code. */
@@ -181,6 +255,14 @@ export async function lookupProduct(em: EntityManager, code: string, storeId: st
   );
   if (!hit) throw AppError.notFound(`un producto con el código ${code}`);
   return (await productsByIds(em, [hit.id], storeId))[0]!;
+}
+
+/** The back office's paged, filtered product list. */
+export function listCatalog(
+  em: EntityManager,
+  input: z.output<typeof ProductListRequest>,
+): Promise<{ items: ProductData[]; total: number }> {
+  return listProducts(em, { ...input, words: searchWords(input.query) });
 }
 
 export function search(

@@ -1,4 +1,4 @@
-import type { ProductView } from '@erp/shared';
+import type { ProductData, ProductView } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
@@ -99,6 +99,61 @@ export async function searchProducts(
     [input.query, input.query, pgArray(input.words), input.includeInactive, input.limit, input.limit],
   );
   return asViews(em, rows, input.storeId);
+}
+
+/** Name matches a back-office query may page through (a word as common as "de" stays bounded). */
+const MAX_MATCHES = 10_000;
+
+/**
+ * The back office's product list: one page and the total. With a query, the same matches as
+ * `searchProducts` (exact code or barcode first, then name words through `catalog_search`, which
+ * can use the trigram index); without one, every product by name. Filters apply on top.
+ */
+export async function listProducts(
+  em: EntityManager,
+  input: {
+    words: string[];
+    query: string;
+    category?: string | undefined;
+    status: 'active' | 'inactive' | 'all';
+    weighable?: boolean | undefined;
+    offset: number;
+    limit: number;
+  },
+): Promise<{ items: ProductData[]; total: number }> {
+  const hits = input.query
+    ? `with hits as (
+         select p.id, 0 as rank from product p where p.code = ?
+         union all select b.product_id, 0 from product_barcode b where b.barcode = ?
+         union all select s.id, s.rank from catalog_search(?::text[], true, ?) s
+       ), ranked as (select id, min(rank) as rank from hits group by id)`
+    : '';
+  const hitParams = input.query ? [input.query, input.query, pgArray(input.words), MAX_MATCHES] : [];
+  const from = input.query ? 'from ranked h join product p on p.id = h.id' : 'from product p';
+  const where = `where (?::text is null or p.category = ?)
+      and (?::boolean is null or p.weighable = ?)
+      and (? = 'all' or p.active = (? = 'active'))`;
+  const whereParams = [
+    input.category ?? null,
+    input.category ?? null,
+    input.weighable ?? null,
+    input.weighable ?? null,
+    input.status,
+    input.status,
+  ];
+  const order = input.query ? 'h.rank, p.name, p.code' : 'p.name, p.code';
+  const [rows, [count]] = await Promise.all([
+    em.execute<ProductRow[]>(
+      `${hits} select ${COLUMNS} ${from} ${where} order by ${order} offset ? limit ?`,
+      [...hitParams, ...whereParams, input.offset, input.limit],
+    ),
+    em.execute<{ total: number }[]>(`${hits} select count(*)::int as total ${from} ${where}`, [
+      ...hitParams,
+      ...whereParams,
+    ]),
+  ]);
+  const items = (await asViews(em, rows, null)).map(({ storePrice: _, ...product }) => product);
+  return { items, total: count?.total ?? 0 };
 }
 
 /** Query text → words as `catalog_normalize` writes them: lower case, no accents, letters and digits. */

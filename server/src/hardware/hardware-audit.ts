@@ -6,7 +6,7 @@ import { type AuditInput, auditRows, INSERT_AUDIT_SQL } from '../sales/audit.ts'
 /** Writes audit entries in the caller's transaction and streams them to the wall after commit. */
 export async function recordAudit(
   em: EntityManager,
-  actor: { userId: string; storeId: string },
+  actor: { userId: string; storeId: string | null },
   terminalId: string | null,
   entries: readonly AuditInput[],
   events: PendingEvents,

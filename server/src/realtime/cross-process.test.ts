@@ -69,10 +69,12 @@ it('delivers an event emitted by server process 1 to a client of server process 
   const leaked = nextEvent(otherStore, 'user:created', 1500);
   const payload = {
     id: crypto.randomUUID(),
+    membershipId: crypto.randomUUID(),
     email: 'x@test.cl',
     name: 'Desde proceso 1',
     role: 'cashier' as const,
     storeId: null,
+    active: true,
   };
   server1.io
     .of(tenantNamespace(tenant.slug))

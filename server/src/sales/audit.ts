@@ -1,10 +1,22 @@
 /**
  * The tenant's append-only audit log: voided lines, price overrides, discounts, drawer openings
- * without a sale, reprints and returns. Rows are written in the transaction of the action they
- * record (the serving role may insert and read them, never change them) and streamed to the wall.
+ * without a sale, reprints and returns, and the back office's price, settings and user changes.
+ * Rows are written in the transaction of the action they record (the serving role may insert
+ * and read them, never change them) and streamed to the wall.
  */
 export interface AuditInput {
-  kind: 'discount' | 'price_override' | 'line_void' | 'drawer_open' | 'reprint' | 'return';
+  kind:
+    | 'discount'
+    | 'price_override'
+    | 'line_void'
+    | 'drawer_open'
+    | 'reprint'
+    | 'return'
+    // Back office: a base or store price changed, a CSV import, company settings, a user's access.
+    | 'price_change'
+    | 'catalog_import'
+    | 'settings_change'
+    | 'user_change';
   details: Record<string, unknown>;
 }
 

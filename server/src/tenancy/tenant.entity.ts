@@ -1,7 +1,6 @@
+import { SII_ENVIRONMENTS } from '@erp/shared';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { createdAtProperty, idProperty } from '../platform/entity-props.ts';
-
-export const SII_ENVIRONMENTS = ['certification', 'production'] as const;
 
 /** A company using ERP Market. Its id is the tenant key of every tenant-owned row. */
 export const Tenant = defineEntity({

@@ -31,6 +31,8 @@ export const Membership = defineEntity({
     userId: () => p.manyToOne(User).mapToPk().fieldName('user_id'),
     role: p.enum(ROLES),
     storeId: () => p.manyToOne(Store).mapToPk().fieldName('store_id').nullable(),
+    /** Off: the user no longer opens this tenant (see the membership_active migration). */
+    active: p.boolean().default(true),
     createdAt: createdAtProperty(),
   },
 });

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { SCALE_VALUE_KINDS, scaleRuleProblem } from '../scale-label.ts';
 import { command } from './define.ts';
+import { PageRequest, pageOf } from './paging.ts';
 
 const Id = z.string().uuid();
 const Pesos = z.number().int().nonnegative().max(99_999_999);
@@ -98,6 +99,24 @@ export const LabelTestResult = z.object({
   product: ProductView.nullable(),
 });
 
+/** A product as the back office edits it: base data and every store's own price. */
+export const ProductDetail = ProductData.extend({
+  storePrices: z.array(z.object({ storeId: Id, price: Pesos })),
+});
+
+export const PRODUCT_STATUSES = ['active', 'inactive', 'all'] as const;
+
+/** The back office's product list: one page, filtered, matching `query` like `product:search` does. */
+export const ProductListRequest = z
+  .object({
+    query: z.string().trim().max(100).default(''),
+    category: z.string().trim().max(60).optional(),
+    status: z.enum(PRODUCT_STATUSES).default('active'),
+    weighable: z.boolean().optional(),
+    ...PageRequest,
+  })
+  .strict();
+
 export const ImportRowError = z.object({ line: z.number().int(), message: z.string() });
 export const ImportPreview = z.object({
   total: z.number().int(),
@@ -125,6 +144,10 @@ export const catalogCommands = {
   ),
   /** By barcode or internal code: what a scanner or a typed code asks for. */
   'product:lookup': command(z.object({ code: z.string().trim().min(1).max(40) }).strict(), ProductView),
+  'product:list': command(ProductListRequest, pageOf(ProductData)),
+  'product:get': command(z.object({ id: Id }).strict(), ProductDetail),
+  /** The tenant's categories in use, for filters and the product form. */
+  'product:categories': command(z.object({}).strict(), z.array(z.string())),
   'product:save': command(ProductInput, ProductView),
   'product:set-store-price': command(
     z.object({ productId: Id, storeId: Id, price: Pesos.nullable() }).strict(),

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ROLES, SCREENS } from '../roles.ts';
+import { TenantSettings } from '../settings.ts';
 import { command } from './define.ts';
+import { PageRequest, pageOf } from './paging.ts';
+import { Rut } from './purchasing.events.ts';
 
 export const Uuid = z.string().uuid();
 export const Email = z.string().trim().toLowerCase().email().max(200);
@@ -48,27 +51,113 @@ export const StoreView = z.object({
   terminals: z.array(z.object({ id: Uuid, code: z.string(), name: z.string() })),
 });
 
+/** Required text, trimmed; `max` follows the SII's field lengths where the text goes into a DTE. */
+const Text = (max: number) => z.string().trim().min(1).max(max);
+
+/** A store created (no `id`, it gets a selling warehouse) or edited from the back office. */
+export const StoreInput = z
+  .object({
+    id: Uuid.optional(),
+    name: Text(60),
+    address: Text(70),
+    comuna: Text(20),
+    /** CdgSIISucur: the code the SII gave the branch, when it has one. */
+    siiBranchCode: z.number().int().min(1).max(999_999_999).nullable().default(null),
+  })
+  .strict();
+
+export const SII_ENVIRONMENTS = ['certification', 'production'] as const;
+
+/** The company as its DTEs name it (RznSoc, GiroEmis, Acteco, DirOrigen, CmnaOrigen), and its SII resolution. */
+const CompanyFields = {
+  razonSocial: Text(100),
+  giro: Text(80),
+  address: Text(70),
+  comuna: Text(20),
+  /** SII economic activity code (6 digits). */
+  acteco: z.number().int().min(10_000).max(999_999),
+  siiResolutionNumber: z.number().int().min(0).max(999_999),
+  siiResolutionDate: z.iso.date(),
+  siiEnvironment: z.enum(SII_ENVIRONMENTS),
+};
+
+export const TenantProfile = z.object({
+  slug: z.string(),
+  rut: z.string(),
+  ...CompanyFields,
+  settings: TenantSettings,
+});
+
+export const TenantProfileInput = z
+  .object({ rut: Rut, ...CompanyFields, settings: TenantSettings.strict() })
+  .strict();
+
+export const TerminalView = z.object({ id: Uuid, storeId: Uuid, code: z.string(), name: z.string() });
+
+/** A terminal created or renamed; an existing one keeps its store (its sessions and sales stay there). */
+export const TerminalInput = z
+  .object({
+    id: Uuid.optional(),
+    storeId: Uuid,
+    code: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{1,20}$/, 'Use letras, números y guiones (hasta 20)'),
+    name: Text(40),
+  })
+  .strict();
+
+/** One membership of a user in this tenant (a user may hold one per store). */
 export const UserView = z.object({
   id: Uuid,
+  membershipId: Uuid,
   email: z.string(),
   name: z.string(),
   role: z.enum(ROLES),
   storeId: Uuid.nullable(),
+  /** An inactive membership no longer opens this company (other companies of the user are untouched). */
+  active: z.boolean(),
 });
 
-export const UserCreate = z.object({
-  email: Email,
-  name: z.string().trim().min(1).max(120),
-  password: z.string().min(8).max(200),
-  role: z.enum(ROLES),
-  storeId: Uuid.nullable().default(null),
-});
+export const UserCreate = z
+  .object({
+    email: Email,
+    name: z.string().trim().min(1).max(120),
+    password: z.string().min(8).max(200),
+    role: z.enum(ROLES),
+    storeId: Uuid.nullable().default(null),
+  })
+  .strict();
+
+export const UserListRequest = z
+  .object({
+    /** Name or email, any part. */
+    query: z.string().trim().max(100).default(''),
+    role: z.enum(ROLES).optional(),
+    storeId: Uuid.optional(),
+    includeInactive: z.boolean().default(false),
+    ...PageRequest,
+  })
+  .strict();
 
 export const tenancyCommands = {
   'session:info': command(z.object({}).strict(), SessionInfo),
   'store:list': command(z.object({}).strict(), z.array(StoreView)),
-  'user:list': command(z.object({}).strict(), z.array(UserView)),
+  'store:save': command(StoreInput, StoreView),
+  'tenant:get': command(z.object({}).strict(), TenantProfile),
+  'tenant:save': command(TenantProfileInput, TenantProfile),
+  'terminal:list': command(
+    z.object({ storeId: Uuid.optional(), ...PageRequest }).strict(),
+    pageOf(TerminalView),
+  ),
+  'terminal:save': command(TerminalInput, TerminalView),
+  'user:list': command(UserListRequest, pageOf(UserView)),
   'user:create': command(UserCreate, UserView),
+  'user:update': command(
+    z.object({ membershipId: Uuid, role: z.enum(ROLES), storeId: Uuid.nullable() }).strict(),
+    UserView,
+  ),
+  'user:set-active': command(z.object({ membershipId: Uuid, active: z.boolean() }).strict(), UserView),
 };
 
 export const tenancyNotifications = {
