@@ -62,32 +62,70 @@ interface LockedLevel {
 }
 
 /**
- * Stock rows are upserted and locked in (warehouse, product) order, so two transactions never
- * wait on each other in a cycle. No per-row sub-selects: product names are read only for the
- * rare alert or refusal (a per-row look-up under RLS is at the planner's mercy).
+ * Stock rows are locked in (warehouse, product) order (the sort runs below the row locks), so
+ * two transactions never wait on each other in a cycle. Rows that do not exist yet are created
+ * first (rare: a product's first movement in a warehouse); existing rows are only locked, not
+ * rewritten, until the ledger write. No per-row sub-selects: product names are read only for
+ * the rare alert or refusal (a per-row look-up under RLS is at the planner's mercy).
  */
 const LOCK_LEVELS = `
-  with locked as (
-    insert into stock_level (tenant_id, warehouse_id, product_id)
-    select current_tenant_id(), k.w, k.p from json_to_recordset(?::json) as k(w uuid, p uuid) order by k.w, k.p
-    on conflict (tenant_id, warehouse_id, product_id) do update set updated_at = stock_level.updated_at
-    returning warehouse_id, product_id, quantity::text, average_cost::text, min_quantity::text, below_min
-  )
-  select l.*, w.store_id, (select s.allow_negative_stock from inventory_settings s) as allow_negative
-    from locked l join warehouse w on w.id = l.warehouse_id`;
+  select s.warehouse_id, s.product_id, s.quantity::text, s.average_cost::text, s.min_quantity::text, s.below_min,
+         w.store_id, (select i.allow_negative_stock from inventory_settings i) as allow_negative
+    from json_to_recordset(?::json) as k(w uuid, p uuid)
+    join stock_level s on s.tenant_id = current_tenant_id() and s.warehouse_id = k.w and s.product_id = k.p
+    join warehouse w on w.id = s.warehouse_id
+   order by s.warehouse_id, s.product_id
+     for update of s`;
 
+const CREATE_LEVELS = `
+  insert into stock_level (tenant_id, warehouse_id, product_id)
+  select current_tenant_id(), k.w, k.p from json_to_recordset(?::json) as k(w uuid, p uuid) order by k.w, k.p
+  on conflict (tenant_id, warehouse_id, product_id) do nothing`;
+
+/**
+ * The ledger write as two data-modifying CTE bodies: the new stock levels and the movement rows.
+ * A caller that writes its own document in one statement (the sale commit) embeds them there;
+ * `applyMovements` sends them on their own.
+ */
 const UPDATE_LEVELS = `
   update stock_level s set quantity = v.q, average_cost = v.a, below_min = v.b, updated_at = now()
     from json_to_recordset(?::json) as v(w uuid, p uuid, q numeric, a numeric, b boolean)
    where s.tenant_id = current_tenant_id() and s.warehouse_id = v.w and s.product_id = v.p`;
 
-const WRITE_LEDGER = `
-  with levels as (${UPDATE_LEVELS})
+const INSERT_MOVEMENTS = `
   insert into stock_movement (id, tenant_id, warehouse_id, product_id, kind, quantity, unit_cost,
     resulting_quantity, resulting_average_cost, user_id, device_id, document_type, document_id)
   select m.id, current_tenant_id(), m.w, m.p, m.kind, m.q, m.c, m.rq, m.ra, m.u, m.d, m.dt, m.di
     from json_to_recordset(?::json) as m(id uuid, w uuid, p uuid, kind text, q numeric, c numeric,
       rq numeric, ra numeric, u uuid, d text, dt text, di uuid)`;
+
+/** SQL with `?` placeholders and its parameters, in order. */
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
+}
+
+export interface PlannedMovements {
+  applied: AppliedMovement[];
+  /** CTE bodies that write the levels and the ledger rows; they must run before commit. */
+  ledgerWrites: SqlFragment[];
+}
+
+/** Runs CTE bodies as one statement (`with w0 as (…), w1 as (…) select 1`). */
+export async function executeCtes(em: EntityManager, ctes: readonly SqlFragment[]): Promise<void> {
+  await em.execute(
+    `with ${ctes.map((cte, i) => `w${i} as (${cte.sql})`).join(', ')} select 1`,
+    ctes.flatMap((cte) => cte.params),
+  );
+}
+
+async function lockLevels(em: EntityManager, keys: { w: string; p: string }[]): Promise<LockedLevel[]> {
+  const json = JSON.stringify(keys);
+  const locked = await em.execute<LockedLevel[]>(LOCK_LEVELS, [json]);
+  if (locked.length === keys.length) return locked;
+  await whenReferenced('el producto o la bodega', () => em.execute(CREATE_LEVELS, [json]));
+  return em.execute<LockedLevel[]>(LOCK_LEVELS, [json]);
+}
 
 const keyOf = (warehouseId: string, productId: string) => `${warehouseId}/${productId}`;
 
@@ -133,13 +171,27 @@ export async function applyMovements(
   events: PendingEvents,
   actor: MovementActor,
 ): Promise<AppliedMovement[]> {
-  if (movements.length === 0) return [];
+  const { applied, ledgerWrites } = await planMovements(em, movements, events, actor);
+  // New levels and their ledger rows in one round trip: the stock rows stay locked until commit.
+  if (ledgerWrites.length > 0) await executeCtes(em, ledgerWrites);
+  return applied;
+}
+
+/**
+ * `applyMovements` without its final write: locks and computes, queues the events, and returns
+ * the ledger write for the caller to send within its own statement (it must, before commit).
+ */
+export async function planMovements(
+  em: EntityManager,
+  movements: readonly MovementInput[],
+  events: PendingEvents,
+  actor: MovementActor,
+): Promise<PlannedMovements> {
+  if (movements.length === 0) return { applied: [], ledgerWrites: [] };
   const checked = movements.map((m) => ({ ...m, delta: checkedQuantity(m), cost: ownUnitCost(m) }));
   const keys = [...new Map(checked.map((m) => [keyOf(m.warehouseId, m.productId), m])).values()];
-  const lockKeys = JSON.stringify(keys.map((m) => ({ w: m.warehouseId, p: m.productId })));
-  const locked = await whenReferenced('el producto o la bodega', () =>
-    em.execute<LockedLevel[]>(LOCK_LEVELS, [lockKeys]),
-  );
+  const lockKeys = keys.map((m) => ({ w: m.warehouseId, p: m.productId }));
+  const locked = await lockLevels(em, lockKeys);
   const levels = new Map(locked.map((row) => [keyOf(row.warehouse_id, row.product_id), row]));
   const states = new Map<string, StockState>(
     locked.map((row) => [
@@ -193,27 +245,29 @@ export async function applyMovements(
       queueLowStock(events, { ...level, product_name: names.get(level.product_id) ?? '' }, state);
     }
   }
-  // New levels and their ledger rows in one round trip: the stock rows stay locked until commit.
-  await em.execute(WRITE_LEDGER, [
-    JSON.stringify(updates),
-    JSON.stringify(
-      applied.map((m, i) => ({
-        id: m.id,
-        w: m.warehouseId,
-        p: m.productId,
-        kind: m.kind,
-        q: m.quantity,
-        c: m.unitCost,
-        rq: m.resultingQuantity,
-        ra: m.resultingAverageCost,
-        u: actor.userId,
-        d: actor.deviceId,
-        dt: movements[i]!.documentType ?? null,
-        di: movements[i]!.documentId ?? null,
-      })),
-    ),
-  ]);
-  return applied;
+  const ledger = JSON.stringify(
+    applied.map((m, i) => ({
+      id: m.id,
+      w: m.warehouseId,
+      p: m.productId,
+      kind: m.kind,
+      q: m.quantity,
+      c: m.unitCost,
+      rq: m.resultingQuantity,
+      ra: m.resultingAverageCost,
+      u: actor.userId,
+      d: actor.deviceId,
+      dt: movements[i]!.documentType ?? null,
+      di: movements[i]!.documentId ?? null,
+    })),
+  );
+  return {
+    applied,
+    ledgerWrites: [
+      { sql: UPDATE_LEVELS, params: [JSON.stringify(updates)] },
+      { sql: INSERT_MOVEMENTS, params: [ledger] },
+    ],
+  };
 }
 
 async function productNames(em: EntityManager, ids: string[]): Promise<Map<string, string>> {
@@ -267,7 +321,10 @@ function queueStockChanged(events: PendingEvents, level: LockedLevel, state: Sto
   });
 }
 
-/** Alerts go to the store's tablets and wall (back offices for a central warehouse). */
+/**
+ * Alerts go to the store's tablets (back offices for a central warehouse) and to every wall of
+ * the company: a wall shows all stores and warehouses.
+ */
 export function queueLowStock(
   events: PendingEvents,
   level: Pick<LockedLevel, 'warehouse_id' | 'product_id' | 'min_quantity' | 'store_id'> & {
@@ -275,9 +332,7 @@ export function queueLowStock(
   },
   state: Pick<StockState, 'quantity'>,
 ) {
-  const targets = level.store_id
-    ? [rooms.storeScreen(level.store_id, 'tablet'), rooms.storeScreen(level.store_id, 'wall')]
-    : [rooms.screen('backoffice')];
+  const targets = [...tabletRooms(level.store_id), rooms.screen('wall')];
   events.collect(targets, 'stock:low', {
     warehouseId: level.warehouse_id,
     productId: level.product_id,

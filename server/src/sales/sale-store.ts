@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SqlFragment } from '../inventory/stock-ledger.ts';
 import { type AuditRow, INSERT_AUDIT_SQL } from './audit.ts';
 import type { ReceiverData } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
@@ -32,17 +33,22 @@ export interface SaleRecord {
   authorizedBy?: string;
   outbox: readonly OutboxRow[];
   audit: readonly AuditRow[];
+  /** Stock ledger writes planned by `planMovements`, sent in the same statement. */
+  ledgerWrites?: readonly SqlFragment[];
 }
 
 /**
  * Writes a stamped sale (or return) in ONE statement: the sale, its lines and payments, the
- * outbox rows, the audit entries and the stored result of its idempotency key. Sent right after
+ * outbox rows, the audit entries, the stored result of its idempotency key and, when given,
+ * its stock ledger rows. Sent right after
  * the folio is taken, so the folio lock is held for this round trip and the commit only.
  */
 export async function insertSale(em: EntityManager, record: SaleRecord): Promise<void> {
   const { result } = record;
+  const ledger = record.ledgerWrites ?? [];
   await em.execute(
-    `with s as (
+    `with ${ledger.map((cte, i) => `ledger${i} as (${cte.sql}),`).join(' ')}
+     s as (
        insert into sale (id, tenant_id, kind, store_id, terminal_id, warehouse_id, cash_session_id, cashier_id, authorized_by,
                          doc_type, folio, caf_id, customer_id, original_sale_id, issued_at, issue_date,
                          net, iva, exempt, total, cash_rounding, paid_cash, paid_card, change_given, ted)
@@ -68,6 +74,7 @@ export async function insertSale(em: EntityManager, record: SaleRecord): Promise
      k as (update idempotency_key set result = ?::jsonb where key = ?)
      select 1`,
     [
+      ...ledger.flatMap((cte) => cte.params),
       result.saleId,
       record.kind ?? 'sale',
       record.seller.storeId,

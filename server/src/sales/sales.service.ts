@@ -2,7 +2,7 @@ import type { Role, SaleCommit, SaleResult } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { recordInSession } from '../cash/cash.service.ts';
-import { applyMovements } from '../inventory/stock-ledger.ts';
+import { planMovements } from '../inventory/stock-ledger.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
@@ -48,8 +48,8 @@ async function receiverFor(em: EntityManager, input: SaleCommitInput): Promise<R
  * Commits a sale in the caller's transaction (inside `withTenant`), exactly once per sale id:
  * prices it with the server's prices, settles payments, moves stock at the current PPP, adds it
  * to the cash session, takes the next folio (last, to hold the counter lock briefly), stamps the
- * TED, and writes the sale with its outbox rows (SII document, receipt print) and audit entries
- * in one statement. Live notifications go into `events`, to be published after commit.
+ * TED, and writes the sale with its stock ledger rows, outbox rows (SII document, receipt print)
+ * and audit entries in one statement. Live notifications go into `events`, to be published after commit.
  */
 export async function commitSale(
   em: EntityManager,
@@ -93,7 +93,8 @@ export async function commitSale(
     terminalId: input.terminalId,
   });
 
-  await applyMovements(
+  // The ledger rows are written with the sale, in its one statement.
+  const { ledgerWrites } = await planMovements(
     em,
     lines.map((line) => ({
       warehouseId: context.warehouseId,
@@ -173,6 +174,7 @@ export async function commitSale(
     receiver,
     result,
     lines,
+    ledgerWrites,
     payments: payments.rows,
     stampedAt,
     outbox: [
