@@ -13,6 +13,7 @@ import { initOrm } from './platform/orm.ts';
 import { connectRedis } from './platform/redis.ts';
 import { SecretBox } from './platform/secrets.ts';
 import { registerPurchasingHandlers } from './purchasing/purchasing.handlers.ts';
+import { registerWallHandlers } from './reporting/wall.handlers.ts';
 import { createIo } from './realtime/io.ts';
 import {
   type HandlerRegistrar,
@@ -37,6 +38,7 @@ const REGISTRARS: HandlerRegistrar[] = [
   registerPurchasingHandlers,
   registerHardwareHandlers,
   registerSiiHandlers,
+  registerWallHandlers,
 ];
 
 /** Handlers of store hub connections (device credentials). */

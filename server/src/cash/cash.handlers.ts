@@ -12,6 +12,7 @@ import {
   approveClose,
   closeSession,
   currentSession,
+  dropSuggested,
   moveCash,
   openSession,
   sessionReport,
@@ -34,7 +35,7 @@ export function announceCash(
         terminalId: session.terminalId,
         status: session.status,
         expectedCash: session.totals.expectedCash,
-        dropSuggested: session.status === 'open' && session.totals.expectedCash > dropThreshold,
+        dropSuggested: dropSuggested(session, dropThreshold),
       },
     ],
   });

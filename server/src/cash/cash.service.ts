@@ -69,6 +69,11 @@ export function toSessionView(row: SessionRow): SessionView {
   };
 }
 
+/** An open drawer holding more cash than the tenant's threshold: time for a cash drop (retiro). */
+export function dropSuggested(session: Pick<SessionView, 'status' | 'totals'>, threshold: number): boolean {
+  return session.status === 'open' && session.totals.expectedCash > threshold;
+}
+
 /** Sum of a blind count by denomination, in pesos. */
 export function countedCash(denominations: z.infer<typeof DenominationCount>): number {
   return CLP_DENOMINATIONS.reduce(

@@ -5,6 +5,7 @@ import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
+import { storeSalesChanged } from '../reporting/wall-feed.ts';
 import { findCustomerByRut, saveCustomer } from './customers.service.ts';
 import { findReturnableSale, returnSale } from './returns.service.ts';
 import { commitSale, type Seller } from './sales.service.ts';
@@ -24,6 +25,7 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
     const result = await withTenant(orm, tenantId, (em) => commitSale(em, secrets, seller(), input, events));
     events.publish(socket.nsp);
     deliverStoreReceipts(socket, deps);
+    storeSalesChanged(socket, deps);
     return result;
   });
 
@@ -40,6 +42,7 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
     );
     events.publish(socket.nsp);
     deliverStoreReceipts(socket, deps);
+    storeSalesChanged(socket, deps);
     return result;
   });
 

@@ -9,7 +9,7 @@ import { rooms, tenantNamespace } from '../realtime/rooms.ts';
 import type { AppServer } from '../realtime/types.ts';
 
 /**
- * Pushes `dte:status` from the worker to the tenant's back office room. The worker serves no
+ * Pushes `dte:status` from the worker to the tenant's back offices and walls. The worker serves no
  * sockets: a detached Socket.IO server on the same Redis stream hands the events to the API
  * servers, which deliver them to their clients. It has no engine to close: quitting the Redis
  * client ends it.
@@ -35,7 +35,9 @@ export function createDteAnnouncer(orm: MikroORM, redis: RedisClient, streamName
       if (changes.length === 0) return Promise.resolve();
       return slugOf(tenantId).then((slug) => {
         const events = new PendingEvents();
-        for (const change of changes) events.collect([rooms.screen('backoffice')], 'dte:status', change);
+        for (const change of changes) {
+          events.collect([rooms.screen('backoffice'), rooms.screen('wall')], 'dte:status', change);
+        }
         events.publish(io.of(tenantNamespace(slug)));
       });
     },

@@ -12,6 +12,7 @@ import { purchasingCommands } from './purchasing.events.ts';
 import { salesCommands, salesNotifications } from './sales.events.ts';
 import { siiCommands, siiNotifications } from './sii.events.ts';
 import { tenancyCommands, tenancyNotifications } from './tenancy.events.ts';
+import { wallCommands, wallNotifications } from './wall.events.ts';
 
 /**
  * The whole real-time contract: every command a client (POS, wall, tablet, back office, hub)
@@ -27,6 +28,7 @@ export const clientCommands = {
   ...hardwareCommands,
   ...hardwareScreenCommands,
   ...siiCommands,
+  ...wallCommands,
 };
 
 export const serverNotifications = {
@@ -37,6 +39,7 @@ export const serverNotifications = {
   ...salesNotifications,
   ...hardwareNotifications,
   ...siiNotifications,
+  ...wallNotifications,
 };
 
 /** Requests the server sends to one client and waits for its answer (hub print jobs, drawer kicks). */

@@ -9,3 +9,4 @@ export * from './purchasing.events.ts';
 export * from './sales.events.ts';
 export * from './sii.events.ts';
 export * from './tenancy.events.ts';
+export * from './wall.events.ts';

@@ -1,0 +1,52 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { LatestThrottle } from '../hardware/latest-throttle.ts';
+import type { Logger } from '../platform/logger.ts';
+import { withTenant } from '../platform/orm.ts';
+import { rooms } from '../realtime/rooms.ts';
+import type { RealtimeDeps } from '../realtime/tenant-namespace.ts';
+import type { AppNamespace, AppSocket } from '../realtime/types.ts';
+import { readStoreSales } from './wall.service.ts';
+
+/**
+ * At most one `wall:update` per store in this window. The first sale after a quiet spell goes
+ * out at once; the sales of a busy store that follow are folded into one update at the end of
+ * each window.
+ */
+export const WALL_UPDATE_INTERVAL_MS = 300;
+
+interface StoreChanged {
+  orm: MikroORM;
+  logger: Logger;
+  nsp: AppNamespace;
+  tenantId: string;
+  storeId: string;
+}
+
+/**
+ * Coalesced on the server, not in the browser: an update is the store's whole sales block read
+ * from the database after the commits it follows, so folding any number of sales into one loses
+ * nothing and no total can drift on a wall; a busy store then costs each wall a few messages a
+ * second and the database one aggregate per window instead of one per sale, however many walls
+ * watch. A later block always contains the earlier ones' sales (each read starts after the
+ * commits that triggered it), and walls keep the block with the latest `asOf`.
+ */
+const changedStores = new LatestThrottle<StoreChanged>(WALL_UPDATE_INTERVAL_MS, (change) => {
+  void publishStoreSales(change);
+});
+
+async function publishStoreSales({ orm, logger, nsp, tenantId, storeId }: StoreChanged): Promise<void> {
+  try {
+    const [block] = await withTenant(orm, tenantId, (em) => readStoreSales(em, storeId));
+    if (block) nsp.to(rooms.screen('wall')).emit('wall:update', block);
+  } catch (err) {
+    // The next sale of the store, or a wall's periodic snapshot, brings the numbers back.
+    logger.warn({ err, tenantId, storeId }, 'wall update not published');
+  }
+}
+
+/** Tells the company's walls, coalesced, that the socket's store sold or refunded (call after the commit). */
+export function storeSalesChanged(socket: AppSocket, { orm, logger }: RealtimeDeps): void {
+  const { tenantId, storeId } = socket.data;
+  if (!storeId) return;
+  changedStores.push(`${tenantId}:${storeId}`, { orm, logger, nsp: socket.nsp, tenantId, storeId });
+}
