@@ -3,7 +3,7 @@
  * real hub process (`hardware-hub/src/main.ts --simulate`) as a child.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HubCredential } from '@erp/shared';
@@ -41,14 +41,26 @@ export interface HubProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts the real hub in simulator mode: receipts land as .txt + .png under `dataDir/receipts`. */
+/**
+ * Starts the real hub: in simulator mode, where receipts land as .txt + .png under
+ * `dataDir/receipts`, or driving the given printers (the hub's configuration entries, e.g. a
+ * fake TCP printer from hardware-hub/src/testing).
+ */
 export function startHubProcess(
   url: string,
   slug: string,
   credential: { token: string; storeId: string },
   dataDir: string,
+  printers?: Record<string, unknown>[],
 ): HubProcess {
-  const child = spawn(process.execPath, [HUB_MAIN, '--simulate'], {
+  let args = ['--simulate'];
+  if (printers) {
+    const configPath = join(dataDir, 'hub.config.json');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(configPath, JSON.stringify({ printers }));
+    args = ['--config', configPath];
+  }
+  const child = spawn(process.execPath, [HUB_MAIN, ...args], {
     env: {
       ...process.env,
       LOG_LEVEL: 'info',

@@ -11,10 +11,12 @@ import type { AppSocket, HubSocketData } from '../realtime/types.ts';
 import { recordAudit } from './hardware-audit.ts';
 import { createHubCredential, listHubDevices, revokeHubCredential } from './hub-credentials.ts';
 import { askStoreHub } from './hub-requests.ts';
-import { createReprint, deliverPrintJobs } from './print-spool.ts';
+import { createReprint, deliverPrintJobs, dismissPrintJob, terminalPrintJobs } from './print-spool.ts';
 
 /** Drawer kicks (and tare/zero) are dropped by the hub after this: a late kick never opens the drawer. */
 export const COMMAND_TTL_MS = 5000;
+/** A drawer opens "for a sale" only this soon after the cash sale was committed. */
+const SALE_DRAWER_WINDOW_MS = 60_000;
 /** How long the server waits for the hub's answer beyond the command's deadline. */
 const ANSWER_GRACE_MS = 2000;
 const SCALE_ANSWER_TIMEOUT_MS = 3000;
@@ -51,7 +53,29 @@ async function assertTerminalInStore(em: EntityManager, terminalId: string, stor
   if (!terminal) throw AppError.notFound('la caja en esta sucursal');
 }
 
-/** People's commands about the store's hardware: hub credentials, reprints, the drawer, the scale. */
+/** A drawer opening for a sale is the terminal's own cash sale, by this cashier, just committed. */
+async function assertFreshCashSale(
+  em: EntityManager,
+  sale: { saleId: string; terminalId: string; storeId: string; cashierId: string },
+): Promise<void> {
+  const [found] = await em.execute(
+    `select 1 from sale
+      where id = ? and terminal_id = ? and store_id = ? and cashier_id = ? and kind = 'sale'
+        and paid_cash > 0 and issued_at > now() - ? * interval '1 millisecond'`,
+    [sale.saleId, sale.terminalId, sale.storeId, sale.cashierId, SALE_DRAWER_WINDOW_MS],
+  );
+  if (!found) {
+    throw AppError.forbidden('El cajón se abre por una venta solo justo después de cobrarla en efectivo.');
+  }
+}
+
+/** A deadline for a short-lived hub command: after it, the hub drops the command. */
+const commandDeadline = () => ({
+  commandId: randomUUID(),
+  expiresAt: new Date(Date.now() + COMMAND_TTL_MS).toISOString(),
+});
+
+/** People's commands about the store's hardware: hub credentials, print jobs, the drawer, the scale. */
 export const registerHardwareHandlers: HandlerRegistrar = (socket, deps) => {
   const { orm, logger } = deps;
   const { tenantId, userId } = socket.data;
@@ -104,11 +128,35 @@ export const registerHardwareHandlers: HandlerRegistrar = (socket, deps) => {
     return result;
   });
 
-  onCommand(socket, logger, 'drawer:open', { roles: TILL_ROLES }, async ({ terminalId, reason }) => {
+  onCommand(socket, logger, 'print:overview', { roles: TILL_ROLES }, async ({ terminalId }) => {
     const storeId = storeOf();
-    await withTenant(orm, tenantId, (em) => assertTerminalInStore(em, terminalId, storeId));
-    const commandId = randomUUID();
-    const expiresAt = new Date(Date.now() + COMMAND_TTL_MS).toISOString();
+    const [jobs, hubs] = await Promise.all([
+      withTenantEvents(orm, socket, async (em, events) => {
+        await assertTerminalInStore(em, terminalId, storeId);
+        return terminalPrintJobs(em, storeId, terminalId, events);
+      }),
+      socket.nsp.in(rooms.storeScreen(storeId, 'hub')).fetchSockets(),
+    ]);
+    // The store's hub socket carries hub data (see tenant-namespace.ts), read from every server.
+    const hub = hubs[0]?.data as unknown as HubSocketData | undefined;
+    return { hubOnline: hub !== undefined, printers: Object.values(hub?.printers ?? {}), jobs };
+  });
+
+  onCommand(socket, logger, 'print:dismiss', { roles: TILL_ROLES }, async ({ jobId }) => {
+    const storeId = storeOf();
+    return withTenantEvents(orm, socket, (em, events) =>
+      dismissPrintJob(em, { userId, storeId }, jobId, events),
+    );
+  });
+
+  onCommand(socket, logger, 'drawer:open', { roles: TILL_ROLES }, async ({ terminalId, reason, saleId }) => {
+    const storeId = storeOf();
+    await withTenant(orm, tenantId, (em) =>
+      saleId
+        ? assertFreshCashSale(em, { saleId, terminalId, storeId, cashierId: userId })
+        : assertTerminalInStore(em, terminalId, storeId),
+    );
+    const { commandId, expiresAt } = commandDeadline();
     const done = await askStoreHub(
       socket.nsp,
       storeId,
@@ -116,7 +164,8 @@ export const registerHardwareHandlers: HandlerRegistrar = (socket, deps) => {
       { commandId, expiresAt, reason },
       COMMAND_TTL_MS + ANSWER_GRACE_MS,
     );
-    // Every opening outside a sale goes to the audit log and the supervisor's wall.
+    // The sale records a sale's opening; every other one goes to the audit log and the wall.
+    if (reason === 'sale') return done;
     await withTenantEvents(orm, socket, (em, events) =>
       recordAudit(
         em,
@@ -128,6 +177,18 @@ export const registerHardwareHandlers: HandlerRegistrar = (socket, deps) => {
     );
     return done;
   });
+
+  for (const action of ['scale:tare', 'scale:zero'] as const) {
+    onCommand(socket, logger, action, { roles: TILL_ROLES }, async ({ scaleId }) =>
+      askStoreHub(
+        socket.nsp,
+        storeOf(),
+        action,
+        { ...commandDeadline(), ...(scaleId ? { scaleId } : {}) },
+        COMMAND_TTL_MS + ANSWER_GRACE_MS,
+      ),
+    );
+  }
 
   /** Rooms this socket watches a scale through, each left when its watch runs out unrenewed. */
   const watches = new Map<string, NodeJS.Timeout>();

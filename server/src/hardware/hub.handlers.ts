@@ -1,8 +1,10 @@
 import type { ScaleReading } from '@erp/shared';
+import { AppError } from '../platform/app-error.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HubHandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import type { AppNamespace } from '../realtime/types.ts';
+import { claimStore, STORE_HUB_BUSY } from './hub-admission.ts';
 import { LatestThrottle } from './latest-throttle.ts';
 import { applyPrintReport, deliverPrintJobs, type SpoolContext } from './print-spool.ts';
 
@@ -13,8 +15,9 @@ const SCALE_READINGS_PER_SECOND = 10;
 const HUB_ONLY = { roles: [], devices: true } as const;
 
 /**
- * A store hub's connection: announces it online, sends it every print job it has not finished,
- * re-sends unacknowledged jobs periodically, and relays its reports to the store's screens.
+ * A store hub's connection: claims the store (one hub per store), announces it online, sends it
+ * every print job it has not finished, re-sends unacknowledged jobs periodically, and relays its
+ * reports to the store's screens.
  */
 export const registerHubHandlers: HubHandlerRegistrar = (socket, deps) => {
   const { orm, logger } = deps;
@@ -22,11 +25,21 @@ export const registerHubHandlers: HubHandlerRegistrar = (socket, deps) => {
   // The tenant's namespace; typed for people's sockets, which only changes what fetchSockets reads.
   const nsp = socket.nsp as unknown as AppNamespace;
   const spool: SpoolContext = { orm, logger, nsp, tenantId, storeId };
-  const watchers = [rooms.screen('backoffice'), rooms.screen('wall')];
+  const watchers = [rooms.screen('backoffice'), rooms.screen('wall'), rooms.storeScreen(storeId, 'pos')];
 
-  nsp.to(watchers).emit('hub:status', { storeId, online: true, since: new Date().toISOString() });
-  void deliverPrintJobs(spool, 'unfinished');
-  const sweep = setInterval(() => void deliverPrintJobs(spool, 'due'), SWEEP_MS);
+  // Handlers are registered at once, so nothing the hub sends on connecting is lost; each one
+  // waits for the claim, and a hub refused meanwhile gets CONFLICT.
+  const admission = claimStore(socket);
+  const serving = async () => {
+    if (!(await admission)) throw new AppError('CONFLICT', STORE_HUB_BUSY);
+  };
+  let sweep: NodeJS.Timeout | null = null;
+  void admission.then((admitted) => {
+    if (!admitted || !socket.connected) return;
+    nsp.to(watchers).emit('hub:status', { storeId, online: true, since: new Date().toISOString() });
+    void deliverPrintJobs(spool, 'unfinished');
+    sweep = setInterval(() => void deliverPrintJobs(spool, 'due'), SWEEP_MS);
+  });
 
   const readings = new LatestThrottle<ScaleReading>(1000 / SCALE_READINGS_PER_SECOND, (reading) => {
     const watching = [rooms.scaleWatch(storeId, reading.scaleId)];
@@ -37,30 +50,35 @@ export const registerHubHandlers: HubHandlerRegistrar = (socket, deps) => {
   });
 
   onCommand(socket, logger, 'hub:announce', HUB_ONLY, async (announce) => {
+    await serving();
     socket.data.announce = announce;
     return {};
   });
 
   onCommand(socket, logger, 'printer:status', HUB_ONLY, async (status) => {
+    await serving();
     socket.data.printers = { ...socket.data.printers, [status.printerId]: status };
-    nsp.to([rooms.storeScreen(storeId, 'pos'), ...watchers]).emit('printer:status', { storeId, ...status });
+    nsp.to(watchers).emit('printer:status', { storeId, ...status });
     return {};
   });
 
   onCommand(socket, logger, 'scale:reading', HUB_ONLY, async (reading) => {
+    await serving();
     readings.push(reading.scaleId, reading);
     return {};
   });
 
   // Re-sent by the hub until acknowledged: a repeat finds the state already recorded.
   onCommand(socket, logger, 'print:state', HUB_ONLY, async (report) => {
+    await serving();
     await applyPrintReport(spool, report);
     return {};
   });
 
   socket.on('disconnect', async () => {
-    clearInterval(sweep);
+    if (sweep) clearInterval(sweep);
     readings.clear();
+    if (!(await admission)) return;
     const others = await nsp.in(rooms.storeScreen(storeId, 'hub')).fetchSockets();
     if (others.length === 0) {
       nsp.to(watchers).emit('hub:status', { storeId, online: false, since: new Date().toISOString() });

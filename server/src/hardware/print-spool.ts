@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { PrintJob, PrintJobReport, PrintJobState } from '@erp/shared';
+import type { PrintJob, PrintJobReport, PrintJobView, SpoolJobState } from '@erp/shared';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import type { Logger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';
-import type { PendingEvents } from '../realtime/pending-events.ts';
+import { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { AppNamespace } from '../realtime/types.ts';
 import { recordAudit } from './hardware-audit.ts';
@@ -23,16 +23,70 @@ export const RECEIPT_TTL_MS = 10 * 60_000;
 /** The hub acks a job once it printed, expired or has to wait (paper out): printing takes seconds. */
 export const PRINT_ACK_TIMEOUT_MS = 20_000;
 
-/** States move forward only: a late or repeated report never undoes a newer one. */
-const STATE_RANK: Record<PrintJobState | 'pending', number> = {
+/** A POS lists its terminal's unsettled jobs of this long: older receipts have no customer waiting. */
+const OVERVIEW_WINDOW_MS = 12 * 3600_000;
+
+/**
+ * States move forward only: a late or repeated report never undoes a newer one. `expired` ranks
+ * below `done` and `uncertain` because the server also expires jobs by their deadline: a hub
+ * that started printing right before it may still report what really happened.
+ */
+const STATE_RANK: Record<SpoolJobState, number> = {
   pending: 0,
   received: 1,
   sending: 2,
-  done: 3,
-  uncertain: 3,
   expired: 3,
+  done: 4,
+  uncertain: 4,
 };
-const RANK_SQL = `(case state when 'pending' then 0 when 'received' then 1 when 'sending' then 2 else 3 end)`;
+const RANK_SQL = `(case state when 'pending' then 0 when 'received' then 1 when 'sending' then 2
+  when 'expired' then 3 else 4 end)`;
+
+/** A job as the POS sees it (PrintJobView), for `select` and `returning`. */
+const VIEW_COLUMNS = `id, sale_id, terminal_id, (document->>'documentType')::int as document_type,
+  (document->>'folio')::int as folio, is_copy, state, printer_id, created_at, expires_at, resolved_at`;
+
+interface ViewRow {
+  id: string;
+  sale_id: string;
+  terminal_id: string | null;
+  document_type: number | null;
+  folio: number | null;
+  is_copy: boolean;
+  state: SpoolJobState;
+  printer_id: string | null;
+  created_at: Date | string;
+  expires_at: Date | string;
+  resolved_at: Date | string | null;
+}
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+function toView(row: ViewRow): PrintJobView {
+  return {
+    jobId: row.id,
+    saleId: row.sale_id,
+    terminalId: row.terminal_id,
+    documentType: row.document_type,
+    folio: row.folio,
+    isCopy: row.is_copy,
+    state: row.state,
+    printerId: row.printer_id,
+    createdAt: iso(row.created_at),
+    expiresAt: iso(row.expires_at),
+    resolvedAt: row.resolved_at === null ? null : iso(row.resolved_at),
+  };
+}
+
+/** Tells the store's POS screens about a job; each shows those of its own terminal. */
+function announce(events: PendingEvents, storeId: string, job: PrintJobView, duplicate = false): void {
+  events.push(rooms.storeScreen(storeId, 'pos'), 'print:state', {
+    storeId,
+    ...job,
+    duplicate,
+    at: new Date().toISOString(),
+  });
+}
 
 /**
  * `due`: jobs the hub never acknowledged and not sent within the ack timeout (after a sale, and
@@ -65,6 +119,21 @@ async function takeReceiptsFromOutbox(em: EntityManager, storeId: string): Promi
      on conflict (id) do nothing`,
     [storeId, RECEIPT_TTL_MS],
   );
+}
+
+/**
+ * Jobs past their deadline that the hub never started are expired, so the cashier sees them
+ * (and may ask for a copy) instead of a receipt that silently never comes. The hub drops the
+ * same jobs by the same deadline, so none of them prints late.
+ */
+async function expireOverdue(em: EntityManager, storeId: string): Promise<PrintJobView[]> {
+  const rows = await em.execute<ViewRow[]>(
+    `update print_job set state = 'expired', updated_at = now()
+      where store_id = ? and state in ('pending', 'received') and expires_at <= now()
+      returning ${VIEW_COLUMNS}`,
+    [storeId],
+  );
+  return rows.map(toView);
 }
 
 /** Marks the selected jobs as sent now and returns them in print order. */
@@ -105,29 +174,29 @@ async function claimJobs(em: EntityManager, storeId: string, selection: Selectio
     }));
 }
 
-/** Records a hub's report on one of the store's jobs; true when it moved the job forward. */
+/** Records a hub's report on one of the store's jobs; the job when it moved forward, else null. */
 export async function recordPrintState(
   em: EntityManager,
   storeId: string,
   report: PrintJobReport,
-): Promise<boolean> {
-  const rows = await em.execute<{ id: string }[]>(
+): Promise<PrintJobView | null> {
+  const [row] = await em.execute<ViewRow[]>(
     `update print_job set state = ?, printer_id = ?, updated_at = now()
       where id = ? and store_id = ? and ${RANK_SQL} < ?
-      returning id`,
+      returning ${VIEW_COLUMNS}`,
     [report.state, report.printerId, report.jobId, storeId, STATE_RANK[report.state]],
   );
-  return rows.length > 0;
+  return row ? toView(row) : null;
 }
 
 /** Stores a hub's report and tells the store's POS screens when the job's state changed. */
 export async function applyPrintReport(ctx: SpoolContext, report: PrintJobReport): Promise<void> {
-  const changed = await withTenant(ctx.orm, ctx.tenantId, (em) => recordPrintState(em, ctx.storeId, report));
-  if (changed) {
-    ctx.nsp
-      .to(rooms.storeScreen(ctx.storeId, 'pos'))
-      .emit('print:state', { storeId: ctx.storeId, ...report });
-  }
+  const events = new PendingEvents();
+  await withTenant(ctx.orm, ctx.tenantId, async (em) => {
+    const job = await recordPrintState(em, ctx.storeId, report);
+    if (job) announce(events, ctx.storeId, job, report.duplicate);
+  });
+  events.publish(ctx.nsp);
 }
 
 async function sendJob(ctx: SpoolContext, job: JobToSend): Promise<void> {
@@ -151,10 +220,13 @@ async function sendJob(ctx: SpoolContext, job: JobToSend): Promise<void> {
  */
 export async function deliverPrintJobs(ctx: SpoolContext, selection: Selection): Promise<void> {
   try {
+    const events = new PendingEvents();
     const jobs = await withTenant(ctx.orm, ctx.tenantId, async (em) => {
       await takeReceiptsFromOutbox(em, ctx.storeId);
+      for (const job of await expireOverdue(em, ctx.storeId)) announce(events, ctx.storeId, job);
       return claimJobs(em, ctx.storeId, selection);
     });
+    events.publish(ctx.nsp);
     // Emitted in order now (Socket.IO keeps order per connection); the acks are awaited together.
     await Promise.all(jobs.map((job) => sendJob(ctx, job)));
   } catch (error) {
@@ -189,9 +261,10 @@ export async function createReprint(
     'select count(*)::int as copies from print_job where reprint_of = ?',
     [input.saleId],
   );
-  await em.execute(
+  const [copy] = await em.execute<ViewRow[]>(
     `insert into print_job (id, tenant_id, store_id, terminal_id, sale_id, document, is_copy, reprint_of, created_by, expires_at)
-     values (?, current_tenant_id(), ?, ?, ?, ?::jsonb, true, ?, ?, now() + ? * interval '1 millisecond')`,
+     values (?, current_tenant_id(), ?, ?, ?, ?::jsonb, true, ?, ?, now() + ? * interval '1 millisecond')
+     returning ${VIEW_COLUMNS}`,
     [
       jobId,
       requester.storeId,
@@ -203,6 +276,15 @@ export async function createReprint(
       RECEIPT_TTL_MS,
     ],
   );
+  announce(events, requester.storeId, toView(copy!));
+  // The copy settles the original's uncertainty (or expiry): it leaves the cashier's list.
+  const settled = await em.execute<ViewRow[]>(
+    `update print_job set resolved_at = now(), resolved_by = ?
+      where sale_id = ? and store_id = ? and state in ('uncertain', 'expired') and resolved_at is null
+      returning ${VIEW_COLUMNS}`,
+    [requester.userId, input.saleId, requester.storeId],
+  );
+  for (const row of settled) announce(events, requester.storeId, toView(row));
   await recordAudit(
     em,
     requester,
@@ -222,4 +304,51 @@ export async function createReprint(
     events,
   );
   return { jobId, reprintOf: input.saleId };
+}
+
+/**
+ * The cashier confirmed that an uncertain (or expired) job's paper is there, or that the
+ * customer needs none: the job leaves the terminal's list without a copy.
+ */
+export async function dismissPrintJob(
+  em: EntityManager,
+  requester: { userId: string; storeId: string },
+  jobId: string,
+  events: PendingEvents,
+): Promise<PrintJobView> {
+  const [row] = await em.execute<ViewRow[]>(
+    `update print_job set resolved_at = now(), resolved_by = ?
+      where id = ? and store_id = ? and state in ('uncertain', 'expired') and resolved_at is null
+      returning ${VIEW_COLUMNS}`,
+    [requester.userId, jobId, requester.storeId],
+  );
+  if (!row) {
+    const [known] = await em.execute('select 1 from print_job where id = ? and store_id = ?', [
+      jobId,
+      requester.storeId,
+    ]);
+    if (!known) throw AppError.notFound('el trabajo de impresión');
+    throw new AppError('CONFLICT', 'Ese trabajo ya se resolvió o todavía se está imprimiendo.');
+  }
+  const job = toView(row);
+  announce(events, requester.storeId, job);
+  return job;
+}
+
+/** A terminal's jobs still on their way, and its uncertain or expired ones nobody settled yet. */
+export async function terminalPrintJobs(
+  em: EntityManager,
+  storeId: string,
+  terminalId: string,
+  events: PendingEvents,
+): Promise<PrintJobView[]> {
+  for (const job of await expireOverdue(em, storeId)) announce(events, storeId, job);
+  const rows = await em.execute<ViewRow[]>(
+    `select ${VIEW_COLUMNS} from print_job
+      where terminal_id = ? and store_id = ? and resolved_at is null and state <> 'done'
+        and created_at > now() - ? * interval '1 millisecond'
+      order by created_at`,
+    [terminalId, storeId, OVERVIEW_WINDOW_MS],
+  );
+  return rows.map(toView);
 }

@@ -10,6 +10,8 @@ export const rooms = {
   user: (userId: string) => `user:${userId}`,
   /** Every socket of the tenant that keeps a catalog (joined by the catalog handlers). */
   catalog: () => 'catalog',
+  /** The store's hub and any hub trying to become it (see hardware/hub-admission.ts). */
+  hubClaim: (storeId: string) => `hub-claim:${storeId}`,
   /** The sockets of one hub credential (closed together when it is revoked). */
   hubDevice: (deviceId: string) => `hub-device:${deviceId}`,
   /** POS sockets watching a store's scale (`default`: whichever scale the hub uses by default). */

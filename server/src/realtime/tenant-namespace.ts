@@ -1,6 +1,7 @@
 import { HandshakeAuth, SCREEN_ROLES } from '@erp/shared';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ExtendedError } from 'socket.io';
+import { assertStoreHubFree } from '../hardware/hub-admission.ts';
 import { authenticateHub } from '../hardware/hub-credentials.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -90,12 +91,9 @@ export function setupTenantNamespaces(
       if (!auth.success) throw new AppError('UNAUTHENTICATED');
       const slug = TENANT_NAMESPACE_PATTERN.exec(socket.nsp.name)![1]!;
       if (auth.data.screen === 'hub') {
-        (socket as unknown as HubSocket).data = await hubSocketData(
-          deps,
-          auth.data.token,
-          slug,
-          auth.data.storeId,
-        );
+        const hub = socket as unknown as HubSocket;
+        hub.data = await hubSocketData(deps, auth.data.token, slug, auth.data.storeId);
+        await assertStoreHubFree(hub.nsp, hub.data.storeId);
         return next();
       }
       const session = await deps.auth.verify(auth.data.token);
@@ -127,13 +125,10 @@ export function setupTenantNamespaces(
 
   tenants.on('connection', (socket: AppSocket) => {
     if (socket.data.screen === 'hub') {
-      // Only a device credential gets the hub screen (the handshake set HubSocketData).
+      // Only a device credential gets the hub screen (the handshake set HubSocketData). The
+      // store's hub room, where jobs go, is joined once the hub handlers claimed the store.
       const hub = socket as unknown as HubSocket;
-      hub.join([
-        rooms.storeScreen(hub.data.storeId, 'hub'),
-        rooms.screen('hub'),
-        rooms.hubDevice(hub.data.deviceId),
-      ]);
+      hub.join([rooms.screen('hub'), rooms.hubDevice(hub.data.deviceId)]);
       for (const register of hubRegistrars) register(hub, deps);
       return;
     }

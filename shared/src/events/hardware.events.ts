@@ -195,6 +195,28 @@ export const PrintJobReport = z.object({
 });
 export type PrintJobReport = z.output<typeof PrintJobReport>;
 
+/** A job in the server's spool: `pending` until its hub acknowledges it, then the hub's states. */
+export const SPOOL_JOB_STATES = ['pending', ...PRINT_JOB_STATES] as const;
+export type SpoolJobState = (typeof SPOOL_JOB_STATES)[number];
+
+/** One print job as a POS lists it: which document, how far it got, and whether a cashier settled it. */
+export const PrintJobView = z.object({
+  jobId: Id,
+  saleId: Id,
+  terminalId: Id.nullable(),
+  documentType: z.number().int().nullable(),
+  folio: z.number().int().nullable(),
+  isCopy: z.boolean(),
+  state: z.enum(SPOOL_JOB_STATES),
+  printerId: z.string().nullable(),
+  createdAt: Timestamp,
+  /** Not printed by then: the job expires and is only printed again as a copy the cashier asks for. */
+  expiresAt: Timestamp,
+  /** When a cashier settled an uncertain or expired job: reprinted it, or confirmed it had printed. */
+  resolvedAt: Timestamp.nullable(),
+});
+export type PrintJobView = z.output<typeof PrintJobView>;
+
 /** A short-lived command: executed only before `expiresAt`, never queued or replayed. */
 const ExpiringCommand = z.object({ commandId: Id, expiresAt: Timestamp });
 
@@ -304,7 +326,7 @@ export const hardwareRequests = {
   'scale:watch': command(ScaleWatch, ScaleReading.nullable()),
 };
 
-// ─── Screens → server: hub credentials, reprints, drawer, scale ───────────────────────────────
+// ─── Screens → server: hub credentials, print jobs, drawer, scale ─────────────────────────────
 
 export const HubCredentialCreate = z
   .object({
@@ -337,12 +359,32 @@ export const HubDeviceView = z.object({
 /** A copy of a sale's receipt ("COPIA"): folio and timbre unchanged, logged in the audit log. */
 export const PrintReprint = z.object({ saleId: Id, terminalId: Id.optional() }).strict();
 
+/**
+ * Opens the terminal's cash drawer. `sale`: right after a cash sale of this terminal, which the
+ * server checks; any other opening is audited and shown to the supervisor.
+ */
 export const DrawerOpen = z
   .object({
     terminalId: Id,
-    reason: z.enum(['no_sale', 'cash_count']),
+    reason: z.enum(['sale', 'no_sale', 'cash_count']),
+    saleId: Id.optional(),
   })
-  .strict();
+  .strict()
+  .refine((open) => (open.reason === 'sale') === (open.saleId !== undefined), {
+    message: 'Indique la venta solo al abrir el cajón por una venta.',
+    path: ['saleId'],
+  });
+
+/** A tare or zero from the weighing screen; the server gives it a short deadline. */
+export const ScaleControl = z.object({ scaleId: DeviceId.optional() }).strict();
+
+/** What a POS shows about printing: is the hub there, its printers' status, this terminal's jobs. */
+export const PrintOverview = z.object({
+  hubOnline: z.boolean(),
+  printers: z.array(PrinterStatus),
+  /** Jobs still on their way, and uncertain or expired ones no cashier has settled yet. */
+  jobs: z.array(PrintJobView),
+});
 
 /** Commands of people's screens about the store's hardware (the hub's own commands are above). */
 export const hardwareScreenCommands = {
@@ -357,16 +399,28 @@ export const hardwareScreenCommands = {
   ),
   'print:reprint': command(PrintReprint, z.object({ jobId: Id, reprintOf: Id })),
   'drawer:open': command(DrawerOpen, HardwareCommandDone),
+  'print:overview': command(z.object({ terminalId: Id }).strict(), PrintOverview),
+  /** The cashier checked the paper: the uncertain (or expired) job needs no copy. */
+  'print:dismiss': command(z.object({ jobId: Id }).strict(), PrintJobView),
+  'scale:tare': command(ScaleControl, HardwareCommandDone),
+  'scale:zero': command(ScaleControl, HardwareCommandDone),
   /** Weight readings then go to this socket only, until `durationMs` passes without renewal. */
   'scale:watch': command(ScaleWatch, ScaleReading.nullable()),
 };
 
 const InStore = z.object({ storeId: Id });
 
-/** Server → POS / back office / wall. `scale:reading` goes only to the terminal that asked. */
+/**
+ * Server → POS / back office / wall. `scale:reading` goes only to the terminal that asked;
+ * `print:state` to the store's POS screens, each showing the jobs of its own terminal.
+ */
 export const hardwareNotifications = {
   'hub:status': InStore.extend({ online: z.boolean(), since: Timestamp }),
   'printer:status': InStore.extend(PrinterStatus.shape),
   'scale:reading': InStore.extend(ScaleReading.shape),
-  'print:state': InStore.extend(PrintJobReport.shape),
+  'print:state': InStore.extend(PrintJobView.shape).extend({
+    /** The hub already had the job: this delivery printed nothing. */
+    duplicate: z.boolean(),
+    at: Timestamp,
+  }),
 };
