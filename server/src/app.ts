@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
 import { registerCashHandlers } from './cash/cash.handlers.ts';
+import { registerCashHistoryHandlers } from './cash/cash-history.handlers.ts';
 import { registerCatalogHandlers } from './catalog/catalog.handlers.ts';
 import { registerHardwareHandlers } from './hardware/hardware.handlers.ts';
 import { registerHubHandlers } from './hardware/hub.handlers.ts';
 import { registerInventoryHandlers } from './inventory/inventory.handlers.ts';
+import { registerValuationHandlers } from './inventory/valuation.handlers.ts';
 import { AppError, httpStatusOf, toErrorPayload } from './platform/app-error.ts';
 import type { Config } from './platform/config.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
@@ -13,14 +15,17 @@ import { initOrm } from './platform/orm.ts';
 import { connectRedis } from './platform/redis.ts';
 import { SecretBox } from './platform/secrets.ts';
 import { registerPurchasingHandlers } from './purchasing/purchasing.handlers.ts';
-import { registerWallHandlers } from './reporting/wall.handlers.ts';
+import { registerPurchasingHistoryHandlers } from './purchasing/purchasing-history.handlers.ts';
 import { createIo } from './realtime/io.ts';
 import {
   type HandlerRegistrar,
   type HubHandlerRegistrar,
   setupTenantNamespaces,
 } from './realtime/tenant-namespace.ts';
+import { registerReportHandlers } from './reporting/reports.handlers.ts';
+import { registerWallHandlers } from './reporting/wall.handlers.ts';
 import { registerSalesHandlers } from './sales/sales.handlers.ts';
+import { registerSalesHistoryHandlers } from './sales/sales-history.handlers.ts';
 import { registerDteDownloadRoutes } from './sii/dte-download.routes.ts';
 import { SharedPdfRenderer } from './sii/dte-pdf.ts';
 import { registerSiiHandlers } from './sii/sii.handlers.ts';
@@ -38,6 +43,12 @@ const REGISTRARS: HandlerRegistrar[] = [
   registerPurchasingHandlers,
   registerHardwareHandlers,
   registerSiiHandlers,
+  // Back office reads: past sales and the audit log, cash sessions, stock at PPP, receipts, reports.
+  registerSalesHistoryHandlers,
+  registerCashHistoryHandlers,
+  registerValuationHandlers,
+  registerPurchasingHistoryHandlers,
+  registerReportHandlers,
   registerWallHandlers,
 ];
 

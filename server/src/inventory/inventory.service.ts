@@ -85,16 +85,18 @@ export async function listStock(
   );
 }
 
+/** A `stock_movement m` row as `MovementView`. */
+export const MOVEMENT_COLUMNS = `m.id, m.warehouse_id as "warehouseId", m.product_id as "productId", m.kind,
+  m.quantity::text as quantity, m.unit_cost::text as "unitCost", m.resulting_quantity::text as "resultingQuantity",
+  m.resulting_average_cost::text as "resultingAverageCost", m.user_id as "userId", m.device_id as "deviceId",
+  m.document_type as "documentType", m.document_id as "documentId",
+  to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at`;
+
 /** The product's kardex in a warehouse, newest first. */
 export function kardex(em: EntityManager, warehouseId: string, productId: string, limit: number) {
   return em.execute<z.output<typeof MovementView>[]>(
-    `select id, warehouse_id as "warehouseId", product_id as "productId", kind, quantity::text as quantity,
-            unit_cost::text as "unitCost", resulting_quantity::text as "resultingQuantity",
-            resulting_average_cost::text as "resultingAverageCost", user_id as "userId",
-            device_id as "deviceId", document_type as "documentType", document_id as "documentId",
-            to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
-       from stock_movement where warehouse_id = ? and product_id = ?
-      order by seq desc limit ?`,
+    `select ${MOVEMENT_COLUMNS} from stock_movement m where m.warehouse_id = ? and m.product_id = ?
+      order by m.seq desc limit ?`,
     [warehouseId, productId, limit],
   );
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { checkDayRange, IsoDay } from './date-range.ts';
 import { command } from './define.ts';
+import { PageRequest, pageOf } from './paging.ts';
 
 const Uuid = z.string().uuid();
 const Pesos = z.number().int().min(0).max(1_000_000_000);
@@ -87,4 +89,56 @@ export const CashChange = z.object({
 export const cashNotifications = {
   'cash:changed': z.object({ changes: z.array(CashChange) }),
   'cash:approval-requested': CashCloseReport,
+};
+
+/** Back office: cash sessions of a period, newest first. */
+export const CashSessionListQuery = z
+  .object({
+    from: IsoDay.optional(),
+    to: IsoDay.optional(),
+    storeId: Uuid.optional(),
+    terminalId: Uuid.optional(),
+    cashierId: Uuid.optional(),
+    status: z.enum(['open', 'pending_approval', 'closed']).optional(),
+    ...PageRequest,
+  })
+  .strict()
+  .superRefine(checkDayRange());
+
+export const CashSessionSummary = CashSessionView.extend({
+  storeName: z.string(),
+  terminalName: z.string(),
+  cashierName: z.string(),
+  zNumber: z.number().int().nullable(),
+  /** The blind count; null until the cashier sends it. */
+  countedCash: z.number().int().nullable(),
+  countedCard: z.number().int().nullable(),
+  /** counted − expected, per method; null until counted. */
+  cashDifference: z.number().int().nullable(),
+  cardDifference: z.number().int().nullable(),
+  closedAt: z.string().nullable(),
+  closedByName: z.string().nullable(),
+  /** The supervisor who approved a close above the tolerance (or who closed it). */
+  approvedByName: z.string().nullable(),
+});
+
+export const CashSessionDetail = CashSessionSummary.extend({
+  /** The tenant's close tolerance now. */
+  tolerance: z.number().int(),
+  /** Bills and coins counted, by denomination. */
+  denominations: z.record(z.string(), z.number().int()).nullable(),
+  movements: z.array(
+    z.object({
+      kind: z.enum(['in', 'out']),
+      amount: z.number().int(),
+      reason: z.string(),
+      userName: z.string(),
+      at: z.string(),
+    }),
+  ),
+});
+
+export const cashHistoryCommands = {
+  'cash:sessions': command(CashSessionListQuery, pageOf(CashSessionSummary)),
+  'cash:session': command(z.object({ sessionId: Uuid }).strict(), CashSessionDetail),
 };

@@ -1,4 +1,4 @@
-import { cashCommands, cashNotifications } from './cash.events.ts';
+import { cashCommands, cashHistoryCommands, cashNotifications } from './cash.events.ts';
 import { catalogCommands, catalogNotifications } from './catalog.events.ts';
 import type { CommandEvents, NotificationEvents, RequestEvents } from './define.ts';
 import {
@@ -8,9 +8,12 @@ import {
   hardwareScreenCommands,
 } from './hardware.events.ts';
 import { inventoryCommands, inventoryNotifications } from './inventory.events.ts';
-import { purchasingCommands } from './purchasing.events.ts';
+import { purchasingCommands, purchasingHistoryCommands } from './purchasing.events.ts';
+import { reportingCommands } from './reporting.events.ts';
 import { salesCommands, salesNotifications } from './sales.events.ts';
+import { salesHistoryCommands } from './sales-history.events.ts';
 import { siiCommands, siiNotifications } from './sii.events.ts';
+import { inventoryValuationCommands } from './stock-valuation.events.ts';
 import { tenancyCommands, tenancyNotifications } from './tenancy.events.ts';
 import { wallCommands, wallNotifications } from './wall.events.ts';
 
@@ -29,6 +32,11 @@ export const clientCommands = {
   ...hardwareScreenCommands,
   ...siiCommands,
   ...wallCommands,
+  ...salesHistoryCommands,
+  ...cashHistoryCommands,
+  ...inventoryValuationCommands,
+  ...purchasingHistoryCommands,
+  ...reportingCommands,
 };
 
 export const serverNotifications = {

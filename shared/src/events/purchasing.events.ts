@@ -1,8 +1,10 @@
 /** Purchasing contract: suppliers and goods receipts at net unit cost. */
 import { z } from 'zod';
 import { normalizeRut } from '../rut.ts';
+import { checkDayRange, IsoDay } from './date-range.ts';
 import { command } from './define.ts';
 import { Quantity, UnitCost } from './inventory.events.ts';
+import { PageRequest, pageOf } from './paging.ts';
 
 const Id = z.string().uuid();
 
@@ -67,4 +69,60 @@ export const purchasingCommands = {
       .strict(),
     ReceiptView,
   ),
+};
+
+export const ReceiptSummary = z.object({
+  id: Id,
+  supplierId: Id,
+  supplierName: z.string(),
+  supplierRut: z.string(),
+  warehouseId: Id,
+  warehouseName: z.string(),
+  documentType: z.literal(RECEIPT_DOCUMENT_TYPES),
+  folio: z.number().int(),
+  lineCount: z.number().int(),
+  /** Net pesos: the sum of its lines' costs. */
+  totalCost: z.number().int(),
+  receivedByName: z.string().nullable(),
+  receivedAt: z.string(),
+});
+
+export const ReceiptDetail = ReceiptSummary.extend({
+  lines: z.array(
+    z.object({
+      lineNo: z.number().int(),
+      productId: Id,
+      code: z.string(),
+      name: z.string(),
+      quantity: z.string(),
+      unitCost: z.string(),
+      /** Net pesos: round(quantity × unit cost). */
+      lineCost: z.number().int(),
+    }),
+  ),
+});
+
+export const purchasingHistoryCommands = {
+  /** Goods receipts, newest first. */
+  'receipt:list': command(
+    z
+      .object({
+        from: IsoDay.optional(),
+        to: IsoDay.optional(),
+        supplierId: Id.optional(),
+        warehouseId: Id.optional(),
+        ...PageRequest,
+      })
+      .strict()
+      .superRefine(checkDayRange()),
+    pageOf(ReceiptSummary),
+  ),
+  'receipt:get': command(z.object({ receiptId: Id }).strict(), ReceiptDetail),
+  /** Suppliers by name, paged; `search` matches name or RUT. */
+  'supplier:page': command(
+    z.object({ search: z.string().trim().max(60).optional(), ...PageRequest }).strict(),
+    pageOf(SupplierView.extend({ receiptCount: z.number().int() })),
+  ),
+  /** Deletes a supplier with no receipts (those keep their supplier forever). */
+  'supplier:delete': command(z.object({ supplierId: Id }).strict(), z.object({ id: Id })),
 };
