@@ -8,6 +8,7 @@ export const STORE_IDS = {
   SCALE: 'scale',
   CART: 'cart',
   CHECKOUT: 'checkout',
+  RETURN: 'return',
 } as const;
 
 export type StoreId = (typeof STORE_IDS)[keyof typeof STORE_IDS];

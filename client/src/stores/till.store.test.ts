@@ -143,6 +143,41 @@ describe('till store', () => {
     expect(till.cashSession?.status).toBe('closed');
   });
 
+  it('moves cash in and out of the open drawer with a reason, and reads the live X report', async () => {
+    const { server, till, storeId } = setup();
+    const open = session(caja1.id);
+    server.on('cash:current', () => open);
+    localStorage.setItem(TERMINAL_STORAGE_KEY('demo', storeId), caja1.id);
+    till.start();
+    await server.resync();
+
+    const withdrawn = { ...open, totals: { ...open.totals, cashOut: 5000, expectedCash: 15000 } };
+    server.on('cash:move', () => withdrawn);
+    expect((await till.moveCash('out', 5000, 'Retiro a bóveda')).ok).toBe(true);
+    expect(server.sent.at(-1)).toEqual({
+      name: 'cash:move',
+      payload: { sessionId: open.id, kind: 'out', amount: 5000, reason: 'Retiro a bóveda' },
+    });
+    expect(till.cashSession?.totals.expectedCash).toBe(15000);
+
+    // A sale rung meanwhile: the X report brings the server's totals.
+    const later = {
+      ...withdrawn,
+      totals: { ...withdrawn.totals, cashSales: 2050, ticketCount: 1, expectedCash: 17050 },
+    };
+    server.on('cash:report', ({ sessionId }) => (sessionId === open.id ? later : fail('NOT_FOUND')));
+    const report = await till.xReport();
+    expect(report.ok && report.data.totals.expectedCash).toBe(17050);
+    expect(till.cashSession).toEqual(later);
+
+    // A refused move changes nothing on screen.
+    server.on('cash:move', () =>
+      fail('VALIDATION', 'No hay suficiente efectivo en la caja para ese retiro.'),
+    );
+    expect((await till.moveCash('out', 900_000, 'Retiro a bóveda')).ok).toBe(false);
+    expect(till.cashSession).toEqual(later);
+  });
+
   it('reports a refused open', async () => {
     const { server, till } = setup();
     server.on('cash:current', () => null);

@@ -107,6 +107,29 @@ export const useTillStore = defineStore(STORE_IDS.TILL, () => {
     return report;
   }
 
+  /** Cash put into (`in`) or taken out of (`out`) the open drawer, with the reason. */
+  async function moveCash(kind: 'in' | 'out', amount: number, reason: string): Promise<Result<CashSession>> {
+    const current = cashSession.value;
+    if (!current) return fail('CASH_SESSION_REQUIRED');
+    const moved = await useRealtimeStore().command('cash:move', {
+      sessionId: current.id,
+      kind,
+      amount,
+      reason,
+    });
+    if (moved.ok) cashSession.value = moved.data;
+    return moved;
+  }
+
+  /** The live X report: the open session's running totals as the server has them now. */
+  async function xReport(): Promise<Result<CashSession>> {
+    const current = cashSession.value;
+    if (!current) return fail('CASH_SESSION_REQUIRED');
+    const report = await useRealtimeStore().command('cash:report', { sessionId: current.id });
+    if (report.ok) cashSession.value = report.data;
+    return report;
+  }
+
   /** Leaves the close report: back to the open-till screen. */
   function dismissReport(): void {
     closeReport.value = null;
@@ -148,6 +171,8 @@ export const useTillStore = defineStore(STORE_IDS.TILL, () => {
     forgetTerminal,
     open,
     close,
+    moveCash,
+    xReport,
     dismissReport,
     refreshSession,
     start,

@@ -4,6 +4,7 @@ import { CLP_DENOMINATIONS, readTenantSettings } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
+import type { SqlFragment } from '../platform/sql-fragment.ts';
 
 type SessionView = z.infer<typeof CashSessionView>;
 type CloseReport = z.infer<typeof CashCloseReport>;
@@ -160,20 +161,35 @@ export async function moveCash(
  * statement, so the X report and the close never aggregate tickets. Throws when the session is
  * not open (or, given `terminalId`, is another terminal's).
  */
-export async function recordInSession(
-  em: EntityManager,
-  input: { sessionId: string; terminalId?: string; cash: number; card: number; refund?: boolean },
-): Promise<SessionView> {
-  const [row] = await em.execute<SessionRow[]>(
-    input.refund
+export async function recordInSession(em: EntityManager, input: SessionTallyInput): Promise<SessionView> {
+  const { sql, params } = sessionTally(input);
+  const [row] = await em.execute<SessionRow[]>(sql, params);
+  if (!row) throw new AppError('CASH_SESSION_REQUIRED');
+  return toSessionView(row);
+}
+
+export interface SessionTallyInput {
+  sessionId: string;
+  terminalId?: string;
+  cash: number;
+  card: number;
+  refund?: boolean;
+}
+
+/**
+ * The update behind `recordInSession`, for a caller that sends it within its own statement:
+ * it returns the session's row, or none when the session is not open on this terminal (the
+ * caller must then fail with CASH_SESSION_REQUIRED).
+ */
+export function sessionTally(input: SessionTallyInput): SqlFragment {
+  return {
+    sql: input.refund
       ? `update cash_session set cash_refunds = cash_refunds + ?, card_refunds = card_refunds + ?, return_count = return_count + 1
           where id = ? and status = 'open' and terminal_id = coalesce(?, terminal_id) returning *`
       : `update cash_session set cash_sales = cash_sales + ?, card_sales = card_sales + ?, ticket_count = ticket_count + 1
           where id = ? and status = 'open' and terminal_id = coalesce(?, terminal_id) returning *`,
-    [input.cash, input.card, input.sessionId, input.terminalId ?? null],
-  );
-  if (!row) throw new AppError('CASH_SESSION_REQUIRED');
-  return toSessionView(row);
+    params: [input.cash, input.card, input.sessionId, input.terminalId ?? null],
+  };
 }
 
 /** The tenant's settings, read in the caller's unit of work. */

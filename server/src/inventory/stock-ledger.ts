@@ -4,6 +4,7 @@ import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgArray } from '../catalog/product-query.ts';
 import { AppError } from '../platform/app-error.ts';
+import { executeCtes, type SqlFragment } from '../platform/sql-fragment.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import { costText, Dec, type DecimalInput, quantityText } from './decimal.ts';
@@ -90,33 +91,21 @@ const CREATE_LEVELS = `
 const UPDATE_LEVELS = `
   update stock_level s set quantity = v.q, average_cost = v.a, below_min = v.b, updated_at = now()
     from json_to_recordset(?::json) as v(w uuid, p uuid, q numeric, a numeric, b boolean)
-   where s.tenant_id = current_tenant_id() and s.warehouse_id = v.w and s.product_id = v.p`;
+   where s.tenant_id = current_tenant_id() and s.warehouse_id = v.w and s.product_id = v.p
+  returning 1`;
 
 const INSERT_MOVEMENTS = `
   insert into stock_movement (id, tenant_id, warehouse_id, product_id, kind, quantity, unit_cost,
     resulting_quantity, resulting_average_cost, user_id, device_id, document_type, document_id)
   select m.id, current_tenant_id(), m.w, m.p, m.kind, m.q, m.c, m.rq, m.ra, m.u, m.d, m.dt, m.di
     from json_to_recordset(?::json) as m(id uuid, w uuid, p uuid, kind text, q numeric, c numeric,
-      rq numeric, ra numeric, u uuid, d text, dt text, di uuid)`;
-
-/** SQL with `?` placeholders and its parameters, in order. */
-export interface SqlFragment {
-  sql: string;
-  params: unknown[];
-}
+      rq numeric, ra numeric, u uuid, d text, dt text, di uuid)
+  returning 1`;
 
 export interface PlannedMovements {
   applied: AppliedMovement[];
   /** CTE bodies that write the levels and the ledger rows; they must run before commit. */
   ledgerWrites: SqlFragment[];
-}
-
-/** Runs CTE bodies as one statement (`with w0 as (…), w1 as (…) select 1`). */
-export async function executeCtes(em: EntityManager, ctes: readonly SqlFragment[]): Promise<void> {
-  await em.execute(
-    `with ${ctes.map((cte, i) => `w${i} as (${cte.sql})`).join(', ')} select 1`,
-    ctes.flatMap((cte) => cte.params),
-  );
 }
 
 async function lockLevels(em: EntityManager, keys: { w: string; p: string }[]): Promise<LockedLevel[]> {

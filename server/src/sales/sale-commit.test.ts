@@ -283,6 +283,28 @@ describe('sale:commit', () => {
     const next = await till.socket.emitWithAck('sale:commit', sale());
     expect(next.ok && next.data.folio).toBe(before[0]!.max + 1);
   });
+
+  it("refuses a sale on another terminal's cash session, leaving no folio gap and no stock moved", async () => {
+    const stock = () =>
+      query<{ quantity: string }>(
+        'select quantity::text from stock_level where product_id = ? and warehouse_id = ?',
+        [products[LECHE]!.id, tenant.stores[0]!.warehouseId],
+      );
+    const [before] = await query<{ max: number }>(
+      'select max(folio)::int as max from sale where doc_type = 39',
+    );
+    const [stockBefore] = await stock();
+    // The session is found, but it belongs to another terminal: the check runs with the sale's
+    // own rows, after the folio was taken, and must roll everything back.
+    const refused = await till.socket.emitWithAck(
+      'sale:commit',
+      sale({ terminalId: tenant.stores[0]!.terminalIds[1]! }),
+    );
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CASH_SESSION_REQUIRED' } });
+    expect(await stock()).toEqual([stockBefore]);
+    const next = await till.socket.emitWithAck('sale:commit', sale());
+    expect(next.ok && next.data.folio).toBe(before!.max + 1);
+  });
 });
 
 describe('many cashiers at once', () => {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlFragment } from '../inventory/stock-ledger.ts';
+import type { SqlFragment } from '../platform/sql-fragment.ts';
 import { type AuditRow, INSERT_AUDIT_SQL } from './audit.ts';
 import type { ReceiverData } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
@@ -33,8 +33,11 @@ export interface SaleRecord {
   authorizedBy?: string;
   outbox: readonly OutboxRow[];
   audit: readonly AuditRow[];
-  /** Stock ledger writes planned by `planMovements`, sent in the same statement. */
-  ledgerWrites?: readonly SqlFragment[];
+  /**
+   * Other domains' writes sent in the same statement (the stock ledger, the cash tally). Each
+   * must return rows (`returning`) or none; their row counts are the result, in order.
+   */
+  alongside?: readonly SqlFragment[];
 }
 
 /**
@@ -43,11 +46,11 @@ export interface SaleRecord {
  * its stock ledger rows. Sent right after
  * the folio is taken, so the folio lock is held for this round trip and the commit only.
  */
-export async function insertSale(em: EntityManager, record: SaleRecord): Promise<void> {
+export async function insertSale(em: EntityManager, record: SaleRecord): Promise<number[]> {
   const { result } = record;
-  const ledger = record.ledgerWrites ?? [];
-  await em.execute(
-    `with ${ledger.map((cte, i) => `ledger${i} as (${cte.sql}),`).join(' ')}
+  const alongside = record.alongside ?? [];
+  const [counts] = await em.execute<{ counts: number[] }[]>(
+    `with ${alongside.map((cte, i) => `w${i} as (${cte.sql}),`).join(' ')}
      s as (
        insert into sale (id, tenant_id, kind, store_id, terminal_id, warehouse_id, cash_session_id, cashier_id, authorized_by,
                          doc_type, folio, caf_id, customer_id, original_sale_id, issued_at, issue_date,
@@ -72,9 +75,9 @@ export async function insertSale(em: EntityManager, record: SaleRecord): Promise
        select current_tenant_id(), x.topic, x.key, x.payload from jsonb_to_recordset(?::jsonb) as x(topic text, key text, payload jsonb)),
      a as (${INSERT_AUDIT_SQL}),
      k as (update idempotency_key set result = ?::jsonb where key = ?)
-     select 1`,
+     select array[${alongside.map((_, i) => `(select count(*) from w${i})::int`).join(', ')}]::int[] as counts`,
     [
-      ...ledger.flatMap((cte) => cte.params),
+      ...alongside.flatMap((cte) => cte.params),
       result.saleId,
       record.kind ?? 'sale',
       record.seller.storeId,
@@ -107,4 +110,5 @@ export async function insertSale(em: EntityManager, record: SaleRecord): Promise
       result.saleId,
     ],
   );
+  return counts!.counts;
 }

@@ -1,7 +1,7 @@
 import type { Role, SaleCommit, SaleResult } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { recordInSession } from '../cash/cash.service.ts';
+import { sessionTally } from '../cash/cash.service.ts';
 import { planMovements } from '../inventory/stock-ledger.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
@@ -84,16 +84,10 @@ export async function commitSale(
   const amounts = computeAmounts(document);
   const payments = settlePayments(amounts.totals.total, input.payments);
 
-  // Row locks are taken from here on, hottest last: the terminal's own session first, then the
-  // stock rows shared with other tills, then the tenant's folio counter; each is held until commit.
-  const session = await recordInSession(em, {
-    sessionId: input.cashSessionId,
-    cash: payments.paidCash,
-    card: payments.paidCard,
-    terminalId: input.terminalId,
-  });
-
-  // The ledger rows are written with the sale, in its one statement.
+  // Row locks are taken from here on: the stock rows shared with other tills, then the tenant's
+  // folio counter (hottest last), then, with the sale's own rows, the terminal's cash session;
+  // each is held until commit. The ledger rows and the cash tally are written with the sale, in
+  // its one statement.
   const { ledgerWrites } = await planMovements(
     em,
     lines.map((line) => ({
@@ -165,16 +159,24 @@ export async function commitSale(
         : []),
     ]),
   );
-  await insertSale(em, {
+  const [tallied] = await insertSale(em, {
     seller,
     input,
-    session: { id: session.id },
+    session: { id: input.cashSessionId },
     warehouseId: context.warehouseId,
     cafId,
     receiver,
     result,
     lines,
-    ledgerWrites,
+    alongside: [
+      sessionTally({
+        sessionId: input.cashSessionId,
+        cash: payments.paidCash,
+        card: payments.paidCard,
+        terminalId: input.terminalId,
+      }),
+      ...ledgerWrites,
+    ],
     payments: payments.rows,
     stampedAt,
     outbox: [
@@ -213,6 +215,9 @@ export async function commitSale(
     ],
     audit: auditRows(seller, input.terminalId, audit),
   });
+
+  // Not open on this terminal: the whole sale rolls back (folio included, so no gap).
+  if (tallied === 0) throw new AppError('CASH_SESSION_REQUIRED');
 
   events.push(rooms.screen('wall'), 'sale:committed', {
     saleId: input.saleId,
