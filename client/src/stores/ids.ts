@@ -9,6 +9,12 @@ export const STORE_IDS = {
   CART: 'cart',
   CHECKOUT: 'checkout',
   RETURN: 'return',
+  WAREHOUSES: 'warehouses',
+  STOCK_LOOKUP: 'stockLookup',
+  PURCHASE_RECEIPT: 'purchaseReceipt',
+  TRANSFERS: 'transfers',
+  STOCK_COUNT: 'stockCount',
+  LOW_STOCK: 'lowStock',
 } as const;
 
 export type StoreId = (typeof STORE_IDS)[keyof typeof STORE_IDS];
