@@ -69,6 +69,7 @@ beforeAll(async () => {
   );
   await addCaf(server, tenant, 39, 1, 100);
   await addCaf(server, tenant, 61, 1, 100);
+  await addCaf(server, tenant, 33, 1, 100);
   till = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
 });
 afterAll(async () => {
@@ -238,6 +239,38 @@ describe('sale:find', () => {
     });
     const byId = await till.socket.emitWithAck('sale:find', { original: { saleId: sale.saleId } });
     expect(byId.ok && byId.data.folio).toBe(sale.folio);
+  });
+
+  it("shows a factura's customer, whom the nota de crédito will name", async () => {
+    const factura = await till.socket.emitWithAck('sale:commit', {
+      saleId: randomUUID(),
+      terminalId: till.terminalId,
+      cashSessionId: till.cashSessionId,
+      docType: 33,
+      customer: {
+        rut: '77.123.456-9',
+        razonSocial: 'Comercial Ñuñoa Ltda.',
+        giro: 'Almacén',
+        address: 'Irarrázaval 100',
+        comuna: 'Ñuñoa',
+      },
+      lines: [{ productId: products[LECHE]!.id, quantity: '2', unitPrice: 1190 }],
+      payments: [{ method: 'card', amount: 2380, authorizationCode: 'A1' }],
+    });
+    if (!factura.ok) throw new Error(JSON.stringify(factura.error));
+    const found = await till.socket.emitWithAck('sale:find', {
+      original: { docType: 33, folio: factura.data.folio },
+    });
+    expect(found).toMatchObject({
+      ok: true,
+      data: {
+        docType: 33,
+        total: 2380,
+        paidCash: 0,
+        paidCard: 2380,
+        customer: { rut: '77123456-9', razonSocial: 'Comercial Ñuñoa Ltda.' },
+      },
+    });
   });
 
   it('answers NOT_FOUND for a folio that was never issued, and never shows a nota de crédito as an original', async () => {
