@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
+import type { SqlFragment } from '../platform/sql-fragment.ts';
 
 /** Stable hash of a request body: the same key with another body is refused, not replayed. */
 export function requestHash(body: unknown): string {
@@ -21,12 +22,38 @@ export async function claimKey<T>(
   key: string,
   hash: string,
 ): Promise<Claim<T>> {
-  const inserted = await em.execute<{ key: string }[]>(
-    `insert into idempotency_key (key, tenant_id, scope, request_hash) values (?, current_tenant_id(), ?, ?)
-     on conflict (key) do nothing returning key`,
-    [key, scope, hash],
+  return (await claimKeyWith<T, never>(em, scope, key, hash)).claim;
+}
+
+/**
+ * `claimKey` that also runs a read the work needs first (the sale's prices) in the same
+ * statement, saving a round trip on every fresh claim. The read's rows come back as they are.
+ */
+export async function claimKeyWith<T, R extends object>(
+  em: EntityManager,
+  scope: string,
+  key: string,
+  hash: string,
+  read?: SqlFragment,
+): Promise<{ claim: Claim<T>; rows: R[] }> {
+  // One row per row read (or one row with `found__` null when the read finds none), each
+  // telling whether this call claimed the key.
+  const rows = await em.execute<(R & { claimed__: boolean; found__: true | null })[]>(
+    `with claim as (
+       insert into idempotency_key (key, tenant_id, scope, request_hash) values (?, current_tenant_id(), ?, ?)
+       on conflict (key) do nothing returning key)
+     select exists (select 1 from claim) as claimed__, r.*
+       from (select 1) as one
+       left join (select true as found__, x.* from (${read?.sql ?? 'select'}) as x) as r on true`,
+    [key, scope, hash, ...(read?.params ?? [])],
   );
-  if (inserted.length > 0) return { fresh: true };
+  if (rows[0]?.claimed__) {
+    const found = rows.filter((row) => row.found__);
+    return {
+      claim: { fresh: true },
+      rows: found.map(({ claimed__, found__, ...row }) => row as unknown as R),
+    };
+  }
   const [stored] = await em.execute<{ scope: string; request_hash: string; result: T | null }[]>(
     'select scope, request_hash, result from idempotency_key where key = ?',
     [key],
@@ -35,7 +62,7 @@ export async function claimKey<T>(
   if (!stored || stored.scope !== scope || stored.request_hash !== hash || stored.result === null) {
     throw new AppError('IDEMPOTENCY_MISMATCH');
   }
-  return { fresh: false, result: stored.result };
+  return { claim: { fresh: false, result: stored.result }, rows: [] };
 }
 
 export async function saveResult(em: EntityManager, key: string, result: unknown): Promise<void> {

@@ -284,6 +284,17 @@ describe('sale:commit', () => {
     expect(next.ok && next.data.folio).toBe(before[0]!.max + 1);
   });
 
+  it("refuses a product this tenant does not have (another tenant's id) without keeping the sale id", async () => {
+    const other = await createTestTenant(server, 'other');
+    const [foreign] = await addProducts(server, other);
+    const attempt = sale({ lines: [{ productId: foreign!.id, quantity: '1', unitPrice: foreign!.price }] });
+    const refused = await till.socket.emitWithAck('sale:commit', attempt);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    // The claim rolled back with the refusal: the same id can still be used for a real sale.
+    const retried = await till.socket.emitWithAck('sale:commit', { ...sale(), saleId: attempt.saleId });
+    expect(retried).toMatchObject({ ok: true, data: { saleId: attempt.saleId } });
+  });
+
   it("refuses a sale on another terminal's cash session, leaving no folio gap and no stock moved", async () => {
     const stock = () =>
       query<{ quantity: string }>(

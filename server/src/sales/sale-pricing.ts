@@ -1,7 +1,7 @@
 import type { Role, SaleLineInput, TenantSettings } from '@erp/shared';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
+import type { SqlFragment } from '../platform/sql-fragment.ts';
 import { lineGross, toMilli } from './quantity.ts';
 
 export interface PricedLine {
@@ -21,7 +21,7 @@ export interface PricedLine {
   amount: number;
 }
 
-interface ProductRow {
+export interface ProductPriceRow {
   id: string;
   code: string;
   name: string;
@@ -32,26 +32,29 @@ interface ProductRow {
   price: number;
 }
 
+/** Reads the current price (store override first) and sale data of the cart's products. */
+export function cartProductsQuery(storeId: string, lines: readonly { productId: string }[]): SqlFragment {
+  const ids = [...new Set(lines.map((l) => l.productId))];
+  return {
+    sql: `select p.id, p.code, p.name, p.unit, p.weighable, p.active, p.exempt, coalesce(sp.price, p.price) as price
+            from product p left join store_price sp on sp.product_id = p.id and sp.store_id = ?
+           where p.id = any(?::uuid[])`,
+    params: [storeId, `{${ids.join(',')}}`],
+  };
+}
+
 /**
- * Prices the cart with the server's current prices (store override first). A line whose shown
- * price differs from the current one, without an explicit override, makes the whole sale fail
- * with PRICE_CHANGED and the current prices so the cashier can confirm. Discounts and price
- * overrides are limited by the role's percentage.
+ * Prices the cart with the server's current prices (`rows`, from `cartProductsQuery`). A line
+ * whose shown price differs from the current one, without an explicit override, makes the
+ * whole sale fail with PRICE_CHANGED and the current prices so the cashier can confirm.
+ * Discounts and price overrides are limited by the role's percentage.
  */
-export async function priceLines(
-  em: EntityManager,
-  storeId: string,
+export function priceLines(
+  rows: readonly ProductPriceRow[],
   lines: z.infer<typeof SaleLineInput>[],
   role: Role,
   limits: TenantSettings['discountLimitPercent'],
-): Promise<PricedLine[]> {
-  const ids = [...new Set(lines.map((l) => l.productId))];
-  const rows = await em.execute<ProductRow[]>(
-    `select p.id, p.code, p.name, p.unit, p.weighable, p.active, p.exempt, coalesce(sp.price, p.price) as price
-       from product p left join store_price sp on sp.product_id = p.id and sp.store_id = ?
-      where p.id = any(?::uuid[])`,
-    [storeId, `{${ids.join(',')}}`],
-  );
+): PricedLine[] {
   const products = new Map(rows.map((r) => [r.id, r]));
   const changes: { productId: string; shown: number; current: number }[] = [];
   const priced = lines.map((line, i): PricedLine => {

@@ -13,11 +13,11 @@ import { chileTimestamp } from '../sii/dte/chile-time.ts';
 import { loadCaf, takeFolio } from '../sii/folios.ts';
 import { type AuditInput, auditRows } from './audit.ts';
 import { getCustomer, saveCustomer } from './customers.service.ts';
-import { claimKey, requestHash } from './idempotency.ts';
+import { claimKeyWith, requestHash } from './idempotency.ts';
 import { settlePayments } from './payments.ts';
 import { receiptDocument } from './receipt.ts';
 import { finalDocType, type ReceiverData, saleDocument } from './sale-document.ts';
-import { priceLines } from './sale-pricing.ts';
+import { cartProductsQuery, type ProductPriceRow, priceLines } from './sale-pricing.ts';
 import { insertSale } from './sale-store.ts';
 import { storeContext } from './store-context.ts';
 
@@ -58,17 +58,18 @@ export async function commitSale(
   input: SaleCommitInput,
   events: PendingEvents,
 ): Promise<SaleResultData> {
-  const claim = await claimKey<SaleResultData>(em, 'sale:commit', input.saleId, requestHash(input));
+  // The key is claimed and the cart's current prices read in one round trip.
+  const { claim, rows } = await claimKeyWith<SaleResultData, ProductPriceRow>(
+    em,
+    'sale:commit',
+    input.saleId,
+    requestHash(input),
+    cartProductsQuery(seller.storeId, input.lines),
+  );
   if (!claim.fresh) return claim.result;
 
   const context = await storeContext(em, seller.tenantId, seller.storeId);
-  const lines = await priceLines(
-    em,
-    seller.storeId,
-    input.lines,
-    seller.role,
-    context.settings.discountLimitPercent,
-  );
+  const lines = priceLines(rows, input.lines, seller.role, context.settings.discountLimitPercent);
   const receiver = await receiverFor(em, input);
   const type = finalDocType(input.docType, lines);
   const issuedAt = new Date();
