@@ -2,7 +2,7 @@
  * The raw floor for `bench:sale`: a Socket.IO server whose `sale:commit` handler does the same
  * writes as the real sale commit (idempotency key, prices, stock, ledger, cash session, folio,
  * TED, sale + lines + payments + outbox) with plain `pg` statements and no validation, ORM,
- * rooms or events, in no more round trips than the real commit (8). Started as its own process
+ * rooms or events, in no more round trips than the real commit (7). Started as its own process
  * by scripts/bench-sale.ts.
  */
 import { randomUUID } from 'node:crypto';
@@ -35,12 +35,12 @@ async function commit(sale: RawSale) {
   try {
     await c.query('begin');
     await c.query(`select set_config('app.tenant_id', $1, true)`, [TENANT_ID]);
-    await c.query(
-      `insert into idempotency_key (key, tenant_id, scope, request_hash) values ($1, current_tenant_id(), 'sale:commit', 'raw') on conflict do nothing`,
-      [sale.saleId],
-    );
     const ids = sale.lines.map((l) => l.productId);
-    const prices = await c.query('select id, name, price from product where id = any($1::uuid[])', [ids]);
+    const prices = await c.query(
+      `with k as (insert into idempotency_key (key, tenant_id, scope, request_hash) values ($1, current_tenant_id(), 'sale:commit', 'raw') on conflict do nothing)
+       select id, name, price from product where id = any($2::uuid[])`,
+      [sale.saleId, ids],
+    );
     const total = sale.lines.reduce((sum, l) => sum + l.unitPrice * Number(l.quantity), 0);
     const moved = JSON.stringify(sale.lines.map((l) => ({ p: l.productId, q: l.quantity })));
     await c.query(
