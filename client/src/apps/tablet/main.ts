@@ -1,3 +1,4 @@
+import './tablet.css';
 import { bootPage } from '../../shell/boot.ts';
 import TabletApp from './TabletApp.vue';
 
