@@ -1,4 +1,6 @@
 import { type Component, defineAsyncComponent } from 'vue';
+import { tx as catalogTexts } from './catalog/texts.ts';
+import { tx as settingsTexts } from './settings/texts.ts';
 
 /**
  * The back office's sections, in menu order. Each lives in its own folder and is loaded when
@@ -12,4 +14,35 @@ export interface BackofficeSection {
   component: Component;
 }
 
-export const SECTIONS: BackofficeSection[] = [];
+export const SECTIONS: BackofficeSection[] = [
+  {
+    id: 'catalogo',
+    label: catalogTexts.sections.catalog,
+    component: defineAsyncComponent(() => import('./catalog/CatalogSection.vue')),
+  },
+  {
+    id: 'importar-catalogo',
+    label: catalogTexts.sections.import,
+    component: defineAsyncComponent(() => import('./catalog/ImportSection.vue')),
+  },
+  {
+    id: 'etiquetas-balanza',
+    label: catalogTexts.sections.labels,
+    component: defineAsyncComponent(() => import('./catalog/LabelsSection.vue')),
+  },
+  {
+    id: 'empresa',
+    label: settingsTexts.sections.company,
+    component: defineAsyncComponent(() => import('./settings/CompanySection.vue')),
+  },
+  {
+    id: 'usuarios',
+    label: settingsTexts.sections.users,
+    component: defineAsyncComponent(() => import('./settings/UsersSection.vue')),
+  },
+  {
+    id: 'cajas-y-hubs',
+    label: settingsTexts.sections.devices,
+    component: defineAsyncComponent(() => import('./settings/DevicesSection.vue')),
+  },
+];

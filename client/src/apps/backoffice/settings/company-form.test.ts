@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { companyFormOf, companyInputOf } from './company-form.ts';
+
+const PROFILE = {
+  slug: 'demo',
+  rut: '76192083-9',
+  razonSocial: 'Minimarket Demo SpA',
+  giro: 'Venta al por menor',
+  address: 'Av. Providencia 1234',
+  comuna: 'Providencia',
+  acteco: 471100,
+  siiResolutionNumber: 80,
+  siiResolutionDate: '2014-08-22',
+  siiEnvironment: 'certification' as const,
+  settings: {
+    cashCloseTolerance: 1000,
+    cashDropThreshold: 300000,
+    lowFolioThreshold: 100,
+    discountLimitPercent: { owner: 100, admin: 100, supervisor: 50, cashier: 10, warehouse: 0 },
+  },
+};
+
+describe('company form', () => {
+  it('round-trips the profile into the save payload', () => {
+    const { slug: _, ...input } = PROFILE;
+    expect(companyInputOf(companyFormOf(PROFILE))).toEqual({ ok: true, input });
+  });
+
+  it('reads pesos with dots, decimal percents with a comma, and trims text', () => {
+    const form = companyFormOf(PROFILE);
+    form.cashDropThreshold = '250.000';
+    form.discountLimitPercent.cashier = '12,5';
+    form.giro = '  Abarrotes ';
+    const result = companyInputOf(form);
+    expect(result.ok && result.input).toMatchObject({
+      giro: 'Abarrotes',
+      settings: { cashDropThreshold: 250000, discountLimitPercent: { cashier: 12.5 } },
+    });
+  });
+
+  it('names the problem of each wrong field', () => {
+    const form = companyFormOf(PROFILE);
+    Object.assign(form, {
+      rut: null,
+      giro: ' ',
+      acteco: '4711',
+      siiResolutionNumber: '-1',
+      cashCloseTolerance: '1,5',
+    });
+    form.discountLimitPercent.supervisor = '101';
+    expect(companyInputOf(form)).toEqual({
+      ok: false,
+      problems: {
+        rut: 'RUT no válido.',
+        giro: 'Obligatorio.',
+        acteco: 'Seis dígitos.',
+        siiResolutionNumber: 'Número entero, cero o más.',
+        cashCloseTolerance: 'Número entero, cero o más.',
+        'discount.supervisor': 'Entre 0 y 100.',
+      },
+    });
+  });
+});
