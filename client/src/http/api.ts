@@ -21,6 +21,22 @@ function errorFrom(value: unknown): ErrorPayload | null {
   return { code, message: typeof message === 'string' && message ? message : fail(code).error.message };
 }
 
+async function jsonOf(response: Response): Promise<unknown> {
+  const text = await response.text().catch(() => '');
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function failureOf(response: Response, json: unknown): { ok: false; error: ErrorPayload } {
+  const error = errorFrom(json);
+  if (error) return { ok: false, error };
+  // A proxy answering for a server that is down (502/503/504), or a non-JSON error page.
+  return response.status >= 500 ? fail('OFFLINE') : fail('INTERNAL');
+}
+
 /**
  * Calls the HTTP API and always resolves to a `Result`: network failures and a server that is
  * down become OFFLINE, error answers carry the server's code and Spanish message, and a body
@@ -43,20 +59,33 @@ export async function apiRequest<S extends z.ZodType = z.ZodVoid>(
   } catch {
     return fail('OFFLINE');
   }
-  const text = await response.text().catch(() => '');
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  if (!response.ok) {
-    const error = errorFrom(json);
-    if (error) return { ok: false, error };
-    // A proxy answering for a server that is down (502/503/504), or a non-JSON error page.
-    return response.status >= 500 ? fail('OFFLINE') : fail('INTERNAL');
-  }
+  const json = await jsonOf(response);
+  if (!response.ok) return failureOf(response, json);
   if (!request.schema) return ok(undefined as z.output<S>);
   const parsed = request.schema.safeParse(json);
   return parsed.success ? ok(parsed.data) : fail('INTERNAL', t.connection.unexpectedAnswer);
+}
+
+/**
+ * Downloads a file the API serves (a document's PDF or XML) with the bearer token, which a
+ * plain link cannot carry; errors become `Result`s as in `apiRequest`.
+ */
+export async function apiBlob(
+  path: string,
+  request: Pick<ApiRequest<z.ZodVoid>, 'token' | 'baseUrl'> = {},
+): Promise<Result<Blob>> {
+  let response: Response;
+  try {
+    response = await fetch(`${request.baseUrl ?? ''}${path}`, {
+      headers: request.token ? { authorization: `Bearer ${request.token}` } : {},
+    });
+  } catch {
+    return fail('OFFLINE');
+  }
+  if (!response.ok) return failureOf(response, await jsonOf(response));
+  try {
+    return ok(await response.blob());
+  } catch {
+    return fail('OFFLINE');
+  }
 }
