@@ -1,4 +1,6 @@
 import { type Component, defineAsyncComponent } from 'vue';
+import { tx as catalogTexts } from './catalog/texts.ts';
+import { tx as settingsTexts } from './settings/texts.ts';
 import { tx as siiTexts } from './sii/texts.ts';
 
 /**
@@ -15,6 +17,21 @@ export interface BackofficeSection {
 
 export const SECTIONS: BackofficeSection[] = [
   {
+    id: 'catalogo',
+    label: catalogTexts.sections.catalog,
+    component: defineAsyncComponent(() => import('./catalog/CatalogSection.vue')),
+  },
+  {
+    id: 'importar-catalogo',
+    label: catalogTexts.sections.import,
+    component: defineAsyncComponent(() => import('./catalog/ImportSection.vue')),
+  },
+  {
+    id: 'etiquetas-balanza',
+    label: catalogTexts.sections.labels,
+    component: defineAsyncComponent(() => import('./catalog/LabelsSection.vue')),
+  },
+  {
     id: 'documentos-sii',
     label: siiTexts.sections.documents,
     component: defineAsyncComponent(() => import('./sii/DocumentsSection.vue')),
@@ -28,5 +45,20 @@ export const SECTIONS: BackofficeSection[] = [
     id: 'certificado',
     label: siiTexts.sections.certificate,
     component: defineAsyncComponent(() => import('./sii/CertificateSection.vue')),
+  },
+  {
+    id: 'empresa',
+    label: settingsTexts.sections.company,
+    component: defineAsyncComponent(() => import('./settings/CompanySection.vue')),
+  },
+  {
+    id: 'usuarios',
+    label: settingsTexts.sections.users,
+    component: defineAsyncComponent(() => import('./settings/UsersSection.vue')),
+  },
+  {
+    id: 'cajas-y-hubs',
+    label: settingsTexts.sections.devices,
+    component: defineAsyncComponent(() => import('./settings/DevicesSection.vue')),
   },
 ];
