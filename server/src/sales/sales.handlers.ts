@@ -23,9 +23,12 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
   onCommand(socket, logger, 'sale:commit', { roles: SELLING_ROLES }, async (input) => {
     const events = new PendingEvents();
     const result = await withTenant(orm, tenantId, (em) => commitSale(em, secrets, seller(), input, events));
-    events.publish(socket.nsp);
-    deliverStoreReceipts(socket, deps);
-    storeSalesChanged(socket, deps);
+    // The cashier's ack goes out first; the wall, stock and receipt news right after it.
+    setImmediate(() => {
+      events.publish(socket.nsp);
+      deliverStoreReceipts(socket, deps);
+      storeSalesChanged(socket, deps);
+    });
     return result;
   });
 
