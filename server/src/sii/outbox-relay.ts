@@ -1,12 +1,32 @@
 import pg from 'pg';
 import type { Logger } from '../platform/logger.ts';
-import { type PipelineDeps, queueStatus, queueUpload, scheduleEnvelope } from './sii.jobs.ts';
+import { type PipelineDeps, queuePdfs, queueStatus, queueUpload, scheduleEnvelope } from './sii.jobs.ts';
 import { jobDefaults, jobIds, type SignJob } from './sii.queues.ts';
 
 const TOPIC = 'sii.document';
 const BATCH = 200;
 const POLL_MS = 1_000;
 const SWEEP_MS = 5_000;
+
+/** Runs `pass` now, or once more right after the running pass when triggered meanwhile. */
+function coalescing(pass: () => Promise<void>) {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const trigger = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = pass().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        trigger();
+      }
+    });
+  };
+  return { trigger, settled: () => running ?? Promise.resolve() };
+}
 
 interface OutboxRow {
   id: string;
@@ -23,6 +43,8 @@ interface OutboxRow {
  * processed in the same transaction; if Redis is away the add fails fast, the transaction rolls
  * back and the row waits. Woken by NOTIFY on insert, with a 1 s poll as backstop; a slower sweep
  * re-queues work a lost message could have stranded (signed documents, unfinished envelopes).
+ * `recover()` (on start, and whenever Redis comes back) rebuilds from PostgreSQL everything the
+ * queues may have lost, since Redis may return empty.
  */
 export class OutboxRelay {
   private readonly pool: pg.Pool;
@@ -32,9 +54,15 @@ export class OutboxRelay {
   private readonly tenants: string | null;
   private listener: pg.Client | undefined;
   private timers: NodeJS.Timeout[] = [];
-  private running: Promise<void> | null = null;
-  private again = false;
   private stopped = false;
+  /** Set by `recover()`; the next sweep rebuilds lost work, and stays due until one succeeds. */
+  private recovering = false;
+  private readonly drains = coalescing(() =>
+    this.drain().catch((err: Error) =>
+      this.logger.warn({ err: err.message }, 'outbox relay pass failed; rows wait'),
+    ),
+  );
+  private readonly sweeps = coalescing(() => this.sweep());
 
   constructor(databaseUrl: string, deps: PipelineDeps, tenants?: readonly string[]) {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
@@ -47,34 +75,32 @@ export class OutboxRelay {
   async start(): Promise<void> {
     await this.listen();
     this.timers.push(setInterval(() => this.wake(), POLL_MS));
-    this.timers.push(setInterval(() => void this.sweep(), SWEEP_MS));
+    this.timers.push(setInterval(() => this.sweeps.trigger(), SWEEP_MS));
     this.wake();
+    this.recover();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
-    await this.running;
+    await Promise.all([this.drains.settled(), this.sweeps.settled()]);
     await this.listener?.end().catch(() => undefined);
     await this.pool.end();
   }
 
   /** Drains now; a wake-up during a pass makes it run once more. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((err: Error) => this.logger.warn({ err: err.message }, 'outbox relay pass failed; rows wait'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    if (!this.stopped) this.drains.trigger();
+  }
+
+  /**
+   * Rebuilds from PostgreSQL the work the queues may have lost: relayed sales without a signed
+   * document go back to the outbox, unfinished envelope steps and missing PDFs are queued again
+   * (a job that survived keeps its id, so re-adding it is a no-op).
+   */
+  recover(): void {
+    this.recovering = true;
+    if (!this.stopped) this.sweeps.trigger();
   }
 
   private async listen(): Promise<void> {
@@ -126,22 +152,34 @@ export class OutboxRelay {
   }
 
   private async sweep(): Promise<void> {
+    if (this.stopped) return;
+    const recovering = this.recovering;
+    this.recovering = false;
     try {
       const { rows } = await this.pool.query<{ tenant_id: string; what: string; ref: string }>(
-        `select * from sii_unfinished_work(interval '10 seconds', $1)`,
+        recovering
+          ? 'select * from sii_lost_work($1)'
+          : `select * from sii_unfinished_work(interval '10 seconds', $1)`,
         [this.tenants],
       );
       for (const row of rows) {
-        if (row.what === 'envelope') {
+        if (row.what === 'outbox') {
+          this.wake();
+        } else if (row.what === 'envelope') {
           await scheduleEnvelope(this.deps, row.tenant_id, row.ref as 'EnvioDTE' | 'EnvioBOLETA');
         } else if (row.what === 'upload') {
           await queueUpload(this.deps, row.tenant_id, row.ref);
+        } else if (row.what === 'pdfs') {
+          await queuePdfs(this.deps, row.tenant_id, row.ref);
         } else {
           await queueStatus(this.deps, row.tenant_id, row.ref, 0);
         }
       }
+      if (recovering) this.logger.info({ rows: rows.length }, 'SII work rebuilt from PostgreSQL');
     } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'SII sweep failed');
+      // A failed recovery is due again on the next sweep.
+      if (recovering) this.recovering = true;
+      this.logger.warn({ err: (error as Error).message, recovering }, 'SII sweep failed');
     }
   }
 }

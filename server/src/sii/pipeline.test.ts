@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,7 +62,8 @@ function workerEnv(extra: Record<string, string> = {}): Record<string, string> {
     SII_STATUS_POLL_MS: '100',
     SII_RETRY_DELAY_MS: '100',
     SII_ENVELOPE_WINDOW_MS: '200',
-    SII_HTTP_TIMEOUT_MS: '1500',
+    // Generous: a client timeout leaves it unknown whether the SII got the envío (see the report).
+    SII_HTTP_TIMEOUT_MS: '5000',
     SII_JOB_LOCK_MS: '2000',
     SII_STALLED_INTERVAL_MS: '500',
     SII_RELAY_TENANTS: tenant.tenantId,
@@ -91,10 +92,17 @@ function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
 const closeWorker = (worker: SiiWorker | undefined) =>
   worker && within(15_000, 'worker close', worker.close());
 
-/** The worker as its own process (`server/src/worker.ts`), relaying only this file's tenant. */
+/**
+ * The worker as its own process (`server/src/worker.ts`), relaying only this file's tenant.
+ * WORKER_LOG_LEVEL (e.g. `warn`) shows its logs when debugging a test.
+ */
 function spawnWorkerProcess(extra: Record<string, string> = {}): ChildProcess {
-  const env = { ...process.env, ...workerEnv(extra), NODE_ENV: 'test', LOG_LEVEL: 'silent' };
-  return spawn(process.execPath, [WORKER_MAIN], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const level = process.env.WORKER_LOG_LEVEL;
+  const env = { ...process.env, ...workerEnv(extra), NODE_ENV: 'test', LOG_LEVEL: level ?? 'silent' };
+  return spawn(process.execPath, [WORKER_MAIN], {
+    env,
+    stdio: ['ignore', level ? 'inherit' : 'ignore', 'inherit'],
+  });
 }
 
 /** SIGKILLs a spawned worker and waits (bounded) for it to be gone; a child already dead is fine. */
@@ -105,11 +113,24 @@ async function killChild(child: ChildProcess): Promise<void> {
   await within(5_000, 'worker exit', exited);
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
   return withTenant(server.orm, tenant.tenantId, (em) => em.execute<T[]>(sql, params));
 }
 
-async function sell(docType: 39 | 33 = 39): Promise<{ saleId: string; folio: number; ted: string }> {
+interface Sold {
+  saleId: string;
+  folio: number;
+  ted: string;
+}
+
+async function sell(docType: 39 | 33 = 39): Promise<Sold> {
   const result = await till.socket.emitWithAck('sale:commit', {
     saleId: randomUUID(),
     terminalId: till.terminalId,
@@ -148,18 +169,29 @@ async function waitFor<T>(
 }
 
 /** Waits until every document of these sales is in a final state; returns them. */
-function allFinal(saleIds: string[], ms?: number) {
-  return waitFor(
-    'final states',
-    async () => {
-      const rows = await query<{ sale_id: string; state: string; folio: number; sii_detail: string | null }>(
-        'select sale_id, state, folio, sii_detail from dte_document where sale_id = any(?::uuid[])',
-        [`{${saleIds.join(',')}}`],
-      );
-      return rows.length === saleIds.length && rows.every((r) => FINAL.includes(r.state)) && rows;
-    },
-    ms,
-  );
+async function allFinal(saleIds: string[], ms?: number) {
+  let states = '';
+  try {
+    return await waitFor(
+      'final states',
+      async () => {
+        const rows = await query<{
+          sale_id: string;
+          state: string;
+          folio: number;
+          sii_detail: string | null;
+        }>('select sale_id, state, folio, sii_detail from dte_document where sale_id = any(?::uuid[])', [
+          `{${saleIds.join(',')}}`,
+        ]);
+        const count = (state: string) => rows.filter((r) => r.state === state).length;
+        states = `${saleIds.length - rows.length} without document; ${[...new Set(rows.map((r) => r.state))].map((s) => `${s} ${count(s)}`).join(', ')}`;
+        return rows.length === saleIds.length && rows.every((r) => FINAL.includes(r.state)) && rows;
+      },
+      ms,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (${states})`);
+  }
 }
 
 const pdfDir = mkdtempSync(join(tmpdir(), 'sii-pipeline-'));
@@ -425,36 +457,56 @@ describe('SII pipeline', () => {
   }, 90_000);
 
   // Runs after the kill -9 test on purpose: killed workers leave nothing that can take these sales.
-  // The worker is its own process: while Redis is away BullMQ's fetch loop can spin on
-  // ECONNRESET (node-redis errors it does not class as connection errors) and starve its event
-  // loop; in-process, that starved this test too (no timer fired, not even the test timeout).
-  it('keeps committed sales in the outbox while Redis is down and processes them all after it returns', async () => {
+  // The worker is its own process, so its CPU can be measured (and a busy-looping worker cannot
+  // starve this test's timers). The private Redis keeps no data: its restart also loses every
+  // queued job, which the worker must rebuild from PostgreSQL.
+  it('idles while Redis is down with jobs in flight; after it returns every committed sale is accepted', async () => {
     let redis: TestRedis | undefined;
     let worker: ChildProcess | undefined;
     try {
       redis = await startRedis();
       worker = spawnWorkerProcess({ REDIS_URL: redis.url });
-      // Up once its relay has moved a first sale: then Redis goes away.
       const first = await sell(39);
       await allFinal([first.saleId]);
+      // Sales keep flowing; Redis goes away once an envelope waits for its status, with other
+      // documents still being signed, enveloped or uploaded.
+      simulator.setFaults({ statusDelayMs: 1_500 });
+      const before: Sold[] = [];
+      for (let i = 0; i < 30; i++) before.push(await sell(39));
+      await waitFor('an envelope awaiting its status', async () => {
+        const [row] = await query<{ n: number }>(
+          `select count(*)::int as n from dte_document where sale_id = any(?::uuid[]) and state = 'uploaded'`,
+          [`{${before.map((s) => s.saleId).join(',')}}`],
+        );
+        return row!.n > 0;
+      });
       await redis.stop();
-      const sales = [];
-      for (let i = 0; i < 15; i++) sales.push(await sell(39));
-      await new Promise((r) => setTimeout(r, 1500));
+      const cpuAtStop = cpuSeconds(worker.pid!);
+      const stoppedAt = Date.now();
+      const during: Sold[] = [];
+      for (let i = 0; i < 15; i++) during.push(await sell(39));
+      await new Promise((r) => setTimeout(r, 3_000));
+      // CPU seconds per second of outage: a worker looping on the dead connection shows ≈ 1.
+      const cpuShare = (cpuSeconds(worker.pid!) - cpuAtStop) / ((Date.now() - stoppedAt) / 1000);
+      expect(cpuShare).toBeLessThan(0.2);
       const pending = await query<{ n: number }>(
         `select count(*)::int as n from outbox where topic = 'sii.document' and processed_at is null and key = any(?::text[])`,
-        [`{${sales.map((s) => `sale-${s.saleId}`).join(',')}}`],
+        [`{${during.map((s) => `sale-${s.saleId}`).join(',')}}`],
       );
       expect(pending[0]!.n).toBe(15);
       await redis.start();
       const rows = await allFinal(
-        sales.map((s) => s.saleId),
-        30_000,
+        [...before, ...during].map((s) => s.saleId),
+        45_000,
       );
       expect(rows.filter((r) => r.state !== 'accepted')).toEqual([]);
+      expect(arrivalsOf([...before, ...during].map((s) => s.folio))).toEqual(
+        [...before, ...during].map(() => 1),
+      );
     } finally {
+      simulator.setFaults({ statusDelayMs: 200 });
       if (worker) await killChild(worker);
       await redis?.stop();
     }
-  }, 60_000);
+  }, 90_000);
 });

@@ -367,7 +367,7 @@ export async function pollStatus(
  * One PDF job per valid document of a finished envelope (accepted, or accepted with objections)
  * that has no PDF yet. Rejected documents get none: they are not valid tax documents.
  */
-async function queuePdfs(deps: PipelineDeps, tenantId: string, envelopeId: string): Promise<void> {
+export async function queuePdfs(deps: PipelineDeps, tenantId: string, envelopeId: string): Promise<void> {
   const rows = await withTenant(deps.orm, tenantId, (em) =>
     em.execute<{ id: string }[]>(
       `select d.id from dte_document d where d.envelope_id = ? and d.state in ('accepted', 'objected')

@@ -1,5 +1,4 @@
 import { type Job, Worker } from 'bullmq';
-import { createClient } from 'redis';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import { initOrm } from '../platform/orm.ts';
@@ -17,6 +16,7 @@ import {
 } from './sii.jobs.ts';
 import { openSiiQueues, type SiiQueueName } from './sii.queues.ts';
 import { SiiClient } from './sii-client/sii-client.ts';
+import { connectWorkerRedis } from './worker-redis.ts';
 
 /** Concurrency per queue: signing is CPU (RSA), uploads and polls wait on the SII. */
 const CONCURRENCY: Readonly<Record<SiiQueueName, number>> = {
@@ -29,10 +29,17 @@ const CONCURRENCY: Readonly<Record<SiiQueueName, number>> = {
 };
 
 /**
+ * A job that failed on a connection error is retried after this long (BullMQ's default is 15 s,
+ * which would hold every worker that long after Redis returns).
+ */
+const RUN_RETRY_DELAY_MS = 1_000;
+
+/**
  * The worker process's SII side: the outbox relay, one BullMQ worker per queue and one PDF
- * renderer (Chromium, launched by the first PDF job). Worker Redis
- * connections retry forever (node-redis queues commands while reconnecting, the equivalent of
- * `maxRetriesPerRequest: null`); the producer connection fails fast (see sii.queues.ts).
+ * renderer (Chromium, launched by the first PDF job). The workers' Redis connection waits out an
+ * outage (see worker-redis.ts); while it is down the workers are paused, and when it returns they
+ * resume and the relay rebuilds from PostgreSQL whatever the queues lost. The producer connection
+ * fails fast instead (see sii.queues.ts).
  */
 export async function startSiiWorker(
   config: Config,
@@ -70,22 +77,33 @@ export async function startSiiWorker(
     'sii-status': (job, token) => pollStatus(deps, job, token),
     'sii-pdf': (job) => renderPdf(deps, renderer, job),
   };
-  const workerConnection = createClient({
-    url: config.REDIS_URL,
-    socket: { reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1_000) },
+  const relay = new OutboxRelay(config.DATABASE_URL, deps, config.SII_RELAY_TENANTS);
+  let workers: Worker[] = [];
+  const link = await connectWorkerRedis(config.REDIS_URL, {
+    lost(cause) {
+      logger.warn({ err: cause.message }, 'Redis unreachable: SII workers paused until it returns');
+      for (const worker of workers) void worker.pause(true);
+    },
+    restored() {
+      logger.info('Redis is back: SII workers resumed');
+      for (const worker of workers) void worker.resume();
+      relay.recover();
+    },
   });
-  workerConnection.on('error', () => undefined);
-  await workerConnection.connect();
-  const workers = (Object.keys(processors) as SiiQueueName[]).map((name) => {
+  workers = (Object.keys(processors) as SiiQueueName[]).map((name) => {
     const worker = new Worker(name, processors[name], {
-      connection: workerConnection,
+      connection: link.client,
       prefix: queuePrefix,
       concurrency: CONCURRENCY[name],
       lockDuration: config.SII_JOB_LOCK_MS,
       stalledInterval: config.SII_STALLED_INTERVAL_MS,
       maxStalledCount: 2,
+      runRetryDelay: RUN_RETRY_DELAY_MS,
     } as ConstructorParameters<typeof Worker>[2]);
-    worker.on('error', (err) => logger.warn({ queue: name, err: err.message }, 'worker error'));
+    // While Redis is away every command fails; the outage itself was logged once.
+    worker.on('error', (err) => {
+      if (link.up) logger.warn({ queue: name, err: err.message }, 'worker error');
+    });
     worker.on('failed', (job, err) =>
       logger.warn(
         { queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
@@ -95,7 +113,6 @@ export async function startSiiWorker(
     return worker;
   });
 
-  const relay = new OutboxRelay(config.DATABASE_URL, deps, config.SII_RELAY_TENANTS);
   await relay.start();
   logger.info({ environment: config.SII_ENVIRONMENT }, 'SII worker started');
 
@@ -107,7 +124,7 @@ export async function startSiiWorker(
       await Promise.all(workers.map((w) => w.close().catch(() => undefined)));
       await renderer.close();
       await queues.close();
-      await workerConnection.quit().catch(() => workerConnection.destroy());
+      await link.client.quit().catch(() => link.client.destroy());
       await redis.quit().catch(() => undefined);
       await orm.close(true);
     },
