@@ -6,6 +6,7 @@ export const STORE_IDS = {
   STOCK: 'stock',
   TILL: 'till',
   SCALE: 'scale',
+  HARDWARE: 'hardware',
   CART: 'cart',
   CHECKOUT: 'checkout',
   RETURN: 'return',

@@ -48,6 +48,23 @@ describe('scale store', () => {
     expect(scale.stableKg).toBeNull();
   });
 
+  it('asks for tare and zero through the server and hands back its answer', async () => {
+    setActivePinia(createPinia());
+    const server = fakeRealtime();
+    server.on('scale:tare', () => ({ commandId: crypto.randomUUID(), executedAt: new Date().toISOString() }));
+    server.on('scale:zero', () => ({
+      ok: false,
+      error: { code: 'EXPIRED_COMMAND', message: 'La orden llegó tarde y no se ejecutó.' },
+    }));
+    const scale = useScaleStore();
+    expect(await scale.adjust('tare')).toMatchObject({ ok: true });
+    expect(await scale.adjust('zero')).toMatchObject({ ok: false, error: { code: 'EXPIRED_COMMAND' } });
+    expect(server.sent).toEqual([
+      { name: 'scale:tare', payload: {} },
+      { name: 'scale:zero', payload: {} },
+    ]);
+  });
+
   it('asks the hub to stream while weighing, renews the watch, and stops when told', async () => {
     vi.useFakeTimers();
     try {

@@ -1,3 +1,4 @@
+import type { Result } from '@erp/shared/errors';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { STORE_IDS } from './ids.ts';
@@ -56,6 +57,14 @@ export const useScaleStore = defineStore(STORE_IDS.SCALE, () => {
     return () => clearInterval(timer);
   }
 
+  /**
+   * Tare or zero of the store's scale through the hub. The server gives it a deadline of a few
+   * seconds: a late one is dropped by the hub (EXPIRED_COMMAND), never queued.
+   */
+  function adjust(action: 'tare' | 'zero'): Promise<Result<unknown>> {
+    return useRealtimeStore().command(action === 'tare' ? 'scale:tare' : 'scale:zero', {});
+  }
+
   let off: (() => void) | null = null;
   function start(): void {
     off ??= useRealtimeStore().addEventListener('scale:reading', onReading);
@@ -65,5 +74,5 @@ export const useScaleStore = defineStore(STORE_IDS.SCALE, () => {
     off = null;
   }
 
-  return { reading, stableKg, connected, onReading, start, stop, watch };
+  return { reading, stableKg, connected, onReading, start, stop, watch, adjust };
 });
