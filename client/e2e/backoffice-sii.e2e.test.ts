@@ -254,6 +254,9 @@ describe('back office: SII documents, CAF and certificate (Chromium, real pipeli
       ['Enviado al SII', '—'],
       ['Rechazado', `${REJECTION.code}: ${REJECTION.reason}`],
     ]);
+    // Not a valid tax document: its signed XML is there, a PDF to hand out is not.
+    expect(await dialog.getByRole('button', { name: 'Descargar XML' }).count()).toBe(1);
+    expect(await dialog.getByRole('button', { name: 'Abrir PDF' }).count()).toBe(0);
     for (const [when] of history) expect(when).toMatch(/^\d{2}-\d{2}-\d{4},? \d{2}:\d{2}:\d{2}$/);
     const lastEvent = dialog.getByTestId('dte-event').nth(4);
     await lastEvent.getByText('Ver respuesta').click();

@@ -37,10 +37,14 @@ async function backOffice(tenant: TestTenant, role: 'admin' | 'owner' | 'supervi
 }
 
 /** Resolves once `probe` holds; rejects after `ms` (generous: the machine is shared). */
-async function waitFor<T>(what: string, probe: () => T | undefined | false, ms = 30_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 30_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -272,6 +276,24 @@ describe('dte:retry through the worker', () => {
   let admin: TestClient;
   let till: Till;
   let saleId: string;
+  let productId: string;
+
+  async function sell(id = randomUUID()) {
+    const sale = await till.socket.emitWithAck('sale:commit', {
+      saleId: id,
+      terminalId: till.terminalId,
+      cashSessionId: till.cashSessionId,
+      docType: 39,
+      lines: [{ productId, quantity: '1', unitPrice: 1190 }],
+      payments: [{ method: 'cash', tendered: 2000 }],
+    });
+    if (!sale.ok) throw new Error(JSON.stringify(sale.error));
+    return { saleId: id, folio: sale.data.folio };
+  }
+
+  async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return withTenant(server.orm, tenant.tenantId, (em) => em.execute<T[]>(sql, params));
+  }
 
   beforeAll(async () => {
     tenant = await createTestTenant(server, 'dte-retry');
@@ -281,16 +303,8 @@ describe('dte:retry through the worker', () => {
     till = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
     admin = await backOffice(tenant);
     pipeline = await startTestPipeline([tenant.tenantId]);
-    saleId = randomUUID();
-    const sale = await till.socket.emitWithAck('sale:commit', {
-      saleId,
-      terminalId: till.terminalId,
-      cashSessionId: till.cashSessionId,
-      docType: 39,
-      lines: [{ productId: products[1]!.id, quantity: '1', unitPrice: 1190 }],
-      payments: [{ method: 'cash', tendered: 2000 }],
-    });
-    if (!sale.ok) throw new Error(JSON.stringify(sale.error));
+    productId = products[1]!.id;
+    saleId = (await sell()).saleId;
   }, 60_000);
   afterAll(() => {
     till?.socket.close();
@@ -342,4 +356,65 @@ describe('dte:retry through the worker', () => {
       error: { code: 'CONFLICT', message: 'El documento no tiene un envío fallido que reintentar.' },
     });
   }, 90_000);
+
+  it('sends again an envelope whose upload gave up, never while it is still being tried, each folio once', async () => {
+    const simulator = pipeline!.simulator;
+    simulator.setFaults({ uploadErrors: 1_000_000 });
+    try {
+      const sales = [await sell(), await sell()];
+      const stuck = await waitFor('both documents in a failing envelope', async () => {
+        const rows = await query<{ id: string; envelope_id: string; last_response: string | null }>(
+          `select d.id, d.envelope_id, e.last_response from dte_document d join dte_envelope e on e.id = d.envelope_id
+            where d.sale_id = any(?::uuid[]) and d.state = 'in_envelope' and e.state = 'built'`,
+          [`{${sales.map((s) => s.saleId).join(',')}}`],
+        );
+        return rows.length === 2 && rows.every((r) => r.last_response) && rows;
+      });
+      expect(new Set(stuck.map((r) => r.envelope_id)).size).toBe(1);
+
+      // Still within its upload retries: a retry could send the documents twice.
+      const early = await admin.emitWithAck('dte:retry', { documentId: stuck[0]!.id });
+      expect(early).toEqual({
+        ok: false,
+        error: {
+          code: 'CONFLICT',
+          message: 'El envío de este documento todavía se está intentando. Espere unos minutos.',
+        },
+      });
+
+      // Twenty minutes later the upload job has given up.
+      await query(`update dte_envelope set created_at = created_at - interval '20 minutes' where id = ?`, [
+        stuck[0]!.envelope_id,
+      ]);
+      const pushed: DteStatusChange[] = [];
+      admin.on('dte:status', ({ changes }) => pushed.push(...changes));
+      const retried = await admin.emitWithAck('dte:retry', { documentId: stuck[0]!.id });
+      expect(retried).toEqual({ ok: true, data: { state: 'signed' } });
+      simulator.setFaults({ uploadErrors: 0 });
+
+      const ids = stuck.map((r) => r.id).sort();
+      await waitFor(
+        'both accepted',
+        () => ids.every((id) => pushed.some((c) => c.documentId === id && c.state === 'accepted')),
+        60_000,
+      );
+      for (const id of ids) {
+        expect(pushed.filter((c) => c.documentId === id).map((c) => c.state)).toEqual([
+          'signed',
+          'in_envelope',
+          'uploaded',
+          'accepted',
+        ]);
+      }
+      const [old] = await query<{ state: string; last_response: string }>(
+        'select state, last_response from dte_envelope where id = ?',
+        [stuck[0]!.envelope_id],
+      );
+      expect(old).toEqual({ state: 'refused', last_response: 'Reintento solicitado en el back office.' });
+      for (const { folio } of sales) expect(simulator.stats.folioArrivals.get(`${RUT}-39-${folio}`)).toBe(1);
+    } finally {
+      simulator.setFaults({ uploadErrors: 0 });
+      admin.off('dte:status');
+    }
+  }, 120_000);
 });

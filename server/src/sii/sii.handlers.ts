@@ -15,6 +15,11 @@ import { targetFor } from './sii-target.ts';
 
 const BACK_OFFICE = ['owner', 'admin'] as const;
 const siiEnvironment = loadConfig().SII_ENVIRONMENT;
+/**
+ * Age after which an envelope still not uploaded has used up its upload job's retries (8
+ * attempts with exponential backoff take minutes); only then may its documents be sent again.
+ */
+const UPLOAD_GIVEN_UP_AFTER = '15 minutes';
 /** The history's note on the step a retry goes back to. */
 const RETRY_DETAIL = 'Reintento solicitado en el back office.';
 
@@ -99,13 +104,23 @@ export const registerSiiHandlers: HandlerRegistrar = (socket, deps) => {
 
   onCommand(socket, logger, 'dte:retry', { roles: BACK_OFFICE }, async ({ documentId }) => {
     const retried = await withTenant(orm, tenantId, async (em) => {
-      const [doc] = await em.execute<{ state: DteState; sale_id: string; envelope_state: string | null }[]>(
-        `select d.state, d.sale_id, e.state as envelope_state from dte_document d left join dte_envelope e on e.id = d.envelope_id where d.id = ?`,
-        [documentId],
+      const [doc] = await em.execute<
+        {
+          state: DteState;
+          sale_id: string;
+          envelope_id: string | null;
+          envelope_state: string | null;
+          envelope_given_up: boolean;
+        }[]
+      >(
+        `select d.state, d.sale_id, d.envelope_id, e.state as envelope_state,
+                coalesce(e.created_at < now() - ?::interval, false) as envelope_given_up
+           from dte_document d left join dte_envelope e on e.id = d.envelope_id where d.id = ?`,
+        [UPLOAD_GIVEN_UP_AFTER, documentId],
       );
       if (!doc) throw AppError.notFound('el documento');
       // A failed signature is signed again; an envelope whose upload gave up is rebuilt and sent
-      // again (same signed DTE, same folio). Accepted or rejected documents are final.
+      // again (same signed DTEs, same folios). Accepted or rejected documents are final.
       if (doc.state === 'failed' || doc.state === 'stamped') {
         const changes = await transition(
           em,
@@ -122,15 +137,32 @@ export const registerSiiHandlers: HandlerRegistrar = (socket, deps) => {
         return { state: 'stamped' as const, changes };
       }
       if (doc.state === 'in_envelope' && doc.envelope_state === 'built') {
+        // An envelope still within its upload retries may yet reach the SII: taking the document
+        // out now could send it twice.
+        if (!doc.envelope_given_up) {
+          throw new AppError(
+            'CONFLICT',
+            'El envío de este documento todavía se está intentando. Espere unos minutos.',
+          );
+        }
+        // The whole envelope is abandoned (never uploaded again) and its documents go back to
+        // signed, to be enveloped anew by the worker's sweep on its next pass.
+        await em.execute(
+          `update dte_envelope set state = 'refused', last_response = ?, finished_at = now() where id = ? and state = 'built'`,
+          [RETRY_DETAIL, doc.envelope_id],
+        );
+        const members = await em.execute<{ id: string }[]>(
+          `select id from dte_document where envelope_id = ? and state = 'in_envelope'`,
+          [doc.envelope_id],
+        );
         const changes = await transition(
           em,
           ['in_envelope'],
-          [{ id: documentId, state: 'signed', detail: RETRY_DETAIL }],
+          members.map(({ id }) => ({ id, state: 'signed' as const, detail: RETRY_DETAIL })),
         );
-        // Old enough for the worker's sweep to put it in a new envelope on its next pass.
         await em.execute(
-          `update dte_document set envelope_id = null, updated_at = now() - interval '1 hour' where id = ?`,
-          [documentId],
+          `update dte_document set envelope_id = null, updated_at = now() - interval '1 hour' where id = any(?::uuid[])`,
+          [`{${members.map((m) => m.id).join(',')}}`],
         );
         return { state: 'signed' as const, changes };
       }
