@@ -115,6 +115,28 @@ describe('hub ↔ server', () => {
     await printer.waitFor((bytes) => bytes.includes(Buffer.from([0x1b, 0x70, 0x00, 25, 25])));
   });
 
+  it('drops a drawer kick that runs out of time waiting behind the printer, instead of opening late', async () => {
+    // A printer that never answers status queries: each one waits out its 500 ms timeout, so
+    // the job in front of the kick keeps the printer busy past the kick's deadline.
+    printer.state.silent = true;
+    try {
+      const before = printer.captured().length;
+      const printing = server.request('print:job', sampleBoletaJob());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const kick = { commandId: randomUUID(), expiresAt: new Date(Date.now() + 300).toISOString() };
+      expect(await server.request('drawer:kick', kick)).toMatchObject({
+        ok: false,
+        error: { code: 'EXPIRED_COMMAND' },
+      });
+      expect(await printing).toMatchObject({ ok: true, data: { state: 'done' } });
+      const sent = printer.captured().subarray(before);
+      expect(countJobs(sent)).toBe(1);
+      expect(sent.includes(Buffer.from([0x1b, 0x70]))).toBe(false);
+    } finally {
+      printer.state.silent = false;
+    }
+  });
+
   it('reports paper out to the server and holds the job until paper is back', async () => {
     printer.state.paperOut = true;
     const job = sampleBoletaJob();

@@ -131,7 +131,8 @@ describe('scales over a socat pty pair', () => {
     ]);
   });
 
-  it('Dialog 06: price record, EOT ENQ; blanks while unstable, grams, negative, NAK', async () => {
+  // Dialog 06 has no overload frame: over capacity (like no load or motion) is answered NAK.
+  it('Dialog 06: price record, EOT ENQ; blanks while unstable, grams, negative, NAK (overload)', async () => {
     const { pty, scale, readings } = await scaleOnPty(dialog06);
     const device = track(await fakeDialog06(pty.devicePath, ['     ', '01234', '-0050', 'NAK']));
     scale.watch(10_000);
