@@ -60,10 +60,12 @@ function until(check: () => boolean, ms = 3000): Promise<void> {
 
 const user = {
   id: '7b0e8a39-4c2a-4f77-9d1e-2f3c3b7a1a10',
+  membershipId: '0c5e7d2a-9b1f-4e36-8a47-5d2c1f3e4b60',
   email: 'ana@minimarket.cl',
   name: 'Ana',
   role: 'cashier',
   storeId: null,
+  active: true,
 } as const;
 
 async function connected(h: Harness, token = 'good') {
