@@ -314,7 +314,31 @@ describe('back office: catalog and settings (Chromium, real server)', () => {
     await screenshot(office, 'backoffice-users');
 
     await openSection('Cajas y hubs', 'devices');
-    await expect.poll(() => office.getByTestId('terminal-row').count()).toBe(4);
+    const terminals = office.getByTestId('terminal-row');
+    await expect.poll(() => terminals.count()).toBe(4);
+    await office.getByLabel('Sucursal', { exact: true }).selectOption({ label: 'Tienda B' });
+    await expect.poll(() => terminals.count()).toBe(2);
+    await office.getByRole('button', { name: 'Nueva caja' }).click();
+    await dialog.getByLabel('Código').fill('S2-C3');
+    await dialog.getByLabel('Nombre').fill('Caja rápida');
+    await dialog.getByRole('button', { name: 'Guardar' }).click();
+    await expect.poll(() => terminals.count()).toBe(3);
+    expect(await text(office, terminals.last())).toContain('S2-C3 Caja rápida Tienda B');
+
+    // A hub credential: its token is shown once; the hub is listed until revoked.
+    await office.getByRole('button', { name: 'Nueva credencial' }).click();
+    await dialog.getByLabel('Nombre').fill('Hub mesón');
+    await dialog.getByRole('button', { name: 'Nueva credencial' }).click();
+    const token = await dialog.getByTestId('hub-token').locator('code').innerText();
+    expect(token.length).toBeGreaterThan(20);
+    await screenshot(office, 'backoffice-hub-token');
+    await dialog.getByRole('button', { name: 'Listo' }).click();
+    const hub = office.getByTestId('hub-row').filter({ hasText: 'Hub mesón' });
+    expect(await text(office, hub)).toContain('Hub mesón Tienda B');
+    expect(await text(office, hub)).toContain('Desconectado');
+    office.once('dialog', (confirm) => void confirm.accept());
+    await hub.getByRole('button', { name: 'Revocar la credencial de Hub mesón' }).click();
+    await hub.getByText('Revocado').waitFor();
     await screenshot(office, 'backoffice-devices');
   }, 90_000);
 });

@@ -118,7 +118,7 @@ export const tx = {
     newTitle: 'Nueva caja',
     editTitle: (name: string) => `Editar caja: ${name}`,
     editLabel: (name: string) => `Editar caja ${name}`,
-    saved: (name: string) => `Caja ${name} guardada.`,
+    saved: (name: string) => `Caja guardada: ${name}.`,
     missing: 'Elija la sucursal y complete código y nombre.',
   },
   hubs: {
@@ -148,6 +148,7 @@ export const tx = {
       'Copie este token en la configuración del hub ahora: no se vuelve a mostrar. Si se pierde, revóquelo y cree otro.',
     copy: 'Copiar',
     copied: 'Copiado.',
+    copyFailed: 'El navegador no permitió copiar: seleccione el token y cópielo.',
     done: 'Listo',
     missing: 'Elija la sucursal y escriba un nombre.',
   },
