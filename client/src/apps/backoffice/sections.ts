@@ -1,4 +1,5 @@
 import { type Component, defineAsyncComponent } from 'vue';
+import { tx as businessTexts } from './business/texts.ts';
 import { tx as catalogTexts } from './catalog/texts.ts';
 import { tx as settingsTexts } from './settings/texts.ts';
 import { tx as siiTexts } from './sii/texts.ts';
@@ -60,5 +61,40 @@ export const SECTIONS: BackofficeSection[] = [
     id: 'cajas-y-hubs',
     label: settingsTexts.sections.devices,
     component: defineAsyncComponent(() => import('./settings/DevicesSection.vue')),
+  },
+  {
+    id: 'reportes',
+    label: businessTexts.sections.reports,
+    component: defineAsyncComponent(() => import('./reports/ReportsSection.vue')),
+  },
+  {
+    id: 'ventas',
+    label: businessTexts.sections.sales,
+    component: defineAsyncComponent(() => import('./sales/SalesSection.vue')),
+  },
+  {
+    id: 'cajas',
+    label: businessTexts.sections.cash,
+    component: defineAsyncComponent(() => import('./cash/CashSection.vue')),
+  },
+  {
+    id: 'inventario',
+    label: businessTexts.sections.inventory,
+    component: defineAsyncComponent(() => import('./inventory/InventorySection.vue')),
+  },
+  {
+    id: 'compras',
+    label: businessTexts.sections.purchases,
+    component: defineAsyncComponent(() => import('./purchases/ReceiptsSection.vue')),
+  },
+  {
+    id: 'proveedores',
+    label: businessTexts.sections.suppliers,
+    component: defineAsyncComponent(() => import('./purchases/SuppliersSection.vue')),
+  },
+  {
+    id: 'auditoria',
+    label: businessTexts.sections.audit,
+    component: defineAsyncComponent(() => import('./audit/AuditSection.vue')),
   },
 ];

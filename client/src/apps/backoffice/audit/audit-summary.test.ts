@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { auditSummary } from './audit-summary.ts';
+
+describe('auditSummary', () => {
+  it('says what the POS entries record, in Spanish with pesos and quantities as es-CL writes them', () => {
+    expect(auditSummary('discount', { name: 'Leche', amount: 1500 })).toBe('Leche: descuento de $1.500');
+    expect(auditSummary('price_override', { name: 'Pan', listPrice: 2490, price: 1990 })).toBe(
+      'Pan: $2.490 → $1.990',
+    );
+    expect(auditSummary('line_void', { name: 'Pan', quantity: '0.750', unitPrice: 2490 })).toBe(
+      'Pan × 0,75 a $2.490',
+    );
+    expect(
+      auditSummary('return', {
+        creditNote: 7,
+        original: '39-120',
+        total: 1190,
+        refundMethod: 'cash',
+        reason: 'Vencido',
+      }),
+    ).toBe('Nota de crédito N° 7 de 39-120: $1.190 en efectivo · Vencido');
+    expect(auditSummary('reprint', { copy: 2, documentType: 39, folio: 55 })).toBe('Copia 2 de Boleta N° 55');
+  });
+
+  it('shows the plain fields of other kinds, leaving ids and nested objects out', () => {
+    expect(auditSummary('catalog_import', { importId: 'x', created: 3, updated: 1, errors: [] })).toBe(
+      'created: 3 · updated: 1',
+    );
+  });
+});
