@@ -255,7 +255,32 @@ describe('back office: catalog and settings (Chromium, real server)', () => {
     expect(await productByCode('SKU-001')).toEqual([{ name: 'Aceite maravilla 1 L', price: 2890 }]);
     // The POS got the import live too.
     await pos.getByText('33 productos').waitFor();
-  }, 90_000);
+
+    // A big file is written in chunks of 500; the bar moves as the server reports each one.
+    await office.evaluate(`
+      window.progressSeen = [];
+      new MutationObserver(() => {
+        const bar = document.querySelector('[data-testid=import-progress]');
+        if (bar) window.progressSeen.push(Number(bar.getAttribute('aria-valuenow')));
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+    `);
+    const many = Array.from({ length: 1200 }, (_, i) => {
+      const n = String(i + 1).padStart(4, '0');
+      return `MAS-${n};Producto surtido ${n};1.000;;Surtido`;
+    });
+    await office.getByTestId('import-file').setInputFiles(file([header, ...many]));
+    await office.getByTestId('import-create-count').getByText('1200').waitFor();
+    await office.getByTestId('import-apply').click();
+    await office
+      .getByTestId('import-notice')
+      .getByText('Importación aplicada: 1.200 productos nuevos y 0 actualizados.')
+      .waitFor({ timeout: 60_000 });
+    expect(await text(office, 'import-progress')).toContain('1.200 de 1.200 productos');
+    const seen = (await office.evaluate('window.progressSeen')) as number[];
+    // 500 and 1,000 of 1,200: 42 % and 83 %.
+    expect(seen.filter((percent) => percent > 0 && percent < 100)).toEqual(expect.arrayContaining([42, 83]));
+    await pos.getByText('1.233 productos').waitFor({ timeout: 30_000 });
+  }, 150_000);
 
   it('tests a scale label with the tenant rules', async () => {
     await openSection('Etiquetas de balanza', 'scale-labels');
