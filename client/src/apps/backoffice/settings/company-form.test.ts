@@ -21,9 +21,11 @@ const PROFILE = {
 };
 
 describe('company form', () => {
-  it('round-trips the profile into the save payload', () => {
+  it('round-trips the profile into the save payload, showing pesos with thousands dots', () => {
     const { slug: _, ...input } = PROFILE;
-    expect(companyInputOf(companyFormOf(PROFILE))).toEqual({ ok: true, input });
+    const form = companyFormOf(PROFILE);
+    expect([form.cashCloseTolerance, form.cashDropThreshold]).toEqual(['1.000', '300.000']);
+    expect(companyInputOf(form)).toEqual({ ok: true, input });
   });
 
   it('reads pesos with dots, decimal percents with a comma, and trims text', () => {

@@ -42,8 +42,8 @@ export function companyFormOf(profile: Profile): CompanyForm {
     siiResolutionNumber: String(profile.siiResolutionNumber),
     siiResolutionDate: profile.siiResolutionDate,
     siiEnvironment: profile.siiEnvironment,
-    cashCloseTolerance: String(settings.cashCloseTolerance),
-    cashDropThreshold: String(settings.cashDropThreshold),
+    cashCloseTolerance: settings.cashCloseTolerance.toLocaleString('es-CL'),
+    cashDropThreshold: settings.cashDropThreshold.toLocaleString('es-CL'),
     lowFolioThreshold: String(settings.lowFolioThreshold),
     discountLimitPercent: Object.fromEntries(
       ROLES.map((role) => [role, String(settings.discountLimitPercent[role])]),
