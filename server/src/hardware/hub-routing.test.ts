@@ -43,6 +43,11 @@ async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
   return withTenant(server.orm, tenant.tenantId, (em) => em.execute<T[]>(sql, params));
 }
 
+async function hubGone(): Promise<boolean> {
+  const listed = await admin.emitWithAck('hub:list', {});
+  return listed.ok && listed.data.devices.every((d) => !d.online);
+}
+
 /** Connects the scripted hub; it answers print jobs as a hub whose printer has no paper. */
 async function connectPaperlessHub(): Promise<TestClient> {
   const socket = await connectHub(server.url, tenant.slug, credential);
@@ -123,6 +128,7 @@ describe('printer out of paper', () => {
 
     // The hub reconnects with the job still waiting: the server sends it again (same id).
     hub.close();
+    await waitFor(hubGone); // the store takes its next hub once this one is gone
     const resent = new Promise<z.output<typeof PrintJob>>((resolve) => {
       void connectPaperlessHub().then((socket) => {
         hub = socket;
@@ -186,10 +192,7 @@ describe('scale readings', () => {
 
   it('answers DEVICE_UNAVAILABLE to a watch when the store has no hub connected', async () => {
     hub.close();
-    await waitFor(async () => {
-      const listed = await admin.emitWithAck('hub:list', {});
-      return listed.ok && listed.data.devices.every((d) => !d.online);
-    });
+    await waitFor(hubGone);
     expect(await till.socket.emitWithAck('scale:watch', { durationMs: 5000 })).toMatchObject({
       ok: false,
       error: { code: 'DEVICE_UNAVAILABLE' },

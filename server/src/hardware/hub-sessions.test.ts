@@ -15,7 +15,7 @@ import {
   type TestTenant,
   tokenFor,
 } from '../../test/harness.ts';
-import { connectHub, issueHubCredential, waitFor } from '../../test/hubs.ts';
+import { connectHub, hubEmit, issueHubCredential, waitFor } from '../../test/hubs.ts';
 import { openTill, type Till } from '../../test/selling.ts';
 import { rooms } from '../realtime/rooms.ts';
 
@@ -34,6 +34,13 @@ function answering(hub: TestClient | Socket): { tares: number } {
     ack({ ok: true, data: { commandId: command.commandId, executedAt: new Date().toISOString() } });
   });
   return seen;
+}
+
+/** Connects a hub socket and waits until it serves the store (its announce is taken only then). */
+async function servingHub(credential: { token: string; storeId: string }): Promise<TestClient> {
+  const hub = await connectHub(server.url, tenant.slug, credential);
+  await hubEmit(hub, 'hub:announce', { hubVersion: 'test', printers: [], scales: [] });
+  return hub;
 }
 
 /** The sockets that get the store's requests (its hub room). */
@@ -67,7 +74,7 @@ afterAll(async () => {
 describe('one hub per store', () => {
   it('refuses a second hub while the first serves the store, and lets it in once the first leaves', async () => {
     const firstCredential = await issueHubCredential(admin, storeId, 'Hub A');
-    const first = await connectHub(server.url, tenant.slug, firstCredential);
+    const first = await servingHub(firstCredential);
     opened.push(first);
     const secondCredential = await issueHubCredential(admin, storeId, 'Hub B');
     const busy = {
@@ -86,7 +93,7 @@ describe('one hub per store', () => {
     const offline = nextEvent(till.socket, 'hub:status', 3000);
     first.close();
     expect(await offline).toMatchObject({ storeId, online: false });
-    const second = await connectHub(server.url, tenant.slug, secondCredential);
+    const second = await servingHub(secondCredential);
     opened.push(second);
     const secondTares = answering(second);
     expect(await till.socket.emitWithAck('scale:tare', {})).toMatchObject({ ok: true });
@@ -103,14 +110,15 @@ describe('one hub per store', () => {
     const hubs = attempts.flatMap((attempt) => (attempt.status === 'fulfilled' ? [attempt.value] : []));
     opened.push(...hubs);
     const counters = hubs.map(answering);
-    // Connected ones that lost the claim are dropped right after connecting.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Connected ones that lost the claim are dropped right after connecting; wait until every
+    // hub still connected has finished its claim.
+    await waitFor(async () => hubs.filter((hub) => hub.connected).length === (await servingHubs()).length);
     const serving = await servingHubs();
     expect(serving.length).toBeLessThanOrEqual(1);
     expect(hubs.filter((hub) => hub.connected)).toHaveLength(serving.length);
     if (serving.length === 0) {
       // All of them saw each other and stepped back; the next attempt is alone and wins.
-      const retry = await connectHub(server.url, tenant.slug, credentials[0]!);
+      const retry = await servingHub(credentials[0]!);
       opened.push(retry);
       counters.push(answering(retry));
     }
