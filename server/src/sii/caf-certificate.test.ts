@@ -3,9 +3,10 @@ import { createTestTenant, startTestServer, type TestServer, type TestTenant } f
 import { withTenant } from '../platform/orm.ts';
 import { SecretBox } from '../platform/secrets.ts';
 import { uploadCaf } from './caf-upload.ts';
-import { certificateInfo, storeCertificate } from './certificate.store.ts';
+import { activeCredentials, certificateInfo, storeCertificate } from './certificate.store.ts';
 import { makeTestCertificate } from './dte/certificate.ts';
 import { makeTestCaf } from './dte/test-authority/test-authority.ts';
+import { loadCaf } from './folios.ts';
 
 let server: TestServer;
 let tenant: TestTenant;
@@ -96,5 +97,23 @@ describe('CAF upload', () => {
         storeCertificate(em, server.secrets, tenant.tenantId, pfx, 'mala'),
       ),
     ).rejects.toMatchObject({ code: 'CERTIFICATE_INVALID' });
+  });
+
+  it('opens the signing keys once per process, not once per document', async () => {
+    const { id } = await upload(makeTestCaf({ rut: RUT, type: 61, from: 1, to: 10 }));
+    const pfx = makeTestCertificate({ rut: '11111111-1', name: 'Una vez', password: 'x' });
+    await withTenant(server.orm, tenant.tenantId, (em) =>
+      storeCertificate(em, server.secrets, tenant.tenantId, pfx, 'x'),
+    );
+    const open = () =>
+      withTenant(server.orm, tenant.tenantId, async (em) => ({
+        caf: await loadCaf(em, server.secrets, tenant.tenantId, id),
+        credentials: (await activeCredentials(em, server.secrets, tenant.tenantId)).credentials,
+      }));
+    const first = await open();
+    const second = await open();
+    expect(second.caf).toBe(first.caf);
+    expect(second.credentials).toBe(first.credentials);
+    expect(second.credentials.privateKey.type).toBe('private');
   });
 });

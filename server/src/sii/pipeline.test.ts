@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { DteStatusChange } from '@erp/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +55,7 @@ let backoffice: TestClient;
 let simulator: SiiSimulator;
 let simulatorUrl: string;
 const queuePrefix = `erp-sii-${randomBytes(3).toString('hex')}`;
+const PFX_PASSWORD = 'clave-del-pfx-7Qz';
 
 /** Worker settings for tests: fast polls, retries, windows and stalled-job recovery. */
 function workerEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -62,7 +64,7 @@ function workerEnv(extra: Record<string, string> = {}): Record<string, string> {
     SII_STATUS_POLL_MS: '100',
     SII_RETRY_DELAY_MS: '100',
     SII_ENVELOPE_WINDOW_MS: '200',
-    // Generous: a client timeout leaves it unknown whether the SII got the envío (see the report).
+    // Generous on a busy machine: a client that gives up cannot know whether the SII got the envío.
     SII_HTTP_TIMEOUT_MS: '5000',
     SII_JOB_LOCK_MS: '2000',
     SII_STALLED_INTERVAL_MS: '500',
@@ -73,11 +75,12 @@ function workerEnv(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 /** An in-process worker on this file's queues; it announces on the API servers' stream. */
-function startWorker(extra: Record<string, string> = {}): Promise<SiiWorker> {
+function startWorker(
+  extra: Record<string, string> = {},
+  logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'worker'),
+): Promise<SiiWorker> {
   const { REDIS_PREFIX: _ownPrefix, ...env } = workerEnv(extra);
-  return startSiiWorker(testConfig(env), createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'worker'), {
-    queuePrefix: `${queuePrefix}-bull`,
-  });
+  return startSiiWorker(testConfig(env), logger, { queuePrefix: `${queuePrefix}-bull` });
 }
 
 /** Rejects when `promise` takes longer than `ms`: a stuck close fails the test instead of hanging CI. */
@@ -221,9 +224,9 @@ beforeAll(async () => {
   await receiveStock(server, tenant, tenant.stores[0]!.warehouseId, [products[1]!.id], '100000');
   await addCaf(server, tenant, 39, 1, 5000);
   await addCaf(server, tenant, 33, 1, 100);
-  const pfx = makeTestCertificate({ rut: '11111111-1', name: 'Firmante Prueba', password: 'clave' });
+  const pfx = makeTestCertificate({ rut: '11111111-1', name: 'Firmante Prueba', password: PFX_PASSWORD });
   await withTenant(server.orm, tenant.tenantId, (em) =>
-    storeCertificate(em, server.secrets, tenant.tenantId, pfx, 'clave'),
+    storeCertificate(em, server.secrets, tenant.tenantId, pfx, PFX_PASSWORD),
   );
   till = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
   backoffice = await connectClient(server.url, tenant.slug, {
@@ -405,6 +408,73 @@ describe('SII pipeline', () => {
       expect(reused[0]!.n).toBe(1);
     } finally {
       simulator.setFaults({ rejections: {} });
+      await closeWorker(worker);
+    }
+  });
+
+  it('treats refused and expired tokens as passing problems, and logs the failures without any secret', async () => {
+    const lines: string[] = [];
+    const capture = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const worker = await startWorker({}, createLogger('debug', 'worker', capture));
+    try {
+      // The first token requests are refused, the first upload and status answer HTTP 500.
+      simulator.setFaults({ tokenRefusals: 2, uploadErrors: 1, statusErrors: 1 });
+      const first = [await sell(39), await sell(33)];
+      expect((await allFinal(first.map((s) => s.saleId))).map((r) => r.state)).toEqual([
+        'accepted',
+        'accepted',
+      ]);
+      // Tokens expire at the SII: the worker gets new ones.
+      simulator.revokeTokens();
+      const second = [await sell(39), await sell(33)];
+      expect((await allFinal(second.map((s) => s.saleId))).map((r) => r.state)).toEqual([
+        'accepted',
+        'accepted',
+      ]);
+      const history = await query<{ state: string }>(
+        `select e.state from dte_event e join dte_document d on d.id = e.document_id where d.sale_id = any(?::uuid[])`,
+        [`{${[...first, ...second].map((s) => s.saleId).join(',')}}`],
+      );
+      expect(history.filter((h) => h.state === 'rejected' || h.state === 'failed')).toEqual([]);
+      expect(arrivalsOf([first[0]!.folio, second[0]!.folio])).toEqual([1, 1]);
+    } finally {
+      simulator.setFaults({ tokenRefusals: 0, uploadErrors: 0, statusErrors: 0 });
+      await closeWorker(worker);
+    }
+    const log = lines.join('');
+    expect(log).toContain('no entregó un token');
+    expect(log).toContain('HTTP 500');
+    const [caf] = await query<{ private_key_sealed: string }>('select private_key_sealed from caf limit 1');
+    const cafKey = server.secrets.open(caf!.private_key_sealed, tenant.tenantId).toString();
+    const secrets = [
+      ...simulator.stats.tokensIssued,
+      PFX_PASSWORD,
+      testConfig().SECRETS_KEY,
+      cafKey.split('\n')[1]!,
+      'PRIVATE KEY',
+    ];
+    expect(simulator.stats.tokensIssued.length).toBeGreaterThan(2);
+    expect(secrets.filter((secret) => log.includes(secret))).toEqual([]);
+  });
+
+  it('times out an upload the SII never answers and sends it again: accepted, received once', async () => {
+    const worker = await startWorker({ SII_HTTP_TIMEOUT_MS: '800' });
+    try {
+      simulator.setFaults({ uploadHangs: 1 });
+      const requests = simulator.stats.uploadRequests;
+      const sale = await sell(39);
+      const [row] = await allFinal([sale.saleId]);
+      expect(row!.state).toBe('accepted');
+      expect(simulator.faults.uploadHangs).toBe(0);
+      expect(simulator.stats.uploadRequests - requests).toBe(2);
+      expect(arrivalsOf([sale.folio])).toEqual([1]);
+    } finally {
+      simulator.setFaults({ uploadHangs: 0 });
       await closeWorker(worker);
     }
   });

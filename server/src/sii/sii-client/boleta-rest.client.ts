@@ -3,7 +3,15 @@
  * one), envío (multipart) and estado (JSON with the documents rejected or with objections;
  * every other document of the envío was accepted).
  */
-import { SiiRefusedError, SiiTransientError, siiRequest, splitRut, uploadForm, xmlField } from './http.ts';
+import {
+  SiiRefusedError,
+  SiiTokenRefusedError,
+  SiiTransientError,
+  siiRequest,
+  splitRut,
+  uploadForm,
+  xmlField,
+} from './http.ts';
 import {
   type DocumentResult,
   documentOutcome,
@@ -67,10 +75,8 @@ export class BoletaRestClient implements SiiApi {
     );
     const token = xmlField(text, 'TOKEN');
     if (!token) {
-      throw new SiiRefusedError(
-        'TOKEN',
+      throw new SiiTokenRefusedError(
         `El SII no entregó un token de boletas (${xmlField(text, 'GLOSA') ?? ''})`,
-        text,
       );
     }
     return token;

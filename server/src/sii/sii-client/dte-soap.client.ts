@@ -8,6 +8,7 @@ import {
   escapeXml,
   SiiAuthError,
   SiiRefusedError,
+  SiiTokenRefusedError,
   SiiTransientError,
   siiRequest,
   splitRut,
@@ -78,10 +79,8 @@ export class DteSoapClient implements SiiApi {
     const token = xmlField(answer, 'TOKEN');
     const estado = xmlField(answer, 'ESTADO');
     if (estado !== '00' || !token) {
-      throw new SiiRefusedError(
-        `TOKEN-${estado}`,
+      throw new SiiTokenRefusedError(
         `El SII no entregó un token (estado ${estado}: ${xmlField(answer, 'GLOSA') ?? ''})`,
-        answer,
       );
     }
     return token;

@@ -16,6 +16,15 @@ export class SiiAuthError extends SiiTransientError {
   override name = 'SiiAuthError';
 }
 
+/**
+ * The SII gave no token (it did not accept the signed seed or the certificate). Not the
+ * documents' fault, so never a rejection: they wait, retried with backoff, until the
+ * certificate is fixed.
+ */
+export class SiiTokenRefusedError extends SiiTransientError {
+  override name = 'SiiTokenRefusedError';
+}
+
 /** The SII refused the request for good (schema, signature, not authorised): never retry. */
 export class SiiRefusedError extends Error {
   override name = 'SiiRefusedError';

@@ -9,6 +9,12 @@ import type { EnvioDocument, SiiApi, SiiSession } from './types.ts';
 /** Tokens are reused this long; the SII expires them after inactivity (re-check the exact TTL). */
 const TOKEN_TTL_MS = 30 * 60 * 1000;
 
+export interface SiiClientOptions {
+  timeoutMs: number;
+  /** Milliseconds since the epoch; tests move it to expire tokens. */
+  now?: () => number;
+}
+
 /**
  * The SII for the pipeline: picks the API by document kind (boleta REST or DTE SOAP), gets a
  * token per API and certificate and keeps it until it expires; a refused token is dropped and
@@ -18,10 +24,12 @@ export class SiiClient {
   private readonly dte: SiiApi;
   private readonly boleta: SiiApi;
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
+  private readonly now: () => number;
 
-  constructor(options: { timeoutMs: number }) {
+  constructor(options: SiiClientOptions) {
     this.dte = new DteSoapClient(options.timeoutMs);
     this.boleta = new BoletaRestClient(options.timeoutMs);
+    this.now = options.now ?? Date.now;
   }
 
   upload(session: SiiSession, boleta: boolean, xml: Buffer, fileName: string) {
@@ -43,10 +51,10 @@ export class SiiClient {
     for (let attempt = 0; ; attempt++) {
       const cached = this.tokens.get(key);
       const token =
-        cached && cached.expiresAt > Date.now()
+        cached && cached.expiresAt > this.now()
           ? cached.token
           : await this.freshToken(api, session).then((fresh) => {
-              this.tokens.set(key, { token: fresh, expiresAt: Date.now() + TOKEN_TTL_MS });
+              this.tokens.set(key, { token: fresh, expiresAt: this.now() + TOKEN_TTL_MS });
               return fresh;
             });
       try {

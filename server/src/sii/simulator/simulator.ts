@@ -6,8 +6,12 @@
  * serialisation; the seed signature with xmlsec1 when installed), that each folio is covered by a
  * CAF of the local test authority, and duplicate folios. Status answers come after a delay.
  *
+ * Like the SII it answers nothing useful to a client without the `PROG 1.0` User-Agent (HTML for
+ * the SOAP services and the upload, 401 for the boleta API).
+ *
  * Fault knobs (`faults`, or POST /__simulator/faults from another process): HTTP 500s, requests
- * never answered (client timeouts), slow answers, rejections of given folios with a given code.
+ * never answered (client timeouts), slow answers, refused token requests, rejections of given
+ * folios with a given code; `revokeTokens()` expires every token it gave.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -27,6 +31,8 @@ export interface SimulatorFaults {
   slowMs: number;
   /** Status is final only this long after reception. */
   statusDelayMs: number;
+  /** The next N token requests are refused (ESTADO 05, as for a signature the SII does not accept). */
+  tokenRefusals: number;
   /** `type-folio` → the rejection the SII gives that document. */
   rejections: Record<string, { code: string; reason: string }>;
 }
@@ -62,10 +68,20 @@ export class SiiSimulator {
     statusErrors: 0,
     slowMs: 0,
     statusDelayMs: 200,
+    tokenRefusals: 0,
     rejections: {},
   };
-  /** What the simulator received, for tests: accepted uploads and how often each folio arrived. */
-  readonly stats = { uploadRequests: 0, uploadsReceived: 0, folioArrivals: new Map<string, number>() };
+  /**
+   * What the simulator received, for tests: accepted uploads, how often each folio arrived, every
+   * token it gave (tests look for them in logs) and requests refused for their User-Agent.
+   */
+  readonly stats = {
+    uploadRequests: 0,
+    uploadsReceived: 0,
+    folioArrivals: new Map<string, number>(),
+    tokensIssued: [] as string[],
+    foreignUserAgents: 0,
+  };
 
   private readonly seeds = new Map<string, number>();
   private readonly tokens = new Set<string>();
@@ -98,6 +114,11 @@ export class SiiSimulator {
     Object.assign(this.faults, changes);
   }
 
+  /** Every token given so far stops being valid, as when the SII expires them. */
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
+
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0]!;
     const body = await readBody(req);
@@ -112,6 +133,12 @@ export class SiiSimulator {
         'application/json',
         JSON.stringify({ ...this.stats, folioArrivals: Object.fromEntries(this.stats.folioArrivals) }),
       );
+    }
+    if (!/PROG 1\.0/.test(req.headers['user-agent'] ?? '')) {
+      this.stats.foreignUserAgents++;
+      return path.startsWith('/recursos/')
+        ? send(res, 401, 'application/json', '{"error":"token no valido"}')
+        : send(res, 200, 'text/html', '<html>Navegador no soportado</html>');
     }
     if (path === '/DTEWS/CrSeed.jws')
       return this.soap(
@@ -166,12 +193,17 @@ export class SiiSimulator {
 
   /** A token when the signed seed is one we issued, unused and unexpired, and the signature verifies. */
   private tokenFor(signedXml: string): string | null {
+    if (this.faults.tokenRefusals > 0) {
+      this.faults.tokenRefusals--;
+      return null;
+    }
     const seed = xmlField(signedXml, 'Semilla');
     const expires = seed ? this.seeds.get(seed) : undefined;
     if (!seed || !expires || expires < Date.now() || !verifySignedSeed(signedXml)) return null;
     this.seeds.delete(seed);
     const token = randomBytes(12).toString('hex').toUpperCase();
     this.tokens.add(token);
+    this.stats.tokensIssued.push(token);
     return token;
   }
 
@@ -210,8 +242,6 @@ export class SiiSimulator {
         ? send(res, 401, 'application/json', '{"error":"token no valido"}')
         : refuse('5', 'No autenticado');
     }
-    if (!/PROG 1\.0/.test(req.headers['user-agent'] ?? ''))
-      return send(res, 200, 'text/html', '<html>Navegador no soportado</html>');
 
     const form = await new Request('http://simulator/', {
       method: 'POST',
