@@ -288,12 +288,6 @@ export const t = {
       refresh: 'Actualizar',
     },
   },
-  wall: {
-    recentSales: 'Últimas ventas',
-    waiting: 'Esperando ventas…',
-    sale: (doc: string, folio: number) => `${doc} ${folio}`,
-    returned: 'Devolución',
-  },
   roles: {
     owner: 'Dueño',
     admin: 'Administrador',

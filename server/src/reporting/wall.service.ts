@@ -148,6 +148,7 @@ export async function readStoreSales(em: EntityManager, storeId: string | null):
             dropSuggested: dropSuggested(session, cashDropThreshold),
           };
         }),
+      cashDropThreshold,
     };
   });
 }
@@ -248,7 +249,6 @@ export async function readWallSnapshot(em: EntityManager, connected: ConnectedHu
   return {
     day: now.day,
     asOf: iso(now.asOf),
-    cashDropThreshold: settings.cashDropThreshold,
     lowFolioThreshold: settings.lowFolioThreshold,
     stores,
     terminals,

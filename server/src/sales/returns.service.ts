@@ -373,20 +373,6 @@ export async function returnSale(
     ],
     audit,
   });
-  events.push(rooms.screen('wall'), 'sale:committed', {
-    saleId: input.returnId,
-    kind: 'return',
-    storeId: seller.storeId,
-    terminalId: input.terminalId,
-    cashierId: seller.userId,
-    docType: 61,
-    folio,
-    total: -total,
-    paidCash: result.paidCash,
-    paidCard: result.paidCard,
-    issuedAt: result.issuedAt,
-    lineCount: lines.length,
-  });
   for (const row of audit) events.collect([rooms.screen('wall')], 'audit:logged', row);
   return result;
 }

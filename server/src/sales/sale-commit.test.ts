@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SaleCommit } from '@erp/shared';
+import { SaleCommit, type WallStoreSales } from '@erp/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
@@ -81,7 +81,7 @@ afterAll(async () => {
 
 describe('sale:commit', () => {
   it('commits a boleta: exact totals, cash rounding, change, TED, stock, cash session, outbox, live wall', async () => {
-    const seen = nextEvent<{ folio: number; total: number }>(wall, 'sale:committed', 2000);
+    const seen = nextEvent<WallStoreSales>(wall, 'wall:update', 5000);
     const input = sale();
     const result = await till.socket.emitWithAck('sale:commit', input);
     // 2 × 1190 + round(0.455 × 2490 = 1132.95) = 2380 + 1133 = 3513 → cash 3510, change 1490.
@@ -101,7 +101,7 @@ describe('sale:commit', () => {
     if (!result.ok) return;
     expect(verifyTed(result.data.ted)).toEqual({ ok: true });
     expect(result.data.ted).toContain(`<F>${result.data.folio}</F>`);
-    expect(await seen).toMatchObject({ folio: result.data.folio, total: 3513 });
+    expect((await seen)?.tickets[0]).toMatchObject({ folio: result.data.folio, total: 3513 });
     const [stock] = await query<{ quantity: string }>(
       'select quantity from stock_level where warehouse_id = ? and product_id = ?',
       [tenant.stores[0]!.warehouseId, products[PAN]!.id],

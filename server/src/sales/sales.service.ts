@@ -220,20 +220,6 @@ export async function commitSale(
   // Not open on this terminal: the whole sale rolls back (folio included, so no gap).
   if (tallied === 0) throw new AppError('CASH_SESSION_REQUIRED');
 
-  events.push(rooms.screen('wall'), 'sale:committed', {
-    saleId: input.saleId,
-    kind: 'sale',
-    storeId: seller.storeId,
-    terminalId: input.terminalId,
-    cashierId: seller.userId,
-    docType: type,
-    folio,
-    total: result.total,
-    paidCash: result.paidCash,
-    paidCard: result.paidCard,
-    issuedAt: result.issuedAt,
-    lineCount: lines.length,
-  });
   if (audit.length > 0) {
     for (const row of auditRows(seller, input.terminalId, audit))
       events.collect([rooms.screen('wall')], 'audit:logged', row);

@@ -172,21 +172,6 @@ export const salesCommands = {
   'customer:create': command(CustomerInput, CustomerView),
 };
 
-export const SaleCommitted = z.object({
-  saleId: Uuid,
-  kind: z.enum(['sale', 'return']),
-  storeId: Uuid,
-  terminalId: Uuid,
-  cashierId: Uuid,
-  docType: z.number().int(),
-  folio: z.number().int(),
-  total: z.number().int(),
-  paidCash: z.number().int(),
-  paidCard: z.number().int(),
-  issuedAt: z.string(),
-  lineCount: z.number().int(),
-});
-
 export const AuditEntry = z.object({
   kind: z.string(),
   storeId: Uuid.nullable(),
@@ -199,7 +184,6 @@ export const AuditEntry = z.object({
 export const FolioLow = z.object({ docType: z.number().int(), remaining: z.number().int() });
 
 export const salesNotifications = {
-  'sale:committed': SaleCommitted,
   'audit:logged': z.object({ changes: z.array(AuditEntry) }),
   'folio:low': FolioLow,
 };

@@ -90,6 +90,8 @@ export const WallStoreSales = z.object({
   /** The store's latest tickets of the day, newest first. */
   tickets: z.array(WallTicket),
   drawers: z.array(WallDrawer),
+  /** The tenant's cash-drop threshold the drawers were checked against. */
+  cashDropThreshold: Count,
 });
 
 export const WallHub = z.object({
@@ -124,7 +126,6 @@ const Named = z.object({ id: Uuid, name: z.string() });
 export const WallSnapshot = z.object({
   day: Day,
   asOf: Timestamp,
-  cashDropThreshold: Count,
   lowFolioThreshold: Count,
   stores: z.array(Named),
   terminals: z.array(Named.extend({ storeId: Uuid })),
