@@ -190,7 +190,7 @@ describe('POS with the store hub (Chromium, real server, scripted hub)', () => {
     await sellMilkForCash();
     expect(await text(pos, 'receipt-folio')).toBe('Boleta electrónica N° 1');
     // A cash sale opens the drawer right away.
-    await expect.poll(() => kicks.map((k) => k.reason)).toEqual(['sale']);
+    await expect.poll(() => kicks.map((k) => k.reason), { timeout: 10_000 }).toEqual(['sale']);
     await pos.getByTestId('new-sale').click();
 
     const job = pos.getByTestId('print-job');
@@ -232,7 +232,7 @@ describe('POS with the store hub (Chromium, real server, scripted hub)', () => {
 
     printing = 'done';
     await job.getByRole('button', { name: 'Imprimir copia' }).click();
-    await expect.poll(() => jobs.length).toBe(3);
+    await expect.poll(() => jobs.length, { timeout: 10_000 }).toBe(3);
     const copy = jobs.at(-1)!;
     expect(copy).toMatchObject({ isCopy: true, reprintOf: original.jobId });
     expect(copy.jobId).not.toBe(original.jobId);

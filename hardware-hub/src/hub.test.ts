@@ -22,6 +22,8 @@ let socket: HubSocket;
 let spool: PrintSpool;
 let journal: PrintJournal;
 let scale: VirtualScale;
+/** While set, every printer operation keeps the printer busy until it resolves. */
+let printerHeld: Promise<void> | null = null;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hub-'));
@@ -30,7 +32,18 @@ beforeAll(async () => {
   journal = await PrintJournal.open(join(dir, 'print-journal.jsonl'));
   spool = new PrintSpool({
     journal,
-    printers: [tcpPrinter(printer.port)],
+    printers: [
+      tcpPrinter(printer.port, {
+        wrap: (tcp) => ({
+          async withLink(work) {
+            const result = await tcp.withLink(work);
+            if (printerHeld) await printerHeld;
+            return result;
+          },
+          close: () => tcp.close(),
+        }),
+      }),
+    ],
     logger,
     timeZone: 'America/Santiago',
     retryMs: 100,
@@ -115,25 +128,28 @@ describe('hub ↔ server', () => {
     await printer.waitFor((bytes) => bytes.includes(Buffer.from([0x1b, 0x70, 0x00, 25, 25])));
   });
 
-  it('drops a drawer kick that runs out of time waiting behind the printer, instead of opening late', async () => {
-    // A printer that never answers status queries: each one waits out its 500 ms timeout, so
-    // the job in front of the kick keeps the printer busy past the kick's deadline.
-    printer.state.silent = true;
+  it('drops a drawer kick whose deadline passes while it waits behind a busy printer', async () => {
+    let release = () => {};
+    printerHeld = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const before = printer.captured().length;
     try {
-      const before = printer.captured().length;
       const printing = server.request('print:job', sampleBoletaJob());
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const kick = { commandId: randomUUID(), expiresAt: new Date(Date.now() + 300).toISOString() };
-      expect(await server.request('drawer:kick', kick)).toMatchObject({
-        ok: false,
-        error: { code: 'EXPIRED_COMMAND' },
-      });
-      expect(await printing).toMatchObject({ ok: true, data: { state: 'done' } });
+      // The job's status check reached the printer, which now stays busy until released.
+      await printer.waitFor((bytes) => bytes.subarray(before).includes(Buffer.from([0x10, 0x04])), 10_000);
+      const kick = server.request('drawer:kick', { commandId: randomUUID(), expiresAt: inSeconds(1) });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      release();
+      const [kicked, printed] = await Promise.all([kick, printing]);
+      expect(kicked).toMatchObject({ ok: false, error: { code: 'EXPIRED_COMMAND' } });
+      expect(printed).toMatchObject({ ok: true, data: { state: 'done' } });
       const sent = printer.captured().subarray(before);
       expect(countJobs(sent)).toBe(1);
       expect(sent.includes(Buffer.from([0x1b, 0x70]))).toBe(false);
     } finally {
-      printer.state.silent = false;
+      release();
+      printerHeld = null;
     }
   });
 

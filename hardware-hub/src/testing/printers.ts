@@ -1,11 +1,20 @@
 import type { CodePage } from '../drivers/printer/code-pages.ts';
-import { EscPosPrinter } from '../drivers/printer/escpos-printer.ts';
+import { EscPosPrinter, type PrinterTransport } from '../drivers/printer/escpos-printer.ts';
 import { TcpTransport } from '../drivers/printer/tcp-transport.ts';
 
-/** The hub's real ESC/POS driver pointed at a local (fake) TCP printer. */
+/**
+ * The hub's real ESC/POS driver pointed at a local (fake) TCP printer. `wrap` lets a test come
+ * between the driver and its TCP link (e.g. to keep the printer busy).
+ */
 export function tcpPrinter(
   port: number,
-  options: { id?: string; codePage?: CodePage; pdf417?: 'native' | 'raster'; paperWidthMm?: 58 | 80 } = {},
+  options: {
+    id?: string;
+    codePage?: CodePage;
+    pdf417?: 'native' | 'raster';
+    paperWidthMm?: 58 | 80;
+    wrap?: (transport: PrinterTransport) => PrinterTransport;
+  } = {},
 ): EscPosPrinter {
   const settings = {
     codePage: options.codePage ?? 'cp858',
@@ -19,7 +28,8 @@ export function tcpPrinter(
     address: `tcp://127.0.0.1:${port}`,
     ...settings,
   } as const;
-  return new EscPosPrinter(info, settings, new TcpTransport('127.0.0.1', port));
+  const transport = new TcpTransport('127.0.0.1', port);
+  return new EscPosPrinter(info, settings, options.wrap ? options.wrap(transport) : transport);
 }
 
 /** How many receipts a capture holds: each job starts with `ESC @`. */

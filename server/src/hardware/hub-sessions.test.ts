@@ -90,7 +90,7 @@ describe('one hub per store', () => {
     expect(await till.socket.emitWithAck('scale:tare', {})).toMatchObject({ ok: true });
     expect(firstTares.tares).toBe(1);
 
-    const offline = nextEvent(till.socket, 'hub:status', 3000);
+    const offline = nextEvent(till.socket, 'hub:status', 10_000);
     first.close();
     expect(await offline).toMatchObject({ storeId, online: false });
     const second = await servingHub(secondCredential);

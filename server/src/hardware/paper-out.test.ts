@@ -91,7 +91,9 @@ describe('printer out of paper (status bytes from a fake ESC/POS printer)', () =
     await expect
       .poll(() => jobStates.filter((s) => s.jobId === saleId).map((s) => s.state), { timeout: 15_000 })
       .toEqual(['received']);
-    await expect.poll(() => statuses.at(-1)).toMatchObject({ state: 'paper_out', pendingJobs: 1 });
+    await expect
+      .poll(() => statuses.at(-1), { timeout: 10_000 })
+      .toMatchObject({ state: 'paper_out', pendingJobs: 1 });
     const overview = await till.socket.emitWithAck('print:overview', { terminalId: till.terminalId });
     expect(overview).toMatchObject({
       ok: true,
@@ -109,11 +111,15 @@ describe('printer out of paper (status bytes from a fake ESC/POS printer)', () =
       .poll(() => jobStates.filter((s) => s.jobId === saleId).at(-1)?.state, { timeout: 15_000 })
       .toBe('done');
     expect(countJobs(printer.captured())).toBe(1);
-    await expect.poll(() => statuses.at(-1)).toMatchObject({ state: 'ready', pendingJobs: 0 });
-    expect(jobStates.filter((s) => s.jobId === saleId).map((s) => s.state)).toEqual([
-      'received',
-      'sending',
-      'done',
-    ]);
+    await expect
+      .poll(() => statuses.at(-1), { timeout: 10_000 })
+      .toMatchObject({ state: 'ready', pendingJobs: 0 });
+    // The hub's reports travel concurrently: a late `sending` after `done` is dropped, never shown.
+    expect(
+      jobStates
+        .filter((s) => s.jobId === saleId)
+        .map((s) => s.state)
+        .join(' '),
+    ).toMatch(/^received (sending )?done$/);
   });
 });

@@ -142,7 +142,7 @@ describe("a terminal's print jobs", () => {
     const waiting = nextEvent<{ jobId: string; state: string; terminalId: string }>(
       till.socket,
       'print:state',
-      5000,
+      10_000,
       (event) => event.state === 'received',
     );
     const saleId = await sell(till);
@@ -161,7 +161,12 @@ describe("a terminal's print jobs", () => {
     ]);
     expect(await jobIds(otherTill)).toEqual([]);
 
-    const printed = nextEvent<{ state: string }>(till.socket, 'print:state', 3000);
+    const printed = nextEvent<{ jobId: string; state: string }>(
+      till.socket,
+      'print:state',
+      10_000,
+      (event) => event.jobId === saleId && event.state === 'done',
+    );
     await report(saleId, 'done');
     expect(await printed).toMatchObject({ jobId: saleId, state: 'done' });
     expect(await jobIds(till)).toEqual([]);
@@ -170,7 +175,7 @@ describe("a terminal's print jobs", () => {
   it('keep an uncertain job until the cashier asks for a copy, which settles it', async () => {
     answerJobsWith = 'uncertain';
     const saleId = await sell(till);
-    await expect.poll(() => jobState(saleId)).toBe('uncertain');
+    await expect.poll(() => jobState(saleId), { timeout: 10_000 }).toBe('uncertain');
     expect((await overview(till)).jobs).toEqual([
       expect.objectContaining({ jobId: saleId, state: 'uncertain', resolvedAt: null }),
     ]);
@@ -179,13 +184,13 @@ describe("a terminal's print jobs", () => {
     const settled = nextEvent<{ jobId: string; resolvedAt: string | null }>(
       till.socket,
       'print:state',
-      5000,
+      10_000,
       (event) => event.jobId === saleId,
     );
     const copy = await till.socket.emitWithAck('print:reprint', { saleId, terminalId: till.terminalId });
     if (!copy.ok) throw new Error(JSON.stringify(copy.error));
     expect((await settled)?.resolvedAt).toEqual(expect.any(String));
-    await expect.poll(() => jobState(copy.data.jobId)).toBe('done');
+    await expect.poll(() => jobState(copy.data.jobId), { timeout: 10_000 }).toBe('done');
     expect(hubRequests.find((r) => r.payload.jobId === copy.data.jobId)?.payload).toMatchObject({
       isCopy: true,
       reprintOf: saleId,
@@ -196,7 +201,7 @@ describe("a terminal's print jobs", () => {
   it('keep an uncertain job until the cashier confirms it printed; only such jobs can be dismissed', async () => {
     answerJobsWith = 'uncertain';
     const saleId = await sell(till);
-    await expect.poll(() => jobState(saleId)).toBe('uncertain');
+    await expect.poll(() => jobState(saleId), { timeout: 10_000 }).toBe('uncertain');
     const dismissed = await till.socket.emitWithAck('print:dismiss', { jobId: saleId });
     expect(dismissed).toMatchObject({ ok: true, data: { jobId: saleId, state: 'uncertain' } });
     expect(dismissed.ok && dismissed.data.resolvedAt).toEqual(expect.any(String));
@@ -211,7 +216,7 @@ describe("a terminal's print jobs", () => {
 
     answerJobsWith = 'received';
     const waiting = await sell(till);
-    await expect.poll(() => jobState(waiting)).toBe('received');
+    await expect.poll(() => jobState(waiting), { timeout: 10_000 }).toBe('received');
     expect(await till.socket.emitWithAck('print:dismiss', { jobId: waiting })).toMatchObject({
       ok: false,
       error: { code: 'CONFLICT' },
@@ -226,7 +231,7 @@ describe("a terminal's print jobs", () => {
   it('expire visibly when the hub never got them in time, are never sent late, and a late hub report still counts', async () => {
     await disconnectHub();
     const saleId = await sell(till);
-    await expect.poll(() => jobState(saleId)).toBe('pending');
+    await expect.poll(() => jobState(saleId), { timeout: 10_000 }).toBe('pending');
     expect(await overview(till)).toMatchObject({
       hubOnline: false,
       jobs: [expect.objectContaining({ jobId: saleId, state: 'pending' })],
@@ -236,7 +241,7 @@ describe("a terminal's print jobs", () => {
     const expired = nextEvent<{ state: string }>(
       till.socket,
       'print:state',
-      3000,
+      10_000,
       (e) => e.state === 'expired',
     );
     expect((await overview(till)).jobs).toEqual([
