@@ -164,7 +164,7 @@ export const registerHardwareHandlers: HandlerRegistrar = (socket, deps) => {
       { commandId, expiresAt, reason },
       COMMAND_TTL_MS + ANSWER_GRACE_MS,
     );
-    // The sale records a sale's opening; every other one goes to the audit log and the wall.
+    // An opening for a sale belongs to that sale; every other one goes to the audit log and the wall.
     if (reason === 'sale') return done;
     await withTenantEvents(orm, socket, (em, events) =>
       recordAudit(
