@@ -13,10 +13,15 @@ export type SalesReportData = z.infer<typeof SalesReport>;
 type Figures = z.infer<typeof SalesFigures>;
 
 /**
- * The period's documents: sales count positive, notas de crédito (returns) negative. `net`
- * includes exempt sales: it is what the business earned before costs.
+ * The period's documents (`s`): sales count positive, notas de crédito (returns) negative.
+ * `net` includes exempt sales: it is what the business earned before costs. `cost` holds each
+ * ledger row those documents wrote, at its PPP, rounded to pesos once (a sale's quantities are
+ * negative: a cost; a return's positive: cost given back), with the document's day, store and
+ * cashier, so any report adds up these same integers and their totals agree. The covering index
+ * answers each document's rows from the index alone. The payment report needs no cost, so it
+ * never reads the ledger.
  */
-function periodSql(query: SalesReportQuery): { sql: string; params: unknown[] } {
+function periodSql(query: SalesReportQuery, withCost: boolean): { sql: string; params: unknown[] } {
   return {
     sql: `s as materialized (
       select id, kind, store_id, cashier_id, issue_date, total, net + exempt as net_total, net, exempt,
@@ -26,18 +31,14 @@ function periodSql(query: SalesReportQuery): { sql: string; params: unknown[] } 
              ${query.storeId ? 'and store_id = ?' : ''}
     ),
     cost as (
-      -- Cost at PPP per document and product, from the ledger rows the sale (or return) wrote:
-      -- a sale's quantities are negative (a cost), a return's positive (cost given back).
-      select m.document_id as sale_id, m.product_id, round(-sum(m.quantity * m.unit_cost))::bigint as cost
-        from stock_movement m join s on s.id = m.document_id
-       where m.tenant_id = current_tenant_id()
-       group by 1, 2
+      select s.issue_date, s.store_id, s.cashier_id, m.product_id, round(-m.quantity * m.unit_cost)::bigint as cost
+        from s join stock_movement m on m.tenant_id = current_tenant_id() and m.document_id = s.id
     ),
     totals as (
       select count(*) filter (where kind = 'sale') as tickets, count(*) filter (where kind = 'return') as returns,
              coalesce(sum(sign * total), 0) as total, coalesce(sum(sign * net_total), 0) as net,
              coalesce(sum(paid_cash + paid_card), 0) as collected,
-             (select coalesce(sum(cost), 0) from cost) as cost
+             ${withCost ? '(select coalesce(sum(cost), 0) from cost)' : 'null::bigint'} as cost
         from s
     )`,
     params: [query.from, query.to, ...(query.storeId ? [query.storeId] : [])],
@@ -54,48 +55,36 @@ function share(value: string, cumulative: string, amount: string, sum: string): 
             - round(${value}::numeric * (${cumulative} - ${amount}) / ${sum}) end`;
 }
 
-/** Documents of the period with their cost: the fact table of the day, store and cashier reports. */
-const PER_DOCUMENT = `
-  sale_cost as (select sale_id, sum(cost) as cost from cost group by 1),
-  facts as (
-    select s.id as sale_id, s.sign, s.issue_date, s.store_id, s.cashier_id, s.sign * s.total as total,
-           s.sign * s.net_total as net_total, coalesce(c.cost, 0) as cost
-      from s left join sale_cost c on c.sale_id = s.id
+/**
+ * The period's lines, each with its share of its document's total and net (net per tax group:
+ * afecto lines share the net, exempt lines the exempt amount), signed like their document. All
+ * four windows follow one order, so the lines are sorted once.
+ */
+const LINES = `
+  lines as (
+    select s.id as sale_id, s.sign, l.product_id, s.sign * l.quantity as quantity,
+           s.sign * ${share('s.total', 'sum(l.amount) over w_all', 'l.amount', 'sum(l.amount) over w_doc')} as total,
+           s.sign * ${share('case when l.exempt then s.exempt else s.net end', 'sum(l.amount) over w_group', 'l.amount', 'sum(l.amount) over w_tax')} as net
+      -- One primary-key look-up per document: OFFSET 0 keeps the planner from hashing every
+      -- line the tenant ever sold to join one period's documents.
+      from s cross join lateral (
+        select l.product_id, l.quantity, l.amount, l.exempt, l.line_no
+          from sale_line l where l.sale_id = s.id offset 0) l
+    window w_doc as (partition by s.id),
+           w_all as (partition by s.id order by l.exempt, l.line_no),
+           w_tax as (partition by s.id, l.exempt),
+           w_group as (partition by s.id, l.exempt order by l.line_no)
   )`;
 
-/**
- * Document × product facts: the document's total and net shared over its lines (net per tax
- * group: afecto lines share the net, exempt lines the exempt amount), with the product's cost.
- */
-const PER_PRODUCT = `
-  lines as (
-    select l.sale_id, l.product_id, l.quantity, l.amount, s.sign, s.total as doc_total,
-           case when l.exempt then s.exempt else s.net end as group_net,
-           sum(l.amount) over (partition by l.sale_id) as all_sum,
-           sum(l.amount) over (partition by l.sale_id order by l.line_no) as all_cum,
-           sum(l.amount) over (partition by l.sale_id, l.exempt) as group_sum,
-           sum(l.amount) over (partition by l.sale_id, l.exempt order by l.line_no) as group_cum
-      from sale_line l join s on s.id = l.sale_id
-     where l.tenant_id = current_tenant_id()
-  ),
-  shares as (
-    select sale_id, product_id, sign, sum(quantity) as quantity,
-           sum(${share('doc_total', 'all_cum', 'amount', 'all_sum')}) as total,
-           sum(${share('group_net', 'group_cum', 'amount', 'group_sum')}) as net
-      from lines group by 1, 2, 3
-  ),
-  facts as (
-    select f.sale_id, f.product_id, f.sign, f.sign * f.quantity as quantity, f.sign * f.total as total,
-           f.sign * f.net as net_total, coalesce(c.cost, 0) as cost
-      from shares f left join cost c on c.sale_id = f.sale_id and c.product_id = f.product_id
-  )`;
+/** Which column of `s` and of `cost` a report groups by; a category comes from the product. */
+type GroupColumn = 'issue_date' | 'store_id' | 'cashier_id' | 'product_id' | 'category';
 
 interface Grouping {
-  facts: string;
-  /** The group's key, from the `facts` alias `f` (and joins). */
-  key: string;
-  /** Extra joins of `facts f` for the key. */
-  join?: string;
+  /** Documents (`s`) or lines (`lines`) carry the revenue. */
+  revenue: 'documents' | 'lines';
+  by: GroupColumn;
+  /** The key as the row's text `key`, from the grouped row `g`. */
+  keyText: string;
   /** Label (and detail) of a group `g`, with joins on `g.key`. */
   label: string;
   detail?: string;
@@ -106,58 +95,81 @@ interface Grouping {
 
 const GROUPINGS: Record<Exclude<SalesReportKind, 'payment'>, Grouping> = {
   day: {
-    facts: PER_DOCUMENT,
-    key: `to_char(f.issue_date, 'YYYY-MM-DD')`,
-    label: 'g.key',
+    revenue: 'documents',
+    by: 'issue_date',
+    keyText: `to_char(g.key, 'YYYY-MM-DD')`,
+    label: `to_char(g.key, 'YYYY-MM-DD')`,
     order: 'key',
   },
   store: {
-    facts: PER_DOCUMENT,
-    key: 'f.store_id::text',
+    revenue: 'documents',
+    by: 'store_id',
+    keyText: 'g.key::text',
     label: 'st.name',
-    labelJoin: 'left join store st on st.id = g.key::uuid',
+    labelJoin: 'left join store st on st.id = g.key',
     order: 'net desc, label',
   },
   cashier: {
-    facts: PER_DOCUMENT,
-    key: 'f.cashier_id::text',
+    revenue: 'documents',
+    by: 'cashier_id',
+    keyText: 'g.key::text',
     // A user who left the company is no longer visible to it: show who it was by id.
-    label: `coalesce(u.name, 'Usuario ' || left(g.key, 8))`,
-    labelJoin: 'left join app_user u on u.id = g.key::uuid',
+    label: `coalesce(u.name, 'Usuario ' || left(g.key::text, 8))`,
+    labelJoin: 'left join app_user u on u.id = g.key',
     order: 'net desc, label',
   },
   product: {
-    facts: PER_PRODUCT,
-    key: 'f.product_id::text',
+    revenue: 'lines',
+    by: 'product_id',
+    keyText: 'g.key::text',
     label: 'p.name',
     detail: 'p.code',
-    labelJoin: 'join product p on p.id = g.key::uuid',
+    labelJoin: 'join product p on p.id = g.key',
     quantity: true,
     order: 'net desc, label',
   },
   category: {
-    facts: PER_PRODUCT,
-    key: 'p.category',
-    join: 'join product p on p.id = f.product_id',
+    revenue: 'lines',
+    by: 'category',
+    keyText: 'g.key',
     label: `coalesce(nullif(g.key, ''), 'Sin categoría')`,
     order: 'net desc, label',
   },
 };
 
+/** `alias`'s group column, through its product for a category. */
+function groupColumn(by: GroupColumn, alias: string): { column: string; join: string } {
+  return by === 'category'
+    ? { column: 'p.category', join: `join product p on p.id = ${alias}.product_id` }
+    : { column: `${alias}.${by}`, join: '' };
+}
+
+/**
+ * Revenue and cost are added up by key on their own (documents or lines, and ledger rows) and
+ * joined per group, so no row of one is joined to the rows of the other.
+ */
 function groupedSql(grouping: Grouping): string {
-  return `${grouping.facts},
-    grouped as (
-      select ${grouping.key} as key,
-             count(distinct f.sale_id) filter (where f.sign = 1) as tickets,
-             count(distinct f.sale_id) filter (where f.sign = -1) as returns,
-             ${grouping.quantity ? 'sum(f.quantity)::text' : 'null::text'} as quantity,
-             sum(f.total) as total, sum(f.net_total) as net, sum(f.cost) as cost
-        from facts f ${grouping.join ?? ''}
-       group by 1
-    ),
+  const revenue = groupColumn(grouping.by, grouping.revenue === 'documents' ? 's' : 'f');
+  const cost = groupColumn(grouping.by, 'c');
+  const revenueSql =
+    grouping.revenue === 'documents'
+      ? `select ${revenue.column} as key, count(*) filter (where s.sign = 1) as tickets,
+                count(*) filter (where s.sign = -1) as returns, null::text as quantity,
+                sum(s.sign * s.total) as total, sum(s.sign * s.net_total) as net
+           from s group by 1`
+      : `select ${revenue.column} as key,
+                count(distinct f.sale_id) filter (where f.sign = 1) as tickets,
+                count(distinct f.sale_id) filter (where f.sign = -1) as returns,
+                ${grouping.quantity ? 'sum(f.quantity)::text' : 'null::text'} as quantity,
+                sum(f.total) as total, sum(f.net) as net
+           from lines f ${revenue.join} group by 1`;
+  return `${grouping.revenue === 'lines' ? `${LINES},` : ''}
+    revenue as (${revenueSql}),
+    cost_by_key as (select ${cost.column} as key, sum(c.cost) as cost from cost c ${cost.join} group by 1),
     labelled as (
-      select g.*, ${grouping.label} as label, ${grouping.detail ?? 'null::text'} as detail
-        from grouped g ${grouping.labelJoin ?? ''}
+      select ${grouping.keyText} as key, g.tickets, g.returns, g.quantity, g.total, g.net,
+             coalesce(k.cost, 0) as cost, ${grouping.label} as label, ${grouping.detail ?? 'null::text'} as detail
+        from revenue g left join cost_by_key k on k.key = g.key ${grouping.labelJoin ?? ''}
     )`;
 }
 
@@ -211,11 +223,13 @@ export async function salesReport(
   query: SalesReportQuery,
   page: { offset: number; limit: number } | null,
 ): Promise<SalesReportData> {
-  const period = periodSql(query);
   const payment = query.report === 'payment';
+  const period = periodSql(query, !payment);
   const grouping = query.report === 'payment' ? null : GROUPINGS[query.report];
   const body = grouping ? groupedSql(grouping) : PAYMENT_SQL;
   const order = grouping ? grouping.order : 'position';
+  // A year of a busy store's lines sorts in memory instead of on disk; for this transaction only.
+  await em.execute(`select set_config('work_mem', '64MB', true)`);
   const [result] = await em.execute<
     {
       rows: (FigureRow & { key: string; label: string; detail: string | null })[] | null;
