@@ -265,6 +265,7 @@ describe('back office: reports, sales, cash, inventory, purchases, audit (Chromi
     const leche = office.locator('[data-testid="stock-row"][data-code="LEC-01"]');
     await leche.waitFor({ timeout: 15_000 });
     expect(await text(office, leche)).toContain('16 $700 $11.200');
+    await screenshot(office, 'backoffice-inventory');
     await office.getByLabel('Buscar en la bodega').fill('huevos');
     await expect.poll(() => office.getByTestId('stock-row').count()).toBe(1);
     await office.getByLabel('Buscar en la bodega').fill('');
@@ -277,7 +278,6 @@ describe('back office: reports, sales, cash, inventory, purchases, audit (Chromi
         .locator('[data-kind]')
         .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind'))),
     ).toEqual(['return', 'sale', 'sale', 'receipt', 'receipt']);
-    await screenshot(office, 'backoffice-inventory');
     await closeDialog();
   }, 90_000);
 
@@ -285,12 +285,12 @@ describe('back office: reports, sales, cash, inventory, purchases, audit (Chromi
     await openSection('Compras');
     const rows = office.getByTestId('receipt-row');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3);
+    await screenshot(office, 'backoffice-purchases');
     await office.getByRole('button', { name: 'Ver recepción de Factura N° 1001' }).click();
     const lines = office.getByTestId('receipt-line');
     await expect.poll(() => lines.count()).toBe(4);
     expect(await text(office, lines.nth(2))).toBe('BEB-01 Bebida cola 1,5 L 20 $1.234,5 $24.690');
     expect(await text(office, 'receipt-facts')).toContain('76.086.428-5 · Bodega Tienda A');
-    await screenshot(office, 'backoffice-purchases');
     await closeDialog();
 
     await openSection('Proveedores');
