@@ -1,5 +1,6 @@
 import type { ServerNotifications } from '@erp/shared';
 import type { z } from 'zod';
+import { BroadcastThrottle } from './broadcast-throttle.ts';
 import type { AppNamespace } from './types.ts';
 
 type Name = keyof ServerNotifications;
@@ -7,6 +8,15 @@ type Payload<K extends Name> = z.input<ServerNotifications[K]>;
 /** Notifications whose payload is `{ changes: Item[] }` can be coalesced item by item. */
 type CoalescibleName = { [K in Name]: Payload<K> extends { changes: readonly unknown[] } ? K : never }[Name];
 type Item<K extends CoalescibleName> = Payload<K> extends { changes: readonly (infer I)[] } ? I : never;
+
+/**
+ * Stock changes reach every POS and tablet of a store after every sale: they are throttled per
+ * room across sales (see BroadcastThrottle), keyed by warehouse and product.
+ */
+const stockChanges = new BroadcastThrottle((change) => {
+  const { warehouseId, productId } = change as { warehouseId: string; productId: string };
+  return `${warehouseId}/${productId}`;
+});
 
 /**
  * Notifications produced inside a unit of work, held until it commits so nothing is announced
@@ -49,7 +59,8 @@ export class PendingEvents {
       (nsp.to(room).emit as (e: string, p: unknown) => boolean)(event, payload);
     }
     for (const { room, event, changes } of this.coalesced.values()) {
-      (nsp.to(room).emit as (e: string, p: unknown) => boolean)(event, { changes });
+      if (event === 'stock:changed') stockChanges.send(nsp, room, event, changes);
+      else (nsp.to(room).emit as (e: string, p: unknown) => boolean)(event, { changes });
     }
     this.single.length = 0;
     this.coalesced.clear();
