@@ -4,11 +4,17 @@
  * socket.io; a back-office socket listens to `dte:status`. Per document, the time from the sale's
  * ack to its `accepted` event; prints documents/s through the whole pipeline and p50/p95.
  *
+ * Where the time goes: per stage (commit → signed → in envelope → uploaded → accepted, and the
+ * PDF after it) from the documents' own state history, and the envelopes' sizes.
+ *
  * Env: SALES (2000), CASHIERS (8), STATUS_DELAY_MS (simulator's processing time before a status
- * answers, 1500), ENVELOPE_WINDOW_MS (1000), STATUS_POLL_MS (1000).
+ * answers, 1500), ENVELOPE_WINDOW_MS (1000), STATUS_POLL_MS (1000), BENCH_PROFILE (CPU profiles
+ * of the worker and the simulator into /tmp/prof).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { DteStatusChange } from '@erp/shared';
 import { migrateUp } from '../server/src/platform/migrate.ts';
@@ -68,7 +74,11 @@ const terminals = await addTerminals(backend, tenant, CASHIERS);
 
 const children: ChildProcess[] = [];
 function start(script: string, extra: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [script], {
+  const profile =
+    process.env.BENCH_PROFILE && script !== 'server/src/main.ts'
+      ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']
+      : [];
+  const child = spawn(process.execPath, [...profile, script], {
     cwd: root,
     env: { ...env, ...extra },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -76,6 +86,34 @@ function start(script: string, extra: Record<string, string> = {}) {
   children.push(child);
   return child;
 }
+/** CPU seconds (user + system) used so far by a process and every live descendant (Chromium…). */
+function cpuSeconds(rootPid: number): number {
+  const stats = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return [
+          { pid: Number(pid), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100 },
+        ];
+      } catch {
+        return [];
+      }
+    });
+  const tree = new Set([rootPid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const s of stats) {
+      if (!tree.has(s.pid) && tree.has(s.ppid)) {
+        tree.add(s.pid);
+        grew = true;
+      }
+    }
+  }
+  return stats.filter((s) => tree.has(s.pid)).reduce((sum, s) => sum + s.cpu, 0);
+}
+
 function stopAll() {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
 }
@@ -89,7 +127,7 @@ async function waitUntil(what: string, probe: () => Promise<boolean>, ms = 20_00
   }
 }
 
-start('server/src/sii/simulator/main.ts');
+const simulator = start('server/src/sii/simulator/main.ts');
 await waitUntil(
   'simulator',
   async () =>
@@ -100,9 +138,9 @@ await waitUntil(
       })
     ).ok,
 );
-start('server/src/main.ts', { PORT: String(PORT) });
+const server = start('server/src/main.ts', { PORT: String(PORT) });
 await waitUntil('server', async () => (await fetch(`${serverUrl}/api/health`)).ok);
-start('server/src/worker.ts');
+const worker = start('server/src/worker.ts');
 
 const accepted = new Map<string, number>();
 const backoffice = await connectClient(serverUrl, tenant.slug, {
@@ -122,6 +160,10 @@ backoffice.on('dte:status', ({ changes }: { changes: DteStatusChange[] }) => {
 const lanes = await Promise.all(terminals.map((t) => openTill({ url: serverUrl }, tenant, t)));
 const committed = new Map<string, number>();
 console.log(`ringing ${SALES} boletas on ${CASHIERS} tills (simulator status delay ${STATUS_DELAY_MS} ms)…`);
+const processes = { server, worker, simulator };
+const cpuAtStart = Object.fromEntries(
+  Object.entries(processes).map(([name, child]) => [name, cpuSeconds(child.pid!)]),
+);
 const started = performance.now();
 let next = 0;
 await Promise.all(
@@ -150,12 +192,48 @@ while (accepted.size + other.size < committed.size && Date.now() < deadline) {
   await new Promise((r) => setTimeout(r, 250));
 }
 const timedOut = accepted.size + other.size < committed.size;
+const cpuUsed = Object.entries(processes)
+  .map(([name, child]) => `${name} ${(cpuSeconds(child.pid!) - cpuAtStart[name]!).toFixed(0)} s`)
+  .join(', ');
 // Events can be lost only if a socket drops; the database is the truth for the count.
 const [states] = await withTenant(orm, tenant.tenantId, (em) =>
   em.execute<{ accepted: number; total: number }[]>(
     `select count(*) filter (where state = 'accepted')::int as accepted, count(*)::int as total from dte_document`,
   ),
 );
+
+/** p50 / p95 of a list of milliseconds, as seconds. */
+function percentiles(values: number[]): string {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  const q = (p: number) =>
+    (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN) / 1000;
+  return `p50 ${q(0.5).toFixed(2)} s   p95 ${q(0.95).toFixed(2)} s`;
+}
+// Per document, when it entered each state (the stamped event is the sale's commit).
+const stages = await withTenant(orm, tenant.tenantId, (em) =>
+  em.execute<
+    { stamped: Date; signed: Date; in_envelope: Date; uploaded: Date; accepted: Date; pdf: Date | null }[]
+  >(
+    `select min(e.created_at) filter (where e.state = 'stamped') as stamped,
+            min(e.created_at) filter (where e.state = 'signed') as signed,
+            min(e.created_at) filter (where e.state = 'in_envelope') as in_envelope,
+            min(e.created_at) filter (where e.state = 'uploaded') as uploaded,
+            min(e.created_at) filter (where e.state = 'accepted') as accepted,
+            (select p.created_at from dte_pdf p where p.document_id = d.id) as pdf
+       from dte_document d join dte_event e on e.document_id = d.id
+      group by d.id having min(e.created_at) filter (where e.state = 'accepted') is not null`,
+  ),
+);
+const stage = (from: keyof (typeof stages)[number], to: keyof (typeof stages)[number]) =>
+  percentiles(
+    stages.map((r) => (r[to] ? new Date(r[to]).getTime() - new Date(r[from]!).getTime() : Number.NaN)),
+  );
+const [envelopes] = await withTenant(orm, tenant.tenantId, (em) =>
+  em.execute<{ n: number; avg: number; max: number }[]>(
+    'select count(*)::int as n, avg(document_count)::float as avg, max(document_count) as max from dte_envelope',
+  ),
+);
+const pdfs = stages.filter((r) => r.pdf).length;
 
 const latencies = [...committed].flatMap(([saleId, at]) => {
   const done = accepted.get(saleId);
@@ -175,6 +253,15 @@ outbox relay, sign, envelope, upload and status jobs (one worker process) and th
   accepted (dte:status)    ${accepted.size}   other final: ${other.size}   database: ${states!.accepted}/${states!.total} accepted
   first sale → last accepted ${((lastAccepted - started) / 1000).toFixed(1)} s: ${(accepted.size / ((lastAccepted - started) / 1000)).toFixed(1)} documents/s end to end
   commit → accepted        p50 ${(at(0.5) / 1000).toFixed(2)} s   p95 ${(at(0.95) / 1000).toFixed(2)} s   max ${(at(1) / 1000).toFixed(2)} s
+
+  where the time goes (per document, from its state history)
+    commit → signed        ${stage('stamped', 'signed')}   (relay, sign queue, signing)
+    signed → in envelope   ${stage('signed', 'in_envelope')}   (envelope window, building the envelope)
+    in envelope → uploaded ${stage('in_envelope', 'uploaded')}   (upload queue, upload, simulator's checks)
+    uploaded → accepted    ${stage('uploaded', 'accepted')}   (simulator's processing delay, status polls)
+    accepted → PDF stored  ${stage('accepted', 'pdf')}   (${pdfs} PDFs by the end)
+  CPU used (with children) ${cpuUsed} over ${((performance.now() - started) / 1000).toFixed(0)} s on ${availableParallelism()} cores
+  envelopes                ${envelopes!.n}, ${envelopes!.avg.toFixed(0)} documents on average, ${envelopes!.max} at most
 ${timedOut ? '  (stopped waiting after 300 s)\n' : ''}`);
 
 backoffice.close();

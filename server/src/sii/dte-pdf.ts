@@ -5,7 +5,7 @@
  */
 import { isBoletaType } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
 import { DtePdfRenderer, type PdfFormat } from './dte/pdf.ts';
@@ -85,9 +85,29 @@ export async function renderSigned(
   });
 }
 
-/** The `sii-pdf` job: renders an accepted document once; a PDF already stored means done. */
-export async function renderPdf(deps: PipelineDeps, renderer: SharedPdfRenderer, job: Job<PdfJob>) {
+/** How long a PDF job steps aside while documents wait to be signed or sent, and how often at most. */
+const PDF_YIELD_MS = 2_000;
+const PDF_MAX_YIELDS = 150;
+
+/**
+ * The `sii-pdf` job: renders an accepted document once; a PDF already stored means done. The PDF
+ * is a convenience (the download renders one on demand when none is stored) and rendering is the
+ * pipeline's most expensive step (Chromium and the PDF417), so while documents wait to be signed
+ * or uploaded it steps aside, for up to about five minutes, instead of taking their CPU.
+ */
+export async function renderPdf(
+  deps: PipelineDeps,
+  renderer: SharedPdfRenderer,
+  job: Job<PdfJob & { yields?: number }>,
+  token?: string,
+) {
   const { tenantId, documentId } = job.data;
+  const yields = job.data.yields ?? 0;
+  if (yields < PDF_MAX_YIELDS && (await documentsWaiting(deps))) {
+    await job.updateData({ ...job.data, yields: yields + 1 });
+    await job.moveToDelayed(Date.now() + PDF_YIELD_MS, token);
+    throw new DelayedError();
+  }
   const document = await withTenant(deps.orm, tenantId, async (em) => {
     const [done] = await em.execute('select 1 from dte_pdf where document_id = ?', [documentId]);
     return done ? null : signedDocument(em, documentId);
@@ -102,4 +122,13 @@ export async function renderPdf(deps: PipelineDeps, renderer: SharedPdfRenderer,
       [documentId, format, pdf],
     ),
   );
+}
+
+/** Whether signing or uploading has a backlog (jobs waiting, not just running). */
+async function documentsWaiting(deps: PipelineDeps): Promise<boolean> {
+  const [sign, upload] = await Promise.all([
+    deps.queues.sign.getWaitingCount(),
+    deps.queues.upload.getWaitingCount(),
+  ]);
+  return sign + upload > 0;
 }

@@ -64,29 +64,24 @@ export async function signDocument(deps: PipelineDeps, job: Job<SignJob>): Promi
   let changes: DteStatusChange[];
   try {
     changes = await withTenant(orm, d.tenantId, async (em) => {
-      const [sale] = await em.execute<{ caf_id: string; total: string }[]>(
-        'select caf_id, total from sale where id = ?',
-        [d.saleId],
+      // One round trip: the document is created (with its first event) unless a previous run did.
+      const [doc] = await em.execute<{ id: string; state: string; caf_id: string }[]>(
+        `with sold as (select caf_id, total from sale where id = ?),
+              created as (
+                insert into dte_document (id, tenant_id, sale_id, doc_type, folio, issued_at, total, state)
+                select ?, current_tenant_id(), ?, ?, ?, ?, total, 'stamped' from sold
+                on conflict do nothing returning id),
+              logged as (
+                insert into dte_event (tenant_id, document_id, state, created_at)
+                select current_tenant_id(), id, 'stamped', ? from created)
+         select coalesce(c.id, d.id) as id, case when c.id is null then d.state else 'stamped' end as state, s.caf_id
+           from sold s left join created c on true left join dte_document d on c.id is null and d.sale_id = ?`,
+        [d.saleId, randomUUID(), d.saleId, d.type, d.folio, d.issuedAt, d.issuedAt, d.saleId],
       );
-      if (!sale) throw AppError.notFound('la venta del documento');
-      const inserted = await em.execute<{ id: string }[]>(
-        `insert into dte_document (id, tenant_id, sale_id, doc_type, folio, issued_at, total, state)
-         values (?, current_tenant_id(), ?, ?, ?, ?, ?, 'stamped') on conflict do nothing returning id`,
-        [randomUUID(), d.saleId, d.type, d.folio, d.issuedAt, sale.total],
-      );
-      if (inserted[0]) {
-        await em.execute(
-          `insert into dte_event (tenant_id, document_id, state, created_at) values (current_tenant_id(), ?, 'stamped', ?)`,
-          [inserted[0].id, d.issuedAt],
-        );
-      }
-      const [doc] = await em.execute<{ id: string; state: string }[]>(
-        'select id, state from dte_document where sale_id = ?',
-        [d.saleId],
-      );
-      if (doc!.state !== 'stamped') return [];
+      if (!doc) throw AppError.notFound('la venta del documento');
+      if (doc.state !== 'stamped') return [];
       const { credentials } = await activeCredentials(em, box, d.tenantId);
-      const caf = await loadCaf(em, box, d.tenantId, sale.caf_id);
+      const caf = await loadCaf(em, box, d.tenantId, doc.caf_id);
       const { xml, ...meta } = buildDte(d.document, {
         caf,
         credentials,
@@ -97,9 +92,9 @@ export async function signDocument(deps: PipelineDeps, job: Job<SignJob>): Promi
       await em.execute('update dte_document set signed_xml = ?, signed_meta = ? where id = ?', [
         xml,
         JSON.stringify({ ...meta, receiverRut } satisfies SignedMeta),
-        doc!.id,
+        doc.id,
       ]);
-      return transition(em, ['stamped'], [{ id: doc!.id, state: 'signed' }]);
+      return transition(em, ['stamped'], [{ id: doc.id, state: 'signed' }]);
     });
   } catch (error) {
     if (!isPermanent(error)) throw error;
@@ -135,9 +130,27 @@ export async function scheduleEnvelope(deps: PipelineDeps, tenantId: string, kin
   );
 }
 
-/** Signed documents → envelopes of at most 500 (boletas and the rest never mixed). */
-export async function envelopeDocuments(deps: PipelineDeps, job: Job<EnvelopeJob>): Promise<void> {
+/** Windows an envelope may wait for the upload backlog to clear before it is built anyway. */
+const MAX_ENVELOPE_WAITS = 10;
+
+/**
+ * Signed documents → envelopes of at most 500 (boletas and the rest never mixed). While envíos
+ * already wait to be uploaded, building more would only lengthen that queue: the documents keep
+ * gathering for another window (up to MAX_ENVELOPE_WAITS), so a busy pipeline sends fewer, fuller
+ * envelopes, each paying the per-envío cost (token, upload, the SII's checks) once.
+ */
+export async function envelopeDocuments(
+  deps: PipelineDeps,
+  job: Job<EnvelopeJob & { waits?: number }>,
+  token?: string,
+): Promise<void> {
   const { tenantId, kind } = job.data;
+  const waits = job.data.waits ?? 0;
+  if (waits < MAX_ENVELOPE_WAITS && (await deps.queues.upload.getWaitingCount()) > 0) {
+    await job.updateData({ ...job.data, waits: waits + 1 });
+    await job.moveToDelayed(Date.now() + deps.config.SII_ENVELOPE_WINDOW_MS, token);
+    throw new DelayedError();
+  }
   for (;;) {
     const built = await withTenant(deps.orm, tenantId, async (em) => {
       const rows = await em.execute<{ id: string; signed_xml: string; signed_meta: SignedMeta }[]>(
@@ -215,13 +228,14 @@ interface EnvelopeRow {
   kind: 'EnvioDTE' | 'EnvioBOLETA';
   state: string;
   track_id: string | null;
-  xml: Buffer;
+  /** Only when asked for: the bytes are up to a few megabytes and only the upload needs them. */
+  xml: Buffer | null;
 }
 
-function envelopeRow(deps: PipelineDeps, tenantId: string, envelopeId: string) {
+function envelopeRow(deps: PipelineDeps, tenantId: string, envelopeId: string, withXml = false) {
   return withTenant(deps.orm, tenantId, async (em) => {
     const [row] = await em.execute<EnvelopeRow[]>(
-      'select kind, state, track_id, xml from dte_envelope where id = ?',
+      `select kind, state, track_id, ${withXml ? 'xml' : 'null as xml'} from dte_envelope where id = ?`,
       [envelopeId],
     );
     if (!row) throw new UnrecoverableError(`envelope ${envelopeId} not found`);
@@ -232,14 +246,14 @@ function envelopeRow(deps: PipelineDeps, tenantId: string, envelopeId: string) {
 /** Envelope → SII; the track id is stored in the same transaction that marks it uploaded. */
 export async function uploadEnvelope(deps: PipelineDeps, job: Job<EnvelopeRefJob>): Promise<void> {
   const { tenantId, envelopeId } = job.data;
-  const envelope = await envelopeRow(deps, tenantId, envelopeId);
+  const envelope = await envelopeRow(deps, tenantId, envelopeId, true);
   if (envelope.state === 'uploaded') return void (await queueStatus(deps, tenantId, envelopeId, 0));
   if (envelope.state !== 'built') return;
   const session = await sessionFor(deps, tenantId);
   const boleta = envelope.kind === 'EnvioBOLETA';
   let uploaded: { trackId: string; raw: string };
   try {
-    uploaded = await deps.client.upload(session, boleta, envelope.xml, `${envelope.kind}-${envelopeId}.xml`);
+    uploaded = await deps.client.upload(session, boleta, envelope.xml!, `${envelope.kind}-${envelopeId}.xml`);
   } catch (error) {
     if (!(error instanceof SiiRefusedError)) {
       await withTenant(deps.orm, tenantId, (em) =>

@@ -18,14 +18,18 @@ import { openSiiQueues, type SiiQueueName } from './sii.queues.ts';
 import { SiiClient } from './sii-client/sii-client.ts';
 import { connectWorkerRedis } from './worker-redis.ts';
 
-/** Concurrency per queue: signing is CPU (RSA), uploads and polls wait on the SII. */
+/**
+ * Concurrency per queue. A signing job spends far more time waiting on PostgreSQL (ten round
+ * trips in its transaction) than signing (about a millisecond of RSA), so several run at once;
+ * uploads and polls wait on the SII.
+ */
 const CONCURRENCY: Readonly<Record<SiiQueueName, number>> = {
-  'sii-sign': 4,
+  'sii-sign': 12,
   'sii-envelope': 1,
   'sii-upload': 2,
   'sii-status': 4,
-  // Pages of the process's one Chromium.
-  'sii-pdf': 2,
+  // One page of the process's one Chromium: PDFs are background work (see renderPdf).
+  'sii-pdf': 1,
 };
 
 /**
@@ -46,7 +50,11 @@ export async function startSiiWorker(
   logger: Logger,
   { queuePrefix = `${config.REDIS_PREFIX}-bull` }: { queuePrefix?: string } = {},
 ) {
-  const orm = await initOrm(config.DATABASE_URL, 6);
+  // A connection for every job that can run at once.
+  const orm = await initOrm(
+    config.DATABASE_URL,
+    Object.values(CONCURRENCY).reduce((sum, n) => sum + n, 0),
+  );
   const redis = await connectRedis(config.REDIS_URL, (err) =>
     logger.warn({ err: err.message }, 'redis error'),
   );
@@ -72,10 +80,10 @@ export async function startSiiWorker(
   const renderer = new SharedPdfRenderer();
   const processors: Record<SiiQueueName, (job: Job, token?: string) => Promise<void>> = {
     'sii-sign': (job) => signDocument(deps, job),
-    'sii-envelope': (job) => envelopeDocuments(deps, job),
+    'sii-envelope': (job, token) => envelopeDocuments(deps, job, token),
     'sii-upload': (job) => uploadEnvelope(deps, job),
     'sii-status': (job, token) => pollStatus(deps, job, token),
-    'sii-pdf': (job) => renderPdf(deps, renderer, job),
+    'sii-pdf': (job, token) => renderPdf(deps, renderer, job, token),
   };
   const relay = new OutboxRelay(config.DATABASE_URL, deps, config.SII_RELAY_TENANTS);
   let workers: Worker[] = [];

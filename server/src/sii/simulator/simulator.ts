@@ -3,8 +3,9 @@
  * (SOAP seed/token/upload/status for DTE, REST for boletas) on one port and checks what the SII
  * checks: the token's signed seed, field order and token cookie on upload, the schema, every
  * signature and TED (via the verifier, which uses xml-crypto's C14N, not the builder's own
- * serialisation; the seed signature with xmlsec1 when installed), that each folio is covered by a
- * CAF of the local test authority, and duplicate folios. Status answers come after a delay.
+ * serialisation, in a worker thread: see verify-thread.ts; the seed signature with xmlsec1 when
+ * installed), that each folio is covered by a CAF of the local test authority, and duplicate
+ * folios. Status answers come after a delay.
  *
  * Like the SII it answers nothing useful to a client without the `PROG 1.0` User-Agent (HTML for
  * the SOAP services and the upload, 401 for the boleta API).
@@ -15,10 +16,11 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { verifyFile } from '../dte/verifier.ts';
+import type { VerificationReport } from '../dte/verifier.ts';
 import { escapeXml, unescapeXml, xmlField } from '../sii-client/http.ts';
 import { checkTedAuthority } from './authority-check.ts';
 import { verifySignedSeed } from './seed-check.ts';
+import { VerifyThread } from './verify-thread.ts';
 
 export interface SimulatorFaults {
   /** The next N uploads answer HTTP 500 (nothing recorded). */
@@ -90,6 +92,7 @@ export class SiiSimulator {
   /** The last unexpected failure of the simulator itself (answered as HTTP 500), for debugging. */
   lastError: Error | undefined;
   private server: Server | undefined;
+  private readonly verifier = new VerifyThread();
   private readonly hanging = new Set<ServerResponse>();
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
@@ -105,6 +108,7 @@ export class SiiSimulator {
   }
 
   async close(): Promise<void> {
+    await this.verifier.close();
     for (const res of this.hanging) res.destroy();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
@@ -262,7 +266,7 @@ export class SiiSimulator {
       if (res.destroyed || req.socket.destroyed) return;
     }
     const xml = Buffer.from(await file.arrayBuffer());
-    const report = await verifyFile(xml).catch((error: Error) => error);
+    const report = await this.verifier.verify(xml).catch((error: Error) => error);
     if (report instanceof Error) return refuse('7', report.message);
     if (!report.schema.ok && !boleta) return refuse('7', report.schema.errors.slice(0, 5).join(' | '));
     this.stats.uploadsReceived++;
@@ -291,12 +295,7 @@ export class SiiSimulator {
   }
 
   /** Decides now what the status will say once `statusDelayMs` has passed. */
-  private judge(
-    rut: string,
-    boleta: boolean,
-    xml: Buffer,
-    report: Awaited<ReturnType<typeof verifyFile>>,
-  ): Envio {
+  private judge(rut: string, boleta: boolean, xml: Buffer, report: VerificationReport): Envio {
     const readyAt = Date.now() + this.faults.statusDelayMs;
     if (!report.schema.ok) {
       return {
