@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger } from '../src/platform/logger.ts';
 import { withTenant } from '../src/platform/orm.ts';
-import { transition } from '../src/sii/dte-documents.ts';
 import { type SiiWorker, startSiiWorker } from '../src/sii/sii.worker.ts';
 import { SiiSimulator } from '../src/sii/simulator/simulator.ts';
 import { testConfig } from './harness.ts';
@@ -49,10 +48,9 @@ export async function startTestPipeline(tenantIds: string[]): Promise<TestPipeli
 }
 
 /**
- * The sale's document as the worker leaves it when signing fails for good (no certificate, an
- * invalid document): `failed` with the reason, its first sign job failed in the queue. Today the
- * worker's failed signature rolls back the document row together with the error, so tests write
- * that row here; once the worker keeps it, this finds it there and changes nothing.
+ * Waits until the worker gave up signing a sale's document for good (no certificate, an invalid
+ * document) and returns the document's id: it must be `failed` with the reason, its sign job
+ * failed in the queue.
  */
 export async function documentFailedToSign(
   pipeline: TestPipeline,
@@ -67,25 +65,15 @@ export async function documentFailedToSign(
     if (Date.now() > deadline) throw new Error(`sign job ${job} never failed`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  return withTenant(orm, tenantId, async (em) => {
-    await em.execute(
-      `insert into dte_document (id, tenant_id, sale_id, doc_type, folio, issued_at, total, state)
-       select gen_random_uuid(), tenant_id, id, doc_type, folio, issued_at, total, 'stamped' from sale where id = ?
-       on conflict do nothing`,
+  const [doc] = await withTenant(orm, tenantId, (em) =>
+    em.execute<{ id: string; state: string; detail: string | null }[]>(
+      `select d.id, d.state, (select e.detail from dte_event e where e.document_id = d.id and e.state = 'failed') as detail
+         from dte_document d where d.sale_id = ?`,
       [saleId],
-    );
-    const [doc] = await em.execute<{ id: string; state: string }[]>(
-      'select id, state from dte_document where sale_id = ?',
-      [saleId],
-    );
-    if (doc!.state === 'stamped') {
-      await em.execute(
-        `insert into dte_event (tenant_id, document_id, state, created_at)
-         select current_tenant_id(), ?, 'stamped', issued_at from sale where id = ?`,
-        [doc!.id, saleId],
-      );
-      await transition(em, ['stamped'], [{ id: doc!.id, state: 'failed', detail }]);
-    }
-    return doc!.id;
-  });
+    ),
+  );
+  if (doc?.state !== 'failed' || !doc.detail?.includes(detail)) {
+    throw new Error(`the document of sale ${saleId} is ${JSON.stringify(doc)}, not failed with "${detail}"`);
+  }
+  return doc.id;
 }

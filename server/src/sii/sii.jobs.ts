@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type DteStatusChange, isBoletaType } from '@erp/shared';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { AppError } from '../platform/app-error.ts';
 import type { Config } from '../platform/config.ts';
@@ -57,6 +57,30 @@ function isPermanent(error: unknown): boolean {
   return error instanceof DteError || (error instanceof AppError && error.code !== 'INTERNAL');
 }
 
+/**
+ * The sale's document, created (with its first event) unless a previous run did, in one round
+ * trip; null when the sale is not there.
+ */
+async function ensureDocument(
+  em: EntityManager,
+  d: SignJob,
+): Promise<{ id: string; state: string; caf_id: string } | null> {
+  const [doc] = await em.execute<{ id: string; state: string; caf_id: string }[]>(
+    `with sold as (select caf_id, total from sale where id = ?),
+          created as (
+            insert into dte_document (id, tenant_id, sale_id, doc_type, folio, issued_at, total, state)
+            select ?, current_tenant_id(), ?, ?, ?, ?, total, 'stamped' from sold
+            on conflict do nothing returning id),
+          logged as (
+            insert into dte_event (tenant_id, document_id, state, created_at)
+            select current_tenant_id(), id, 'stamped', ? from created)
+     select coalesce(c.id, d.id) as id, case when c.id is null then d.state else 'stamped' end as state, s.caf_id
+       from sold s left join created c on true left join dte_document d on c.id is null and d.sale_id = ?`,
+    [d.saleId, randomUUID(), d.saleId, d.type, d.folio, d.issuedAt, d.issuedAt, d.saleId],
+  );
+  return doc ?? null;
+}
+
 /** Stamped sale → signed DTE (the TED comes out identical: same CAF, same TSTED). */
 export async function signDocument(deps: PipelineDeps, job: Job<SignJob>): Promise<void> {
   const { orm, box } = deps;
@@ -64,20 +88,7 @@ export async function signDocument(deps: PipelineDeps, job: Job<SignJob>): Promi
   let changes: DteStatusChange[];
   try {
     changes = await withTenant(orm, d.tenantId, async (em) => {
-      // One round trip: the document is created (with its first event) unless a previous run did.
-      const [doc] = await em.execute<{ id: string; state: string; caf_id: string }[]>(
-        `with sold as (select caf_id, total from sale where id = ?),
-              created as (
-                insert into dte_document (id, tenant_id, sale_id, doc_type, folio, issued_at, total, state)
-                select ?, current_tenant_id(), ?, ?, ?, ?, total, 'stamped' from sold
-                on conflict do nothing returning id),
-              logged as (
-                insert into dte_event (tenant_id, document_id, state, created_at)
-                select current_tenant_id(), id, 'stamped', ? from created)
-         select coalesce(c.id, d.id) as id, case when c.id is null then d.state else 'stamped' end as state, s.caf_id
-           from sold s left join created c on true left join dte_document d on c.id is null and d.sale_id = ?`,
-        [d.saleId, randomUUID(), d.saleId, d.type, d.folio, d.issuedAt, d.issuedAt, d.saleId],
-      );
+      const doc = await ensureDocument(em, d);
       if (!doc) throw AppError.notFound('la venta del documento');
       if (doc.state !== 'stamped') return [];
       const { credentials } = await activeCredentials(em, box, d.tenantId);
@@ -99,11 +110,13 @@ export async function signDocument(deps: PipelineDeps, job: Job<SignJob>): Promi
   } catch (error) {
     if (!isPermanent(error)) throw error;
     const detail = (error as Error).message;
+    // The signing transaction rolled back with the error, the document's creation included: it is
+    // created again here so the back office shows it, failed, with the reason.
     const failed = await withTenant(orm, d.tenantId, async (em) => {
-      const [doc] = await em.execute<{ id: string }[]>('select id from dte_document where sale_id = ?', [
-        d.saleId,
-      ]);
-      return doc ? transition(em, ['stamped'], [{ id: doc.id, state: 'failed', detail }]) : [];
+      const doc = await ensureDocument(em, d);
+      return doc?.state === 'stamped'
+        ? transition(em, ['stamped'], [{ id: doc.id, state: 'failed', detail }])
+        : [];
     });
     deps.announce(d.tenantId, failed);
     throw new UnrecoverableError(detail);
