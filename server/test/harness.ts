@@ -143,3 +143,24 @@ export function nextEvent<T = unknown>(
     socket.on(event as never, handler as never);
   });
 }
+
+/** The sockets a test file signs in as its users, closed together at the end. */
+export class SignedInSockets {
+  private readonly open: TestClient[] = [];
+
+  /** A socket signed in as `email` on the tenant's namespace (no screen). */
+  async as(server: { url: string }, tenant: Pick<TestTenant, 'slug'>, email: string): Promise<TestClient> {
+    const socket = await connectClient(server.url, tenant.slug, { token: await tokenFor(server.url, email) });
+    this.open.push(socket);
+    return socket;
+  }
+
+  /** Closes a socket opened elsewhere with the others. */
+  keep(socket: TestClient): void {
+    this.open.push(socket);
+  }
+
+  closeAll(): void {
+    for (const socket of this.open.splice(0)) socket.close();
+  }
+}

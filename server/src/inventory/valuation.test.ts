@@ -2,36 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveBusinessStock, type StockHistory } from '../../test/backoffice-stock.ts';
 import {
-  connectClient,
   createTestTenant,
+  SignedInSockets,
   startTestServer,
   type TestClient,
   type TestServer,
   type TestTenant,
-  tokenFor,
 } from '../../test/harness.ts';
 
 let server: TestServer;
 let tenant: TestTenant;
 let other: TestTenant;
 let stock: StockHistory;
-const sockets: TestClient[] = [];
-
-async function socketOf(t: TestTenant, email: string): Promise<TestClient> {
-  const socket = await connectClient(server.url, t.slug, { token: await tokenFor(server.url, email) });
-  sockets.push(socket);
-  return socket;
-}
+const sockets = new SignedInSockets();
+const socketOf = (t: TestTenant, email: string) => sockets.as(server, t, email);
 
 beforeAll(async () => {
   server = await startTestServer();
   tenant = await createTestTenant(server, 'val');
   other = await createTestTenant(server, 'valb');
   stock = await receiveBusinessStock(server, tenant);
-  sockets.push(stock.admin);
+  sockets.keep(stock.admin);
 }, 120_000);
 afterAll(async () => {
-  for (const s of sockets) s.close();
+  sockets.closeAll();
   await server?.close();
 });
 

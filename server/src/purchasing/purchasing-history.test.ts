@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveBusinessStock, type StockHistory } from '../../test/backoffice-stock.ts';
 import {
-  connectClient,
   createTestTenant,
+  SignedInSockets,
   startTestServer,
   type TestClient,
   type TestServer,
   type TestTenant,
-  tokenFor,
 } from '../../test/harness.ts';
 import { withTenant } from '../platform/orm.ts';
 
@@ -17,13 +16,8 @@ let tenant: TestTenant;
 let other: TestTenant;
 let stock: StockHistory;
 let admin: TestClient;
-const sockets: TestClient[] = [];
-
-async function socketOf(t: TestTenant, email: string): Promise<TestClient> {
-  const socket = await connectClient(server.url, t.slug, { token: await tokenFor(server.url, email) });
-  sockets.push(socket);
-  return socket;
-}
+const sockets = new SignedInSockets();
+const socketOf = (t: TestTenant, email: string) => sockets.as(server, t, email);
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -31,10 +25,10 @@ beforeAll(async () => {
   other = await createTestTenant(server, 'purb');
   stock = await receiveBusinessStock(server, tenant);
   admin = stock.admin;
-  sockets.push(admin);
+  sockets.keep(admin);
 }, 120_000);
 afterAll(async () => {
-  for (const s of sockets) s.close();
+  sockets.closeAll();
   await server?.close();
 });
 

@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BusinessHistory, ringBusinessHistory } from '../../test/backoffice-sales.ts';
 import {
-  connectClient,
   createTestTenant,
+  SignedInSockets,
   startTestServer,
   type TestClient,
   type TestServer,
   type TestTenant,
-  tokenFor,
 } from '../../test/harness.ts';
 import { withTenant } from '../platform/orm.ts';
 
@@ -17,13 +16,8 @@ let tenant: TestTenant;
 let other: TestTenant;
 let history: BusinessHistory;
 let admin: TestClient;
-const sockets: TestClient[] = [];
-
-async function socketOf(t: TestTenant, email: string): Promise<TestClient> {
-  const socket = await connectClient(server.url, t.slug, { token: await tokenFor(server.url, email) });
-  sockets.push(socket);
-  return socket;
-}
+const sockets = new SignedInSockets();
+const socketOf = (t: TestTenant, email: string) => sockets.as(server, t, email);
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -33,7 +27,8 @@ beforeAll(async () => {
   admin = await socketOf(tenant, tenant.emails.admin);
 }, 120_000);
 afterAll(async () => {
-  for (const s of [...sockets, ...(history?.tills.map((t) => t.socket) ?? [])]) s.close();
+  sockets.closeAll();
+  for (const till of history?.tills ?? []) till.socket.close();
   await server?.close();
 });
 
