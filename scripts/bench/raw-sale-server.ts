@@ -5,7 +5,6 @@
  * rooms or events, in no more round trips than the real commit (7). Started as its own process
  * by scripts/bench-sale.ts.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
 import { Server } from 'socket.io';
@@ -38,7 +37,7 @@ async function commit(sale: RawSale) {
     const ids = sale.lines.map((l) => l.productId);
     const prices = await c.query(
       `with k as (insert into idempotency_key (key, tenant_id, scope, request_hash) values ($1, current_tenant_id(), 'sale:commit', 'raw') on conflict do nothing)
-       select id, name, price from product where id = any($2::uuid[])`,
+       select id, code, name, price from product where id = any($2::uuid[])`,
       [sale.saleId, ids],
     );
     const total = sale.lines.reduce((sum, l) => sum + l.unitPrice * Number(l.quantity), 0);
@@ -81,18 +80,101 @@ async function commit(sale: RawSale) {
       caf,
       '2026-11-24T10:00:00',
     );
+    // The same documents the real commit stores: the DTE data for the SII worker, the receipt for
+    // the hub, and the ack as the idempotent result (plain objects, no validation or rounding).
+    const names = new Map(prices.rows.map((p) => [p.id, p]));
+    const issuer = { rut: caf.issuerRut, address: 'Calle 1', activity: 'Comercio', businessName: 'Empresa' };
+    const issuedAt = new Date().toISOString();
+    const outbox = JSON.stringify([
+      {
+        topic: 'sii.document',
+        key: `sale-${sale.saleId}`,
+        payload: {
+          type: 39,
+          folio: row.folio,
+          saleId: sale.saleId,
+          issuedAt,
+          stampedAt: '2026-11-24T10:00:00',
+          document: {
+            type: 39,
+            issueDate: '2026-11-24',
+            issuer: {
+              ...issuer,
+              acteco: [471100],
+              commune: 'Santiago',
+              resolution: { date: '2026-01-01', number: 0 },
+            },
+            receiver: { rut: '66666666-6' },
+            lines: sale.lines.map((l) => ({
+              code: { type: 'INT1', value: names.get(l.productId).code },
+              name: names.get(l.productId).name,
+              unit: 'UN',
+              quantity: l.quantity,
+              unitPrice: String(l.unitPrice),
+            })),
+            references: [],
+            adjustments: [],
+            paymentMethod: 1,
+            serviceIndicator: 3,
+          },
+        },
+      },
+      {
+        topic: 'print.receipt',
+        key: `sale-${sale.saleId}`,
+        payload: {
+          jobId: sale.saleId,
+          storeId: sale.storeId,
+          terminalId: sale.terminalId,
+          document: {
+            kind: 'boleta',
+            folio: row.folio,
+            issuer: { ...issuer, comuna: 'Santiago', siiOffice: 'S.I.I. - SANTIAGO' },
+            lines: sale.lines.map((l) => ({
+              description: names.get(l.productId).name,
+              unit: 'un',
+              quantity: l.quantity,
+              unitPrice: l.unitPrice,
+              discount: 0,
+              amount: l.unitPrice * Number(l.quantity),
+            })),
+            totals: { total, net: Math.round(total / 1.19), iva: total - Math.round(total / 1.19) },
+            payments: [{ method: 'cash', amount: total }],
+            change: 10,
+            timbre: { ted },
+          },
+        },
+      },
+    ]);
+    const result = {
+      saleId: sale.saleId,
+      docType: 39,
+      folio: row.folio,
+      issuedAt,
+      net: Math.round(total / 1.19),
+      iva: total - Math.round(total / 1.19),
+      exempt: 0,
+      total,
+      toPay: total,
+      cashRounding: 0,
+      paidCash: total,
+      paidCard: 0,
+      change: 10,
+      ted,
+    };
     await c.query(
       `with s as (insert into sale (id, tenant_id, kind, store_id, terminal_id, warehouse_id, cash_session_id, cashier_id, doc_type, folio, caf_id,
                     issue_date, net, iva, exempt, total, paid_cash, ted)
                   select $1, current_tenant_id(), 'sale', $2, $3, $4, $5, cashier_id, 39, $6, $7, current_date, 0, 0, 0, $8, $8, $9
                     from cash_session where id = $5 returning id),
             l as (insert into sale_line (tenant_id, sale_id, line_no, product_id, name, quantity, unit_price, list_price, amount)
-                  select current_tenant_id(), (select id from s), x.n, x.p, 'x', x.q, x.u, x.u, x.u from jsonb_to_recordset($10::jsonb) as x(n int, p uuid, q numeric, u bigint)),
+                  select current_tenant_id(), (select id from s), x.n, x.p, x.nm, x.q, x.u, x.u, x.u from jsonb_to_recordset($10::jsonb) as x(n int, p uuid, nm text, q numeric, u bigint)),
             p as (insert into sale_payment (tenant_id, sale_id, seq, method, amount) select current_tenant_id(), (select id from s), 1, 'cash', $8),
-            o as (insert into outbox (tenant_id, topic, key, payload) values (current_tenant_id(), 'bench.raw', $1::text, '{}'::jsonb)),
+            o as (insert into outbox (tenant_id, topic, key, payload)
+                  select current_tenant_id(), x.topic, x.key, x.payload from jsonb_to_recordset($11::jsonb) as x(topic text, key text, payload jsonb)),
             -- the cash tally travels with the sale, as in the real commit
             cs as (update cash_session set cash_sales = cash_sales + $8, ticket_count = ticket_count + 1 where id = $5 and status = 'open')
-       update idempotency_key set result = '{}'::jsonb where key = $1`,
+       update idempotency_key set result = $12::jsonb where key = $1`,
       [
         sale.saleId,
         sale.storeId,
@@ -104,12 +186,20 @@ async function commit(sale: RawSale) {
         total,
         ted,
         JSON.stringify(
-          sale.lines.map((l, i) => ({ n: i + 1, p: l.productId, q: l.quantity, u: l.unitPrice })),
+          sale.lines.map((l, i) => ({
+            n: i + 1,
+            p: l.productId,
+            nm: names.get(l.productId).name,
+            q: l.quantity,
+            u: l.unitPrice,
+          })),
         ),
+        outbox,
+        JSON.stringify(result),
       ],
     );
     await c.query('commit');
-    return { ok: true, data: { saleId: sale.saleId, folio: row.folio, id: randomUUID() } };
+    return { ok: true, data: result };
   } catch (error) {
     await c.query('rollback');
     return { ok: false, error: { code: 'INTERNAL', message: (error as Error).message } };
