@@ -46,10 +46,11 @@ async function receiverFor(em: EntityManager, input: SaleCommitInput): Promise<R
 
 /**
  * Commits a sale in the caller's transaction (inside `withTenant`), exactly once per sale id:
- * prices it with the server's prices, settles payments, moves stock at the current PPP, adds it
- * to the cash session, takes the next folio (last, to hold the counter lock briefly), stamps the
- * TED, and writes the sale with its stock ledger rows, outbox rows (SII document, receipt print)
- * and audit entries in one statement. Live notifications go into `events`, to be published after commit.
+ * prices it with the server's prices, settles payments, locks the stock rows and computes the
+ * movements at the current PPP, takes the next folio (as late as possible, to hold the counter
+ * lock briefly), stamps the TED, and writes the sale with its stock ledger rows, cash session
+ * tally, outbox rows (SII document, receipt print) and audit entries in one statement. Live
+ * notifications go into `events`, to be published after commit.
  */
 export async function commitSale(
   em: EntityManager,
