@@ -12,7 +12,9 @@ export function ormConfig(clientUrl: string, poolMax = 10) {
   return defineConfig({
     clientUrl,
     entities: ENTITIES,
-    pool: { min: 0, max: poolMax },
+    // Connections outlive a quiet minute at the till: a new one costs the next sale its set-up and
+    // the planning of every prepared statement again (sql-session.ts). A few stay open for good.
+    pool: { min: Math.min(2, poolMax), max: poolMax, idleTimeoutMillis: 60_000 },
     // Schema changes only through migrations; never let the ORM touch the schema at run time.
     ensureDatabase: false,
     debug: false,
