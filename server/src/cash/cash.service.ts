@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import type { SqlFragment } from '../platform/sql-fragment.ts';
+import type { SqlExecutor } from '../platform/sql-session.ts';
 
 type SessionView = z.infer<typeof CashSessionView>;
 type CloseReport = z.infer<typeof CashCloseReport>;
@@ -193,7 +194,7 @@ export function sessionTally(input: SessionTallyInput): SqlFragment {
 }
 
 /** The tenant's settings, read in the caller's unit of work. */
-export async function tenantSettings(em: EntityManager) {
+export async function tenantSettings(em: SqlExecutor) {
   const [tenant] = await em.execute<{ settings: unknown }[]>('select settings from tenant');
   return readTenantSettings(tenant?.settings);
 }

@@ -4,7 +4,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import type { Logger } from '../platform/logger.ts';
-import { withTenant } from '../platform/orm.ts';
+import { type SqlExecutor, withTenantSql } from '../platform/sql-session.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { AppNamespace } from '../realtime/types.ts';
@@ -106,7 +106,7 @@ export interface SpoolContext {
 type JobToSend = z.input<typeof PrintJob>;
 
 /** Moves the store's committed receipts from the outbox into its print queue, once each. */
-async function takeReceiptsFromOutbox(em: EntityManager, storeId: string): Promise<void> {
+async function takeReceiptsFromOutbox(em: SqlExecutor, storeId: string): Promise<void> {
   await em.execute(
     `with taken as (
        update outbox set processed_at = now()
@@ -126,7 +126,7 @@ async function takeReceiptsFromOutbox(em: EntityManager, storeId: string): Promi
  * (and may ask for a copy) instead of a receipt that silently never comes. The hub drops the
  * same jobs by the same deadline, so none of them prints late.
  */
-async function expireOverdue(em: EntityManager, storeId: string): Promise<PrintJobView[]> {
+async function expireOverdue(em: SqlExecutor, storeId: string): Promise<PrintJobView[]> {
   const rows = await em.execute<ViewRow[]>(
     `update print_job set state = 'expired', updated_at = now()
       where store_id = ? and state in ('pending', 'received') and expires_at <= now()
@@ -137,7 +137,7 @@ async function expireOverdue(em: EntityManager, storeId: string): Promise<PrintJ
 }
 
 /** Marks the selected jobs as sent now and returns them in print order. */
-async function claimJobs(em: EntityManager, storeId: string, selection: Selection): Promise<JobToSend[]> {
+async function claimJobs(em: SqlExecutor, storeId: string, selection: Selection): Promise<JobToSend[]> {
   const [condition, params] =
     selection === 'due'
       ? [
@@ -176,7 +176,7 @@ async function claimJobs(em: EntityManager, storeId: string, selection: Selectio
 
 /** Records a hub's report on one of the store's jobs; the job when it moved forward, else null. */
 export async function recordPrintState(
-  em: EntityManager,
+  em: SqlExecutor,
   storeId: string,
   report: PrintJobReport,
 ): Promise<PrintJobView | null> {
@@ -192,7 +192,7 @@ export async function recordPrintState(
 /** Stores a hub's report and tells the store's POS screens when the job's state changed. */
 export async function applyPrintReport(ctx: SpoolContext, report: PrintJobReport): Promise<void> {
   const events = new PendingEvents();
-  await withTenant(ctx.orm, ctx.tenantId, async (em) => {
+  await withTenantSql(ctx.orm, ctx.tenantId, async (em) => {
     const job = await recordPrintState(em, ctx.storeId, report);
     if (job) announce(events, ctx.storeId, job, report.duplicate);
   });
@@ -221,7 +221,7 @@ async function sendJob(ctx: SpoolContext, job: JobToSend): Promise<void> {
 export async function deliverPrintJobs(ctx: SpoolContext, selection: Selection): Promise<void> {
   try {
     const events = new PendingEvents();
-    const jobs = await withTenant(ctx.orm, ctx.tenantId, async (em) => {
+    const jobs = await withTenantSql(ctx.orm, ctx.tenantId, async (em) => {
       await takeReceiptsFromOutbox(em, ctx.storeId);
       for (const job of await expireOverdue(em, ctx.storeId)) announce(events, ctx.storeId, job);
       return claimJobs(em, ctx.storeId, selection);

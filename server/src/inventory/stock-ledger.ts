@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { MovementKind } from '@erp/shared';
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgArray } from '../catalog/product-query.ts';
 import { AppError } from '../platform/app-error.ts';
 import { executeCtes, type SqlFragment } from '../platform/sql-fragment.ts';
+import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import { costText, Dec, type DecimalInput, quantityText } from './decimal.ts';
@@ -108,7 +108,7 @@ export interface PlannedMovements {
   ledgerWrites: SqlFragment[];
 }
 
-async function lockLevels(em: EntityManager, keys: { w: string; p: string }[]): Promise<LockedLevel[]> {
+async function lockLevels(em: SqlExecutor, keys: { w: string; p: string }[]): Promise<LockedLevel[]> {
   const json = JSON.stringify(keys);
   const locked = await em.execute<LockedLevel[]>(LOCK_LEVELS, [json]);
   if (locked.length === keys.length) return locked;
@@ -155,7 +155,7 @@ function ownUnitCost(movement: MovementInput): Dec | null {
  *   events.publish(nsp);
  */
 export async function applyMovements(
-  em: EntityManager,
+  em: SqlExecutor,
   movements: readonly MovementInput[],
   events: PendingEvents,
   actor: MovementActor,
@@ -171,7 +171,7 @@ export async function applyMovements(
  * the ledger write for the caller to send within its own statement (it must, before commit).
  */
 export async function planMovements(
-  em: EntityManager,
+  em: SqlExecutor,
   movements: readonly MovementInput[],
   events: PendingEvents,
   actor: MovementActor,
@@ -259,7 +259,7 @@ export async function planMovements(
   };
 }
 
-async function productNames(em: EntityManager, ids: string[]): Promise<Map<string, string>> {
+async function productNames(em: SqlExecutor, ids: string[]): Promise<Map<string, string>> {
   const rows = await em.execute<{ id: string; name: string }[]>(
     'select id, name from product where id = any(?::uuid[])',
     [pgArray(ids)],
@@ -268,7 +268,7 @@ async function productNames(em: EntityManager, ids: string[]): Promise<Map<strin
 }
 
 async function insufficientStock(
-  em: EntityManager,
+  em: SqlExecutor,
   movement: { warehouseId: string; productId: string },
   onHand: Dec,
 ): Promise<AppError> {

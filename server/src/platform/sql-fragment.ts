@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SqlExecutor } from './sql-session.ts';
 
 /**
  * A piece of SQL with `?` placeholders and its parameters, in order. Services hand their writes
@@ -11,7 +11,7 @@ export interface SqlFragment {
 }
 
 /** Runs data-modifying CTE bodies as one statement (`with w0 as (…), w1 as (…) select 1`). */
-export async function executeCtes(em: EntityManager, ctes: readonly SqlFragment[]): Promise<void> {
+export async function executeCtes(em: SqlExecutor, ctes: readonly SqlFragment[]): Promise<void> {
   await em.execute(
     `with ${ctes.map((cte, i) => `w${i} as (${cte.sql})`).join(', ')} select 1`,
     ctes.flatMap((cte) => cte.params),

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { LatestThrottle } from '../hardware/latest-throttle.ts';
 import type { Logger } from '../platform/logger.ts';
-import { withTenant } from '../platform/orm.ts';
+import { withTenantSql } from '../platform/sql-session.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { RealtimeDeps } from '../realtime/tenant-namespace.ts';
 import type { AppNamespace, AppSocket } from '../realtime/types.ts';
@@ -36,7 +36,7 @@ const changedStores = new LatestThrottle<StoreChanged>(WALL_UPDATE_INTERVAL_MS, 
 
 async function publishStoreSales({ orm, logger, nsp, tenantId, storeId }: StoreChanged): Promise<void> {
   try {
-    const [block] = await withTenant(orm, tenantId, (em) => readStoreSales(em, storeId));
+    const [block] = await withTenantSql(orm, tenantId, (sql) => readStoreSales(sql, storeId));
     if (block) nsp.to(rooms.screen('wall')).emit('wall:update', block);
   } catch (err) {
     // The next sale of the store, or a wall's periodic snapshot, brings the numbers back.

@@ -1,6 +1,7 @@
 import { type PrinterStatus, WALL_AUDIT_KINDS, type WallSnapshot, type WallStoreSales } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { dropSuggested, tenantSettings, toSessionView } from '../cash/cash.service.ts';
+import type { SqlExecutor } from '../platform/sql-session.ts';
 
 /** Latest tickets of each store the wall receives. */
 export const WALL_TICKETS_PER_STORE = 20;
@@ -16,7 +17,7 @@ interface Today {
   ends: Date;
 }
 
-async function today(em: EntityManager): Promise<Today> {
+async function today(em: SqlExecutor): Promise<Today> {
   const [row] = await em.execute<Today[]>(
     `select d::text as day, now() as "asOf",
             d::timestamp at time zone 'America/Santiago' as starts,
@@ -82,7 +83,7 @@ function figures(row: GroupRow | undefined) {
  * store, per cashier and per hour (one grouping-sets aggregate), the latest tickets, and the
  * open drawers with their cash from the sessions' running totals (no ticket is summed for them).
  */
-export async function readStoreSales(em: EntityManager, storeId: string | null): Promise<WallStoreSales[]> {
+export async function readStoreSales(em: SqlExecutor, storeId: string | null): Promise<WallStoreSales[]> {
   const now = await today(em);
   const stores = await em.execute<{ id: string }[]>(
     'select id from store where (?::uuid is null or id = ?::uuid) order by name',

@@ -1,29 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { CustomerInput, CustomerView } from '@erp/shared';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
+import type { SqlExecutor } from '../platform/sql-session.ts';
 
 type Customer = z.infer<typeof CustomerView>;
 
 const COLUMNS = 'id, rut, razon_social as "razonSocial", giro, address, comuna, email';
 
-export async function findCustomerByRut(em: EntityManager, rut: string): Promise<Customer | null> {
+export async function findCustomerByRut(em: SqlExecutor, rut: string): Promise<Customer | null> {
   const [row] = await em.execute<Customer[]>(`select ${COLUMNS} from customer where rut = ?`, [rut]);
   return row ?? null;
 }
 
-export async function getCustomer(em: EntityManager, id: string): Promise<Customer> {
+export async function getCustomer(em: SqlExecutor, id: string): Promise<Customer> {
   const [row] = await em.execute<Customer[]>(`select ${COLUMNS} from customer where id = ?`, [id]);
   if (!row) throw AppError.notFound('el cliente');
   return row;
 }
 
 /** Creates a customer, or updates the one with the same RUT (the POS form is the latest truth). */
-export async function saveCustomer(
-  em: EntityManager,
-  input: z.infer<typeof CustomerInput>,
-): Promise<Customer> {
+export async function saveCustomer(em: SqlExecutor, input: z.infer<typeof CustomerInput>): Promise<Customer> {
   const [row] = await em.execute<Customer[]>(
     `insert into customer (id, tenant_id, rut, razon_social, giro, address, comuna, email)
      values (?, current_tenant_id(), ?, ?, ?, ?, ?, ?)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { SqlFragment } from '../platform/sql-fragment.ts';
+import type { SqlExecutor } from '../platform/sql-session.ts';
 
 /** Stable hash of a request body: the same key with another body is refused, not replayed. */
 export function requestHash(body: unknown): string {
@@ -17,7 +17,7 @@ export type Claim<T> = { fresh: true } | { fresh: false; result: T };
  * a different body is IDEMPOTENCY_MISMATCH.
  */
 export async function claimKey<T>(
-  em: EntityManager,
+  em: SqlExecutor,
   scope: string,
   key: string,
   hash: string,
@@ -30,7 +30,7 @@ export async function claimKey<T>(
  * statement, saving a round trip on every fresh claim. The read's rows come back as they are.
  */
 export async function claimKeyWith<T, R extends object>(
-  em: EntityManager,
+  em: SqlExecutor,
   scope: string,
   key: string,
   hash: string,
@@ -65,6 +65,6 @@ export async function claimKeyWith<T, R extends object>(
   return { claim: { fresh: false, result: stored.result }, rows: [] };
 }
 
-export async function saveResult(em: EntityManager, key: string, result: unknown): Promise<void> {
+export async function saveResult(em: SqlExecutor, key: string, result: unknown): Promise<void> {
   await em.execute('update idempotency_key set result = ? where key = ?', [JSON.stringify(result), key]);
 }

@@ -1,5 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SqlFragment } from '../platform/sql-fragment.ts';
+import type { SqlExecutor } from '../platform/sql-session.ts';
 import { type AuditRow, INSERT_AUDIT_SQL } from './audit.ts';
 import type { ReceiverData } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
@@ -46,7 +46,7 @@ export interface SaleRecord {
  * its stock ledger rows. Sent right after
  * the folio is taken, so the folio lock is held for this round trip and the commit only.
  */
-export async function insertSale(em: EntityManager, record: SaleRecord): Promise<number[]> {
+export async function insertSale(em: SqlExecutor, record: SaleRecord): Promise<number[]> {
   const { result } = record;
   const alongside = record.alongside ?? [];
   const [counts] = await em.execute<{ counts: number[] }[]>(

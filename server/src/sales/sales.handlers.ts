@@ -2,6 +2,7 @@ import { ALL_ROLES } from '@erp/shared';
 import { deliverStoreReceipts } from '../hardware/hardware.handlers.ts';
 import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
+import { withTenantSql } from '../platform/sql-session.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
@@ -22,7 +23,10 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
 
   onCommand(socket, logger, 'sale:commit', { roles: SELLING_ROLES }, async (input) => {
     const events = new PendingEvents();
-    const result = await withTenant(orm, tenantId, (em) => commitSale(em, secrets, seller(), input, events));
+    // SQL only, on the lean session: the sale is the hot path (see withTenantSql).
+    const result = await withTenantSql(orm, tenantId, (sql) =>
+      commitSale(sql, secrets, seller(), input, events),
+    );
     // The cashier's ack goes out first; the wall, stock and receipt news right after it.
     setImmediate(() => {
       events.publish(socket.nsp);

@@ -1,10 +1,10 @@
 import type { Role, SaleCommit, SaleResult } from '@erp/shared';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { sessionTally } from '../cash/cash.service.ts';
 import { planMovements } from '../inventory/stock-ledger.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
+import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import { computeAmounts } from '../sii/dte/amounts.ts';
@@ -32,7 +32,7 @@ export interface Seller {
   storeId: string;
 }
 
-async function receiverFor(em: EntityManager, input: SaleCommitInput): Promise<ReceiverData | null> {
+async function receiverFor(em: SqlExecutor, input: SaleCommitInput): Promise<ReceiverData | null> {
   const customer = input.customer
     ? await saveCustomer(em, input.customer)
     : input.customerId
@@ -45,15 +45,15 @@ async function receiverFor(em: EntityManager, input: SaleCommitInput): Promise<R
 }
 
 /**
- * Commits a sale in the caller's transaction (inside `withTenant`), exactly once per sale id:
- * prices it with the server's prices, settles payments, locks the stock rows and computes the
- * movements at the current PPP, takes the next folio (as late as possible, to hold the counter
- * lock briefly), stamps the TED, and writes the sale with its stock ledger rows, cash session
- * tally, outbox rows (SII document, receipt print) and audit entries in one statement. Live
- * notifications go into `events`, to be published after commit.
+ * Commits a sale in the caller's transaction (`withTenantSql` from the socket; `withTenant`
+ * works too), exactly once per sale id: prices it with the server's prices, settles payments,
+ * locks the stock rows and computes the movements at the current PPP, takes the next folio (as
+ * late as possible, to hold the counter lock briefly), stamps the TED, and writes the sale with
+ * its stock ledger rows, cash session tally, outbox rows (SII document, receipt print) and audit
+ * entries in one statement. Live notifications go into `events`, to be published after commit.
  */
 export async function commitSale(
-  em: EntityManager,
+  em: SqlExecutor,
   box: SecretBox,
   seller: Seller,
   input: SaleCommitInput,

@@ -1,6 +1,6 @@
 import { readTenantSettings, type TenantSettings } from '@erp/shared';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
+import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { IssuerData } from './sale-document.ts';
 
 export interface StoreContext {
@@ -18,7 +18,7 @@ const cache = new Map<string, { at: number; value: StoreContext }>();
  * sale (they change rarely; a new price does not live here).
  */
 export async function storeContext(
-  em: EntityManager,
+  em: SqlExecutor,
   tenantId: string,
   storeId: string,
 ): Promise<StoreContext> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
+import type { SqlExecutor } from '../platform/sql-session.ts';
 import { type Caf, cafExpiresOn, parseCaf } from './dte/caf.ts';
 import { DteError } from './dte/errors.ts';
 
@@ -18,7 +19,7 @@ export interface TakenFolio {
  * back (gap-free, never duplicated). Call it as late as possible in the transaction: the lock is
  * held until commit. Throws NO_FOLIOS when no CAF in force has folios left.
  */
-export async function takeFolio(em: EntityManager, docType: number): Promise<TakenFolio> {
+export async function takeFolio(em: SqlExecutor, docType: number): Promise<TakenFolio> {
   // A CAF may run out between choosing it and locking it; then the next one is chosen.
   for (let attempt = 0; attempt < 3; attempt++) {
     const [row] = await em.execute<{ folio: number; id: string; remaining: string }[]>(
@@ -100,7 +101,7 @@ export async function storeCaf(
 const parsedCafs = new Map<string, Caf>();
 
 export async function loadCaf(
-  em: EntityManager,
+  em: SqlExecutor,
   box: SecretBox,
   tenantId: string,
   cafId: string,
