@@ -4,18 +4,21 @@
  * doing the same writes. Prints p50/p95/p99 latency and sales per second for both and the ratio,
  * and the time to close a cash session holding thousands of tickets.
  *
- * Env: CASHIERS (20), DURATION (20, open loop at one sale per second per cashier),
+ * Env: CASHIERS (20), DURATION (60 s, open loop at one sale per second per cashier, run in
+ * alternating 10 s rounds on the two servers),
  * CLOSED_SALES (250 per cashier, closed loop).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { recordInSession } from '../server/src/cash/cash.service.ts';
 import { migrateUp } from '../server/src/platform/migrate.ts';
 import { initOrm, withTenant } from '../server/src/platform/orm.ts';
 import { SecretBox } from '../server/src/platform/secrets.ts';
-import { createTestTenant, type TestTenant } from '../server/test/harness.ts';
+import { connectClient, createTestTenant, type TestTenant, tokenFor } from '../server/test/harness.ts';
+import { connectHub, issueHubCredential } from '../server/test/hubs.ts';
 import {
   addCaf,
   addProducts,
@@ -27,8 +30,9 @@ import {
 import { ensureDatabase, ensurePostgres, ensureRedis } from './services.ts';
 
 const CASHIERS = Number(process.env.CASHIERS ?? 20);
-const DURATION = Number(process.env.DURATION ?? 20);
+const DURATION = Number(process.env.DURATION ?? 60);
 const CLOSED_SALES = Number(process.env.CLOSED_SALES ?? 250);
+const ROUND_SECONDS = 10;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 await ensurePostgres();
@@ -110,6 +114,32 @@ function startProcess(
   });
 }
 
+/**
+ * The store's hub, answering as the hub process does once a receipt is printed: a store sells
+ * with its hub online, so every sale's receipt is delivered, acknowledged and recorded.
+ */
+async function connectBenchHub(url: string, tenant: TestTenant) {
+  const owner = await connectClient(url, tenant.slug, { token: await tokenFor(url, tenant.emails.owner) });
+  const credential = await issueHubCredential(owner, tenant.stores[0]!.id, 'Hub del benchmark');
+  owner.close();
+  const hub = await connectHub(url, tenant.slug, credential);
+  (hub.on as (event: string, listener: (...args: never[]) => void) => void)(
+    'print:job',
+    (job: { jobId: string }, ack: (result: unknown) => void) =>
+      ack({
+        ok: true,
+        data: {
+          jobId: job.jobId,
+          printerId: 'boletas',
+          state: 'done',
+          duplicate: false,
+          at: new Date().toISOString(),
+        },
+      }),
+  );
+  return hub;
+}
+
 interface Lane {
   socket: Socket;
   terminalId: string;
@@ -143,15 +173,15 @@ async function timedSale(lane: Lane, sale: object, latencies: number[]) {
   latencies.push(performance.now() - start);
 }
 
-/** Each lane rings one sale per second for DURATION (open loop), starting at a random offset. */
-async function openLoop(lanes: Lane[], make: (lane: Lane) => object) {
+/** Each lane rings one sale per second for `seconds` (open loop), starting at a random offset. */
+async function openLoop(lanes: Lane[], make: (lane: Lane) => object, seconds: number) {
   const latencies: number[] = [];
   const started = performance.now();
   await Promise.all(
     lanes.map(async (lane) => {
       await new Promise((r) => setTimeout(r, Math.random() * 1000));
       const pending: Promise<void>[] = [];
-      for (let i = 0; i < DURATION; i++) {
+      for (let i = 0; i < seconds; i++) {
         pending.push(timedSale(lane, make(lane), latencies));
         await new Promise((r) => setTimeout(r, 1000));
       }
@@ -173,15 +203,49 @@ async function closedLoop(lanes: Lane[], make: (lane: Lane) => object) {
   return { latencies, seconds: (performance.now() - started) / 1000 };
 }
 
-function stats({ latencies, seconds }: { latencies: number[]; seconds: number }) {
+/** CPU seconds (user + system) a child process has used so far, from /proc. */
+function cpuSeconds(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Runs a load and records the server's CPU time per sale alongside the latencies. */
+async function measured(child: ChildProcess, load: () => Promise<{ latencies: number[]; seconds: number }>) {
+  const before = cpuSeconds(child);
+  const run = await load();
+  return { ...run, cpuMsPerSale: ((cpuSeconds(child) - before) * 1000) / run.latencies.length };
+}
+
+type Measured = Awaited<ReturnType<typeof measured>>;
+
+/** Several runs of one side as one: latencies together, seconds and CPU time added up. */
+function merged(runs: Measured[]): Measured {
+  const latencies = runs.flatMap((r) => r.latencies);
+  const cpuMs = runs.reduce((sum, r) => sum + r.cpuMsPerSale * r.latencies.length, 0);
+  return {
+    latencies,
+    seconds: runs.reduce((sum, r) => sum + r.seconds, 0),
+    cpuMsPerSale: cpuMs / latencies.length,
+  };
+}
+
+function stats({ latencies, seconds, cpuMsPerSale }: Measured) {
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { n: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), perSecond: sorted.length / seconds };
+  return {
+    n: sorted.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    perSecond: sorted.length / seconds,
+    cpuMsPerSale,
+  };
 }
 
 const fmt = (s: ReturnType<typeof stats>) =>
-  `${String(s.n).padStart(6)} sales  p50 ${s.p50.toFixed(2).padStart(7)} ms  p95 ${s.p95.toFixed(2).padStart(7)} ms  p99 ${s.p99.toFixed(2).padStart(7)} ms  ${s.perSecond.toFixed(0).padStart(5)} sales/s`;
+  `${String(s.n).padStart(6)} sales  p50 ${s.p50.toFixed(2).padStart(7)} ms  p95 ${s.p95.toFixed(2).padStart(7)} ms  p99 ${s.p99.toFixed(2).padStart(7)} ms  ${s.perSecond.toFixed(0).padStart(5)} sales/s  server CPU ${s.cpuMsPerSale.toFixed(2)} ms/sale`;
 
+// Both servers run side by side, each with its own tenant; only one is under load at a time.
 // --- ERP Market server -----------------------------------------------------------------------
 const real = await prepareTenant('bench');
 const terminals = await addTerminals(backend, real.tenant, CASHIERS);
@@ -190,30 +254,8 @@ const serverUrl = 'http://127.0.0.1:3901';
 const lanes: Lane[] = await Promise.all(
   terminals.map((t) => openTill({ url: serverUrl }, real.tenant as TestTenant, t)),
 );
-console.log(`warming up…`);
-await closedLoop(lanes.slice(0, 2), (lane) => randomSale(lane, real.products));
-const ourOpen = stats(await openLoop(lanes, (lane) => randomSale(lane, real.products)));
-const ourClosed = stats(await closedLoop(lanes, (lane) => randomSale(lane, real.products)));
-
-// Closing is a read of running totals that every sale keeps up to date (cash_session), so its
-// cost must not grow with the tickets: fill one session with 5,000 tickets through the same
-// statement the sale commit runs, then close it through the socket.
-const [closingTerminal] = await addTerminals(backend, real.tenant, 1);
-const closingTill = await openTill({ url: serverUrl }, real.tenant as TestTenant, closingTerminal!);
-await withTenant(orm, real.tenant.tenantId, async (em) => {
-  for (let i = 0; i < 5000; i++)
-    await recordInSession(em, { sessionId: closingTill.cashSessionId, cash: 1990, card: 0 });
-});
-const closeStart = performance.now();
-const closed = (await closingTill.socket.emitWithAck('cash:close', {
-  sessionId: closingTill.cashSessionId,
-  denominations: {},
-  countedCard: 0,
-})) as { ok: boolean; data?: { session: { totals: { ticketCount: number } } } };
-const closeMs = performance.now() - closeStart;
-closingTill.socket.close();
-for (const lane of lanes) lane.socket.close();
-server.kill('SIGTERM');
+const ourSale = (lane: Lane) => randomSale(lane, real.products);
+const hub = await connectBenchHub(serverUrl, real.tenant as TestTenant);
 
 // --- raw pg floor ----------------------------------------------------------------------------
 const raw = await prepareTenant('raw');
@@ -239,17 +281,54 @@ const rawLanes: Lane[] = rawTerminals.map((terminalId, i) => ({
   cashSessionId: rawSessions[i]!,
 }));
 const rawExtra = { storeId: raw.tenant.stores[0]!.id, warehouseId: raw.tenant.stores[0]!.warehouseId };
-await closedLoop(rawLanes.slice(0, 2), (lane) => randomSale(lane, raw.products, rawExtra));
-const rawOpen = stats(await openLoop(rawLanes, (lane) => randomSale(lane, raw.products, rawExtra)));
-const rawClosed = stats(await closedLoop(rawLanes, (lane) => randomSale(lane, raw.products, rawExtra)));
+const rawSale = (lane: Lane) => randomSale(lane, raw.products, rawExtra);
+
+console.log('warming up…');
+await closedLoop(lanes.slice(0, 2), ourSale);
+await closedLoop(rawLanes.slice(0, 2), rawSale);
+
+// Open loop in alternating rounds of ROUND_SECONDS, so that whatever the machine does meanwhile
+// (a checkpoint, autovacuum, another process) weighs on both sides alike.
+const rounds = Math.max(1, Math.round(DURATION / ROUND_SECONDS));
+const ourRounds: Measured[] = [];
+const rawRounds: Measured[] = [];
+for (let round = 0; round < rounds; round++) {
+  ourRounds.push(await measured(server, () => openLoop(lanes, ourSale, DURATION / rounds)));
+  rawRounds.push(await measured(rawServer, () => openLoop(rawLanes, rawSale, DURATION / rounds)));
+}
+const ourOpen = stats(merged(ourRounds));
+const rawOpen = stats(merged(rawRounds));
+const ourClosed = stats(await measured(server, () => closedLoop(lanes, ourSale)));
+const rawClosed = stats(await measured(rawServer, () => closedLoop(rawLanes, rawSale)));
 for (const lane of rawLanes) lane.socket.close();
 rawServer.kill('SIGTERM');
+
+// Closing is a read of running totals that every sale keeps up to date (cash_session), so its
+// cost must not grow with the tickets: fill one session with 5,000 tickets through the same
+// statement the sale commit runs, then close it through the socket.
+const [closingTerminal] = await addTerminals(backend, real.tenant, 1);
+const closingTill = await openTill({ url: serverUrl }, real.tenant as TestTenant, closingTerminal!);
+await withTenant(orm, real.tenant.tenantId, async (em) => {
+  for (let i = 0; i < 5000; i++)
+    await recordInSession(em, { sessionId: closingTill.cashSessionId, cash: 1990, card: 0 });
+});
+const closeStart = performance.now();
+const closed = (await closingTill.socket.emitWithAck('cash:close', {
+  sessionId: closingTill.cashSessionId,
+  denominations: {},
+  countedCard: 0,
+})) as { ok: boolean; data?: { session: { totals: { ticketCount: number } } } };
+const closeMs = performance.now() - closeStart;
+closingTill.socket.close();
+hub.close();
+for (const lane of lanes) lane.socket.close();
+server.kill('SIGTERM');
 await orm.close(true);
 
 console.log(`
 Sale commit, ${CASHIERS} cashiers, 1–4 lines per sale (socket.io → server → PostgreSQL → ack)
 
-Open loop, 1 sale/s per cashier for ${DURATION} s
+Open loop, 1 sale/s per cashier for ${DURATION} s (${rounds} rounds each, alternating)
   ERP Market   ${fmt(ourOpen)}
   raw pg floor ${fmt(rawOpen)}
   ratio        p50 ${(ourOpen.p50 / rawOpen.p50).toFixed(2)}×  p99 ${(ourOpen.p99 / rawOpen.p99).toFixed(2)}×

@@ -2,7 +2,8 @@
  * The raw floor for `bench:sale`: a Socket.IO server whose `sale:commit` handler does the same
  * writes as the real sale commit (idempotency key, prices, stock, ledger, cash session, folio,
  * TED, sale + lines + payments + outbox) with plain `pg` statements and no validation, ORM,
- * rooms or events, in no more round trips than the real commit (7). Started as its own process
+ * rooms or events, in no more round trips than the real commit (7), each a named prepared
+ * statement as the real commit's are (planned once per connection). Started as its own process
  * by scripts/bench-sale.ts.
  */
 import { createServer } from 'node:http';
@@ -13,7 +14,8 @@ import { parseCaf } from '../../server/src/sii/dte/caf.ts';
 import { stampTed } from '../../server/src/sii/dte/ted.ts';
 
 const { DATABASE_URL, PORT, TENANT_ID, SECRETS_KEY } = process.env;
-const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
+// The same pool settings as the server's ORM (platform/orm.ts).
+const pool = new pg.Pool({ connectionString: DATABASE_URL, min: 2, max: 10, idleTimeoutMillis: 60_000 });
 // Connections closed by the server at shutdown must not crash the floor process.
 pool.on('error', () => undefined);
 const box = new SecretBox(SECRETS_KEY ?? '0'.repeat(64));
@@ -33,17 +35,23 @@ async function commit(sale: RawSale) {
   const c = await pool.connect();
   try {
     await c.query('begin');
-    await c.query(`select set_config('app.tenant_id', $1, true)`, [TENANT_ID]);
+    await c.query({
+      name: 'tenant',
+      text: `select set_config('app.tenant_id', $1, true)`,
+      values: [TENANT_ID],
+    });
     const ids = sale.lines.map((l) => l.productId);
-    const prices = await c.query(
-      `with k as (insert into idempotency_key (key, tenant_id, scope, request_hash) values ($1, current_tenant_id(), 'sale:commit', 'raw') on conflict do nothing)
+    const prices = await c.query({
+      name: 'claim',
+      text: `with k as (insert into idempotency_key (key, tenant_id, scope, request_hash) values ($1, current_tenant_id(), 'sale:commit', 'raw') on conflict do nothing)
        select id, code, name, price from product where id = any($2::uuid[])`,
-      [sale.saleId, ids],
-    );
+      values: [sale.saleId, ids],
+    });
     const total = sale.lines.reduce((sum, l) => sum + l.unitPrice * Number(l.quantity), 0);
     const moved = JSON.stringify(sale.lines.map((l) => ({ p: l.productId, q: l.quantity })));
-    await c.query(
-      `with m as (select * from jsonb_to_recordset($2::jsonb) as x(p uuid, q numeric)),
+    await c.query({
+      name: 'stock',
+      text: `with m as (select * from jsonb_to_recordset($2::jsonb) as x(p uuid, q numeric)),
             -- lock in product order, as the real ledger does, so concurrent carts cannot deadlock
             lk as (select s.product_id from stock_level s where s.warehouse_id = $1 and s.product_id in (select p from m)
                     order by s.product_id for update),
@@ -52,12 +60,13 @@ async function commit(sale: RawSale) {
                    returning s.product_id, s.quantity, s.average_cost, m.q)
        insert into stock_movement (id, tenant_id, warehouse_id, product_id, kind, quantity, unit_cost, resulting_quantity, resulting_average_cost)
        select gen_random_uuid(), current_tenant_id(), $1, u.product_id, 'sale', -u.q, u.average_cost, u.quantity, u.average_cost from u`,
-      [sale.warehouseId, moved],
-    );
-    const folio = await c.query(
-      `update caf set next_folio = next_folio + 1 where id = (select id from caf where doc_type = 39 and next_folio <= folio_to order by folio_from limit 1)
+      values: [sale.warehouseId, moved],
+    });
+    const folio = await c.query({
+      name: 'folio',
+      text: `update caf set next_folio = next_folio + 1 where id = (select id from caf where doc_type = 39 and next_folio <= folio_to order by folio_from limit 1)
        returning next_folio - 1 as folio, id, caf_xml, private_key_sealed`,
-    );
+    });
     const row = folio.rows[0];
     let caf = cafs.get(row.id);
     if (!caf) {
@@ -162,8 +171,9 @@ async function commit(sale: RawSale) {
       change: 10,
       ted,
     };
-    await c.query(
-      `with s as (insert into sale (id, tenant_id, kind, store_id, terminal_id, warehouse_id, cash_session_id, cashier_id, doc_type, folio, caf_id,
+    await c.query({
+      name: 'sale',
+      text: `with s as (insert into sale (id, tenant_id, kind, store_id, terminal_id, warehouse_id, cash_session_id, cashier_id, doc_type, folio, caf_id,
                     issue_date, net, iva, exempt, total, paid_cash, ted)
                   select $1, current_tenant_id(), 'sale', $2, $3, $4, $5, cashier_id, 39, $6, $7, current_date, 0, 0, 0, $8, $8, $9
                     from cash_session where id = $5 returning id),
@@ -175,7 +185,7 @@ async function commit(sale: RawSale) {
             -- the cash tally travels with the sale, as in the real commit
             cs as (update cash_session set cash_sales = cash_sales + $8, ticket_count = ticket_count + 1 where id = $5 and status = 'open')
        update idempotency_key set result = $12::jsonb where key = $1`,
-      [
+      values: [
         sale.saleId,
         sale.storeId,
         sale.terminalId,
@@ -197,7 +207,7 @@ async function commit(sale: RawSale) {
         outbox,
         JSON.stringify(result),
       ],
-    );
+    });
     await c.query('commit');
     return { ok: true, data: result };
   } catch (error) {
