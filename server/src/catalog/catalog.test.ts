@@ -284,8 +284,9 @@ describe('CSV import', () => {
     await vi.waitFor(() => expect(progress.map((p) => p.processed)).toEqual([500, 1000, 1201]), {
       timeout: 2000,
     });
+    // One message per chunk of rows, not one per product: wait for it, then make sure no second one follows.
+    await vi.waitFor(() => expect(changed.length).toBeGreaterThan(0), { timeout: 2000 });
     await new Promise((r) => setTimeout(r, 200));
-    // One message per chunk of rows, not one per product.
     expect(changed.length).toBe(1);
     expect((changed[0] as { changes: unknown[] }).changes).toHaveLength(1201);
     expect((await search('producto importado 1199'))[0]).toMatchObject({ code: 'IMP-1199', price: 2189 });
