@@ -151,10 +151,10 @@ describe('returns and cash at the touch POS (Chromium, real server)', () => {
     expect(await text(pos, 'credit-note-codref')).toBe('CodRef 3 · Corrige montos');
     expect(await text(pos, 'credit-note-total')).toBe('$1.190');
     expect(await text(pos, 'refunded')).toBe('$1.190');
-    // The till's session took the cash refund.
-    expect(await text(pos, 'return-drawer')).toBe(
-      'Sesión de caja · Caja 1 Devoluciones en efectivo del turno $1.190 Devoluciones 1',
-    );
+    // The till's session took the cash refund (the screen asks for the session after the answer).
+    await expect
+      .poll(() => text(pos, 'return-drawer'))
+      .toBe('Sesión de caja · Caja 1 Devoluciones en efectivo del turno $1.190 Devoluciones 1');
     const timbre = await pos.getByTestId('timbre').boundingBox();
     expect(timbre?.width).toBeGreaterThan(200);
     await screenshot(pos, 'pos-return-done');

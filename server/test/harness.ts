@@ -126,7 +126,7 @@ export function connectClient(
 export function nextEvent<T = unknown>(
   socket: TestClient,
   event: string,
-  ms = 1000,
+  ms = 10_000,
   accept: (payload: T) => boolean = () => true,
 ): Promise<T | undefined> {
   return new Promise((resolve) => {

@@ -60,7 +60,7 @@ describe('hub credentials', () => {
     ]);
     expect(JSON.stringify(listed)).not.toContain(credential.token);
 
-    const online = nextEvent<{ storeId: string; online: boolean }>(wall, 'hub:status', 2000);
+    const online = nextEvent<{ storeId: string; online: boolean }>(wall, 'hub:status', 10_000);
     const hub = await connectHub(server.url, a.slug, credential);
     open.push(hub);
     expect(await online).toMatchObject({ storeId: a.stores[0]!.id, online: true });
@@ -77,7 +77,7 @@ describe('hub credentials', () => {
       announce: { hubVersion: '0.1.0', printers: [{ printerId: 'caja-1' }] },
     });
 
-    const offline = nextEvent<{ online: boolean }>(wall, 'hub:status', 2000);
+    const offline = nextEvent<{ online: boolean }>(wall, 'hub:status', 10_000);
     hub.close();
     expect(await offline).toMatchObject({ storeId: a.stores[0]!.id, online: false });
   });
@@ -136,7 +136,7 @@ describe('hub credentials', () => {
       data: {},
     });
     // The store takes one hub at a time: leave it free for the next test.
-    const offline = nextEvent(wall, 'hub:status', 2000);
+    const offline = nextEvent(wall, 'hub:status', 10_000);
     hub.close();
     expect(await offline).toMatchObject({ online: false });
   });

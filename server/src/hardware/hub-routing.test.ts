@@ -95,8 +95,8 @@ afterAll(async () => {
 
 describe('printer out of paper', () => {
   it("tells the store's POS screens and the back office, and the job waits until the hub prints it", async () => {
-    const toPos = nextEvent<{ state: string }>(till.socket, 'printer:status', 2000);
-    const toBackoffice = nextEvent<{ state: string }>(admin, 'printer:status', 2000);
+    const toPos = nextEvent<{ state: string }>(till.socket, 'printer:status', 10_000);
+    const toBackoffice = nextEvent<{ state: string }>(admin, 'printer:status', 10_000);
     const toOtherStore = nextEvent(otherStorePos, 'printer:status', 500);
     await hubEmit(hub, 'printer:status', {
       printerId: 'caja-1',
@@ -138,7 +138,7 @@ describe('printer out of paper', () => {
     expect(await resent).toMatchObject({ jobId: saleId, isCopy: false });
 
     // Paper back: the hub prints and reports; repeats of that report change nothing.
-    const done = nextEvent<{ jobId: string; state: string }>(till.socket, 'print:state', 2000);
+    const done = nextEvent<{ jobId: string; state: string }>(till.socket, 'print:state', 10_000);
     const report = { jobId: saleId, printerId: 'caja-1', state: 'done', duplicate: false, at: at() };
     expect(await hubEmit(hub, 'print:state', report)).toEqual({ ok: true, data: {} });
     expect(await done).toMatchObject({ jobId: saleId, state: 'done' });
@@ -168,7 +168,8 @@ describe('scale readings', () => {
     const elsewhere: unknown[] = [];
     otherPos.on('scale:reading', (reading) => elsewhere.push(reading));
     admin.on('scale:reading', (reading) => elsewhere.push(reading));
-    // 30 readings in about 300 ms.
+    // 30 readings in about 300 ms (longer on a busy machine: the bound below follows the clock).
+    const started = Date.now();
     for (let seq = 1; seq <= 30; seq++) {
       await hubEmit(hub, 'scale:reading', {
         scaleId: 'balanza-1',
@@ -185,8 +186,11 @@ describe('scale readings', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await waitFor(() => seen.at(-1)?.seq === 30, 2000);
+    // The server forwards at most 10 readings a second (the first one at once, the last one kept).
+    const windows = Math.ceil((Date.now() - started) / 100);
     expect(seen.length).toBeGreaterThanOrEqual(2);
-    expect(seen.length).toBeLessThanOrEqual(6);
+    expect(seen.length).toBeLessThan(30);
+    expect(seen.length).toBeLessThanOrEqual(windows + 2);
     expect(elsewhere).toEqual([]);
   });
 

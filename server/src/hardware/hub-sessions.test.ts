@@ -133,8 +133,10 @@ describe('short-lived commands while the hub is away', () => {
     const hub = connectIo(`${server.url}/t/${tenant.slug}`, {
       auth: { token: credential.token, storeId, screen: 'hub' },
       transports: ['websocket'],
-      reconnectionDelay: 1000,
-      reconnectionDelayMax: 1000,
+      // Long enough for the checks below to run while it is away, however busy the machine.
+      reconnectionDelay: 3000,
+      reconnectionDelayMax: 3000,
+      randomizationFactor: 0,
     });
     opened.push(hub);
     const requests: string[] = [];
@@ -151,7 +153,8 @@ describe('short-lived commands while the hub is away', () => {
     });
     await waitFor(() => requests.includes('hub:status'));
 
-    // The network drops (no goodbye): the hub reconnects by itself a second later.
+    // The network drops (no goodbye): the hub reconnects by itself three seconds later.
+    const back = new Promise<void>((resolve) => hub.once('connect', () => resolve()));
     (hub.io.engine as unknown as { close(): void }).close();
     await waitFor(storeHasNoHub);
     expect(
@@ -162,7 +165,7 @@ describe('short-lived commands while the hub is away', () => {
       error: { code: 'DEVICE_UNAVAILABLE' },
     });
 
-    await new Promise<void>((resolve) => hub.once('connect', () => resolve()));
+    await back;
     expect(hub.recovered).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(requests).not.toContain('drawer:kick');

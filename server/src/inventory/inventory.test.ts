@@ -3,7 +3,7 @@
  * reaches the store's room only (once per commit), low-stock alerts fire once per crossing,
  * and transfers are a send/receive handshake.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   connectClient,
   createTestTenant,
@@ -34,12 +34,21 @@ async function ok<T>(promise: Promise<{ ok: boolean; data?: T; error?: unknown }
   return result.data as T;
 }
 
-/** Every `event` the socket gets while `work` runs and shortly after. */
-async function collect<T>(socket: TestClient, event: string, work: () => Promise<unknown>): Promise<T[]> {
+/**
+ * Every `event` the socket gets while `work` runs, until `expected` of them came (events trail
+ * the acks, more so on a busy machine), and for a short while after, so a surplus one shows.
+ */
+async function collect<T>(
+  socket: TestClient,
+  event: string,
+  expected: number,
+  work: () => Promise<unknown>,
+): Promise<T[]> {
   const seen: T[] = [];
   const listener = (payload: T) => seen.push(payload);
   socket.on(event as never, listener as never);
   await work();
+  await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(expected), { timeout: 10_000 });
   await new Promise((r) => setTimeout(r, 300));
   socket.off(event as never, listener as never);
   return seen;
@@ -94,7 +103,7 @@ describe('goods receipts and stock events', () => {
 
     const elsewhere = [nextEvent(posB, 'stock:changed', 600), nextEvent(otherTenant, 'stock:changed', 600)];
     let receipt: Awaited<ReturnType<typeof receive>> | undefined;
-    const heard = await collect<{ changes: unknown[] }>(posA, 'stock:changed', async () => {
+    const heard = await collect<{ changes: unknown[] }>(posA, 'stock:changed', 1, async () => {
       receipt = await receive(warehouseId, [
         { productId: a!.id, quantity: '4', unitCost: '16' },
         { productId: b!.id, quantity: '2.5', unitCost: '1000.5' },
@@ -161,7 +170,7 @@ describe('goods receipts and stock events', () => {
     const adjust = (quantity: string) =>
       ok(warehouse.emitWithAck('stock:adjust', { warehouseId, lines: [{ productId: p!.id, quantity }] }));
 
-    const alerts = await collect<{ changes: { productId: string }[] }>(tabletA, 'stock:low', async () => {
+    const alerts = await collect<{ changes: { productId: string }[] }>(tabletA, 'stock:low', 2, async () => {
       await adjust('-5'); // 5: not below
       await adjust('-1'); // 4: crosses
       await adjust('-1'); // 3: still below, no second alert

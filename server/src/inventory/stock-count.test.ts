@@ -120,7 +120,7 @@ it('two tablets see each other’s scans; variances and adjustments account for 
   const seenBy1 = nextEvent<Record<string, unknown>>(
     tablet1,
     'count:scanned',
-    1000,
+    10_000,
     (e) => e.userName === 'Supervisor',
   );
   await ok(
@@ -139,7 +139,7 @@ it('two tablets see each other’s scans; variances and adjustments account for 
   const unknown = nextEvent<Record<string, unknown>>(
     tablet1,
     'count:scanned',
-    1000,
+    10_000,
     (e) => e.productId === null,
   );
   await ok(tablet2.emitWithAck('count:scan', { countId: count.id, barcode: '7809999999993' }));
