@@ -2,11 +2,12 @@
  * Renders real documents, rasterises the PDF with pdftoppm and decodes the PDF417 with ZXing:
  * the barcode must carry exactly the TED bytes. One browser for the whole file.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DteType } from '@erp/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildDte } from './builder.ts';
 import { buildEnvelope } from './envelope.ts';
 import { DtePdfRenderer } from './pdf.ts';
@@ -108,4 +109,36 @@ describe('timbre size', () => {
       expect(size.height).toBeLessThanOrEqual(TIMBRE_LIMITS_MM.maxHeight);
     }
   });
+});
+
+describe('a renderer whose process is killed', () => {
+  const alive = (pid: number) => existsSync(`/proc/${pid}`);
+
+  it('takes its Chromium with it (a crashed worker leaves no browser behind)', async () => {
+    const launcher = new URL('./pdf.ts', import.meta.url).pathname;
+    const owner = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `await (await import(${JSON.stringify(launcher)})).DtePdfRenderer.launch(); console.log('up'); setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise((resolve, reject) => {
+      owner.stdout!.once('data', resolve);
+      owner.once('exit', reject);
+    });
+    const browsers = execFileSync('ps', ['--ppid', String(owner.pid), '-o', 'pid=,comm='], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((line) => line.includes('chromium'))
+      .map((line) => Number.parseInt(line, 10));
+    expect(browsers).toHaveLength(1);
+    expect(alive(browsers[0]!)).toBe(true);
+
+    owner.kill('SIGKILL');
+    await vi.waitFor(() => expect(alive(browsers[0]!)).toBe(false), { timeout: 10_000, interval: 100 });
+  }, 30_000);
 });

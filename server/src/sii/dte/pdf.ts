@@ -24,8 +24,10 @@ export class DtePdfRenderer {
   }
 
   static async launch(executablePath: string = CHROMIUM_PATH): Promise<DtePdfRenderer> {
+    // Over a pipe, Chromium exits when its parent does, even one killed with no chance to close
+    // it (a crashed worker); with the default WebSocket it would linger for good.
     return new DtePdfRenderer(
-      await puppeteer.launch({ executablePath, args: CHROMIUM_ARGS, headless: true }),
+      await puppeteer.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, pipe: true }),
     );
   }
 
