@@ -71,6 +71,12 @@ async function prepareTenant(label: string) {
   return { tenant, products };
 }
 
+/** The servers this run started: stopped however the run ends, a failed sale included. */
+const started: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const child of started) if (child.exitCode === null) child.kill('SIGTERM');
+});
+
 function startProcess(
   script: string,
   port: number,
@@ -90,6 +96,7 @@ function startProcess(
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
+  started.push(child);
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + 20_000;
     const poll = () => {

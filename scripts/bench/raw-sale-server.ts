@@ -2,7 +2,7 @@
  * The raw floor for `bench:sale`: a Socket.IO server whose `sale:commit` handler does the same
  * writes as the real sale commit (idempotency key, prices, stock, ledger, cash session, folio,
  * TED, sale + lines + payments + outbox) with plain `pg` statements and no validation, ORM,
- * rooms or events, in no more round trips than the real commit (7), each a named prepared
+ * rooms or events, in no more round trips than the real commit (6), each a named prepared
  * statement as the real commit's are (planned once per connection). Started as its own process
  * by scripts/bench-sale.ts.
  */
@@ -34,12 +34,8 @@ interface RawSale {
 async function commit(sale: RawSale) {
   const c = await pool.connect();
   try {
-    await c.query('begin');
-    await c.query({
-      name: 'tenant',
-      text: `select set_config('app.tenant_id', $1, true)`,
-      values: [TENANT_ID],
-    });
+    // Transaction and tenant in one round trip, as the real session opens them.
+    await c.query(`begin; select set_config('app.tenant_id', '${TENANT_ID}', true)`);
     const ids = sale.lines.map((l) => l.productId);
     const prices = await c.query({
       name: 'claim',

@@ -36,6 +36,21 @@ describe('withTenantSql', () => {
     expect(crossed).toBeUndefined();
   });
 
+  it('refuses a tenant id that is not a UUID before it reaches the database', async () => {
+    let ran = false;
+    const work = async () => {
+      ran = true;
+    };
+    for (const tenantId of [
+      `${a.tenantId}', false); select set_config('app.tenant_id', '${b.tenantId}`,
+      '',
+      'demo',
+    ]) {
+      await expect(withTenantSql(server.orm, tenantId, work)).rejects.toThrow(/must be a UUID/);
+    }
+    expect(ran).toBe(false);
+  });
+
   it('binds ? placeholders but leaves ? inside quoted text alone', async () => {
     const [row] = await withTenantSql(server.orm, a.tenantId, (sql) =>
       sql.execute<{ literal: string; value: string; n: number }[]>(
