@@ -125,20 +125,25 @@ describe('a renderer whose process is killed', () => {
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    await new Promise((resolve, reject) => {
-      owner.stdout!.once('data', resolve);
-      owner.once('exit', reject);
-    });
-    const browsers = execFileSync('ps', ['--ppid', String(owner.pid), '-o', 'pid=,comm='], {
-      encoding: 'utf8',
-    })
-      .split('\n')
-      .filter((line) => line.includes('chromium'))
-      .map((line) => Number.parseInt(line, 10));
-    expect(browsers).toHaveLength(1);
-    expect(alive(browsers[0]!)).toBe(true);
+    let browsers: number[] = [];
+    try {
+      await new Promise((resolve, reject) => {
+        owner.stdout!.once('data', resolve);
+        owner.once('exit', reject);
+      });
+      browsers = execFileSync('ps', ['--ppid', String(owner.pid), '-o', 'pid=,comm='], { encoding: 'utf8' })
+        .split('\n')
+        .filter((line) => line.includes('chromium'))
+        .map((line) => Number.parseInt(line, 10));
+      expect(browsers).toHaveLength(1);
+      expect(alive(browsers[0]!)).toBe(true);
 
-    owner.kill('SIGKILL');
-    await vi.waitFor(() => expect(alive(browsers[0]!)).toBe(false), { timeout: 10_000, interval: 100 });
+      owner.kill('SIGKILL');
+      await vi.waitFor(() => expect(alive(browsers[0]!)).toBe(false), { timeout: 10_000, interval: 100 });
+    } finally {
+      // Whatever failed above, neither process outlives the test.
+      owner.kill('SIGKILL');
+      for (const pid of browsers.filter(alive)) process.kill(pid, 'SIGKILL');
+    }
   }, 30_000);
 });
