@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: 'shared', include: ['shared/src/**/*.test.ts'] } },
+      // Repository-wide checks: the dependency rules over the import graph.
+      { extends: true, test: { name: 'repo', include: ['scripts/**/*.test.ts'] } },
       {
         extends: true,
         test: { name: 'server', include: ['server/src/**/*.test.ts', 'server/test/**/*.test.ts'] },
