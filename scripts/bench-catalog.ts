@@ -38,6 +38,7 @@ await migrateUp(urls.ownerUrl);
 const config = loadConfig({
   ...process.env,
   DATABASE_URL: urls.appUrl,
+  WORKER_DATABASE_URL: urls.workerUrl,
   DATABASE_OWNER_URL: urls.ownerUrl,
   REDIS_PREFIX: 'erp-bench-catalog',
   LOG_LEVEL: 'silent',

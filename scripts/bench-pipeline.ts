@@ -44,6 +44,7 @@ await migrateUp(urls.ownerUrl);
 const env = {
   ...process.env,
   DATABASE_URL: urls.appUrl,
+  WORKER_DATABASE_URL: urls.workerUrl,
   DATABASE_OWNER_URL: urls.ownerUrl,
   REDIS_PREFIX: `erp-bench-pipeline-${process.pid}`,
   LOG_LEVEL: 'warn',

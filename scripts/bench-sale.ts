@@ -42,6 +42,7 @@ await migrateUp(urls.ownerUrl);
 const env = {
   ...process.env,
   DATABASE_URL: urls.appUrl,
+  WORKER_DATABASE_URL: urls.workerUrl,
   DATABASE_OWNER_URL: urls.ownerUrl,
   REDIS_PREFIX: 'erp-bench',
   LOG_LEVEL: 'warn',

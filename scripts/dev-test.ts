@@ -27,6 +27,7 @@ const result = spawnSync('npx', ['vitest', 'run', ...vitestArgs], {
     ...process.env,
     NODE_ENV: 'test',
     DATABASE_URL: urls.appUrl,
+    WORKER_DATABASE_URL: urls.workerUrl,
     DATABASE_OWNER_URL: urls.ownerUrl,
     REDIS_PREFIX: `erp-dev-${name}`,
     ARTIFACTS_DIR: process.env.ARTIFACTS_DIR ?? `${process.cwd()}/.artifacts/${name}`,

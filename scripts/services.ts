@@ -94,12 +94,14 @@ function withDatabase(url: string, database: string): string {
 
 export interface DatabaseUrls {
   appUrl: string;
+  workerUrl: string;
   ownerUrl: string;
 }
 
 /**
  * Creates the roles (owner; serving role that is neither superuser nor BYPASSRLS and owns
- * nothing; the NOLOGIN auth-function owner) and the database if missing. With `fresh`, drops the database first.
+ * nothing; the worker role, the serving role plus the cross-tenant outbox functions; the NOLOGIN
+ * auth-function owner) and the database if missing. With `fresh`, drops the database first.
  */
 export async function ensureDatabase(database: string, { fresh = false } = {}): Promise<DatabaseUrls> {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -115,6 +117,7 @@ export async function ensureDatabase(database: string, { fresh = false } = {}): 
     for (const [role, extra] of [
       ['erp_owner', ''],
       ['erp_app', 'NOBYPASSRLS'],
+      ['erp_worker', 'NOBYPASSRLS'],
     ] as const) {
       const exists = await admin.query('select 1 from pg_roles where rolname = $1', [role]);
       if (exists.rowCount === 0) {
@@ -128,6 +131,9 @@ export async function ensureDatabase(database: string, { fresh = false } = {}): 
     const authRole = await admin.query("select 1 from pg_roles where rolname = 'erp_auth'");
     if (authRole.rowCount === 0) await admin.query('create role erp_auth nologin bypassrls');
     await admin.query('grant erp_auth to erp_owner');
+    // The worker does what the serving role does, and alone may run the cross-tenant outbox
+    // and recovery functions (granted by a migration).
+    await admin.query('grant erp_app to erp_worker');
     if (fresh) await admin.query(`drop database if exists "${database}" with (force)`);
     const db = await admin.query('select 1 from pg_database where datname = $1', [database]);
     if (db.rowCount === 0) {
@@ -139,6 +145,7 @@ export async function ensureDatabase(database: string, { fresh = false } = {}): 
   }
   return {
     appUrl: withDatabase('postgres://erp_app:erp_app@127.0.0.1:5432/', database),
+    workerUrl: withDatabase('postgres://erp_worker:erp_worker@127.0.0.1:5432/', database),
     ownerUrl: withDatabase('postgres://erp_owner:erp_owner@127.0.0.1:5432/', database),
   };
 }

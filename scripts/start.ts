@@ -40,6 +40,7 @@ const env = {
   ...process.env,
   PORT: String(port),
   DATABASE_URL: urls.appUrl,
+  WORKER_DATABASE_URL: urls.workerUrl,
   DATABASE_OWNER_URL: urls.ownerUrl,
   CLIENT_DIST: clientDist,
 };

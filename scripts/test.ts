@@ -33,6 +33,7 @@ const env = {
   ...process.env,
   NODE_ENV: 'test',
   DATABASE_URL: urls.appUrl,
+  WORKER_DATABASE_URL: urls.workerUrl,
   DATABASE_OWNER_URL: urls.ownerUrl,
   REDIS_PREFIX: `erp-test-${process.pid}`,
   ARTIFACTS_DIR: `${process.cwd()}/.artifacts`,

@@ -10,6 +10,11 @@ const ConfigSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** Serving role: not the table owner, no BYPASSRLS. */
   DATABASE_URL: z.string().url().default('postgres://erp_app:erp_app@127.0.0.1:5432/erp_market'),
+  /**
+   * Worker role: the serving role's rights plus the outbox and recovery functions that read
+   * every tenant's queue (the web role cannot run them).
+   */
+  WORKER_DATABASE_URL: z.string().url().default('postgres://erp_worker:erp_worker@127.0.0.1:5432/erp_market'),
   /** Owner role: migrations only. */
   DATABASE_OWNER_URL: z.string().url().default('postgres://erp_owner:erp_owner@127.0.0.1:5432/erp_market'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),

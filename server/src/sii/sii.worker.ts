@@ -52,7 +52,7 @@ export async function startSiiWorker(
 ) {
   // A connection for every job that can run at once.
   const orm = await initOrm(
-    config.DATABASE_URL,
+    config.WORKER_DATABASE_URL,
     Object.values(CONCURRENCY).reduce((sum, n) => sum + n, 0),
   );
   const redis = await connectRedis(config.REDIS_URL, (err) =>
@@ -85,7 +85,7 @@ export async function startSiiWorker(
     'sii-status': (job, token) => pollStatus(deps, job, token),
     'sii-pdf': (job, token) => renderPdf(deps, renderer, job, token),
   };
-  const relay = new OutboxRelay(config.DATABASE_URL, deps, config.SII_RELAY_TENANTS);
+  const relay = new OutboxRelay(config.WORKER_DATABASE_URL, deps, config.SII_RELAY_TENANTS);
   let workers: Worker[] = [];
   const link = await connectWorkerRedis(config.REDIS_URL, {
     lost(cause) {
