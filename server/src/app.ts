@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import fastifyStatic from '@fastify/static';
-import Fastify from 'fastify';
+import Fastify, { type FastifyHttpOptions } from 'fastify';
 import { registerCashHandlers } from './cash/cash.handlers.ts';
 import { registerCashHistoryHandlers } from './cash/cash-history.handlers.ts';
 import { registerCatalogHandlers } from './catalog/catalog.handlers.ts';
@@ -71,7 +72,8 @@ export async function createServer(config: Config, logger: Logger = createLogger
     redisPrefix: config.REDIS_PREFIX,
   });
 
-  const app = Fastify({ logger: false, trustProxy: true });
+  const options: FastifyHttpOptions<Server> = { logger: false, trustProxy: config.TRUST_PROXY };
+  const app = Fastify(options);
   app.setErrorHandler((error, _request, reply) => {
     if (!(error instanceof AppError)) {
       const status = (error as { statusCode?: number }).statusCode;

@@ -45,6 +45,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   CONFLICT: 409,
   IDEMPOTENCY_MISMATCH: 409,
   TOO_MANY_ATTEMPTS: 429,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
 };
 

@@ -39,6 +39,21 @@ const ConfigSchema = z.object({
     .refine((v) => /^[0-9a-f]{64}$/i.test(v) || Buffer.from(v, 'base64').length === 32, {
       message: 'SECRETS_KEY must be 32 bytes as 64 hex characters or base64',
     }),
+  /**
+   * Which proxies may set X-Forwarded-For (the client address the login throttle counts): off by
+   * default, since the server is published directly; a hop count ("1") or a comma-separated list
+   * of proxy addresses or CIDRs ("10.0.0.2,192.168.1.0/24") behind a reverse proxy.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v): boolean | string[] | ((address: string, hop: number) => boolean) => {
+      const text = v.trim();
+      if (text === '') return false;
+      // A hop count trusts that many proxies in front of the server, whatever their address.
+      if (/^\d+$/.test(text)) return (_address, hop) => hop < Number(text);
+      return text.split(',').map((s) => s.trim());
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CLIENT_DIST: z.string().optional(),
   /** Where DTEs go: the local simulator, or the SII (certification forces every tenant to maullin/apicert). */
