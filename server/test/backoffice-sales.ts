@@ -5,10 +5,12 @@
  * each report must show are worked out by hand in `EXPECTED`.
  */
 import { randomUUID } from 'node:crypto';
+import { beforeAll } from 'vitest';
 import type { AppInstance } from '../src/app.ts';
 import { withTenant } from '../src/platform/orm.ts';
-import { connectClient, TEST_PASSWORD, type TestTenant, tokenFor } from './harness.ts';
+import { connectClient, TEST_PASSWORD, type TestClient, type TestTenant, tokenFor } from './harness.ts';
 import { addCaf, addProducts, openTill, type TestProduct, type Till } from './selling.ts';
+import { type TestServerFixture, useTestServer } from './test-server-fixture.ts';
 
 type Server = Pick<AppInstance, 'orm' | 'secrets'> & { url: string };
 
@@ -182,4 +184,26 @@ export async function ringBusinessHistory(server: Server, tenant: TestTenant): P
     tills: [tillA, tillB],
     supplierId: supplier.id,
   };
+}
+
+export interface BusinessHistoryFixture extends TestServerFixture<[TestTenant, TestTenant]> {
+  /** The tenant with the history; `other` (labelled `<label>b`) has none. */
+  tenant: TestTenant;
+  other: TestTenant;
+  history: BusinessHistory;
+  /** The tenant's admin, signed in with no screen. */
+  admin: TestClient;
+}
+
+/** A test file's server with the business history rung before its tests (slow: two minutes allowed). */
+export function useBusinessHistory(label: string): BusinessHistoryFixture {
+  const fixture = useTestServer([label, `${label}b`]) as BusinessHistoryFixture;
+  beforeAll(async () => {
+    const [tenant, other] = fixture.tenants;
+    const history = await ringBusinessHistory(fixture.server, tenant);
+    for (const till of history.tills) fixture.keep(till.socket);
+    const admin = await fixture.signIn(tenant, tenant.emails.admin);
+    Object.assign(fixture, { tenant, other, history, admin });
+  }, 120_000);
+  return fixture;
 }

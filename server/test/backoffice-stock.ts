@@ -4,8 +4,10 @@
  * store A holds leche 19 × PPP 700 = 13.300, bebida 3 × 1.234,5 = 3.704 (rounded), pan
  * 1,5 kg × 999,99 = 1.500; store B holds huevos 10 × 2.000 = 20.000.
  */
+import { beforeAll } from 'vitest';
 import { connectClient, type TestClient, type TestTenant, tokenFor } from './harness.ts';
 import { addProducts, type TestProduct } from './selling.ts';
+import { type TestServerFixture, useTestServer } from './test-server-fixture.ts';
 
 type Server = Parameters<typeof addProducts>[0] & { url: string };
 
@@ -71,4 +73,23 @@ export async function receiveBusinessStock(server: Server, tenant: TestTenant): 
     suppliers,
     receipts,
   };
+}
+
+export interface StockHistoryFixture extends TestServerFixture<[TestTenant, TestTenant]> {
+  /** The tenant with the stock; `other` (labelled `<label>b`) has none. */
+  tenant: TestTenant;
+  other: TestTenant;
+  stock: StockHistory;
+}
+
+/** A test file's server with the business stock received before its tests (two minutes allowed). */
+export function useBusinessStock(label: string): StockHistoryFixture {
+  const fixture = useTestServer([label, `${label}b`]) as StockHistoryFixture;
+  beforeAll(async () => {
+    const [tenant, other] = fixture.tenants;
+    const stock = await receiveBusinessStock(fixture.server, tenant);
+    fixture.keep(stock.admin);
+    Object.assign(fixture, { tenant, other, stock });
+  }, 120_000);
+  return fixture;
 }

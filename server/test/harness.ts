@@ -98,11 +98,14 @@ export async function tokenFor(url: string, email: string): Promise<string> {
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** Where a socket connects besides its token: the store it works in and its screen. */
+export type SocketAuth = { storeId?: string; screen?: string };
+
 /** Connects to a tenant namespace; rejects with the server's `{ code, message }` on refusal. */
 export function connectClient(
   url: string,
   slug: string,
-  auth: { token: string; storeId?: string; screen?: string },
+  auth: SocketAuth & { token: string },
 ): Promise<TestClient> {
   const socket: TestClient = connectIo(`${url}/t/${slug}`, {
     auth,
@@ -148,9 +151,15 @@ export function nextEvent<T = unknown>(
 export class SignedInSockets {
   private readonly open: TestClient[] = [];
 
-  /** A socket signed in as `email` on the tenant's namespace (no screen). */
-  async as(server: { url: string }, tenant: Pick<TestTenant, 'slug'>, email: string): Promise<TestClient> {
-    const socket = await connectClient(server.url, tenant.slug, { token: await tokenFor(server.url, email) });
+  /** A socket signed in as `email` on the tenant's namespace (no screen unless `auth` names one). */
+  async as(
+    server: { url: string },
+    tenant: Pick<TestTenant, 'slug'>,
+    email: string,
+    auth: SocketAuth = {},
+  ): Promise<TestClient> {
+    const token = await tokenFor(server.url, email);
+    const socket = await connectClient(server.url, tenant.slug, { token, ...auth });
     this.open.push(socket);
     return socket;
   }

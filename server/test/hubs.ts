@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { HubCredential } from '@erp/shared';
 import type { z } from 'zod';
 import { connectClient, type TestClient } from './harness.ts';
+import { waitUntil } from './wait.ts';
 
 const HUB_MAIN = fileURLToPath(new URL('../../hardware-hub/src/main.ts', import.meta.url));
 
@@ -104,9 +105,5 @@ export function printedReceipts(dataDir: string): string[] {
 
 /** Resolves once `check` returns true (usable in hooks, unlike expect.poll). */
 export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitUntil('the condition', check, timeoutMs, 100);
 }

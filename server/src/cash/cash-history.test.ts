@@ -1,22 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BusinessHistory, ringBusinessHistory } from '../../test/backoffice-sales.ts';
-import {
-  createTestTenant,
-  SignedInSockets,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-} from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type BusinessHistory, useBusinessHistory } from '../../test/backoffice-sales.ts';
+import type { TestClient, TestTenant } from '../../test/harness.ts';
 
-let server: TestServer;
 let tenant: TestTenant;
 let other: TestTenant;
 let history: BusinessHistory;
 let admin: TestClient;
-const sockets = new SignedInSockets();
-const socketOf = (t: TestTenant, email: string) => sockets.as(server, t, email);
+const business = useBusinessHistory('cashh');
+const socketOf = (t: TestTenant, email: string) => business.signIn(t, email);
 
 function data<T>(result: { ok: true; data: T } | { ok: false; error: unknown }): T {
   if (!result.ok) throw new Error(JSON.stringify(result.error));
@@ -24,11 +16,7 @@ function data<T>(result: { ok: true; data: T } | { ok: false; error: unknown }):
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'cashh');
-  other = await createTestTenant(server, 'cashhb');
-  history = await ringBusinessHistory(server, tenant);
-  admin = await socketOf(tenant, tenant.emails.admin);
+  ({ tenant, other, history, admin } = business);
   const [tillA, tillB] = history.tills;
   // Till A: $5.000 of change brought in, $3.000 taken to the safe, then counted $1.630 short
   // (above the $1.000 tolerance): it waits for a supervisor. Till B counts exactly and closes.
@@ -62,11 +50,6 @@ beforeAll(async () => {
       countedCard: 1000,
     }),
   );
-}, 120_000);
-afterAll(async () => {
-  sockets.closeAll();
-  for (const till of history?.tills ?? []) till.socket.close();
-  await server?.close();
 });
 
 describe('cash:sessions', () => {

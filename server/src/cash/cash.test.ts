@@ -1,14 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  nextEvent,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nextEvent, type TestClient, type TestServer, type TestTenant } from '../../test/harness.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 import { recordInSession } from './cash.service.ts';
 
@@ -18,24 +10,18 @@ let cashier: TestClient;
 let supervisor: TestClient;
 let wall: TestClient;
 
+const world = useTestServer(['cash']);
 beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'cash');
-  cashier = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.cashier),
-    screen: 'pos',
-  });
-  supervisor = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.supervisor),
+  ({
+    server,
+    tenants: [tenant],
+  } = world);
+  cashier = await world.signIn(tenant, tenant.emails.cashier, { screen: 'pos' });
+  supervisor = await world.signIn(tenant, tenant.emails.supervisor, {
     storeId: tenant.stores[0]!.id,
     screen: 'wall',
   });
   wall = supervisor;
-});
-afterAll(async () => {
-  cashier?.close();
-  supervisor?.close();
-  await server?.close();
 });
 
 async function open(terminal: number, openingFloat: number) {

@@ -4,16 +4,9 @@
  * them, and that one tenant never reaches another's products.
  */
 import type { ProductInput } from '@erp/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestClient, TestServer, TestTenant } from '../../test/harness.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 
 let server: TestServer;
@@ -78,11 +71,13 @@ const auditOf = (kind: string) =>
     ),
   );
 
+const world = useTestServer(['boc', 'boc-o']);
 beforeAll(async () => {
-  server = await startTestServer();
-  [tenant, other] = await Promise.all([createTestTenant(server, 'boc'), createTestTenant(server, 'boc-o')]);
-  const connect = async (t: TestTenant, email: string, screen: string) =>
-    connectClient(server.url, t.slug, { token: await tokenFor(server.url, email), screen });
+  ({
+    server,
+    tenants: [tenant, other],
+  } = world);
+  const connect = (t: TestTenant, email: string, screen: string) => world.signIn(t, email, { screen });
   [admin, cashier, otherAdmin] = await Promise.all([
     connect(tenant, tenant.emails.admin, 'backoffice'),
     connect(tenant, tenant.emails.cashier, 'pos'),
@@ -92,11 +87,6 @@ beforeAll(async () => {
   // The other tenant has a product with the same name, code and barcode.
   await ok(otherAdmin.emitWithAck('product:save', SEED[0]!));
 }, 60_000);
-
-afterAll(async () => {
-  for (const socket of [admin, cashier, otherAdmin]) socket?.close();
-  await server?.close();
-});
 
 const names = (page: { items: { name: string }[] }) => page.items.map((p) => p.name);
 

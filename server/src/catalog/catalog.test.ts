@@ -3,17 +3,9 @@
  * feed a POS syncs from, live product and price events, scale labels and the CSV import.
  */
 import { buildScaleLabel, gramsPreset, pesosPreset } from '@erp/shared/scale-label';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  nextEvent,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { nextEvent, type TestClient, type TestServer, type TestTenant } from '../../test/harness.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { demoProducts, seedDemoCatalog } from './demo-catalog.ts';
 
 let server: TestServer;
@@ -27,16 +19,15 @@ let otherTenant: TestClient;
 const demo = demoProducts(5000);
 const byName = (name: string) => demo.find((p) => p.name === name)!;
 
+const world = useTestServer(['cat', 'cat-o']);
 beforeAll(async () => {
-  server = await startTestServer();
-  [tenant, other] = await Promise.all([createTestTenant(server, 'cat'), createTestTenant(server, 'cat-o')]);
+  ({
+    server,
+    tenants: [tenant, other],
+  } = world);
   await seedDemoCatalog(server.orm, tenant.tenantId, 5000);
-  const connect = async (t: TestTenant, email: string, store: number, screen: string) =>
-    connectClient(server.url, t.slug, {
-      token: await tokenFor(server.url, email),
-      storeId: t.stores[store]!.id,
-      screen,
-    });
+  const connect = (t: TestTenant, email: string, store: number, screen: string) =>
+    world.signIn(t, email, { storeId: t.stores[store]!.id, screen });
   [admin, posA, posB, otherTenant] = await Promise.all([
     connect(tenant, tenant.emails.admin, 0, 'backoffice'),
     connect(tenant, tenant.emails.cashier, 0, 'pos'),
@@ -44,10 +35,6 @@ beforeAll(async () => {
     connect(other, other.emails.admin, 0, 'backoffice'),
   ]);
 }, 60_000);
-afterAll(async () => {
-  for (const socket of [admin, posA, posB, otherTenant]) socket?.close();
-  await server?.close();
-});
 
 async function ok<T>(promise: Promise<{ ok: boolean; data?: T; error?: unknown }>): Promise<T> {
   const result = await promise;

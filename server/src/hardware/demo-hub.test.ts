@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../../test/harness.ts';
+import type { TestServer, TestTenant } from '../../test/harness.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 import type { TenantSpec } from '../tenancy/tenant-seed.ts';
 import { ensureDemoHub } from './demo-hub.ts';
@@ -13,13 +14,15 @@ let server: TestServer;
 let tenant: TestTenant;
 let dir: string;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'demohub');
+const world = useTestServer(['demohub']);
+beforeAll(() => {
+  ({
+    server,
+    tenants: [tenant],
+  } = world);
   dir = mkdtempSync(join(tmpdir(), 'erp-demo-hub-'));
 });
-afterAll(async () => {
-  await server?.close();
+afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

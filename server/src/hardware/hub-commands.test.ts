@@ -1,36 +1,25 @@
 /** Every command a hub may send rejects a malformed payload with VALIDATION (cf. realtime/commands.test.ts). */
 import { clientCommands } from '@erp/shared';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  tokenFor,
-} from '../../test/harness.ts';
+import { beforeAll, expect, it } from 'vitest';
+import type { TestClient } from '../../test/harness.ts';
 import { connectHub, hubEmit, issueHubCredential } from '../../test/hubs.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { registeredHubCommands } from '../realtime/commands.ts';
 
 const MALFORMED: unknown[] = [null, 'texto', 42, [], { campo: { inesperado: true } }];
 
-let server: TestServer;
-let admin: TestClient;
 let hub: TestClient;
 
+const world = useTestServer(['hubcmd']);
 beforeAll(async () => {
-  server = await startTestServer();
-  const tenant = await createTestTenant(server, 'hubcmd');
-  admin = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.owner),
-    screen: 'backoffice',
-  });
-  hub = await connectHub(server.url, tenant.slug, await issueHubCredential(admin, tenant.stores[0]!.id));
-});
-afterAll(async () => {
-  hub?.close();
-  admin?.close();
-  await server?.close();
+  const [tenant] = world.tenants;
+  const admin = await world.signIn(tenant, tenant.emails.owner, { screen: 'backoffice' });
+  hub = await connectHub(
+    world.server.url,
+    tenant.slug,
+    await issueHubCredential(admin, tenant.stores[0]!.id),
+  );
+  world.keep(hub);
 });
 
 it('answers VALIDATION to malformed payloads on every hub command', async () => {

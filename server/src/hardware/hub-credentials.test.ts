@@ -2,15 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectClient,
-  createTestTenant,
   nextEvent,
-  startTestServer,
   type TestClient,
   type TestServer,
   type TestTenant,
   tokenFor,
 } from '../../test/harness.ts';
 import { connectHub, hubEmit, issueHubCredential } from '../../test/hubs.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 
 let server: TestServer;
@@ -20,21 +19,17 @@ let admin: TestClient;
 let wall: TestClient;
 const open: TestClient[] = [];
 
+const world = useTestServer(['hub', 'hubb']);
 beforeAll(async () => {
-  server = await startTestServer();
-  [a, b] = await Promise.all([createTestTenant(server, 'hub'), createTestTenant(server, 'hubb')]);
-  admin = await connectClient(server.url, a.slug, {
-    token: await tokenFor(server.url, a.emails.admin),
-    screen: 'backoffice',
-  });
-  wall = await connectClient(server.url, a.slug, {
-    token: await tokenFor(server.url, a.emails.supervisor),
-    screen: 'wall',
-  });
+  ({
+    server,
+    tenants: [a, b],
+  } = world);
+  admin = await world.signIn(a, a.emails.admin, { screen: 'backoffice' });
+  wall = await world.signIn(a, a.emails.supervisor, { screen: 'wall' });
 });
-afterAll(async () => {
-  for (const socket of [admin, wall, ...open]) socket?.close();
-  await server?.close();
+afterAll(() => {
+  for (const socket of open) socket.close();
 });
 
 describe('hub credentials', () => {

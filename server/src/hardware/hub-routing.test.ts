@@ -7,25 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { PrintJob } from '@erp/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import {
-  connectClient,
-  createTestTenant,
-  nextEvent,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { nextEvent, type TestClient, type TestServer, type TestTenant } from '../../test/harness.ts';
 import { connectHub, hubEmit, issueHubCredential, waitFor } from '../../test/hubs.ts';
-import {
-  addCaf,
-  addProducts,
-  openTill,
-  receiveStock,
-  type TestProduct,
-  type Till,
-} from '../../test/selling.ts';
+import type { TestProduct, Till } from '../../test/selling.ts';
+import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 
 let server: TestServer;
@@ -60,38 +45,17 @@ async function connectPaperlessHub(): Promise<TestClient> {
   return socket;
 }
 
+const shop = useSellingFixture({ label: 'route', stock: '1000', cafs: [[39, 1, 100]] });
 beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'route');
-  products = await addProducts(server, tenant);
-  await receiveStock(
-    server,
-    tenant,
-    tenant.stores[0]!.warehouseId,
-    products.map((p) => p.id),
-    '1000',
-  );
-  await addCaf(server, tenant, 39, 1, 100);
-  till = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
-  otherPos = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.cashier),
-    screen: 'pos',
-  });
-  otherStorePos = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.cashier2),
-    screen: 'pos',
-  });
-  admin = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.admin),
-    screen: 'backoffice',
-  });
+  ({ server, tenant, products, till } = shop);
+  otherPos = await shop.signIn(tenant, tenant.emails.cashier, { screen: 'pos' });
+  otherStorePos = await shop.signIn(tenant, tenant.emails.cashier2, { screen: 'pos' });
+  admin = await shop.signIn(tenant, tenant.emails.admin, { screen: 'backoffice' });
   credential = await issueHubCredential(admin, tenant.stores[0]!.id);
   hub = await connectPaperlessHub();
 });
-afterAll(async () => {
-  for (const socket of [till?.socket, otherPos, otherStorePos, admin, hub]) socket?.close();
-  await server?.close();
-});
+// The test replaces the hub's socket: the one in place at the end is closed.
+afterAll(() => hub?.close());
 
 describe('printer out of paper', () => {
   it("tells the store's POS screens and the back office, and the job waits until the hub prints it", async () => {

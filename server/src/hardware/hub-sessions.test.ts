@@ -4,19 +4,11 @@
  * was away never reaches it when it comes back, not even through connection state recovery.
  */
 import { io as connectIo, type Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  nextEvent,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { nextEvent, type TestClient, type TestServer, type TestTenant } from '../../test/harness.ts';
 import { connectHub, hubEmit, issueHubCredential, waitFor } from '../../test/hubs.ts';
 import { openTill, type Till } from '../../test/selling.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { rooms } from '../realtime/rooms.ts';
 
 let server: TestServer;
@@ -52,23 +44,20 @@ async function storeHasNoHub(): Promise<boolean> {
   return listed.ok && listed.data.devices.every((device) => !device.online);
 }
 
+const world = useTestServer(['hubs']);
 beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'hubs');
+  ({
+    server,
+    tenants: [tenant],
+  } = world);
   storeId = tenant.stores[0]!.id;
-  admin = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.admin),
-    screen: 'backoffice',
-  });
+  admin = await world.signIn(tenant, tenant.emails.admin, { screen: 'backoffice' });
   till = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
+  world.keep(till.socket);
 });
 afterEach(async () => {
   for (const socket of opened.splice(0)) socket.close();
   await waitFor(storeHasNoHub);
-});
-afterAll(async () => {
-  for (const socket of [admin, till?.socket]) socket?.close();
-  await server?.close();
 });
 
 describe('one hub per store', () => {

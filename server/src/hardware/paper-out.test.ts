@@ -14,17 +14,10 @@ import {
   startFakeTcpPrinter,
 } from '../../../hardware-hub/src/testing/fake-escpos-printer.ts';
 import { countJobs } from '../../../hardware-hub/src/testing/printers.ts';
-import {
-  connectClient,
-  createTestTenant,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import type { TestClient, TestServer, TestTenant } from '../../test/harness.ts';
 import { type HubProcess, issueHubCredential, startHubProcess, waitFor } from '../../test/hubs.ts';
-import { addCaf, addProducts, openTill, receiveStock, type Till } from '../../test/selling.ts';
+import type { Till } from '../../test/selling.ts';
+import { useSellingFixture } from '../../test/selling-fixture.ts';
 
 let server: TestServer;
 let tenant: TestTenant;
@@ -37,20 +30,13 @@ let productId: string;
 const statuses: { state: string; paperNearEnd: boolean; pendingJobs: number }[] = [];
 const jobStates: { jobId: string; state: string }[] = [];
 
+const shop = useSellingFixture({ label: 'paper', stock: '100', stocked: [1], cafs: [[39, 1, 10]] });
 beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'paper');
-  const products = await addProducts(server, tenant);
-  productId = products[1]!.id;
-  await receiveStock(server, tenant, tenant.stores[0]!.warehouseId, [productId], '100');
-  await addCaf(server, tenant, 39, 1, 10);
-  till = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
+  ({ server, tenant, till } = shop);
+  productId = shop.products[1]!.id;
   till.socket.on('printer:status', (status) => statuses.push(status));
   till.socket.on('print:state', (job) => jobStates.push(job));
-  admin = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.admin),
-    screen: 'backoffice',
-  });
+  admin = await shop.signIn(tenant, tenant.emails.admin, { screen: 'backoffice' });
   printer = await startFakeTcpPrinter({ paperOut: true });
   dataDir = mkdtempSync(join(tmpdir(), 'erp-hub-paper-'));
   hub = startHubProcess(
@@ -67,9 +53,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await hub?.stop();
-  for (const socket of [till?.socket, admin]) socket?.close();
   await printer?.close();
-  await server?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -7,25 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { PrintJobState } from '@erp/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  nextEvent,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { nextEvent, type TestClient, type TestServer, type TestTenant } from '../../test/harness.ts';
 import { connectHub, hubEmit, issueHubCredential, waitFor } from '../../test/hubs.ts';
-import {
-  addCaf,
-  addProducts,
-  openTill,
-  receiveStock,
-  type TestProduct,
-  type Till,
-} from '../../test/selling.ts';
+import type { TestProduct, Till } from '../../test/selling.ts';
+import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 
 let server: TestServer;
@@ -107,24 +92,11 @@ const report = (jobId: string, state: PrintJobState) =>
 const jobState = async (jobId: string) =>
   (await query<{ state: string }>('select state from print_job where id = ?', [jobId]))[0]?.state;
 
+const shop = useSellingFixture({ label: 'pjobs', stock: '1000', cafs: [[39, 1, 100]] });
 beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'pjobs');
-  products = await addProducts(server, tenant);
-  await receiveStock(
-    server,
-    tenant,
-    tenant.stores[0]!.warehouseId,
-    products.map((p) => p.id),
-    '1000',
-  );
-  await addCaf(server, tenant, 39, 1, 100);
-  till = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
-  otherTill = await openTill(server, tenant, tenant.stores[0]!.terminalIds[1]!);
-  admin = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.admin),
-    screen: 'backoffice',
-  });
+  ({ server, tenant, products, till } = shop);
+  otherTill = await shop.openTill(tenant.stores[0]!.terminalIds[1]!);
+  admin = await shop.signIn(tenant, tenant.emails.admin, { screen: 'backoffice' });
   credential = await issueHubCredential(admin, tenant.stores[0]!.id);
 });
 beforeEach(async () => {
@@ -132,10 +104,7 @@ beforeEach(async () => {
   hubRequests.length = 0;
   hub ??= await connectScriptedHub();
 });
-afterAll(async () => {
-  for (const socket of [till?.socket, otherTill?.socket, admin, hub]) socket?.close();
-  await server?.close();
-});
+afterAll(() => hub?.close());
 
 describe("a terminal's print jobs", () => {
   it('are listed for its own POS with their state: waiting at the hub, then printed', async () => {

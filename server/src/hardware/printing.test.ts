@@ -8,16 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  nextEvent,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { nextEvent, type TestClient, type TestServer, type TestTenant } from '../../test/harness.ts';
 import {
   connectHub,
   type HubProcess,
@@ -26,14 +17,8 @@ import {
   startHubProcess,
   waitFor,
 } from '../../test/hubs.ts';
-import {
-  addCaf,
-  addProducts,
-  openTill,
-  receiveStock,
-  type TestProduct,
-  type Till,
-} from '../../test/selling.ts';
+import type { TestProduct, Till } from '../../test/selling.ts';
+import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 
 let server: TestServer;
@@ -80,32 +65,14 @@ async function sell(): Promise<{ saleId: string; folio: number }> {
   return { saleId, folio: result.data.folio };
 }
 
+const shop = useSellingFixture({ label: 'prn', others: ['prnb'], stock: '1000', cafs: [[39, 1, 100]] });
 beforeAll(async () => {
-  server = await startTestServer();
-  const other = await createTestTenant(server, 'prnb');
-  tenant = await createTestTenant(server, 'prn');
-  products = await addProducts(server, tenant);
-  await receiveStock(
-    server,
-    tenant,
-    tenant.stores[0]!.warehouseId,
-    products.map((p) => p.id),
-    '1000',
-  );
-  await addCaf(server, tenant, 39, 1, 100);
-  till = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
+  ({ server, tenant, products, till } = shop);
+  const other = shop.tenants[1]!;
   till.socket.on('print:state', (report) => posStates.push(report));
-  admin = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.admin),
-    screen: 'backoffice',
-  });
-  wall = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.supervisor),
-    screen: 'wall',
-  });
-  const otherAdmin = await connectClient(server.url, other.slug, {
-    token: await tokenFor(server.url, other.emails.admin),
-  });
+  admin = await shop.signIn(tenant, tenant.emails.admin, { screen: 'backoffice' });
+  wall = await shop.signIn(tenant, tenant.emails.supervisor, { screen: 'wall' });
+  const otherAdmin = await shop.signIn(other, other.emails.admin);
   for (const [slug, issuer, storeId] of [
     [tenant.slug, admin, tenant.stores[1]!.id],
     [other.slug, otherAdmin, other.stores[0]!.id],
@@ -114,6 +81,7 @@ beforeAll(async () => {
     const stranger = { socket, jobs: [] as unknown[] };
     socket.on('print:job', (job) => stranger.jobs.push(job));
     strangers.push(stranger);
+    shop.keep(socket);
   }
   otherAdmin.close();
 
@@ -123,8 +91,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await hub?.stop();
-  for (const socket of [till?.socket, admin, wall, ...strangers.map((s) => s.socket)]) socket?.close();
-  await server?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

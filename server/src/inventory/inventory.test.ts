@@ -3,17 +3,9 @@
  * reaches the store's room only (once per commit), low-stock alerts fire once per crossing,
  * and transfers are a send/receive handshake.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  nextEvent,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { nextEvent, type TestClient, type TestServer, type TestTenant } from '../../test/harness.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { createProducts } from '../catalog/test-products.ts';
 
 let server: TestServer;
@@ -54,15 +46,14 @@ async function collect<T>(
   return seen;
 }
 
+const world = useTestServer(['inv', 'inv-o']);
 beforeAll(async () => {
-  server = await startTestServer();
-  [tenant, other] = await Promise.all([createTestTenant(server, 'inv'), createTestTenant(server, 'inv-o')]);
-  const connect = async (t: TestTenant, email: string, store: number, screen: string) =>
-    connectClient(server.url, t.slug, {
-      token: await tokenFor(server.url, email),
-      storeId: t.stores[store]!.id,
-      screen,
-    });
+  ({
+    server,
+    tenants: [tenant, other],
+  } = world);
+  const connect = (t: TestTenant, email: string, store: number, screen: string) =>
+    world.signIn(t, email, { storeId: t.stores[store]!.id, screen });
   [warehouse, posA, posB, tabletA, tabletB, otherTenant] = await Promise.all([
     connect(tenant, tenant.emails.warehouse, 0, 'tablet'),
     connect(tenant, tenant.emails.cashier, 0, 'pos'),
@@ -78,10 +69,6 @@ beforeAll(async () => {
       giro: 'Alimentos',
     }),
   ));
-});
-afterAll(async () => {
-  for (const socket of [warehouse, posA, posB, tabletA, tabletB, otherTenant]) socket?.close();
-  await server?.close();
 });
 
 const receive = (warehouseId: string, lines: { productId: string; quantity: string; unitCost: string }[]) =>

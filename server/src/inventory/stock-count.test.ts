@@ -3,17 +3,9 @@
  * every scan reaches the other tablet, and the variances compare each product with the stock it
  * had when it was counted.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  nextEvent,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { nextEvent, type TestClient, type TestServer, type TestTenant } from '../../test/harness.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { createProducts } from '../catalog/test-products.ts';
 import { withTenant } from '../platform/orm.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
@@ -31,24 +23,19 @@ async function ok<T>(promise: Promise<{ ok: boolean; data?: T; error?: unknown }
   return result.data as T;
 }
 
+const world = useTestServer(['count']);
 beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'count');
-  const connect = async (email: string, store: number) =>
-    connectClient(server.url, tenant.slug, {
-      token: await tokenFor(server.url, email),
-      storeId: tenant.stores[store]!.id,
-      screen: 'tablet',
-    });
+  ({
+    server,
+    tenants: [tenant],
+  } = world);
+  const connect = (email: string, store: number) =>
+    world.signIn(tenant, email, { storeId: tenant.stores[store]!.id, screen: 'tablet' });
   [tablet1, tablet2, storeBTablet] = await Promise.all([
     connect(tenant.emails.warehouse, 0),
     connect(tenant.emails.supervisor, 0),
     connect(tenant.emails.supervisor, 1),
   ]);
-});
-afterAll(async () => {
-  for (const socket of [tablet1, tablet2, storeBTablet]) socket?.close();
-  await server?.close();
 });
 
 /** A sale as the sale commit will record it: a movement in its own transaction. */

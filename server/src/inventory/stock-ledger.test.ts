@@ -4,8 +4,9 @@
  * negative-stock policy.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer, TestTenant } from '../../test/harness.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { createProducts } from '../catalog/test-products.ts';
 import { withTenant } from '../platform/orm.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
@@ -16,12 +17,14 @@ let server: TestServer;
 let tenant: TestTenant;
 let warehouseId: string;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'ledger');
+const world = useTestServer(['ledger']);
+beforeAll(() => {
+  ({
+    server,
+    tenants: [tenant],
+  } = world);
   warehouseId = tenant.stores[0]!.warehouseId;
 });
-afterAll(() => server?.close());
 
 const actor = () => ({ userId: tenant.users[tenant.emails.warehouse]!, deviceId: 'test' });
 

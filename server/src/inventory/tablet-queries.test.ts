@@ -2,16 +2,9 @@
  * The reads a stock tablet starts from: the company's warehouses (central included), the
  * products below their minimum, and the counts it can join or still has to apply.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { beforeAll, expect, it } from 'vitest';
+import type { TestClient, TestServer, TestTenant } from '../../test/harness.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { createProducts } from '../catalog/test-products.ts';
 
 let server: TestServer;
@@ -27,24 +20,19 @@ async function ok<T>(promise: Promise<{ ok: boolean; data?: T; error?: unknown }
   return result.data as T;
 }
 
+const world = useTestServer(['tabq', 'tabq-o']);
 beforeAll(async () => {
-  server = await startTestServer();
-  [tenant, other] = await Promise.all([createTestTenant(server, 'tabq'), createTestTenant(server, 'tabq-o')]);
-  const connect = async (t: TestTenant, email: string, screen: string) =>
-    connectClient(server.url, t.slug, {
-      token: await tokenFor(server.url, email),
-      storeId: t.stores[0]!.id,
-      screen,
-    });
+  ({
+    server,
+    tenants: [tenant, other],
+  } = world);
+  const connect = (t: TestTenant, email: string, screen: string) =>
+    world.signIn(t, email, { storeId: t.stores[0]!.id, screen });
   [tablet, otherTablet, cashier] = await Promise.all([
     connect(tenant, tenant.emails.warehouse, 'tablet'),
     connect(other, other.emails.warehouse, 'tablet'),
     connect(tenant, tenant.emails.cashier, 'pos'),
   ]);
-});
-afterAll(async () => {
-  for (const socket of [tablet, otherTablet, cashier]) socket?.close();
-  await server?.close();
 });
 
 it('lists every warehouse of the company with its store, the central one last, and none of another company', async () => {

@@ -1,32 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receiveBusinessStock, type StockHistory } from '../../test/backoffice-stock.ts';
-import {
-  createTestTenant,
-  SignedInSockets,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-} from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type StockHistory, useBusinessStock } from '../../test/backoffice-stock.ts';
+import type { TestClient, TestTenant } from '../../test/harness.ts';
 
-let server: TestServer;
 let tenant: TestTenant;
 let other: TestTenant;
 let stock: StockHistory;
-const sockets = new SignedInSockets();
-const socketOf = (t: TestTenant, email: string) => sockets.as(server, t, email);
-
-beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'val');
-  other = await createTestTenant(server, 'valb');
-  stock = await receiveBusinessStock(server, tenant);
-  sockets.keep(stock.admin);
-}, 120_000);
-afterAll(async () => {
-  sockets.closeAll();
-  await server?.close();
+const received = useBusinessStock('val');
+const socketOf = (t: TestTenant, email: string) => received.signIn(t, email);
+beforeAll(() => {
+  ({ tenant, other, stock } = received);
 });
 
 function data<T>(result: { ok: true; data: T } | { ok: false; error: unknown }): T {

@@ -3,20 +3,22 @@
  * all or nothing, the ORM's exceptions) with prepared statements.
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer, TestTenant } from '../../test/harness.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { withTenantSql } from './sql-session.ts';
 
 let server: TestServer;
 let a: TestTenant;
 let b: TestTenant;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  a = await createTestTenant(server, 'sqla');
-  b = await createTestTenant(server, 'sqlb');
+const world = useTestServer(['sqla', 'sqlb']);
+beforeAll(() => {
+  ({
+    server,
+    tenants: [a, b],
+  } = world);
 });
-afterAll(() => server.close());
 
 const storeIds = (tenantId: string) =>
   withTenantSql(server.orm, tenantId, (sql) =>

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receiveBusinessStock, type StockHistory } from '../../test/backoffice-stock.ts';
-import {
-  createTestTenant,
-  SignedInSockets,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-} from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type StockHistory, useBusinessStock } from '../../test/backoffice-stock.ts';
+import type { TestClient, TestServer, TestTenant } from '../../test/harness.ts';
 import { withTenant } from '../platform/orm.ts';
 
 let server: TestServer;
@@ -16,20 +9,11 @@ let tenant: TestTenant;
 let other: TestTenant;
 let stock: StockHistory;
 let admin: TestClient;
-const sockets = new SignedInSockets();
-const socketOf = (t: TestTenant, email: string) => sockets.as(server, t, email);
-
-beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'pur');
-  other = await createTestTenant(server, 'purb');
-  stock = await receiveBusinessStock(server, tenant);
+const received = useBusinessStock('pur');
+const socketOf = (t: TestTenant, email: string) => received.signIn(t, email);
+beforeAll(() => {
+  ({ server, tenant, other, stock } = received);
   admin = stock.admin;
-  sockets.keep(admin);
-}, 120_000);
-afterAll(async () => {
-  sockets.closeAll();
-  await server?.close();
 });
 
 function data<T>(result: { ok: true; data: T } | { ok: false; error: unknown }): T {

@@ -1,33 +1,21 @@
 /** Every command handler the server registers rejects a malformed payload with VALIDATION. */
 import { clientCommands } from '@erp/shared';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  tokenFor,
-} from '../../test/harness.ts';
+import { beforeAll, expect, it } from 'vitest';
+import type { TestClient } from '../../test/harness.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { registeredCommands } from './commands.ts';
 
 const MALFORMED: unknown[] = [undefined, null, 'texto', 42, [], { campo: { inesperado: true } }];
 
-let server: TestServer;
 let socket: TestClient;
 
+const world = useTestServer(['cmd']);
 beforeAll(async () => {
-  server = await startTestServer();
-  const tenant = await createTestTenant(server, 'cmd');
-  socket = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.owner),
+  const [tenant] = world.tenants;
+  socket = await world.signIn(tenant, tenant.emails.owner, {
     storeId: tenant.stores[0]!.id,
     screen: 'backoffice',
   });
-});
-afterAll(async () => {
-  socket?.close();
-  await server?.close();
 });
 
 it('answers VALIDATION to malformed payloads on every registered command', async () => {

@@ -2,55 +2,31 @@
  * Two real server processes share rooms through Redis: an event emitted by the server in this
  * process reaches a client connected to a second server started as its own `node` process.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  nextEvent,
-  startTestServer,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { connectClient, nextEvent, type TestServer, type TestTenant, tokenFor } from '../../test/harness.ts';
+import { randomPort, spawnServerProcess } from '../../test/server-process.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { rooms, tenantNamespace } from './rooms.ts';
 
-const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 let server1: TestServer;
 let process2: ChildProcess;
 let url2: string;
 let tenant: TestTenant;
 
-/** Starts `node server/src/main.ts` on a free port and waits for its health check. */
-async function startSecondProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`${url}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { child, url };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('second server process did not start');
-}
-
+const world = useTestServer(['xproc']);
 beforeAll(async () => {
-  server1 = await startTestServer();
-  tenant = await createTestTenant(server1, 'xproc');
-  ({ child: process2, url: url2 } = await startSecondProcess());
+  ({
+    server: server1,
+    tenants: [tenant],
+  } = world);
+  const second = spawnServerProcess(randomPort(), 'warn');
+  ({ child: process2, url: url2 } = second);
+  await second.ready;
 });
 
-afterAll(async () => {
+afterAll(() => {
   process2?.kill('SIGTERM');
-  await server1?.close();
 });
 
 it('delivers an event emitted by server process 1 to a client of server process 2', async () => {

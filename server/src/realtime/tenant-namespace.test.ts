@@ -1,25 +1,20 @@
 import { ERROR_MESSAGES } from '@erp/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  nextEvent,
-  startTestServer,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { connectClient, nextEvent, type TestServer, type TestTenant, tokenFor } from '../../test/harness.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { withUser } from '../platform/orm.ts';
 
 let server: TestServer;
 let a: TestTenant;
 let b: TestTenant;
 
-beforeAll(async () => {
-  server = await startTestServer({ TOKEN_TTL_SECONDS: '60' });
-  [a, b] = await Promise.all([createTestTenant(server, 'ns-a'), createTestTenant(server, 'ns-b')]);
+const world = useTestServer(['ns-a', 'ns-b'], { TOKEN_TTL_SECONDS: '60' });
+beforeAll(() => {
+  ({
+    server,
+    tenants: [a, b],
+  } = world);
 });
-afterAll(() => server?.close());
 
 describe('tenant namespaces', () => {
   it("refuses tenant A's token on tenant B's namespace with WRONG_TENANT", async () => {

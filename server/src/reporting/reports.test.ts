@@ -1,35 +1,17 @@
 import type { SalesReportKind } from '@erp/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BusinessHistory, EXPECTED, ringBusinessHistory } from '../../test/backoffice-sales.ts';
-import {
-  createTestTenant,
-  SignedInSockets,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-} from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type BusinessHistory, EXPECTED, useBusinessHistory } from '../../test/backoffice-sales.ts';
+import type { TestClient, TestTenant } from '../../test/harness.ts';
 import { parseCsv } from '../catalog/csv.ts';
 
-let server: TestServer;
 let tenant: TestTenant;
 let other: TestTenant;
 let history: BusinessHistory;
 let admin: TestClient;
-const sockets = new SignedInSockets();
-const socketOf = (t: TestTenant, email: string) => sockets.as(server, t, email);
-
-beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'rep');
-  other = await createTestTenant(server, 'repb');
-  history = await ringBusinessHistory(server, tenant);
-  admin = await socketOf(tenant, tenant.emails.admin);
-}, 120_000);
-afterAll(async () => {
-  sockets.closeAll();
-  for (const till of history?.tills ?? []) till.socket.close();
-  await server?.close();
+const business = useBusinessHistory('rep');
+const socketOf = (t: TestTenant, email: string) => business.signIn(t, email);
+beforeAll(() => {
+  ({ tenant, other, history, admin } = business);
 });
 
 async function report(report: SalesReportKind, extra: Record<string, unknown> = {}, socket = admin) {

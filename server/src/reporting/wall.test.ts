@@ -8,9 +8,7 @@ import type { WallSnapshot, WallStoreSales } from '@erp/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectClient,
-  createTestTenant,
   nextEvent,
-  startTestServer,
   TEST_PASSWORD,
   type TestClient,
   type TestServer,
@@ -19,15 +17,8 @@ import {
   tokenFor,
 } from '../../test/harness.ts';
 import { connectHub, hubEmit, issueHubCredential } from '../../test/hubs.ts';
-import {
-  addCaf,
-  addProducts,
-  addTerminals,
-  openTill,
-  receiveStock,
-  type TestProduct,
-  type Till,
-} from '../../test/selling.ts';
+import { addTerminals, openTill, type TestProduct, type Till } from '../../test/selling.ts';
+import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 import { connectRedis } from '../platform/redis.ts';
 import { createDteAnnouncer } from '../sii/dte-announcer.ts';
@@ -109,38 +100,25 @@ const chileHour = (iso: string) =>
     }).format(new Date(iso)),
   );
 
+const shop = useSellingFixture({
+  label: 'wall',
+  others: ['wallb'],
+  stock: '1000',
+  everyStore: true,
+  cafs: [
+    [39, 1, 1000],
+    [61, 1, 100],
+  ],
+});
 beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'wall');
-  other = await createTestTenant(server, 'wallb');
-  products = await addProducts(server, tenant);
-  for (const store of tenant.stores) {
-    await receiveStock(
-      server,
-      tenant,
-      store.warehouseId,
-      products.map((p) => p.id),
-      '1000',
-    );
-  }
-  await addCaf(server, tenant, 39, 1, 1000);
-  await addCaf(server, tenant, 61, 1, 100);
-  tillA = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
-  tillB = await openTill(server, tenant, tenant.stores[1]!.terminalIds[0]!, tenant.emails.cashier2);
-  wall = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.supervisor),
-    screen: 'wall',
-  });
-  otherWall = await connectClient(server.url, other.slug, {
-    token: await tokenFor(server.url, other.emails.supervisor),
-    screen: 'wall',
-  });
-  sockets.push(tillA.socket, tillB.socket, wall, otherWall);
-}, 60_000);
-
-afterAll(async () => {
+  ({ server, tenant, products, till: tillA } = shop);
+  other = shop.tenants[1]!;
+  tillB = await shop.openTill(tenant.stores[1]!.terminalIds[0]!, tenant.emails.cashier2);
+  wall = await shop.signIn(tenant, tenant.emails.supervisor, { screen: 'wall' });
+  otherWall = await shop.signIn(other, other.emails.supervisor, { screen: 'wall' });
+});
+afterAll(() => {
   for (const socket of sockets) socket.close();
-  await server?.close();
 });
 
 describe('wall:snapshot', () => {

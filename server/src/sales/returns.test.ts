@@ -1,20 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestTenant,
-  startTestServer,
-  TEST_PASSWORD,
-  type TestServer,
-  type TestTenant,
-} from '../../test/harness.ts';
-import {
-  addCaf,
-  addProducts,
-  openTill,
-  receiveStock,
-  type TestProduct,
-  type Till,
-} from '../../test/selling.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PASSWORD, type TestServer, type TestTenant } from '../../test/harness.ts';
+import type { TestProduct, Till } from '../../test/selling.ts';
+import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 import { verifyTed } from '../sii/dte/ted.ts';
 
@@ -56,25 +44,18 @@ function returnOf(saleId: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'ret');
-  products = await addProducts(server, tenant);
-  await receiveStock(
-    server,
-    tenant,
-    tenant.stores[0]!.warehouseId,
-    [products[PAN]!.id, products[LECHE]!.id],
-    '100',
-  );
-  await addCaf(server, tenant, 39, 1, 100);
-  await addCaf(server, tenant, 61, 1, 100);
-  await addCaf(server, tenant, 33, 1, 100);
-  till = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
+const shop = useSellingFixture({
+  label: 'ret',
+  stock: '100',
+  stocked: [PAN, LECHE],
+  cafs: [
+    [39, 1, 100],
+    [61, 1, 100],
+    [33, 1, 100],
+  ],
 });
-afterAll(async () => {
-  till?.socket.close();
-  await server?.close();
+beforeAll(() => {
+  ({ server, tenant, products, till } = shop);
 });
 
 describe('sale:return', () => {

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { SaleCommit, type WallStoreSales } from '@erp/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
-  connectClient,
   createTestTenant,
   nextEvent,
-  startTestServer,
   type TestClient,
   type TestServer,
   type TestTenant,
-  tokenFor,
 } from '../../test/harness.ts';
 import {
   addCaf,
@@ -21,6 +18,7 @@ import {
   type TestProduct,
   type Till,
 } from '../../test/selling.ts';
+import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { verifyTed } from '../sii/dte/ted.ts';
@@ -53,30 +51,18 @@ async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
   return withTenant(server.orm, tenant.tenantId, (em) => em.execute<T[]>(sql, params));
 }
 
-beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'sale');
-  products = await addProducts(server, tenant);
-  await receiveStock(
-    server,
-    tenant,
-    tenant.stores[0]!.warehouseId,
-    products.map((p) => p.id),
-    '100000',
-  );
-  await addCaf(server, tenant, 39, 1, 5000);
-  await addCaf(server, tenant, 33, 1, 100);
-  await addCaf(server, tenant, 41, 1, 100);
-  till = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
-  wall = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.supervisor),
-    screen: 'wall',
-  });
+const shop = useSellingFixture({
+  label: 'sale',
+  stock: '100000',
+  cafs: [
+    [39, 1, 5000],
+    [33, 1, 100],
+    [41, 1, 100],
+  ],
 });
-afterAll(async () => {
-  till?.socket.close();
-  wall?.close();
-  await server?.close();
+beforeAll(async () => {
+  ({ server, tenant, products, till } = shop);
+  wall = await shop.signIn(tenant, tenant.emails.supervisor, { screen: 'wall' });
 });
 
 describe('sale:commit', () => {

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BusinessHistory, ringBusinessHistory } from '../../test/backoffice-sales.ts';
-import {
-  createTestTenant,
-  SignedInSockets,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-} from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type BusinessHistory, useBusinessHistory } from '../../test/backoffice-sales.ts';
+import type { TestClient, TestServer, TestTenant } from '../../test/harness.ts';
 import { withTenant } from '../platform/orm.ts';
 
 let server: TestServer;
@@ -16,20 +9,10 @@ let tenant: TestTenant;
 let other: TestTenant;
 let history: BusinessHistory;
 let admin: TestClient;
-const sockets = new SignedInSockets();
-const socketOf = (t: TestTenant, email: string) => sockets.as(server, t, email);
-
-beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'hist');
-  other = await createTestTenant(server, 'histb');
-  history = await ringBusinessHistory(server, tenant);
-  admin = await socketOf(tenant, tenant.emails.admin);
-}, 120_000);
-afterAll(async () => {
-  sockets.closeAll();
-  for (const till of history?.tills ?? []) till.socket.close();
-  await server?.close();
+const business = useBusinessHistory('hist');
+const socketOf = (t: TestTenant, email: string) => business.signIn(t, email);
+beforeAll(() => {
+  ({ server, tenant, other, history, admin } = business);
 });
 
 async function list(filters: Record<string, unknown> = {}, socket = admin) {

@@ -4,22 +4,16 @@
  * durable outbox. Every acknowledged sale must exist exactly once, with the folio it was
  * acknowledged with, folios gap-free, and stock equal to what was sold.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  createTestTenant,
-  startTestServer,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { type TestServer, type TestTenant, tokenFor } from '../../test/harness.ts';
 import { addCaf, addProducts, addTerminals, receiveStock, type TestProduct } from '../../test/selling.ts';
+import { randomPort, spawnServerProcess } from '../../test/server-process.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 
-const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 const CASHIERS = 5;
 const SALES_EACH = 40;
 
@@ -27,30 +21,22 @@ let seeder: TestServer;
 let tenant: TestTenant;
 let product: TestProduct;
 let child: ChildProcess | undefined;
-const port = 20000 + Math.floor(Math.random() * 20000);
+const port = randomPort();
 const url = `http://127.0.0.1:${port}`;
 
+/** The server under test, on the same port every time it comes back. */
 async function startChild(): Promise<void> {
-  child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 150; i++) {
-    if (
-      await fetch(`${url}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server process did not start');
+  const started = spawnServerProcess(port, 'error');
+  child = started.child;
+  await started.ready;
 }
 
+const world = useTestServer(['crash']);
 beforeAll(async () => {
-  seeder = await startTestServer();
-  tenant = await createTestTenant(seeder, 'crash');
+  ({
+    server: seeder,
+    tenants: [tenant],
+  } = world);
   const [created] = await addProducts(seeder, tenant, [
     { code: 'JUGO', name: 'Jugo de naranja 1 L', price: 1590, exempt: false, weighable: false },
   ]);
@@ -60,9 +46,8 @@ beforeAll(async () => {
   await startChild();
 });
 
-afterAll(async () => {
+afterAll(() => {
   child?.kill('SIGKILL');
-  await seeder?.close();
 });
 
 /** Rings one sale until it is acknowledged, resending the same sale id after a timeout. */

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer, TestTenant } from '../../test/harness.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 import { SecretBox } from '../platform/secrets.ts';
 import { uploadCaf } from './caf-upload.ts';
@@ -18,12 +19,12 @@ function upload(xml: Buffer | string, target: 'simulator' | 'certification' = 's
   );
 }
 
-beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'caf');
-});
-afterAll(async () => {
-  await server?.close();
+const world = useTestServer(['caf']);
+beforeAll(() => {
+  ({
+    server,
+    tenants: [tenant],
+  } = world);
 });
 
 describe('CAF upload', () => {

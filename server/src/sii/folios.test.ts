@@ -3,17 +3,10 @@
  * uploaded in the back office, sales committed at a till, the alert pushed live.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
-import { addProducts, openTill, receiveStock, type TestProduct, type Till } from '../../test/selling.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestClient, TestServer, TestTenant } from '../../test/harness.ts';
+import type { TestProduct, Till } from '../../test/selling.ts';
+import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 import { makeTestCaf } from './dte/test-authority/test-authority.ts';
 
@@ -24,26 +17,11 @@ let till: Till;
 let backoffice: TestClient;
 let wall: TestClient;
 
+const shop = useSellingFixture({ label: 'folios', stock: '1000', stocked: [1], cafs: [] });
 beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'folios');
-  products = await addProducts(server, tenant);
-  await receiveStock(server, tenant, tenant.stores[0]!.warehouseId, [products[1]!.id], '1000');
-  till = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
-  backoffice = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.admin),
-    screen: 'backoffice',
-  });
-  wall = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.supervisor),
-    screen: 'wall',
-  });
-});
-afterAll(async () => {
-  till?.socket.close();
-  backoffice?.close();
-  wall?.close();
-  await server?.close();
+  ({ server, tenant, products, till } = shop);
+  backoffice = await shop.signIn(tenant, tenant.emails.admin, { screen: 'backoffice' });
+  wall = await shop.signIn(tenant, tenant.emails.supervisor, { screen: 'wall' });
 });
 
 async function sell(): Promise<{ ok: true; folio: number } | { ok: false; code: string; message: string }> {

@@ -16,9 +16,6 @@ import { fileURLToPath } from 'node:url';
 import type { DteStatusChange } from '@erp/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  connectClient,
-  createTestTenant,
-  startTestServer,
   type TestClient,
   type TestServer,
   type TestTenant,
@@ -26,14 +23,9 @@ import {
   tokenFor,
 } from '../../test/harness.ts';
 import { startRedis, type TestRedis } from '../../test/redis-server.ts';
-import {
-  addCaf,
-  addProducts,
-  openTill,
-  receiveStock,
-  type TestProduct,
-  type Till,
-} from '../../test/selling.ts';
+import type { TestProduct, Till } from '../../test/selling.ts';
+import { useSellingFixture } from '../../test/selling-fixture.ts';
+import { waitUntil } from '../../test/wait.ts';
 import { createLogger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';
 import { storeCertificate } from './certificate.store.ts';
@@ -157,19 +149,8 @@ async function sell(docType: 39 | 33 = 39): Promise<Sold> {
   return { saleId: result.data.saleId, folio: result.data.folio, ted: result.data.ted };
 }
 
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined | false>, ms = 20_000) =>
+  waitUntil(what, probe, ms, 100);
 
 /** Waits until every document of these sales is in a final state; returns them. */
 async function allFinal(saleIds: string[], ms?: number) {
@@ -216,32 +197,30 @@ function arrivalsOf(folios: number[], type = 39): number[] {
   return folios.map((f) => simulator.stats.folioArrivals.get(`76192083-9-${type}-${f}`) ?? 0);
 }
 
+const shop = useSellingFixture({
+  label: 'sii',
+  others: ['sii-other'],
+  stock: '100000',
+  stocked: [1],
+  cafs: [
+    [39, 1, 5000],
+    [33, 1, 100],
+  ],
+});
 beforeAll(async () => {
-  server = await startTestServer();
-  tenant = await createTestTenant(server, 'sii');
-  other = await createTestTenant(server, 'sii-other');
-  products = await addProducts(server, tenant);
-  await receiveStock(server, tenant, tenant.stores[0]!.warehouseId, [products[1]!.id], '100000');
-  await addCaf(server, tenant, 39, 1, 5000);
-  await addCaf(server, tenant, 33, 1, 100);
+  ({ server, tenant, products, till } = shop);
+  other = shop.tenants[1]!;
   const pfx = makeTestCertificate({ rut: '11111111-1', name: 'Firmante Prueba', password: PFX_PASSWORD });
   await withTenant(server.orm, tenant.tenantId, (em) =>
     storeCertificate(em, server.secrets, tenant.tenantId, pfx, PFX_PASSWORD),
   );
-  till = await openTill(server, tenant, tenant.stores[0]!.terminalIds[0]!);
-  backoffice = await connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails.admin),
-    screen: 'backoffice',
-  });
+  backoffice = await shop.signIn(tenant, tenant.emails.admin, { screen: 'backoffice' });
   simulator = new SiiSimulator();
   simulatorUrl = await simulator.listen();
 });
 
 afterAll(async () => {
-  till?.socket.close();
-  backoffice?.close();
   await simulator?.close();
-  await server?.close();
 });
 
 describe('SII pipeline', () => {

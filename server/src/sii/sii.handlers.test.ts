@@ -6,17 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DteState, DteStatusChange } from '@erp/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { createTestTenant, type TestClient, type TestServer, type TestTenant } from '../../test/harness.ts';
 import { addCaf, addProducts, openTill, receiveStock, type Till } from '../../test/selling.ts';
 import { documentFailedToSign, startTestPipeline, type TestPipeline } from '../../test/sii-pipeline.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
+import { waitUntil } from '../../test/wait.ts';
 import { withTenant } from '../platform/orm.ts';
 import { makeTestCertificate } from './dte/certificate.ts';
 import { makeTestCaf } from './dte/test-authority/test-authority.ts';
@@ -26,37 +20,27 @@ const RUT = '76192083-9';
 
 let server: TestServer;
 let pipeline: TestPipeline | undefined;
+const world = useTestServer([]);
 
-async function backOffice(tenant: TestTenant, role: 'admin' | 'owner' | 'supervisor' = 'admin') {
-  return connectClient(server.url, tenant.slug, {
-    token: await tokenFor(server.url, tenant.emails[role]),
-    // A supervisor may not open the back office: it asks from the wall.
-    screen: role === 'supervisor' ? 'wall' : 'backoffice',
-    ...(role === 'supervisor' ? { storeId: tenant.stores[0]!.id } : {}),
-  });
+function backOffice(tenant: TestTenant, role: 'admin' | 'owner' | 'supervisor' = 'admin') {
+  // A supervisor may not open the back office: it asks from the wall.
+  const auth =
+    role === 'supervisor' ? { screen: 'wall', storeId: tenant.stores[0]!.id } : { screen: 'backoffice' };
+  return world.signIn(tenant, tenant.emails[role], auth);
 }
 
 /** Resolves once `probe` holds; rejects after `ms` (generous: the machine is shared). */
-async function waitFor<T>(
+const waitFor = <T>(
   what: string,
   probe: () => T | undefined | false | Promise<T | undefined | false>,
   ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+) => waitUntil(what, probe, ms, 50);
 
-beforeAll(async () => {
-  server = await startTestServer();
+beforeAll(() => {
+  server = world.server;
 });
 afterAll(async () => {
   await pipeline?.close();
-  await server?.close();
 });
 
 describe('dte:list and dte:history', () => {

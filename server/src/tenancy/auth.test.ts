@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestTenant,
-  login,
-  startTestServer,
-  TEST_PASSWORD,
-  type TestServer,
-  type TestTenant,
-} from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { login, TEST_PASSWORD, type TestServer, type TestTenant } from '../../test/harness.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 
 let server: TestServer;
 let tenant: TestTenant;
 
-beforeAll(async () => {
-  server = await startTestServer({ LOGIN_MAX_FAILURES: '3' });
-  tenant = await createTestTenant(server, 'auth');
+const world = useTestServer(['auth'], { LOGIN_MAX_FAILURES: '3' });
+beforeAll(() => {
+  ({
+    server,
+    tenants: [tenant],
+  } = world);
 });
-afterAll(() => server?.close());
 
 describe('POST /api/auth/login', () => {
   it('returns a token and the memberships for the right password', async () => {

@@ -2,19 +2,10 @@
  * The back office's settings over real sockets: company data and settings, stores, terminals,
  * users and roles; who may run each command, and that one tenant never reaches another's rows.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectClient,
-  createTestTenant,
-  login,
-  nextEvent,
-  startTestServer,
-  type TestClient,
-  type TestServer,
-  type TestTenant,
-  tokenFor,
-} from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { login, nextEvent, type TestClient, type TestServer, type TestTenant } from '../../test/harness.ts';
 import { addCaf } from '../../test/selling.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 
 let server: TestServer;
@@ -26,15 +17,15 @@ let cashier: TestClient;
 let supervisor: TestClient;
 let otherAdmin: TestClient;
 
-const connect = async (t: TestTenant, email: string, screen?: string) =>
-  connectClient(server.url, t.slug, {
-    token: await tokenFor(server.url, email),
-    ...(screen ? { screen } : {}),
-  });
+const world = useTestServer(['bo', 'bo-o']);
+const connect = (t: TestTenant, email: string, screen?: string) =>
+  world.signIn(t, email, screen ? { screen } : {});
 
 beforeAll(async () => {
-  server = await startTestServer();
-  [tenant, other] = await Promise.all([createTestTenant(server, 'bo'), createTestTenant(server, 'bo-o')]);
+  ({
+    server,
+    tenants: [tenant, other],
+  } = world);
   [owner, admin, cashier, supervisor, otherAdmin] = await Promise.all([
     connect(tenant, tenant.emails.owner, 'backoffice'),
     connect(tenant, tenant.emails.admin, 'backoffice'),
@@ -43,11 +34,6 @@ beforeAll(async () => {
     connect(other, other.emails.admin, 'backoffice'),
   ]);
 }, 60_000);
-
-afterAll(async () => {
-  for (const socket of [owner, admin, cashier, supervisor, otherAdmin]) socket?.close();
-  await server?.close();
-});
 
 async function ok<T>(promise: Promise<{ ok: boolean; data?: T; error?: unknown }>): Promise<T> {
   const result = await promise;

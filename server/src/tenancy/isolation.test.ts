@@ -4,8 +4,9 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../../test/harness.ts';
+import type { TestServer, TestTenant } from '../../test/harness.ts';
 import { addCaf, addProducts, openTill, receiveStock } from '../../test/selling.ts';
+import { useTestServer } from '../../test/test-server-fixture.ts';
 
 const adminUrl = () => {
   const url = new URL(process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -66,9 +67,12 @@ async function changedRows(c: pg.Client, sql: string, tenantId: string): Promise
   }
 }
 
+const world = useTestServer(['iso-a', 'iso-b']);
 beforeAll(async () => {
-  server = await startTestServer();
-  [a, b] = await Promise.all([createTestTenant(server, 'iso-a'), createTestTenant(server, 'iso-b')]);
+  ({
+    server,
+    tenants: [a, b],
+  } = world);
   await ringOneSale(server, a);
   superuser = new pg.Client({ connectionString: adminUrl() });
   app = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -84,7 +88,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([superuser?.end(), app?.end()]);
-  await server?.close();
 });
 
 describe('row-level security', () => {
