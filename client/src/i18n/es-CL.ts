@@ -64,6 +64,11 @@ export const t = {
     enter: 'Aceptar',
   },
   dismiss: 'Cerrar aviso',
+  form: {
+    save: 'Guardar',
+    saving: 'Guardando…',
+    cancel: 'Cancelar',
+  },
   paging: {
     empty: 'Sin resultados',
     range: (from: number, to: number, total: number) =>

@@ -40,8 +40,6 @@ export const tx = {
     state: 'Estado',
     type: 'Tipo',
     folio: 'Folio',
-    from: 'Desde',
-    to: 'Hasta',
     pending: 'Pendientes de respuesta',
     clearFilters: 'Limpiar filtros',
     date: 'Fecha',
