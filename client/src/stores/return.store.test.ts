@@ -2,9 +2,10 @@
 import { fail } from '@erp/shared/errors';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { openedSession } from '../test/cash-sessions.ts';
 import { fakeRealtime, signedIn } from '../test/fake-realtime.ts';
 import { type OriginalSale, useReturnStore } from './return.store.ts';
-import { type CashSession, TERMINAL_STORAGE_KEY, useTillStore } from './till.store.ts';
+import { TERMINAL_STORAGE_KEY, useTillStore } from './till.store.ts';
 
 const terminal = { id: crypto.randomUUID(), code: 'S1-C1', name: 'Caja 1' };
 const warehouseId = crypto.randomUUID();
@@ -54,34 +55,11 @@ function original(overrides: Partial<OriginalSale> = {}): OriginalSale {
   };
 }
 
-function openSession(): CashSession {
-  const zero = {
-    cashSales: 0,
-    cardSales: 0,
-    cashRefunds: 0,
-    cardRefunds: 0,
-    cashIn: 0,
-    cashOut: 0,
-    ticketCount: 0,
-    returnCount: 0,
-    expectedCard: 0,
-  };
-  return {
-    id: crypto.randomUUID(),
-    storeId: crypto.randomUUID(),
-    terminalId: terminal.id,
-    cashierId: crypto.randomUUID(),
-    status: 'open',
-    openedAt: new Date().toISOString(),
-    totals: { ...zero, openingFloat: 20000, expectedCash: 20000 },
-  };
-}
-
 async function setup(sale = original()) {
   setActivePinia(createPinia());
   const storeId = signedIn();
   const server = fakeRealtime();
-  const cash = openSession();
+  const cash = openedSession(terminal.id);
   server.on('store:list', () => [
     {
       id: storeId,

@@ -2,35 +2,13 @@
 import { fail } from '@erp/shared/errors';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { openedSession } from '../test/cash-sessions.ts';
 import { fakeRealtime, signedIn } from '../test/fake-realtime.ts';
-import { type CashSession, TERMINAL_STORAGE_KEY, useTillStore } from './till.store.ts';
+import { TERMINAL_STORAGE_KEY, useTillStore } from './till.store.ts';
 
 const caja1 = { id: crypto.randomUUID(), code: 'S1-C1', name: 'Caja 1' };
 const caja2 = { id: crypto.randomUUID(), code: 'S1-C2', name: 'Caja 2' };
 const warehouse = { id: crypto.randomUUID(), code: 'S1', name: 'Bodega' };
-
-function session(terminalId: string, status: CashSession['status'] = 'open'): CashSession {
-  const zero = {
-    cashSales: 0,
-    cardSales: 0,
-    cashRefunds: 0,
-    cardRefunds: 0,
-    cashIn: 0,
-    cashOut: 0,
-    ticketCount: 0,
-    returnCount: 0,
-    expectedCard: 0,
-  };
-  return {
-    id: crypto.randomUUID(),
-    storeId: crypto.randomUUID(),
-    terminalId,
-    cashierId: crypto.randomUUID(),
-    status,
-    openedAt: new Date().toISOString(),
-    totals: { ...zero, openingFloat: 20000, expectedCash: 20000 },
-  };
-}
 
 function setup() {
   setActivePinia(createPinia());
@@ -72,7 +50,7 @@ describe('till store', () => {
     expect(till.warehouseId).toBe(warehouse.id);
 
     await till.chooseTerminal(caja2.id);
-    const open = session(caja2.id);
+    const open = openedSession(caja2.id);
     server.on('cash:current', ({ terminalId }) => (terminalId === caja2.id ? open : null));
     await server.resync();
     expect(till.terminal?.name).toBe('Caja 2');
@@ -91,7 +69,7 @@ describe('till store', () => {
     till.start();
     await server.resync();
     await till.chooseTerminal(caja1.id);
-    const opened = session(caja1.id);
+    const opened = openedSession(caja1.id);
     server.on('cash:open', ({ openingFloat }) => ({ ...opened, totals: { ...opened.totals, openingFloat } }));
     expect((await till.open(15000)).ok).toBe(true);
     expect(server.sent.at(-1)).toEqual({
@@ -123,7 +101,7 @@ describe('till store', () => {
 
   it('follows the session status pushed by the server (supervisor approval)', async () => {
     const { server, till, storeId } = setup();
-    const pending = session(caja1.id, 'pending_approval');
+    const pending = openedSession(caja1.id, 'pending_approval');
     server.on('cash:current', () => pending);
     localStorage.setItem(TERMINAL_STORAGE_KEY('demo', storeId), caja1.id);
     till.start();
@@ -145,7 +123,7 @@ describe('till store', () => {
 
   it('moves cash in and out of the open drawer with a reason, and reads the live X report', async () => {
     const { server, till, storeId } = setup();
-    const open = session(caja1.id);
+    const open = openedSession(caja1.id);
     server.on('cash:current', () => open);
     localStorage.setItem(TERMINAL_STORAGE_KEY('demo', storeId), caja1.id);
     till.start();

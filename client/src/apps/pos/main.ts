@@ -1,4 +1,4 @@
-import { bootPage } from '../../shell/boot.ts';
-import PosApp from './PosApp.vue';
+import { bootScreen } from '../../shell/boot-screen.ts';
+import PosScreen from './PosScreen.vue';
 
-bootPage(PosApp);
+bootScreen('pos', PosScreen);

@@ -1,5 +1,5 @@
 import './tablet.css';
-import { bootPage } from '../../shell/boot.ts';
-import TabletApp from './TabletApp.vue';
+import { bootScreen } from '../../shell/boot-screen.ts';
+import TabletScreen from './TabletScreen.vue';
 
-bootPage(TabletApp);
+bootScreen('tablet', TabletScreen);

@@ -1,4 +1,4 @@
-import { bootPage } from '../../shell/boot.ts';
-import WallApp from './WallApp.vue';
+import { bootScreen } from '../../shell/boot-screen.ts';
+import WallScreen from './WallScreen.vue';
 
-bootPage(WallApp);
+bootScreen('wall', WallScreen);
