@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../../test/harness.ts';
 import { withTenant } from '../platform/orm.ts';
-import type { TenantSpec } from '../tenancy/tenant-seed.ts';
+import type { TenantSpec } from '../tenancy/index.ts';
 import { ensureDemoHub } from './demo-hub.ts';
 import { revokeHubCredential } from './hub-credentials.ts';
 

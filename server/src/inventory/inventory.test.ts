@@ -14,7 +14,7 @@ import {
   type TestTenant,
   tokenFor,
 } from '../../test/harness.ts';
-import { createProducts } from '../catalog/test-products.ts';
+import { createProducts } from '../catalog/index.ts';
 
 let server: TestServer;
 let tenant: TestTenant;

@@ -14,7 +14,7 @@ import {
   type TestTenant,
   tokenFor,
 } from '../../test/harness.ts';
-import { createProducts } from '../catalog/test-products.ts';
+import { createProducts } from '../catalog/index.ts';
 import { withTenant } from '../platform/orm.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { applyMovements } from './stock-ledger.ts';

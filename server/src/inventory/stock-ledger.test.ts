@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../../test/harness.ts';
-import { createProducts } from '../catalog/test-products.ts';
+import { createProducts } from '../catalog/index.ts';
 import { withTenant } from '../platform/orm.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { setInventorySettings } from './inventory.service.ts';

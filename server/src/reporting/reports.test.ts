@@ -9,7 +9,7 @@ import {
   type TestServer,
   type TestTenant,
 } from '../../test/harness.ts';
-import { parseCsv } from '../catalog/csv.ts';
+import { parseCsv } from '../catalog/index.ts';
 
 let server: TestServer;
 let tenant: TestTenant;
