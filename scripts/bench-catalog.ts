@@ -7,7 +7,7 @@
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { createServer } from '../server/src/app.ts';
-import { demoProducts, seedDemoCatalog } from '../server/src/catalog/demo-catalog.ts';
+import { demoProducts, seedDemoCatalog } from '../server/src/catalog/index.ts';
 import { loadConfig } from '../server/src/platform/config.ts';
 import { createLogger } from '../server/src/platform/logger.ts';
 import { migrateUp } from '../server/src/platform/migrate.ts';

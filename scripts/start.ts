@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureDemoHub } from '../server/src/hardware/demo-hub.ts';
 import { migrateUp } from '../server/src/platform/migrate.ts';
 import { initOrm } from '../server/src/platform/orm.ts';
-import { DEMO_PASSWORD, DEMO_TENANTS, seedDemo } from '../server/src/tenancy/demo-seed.ts';
+import { DEMO_PASSWORD, DEMO_TENANTS, seedDemo } from '../server/src/tenancy/index.ts';
 import { ensureDatabase, ensurePostgres, ensureRedis } from './services.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -3,7 +3,7 @@ import { withEan13CheckDigit } from '@erp/shared/ean13';
 import { buildScaleLabel, gramsPreset } from '@erp/shared/scale-label';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { upsertProducts } from '../../server/src/catalog/catalog.service.ts';
+import { upsertProducts } from '../../server/src/catalog/index.ts';
 import { withTenant } from '../../server/src/platform/orm.ts';
 import { PendingEvents } from '../../server/src/realtime/pending-events.ts';
 import { createTestTenant, type TestServer, type TestTenant } from '../../server/test/harness.ts';

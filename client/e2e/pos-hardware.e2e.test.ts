@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { columnsFor } from '../../hardware-hub/src/receipts/receipt.ts';
 import { renderJob } from '../../hardware-hub/src/receipts/render.ts';
 import { receiptToText } from '../../hardware-hub/src/receipts/text.ts';
-import { upsertProducts } from '../../server/src/catalog/catalog.service.ts';
+import { upsertProducts } from '../../server/src/catalog/index.ts';
 import { withTenant } from '../../server/src/platform/orm.ts';
 import { PendingEvents } from '../../server/src/realtime/pending-events.ts';
 import {

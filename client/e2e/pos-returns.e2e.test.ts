@@ -1,7 +1,7 @@
 import type { ProductInput } from '@erp/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { upsertProducts } from '../../server/src/catalog/catalog.service.ts';
+import { upsertProducts } from '../../server/src/catalog/index.ts';
 import { withTenant } from '../../server/src/platform/orm.ts';
 import { PendingEvents } from '../../server/src/realtime/pending-events.ts';
 import {

@@ -2,8 +2,7 @@ import type { ProductInput } from '@erp/shared';
 import { buildScaleLabel, gramsPreset } from '@erp/shared/scale-label';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { upsertProducts } from '../../server/src/catalog/catalog.service.ts';
-import { setLabelRules } from '../../server/src/catalog/scale-labels.service.ts';
+import { setLabelRules, upsertProducts } from '../../server/src/catalog/index.ts';
 import { withTenant } from '../../server/src/platform/orm.ts';
 import { PendingEvents } from '../../server/src/realtime/pending-events.ts';
 import {

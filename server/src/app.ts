@@ -4,19 +4,17 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyHttpOptions } from 'fastify';
 import { registerCashHandlers } from './cash/cash.handlers.ts';
 import { registerCashHistoryHandlers } from './cash/cash-history.handlers.ts';
-import { registerCatalogHandlers } from './catalog/catalog.handlers.ts';
+import { registerCatalogHandlers } from './catalog/index.ts';
 import { registerHardwareHandlers } from './hardware/hardware.handlers.ts';
 import { registerHubHandlers } from './hardware/hub.handlers.ts';
-import { registerInventoryHandlers } from './inventory/inventory.handlers.ts';
-import { registerValuationHandlers } from './inventory/valuation.handlers.ts';
+import { registerInventoryHandlers, registerValuationHandlers } from './inventory/index.ts';
 import { AppError, httpStatusOf, toErrorPayload } from './platform/app-error.ts';
 import type { Config } from './platform/config.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { initOrm } from './platform/orm.ts';
 import { connectRedis } from './platform/redis.ts';
 import { SecretBox } from './platform/secrets.ts';
-import { registerPurchasingHandlers } from './purchasing/purchasing.handlers.ts';
-import { registerPurchasingHistoryHandlers } from './purchasing/purchasing-history.handlers.ts';
+import { registerPurchasingHandlers, registerPurchasingHistoryHandlers } from './purchasing/index.ts';
 import { createIo } from './realtime/io.ts';
 import {
   type HandlerRegistrar,
@@ -30,9 +28,7 @@ import { registerSalesHistoryHandlers } from './sales/sales-history.handlers.ts'
 import { registerDteDownloadRoutes } from './sii/dte-download.routes.ts';
 import { SharedPdfRenderer } from './sii/dte-pdf.ts';
 import { registerSiiHandlers } from './sii/sii.handlers.ts';
-import { registerAuthRoutes } from './tenancy/auth.routes.ts';
-import { AuthService } from './tenancy/auth.service.ts';
-import { registerTenancyHandlers } from './tenancy/tenancy.handlers.ts';
+import { AuthService, registerAuthRoutes, registerTenancyHandlers } from './tenancy/index.ts';
 
 /** Socket handlers of every domain, registered on each connection. */
 const REGISTRARS: HandlerRegistrar[] = [

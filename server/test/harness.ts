@@ -9,8 +9,7 @@ import { io as connectIo, type Socket } from 'socket.io-client';
 import { type AppInstance, createServer } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { hashPassword } from '../src/tenancy/password.ts';
-import { type SeededTenant, seedTenant } from '../src/tenancy/tenant-seed.ts';
+import { hashPassword, type SeededTenant, seedTenant } from '../src/tenancy/index.ts';
 
 export const TEST_PASSWORD = 'clave-de-prueba';
 

@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ProductInput } from '@erp/shared';
 import type { AppInstance } from '../src/app.ts';
-import { upsertProducts } from '../src/catalog/catalog.service.ts';
-import { applyMovements } from '../src/inventory/stock-ledger.ts';
+import { upsertProducts } from '../src/catalog/index.ts';
+import { applyMovements } from '../src/inventory/index.ts';
 import { withTenant } from '../src/platform/orm.ts';
 import { PendingEvents } from '../src/realtime/pending-events.ts';
 import { makeTestCaf } from '../src/sii/dte/test-authority/test-authority.ts';
 import { storeCaf } from '../src/sii/folios.ts';
-import type { SeededTenant } from '../src/tenancy/tenant-seed.ts';
+import type { SeededTenant } from '../src/tenancy/index.ts';
 import { connectClient, type TestClient, type TestTenant, tokenFor } from './harness.ts';
 
 /** What the fixtures need of a server: its ORM and secret box (a test server, or a bench's own). */

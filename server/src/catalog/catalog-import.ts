@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ProductInput } from '@erp/shared';
+import { type ProductData, ProductInput } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
+import { deleteBarcodes, productsByCodes } from './catalog.queries.ts';
 import { barcodeConflicts, type ProductWrite, upsertProducts } from './catalog.service.ts';
 import { parseCsv } from './csv.ts';
-import { pgArray } from './product-query.ts';
 
 /**
  * CSV import of products and prices. Columns (Spanish headers, any order, accents optional):
@@ -83,7 +83,7 @@ function cellValue(field: Field, raw: string): unknown {
   }
 }
 
-interface ExistingProduct extends ProductWrite {}
+type ExistingProduct = Omit<ProductData, 'version'>;
 
 interface ImportPlan {
   total: number;
@@ -93,13 +93,7 @@ interface ImportPlan {
 }
 
 async function loadByCode(em: EntityManager, codes: string[]): Promise<Map<string, ExistingProduct>> {
-  const rows = await em.execute<ExistingProduct[]>(
-    `select p.id, p.code, p.name, p.brand, p.category, p.unit, p.weighable, p.plu, p.price, p.exempt,
-            p.additional_tax as "additionalTax", p.active,
-            coalesce((select array_agg(b.barcode order by b.barcode) from product_barcode b where b.product_id = p.id), '{}') as barcodes
-       from product p where p.code = any(?::text[])`,
-    [pgArray(codes)],
-  );
+  const rows = await productsByCodes(em, codes);
   return new Map(rows.map((r) => [r.code, r]));
 }
 
@@ -210,9 +204,10 @@ export async function applyImport(
   }
   const importId = randomUUID();
   // A barcode may move between two products of the file that land in different chunks.
-  await em.execute('delete from product_barcode where product_id = any(?::uuid[])', [
-    pgArray(plan.writes.map((w) => w.product.id)),
-  ]);
+  await deleteBarcodes(
+    em,
+    plan.writes.map((w) => w.product.id),
+  );
   for (let i = 0; i < plan.writes.length; i += CHUNK) {
     await upsertProducts(
       em,

@@ -6,11 +6,11 @@ import { onCommand } from '../realtime/commands.ts';
 import { withTenantEvents } from '../realtime/publish-after-commit.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
+import { productCategories } from './catalog.queries.ts';
 import {
   catalogFeed,
   listCatalog,
   lookupProduct,
-  productCategories,
   productDetail,
   saveProduct,
   search,

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { withEan13CheckDigit } from '@erp/shared/ean13';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { COST_DECIMALS, Dec } from '../inventory/decimal.ts';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { COST_DECIMALS, Dec, insertMinimums, warehouseIds } from '../inventory/index.ts';
 import { withoutTenant, withTenant } from '../platform/orm.ts';
-import { createReceipt, saveSupplier } from '../purchasing/purchasing.service.ts';
+import { createReceipt, saveSupplier } from '../purchasing/index.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
+import { tenantIdBySlug } from '../tenancy/index.ts';
+import { productCount } from './catalog.queries.ts';
 import { type ProductWrite, upsertProducts } from './catalog.service.ts';
 import { DEMO_SUPPLIERS, PRODUCT_FAMILIES } from './demo-catalog-data.ts';
 
@@ -126,8 +128,7 @@ function supplierIndex(family: string): number {
  */
 export async function seedDemoCatalog(orm: MikroORM, tenantId: string, count: number): Promise<boolean> {
   return withTenant(orm, tenantId, async (em) => {
-    const [existing] = await em.execute<{ n: number }[]>('select count(*)::int as n from product');
-    if (existing!.n > 0) return false;
+    if ((await productCount(em)) > 0) return false;
     const products = demoProducts(count);
     const events = new PendingEvents();
     await upsertProducts(
@@ -137,12 +138,16 @@ export async function seedDemoCatalog(orm: MikroORM, tenantId: string, count: nu
     );
     const suppliers = [];
     for (const supplier of DEMO_SUPPLIERS) suppliers.push(await saveSupplier(em, supplier));
-    const warehouses = await em.execute<{ id: string }[]>('select id from warehouse order by code');
+    const warehouses = await warehouseIds(em);
     const next = random(7);
     let folio = 1000;
-    for (const warehouse of warehouses) {
+    for (const warehouseId of warehouses) {
       const stock = products.map((product) => ({ product, ...demoStock(product, next) }));
-      await setMinimums(em, warehouse.id, stock);
+      await insertMinimums(
+        em,
+        warehouseId,
+        stock.map((s) => ({ p: s.product.id, min: s.minimum })),
+      );
       const bySupplier = new Map<number, typeof stock>();
       for (const s of stock.filter((line) => new Dec(line.quantity).gt(0))) {
         const index = supplierIndex(s.product.category);
@@ -155,7 +160,7 @@ export async function seedDemoCatalog(orm: MikroORM, tenantId: string, count: nu
           em,
           {
             supplierId: suppliers[index]!.id,
-            warehouseId: warehouse.id,
+            warehouseId,
             documentType: 33,
             folio: folio++,
             lines: lines.map((s) => ({
@@ -173,18 +178,6 @@ export async function seedDemoCatalog(orm: MikroORM, tenantId: string, count: nu
   });
 }
 
-async function setMinimums(
-  em: EntityManager,
-  warehouseId: string,
-  stock: { product: DemoProduct; minimum: string }[],
-) {
-  await em.execute(
-    `insert into stock_level (tenant_id, warehouse_id, product_id, min_quantity, below_min)
-     select current_tenant_id(), ?, m.p, m.min, true from json_to_recordset(?::json) as m(p uuid, min numeric)`,
-    [warehouseId, JSON.stringify(stock.map((s) => ({ p: s.product.id, min: s.minimum })))],
-  );
-}
-
 /** Catalog sizes of the demo tenants. */
 export const DEMO_CATALOG_SIZES: Readonly<Record<string, number>> = {
   'minimarket-demo': 5000,
@@ -195,10 +188,8 @@ export const DEMO_CATALOG_SIZES: Readonly<Record<string, number>> = {
 export async function seedDemoCatalogs(orm: MikroORM): Promise<string[]> {
   const seeded: string[] = [];
   for (const [slug, count] of Object.entries(DEMO_CATALOG_SIZES)) {
-    const [tenant] = await withoutTenant(orm, (em) =>
-      em.execute<{ id: string | null }[]>('select tenant_id_by_slug(?) as id', [slug]),
-    );
-    if (tenant?.id && (await seedDemoCatalog(orm, tenant.id, count))) seeded.push(slug);
+    const tenantId = await withoutTenant(orm, (em) => tenantIdBySlug(em, slug));
+    if (tenantId && (await seedDemoCatalog(orm, tenantId, count))) seeded.push(slug);
   }
   return seeded;
 }

@@ -6,28 +6,17 @@ import {
   scaleLabelLine,
 } from '@erp/shared/scale-label';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { productsByIds } from './product-query.ts';
+import { productIdByPlu, replaceScaleLabelRules, scaleLabelRules } from './catalog.queries.ts';
+import { productsByIds } from './product.queries.ts';
 
 /** The tenant's scale-label rules in the order they are tried; the defaults until it sets its own. */
 export async function getLabelRules(em: EntityManager): Promise<ScaleLabelRule[]> {
-  const rows = await em.execute<ScaleLabelRule[]>(
-    `select prefix, plu_length as "pluLength", value_kind as "valueKind", value_length as "valueLength"
-       from scale_label_rule order by position`,
-  );
+  const rows = await scaleLabelRules(em);
   return rows.length ? rows : [...DEFAULT_SCALE_LABEL_RULES];
 }
 
 export async function setLabelRules(em: EntityManager, rules: ScaleLabelRule[]): Promise<ScaleLabelRule[]> {
-  await em.execute('delete from scale_label_rule');
-  if (rules.length) {
-    await em.execute(
-      `insert into scale_label_rule (tenant_id, position, prefix, plu_length, value_kind, value_length)
-       select current_tenant_id(), r.position, r.prefix, r."pluLength", r."valueKind", r."valueLength"
-         from json_to_recordset(?::json)
-           as r(position int, prefix text, "pluLength" int, "valueKind" text, "valueLength" int)`,
-      [JSON.stringify(rules.map((rule, position) => ({ position, ...rule })))],
-    );
-  }
+  await replaceScaleLabelRules(em, rules);
   return getLabelRules(em);
 }
 
@@ -49,8 +38,8 @@ export async function testLabel(em: EntityManager, barcode: string, storeId: str
   if (!parsed.ok) {
     return { barcode, outcome: parsed.reason, message: OUTCOME_MESSAGES[parsed.reason], ...empty };
   }
-  const [hit] = await em.execute<{ id: string }[]>('select id from product where plu = ?', [parsed.plu]);
-  const product: ProductView | undefined = hit && (await productsByIds(em, [hit.id], storeId))[0];
+  const id = await productIdByPlu(em, parsed.plu);
+  const product: ProductView | undefined = id ? (await productsByIds(em, [id], storeId))[0] : undefined;
   if (!product) {
     return {
       barcode,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestServer, TestTenant } from '../../test/harness.ts';
 import { useTestServer } from '../../test/test-server-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
-import type { TenantSpec } from '../tenancy/tenant-seed.ts';
+import type { TenantSpec } from '../tenancy/index.ts';
 import { ensureDemoHub } from './demo-hub.ts';
 import { revokeHubCredential } from './hub-credentials.ts';
 

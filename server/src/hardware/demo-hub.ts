@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import { withoutTenant, withTenant } from '../platform/orm.ts';
-import type { TenantSpec } from '../tenancy/tenant-seed.ts';
+import type { TenantSpec } from '../tenancy/index.ts';
 import { authenticateHub, createHubCredential } from './hub-credentials.ts';
 
 export interface DemoHub {

@@ -5,16 +5,8 @@ import { onCommand } from '../realtime/commands.ts';
 import { actorOf, withTenantEvents } from '../realtime/publish-after-commit.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
-import {
-  adjustStock,
-  getInventorySettings,
-  kardex,
-  listBelowMinimum,
-  listStock,
-  listWarehouses,
-  setInventorySettings,
-  setMinimum,
-} from './inventory.service.ts';
+import { adjustStock, getInventorySettings, setInventorySettings, setMinimum } from './inventory.service.ts';
+import { kardex, listBelowMinimum, listStock, listWarehouses } from './stock.queries.ts';
 import {
   applyCount,
   closeCount,

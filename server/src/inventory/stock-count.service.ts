@@ -4,30 +4,29 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
+import {
+  type CountStatus,
+  type CountView,
+  countById,
+  countLines,
+  countsToApply,
+  insertCount,
+  insertCountLines,
+  insertScan,
+  lockCountRow,
+  markCountApplied,
+  markCountClosed,
+  productByScan,
+  scannedTotal,
+  scanTotalsByUser,
+} from './count.queries.ts';
 import { Dec, quantityText } from './decimal.ts';
 import { assertWarehouse } from './inventory.service.ts';
-import { applyMovements, type MovementActor, tabletRooms } from './stock-ledger.ts';
-
-type CountStatus = 'open' | 'closed' | 'applied';
-
-interface CountView {
-  id: string;
-  warehouseId: string;
-  fullCount: boolean;
-  zones: string[];
-  status: CountStatus;
-  startedAt: string;
-}
-
-const COUNT_COLUMNS = `id, warehouse_id as "warehouseId", full_count as "fullCount", zones, status,
-  to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "startedAt"`;
+import { applyDocumentMovements, type MovementActor, tabletRooms } from './stock-ledger.ts';
 
 /** Locks the count (scans of one count are serialised, so running totals are exact) and checks its status. */
 async function lockCount(em: EntityManager, countId: string, expected: CountStatus): Promise<CountView> {
-  const [count] = await em.execute<CountView[]>(
-    `select ${COUNT_COLUMNS} from stock_count where id = ? for update`,
-    [countId],
-  );
+  const count = await lockCountRow(em, countId);
   if (!count) throw AppError.notFound('el conteo');
   if (count.status !== expected) {
     const messages = {
@@ -49,17 +48,7 @@ export async function startCount(
   const { storeId } = await assertWarehouse(em, input.warehouseId);
   let count: CountView | undefined;
   try {
-    [count] = await em.execute<CountView[]>(
-      `insert into stock_count (id, tenant_id, warehouse_id, full_count, zones, status, started_by)
-       values (?, current_tenant_id(), ?, ?, ?::text[], 'open', ?) returning ${COUNT_COLUMNS}`,
-      [
-        randomUUID(),
-        input.warehouseId,
-        input.fullCount,
-        `{${input.zones.map((z) => JSON.stringify(z)).join(',')}}`,
-        actor.userId,
-      ],
-    );
+    count = await insertCount(em, { id: randomUUID(), ...input, startedBy: actor.userId });
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) {
       throw new AppError('CONFLICT', 'Ya hay un conteo abierto en esta bodega.');
@@ -73,37 +62,14 @@ export async function startCount(
 
 /** The warehouse's counts not yet applied: the open one, and closed ones waiting to be applied. */
 export function listCounts(em: EntityManager, warehouseId: string): Promise<CountView[]> {
-  return em.execute<CountView[]>(
-    `select ${COUNT_COLUMNS} from stock_count where warehouse_id = ? and status <> 'applied'
-      order by started_at desc`,
-    [warehouseId],
-  );
+  return countsToApply(em, warehouseId);
 }
 
 /** The count and everyone's running totals per product (and per unknown barcode), by user. */
 export async function countState(em: EntityManager, countId: string) {
-  const [count] = await em.execute<CountView[]>(`select ${COUNT_COLUMNS} from stock_count where id = ?`, [
-    countId,
-  ]);
+  const count = await countById(em, countId);
   if (!count) throw AppError.notFound('el conteo');
-  const rows = await em.execute<
-    {
-      productId: string | null;
-      barcode: string | null;
-      productName: string | null;
-      userId: string;
-      userName: string;
-      counted: string;
-    }[]
-  >(
-    `select s.product_id as "productId", case when s.product_id is null then s.barcode end as barcode,
-            p.name as "productName", s.user_id as "userId", coalesce(u.name, '') as "userName",
-            sum(s.quantity)::text as counted
-       from stock_count_scan s left join product p on p.id = s.product_id left join app_user u on u.id = s.user_id
-      where s.count_id = ?
-      group by 1, 2, 3, 4, 5 order by 3 nulls last, 2, 5`,
-    [countId],
-  );
+  const rows = await scanTotalsByUser(em, countId);
   const totals = new Map<
     string,
     {
@@ -148,43 +114,31 @@ export async function recordScan(
   actor: MovementActor & { userId: string },
 ) {
   await lockCount(em, input.countId, 'open');
-  const [product] = await em.execute<{ id: string; name: string }[]>(
-    `select p.id, p.name from product_barcode b join product p on p.id = b.product_id where b.barcode = ?
-     union all select p.id, p.name from product p where p.code = ? limit 1`,
-    [input.barcode, input.barcode],
-  );
+  const product = await productByScan(em, input.barcode);
   const id = randomUUID();
-  await em.execute(
-    `insert into stock_count_scan (id, tenant_id, count_id, barcode, product_id, quantity, zone, user_id, device_id)
-     values (?, current_tenant_id(), ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      id,
-      input.countId,
-      input.barcode,
-      product?.id ?? null,
-      input.quantity,
-      input.zone ?? null,
-      actor.userId,
-      actor.deviceId,
-    ],
-  );
-  const [summary] = await em.execute<{ total: string; user_name: string | null }[]>(
-    `select sum(quantity)::text as total, (select name from app_user where id = ?) as user_name
-       from stock_count_scan
-      where count_id = ? and (product_id = ? or (product_id is null and ?::uuid is null and barcode = ?))`,
-    [actor.userId, input.countId, product?.id ?? null, product?.id ?? null, input.barcode],
-  );
+  const productId = product?.id ?? null;
+  await insertScan(em, {
+    id,
+    countId: input.countId,
+    barcode: input.barcode,
+    productId,
+    quantity: input.quantity,
+    zone: input.zone ?? null,
+    userId: actor.userId,
+    deviceId: actor.deviceId,
+  });
+  const summary = await scannedTotal(em, { ...input, productId, userId: actor.userId });
   const scan = {
     id,
     countId: input.countId,
     barcode: input.barcode,
-    productId: product?.id ?? null,
+    productId,
     productName: product?.name ?? null,
     quantity: quantityText(new Dec(input.quantity)),
     zone: input.zone ?? null,
     userId: actor.userId,
-    userName: summary?.user_name ?? '',
-    total: quantityText(new Dec(summary!.total)),
+    userName: summary.user_name ?? '',
+    total: quantityText(new Dec(summary.total)),
   };
   events.push(rooms.count(input.countId), 'count:scanned', scan);
   return scan;
@@ -192,24 +146,14 @@ export async function recordScan(
 
 /** A closed or applied count with its variances (an open one has none yet). */
 export async function closedCountResult(em: EntityManager, countId: string) {
-  const [count] = await em.execute<CountView[]>(`select ${COUNT_COLUMNS} from stock_count where id = ?`, [
-    countId,
-  ]);
+  const count = await countById(em, countId);
   if (!count) throw AppError.notFound('el conteo');
   if (count.status === 'open') throw new AppError('CONFLICT', 'El conteo sigue abierto.');
   return countResult(em, count);
 }
 
 async function countResult(em: EntityManager, count: CountView) {
-  const lines = await em.execute<
-    { productId: string; expected: string; counted: string; variance: string }[]
-  >(
-    `select product_id as "productId", expected_quantity::text as expected, counted_quantity::text as counted,
-            variance::text as variance
-       from stock_count_line where count_id = ? order by product_id`,
-    [count.id],
-  );
-  return { ...count, lines };
+  return { ...count, lines: await countLines(em, count.id) };
 }
 
 /**
@@ -221,27 +165,8 @@ async function countResult(em: EntityManager, count: CountView) {
  */
 export async function closeCount(em: EntityManager, countId: string, events: PendingEvents) {
   const count = await lockCount(em, countId, 'open');
-  await em.execute(
-    `with counted as (
-       select product_id, sum(quantity) as counted, max(scanned_at) as last_scan
-         from stock_count_scan where count_id = ? and product_id is not null group by product_id
-     ), scope as (
-       select product_id from counted
-       union select product_id from stock_level where warehouse_id = ? and quantity <> 0 and ?::boolean
-     ), compared as (
-       select sc.product_id, coalesce(c.counted, 0) as counted,
-              coalesce(l.quantity, 0) - coalesce((
-                select sum(m.quantity) from stock_movement m
-                 where m.warehouse_id = ? and m.product_id = sc.product_id and c.last_scan is not null
-                   and m.created_at > c.last_scan), 0) as expected
-         from scope sc left join counted c using (product_id)
-         left join stock_level l on l.warehouse_id = ? and l.product_id = sc.product_id
-     )
-     insert into stock_count_line (tenant_id, count_id, product_id, expected_quantity, counted_quantity, variance)
-     select current_tenant_id(), ?, product_id, expected, counted, counted - expected from compared`,
-    [countId, count.warehouseId, count.fullCount, count.warehouseId, count.warehouseId, countId],
-  );
-  await em.execute(`update stock_count set status = 'closed', closed_at = now() where id = ?`, [countId]);
+  await insertCountLines(em, count);
+  await markCountClosed(em, countId);
   const result = await countResult(em, { ...count, status: 'closed' });
   events.push(rooms.count(countId), 'count:closed', result);
   return result;
@@ -256,22 +181,21 @@ export async function applyCount(
 ) {
   const count = await lockCount(em, countId, 'closed');
   const result = await countResult(em, { ...count, status: 'applied' });
-  await applyMovements(
+  await applyDocumentMovements(
     em,
+    {
+      warehouseId: count.warehouseId,
+      kind: 'count_adjustment',
+      documentType: 'stock_count',
+      documentId: countId,
+    },
     result.lines
       .filter((l) => !new Dec(l.variance).isZero())
-      .map((l) => ({
-        warehouseId: count.warehouseId,
-        productId: l.productId,
-        kind: 'count_adjustment' as const,
-        quantity: l.variance,
-        documentType: 'stock_count',
-        documentId: countId,
-      })),
+      .map((l) => ({ productId: l.productId, quantity: l.variance })),
     events,
     actor,
   );
-  await em.execute(`update stock_count set status = 'applied', applied_at = now() where id = ?`, [countId]);
+  await markCountApplied(em, countId);
   events.push(rooms.count(countId), 'count:applied', result);
   return result;
 }

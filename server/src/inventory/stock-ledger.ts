@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MovementKind } from '@erp/shared';
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
-import { pgArray } from '../catalog/product-query.ts';
 import { AppError } from '../platform/app-error.ts';
 import { executeCtes, type SqlFragment } from '../platform/sql-fragment.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
@@ -9,6 +8,15 @@ import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import { costText, Dec, type DecimalInput, quantityText } from './decimal.ts';
 import { isValuedAtOwnCost, nextStockState, type StockState } from './ppp.ts';
+import {
+  createLevelRows,
+  insertMovements,
+  type LevelKey,
+  type LockedLevel,
+  lockLevelRows,
+  productNames,
+  updateLevels,
+} from './stock.queries.ts';
 
 export interface MovementInput {
   warehouseId: string;
@@ -50,70 +58,19 @@ const DIRECTION: Record<MovementKind, 'in' | 'out' | 'any'> = {
   count_adjustment: 'any',
 };
 
-/** A stock row as locked for update, with what its events need. */
-interface LockedLevel {
-  warehouse_id: string;
-  product_id: string;
-  quantity: string;
-  average_cost: string;
-  min_quantity: string | null;
-  below_min: boolean;
-  store_id: string | null;
-  allow_negative: boolean | null;
-}
-
-/**
- * Stock rows are locked in (warehouse, product) order (the sort runs below the row locks), so
- * two transactions never wait on each other in a cycle. Rows that do not exist yet are created
- * first (rare: a product's first movement in a warehouse); existing rows are only locked, not
- * rewritten, until the ledger write. No per-row sub-selects: product names are read only for
- * the rare alert or refusal (a per-row look-up under RLS is at the planner's mercy).
- */
-const LOCK_LEVELS = `
-  select s.warehouse_id, s.product_id, s.quantity::text, s.average_cost::text, s.min_quantity::text, s.below_min,
-         w.store_id, (select i.allow_negative_stock from inventory_settings i) as allow_negative
-    from json_to_recordset(?::json) as k(w uuid, p uuid)
-    join stock_level s on s.tenant_id = current_tenant_id() and s.warehouse_id = k.w and s.product_id = k.p
-    join warehouse w on w.id = s.warehouse_id
-   order by s.warehouse_id, s.product_id
-     for update of s`;
-
-const CREATE_LEVELS = `
-  insert into stock_level (tenant_id, warehouse_id, product_id)
-  select current_tenant_id(), k.w, k.p from json_to_recordset(?::json) as k(w uuid, p uuid) order by k.w, k.p
-  on conflict (tenant_id, warehouse_id, product_id) do nothing`;
-
-/**
- * The ledger write as two data-modifying CTE bodies: the new stock levels and the movement rows.
- * A caller that writes its own document in one statement (the sale commit) embeds them there;
- * `applyMovements` sends them on their own.
- */
-const UPDATE_LEVELS = `
-  update stock_level s set quantity = v.q, average_cost = v.a, below_min = v.b, updated_at = now()
-    from json_to_recordset(?::json) as v(w uuid, p uuid, q numeric, a numeric, b boolean)
-   where s.tenant_id = current_tenant_id() and s.warehouse_id = v.w and s.product_id = v.p
-  returning 1`;
-
-const INSERT_MOVEMENTS = `
-  insert into stock_movement (id, tenant_id, warehouse_id, product_id, kind, quantity, unit_cost,
-    resulting_quantity, resulting_average_cost, user_id, device_id, document_type, document_id)
-  select m.id, current_tenant_id(), m.w, m.p, m.kind, m.q, m.c, m.rq, m.ra, m.u, m.d, m.dt, m.di
-    from json_to_recordset(?::json) as m(id uuid, w uuid, p uuid, kind text, q numeric, c numeric,
-      rq numeric, ra numeric, u uuid, d text, dt text, di uuid)
-  returning 1`;
-
 export interface PlannedMovements {
   applied: AppliedMovement[];
   /** CTE bodies that write the levels and the ledger rows; they must run before commit. */
   ledgerWrites: SqlFragment[];
 }
 
-async function lockLevels(em: SqlExecutor, keys: { w: string; p: string }[]): Promise<LockedLevel[]> {
+/** Locks the stock rows of `keys` (see `lockLevelRows`), creating those that do not exist yet. */
+async function lockLevels(em: SqlExecutor, keys: LevelKey[]): Promise<LockedLevel[]> {
   const json = JSON.stringify(keys);
-  const locked = await em.execute<LockedLevel[]>(LOCK_LEVELS, [json]);
+  const locked = await lockLevelRows(em, json);
   if (locked.length === keys.length) return locked;
-  await whenReferenced('el producto o la bodega', () => em.execute(CREATE_LEVELS, [json]));
-  return em.execute<LockedLevel[]>(LOCK_LEVELS, [json]);
+  await whenReferenced('el producto o la bodega', () => createLevelRows(em, json));
+  return lockLevelRows(em, json);
 }
 
 const keyOf = (warehouseId: string, productId: string) => `${warehouseId}/${productId}`;
@@ -164,6 +121,30 @@ export async function applyMovements(
   // New levels and their ledger rows in one round trip: the stock rows stay locked until commit.
   if (ledgerWrites.length > 0) await executeCtes(em, ledgerWrites);
   return applied;
+}
+
+/**
+ * `applyMovements` for one document's lines, all of one kind in one warehouse (a receipt, either
+ * half of a transfer, a count, an adjustment).
+ */
+export function applyDocumentMovements(
+  em: SqlExecutor,
+  document: Pick<MovementInput, 'warehouseId' | 'kind' | 'documentType' | 'documentId'>,
+  lines: readonly Pick<MovementInput, 'productId' | 'quantity' | 'unitCost'>[],
+  events: PendingEvents,
+  actor: MovementActor,
+): Promise<AppliedMovement[]> {
+  return applyMovements(
+    em,
+    lines.map((line) => ({
+      ...document,
+      productId: line.productId,
+      quantity: line.quantity,
+      unitCost: line.unitCost,
+    })),
+    events,
+    actor,
+  );
 }
 
 /**
@@ -234,7 +215,7 @@ export async function planMovements(
       queueLowStock(events, { ...level, product_name: names.get(level.product_id) ?? '' }, state);
     }
   }
-  const ledger = JSON.stringify(
+  const ledger = insertMovements(
     applied.map((m, i) => ({
       id: m.id,
       w: m.warehouseId,
@@ -252,19 +233,8 @@ export async function planMovements(
   );
   return {
     applied,
-    ledgerWrites: [
-      { sql: UPDATE_LEVELS, params: [JSON.stringify(updates)] },
-      { sql: INSERT_MOVEMENTS, params: [ledger] },
-    ],
+    ledgerWrites: [updateLevels(updates), ledger],
   };
-}
-
-async function productNames(em: SqlExecutor, ids: string[]): Promise<Map<string, string>> {
-  const rows = await em.execute<{ id: string; name: string }[]>(
-    'select id, name from product where id = any(?::uuid[])',
-    [pgArray(ids)],
-  );
-  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 async function insufficientStock(

@@ -4,30 +4,22 @@ import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { Dec, quantityText } from './decimal.ts';
 import { assertWarehouse } from './inventory.service.ts';
-import { applyMovements, type MovementActor, tabletRooms } from './stock-ledger.ts';
-
-interface TransferLineRow {
-  productId: string;
-  quantitySent: string;
-  unitCost: string;
-  quantityReceived: string | null;
-}
+import { applyDocumentMovements, type MovementActor, tabletRooms } from './stock-ledger.ts';
+import {
+  insertTransfer,
+  insertTransferLines,
+  lockTransfer,
+  markTransferReceived,
+  type TransferStatus,
+  transferById,
+  transferIds,
+  transferLines,
+} from './transfer.queries.ts';
 
 async function transferView(em: EntityManager, id: string) {
-  const [transfer] = await em.execute<
-    { id: string; fromWarehouseId: string; toWarehouseId: string; status: 'sent' | 'received' }[]
-  >(
-    `select id, from_warehouse_id as "fromWarehouseId", to_warehouse_id as "toWarehouseId", status
-       from stock_transfer where id = ?`,
-    [id],
-  );
+  const transfer = await transferById(em, id);
   if (!transfer) throw AppError.notFound('la transferencia');
-  const lines = await em.execute<TransferLineRow[]>(
-    `select product_id as "productId", quantity_sent::text as "quantitySent", unit_cost::text as "unitCost",
-            quantity_received::text as "quantityReceived"
-       from stock_transfer_line where transfer_id = ? order by product_id`,
-    [id],
-  );
+  const lines = await transferLines(em, id);
   return {
     ...transfer,
     lines: lines.map((l) => ({
@@ -39,14 +31,9 @@ async function transferView(em: EntityManager, id: string) {
 }
 
 /** Transfers into or out of a warehouse with a status, newest first (a receiving tablet's to-do list). */
-export async function listTransfers(em: EntityManager, warehouseId: string, status: 'sent' | 'received') {
-  const rows = await em.execute<{ id: string }[]>(
-    `select id from stock_transfer where status = ? and (to_warehouse_id = ? or from_warehouse_id = ?)
-      order by sent_at desc limit 100`,
-    [status, warehouseId, warehouseId],
-  );
+export async function listTransfers(em: EntityManager, warehouseId: string, status: TransferStatus) {
   const views = [];
-  for (const { id } of rows) views.push(await transferView(em, id));
+  for (const id of await transferIds(em, warehouseId, status)) views.push(await transferView(em, id));
   return views;
 }
 
@@ -71,33 +58,18 @@ export async function sendTransfer(
     throw AppError.validation(undefined, 'Un producto aparece dos veces en la transferencia.');
   }
   const id = randomUUID();
-  await em.execute(
-    `insert into stock_transfer (id, tenant_id, from_warehouse_id, to_warehouse_id, status, sent_by)
-     values (?, current_tenant_id(), ?, ?, 'sent', ?)`,
-    [id, input.fromWarehouseId, input.toWarehouseId, actor.userId],
-  );
-  const moved = await applyMovements(
+  await insertTransfer(em, { id, ...input, sentBy: actor.userId });
+  const moved = await applyDocumentMovements(
     em,
-    input.lines.map((l) => ({
-      warehouseId: input.fromWarehouseId,
-      productId: l.productId,
-      kind: 'transfer_out' as const,
-      quantity: new Dec(l.quantity).neg(),
-      documentType: 'transfer',
-      documentId: id,
-    })),
+    { warehouseId: input.fromWarehouseId, kind: 'transfer_out', documentType: 'transfer', documentId: id },
+    input.lines.map((l) => ({ productId: l.productId, quantity: new Dec(l.quantity).neg() })),
     events,
     actor,
   );
-  await em.execute(
-    `insert into stock_transfer_line (tenant_id, transfer_id, product_id, quantity_sent, unit_cost)
-     select current_tenant_id(), ?, l.p, l.q, l.c from json_to_recordset(?::json) as l(p uuid, q numeric, c numeric)`,
-    [
-      id,
-      JSON.stringify(
-        moved.map((m) => ({ p: m.productId, q: new Dec(m.quantity).neg().toFixed(3), c: m.unitCost })),
-      ),
-    ],
+  await insertTransferLines(
+    em,
+    id,
+    moved.map((m) => ({ p: m.productId, q: new Dec(m.quantity).neg().toFixed(3), c: m.unitCost })),
   );
   const transfer = await transferView(em, id);
   // The destination's tablets learn that goods are on their way.
@@ -116,10 +88,7 @@ export async function receiveTransfer(
   events: PendingEvents,
   actor: MovementActor,
 ) {
-  const [transfer] = await em.execute<{ status: string; to_warehouse_id: string }[]>(
-    'select status, to_warehouse_id from stock_transfer where id = ? for update',
-    [input.transferId],
-  );
+  const transfer = await lockTransfer(em, input.transferId);
   if (!transfer) throw AppError.notFound('la transferencia');
   if (transfer.status !== 'sent') throw new AppError('CONFLICT', 'La transferencia ya fue recibida.');
   const { lines } = await transferView(em, input.transferId);
@@ -131,34 +100,25 @@ export async function receiveTransfer(
     ...l,
     quantityReceived: new Dec(stated.get(l.productId) ?? l.quantitySent),
   }));
-  await applyMovements(
+  await applyDocumentMovements(
     em,
+    {
+      warehouseId: transfer.to_warehouse_id,
+      kind: 'transfer_in',
+      documentType: 'transfer',
+      documentId: input.transferId,
+    },
     received
       .filter((l) => l.quantityReceived.gt(0))
-      .map((l) => ({
-        warehouseId: transfer.to_warehouse_id,
-        productId: l.productId,
-        kind: 'transfer_in' as const,
-        quantity: l.quantityReceived,
-        unitCost: l.unitCost,
-        documentType: 'transfer',
-        documentId: input.transferId,
-      })),
+      .map((l) => ({ productId: l.productId, quantity: l.quantityReceived, unitCost: l.unitCost })),
     events,
     actor,
   );
-  await em.execute(
-    `update stock_transfer_line t set quantity_received = r.q
-       from json_to_recordset(?::json) as r(p uuid, q numeric)
-      where t.tenant_id = current_tenant_id() and t.transfer_id = ? and t.product_id = r.p`,
-    [
-      JSON.stringify(received.map((l) => ({ p: l.productId, q: quantityText(l.quantityReceived) }))),
-      input.transferId,
-    ],
-  );
-  await em.execute(
-    `update stock_transfer set status = 'received', received_by = ?, received_at = now() where id = ?`,
-    [actor.userId, input.transferId],
+  await markTransferReceived(
+    em,
+    input.transferId,
+    received.map((l) => ({ p: l.productId, q: quantityText(l.quantityReceived) })),
+    actor.userId,
   );
   return transferView(em, input.transferId);
 }

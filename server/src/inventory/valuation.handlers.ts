@@ -2,7 +2,8 @@ import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import { STOCK_ROLES } from './inventory.handlers.ts';
-import { kardexPage, stockValuation, valuedStock } from './valuation.service.ts';
+import { kardexPage } from './valuation.queries.ts';
+import { stockValuation, valuedStock } from './valuation.service.ts';
 
 /** Stock at PPP: whoever runs the warehouses (their tablets show PPP too); never the tills. */
 export const registerValuationHandlers: HandlerRegistrar = (socket, { orm, logger }) => {

@@ -10,10 +10,17 @@ export const idProperty = () =>
     .onCreate(() => randomUUID());
 
 /** `tenant_id` of a tenant-owned row, filled from the unit of work's tenant. */
-export const tenantIdProperty = () => p.uuid().onCreate(() => currentTenantId());
+const tenantIdProperty = () => p.uuid().onCreate(() => currentTenantId());
 
 export const createdAtProperty = () =>
   p
     .datetime()
     .columnType('timestamptz')
     .onCreate(() => new Date());
+
+/** What every tenant-owned row has: its id, its tenant and when it was created. */
+export const tenantRowProperties = () => ({
+  id: idProperty(),
+  tenantId: tenantIdProperty(),
+  createdAt: createdAtProperty(),
+});

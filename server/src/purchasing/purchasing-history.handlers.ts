@@ -1,8 +1,9 @@
-import { STOCK_ROLES } from '../inventory/inventory.handlers.ts';
+import { STOCK_ROLES } from '../inventory/index.ts';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
-import { deleteSupplier, listReceipts, receiptDetail, supplierPage } from './purchasing-history.service.ts';
+import { listReceipts, supplierPage } from './purchasing.queries.ts';
+import { deleteSupplier, receiptDetail } from './purchasing-history.service.ts';
 
 /** Past receipts and the supplier list: whoever receives goods (never the tills). */
 export const registerPurchasingHistoryHandlers: HandlerRegistrar = (socket, { orm, logger }) => {

@@ -1,5 +1,5 @@
 import { ALL_ROLES } from '@erp/shared';
-import { STOCK_ROLES } from '../inventory/inventory.handlers.ts';
+import { STOCK_ROLES } from '../inventory/index.ts';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { actorOf, withTenantEvents } from '../realtime/publish-after-commit.ts';

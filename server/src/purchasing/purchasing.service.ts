@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { assertWarehouse } from '../inventory/inventory.service.ts';
-import { applyMovements, type MovementActor } from '../inventory/stock-ledger.ts';
+import { applyDocumentMovements, assertWarehouse, type MovementActor } from '../inventory/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
+import { insertReceipt, insertReceiptLines } from './purchasing.queries.ts';
 import { Supplier } from './supplier.entity.ts';
 
 const supplierView = ({ id, rut, name, giro }: Supplier) => ({ id, rut, name, giro });
@@ -44,11 +44,7 @@ export async function createReceipt(
   if (!(await em.count(Supplier, { id: input.supplierId }))) throw AppError.notFound('el proveedor');
   const id = randomUUID();
   try {
-    await em.execute(
-      `insert into goods_receipt (id, tenant_id, supplier_id, warehouse_id, document_type, folio, received_by)
-       values (?, current_tenant_id(), ?, ?, ?, ?, ?)`,
-      [id, input.supplierId, input.warehouseId, String(input.documentType), input.folio, actor.userId],
-    );
+    await insertReceipt(em, { id, ...input, receivedBy: actor.userId });
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) {
       throw new AppError(
@@ -58,36 +54,14 @@ export async function createReceipt(
     }
     throw error;
   }
-  const movements = await applyMovements(
+  const movements = await applyDocumentMovements(
     em,
-    input.lines.map((line) => ({
-      warehouseId: input.warehouseId,
-      productId: line.productId,
-      kind: 'receipt' as const,
-      quantity: line.quantity,
-      unitCost: line.unitCost,
-      documentType: 'goods_receipt',
-      documentId: id,
-    })),
+    { warehouseId: input.warehouseId, kind: 'receipt', documentType: 'goods_receipt', documentId: id },
+    input.lines,
     events,
     actor,
   );
-  await em.execute(
-    `insert into goods_receipt_line (tenant_id, receipt_id, line_no, product_id, quantity, unit_cost)
-     select current_tenant_id(), ?, l.line_no, l.product_id, l.quantity, l.unit_cost
-       from json_to_recordset(?::json) as l(line_no int, product_id uuid, quantity numeric, unit_cost numeric)`,
-    [
-      id,
-      JSON.stringify(
-        input.lines.map((l, i) => ({
-          line_no: i + 1,
-          product_id: l.productId,
-          quantity: l.quantity,
-          unit_cost: l.unitCost,
-        })),
-      ),
-    ],
-  );
+  await insertReceiptLines(em, id, input.lines);
   return {
     id,
     supplierId: input.supplierId,

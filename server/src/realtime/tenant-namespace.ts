@@ -7,8 +7,7 @@ import { AppError } from '../platform/app-error.ts';
 import type { Logger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';
 import type { SecretBox } from '../platform/secrets.ts';
-import type { AuthService, MembershipRow } from '../tenancy/auth.service.ts';
-import { Store } from '../tenancy/store.entity.ts';
+import { type AuthService, type MembershipRow, Store } from '../tenancy/index.ts';
 import { rooms, TENANT_NAMESPACE_PATTERN } from './rooms.ts';
 import type { AppServer, AppSocket, HubSocket, HubSocketData } from './types.ts';
 

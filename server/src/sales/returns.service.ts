@@ -10,7 +10,7 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { recordInSession } from '../cash/cash.service.ts';
-import { applyMovements } from '../inventory/stock-ledger.ts';
+import { applyMovements } from '../inventory/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';

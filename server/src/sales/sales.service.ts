@@ -1,7 +1,7 @@
 import type { Role, SaleCommit, SaleResult } from '@erp/shared';
 import type { z } from 'zod';
 import { sessionTally } from '../cash/cash.service.ts';
-import { planMovements } from '../inventory/stock-ledger.ts';
+import { planMovements } from '../inventory/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';

@@ -2,8 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
-import { bearer } from '../tenancy/auth.routes.ts';
-import type { AuthService } from '../tenancy/auth.service.ts';
+import { type AuthService, bearer } from '../tenancy/index.ts';
 import { defaultPdfFormat, renderSigned, type SharedPdfRenderer, signedDocument } from './dte-pdf.ts';
 
 /**

@@ -1,9 +1,17 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Role } from '@erp/shared';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import { withoutTenant, withUser } from '../platform/orm.ts';
 import type { RedisClient } from '../platform/redis.ts';
+import {
+  insertSession,
+  type MembershipRow,
+  memberships,
+  revokeSession,
+  sessionByTokenHash,
+  tenantIdBySlug,
+  userByEmail,
+} from './auth.queries.ts';
 import { decoyHash, verifyPassword } from './password.ts';
 
 export interface AuthSettings {
@@ -11,15 +19,6 @@ export interface AuthSettings {
   maxFailures: number;
   windowSeconds: number;
   redisPrefix: string;
-}
-
-export interface MembershipRow {
-  tenantId: string;
-  tenantSlug: string;
-  tenantName: string;
-  role: Role;
-  storeId: string | null;
-  storeName: string | null;
 }
 
 export interface VerifiedSession {
@@ -57,12 +56,7 @@ export class AuthService {
     const counts = await Promise.all(keys.map((k) => this.redis.get(k)));
     if (counts.some((c, i) => Number(c ?? 0) >= limits[i]!)) throw new AppError('TOO_MANY_ATTEMPTS');
 
-    const [user] = await withoutTenant(this.orm, (em) =>
-      em.execute<{ id: string; password_hash: string; active: boolean }[]>(
-        'select * from auth_user_by_email(?)',
-        [email],
-      ),
-    );
+    const user = await withoutTenant(this.orm, (em) => userByEmail(em, email));
     // Verify even for an unknown email so the answer takes the same time either way.
     const valid = await verifyPassword(user?.password_hash ?? (await decoyHash()), password);
     if (!user || !valid || !user.active) {
@@ -82,19 +76,9 @@ export class AuthService {
     const userId = await this.checkCredentials(email, password, ip);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.settings.tokenTtlSeconds * 1000);
-    const profile = await withUser(this.orm, userId, async (em) => {
-      await em.execute('insert into auth_session (id, user_id, token_hash, expires_at) values (?, ?, ?, ?)', [
-        randomUUID(),
-        userId,
-        hashToken(token),
-        expiresAt,
-      ]);
-      const [row] = await em.execute<{ id: string; email: string; name: string }[]>(
-        'select id, email, name from app_user where id = ?',
-        [userId],
-      );
-      return row!;
-    });
+    const profile = await withUser(this.orm, userId, (em) =>
+      insertSession(em, { id: randomUUID(), userId, tokenHash: hashToken(token), expiresAt }),
+    );
     return {
       token,
       expiresAt: expiresAt.toISOString(),
@@ -120,17 +104,7 @@ export class AuthService {
 
   /** Checks a bearer token; throws a coded error when it is unknown, expired or revoked. */
   async verify(token: string): Promise<VerifiedSession> {
-    const [row] = await withoutTenant(this.orm, (em) =>
-      em.execute<
-        {
-          session_id: string;
-          user_id: string;
-          expires_at: Date;
-          revoked_at: Date | null;
-          user_active: boolean;
-        }[]
-      >('select * from auth_session_by_token(?)', [hashToken(token)]),
-    );
+    const row = await withoutTenant(this.orm, (em) => sessionByTokenHash(em, hashToken(token)));
     if (!row?.user_active) throw new AppError('UNAUTHENTICATED');
     if (row.revoked_at) throw new AppError('TOKEN_REVOKED');
     if (new Date(row.expires_at).getTime() <= Date.now()) throw new AppError('TOKEN_EXPIRED');
@@ -140,41 +114,15 @@ export class AuthService {
   /** Revokes the session of a token. Returns it so open sockets of the session can be closed. */
   async logout(token: string): Promise<VerifiedSession> {
     const session = await this.verify(token);
-    await withUser(this.orm, session.userId, (em) =>
-      em.execute('update auth_session set revoked_at = now() where id = ? and revoked_at is null', [
-        session.sessionId,
-      ]),
-    );
+    await withUser(this.orm, session.userId, (em) => revokeSession(em, session.sessionId));
     return session;
   }
 
   async memberships(userId: string): Promise<MembershipRow[]> {
-    const rows = await withoutTenant(this.orm, (em) =>
-      em.execute<
-        {
-          tenant_id: string;
-          tenant_slug: string;
-          tenant_name: string;
-          role: Role;
-          store_id: string | null;
-          store_name: string | null;
-        }[]
-      >('select * from auth_memberships(?)', [userId]),
-    );
-    return rows.map((r) => ({
-      tenantId: r.tenant_id,
-      tenantSlug: r.tenant_slug,
-      tenantName: r.tenant_name,
-      role: r.role,
-      storeId: r.store_id,
-      storeName: r.store_name,
-    }));
+    return withoutTenant(this.orm, (em) => memberships(em, userId));
   }
 
   async tenantIdBySlug(slug: string): Promise<string | null> {
-    const [row] = await withoutTenant(this.orm, (em) =>
-      em.execute<{ tenant_id_by_slug: string | null }[]>('select tenant_id_by_slug(?)', [slug]),
-    );
-    return row?.tenant_id_by_slug ?? null;
+    return withoutTenant(this.orm, (em) => tenantIdBySlug(em, slug));
   }
 }

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { recordAudit } from '../hardware/hardware-audit.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
+import { hasCafsOrDocuments, tenantProfileRow, updateTenantProfile } from './tenancy.queries.ts';
 import type { Actor } from './users.service.ts';
 
 type Profile = z.output<typeof TenantProfile>;
@@ -11,13 +12,7 @@ type ProfileInput = z.output<typeof TenantProfileInput>;
 
 /** The company's data as its documents show it, its SII resolution and its settings. */
 export async function getTenantProfile(em: EntityManager): Promise<Profile> {
-  const [row] = await em.execute<(Omit<Profile, 'settings'> & { settings: unknown })[]>(
-    `select slug, rut, razon_social as "razonSocial", giro, address, comuna, acteco,
-            sii_resolution_number as "siiResolutionNumber",
-            to_char(sii_resolution_date, 'YYYY-MM-DD') as "siiResolutionDate",
-            sii_environment as "siiEnvironment", settings
-       from tenant`,
-  );
+  const row = await tenantProfileRow(em);
   if (!row) throw AppError.notFound('la empresa');
   return { ...row, settings: readTenantSettings(row.settings) };
 }
@@ -34,33 +29,14 @@ export async function saveTenantProfile(
 ): Promise<Profile> {
   const before = await getTenantProfile(em);
   if (input.rut !== before.rut) {
-    const [used] = await em.execute<{ used: boolean }[]>(
-      'select exists (select 1 from caf) or exists (select 1 from sale) as used',
-    );
-    if (used?.used) {
+    if (await hasCafsOrDocuments(em)) {
       throw AppError.validation(
         undefined,
         'No se puede cambiar el RUT: la empresa ya tiene CAF cargados o documentos emitidos con el actual.',
       );
     }
   }
-  await em.execute(
-    `update tenant set rut = ?, razon_social = ?, giro = ?, address = ?, comuna = ?, acteco = ?,
-            sii_resolution_number = ?, sii_resolution_date = ?, sii_environment = ?, settings = ?::jsonb
-      where id = current_tenant_id()`,
-    [
-      input.rut,
-      input.razonSocial,
-      input.giro,
-      input.address,
-      input.comuna,
-      input.acteco,
-      input.siiResolutionNumber,
-      input.siiResolutionDate,
-      input.siiEnvironment,
-      JSON.stringify(input.settings),
-    ],
-  );
+  await updateTenantProfile(em, input);
   const after = await getTenantProfile(em);
   const changed = (Object.keys(after) as (keyof Profile)[]).filter(
     (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { seedDemoCatalogs } from '../catalog/demo-catalog.ts';
+import { seedDemoCatalogs } from '../catalog/index.ts';
 import { seedDemoSii } from '../sii/demo-sii.ts';
 import { hashPassword } from './password.ts';
 import { seedTenant, type TenantSpec } from './tenant-seed.ts';

@@ -1,18 +1,16 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { createdAtProperty, idProperty, tenantIdProperty } from '../platform/entity-props.ts';
+import { tenantRowProperties } from '../platform/entity-props.ts';
 
 /** A sucursal. `siiBranchCode` is the CdgSIISucur the SII assigned to it, when it has one. */
 export const Store = defineEntity({
   name: 'Store',
   tableName: 'store',
   properties: {
-    id: idProperty(),
-    tenantId: tenantIdProperty(),
+    ...tenantRowProperties(),
     name: p.string(),
     address: p.string(),
     comuna: p.string(),
     siiBranchCode: p.integer().nullable(),
-    createdAt: createdAtProperty(),
   },
 });
 export type Store = InferEntity<typeof Store>;
@@ -22,12 +20,10 @@ export const Warehouse = defineEntity({
   name: 'Warehouse',
   tableName: 'warehouse',
   properties: {
-    id: idProperty(),
-    tenantId: tenantIdProperty(),
+    ...tenantRowProperties(),
     storeId: () => p.manyToOne(Store).mapToPk().fieldName('store_id').nullable(),
     code: p.string(),
     name: p.string(),
-    createdAt: createdAtProperty(),
   },
 });
 export type Warehouse = InferEntity<typeof Warehouse>;
@@ -37,12 +33,10 @@ export const Terminal = defineEntity({
   name: 'Terminal',
   tableName: 'terminal',
   properties: {
-    id: idProperty(),
-    tenantId: tenantIdProperty(),
+    ...tenantRowProperties(),
     storeId: () => p.manyToOne(Store).mapToPk().fieldName('store_id'),
     code: p.string(),
     name: p.string(),
-    createdAt: createdAtProperty(),
   },
 });
 export type Terminal = InferEntity<typeof Terminal>;

@@ -5,8 +5,9 @@ import { withTenantEvents } from '../realtime/publish-after-commit.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import { getTenantProfile, saveTenantProfile } from './company.service.ts';
-import { listStores, listTerminals, saveStore, saveTerminal } from './tenancy.service.ts';
-import { createUser, listUsers, setMembershipActive, updateMembership } from './users.service.ts';
+import { listTerminals, listUsers } from './tenancy.queries.ts';
+import { listStores, saveStore, saveTerminal } from './tenancy.service.ts';
+import { createUser, setMembershipActive, updateMembership } from './users.service.ts';
 
 export const registerTenancyHandlers: HandlerRegistrar = (socket, { orm, logger }) => {
   const { tenantId } = socket.data;

@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { StoreInput, StoreView, TerminalInput, TerminalView } from '@erp/shared';
+import type { StoreInput, StoreView, TerminalInput } from '@erp/shared';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import { Store, Terminal, Warehouse } from './store.entity.ts';
+import {
+  insertStore,
+  insertTerminal,
+  type TerminalRow,
+  terminalStoreId,
+  updateStore,
+  updateTerminal,
+} from './tenancy.queries.ts';
 
 /** Stores of the tenant with their warehouses and terminals. Runs inside `withTenant`. */
 export async function listStores(em: EntityManager): Promise<z.output<typeof StoreView>[]> {
@@ -47,46 +55,13 @@ export async function saveStore(
   const id = input.id ?? randomUUID();
   await unique('Ya existe una sucursal con ese nombre.', async () => {
     if (input.id) {
-      const [updated] = await em.execute(
-        'update store set name = ?, address = ?, comuna = ?, sii_branch_code = ? where id = ? returning id',
-        [input.name, input.address, input.comuna, input.siiBranchCode, input.id],
-      );
-      if (!updated) throw AppError.notFound('la sucursal');
+      if (!(await updateStore(em, { ...input, id }))) throw AppError.notFound('la sucursal');
       return;
     }
-    await em.execute(
-      `insert into store (id, tenant_id, name, address, comuna, sii_branch_code)
-       values (?, current_tenant_id(), ?, ?, ?, ?)`,
-      [id, input.name, input.address, input.comuna, input.siiBranchCode],
-    );
-    await em.execute(
-      `insert into warehouse (id, tenant_id, store_id, code, name)
-       select ?, current_tenant_id(), ?, 'B' || (coalesce(max(substring(code from '^B(\\d+)$')::int), 0) + 1), ?
-         from warehouse`,
-      [randomUUID(), id, `Bodega ${input.name}`],
-    );
+    await insertStore(em, { ...input, id }, { id: randomUUID(), name: `Bodega ${input.name}` });
   });
   const stores = await listStores(em);
   return stores.find((s) => s.id === id)!;
-}
-
-type TerminalRow = z.output<typeof TerminalView>;
-const TERMINAL_COLUMNS = 'id, store_id as "storeId", code, name';
-
-export async function listTerminals(
-  em: EntityManager,
-  request: { storeId?: string | undefined; offset: number; limit: number },
-) {
-  const where = 'where (?::uuid is null or store_id = ?)';
-  const params = [request.storeId ?? null, request.storeId ?? null];
-  const [items, [count]] = await Promise.all([
-    em.execute<TerminalRow[]>(
-      `select ${TERMINAL_COLUMNS} from terminal ${where} order by code offset ? limit ?`,
-      [...params, request.offset, request.limit],
-    ),
-    em.execute<{ total: number }[]>(`select count(*)::int as total from terminal ${where}`, params),
-  ]);
-  return { items, total: count?.total ?? 0 };
 }
 
 /** Creates a terminal or renames one; a terminal never moves to another store. */
@@ -97,28 +72,16 @@ export async function saveTerminal(
   if (!(await em.count(Store, { id: input.storeId }))) throw AppError.notFound('la sucursal');
   return unique(`Ya existe una caja con el código ${input.code}.`, async () => {
     if (input.id) {
-      const [current] = await em.execute<{ storeId: string }[]>(
-        'select store_id as "storeId" from terminal where id = ?',
-        [input.id],
-      );
-      if (!current) throw AppError.notFound('la caja');
-      if (current.storeId !== input.storeId) {
+      const storeId = await terminalStoreId(em, input.id);
+      if (!storeId) throw AppError.notFound('la caja');
+      if (storeId !== input.storeId) {
         throw AppError.validation(
           undefined,
           'Una caja no cambia de sucursal: sus turnos y ventas quedan donde se hicieron. Cree una caja nueva.',
         );
       }
-      const [row] = await em.execute<TerminalRow[]>(
-        `update terminal set code = ?, name = ? where id = ? returning ${TERMINAL_COLUMNS}`,
-        [input.code, input.name, input.id],
-      );
-      return row!;
+      return updateTerminal(em, { ...input, id: input.id });
     }
-    const [row] = await em.execute<TerminalRow[]>(
-      `insert into terminal (id, tenant_id, store_id, code, name) values (?, current_tenant_id(), ?, ?, ?)
-       returning ${TERMINAL_COLUMNS}`,
-      [randomUUID(), input.storeId, input.code, input.name],
-    );
-    return row!;
+    return insertTerminal(em, { ...input, id: randomUUID() });
   });
 }

@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '@erp/shared';
+import type { Role, TenantProfile } from '@erp/shared';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
 import { withoutTenant, withTenant } from '../platform/orm.ts';
+import { tenantIdBySlug, userIdByEmail } from './auth.queries.ts';
 import { Store, Terminal, Warehouse } from './store.entity.ts';
 import { Tenant } from './tenant.entity.ts';
 import { Membership, User } from './user.entity.ts';
 
-export interface TenantSpec {
-  slug: string;
-  rut: string;
-  razonSocial: string;
-  giro: string;
-  address: string;
-  comuna: string;
-  acteco: number;
+type Profile = z.output<typeof TenantProfile>;
+
+/** A company to create, with its data as the back office's profile names it. */
+export interface TenantSpec
+  extends Pick<Profile, 'slug' | 'rut' | 'razonSocial' | 'giro' | 'address' | 'comuna' | 'acteco'> {
   stores: { name: string; address: string; comuna: string; siiBranchCode?: number }[];
   /** A central warehouse that belongs to no store. */
   centralWarehouse?: boolean;
@@ -38,10 +37,7 @@ export async function seedTenant(
   spec: TenantSpec,
   passwordHash: string,
 ): Promise<SeededTenant | null> {
-  const [existing] = await withoutTenant(orm, (em) =>
-    em.execute<{ id: string | null }[]>('select tenant_id_by_slug(?) as id', [spec.slug]),
-  );
-  if (existing?.id) return null;
+  if (await withoutTenant(orm, (em) => tenantIdBySlug(em, spec.slug))) return null;
   const tenantId = randomUUID();
   return withTenant(orm, tenantId, async (em) => {
     em.create(Tenant, {
@@ -75,8 +71,9 @@ export async function seedTenant(
       : null;
     const users: Record<string, string> = {};
     for (const u of spec.users) {
-      const [known] = await em.execute<{ id: string }[]>('select id from auth_user_by_email(?)', [u.email]);
-      const userId = known?.id ?? em.create(User, { email: u.email, name: u.name, passwordHash }).id;
+      const userId =
+        (await userIdByEmail(em, u.email)) ??
+        em.create(User, { email: u.email, name: u.name, passwordHash }).id;
       em.create(Membership, {
         userId,
         role: u.role,

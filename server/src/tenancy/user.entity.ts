@@ -1,6 +1,6 @@
 import { ROLES } from '@erp/shared';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { createdAtProperty, idProperty, tenantIdProperty } from '../platform/entity-props.ts';
+import { createdAtProperty, idProperty, tenantRowProperties } from '../platform/entity-props.ts';
 import { Store } from './store.entity.ts';
 
 /**
@@ -26,14 +26,12 @@ export const Membership = defineEntity({
   name: 'Membership',
   tableName: 'membership',
   properties: {
-    id: idProperty(),
-    tenantId: tenantIdProperty(),
+    ...tenantRowProperties(),
     userId: () => p.manyToOne(User).mapToPk().fieldName('user_id'),
     role: p.enum(ROLES),
     storeId: () => p.manyToOne(Store).mapToPk().fieldName('store_id').nullable(),
     /** Off: the user no longer opens this tenant (see the membership_active migration). */
     active: p.boolean().default(true),
-    createdAt: createdAtProperty(),
   },
 });
 export type Membership = InferEntity<typeof Membership>;

@@ -1,12 +1,18 @@
-import type { Role, UserListRequest, UserView } from '@erp/shared';
+import type { Role } from '@erp/shared';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { z } from 'zod';
 import { recordAudit } from '../hardware/hardware-audit.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
+import { userIdByEmail } from './auth.queries.ts';
 import { hashPassword } from './password.ts';
 import { Store } from './store.entity.ts';
+import {
+  setMembershipActiveRow,
+  type UserRow,
+  updateMembershipRow,
+  userByMembership,
+} from './tenancy.queries.ts';
 import { Membership, User } from './user.entity.ts';
 
 /**
@@ -21,39 +27,8 @@ export interface Actor {
   storeId: string | null;
 }
 
-type UserRow = z.output<typeof UserView>;
-
-const USER_COLUMNS = `u.id, m.id as "membershipId", u.email, u.name, m.role, m.store_id as "storeId", m.active`;
-
-export async function listUsers(em: EntityManager, request: z.output<typeof UserListRequest>) {
-  const pattern = `%${request.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const where = `where (u.name ilike ? or u.email ilike ?)
-      and (?::text is null or m.role = ?) and (?::uuid is null or m.store_id = ?) and (m.active or ?)`;
-  const params = [
-    pattern,
-    pattern,
-    request.role ?? null,
-    request.role ?? null,
-    request.storeId ?? null,
-    request.storeId ?? null,
-    request.includeInactive,
-  ];
-  const from = 'from membership m join app_user u on u.id = m.user_id';
-  const [items, [count]] = await Promise.all([
-    em.execute<UserRow[]>(
-      `select ${USER_COLUMNS} ${from} ${where} order by u.name, u.email, m.role offset ? limit ?`,
-      [...params, request.offset, request.limit],
-    ),
-    em.execute<{ total: number }[]>(`select count(*)::int as total ${from} ${where}`, params),
-  ]);
-  return { items, total: count?.total ?? 0 };
-}
-
 async function userRow(em: EntityManager, membershipId: string): Promise<UserRow> {
-  const [row] = await em.execute<UserRow[]>(
-    `select ${USER_COLUMNS} from membership m join app_user u on u.id = m.user_id where m.id = ?`,
-    [membershipId],
-  );
+  const row = await userByMembership(em, membershipId);
   if (!row) throw AppError.notFound('el usuario');
   return row;
 }
@@ -79,10 +54,8 @@ export interface NewUser {
 /** Creates a user with a membership in the current tenant. The email must be new. */
 export async function createUser(em: EntityManager, input: NewUser, actor: Actor): Promise<UserRow> {
   assertOwnerRule(actor, input.role);
-  const [existing] = await em.execute<{ id: string }[]>('select id from auth_user_by_email(?)', [
-    input.email,
-  ]);
-  if (existing) throw new AppError('CONFLICT', 'Ya existe un usuario con ese correo.');
+  if (await userIdByEmail(em, input.email))
+    throw new AppError('CONFLICT', 'Ya existe un usuario con ese correo.');
   await assertStore(em, input.storeId);
   const user = em.create(User, {
     email: input.email,
@@ -115,11 +88,7 @@ export async function updateMembership(
   assertOwnerRule(actor, input.role);
   await assertStore(em, input.storeId);
   try {
-    await em.execute('update membership set role = ?, store_id = ? where id = ?', [
-      input.role,
-      input.storeId,
-      input.membershipId,
-    ]);
+    await updateMembershipRow(em, input);
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) {
       throw new AppError('CONFLICT', 'El usuario ya tiene otro acceso en esa sucursal.');
@@ -139,7 +108,7 @@ export async function setMembershipActive(
   events: PendingEvents,
 ): Promise<UserRow> {
   const before = await changeable(em, input.membershipId, actor);
-  await em.execute('update membership set active = ? where id = ?', [input.active, input.membershipId]);
+  await setMembershipActiveRow(em, input);
   const after = { ...before, active: input.active };
   await auditUserChange(em, actor, before, after, events);
   return after;
