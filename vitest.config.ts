@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: 'shared', include: ['shared/src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'sii-core', include: ['sii-core/src/**/*.test.ts'] } },
       {
         extends: true,
         test: { name: 'server', include: ['server/src/**/*.test.ts', 'server/test/**/*.test.ts'] },

@@ -7,6 +7,7 @@ import {
   type SaleReference,
   type SaleReturnInput,
 } from '@erp/shared';
+import { chileTimestamp, computeAmounts, stampDocumentTed } from '@erp/sii-core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { recordInSession } from '../cash/cash.service.ts';
@@ -15,9 +16,6 @@ import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
-import { computeAmounts } from '../sii/dte/amounts.ts';
-import { stampDocumentTed } from '../sii/dte/builder.ts';
-import { chileTimestamp } from '../sii/dte/chile-time.ts';
 import { loadCaf, takeFolio } from '../sii/folios.ts';
 import { auditRows } from './audit.ts';
 import { claimKey, requestHash } from './idempotency.ts';

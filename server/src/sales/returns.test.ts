@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { verifyTed } from '@erp/sii-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestTenant,
@@ -16,7 +17,6 @@ import {
   type Till,
 } from '../../test/selling.ts';
 import { withTenant } from '../platform/orm.ts';
-import { verifyTed } from '../sii/dte/ted.ts';
 
 let server: TestServer;
 let tenant: TestTenant;

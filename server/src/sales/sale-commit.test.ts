@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SaleCommit, type WallStoreSales } from '@erp/shared';
+import { verifyTed } from '@erp/sii-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
@@ -23,7 +24,6 @@ import {
 } from '../../test/selling.ts';
 import { withTenant } from '../platform/orm.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
-import { verifyTed } from '../sii/dte/ted.ts';
 import { commitSale } from './sales.service.ts';
 
 let server: TestServer;

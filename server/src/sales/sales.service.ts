@@ -1,4 +1,5 @@
 import type { Role, SaleCommit, SaleResult } from '@erp/shared';
+import { chileTimestamp, computeAmounts, stampDocumentTed } from '@erp/sii-core';
 import type { z } from 'zod';
 import { sessionTally } from '../cash/cash.service.ts';
 import { planMovements } from '../inventory/stock-ledger.ts';
@@ -7,9 +8,6 @@ import type { SecretBox } from '../platform/secrets.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
-import { computeAmounts } from '../sii/dte/amounts.ts';
-import { stampDocumentTed } from '../sii/dte/builder.ts';
-import { chileTimestamp } from '../sii/dte/chile-time.ts';
 import { loadCaf, takeFolio } from '../sii/folios.ts';
 import { type AuditInput, auditRows } from './audit.ts';
 import { getCustomer, saveCustomer } from './customers.service.ts';

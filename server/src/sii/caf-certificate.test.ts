@@ -1,11 +1,10 @@
+import { makeTestCaf, makeTestCertificate } from '@erp/sii-core/test-authority';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../../test/harness.ts';
 import { withTenant } from '../platform/orm.ts';
 import { SecretBox } from '../platform/secrets.ts';
 import { uploadCaf } from './caf-upload.ts';
 import { activeCredentials, certificateInfo, storeCertificate } from './certificate.store.ts';
-import { makeTestCertificate } from './dte/certificate.ts';
-import { makeTestCaf } from './dte/test-authority/test-authority.ts';
 import { loadCaf } from './folios.ts';
 
 let server: TestServer;

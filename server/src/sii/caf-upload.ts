@@ -1,10 +1,8 @@
+import { type Caf, cafExpiresOn, chileTimestamp, DteError, parseCaf } from '@erp/sii-core';
+import { TEST_CAF_IDK, verifyTestCafAuthority } from '@erp/sii-core/test-authority';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
-import { type Caf, cafExpiresOn, parseCaf } from './dte/caf.ts';
-import { chileTimestamp } from './dte/chile-time.ts';
-import { DteError } from './dte/errors.ts';
-import { TEST_CAF_IDK, verifyTestCafAuthority } from './dte/test-authority/test-authority.ts';
 import { storeCaf } from './folios.ts';
 import type { SiiTarget } from './sii-target.ts';
 

@@ -4,12 +4,12 @@
  * demand. Each process holds at most one Chromium, launched on first use (reliability.md §8).
  */
 import { isBoletaType } from '@erp/shared';
+import { readDocuments } from '@erp/sii-core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DelayedError, type Job } from 'bullmq';
 import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
-import { DtePdfRenderer, type PdfFormat } from './dte/pdf.ts';
-import { readDocuments } from './dte/reader.ts';
+import { DtePdfRenderer, type PdfFormat } from './pdf/pdf.ts';
 import type { PipelineDeps } from './sii.jobs.ts';
 import type { PdfJob } from './sii.queues.ts';
 

@@ -3,6 +3,7 @@
  * uploaded in the back office, sales committed at a till, the alert pushed live.
  */
 import { randomUUID } from 'node:crypto';
+import { makeTestCaf } from '@erp/sii-core/test-authority';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectClient,
@@ -15,7 +16,6 @@ import {
 } from '../../test/harness.ts';
 import { addProducts, openTill, receiveStock, type TestProduct, type Till } from '../../test/selling.ts';
 import { withTenant } from '../platform/orm.ts';
-import { makeTestCaf } from './dte/test-authority/test-authority.ts';
 
 let server: TestServer;
 let tenant: TestTenant;

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { type Caf, cafExpiresOn, DteError, parseCaf } from '@erp/sii-core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
-import { type Caf, cafExpiresOn, parseCaf } from './dte/caf.ts';
-import { DteError } from './dte/errors.ts';
 
 export interface TakenFolio {
   folio: number;

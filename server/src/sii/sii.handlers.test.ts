@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DteState, DteStatusChange } from '@erp/shared';
+import { makeTestCaf, makeTestCertificate } from '@erp/sii-core/test-authority';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectClient,
@@ -18,8 +19,6 @@ import {
 import { addCaf, addProducts, openTill, receiveStock, type Till } from '../../test/selling.ts';
 import { documentFailedToSign, startTestPipeline, type TestPipeline } from '../../test/sii-pipeline.ts';
 import { withTenant } from '../platform/orm.ts';
-import { makeTestCertificate } from './dte/certificate.ts';
-import { makeTestCaf } from './dte/test-authority/test-authority.ts';
 import { transition } from './dte-documents.ts';
 
 const RUT = '76192083-9';
