@@ -5,5 +5,6 @@
  */
 
 export { seedDemoSii } from './demo-sii.ts';
+export { documentOfSale } from './dte.queries.ts';
 export { createDteAnnouncer } from './dte-announcer.ts';
 export { type IssuedDocument, issueTaxDocument } from './issue-document.ts';

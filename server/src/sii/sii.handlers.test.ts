@@ -19,7 +19,7 @@ import {
 import { addCaf, addProducts, openTill, receiveStock, type Till } from '../../test/selling.ts';
 import { documentFailedToSign, startTestPipeline, type TestPipeline } from '../../test/sii-pipeline.ts';
 import { withTenant } from '../platform/orm.ts';
-import { transition } from './dte-documents.ts';
+import { transition } from './dte.queries.ts';
 
 const RUT = '76192083-9';
 

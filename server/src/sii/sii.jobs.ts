@@ -17,7 +17,7 @@ import type { Logger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { activeCredentials } from './certificate.store.ts';
-import { transition } from './dte-documents.ts';
+import { transition } from './dte.queries.ts';
 import { loadCaf } from './folios.ts';
 import {
   type EnvelopeJob,
