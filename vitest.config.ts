@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: 'shared', include: ['shared/src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'sii-core', include: ['sii-core/src/**/*.test.ts'] } },
       // Repository-wide checks: the dependency rules over the import graph.
       { extends: true, test: { name: 'repo', include: ['scripts/**/*.test.ts'] } },
       {

@@ -5,14 +5,8 @@
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
 import type { DteDocumentInput } from '@erp/shared';
-import {
-  buildDte,
-  buildEnvelope,
-  loadPfx,
-  makeTestCaf,
-  makeTestCertificate,
-  parseCaf,
-} from '../server/src/sii/dte/index.ts';
+import { buildDte, buildEnvelope, loadPfx, parseCaf } from '@erp/sii-core';
+import { makeTestCaf, makeTestCertificate } from '@erp/sii-core/test-authority';
 
 const BOLETAS = 1000;
 const PER_ENVELOPE = 500;

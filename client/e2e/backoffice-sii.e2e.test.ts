@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeTestCaf, makeTestCertificate } from '@erp/sii-core/test-authority';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestCertificate } from '../../server/src/sii/dte/certificate.ts';
-import { makeTestCaf } from '../../server/src/sii/dte/test-authority/test-authority.ts';
 import { createTestTenant, type TestServer, type TestTenant } from '../../server/test/harness.ts';
 import {
   addProducts,

@@ -7,11 +7,10 @@
  * by scripts/bench-sale.ts.
  */
 import { createServer } from 'node:http';
+import { parseCaf, stampTed } from '@erp/sii-core';
 import pg from 'pg';
 import { Server } from 'socket.io';
 import { SecretBox } from '../../server/src/platform/secrets.ts';
-import { parseCaf } from '../../server/src/sii/dte/caf.ts';
-import { stampTed } from '../../server/src/sii/dte/ted.ts';
 
 const { DATABASE_URL, PORT, TENANT_ID, SECRETS_KEY } = process.env;
 // The same pool settings as the server's ORM (platform/orm.ts).

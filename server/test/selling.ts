@@ -4,12 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ProductInput } from '@erp/shared';
+import { makeTestCaf } from '@erp/sii-core/test-authority';
 import type { AppInstance } from '../src/app.ts';
 import { upsertProducts } from '../src/catalog/index.ts';
 import { applyMovements } from '../src/inventory/index.ts';
 import { withTenant } from '../src/platform/orm.ts';
 import { PendingEvents } from '../src/realtime/pending-events.ts';
-import { makeTestCaf } from '../src/sii/dte/test-authority/test-authority.ts';
 import { storeCaf } from '../src/sii/folios.ts';
 import type { SeededTenant } from '../src/tenancy/index.ts';
 import { connectClient, type TestClient, type TestTenant, tokenFor } from './harness.ts';

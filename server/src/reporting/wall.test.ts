@@ -21,7 +21,7 @@ import { addTerminals, openTill, type TestProduct, type Till } from '../../test/
 import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 import { connectRedis } from '../platform/redis.ts';
-import { createDteAnnouncer } from '../sii/dte-announcer.ts';
+import { createDteAnnouncer } from '../sii/index.ts';
 import { WALL_TICKETS_PER_STORE } from './wall.service.ts';
 import { WALL_UPDATE_INTERVAL_MS } from './wall-feed.ts';
 

@@ -1,6 +1,6 @@
 import type { BoletaDocument, CreditNoteDocument } from '@erp/shared';
+import type { DocumentAmounts } from '@erp/sii-core';
 import type { z } from 'zod';
-import type { DocumentAmounts } from '../sii/dte/amounts.ts';
 import type { IssuerData, ReceiverData } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
 

@@ -7,6 +7,7 @@ import {
   type SaleReference,
   type SaleReturnInput,
 } from '@erp/shared';
+import { chileTimestamp, computeAmounts } from '@erp/sii-core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { recordInSession } from '../cash/cash.service.ts';
@@ -15,10 +16,7 @@ import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
-import { computeAmounts } from '../sii/dte/amounts.ts';
-import { stampDocumentTed } from '../sii/dte/builder.ts';
-import { chileTimestamp } from '../sii/dte/chile-time.ts';
-import { loadCaf, takeFolio } from '../sii/folios.ts';
+import { issueTaxDocument } from '../sii/index.ts';
 import { auditRows } from './audit.ts';
 import { claimKey, requestHash } from './idempotency.ts';
 import { lineGross, toMilli } from './quantity.ts';
@@ -269,29 +267,17 @@ export async function returnSale(
     );
   }
 
-  const { folio, cafId } = await takeFolio(em, 61);
-  const ted = stampDocumentTed(
-    document,
-    folio,
-    amounts,
-    await loadCaf(em, box, seller.tenantId, cafId),
-    stampedAt,
-  );
+  const { cafId, fields } = await issueTaxDocument(em, box, seller.tenantId, document, amounts, stampedAt);
+  const { folio, ted } = fields;
   const result: ReturnResultData = {
     saleId: input.returnId,
-    docType: 61,
-    folio,
+    ...fields,
     issuedAt: issuedAt.toISOString(),
-    net: amounts.totals.net ?? 0,
-    iva: amounts.totals.iva ?? 0,
-    exempt: amounts.totals.exempt ?? 0,
-    total,
     toPay: -refund,
     cashRounding: refund - total,
     paidCash: input.refundMethod === 'cash' ? -refund : 0,
     paidCard: input.refundMethod === 'card' ? -refund : 0,
     change: 0,
-    ted,
     reference: {
       docType: reference.type,
       folio: reference.folio,

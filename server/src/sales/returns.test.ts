@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { verifyTed } from '@erp/sii-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PASSWORD, type TestServer, type TestTenant } from '../../test/harness.ts';
 import type { TestProduct, Till } from '../../test/selling.ts';
 import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
-import { verifyTed } from '../sii/dte/ted.ts';
 
 let server: TestServer;
 let tenant: TestTenant;

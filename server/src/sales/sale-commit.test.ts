@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SaleCommit, type WallStoreSales } from '@erp/shared';
+import { verifyTed } from '@erp/sii-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
@@ -21,7 +22,6 @@ import {
 import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
-import { verifyTed } from '../sii/dte/ted.ts';
 import { commitSale } from './sales.service.ts';
 
 let server: TestServer;

@@ -1,6 +1,6 @@
 import { ANONYMOUS_CONSUMER_RUT, type DteDocument, type DteDocumentInput } from '@erp/shared';
+import { validateDocument } from '@erp/sii-core';
 import { Decimal } from 'decimal.js';
-import { validateDocument } from '../sii/dte/builder.ts';
 import type { PricedLine } from './sale-pricing.ts';
 
 export interface IssuerData {

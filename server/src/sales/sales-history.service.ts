@@ -1,8 +1,9 @@
-import type { AuditLogEntry, DteState, SaleDetail, SaleSummary } from '@erp/shared';
+import type { AuditLogEntry, SaleDetail, SaleSummary } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import { Filters } from '../platform/list-filters.ts';
+import { documentOfSale } from '../sii/index.ts';
 
 type Summary = z.infer<typeof SaleSummary>;
 type Detail = z.infer<typeof SaleDetail>;
@@ -145,23 +146,7 @@ export async function saleDetail(em: EntityManager, saleId: string): Promise<Det
     'select method, amount, tendered, change, authorization_code from sale_payment where sale_id = ? order by seq',
     [saleId],
   );
-  const [document] = await em.execute<
-    {
-      id: string;
-      doc_type: number;
-      folio: number;
-      issued_at: Date;
-      total: string;
-      state: DteState;
-      track_id: string | null;
-      sii_detail: string | null;
-      updated_at: Date;
-    }[]
-  >(
-    `select id, doc_type, folio, issued_at, total, state, track_id, sii_detail, updated_at
-       from dte_document where sale_id = ?`,
-    [saleId],
-  );
+  const document = await documentOfSale(em, saleId);
   const returns = await em.execute<
     { id: string; doc_type: number; folio: number; issued_at: Date; total: string }[]
   >(
@@ -197,20 +182,7 @@ export async function saleDetail(em: EntityManager, saleId: string): Promise<Det
       change: optionalNumber(p.change),
       authorizationCode: p.authorization_code,
     })),
-    document: document
-      ? {
-          id: document.id,
-          saleId,
-          docType: document.doc_type,
-          folio: document.folio,
-          issuedAt: iso(document.issued_at),
-          total: Number(document.total),
-          state: document.state,
-          trackId: document.track_id,
-          siiDetail: document.sii_detail,
-          updatedAt: iso(document.updated_at),
-        }
-      : null,
+    document,
     original:
       row.original_id && row.original_doc_type !== null && row.original_folio !== null
         ? { id: row.original_id, docType: row.original_doc_type, folio: row.original_folio }

@@ -1,4 +1,5 @@
 import type { Role, SaleCommit, SaleResult } from '@erp/shared';
+import { chileTimestamp, computeAmounts } from '@erp/sii-core';
 import type { z } from 'zod';
 import { sessionTally } from '../cash/cash.service.ts';
 import { planMovements } from '../inventory/index.ts';
@@ -7,10 +8,7 @@ import type { SecretBox } from '../platform/secrets.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
-import { computeAmounts } from '../sii/dte/amounts.ts';
-import { stampDocumentTed } from '../sii/dte/builder.ts';
-import { chileTimestamp } from '../sii/dte/chile-time.ts';
-import { loadCaf, takeFolio } from '../sii/folios.ts';
+import { issueTaxDocument } from '../sii/index.ts';
 import { type AuditInput, auditRows } from './audit.ts';
 import { getCustomer, saveCustomer } from './customers.service.ts';
 import { claimKeyWith, requestHash } from './idempotency.ts';
@@ -103,29 +101,24 @@ export async function commitSale(
     events,
     { userId: seller.userId, deviceId: input.terminalId },
   );
-  const { folio, cafId, remaining } = await takeFolio(em, type);
-  const ted = stampDocumentTed(
+  const { cafId, remaining, fields } = await issueTaxDocument(
+    em,
+    box,
+    seller.tenantId,
     document,
-    folio,
     amounts,
-    await loadCaf(em, box, seller.tenantId, cafId),
     stampedAt,
   );
+  const { folio, ted } = fields;
   const result: SaleResultData = {
     saleId: input.saleId,
-    docType: type,
-    folio,
+    ...fields,
     issuedAt: issuedAt.toISOString(),
-    net: amounts.totals.net ?? 0,
-    iva: amounts.totals.iva ?? 0,
-    exempt: amounts.totals.exempt ?? 0,
-    total: amounts.totals.total,
     toPay: payments.toPay,
     cashRounding: payments.cashRounding,
     paidCash: payments.paidCash,
     paidCard: payments.paidCard,
     change: payments.change,
-    ted: ted,
   };
   const voids = input.voidedLines.map(
     (line): AuditInput => ({ kind: 'line_void', details: { saleId: input.saleId, ...line } }),

@@ -1,3 +1,4 @@
+import { makeTestCaf, makeTestCertificate } from '@erp/sii-core/test-authority';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer, TestTenant } from '../../test/harness.ts';
 import { useTestServer } from '../../test/test-server-fixture.ts';
@@ -5,8 +6,6 @@ import { withTenant } from '../platform/orm.ts';
 import { SecretBox } from '../platform/secrets.ts';
 import { uploadCaf } from './caf-upload.ts';
 import { activeCredentials, certificateInfo, storeCertificate } from './certificate.store.ts';
-import { makeTestCertificate } from './dte/certificate.ts';
-import { makeTestCaf } from './dte/test-authority/test-authority.ts';
 import { loadCaf } from './folios.ts';
 
 let server: TestServer;

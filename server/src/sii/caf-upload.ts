@@ -1,11 +1,9 @@
+import { cafExpiresOn, chileTimestamp } from '@erp/sii-core';
+import { TEST_CAF_IDK, verifyTestCafAuthority } from '@erp/sii-core/test-authority';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
-import { type Caf, cafExpiresOn, parseCaf } from './dte/caf.ts';
-import { chileTimestamp } from './dte/chile-time.ts';
-import { DteError } from './dte/errors.ts';
-import { TEST_CAF_IDK, verifyTestCafAuthority } from './dte/test-authority/test-authority.ts';
-import { storeCaf } from './folios.ts';
+import { parseUploadedCaf, storeCaf } from './folios.ts';
 import type { SiiTarget } from './sii-target.ts';
 
 /** Key id (IDK) of the authority that signs CAFs in each environment [sii.md §4]. */
@@ -33,13 +31,7 @@ export async function uploadCaf(
   xml: Uint8Array | string,
   today = chileTimestamp(new Date()).slice(0, 10),
 ): Promise<{ id: string; type: number; from: number; to: number }> {
-  let caf: Caf;
-  try {
-    caf = parseCaf(xml);
-  } catch (error) {
-    if (error instanceof DteError) throw new AppError('CAF_INVALID', error.message);
-    throw error;
-  }
+  const caf = parseUploadedCaf(xml);
   const idk = EXPECTED_IDK[target];
   if (caf.idk !== idk) {
     throw new AppError(

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { DteError, loadPfx, type SigningCredentials } from '@erp/sii-core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
-import { loadPfx, type SigningCredentials } from './dte/certificate.ts';
-import { DteError } from './dte/errors.ts';
 
 /** What the back office sees of a certificate: never the file nor its password. */
 export interface CertificateInfo {

@@ -15,14 +15,13 @@ import {
   buildEnvelope,
   type Caf,
   DteError,
-  DtePdfRenderer,
   loadPfx,
-  makeTestCaf,
-  makeTestCertificate,
   parseCaf,
   readDocuments,
   verifyFile,
-} from './dte/index.ts';
+} from '@erp/sii-core';
+import { makeTestCaf, makeTestCertificate } from '@erp/sii-core/test-authority';
+import { DtePdfRenderer } from './pdf/pdf.ts';
 
 const USAGE = `Uso:
   erp cert make-test --rut RUT --name NOMBRE --out cert.pfx --password CLAVE

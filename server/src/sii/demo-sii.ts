@@ -1,10 +1,9 @@
+import { makeTestCaf, makeTestCertificate } from '@erp/sii-core/test-authority';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../platform/config.ts';
 import { withTenant } from '../platform/orm.ts';
 import { SecretBox } from '../platform/secrets.ts';
 import { storeCertificate } from './certificate.store.ts';
-import { makeTestCertificate } from './dte/certificate.ts';
-import { makeTestCaf } from './dte/test-authority/test-authority.ts';
 import { storeCaf } from './folios.ts';
 
 const DEMO_CAF_TYPES = [39, 33, 61] as const;

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
 import { type AuthService, bearer } from '../tenancy/index.ts';
-import { defaultPdfFormat, renderSigned, type SharedPdfRenderer, signedDocument } from './dte-pdf.ts';
+import { signedDocument, storedPdf } from './dte.queries.ts';
+import { defaultPdfFormat, renderSigned, type SharedPdfRenderer } from './dte-pdf.ts';
 
 /**
  * Who may download documents: the roles that see them in the back office (`dte:list`). A
@@ -60,11 +61,7 @@ export function registerDteDownloadRoutes(
       const document = await signedDocument(em, documentId);
       const format =
         (requested as (typeof FORMATS)[number] | undefined) ?? defaultPdfFormat(document.docType);
-      const [stored] = await em.execute<{ pdf: Buffer }[]>(
-        'select pdf from dte_pdf where document_id = ? and format = ?',
-        [documentId, format],
-      );
-      return { document, format, stored: stored?.pdf };
+      return { document, format, stored: await storedPdf(em, documentId, format) };
     });
     const pdf = found.stored ?? (await renderSigned(renderer, found.document, found.format));
     const { docType, folio } = found.document;

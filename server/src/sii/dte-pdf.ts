@@ -4,12 +4,11 @@
  * demand. Each process holds at most one Chromium, launched on first use (reliability.md §8).
  */
 import { isBoletaType } from '@erp/shared';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { readDocuments } from '@erp/sii-core';
 import { DelayedError, type Job } from 'bullmq';
-import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
-import { DtePdfRenderer, type PdfFormat } from './dte/pdf.ts';
-import { readDocuments } from './dte/reader.ts';
+import { hasStoredPdf, type StoredDocument, savePdf, signedDocument } from './dte.queries.ts';
+import { DtePdfRenderer, type PdfFormat } from './pdf/pdf.ts';
 import type { PipelineDeps } from './sii.jobs.ts';
 import type { PdfJob } from './sii.queues.ts';
 
@@ -35,40 +34,6 @@ export class SharedPdfRenderer {
     this.#renderer = undefined;
     await renderer?.then((r) => r.close()).catch(() => undefined);
   }
-}
-
-export interface StoredDocument {
-  docType: number;
-  folio: number;
-  signedXml: string;
-  /** The issuer's SII resolution (printed under the timbre) and SII office (the tenant's comuna). */
-  resolution: { number: number; date: string };
-  siiOffice: string;
-}
-
-/** The signed XML of a document of the current tenant (RLS), or NOT_FOUND. */
-export async function signedDocument(em: EntityManager, documentId: string): Promise<StoredDocument> {
-  const [row] = await em.execute<
-    {
-      doc_type: number;
-      folio: number;
-      signed_xml: string | null;
-      resolution: StoredDocument['resolution'] | null;
-      comuna: string;
-    }[]
-  >(
-    `select d.doc_type, d.folio, d.signed_xml, d.signed_meta -> 'resolution' as resolution, t.comuna
-       from dte_document d join tenant t on t.id = d.tenant_id where d.id = ?`,
-    [documentId],
-  );
-  if (!row?.signed_xml || !row.resolution) throw AppError.notFound('el documento firmado');
-  return {
-    docType: row.doc_type,
-    folio: row.folio,
-    signedXml: row.signed_xml,
-    resolution: row.resolution,
-    siiOffice: row.comuna.toUpperCase(),
-  };
 }
 
 /** Renders a signed document (no database work: callers hold no transaction while Chromium runs). */
@@ -109,19 +74,12 @@ export async function renderPdf(
     throw new DelayedError();
   }
   const document = await withTenant(deps.orm, tenantId, async (em) => {
-    const [done] = await em.execute('select 1 from dte_pdf where document_id = ?', [documentId]);
-    return done ? null : signedDocument(em, documentId);
+    return (await hasStoredPdf(em, documentId)) ? null : signedDocument(em, documentId);
   });
   if (!document) return;
   const format = defaultPdfFormat(document.docType);
   const pdf = await renderSigned(renderer, document, format);
-  await withTenant(deps.orm, tenantId, (em) =>
-    em.execute(
-      `insert into dte_pdf (document_id, tenant_id, format, pdf) values (?, current_tenant_id(), ?, ?)
-       on conflict (document_id) do nothing`,
-      [documentId, format, pdf],
-    ),
-  );
+  await withTenant(deps.orm, tenantId, (em) => savePdf(em, documentId, format, pdf));
 }
 
 /** Whether signing or uploading has a backlog (jobs waiting, not just running). */

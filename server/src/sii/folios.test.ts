@@ -3,12 +3,12 @@
  * uploaded in the back office, sales committed at a till, the alert pushed live.
  */
 import { randomUUID } from 'node:crypto';
+import { makeTestCaf } from '@erp/sii-core/test-authority';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestClient, TestServer, TestTenant } from '../../test/harness.ts';
 import type { TestProduct, Till } from '../../test/selling.ts';
 import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
-import { makeTestCaf } from './dte/test-authority/test-authority.ts';
 
 let server: TestServer;
 let tenant: TestTenant;

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { type Caf, cafExpiresOn, DteError, parseCaf } from '@erp/sii-core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
-import { type Caf, cafExpiresOn, parseCaf } from './dte/caf.ts';
-import { DteError } from './dte/errors.ts';
 
 export interface TakenFolio {
   folio: number;
@@ -48,6 +47,16 @@ export async function takeFolio(em: SqlExecutor, docType: number): Promise<Taken
   );
 }
 
+/** Parses a CAF file someone handed in: what is wrong with it is a CAF_INVALID with its reason. */
+export function parseUploadedCaf(xml: Uint8Array | string): Caf {
+  try {
+    return parseCaf(xml);
+  } catch (error) {
+    if (error instanceof DteError) throw new AppError('CAF_INVALID', error.message);
+    throw error;
+  }
+}
+
 /**
  * Stores a CAF for the current tenant after checking it is the tenant's, parses, and does not
  * overlap a stored range. The private key is sealed with the tenant id bound in.
@@ -58,13 +67,7 @@ export async function storeCaf(
   tenant: { id: string; rut: string },
   xml: Uint8Array | string,
 ): Promise<{ id: string; type: number; from: number; to: number }> {
-  let caf: Caf;
-  try {
-    caf = parseCaf(xml);
-  } catch (error) {
-    if (error instanceof DteError) throw new AppError('CAF_INVALID', error.message);
-    throw error;
-  }
+  const caf = parseUploadedCaf(xml);
   if (caf.issuerRut !== tenant.rut) {
     throw new AppError(
       'CAF_INVALID',

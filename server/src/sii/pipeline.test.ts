@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { DteStatusChange } from '@erp/shared';
+import { makeTestCertificate } from '@erp/sii-core/test-authority';
+import { run } from '@erp/sii-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type TestClient,
@@ -29,8 +31,6 @@ import { waitUntil } from '../../test/wait.ts';
 import { createLogger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';
 import { storeCertificate } from './certificate.store.ts';
-import { makeTestCertificate } from './dte/certificate.ts';
-import { run } from './dte/test-support/external-tools.ts';
 import { type SiiWorker, startSiiWorker } from './sii.worker.ts';
 import { SiiSimulator } from './simulator/simulator.ts';
 

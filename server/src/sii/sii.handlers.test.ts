@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DteState, DteStatusChange } from '@erp/shared';
+import { makeTestCaf, makeTestCertificate } from '@erp/sii-core/test-authority';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, type TestClient, type TestServer, type TestTenant } from '../../test/harness.ts';
 import { addCaf, addProducts, openTill, receiveStock, type Till } from '../../test/selling.ts';
@@ -12,9 +13,7 @@ import { documentFailedToSign, startTestPipeline, type TestPipeline } from '../.
 import { useTestServer } from '../../test/test-server-fixture.ts';
 import { waitUntil } from '../../test/wait.ts';
 import { withTenant } from '../platform/orm.ts';
-import { makeTestCertificate } from './dte/certificate.ts';
-import { makeTestCaf } from './dte/test-authority/test-authority.ts';
-import { transition } from './dte-documents.ts';
+import { transition } from './dte.queries.ts';
 
 const RUT = '76192083-9';
 

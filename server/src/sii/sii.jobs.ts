@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type DteStatusChange, isBoletaType } from '@erp/shared';
+import { buildDte, buildEnvelope, DteError, type SignedDte } from '@erp/sii-core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { AppError } from '../platform/app-error.ts';
@@ -16,10 +17,7 @@ import type { Logger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { activeCredentials } from './certificate.store.ts';
-import { buildDte, type SignedDte } from './dte/builder.ts';
-import { buildEnvelope } from './dte/envelope.ts';
-import { DteError } from './dte/errors.ts';
-import { transition } from './dte-documents.ts';
+import { transition } from './dte.queries.ts';
 import { loadCaf } from './folios.ts';
 import {
   type EnvelopeJob,

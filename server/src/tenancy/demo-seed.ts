@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { seedDemoCatalogs } from '../catalog/index.ts';
-import { seedDemoSii } from '../sii/demo-sii.ts';
+import { seedDemoSii } from '../sii/index.ts';
 import { hashPassword } from './password.ts';
 import { seedTenant, type TenantSpec } from './tenant-seed.ts';
 

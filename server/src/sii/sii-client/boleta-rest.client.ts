@@ -12,13 +12,7 @@ import {
   uploadForm,
   xmlField,
 } from './http.ts';
-import {
-  type DocumentResult,
-  documentOutcome,
-  ENVIO_PENDING,
-  ENVIO_REJECTED,
-  type EnvioStatus,
-} from './status-codes.ts';
+import { type DocumentResult, documentOutcome, type EnvioStatus, unprocessedEnvio } from './status-codes.ts';
 import type { EnvioDocument, SiiApi, SiiSession } from './types.ts';
 
 const BASE = '/recursos/v1';
@@ -118,24 +112,8 @@ export class BoletaRestClient implements SiiApi {
     );
     const answer = parseJson<EstadoAnswer>(raw, 'boleta estado');
     const estado = answer.estado ?? '';
-    if (ENVIO_PENDING.has(estado)) return { final: false, status: estado, raw };
-    const rejected = ENVIO_REJECTED[estado];
-    if (rejected) {
-      const detail = `${estado}: ${answer.glosa ?? rejected}`;
-      return {
-        final: true,
-        status: estado,
-        detail,
-        raw,
-        documents: documents.map((d) => ({
-          type: d.type,
-          folio: d.folio,
-          outcome: 'rejected',
-          status: estado,
-          detail,
-        })),
-      };
-    }
+    const unprocessed = unprocessedEnvio(estado, answer.glosa, raw, documents);
+    if (unprocessed) return unprocessed;
     if (estado !== 'EPR') throw new SiiTransientError(`SII boleta estado: ${estado || 'vacío'}`);
     const problems = new Map(
       (answer.detalle_rep_rech ?? []).map((d) => [`${d.tipo}-${d.folio}`, d] as const),

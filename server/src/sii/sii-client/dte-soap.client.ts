@@ -19,11 +19,10 @@ import {
 import {
   type DocumentResult,
   documentOutcome,
-  ENVIO_PENDING,
-  ENVIO_REJECTED,
   type EnvioStatus,
   TOKEN_PROBLEMS,
   UPLOAD_STATUS,
+  unprocessedEnvio,
 } from './status-codes.ts';
 import type { EnvioDocument, SiiApi, SiiSession } from './types.ts';
 
@@ -122,18 +121,9 @@ export class DteSoapClient implements SiiApi {
     const estado = xmlField(raw, 'ESTADO') ?? '';
     const glosa = xmlField(raw, 'GLOSA') ?? '';
     if (TOKEN_PROBLEMS.has(estado)) throw new SiiAuthError(`QueryEstUp ${estado}: token no vigente`);
-    if (ENVIO_PENDING.has(estado)) return { final: false, status: estado, raw };
-    const rejected = ENVIO_REJECTED[estado];
-    if (rejected) {
-      const detail = `${estado}: ${glosa || rejected}`;
-      return {
-        final: true,
-        status: estado,
-        detail,
-        raw,
-        documents: documents.map((d) => ({ ...d, outcome: 'rejected', status: estado, detail })),
-      };
-    }
+    // An empty GLOSA says nothing: the code's meaning is the reason then.
+    const unprocessed = unprocessedEnvio(estado, glosa || undefined, raw, documents);
+    if (unprocessed) return unprocessed;
     if (estado !== 'EPR') throw new SiiTransientError(`QueryEstUp: estado ${estado || 'vacío'}`);
     const count = (name: string) =>
       [...raw.matchAll(new RegExp(`<${name}>(\\d+)</${name}>`, 'g'))].reduce((n, m) => n + Number(m[1]), 0);

@@ -5,16 +5,9 @@
  * refused for good, try later), and the hosts of each environment.
  */
 import type { DteType } from '@erp/shared';
+import { buildDte, buildEnvelope, type SignedDte } from '@erp/sii-core';
+import { ISSUER_RUT, SIGNER_RUT, sampleDocument, testCaf, testCredentials } from '@erp/sii-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDte, type SignedDte } from '../dte/builder.ts';
-import { buildEnvelope } from '../dte/envelope.ts';
-import {
-  ISSUER_RUT,
-  SIGNER_RUT,
-  sampleDocument,
-  testCaf,
-  testCredentials,
-} from '../dte/test-support/fixtures.ts';
 import { siiHosts } from '../sii-target.ts';
 import { SiiSimulator } from '../simulator/simulator.ts';
 import { SiiRefusedError, SiiTokenRefusedError, SiiTransientError } from './http.ts';

@@ -66,3 +66,33 @@ export function documentOutcome(status: string): DocumentOutcome {
   if (status === 'RPR' || status === 'RLV' || status === 'ACD' || status === 'RPD') return 'objected';
   return 'rejected';
 }
+
+/**
+ * What both APIs answer alike: an envío still being processed, or one refused whole (each of its
+ * documents rejected with the envío's reason, or the code's meaning when the SII gives none).
+ * Undefined once the envío is processed: then its documents are read one by one.
+ */
+export function unprocessedEnvio(
+  estado: string,
+  reason: string | undefined,
+  raw: string,
+  documents: readonly { type: number; folio: number }[],
+): EnvioStatus | undefined {
+  if (ENVIO_PENDING.has(estado)) return { final: false, status: estado, raw };
+  const rejected = ENVIO_REJECTED[estado];
+  if (!rejected) return undefined;
+  const detail = `${estado}: ${reason ?? rejected}`;
+  return {
+    final: true,
+    status: estado,
+    detail,
+    raw,
+    documents: documents.map((d) => ({
+      type: d.type,
+      folio: d.folio,
+      outcome: 'rejected',
+      status: estado,
+      detail,
+    })),
+  };
+}

@@ -1,5 +1,5 @@
+import type { SigningCredentials } from '@erp/sii-core';
 import { SignedXml } from 'xml-crypto';
-import type { SigningCredentials } from '../dte/certificate.ts';
 
 const C14N = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';

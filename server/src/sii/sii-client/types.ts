@@ -1,4 +1,4 @@
-import type { SigningCredentials } from '../dte/certificate.ts';
+import type { SigningCredentials } from '@erp/sii-core';
 import type { SiiHosts, SiiTarget } from '../sii-target.ts';
 import type { EnvioStatus } from './status-codes.ts';
 

@@ -1,4 +1,4 @@
-import { TEST_CAF_IDK, verifyTestCafAuthority } from '../dte/test-authority/test-authority.ts';
+import { TEST_CAF_IDK, verifyTestCafAuthority } from '@erp/sii-core/test-authority';
 import { xmlField } from '../sii-client/http.ts';
 
 /**

@@ -16,7 +16,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { VerificationReport } from '../dte/verifier.ts';
+import type { VerificationReport } from '@erp/sii-core';
 import { escapeXml, unescapeXml, xmlField } from '../sii-client/http.ts';
 import { checkTedAuthority } from './authority-check.ts';
 import { verifySignedSeed } from './seed-check.ts';

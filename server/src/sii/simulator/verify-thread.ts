@@ -5,7 +5,7 @@
  * simulator's other answers (seeds, tokens, status polls), and the checks can use another core.
  */
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
-import { type VerificationReport, verifyFile } from '../dte/verifier.ts';
+import { type VerificationReport, verifyFile } from '@erp/sii-core';
 
 interface Request {
   id: number;

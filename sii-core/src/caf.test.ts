@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { assertCafCovers, cafExpiresOn, parseCaf } from './caf.ts';
 import { makeTestCaf, TEST_CAF_IDK, verifyTestCafAuthority } from './test-authority/test-authority.ts';
 
-const SAMPLES = new URL('../../../../../shared/sii/samples/', import.meta.url);
+const SAMPLES = new URL('../../../shared/sii/samples/', import.meta.url);
 
 describe('parseCaf', () => {
   it('reads a real SII CAF, ISO-8859-1 without encoding declaration', () => {

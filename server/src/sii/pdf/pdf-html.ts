@@ -5,7 +5,7 @@
  * paper shows exactly what was signed.
  */
 import { DTE_TYPE_NAMES, type DteType, formatClp, formatRut } from '@erp/shared';
-import type { ReadDocument } from './reader.ts';
+import type { ReadDocument } from '@erp/sii-core';
 
 export type PdfFormat = 'thermal' | 'letter';
 

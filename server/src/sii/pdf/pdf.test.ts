@@ -7,15 +7,19 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DteType } from '@erp/shared';
+import {
+  buildDte,
+  buildEnvelope,
+  flattenTed,
+  type ReadDocument,
+  readDocuments,
+  TIMBRE_LIMITS_MM,
+  timbrePng,
+  timbreSizeMm,
+} from '@erp/sii-core';
+import { pngSize, run, sampleDocument, testCaf, testCredentials } from '@erp/sii-core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildDte } from './builder.ts';
-import { buildEnvelope } from './envelope.ts';
 import { DtePdfRenderer } from './pdf.ts';
-import { type ReadDocument, readDocuments } from './reader.ts';
-import { flattenTed } from './ted.ts';
-import { run } from './test-support/external-tools.ts';
-import { sampleDocument, testCaf, testCredentials } from './test-support/fixtures.ts';
-import { pngSize, TIMBRE_LIMITS_MM, timbrePng, timbreSizeMm } from './timbre.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sii-pdf-'));
 let renderer: DtePdfRenderer;

@@ -3,10 +3,10 @@
  * browser is launched and reused for every document: starting Chromium costs far more than a
  * page (reliability.md §8).
  */
+
+import { type ReadDocument, timbrePng, timbreSizeMm } from '@erp/sii-core';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { documentHtml, type PrintOptions } from './pdf-html.ts';
-import type { ReadDocument } from './reader.ts';
-import { timbrePng, timbreSizeMm } from './timbre.ts';
 
 export type { PdfFormat, PrintOptions } from './pdf-html.ts';
 

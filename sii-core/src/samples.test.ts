@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyFile } from './verifier.ts';
 
 const sample = (name: string) =>
-  readFileSync(new URL(`../../../../../shared/sii/samples/${name}`, import.meta.url));
+  readFileSync(new URL(`../../../shared/sii/samples/${name}`, import.meta.url));
 
 describe('real SII samples', () => {
   it.each([

@@ -1,9 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildDte } from './builder.ts';
-import { loadPfx, makeTestCertificate } from './certificate.ts';
+import { loadPfx } from './certificate.ts';
 import { buildEnvelope } from './envelope.ts';
 import { readDocuments } from './reader.ts';
+import { makeTestCertificate } from './test-authority/test-certificate.ts';
 import { SIGNER_RUT, sampleDocument, testCaf, testCredentials } from './test-support/fixtures.ts';
 
 describe('test certificate', () => {

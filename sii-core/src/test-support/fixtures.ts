@@ -4,8 +4,9 @@
  */
 import type { DteDocumentInput, DteType } from '@erp/shared';
 import { type Caf, parseCaf } from '../caf.ts';
-import { loadPfx, makeTestCertificate, type SigningCredentials } from '../certificate.ts';
+import { loadPfx, type SigningCredentials } from '../certificate.ts';
 import { makeTestCaf } from '../test-authority/test-authority.ts';
+import { makeTestCertificate } from '../test-authority/test-certificate.ts';
 
 export const ISSUER_RUT = '76192083-9';
 export const SIGNER_RUT = '12345678-5';

@@ -1,0 +1,17 @@
+/**
+ * `@erp/sii-core`: Chilean electronic tax documents without a database, queue or network —
+ * amounts, CAF parsing and checks, TED stamping, XMLDSig signing, envelopes, reading, verifying
+ * and the printed timbre. Only what other packages use is exported; test fixtures live in
+ * `@erp/sii-core/testing` and the local folio authority in `@erp/sii-core/test-authority`.
+ */
+export { computeAmounts, type DocumentAmounts } from './amounts.ts';
+export { buildDte, type SignedDte, stampDocumentTed, validateDocument } from './builder.ts';
+export { type Caf, cafExpiresOn, parseCaf } from './caf.ts';
+export { loadPfx, type SigningCredentials } from './certificate.ts';
+export { chileTimestamp } from './chile-time.ts';
+export { buildEnvelope } from './envelope.ts';
+export { DteError } from './errors.ts';
+export { type ReadDocument, readDocuments } from './reader.ts';
+export { flattenTed, stampTed, verifyTed } from './ted.ts';
+export { TIMBRE_LIMITS_MM, timbrePng, timbreSizeMm } from './timbre.ts';
+export { type VerificationReport, verifyFile } from './verifier.ts';
