@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type PrintJob, PrintJob as PrintJobSchema } from '@erp/shared';
+import type { PrinterInfo } from '../drivers/printer/printer.ts';
+import { columnsFor, type Receipt } from '../receipts/receipt.ts';
+import { renderJob } from '../receipts/render.ts';
 
 /**
  * A TED shaped like the SII's (sii.md §5) with Spanish letters in it, so every test that
@@ -51,4 +54,14 @@ export function sampleBoletaJob(overrides: Partial<PrintJob> = {}): PrintJob {
     },
     ...overrides,
   });
+}
+
+/** The sample boleta laid out for a printer, in the columns of `paperWidthMm` (its own paper unless told). */
+export function renderSampleBoleta(info: PrinterInfo, paperWidthMm = info.paperWidthMm): Receipt {
+  return renderJob(
+    sampleBoletaJob(),
+    { ...info, columns: columnsFor(paperWidthMm) },
+    'America/Santiago',
+    new Date(),
+  );
 }

@@ -1,19 +1,7 @@
-import {
-  gramsToKg,
-  NO_WEIGHT,
-  normalizeWeight,
-  type ScaleDecoder,
-  type ScaleEvent,
-  type ScaleProtocol,
-} from './scale.ts';
+import { ackNakDecoder } from './ack-nak-decoder.ts';
+import { ENQ, EOT, ESC, ETX, STX } from './control-codes.ts';
+import { gramsToKg, NO_WEIGHT, normalizeWeight, type ScaleEvent, type ScaleProtocol } from './scale.ts';
 
-const EOT = 0x04;
-const STX = 0x02;
-const ETX = 0x03;
-const ENQ = 0x05;
-const ACK = 0x06;
-const NAK = 0x15;
-const ESC = 0x1b;
 const MAX_FRAME = 64;
 
 /**
@@ -31,31 +19,12 @@ export const dialog06: ScaleProtocol = {
   name: 'dialog06',
   serial: { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 },
   pollRequest: PRICE_RECORD,
-  createDecoder(): ScaleDecoder {
-    let buffer = Buffer.alloc(0);
-    return {
-      push(chunk) {
-        buffer = Buffer.concat([buffer, chunk]);
-        const events: ScaleEvent[] = [];
-        while (buffer.length > 0) {
-          const head = buffer[0];
-          if (head === ACK) events.push({ kind: 'send', bytes: WEIGHT_REQUEST });
-          else if (head === NAK) events.push({ kind: 'weight', frame: NO_WEIGHT });
-          else if (head === STX) {
-            const end = buffer.indexOf(ETX);
-            if (end < 0 && buffer.length < MAX_FRAME) break;
-            if (end > 0) {
-              events.push(...decodeRecord(buffer.subarray(1, end)));
-              buffer = buffer.subarray(end + 1);
-              continue;
-            }
-          }
-          buffer = buffer.subarray(1);
-        }
-        return events;
-      },
-    };
-  },
+  createDecoder: () =>
+    ackNakDecoder(WEIGHT_REQUEST, STX, (buffer) => {
+      const end = buffer.indexOf(ETX);
+      if (end < 0) return buffer.length < MAX_FRAME ? 'incomplete' : null;
+      return { events: decodeRecord(buffer.subarray(1, end)), length: end + 1 };
+    }),
 };
 
 function decodeRecord(record: Buffer): ScaleEvent[] {

@@ -1,8 +1,6 @@
+import { CR, STX } from './control-codes.ts';
 import { FrameBuffer } from './frame-buffer.ts';
 import { normalizeWeight, type ScaleDecoder, type ScaleEvent, type ScaleProtocol } from './scale.ts';
-
-const STX = 0x02;
-const CR = 0x0d;
 
 /**
  * Mettler-Toledo 8217 (hardware.md §8): host `W` → `STX weight [N] CR`, or `STX ? s CR` in an
