@@ -6,6 +6,7 @@ export * from './define.ts';
 export * from './hardware.events.ts';
 export * from './inventory.events.ts';
 export * from './paging.ts';
+export * from './primitives.ts';
 export * from './purchasing.events.ts';
 export * from './reporting.events.ts';
 export * from './sales.events.ts';

@@ -3,10 +3,9 @@ import { z } from 'zod';
 import { checkDayRange, IsoDay } from './date-range.ts';
 import { command } from './define.ts';
 import { PageRequest, pageOf } from './paging.ts';
+import { Uuid } from './primitives.ts';
 import { AuditEntry } from './sales.events.ts';
 import { DteView } from './sii.events.ts';
-
-const Uuid = z.string().uuid();
 
 /** Back office: sales and returns of a period, newest first, with filters. */
 export const SaleListQuery = z
