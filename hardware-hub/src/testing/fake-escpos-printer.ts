@@ -27,8 +27,9 @@ export function fakePrinterState(initial: Partial<FakePrinterState> = {}): FakeP
 }
 
 /**
- * A printer written from the ESC/POS text (hardware.md §6, §11), independent of the hub's code:
- * it records every byte and answers `DLE EOT n` in real time.
+ * A printer written from the ESC/POS text (docs/hardware-protocols.md#printer-status,
+ * docs/hardware-protocols.md#testing-without-hardware), independent of the hub's code: it records every byte
+ * and answers `DLE EOT n` in real time.
  */
 export function answerLikeAPrinter(
   stream: Duplex,

@@ -5,8 +5,9 @@ import { columnsFor, type Receipt } from '../receipts/receipt.ts';
 import { renderJob } from '../receipts/render.ts';
 
 /**
- * A TED shaped like the SII's (sii.md §5) with Spanish letters in it, so every test that
- * round-trips the timbre also proves the ISO-8859-1 bytes survive (ñ must stay one byte, F1).
+ * A TED shaped like the SII's (docs/sii-rules.md#ted-and-printed-timbre) with Spanish letters in it, so
+ * every test that round-trips the timbre also proves the ISO-8859-1 bytes survive (ñ must stay one byte,
+ * F1).
  */
 export const SAMPLE_TED =
   '<TED version="1.0"><DD><RE>76192083-9</RE><TD>39</TD><F>1234</F><FE>2026-03-12</FE>' +

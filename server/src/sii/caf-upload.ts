@@ -8,7 +8,7 @@ import { TEST_CAF_IDK, verifyTestCafAuthority } from './dte/test-authority/test-
 import { storeCaf } from './folios.ts';
 import type { SiiTarget } from './sii-target.ts';
 
-/** Key id (IDK) of the authority that signs CAFs in each environment [sii.md §4]. */
+/** Key id (IDK) of the authority that signs CAFs in each environment [docs/sii-rules.md#caf]. */
 const EXPECTED_IDK: Readonly<Record<SiiTarget, number>> = {
   certification: 100,
   production: 300,

@@ -2,7 +2,7 @@
  * Contract between the server and a store's hardware hub (printers, cash drawer, scales), and
  * the hardware notifications the server pushes to POS, back office and wall screens.
  *
- * Delivery rules the schemas encode (hardware.md §10):
+ * Delivery rules the schemas encode (docs/hardware-protocols.md#exactly-once-printing):
  * - `print:job` is re-sent by the server until the hub acks it; the hub de-duplicates by
  *   `jobId` and never prints a job twice by itself. A reprint is a new job with `isCopy`.
  * - `drawer:kick`, `scale:tare` and `scale:zero` carry `expiresAt` (server clock); the hub drops

@@ -37,7 +37,7 @@ describe('ESC/POS over TCP 9100', () => {
   it('starts every job with ESC @ then ESC t 19 and prints ñ and Ó as CP858 bytes', async () => {
     const job = await printSample(printerFor({ codePage: 'cp858' }));
     expect(job.subarray(0, 5)).toEqual(hex(0x1b, 0x40, 0x1b, 0x74, 0x13));
-    // "BOLETA ELECTRÓNICA": Ó = E0 in CP858; "Ñuñoa": Ñ = A5, ñ = A4 (hardware.md §3 table).
+    // "BOLETA ELECTRÓNICA": Ó = E0 in CP858; "Ñuñoa": Ñ = A5, ñ = A4 (docs/hardware-protocols.md#code-pages).
     expect(job.includes(Buffer.from('BOLETA ELECTR\xe0NICA', 'latin1'))).toBe(true);
     expect(job.includes(Buffer.from('\xa5u\xa4oa', 'latin1'))).toBe(true);
     expect(job.includes(Buffer.from('Ñ', 'utf8'))).toBe(false);

@@ -5,7 +5,8 @@ import { normalizeWeight, type ScaleEvent, type ScaleProtocol } from './scale.ts
 const FRAME_LENGTH = 15;
 
 /**
- * CAS PD-II, ECR type 6 (hardware.md §8): host `ENQ` → scale `ACK`; host `DC1` → 15 bytes
+ * CAS PD-II, ECR type 6 (docs/hardware-protocols.md#scale-protocols): host `ENQ` → scale `ACK`; host `DC1` →
+ * 15 bytes
  * `SOH STX STA SIGN W5..W0 U1 U0 BCC ETX EOT`; STA `S` stable / `U` unstable; SIGN ` `, `-`
  * or `F` (overload, weight all F). The BCC is not checked: documents of this family disagree on
  * how it is computed [re-check per model]; the fixed framing bytes are checked instead.

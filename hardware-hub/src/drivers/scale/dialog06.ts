@@ -5,7 +5,8 @@ import { gramsToKg, NO_WEIGHT, normalizeWeight, type ScaleEvent, type ScaleProto
 const MAX_FRAME = 64;
 
 /**
- * Dialog 06 (hardware.md §8; Dibal, Cely, Ohaus): the host first sends a unit price (record 01,
+ * Dialog 06 (docs/hardware-protocols.md#scale-protocols; Dibal, Cely, Ohaus): the host first sends a unit
+ * price (record 01,
  * `EOT STX 0 1 ESC PPPPPP ESC ETX`) and the scale answers `ACK`; then `EOT ENQ` asks for the
  * weight: `STX 0 2 ESC 3 ESC WWWWW ESC PPPPPP ESC IIIIII ETX`, or `NAK` when there is no valid
  * weight (no load, in motion, under zero, over capacity). The hub only reads weight, so it sends
