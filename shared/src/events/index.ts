@@ -3,6 +3,7 @@ export * from './catalog.events.ts';
 export * from './contract.ts';
 export * from './date-range.ts';
 export * from './define.ts';
+export * from './document-line.ts';
 export * from './hardware.events.ts';
 export * from './inventory.events.ts';
 export * from './paging.ts';

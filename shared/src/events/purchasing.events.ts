@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { checkDayRange, IsoDay } from './date-range.ts';
 import { command } from './define.ts';
+import { DocumentLine } from './document-line.ts';
 import { UnitCost } from './inventory.events.ts';
 import { PageRequest, pageOf } from './paging.ts';
 import { Quantity, Rut, Uuid } from './primitives.ts';
@@ -77,12 +78,7 @@ export const ReceiptSummary = z.object({
 
 export const ReceiptDetail = ReceiptSummary.extend({
   lines: z.array(
-    z.object({
-      lineNo: z.number().int(),
-      productId: Uuid,
-      code: z.string(),
-      name: z.string(),
-      quantity: z.string(),
+    DocumentLine.extend({
       unitCost: z.string(),
       /** Net pesos: round(quantity × unit cost). */
       lineCost: z.number().int(),
