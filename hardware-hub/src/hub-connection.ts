@@ -25,7 +25,7 @@ export interface ConnectionSettings {
  * Socket.IO's manager retries lost connections by itself, but not a connection the server
  * refused (e.g. the tenant briefly unavailable) or closed on purpose: those are retried here
  * with the same backoff. Emits are never buffered while offline: the hub only emits when
- * connected and re-sends state on every connect (hardware.md §10).
+ * connected and re-sends state on every connect (docs/hardware-protocols.md#exactly-once-printing).
  */
 export function connectHub(settings: ConnectionSettings, logger: Logger): HubSocket {
   const minDelay = settings.reconnectDelayMs ?? 1000;

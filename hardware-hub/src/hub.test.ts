@@ -78,6 +78,10 @@ afterAll(async () => {
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const receivedOf = (event: string) => server.received.filter((r) => r.event === event).map((r) => r.payload);
+const lastPrintState = (jobId: string) =>
+  receivedOf('print:state')
+    .filter((r) => r.jobId === jobId)
+    .at(-1);
 
 describe('hub ↔ server', () => {
   it('joins the tenant namespace as the store hub after refusals, and announces its devices', async () => {
@@ -99,13 +103,7 @@ describe('hub ↔ server', () => {
     expect(first).toMatchObject({ ok: true, data: { jobId: job.jobId, state: 'done', duplicate: false } });
     expect(second).toMatchObject({ ok: true, data: { state: 'done', duplicate: true } });
     expect(countJobs(printer.captured())).toBe(1);
-    await expect
-      .poll(() =>
-        receivedOf('print:state')
-          .filter((r) => r.jobId === job.jobId)
-          .at(-1),
-      )
-      .toMatchObject({ state: 'done' });
+    await expect.poll(() => lastPrintState(job.jobId)).toMatchObject({ state: 'done' });
   });
 
   it('refuses a malformed job without printing', async () => {
@@ -163,13 +161,7 @@ describe('hub ↔ server', () => {
       .toMatchObject({ state: 'paper_out', pendingJobs: 1 });
     expect(countJobs(printer.captured())).toBe(before);
     printer.state.paperOut = false;
-    await expect
-      .poll(() =>
-        receivedOf('print:state')
-          .filter((r) => r.jobId === job.jobId)
-          .at(-1),
-      )
-      .toMatchObject({ state: 'done' });
+    await expect.poll(() => lastPrintState(job.jobId)).toMatchObject({ state: 'done' });
     expect(countJobs(printer.captured())).toBe(before + 1);
     await expect
       .poll(() => receivedOf('printer:status').at(-1))

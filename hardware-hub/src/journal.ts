@@ -17,7 +17,7 @@ const RETENTION_MS = 30 * 24 * 3600 * 1000;
 /**
  * The print journal: an append-only JSON-lines file, fsync'ed after every line, holding each
  * job's state transitions. It is what lets the hub answer "already printed" after a restart and
- * turn a job it was sending when it died into `uncertain` (hardware.md §10).
+ * turn a job it was sending when it died into `uncertain` (docs/hardware-protocols.md#exactly-once-printing).
  */
 export class PrintJournal {
   readonly #path: string;

@@ -34,7 +34,7 @@ export const pesosPreset = (prefix: string): ScaleLabelRule => ({
   valueLength: 5,
 });
 
-/** What a tenant gets until it configures its scales (hardware.md §9). */
+/** What a tenant gets until it configures its scales (docs/hardware-protocols.md#scale-labels). */
 export const DEFAULT_SCALE_LABEL_RULES: readonly ScaleLabelRule[] = [
   gramsPreset('20'),
   gramsPreset('21'),

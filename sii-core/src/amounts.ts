@@ -5,7 +5,7 @@
  *
  * Facturas, notas and guías carry net prices: IVA = round(net × 19 %). Boletas carry
  * IVA-included prices: net = round(gross / 1.19) and IVA = gross − net, so the three always add
- * up [sii.md §3].
+ * up [docs/sii-rules.md#amounts-and-rounding].
  */
 import {
   type DteDocument,

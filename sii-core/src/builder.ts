@@ -4,7 +4,7 @@
  *
  * The DTE is signed as a stand-alone document whose root declares the same two namespaces as
  * the envelope (`xmlns` + `xmlns:xsi`), so the canonical `Documento` is identical alone and
- * inside the envelope and every verifier accepts it in both places [sii.md §6, namespace trap].
+ * inside the envelope and every verifier accepts it in both places [docs/sii-rules.md#signatures].
  */
 import { type DteDocument, type DteType, parseDteDocument } from '@erp/shared';
 import { computeAmounts, type DocumentAmounts, type Totals } from './amounts.ts';

@@ -1,6 +1,6 @@
 /**
  * CAF (Código de Autorización de Folios): the SII file that authorises a folio range for one
- * issuer and document type and carries the RSA key that stamps the TED [sii.md §4].
+ * issuer and document type and carries the RSA key that stamps the TED [docs/sii-rules.md#caf].
  *
  * CAF files declare `<?xml version="1.0"?>` but are ISO-8859-1, so bytes are read as latin1.
  */
@@ -148,9 +148,10 @@ export function rsaPublicKey(modulus: string, exponent: string): KeyObject {
 }
 
 /**
- * Removes whitespace between tags (the TED is signed over that flat form [sii.md §5]) and
- * rewrites the element canonically, so the CAF text inside our documents is byte for byte what
- * gets signed and digested. For a CAF as the SII issues it this changes only the whitespace.
+ * Removes whitespace between tags (the TED is signed over that flat form
+ * [docs/sii-rules.md#ted-and-printed-timbre]) and rewrites the element canonically, so the CAF text inside
+ * our documents is byte for byte what gets signed and digested. For a CAF as the SII issues it this changes
+ * only the whitespace.
  */
 function canonicalFlat(xml: string): string {
   const flat = xml.replace(/>\s+</g, '><');

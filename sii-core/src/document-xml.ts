@@ -1,8 +1,8 @@
 /**
  * The `Documento` content (everything before the TED) for facturas/notas/guías (DTE_v10.xsd)
  * and for boletas, whose schema (EnvioBOLETA_v11.xsd) uses other element names, a shorter
- * order and different limits [sii.md §2]. Texts are cut to each element's maxLength here, the
- * only place that knows the schema.
+ * order and different limits [docs/sii-rules.md#document-structure]. Texts are cut to each element's
+ * maxLength here, the only place that knows the schema.
  */
 import { type DteDocument, isBoletaType } from '@erp/shared';
 import type { DocumentAmounts } from './amounts.ts';

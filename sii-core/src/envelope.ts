@@ -1,5 +1,5 @@
 /**
- * Envelopes: EnvioDTE (33, 34, 52, 56, 61) and EnvioBOLETA (39, 41) [sii.md §7]. The signed
+ * Envelopes: EnvioDTE (33, 34, 52, 56, 61) and EnvioBOLETA (39, 41) [docs/sii-rules.md#envelopes]. The signed
  * DTEs are pasted byte for byte (never re-serialised), then `SetDTE` is signed in the context of
  * the envelope root. Output bytes are ISO-8859-1.
  */

@@ -2,7 +2,7 @@
  * Reads an EnvioDTE / EnvioBOLETA envelope or a bare DTE (ours or anyone's) into plain data:
  * for verification, for the PDF, for received documents. Each DTE is also cut out byte for
  * byte, because the SII verifies a DTE's signature on the stand-alone document it was signed as
- * [sii.md §6, §16].
+ * [docs/sii-rules.md#signatures, #verification-with-independent-tools].
  */
 import type { Element } from '@xmldom/xmldom';
 import { DteError } from './errors.ts';

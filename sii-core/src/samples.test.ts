@@ -1,4 +1,7 @@
-/** The real SII documents of ../shared/sii/samples: golden and negative vectors [sii.md §16]. */
+/**
+ * The real SII documents of ../shared/sii/samples: golden and negative vectors
+ * [docs/sii-rules.md#verification-with-independent-tools].
+ */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { verifyFile } from './verifier.ts';

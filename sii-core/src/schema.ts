@@ -8,7 +8,10 @@ import { validateXML } from 'xmllint-wasm';
 
 export type SchemaKind = 'EnvioDTE' | 'EnvioBOLETA' | 'DTE';
 
-/** Facturas use the top-level set; boletas the SII's 2025 EnvioBOLETA (format v4.1) [sii.md]. */
+/**
+ * Facturas use the top-level set; boletas the SII's 2025 EnvioBOLETA (format v4.1)
+ * [docs/sii-rules.md#document-structure].
+ */
 const SCHEMA_SETS: Readonly<Record<SchemaKind, { folder: string; main: string; includes: string[] }>> = {
   EnvioDTE: {
     folder: '',

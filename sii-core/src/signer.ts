@@ -1,10 +1,10 @@
 /**
- * XMLDSig enveloped signatures in the SII profile [sii.md §6]: inclusive C14N 1.0, RSA-SHA1,
- * SHA-1 digest, one Reference to `#ID`, KeyInfo with RSAKeyValue and X509Certificate.
+ * XMLDSig enveloped signatures in the SII profile [docs/sii-rules.md#signatures]: inclusive C14N 1.0,
+ * RSA-SHA1, SHA-1 digest, one Reference to `#ID`, KeyInfo with RSAKeyValue and X509Certificate.
  *
  * The documents this module signs are written by it already in canonical form, so the signer
  * receives the canonical text of the referenced element and digests it directly: no parse, no
- * generic canonicaliser (reliability.md §7, M28: parsing and C14N cost more than the RSA
+ * generic canonicaliser (docs/reliability.md#signing-cost: parsing and C14N cost more than the RSA
  * operation). xml-crypto and xmlsec1 verify the result in the tests.
  */
 import { createHash, sign } from 'node:crypto';

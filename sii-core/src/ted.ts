@@ -1,6 +1,6 @@
 /**
  * TED (timbre electrónico): the `DD` data signed with the CAF key, printed as a PDF417 on paper
- * so anyone can check a document offline [sii.md §5].
+ * so anyone can check a document offline [docs/sii-rules.md#ted-and-printed-timbre].
  *
  * The signature (FRMT) is RSA-SHA1 over `<DD>…</DD>` with no whitespace between tags, encoded as
  * ISO-8859-1. We write the DD already flat, so the signed bytes are the ones in the document.

@@ -1,6 +1,7 @@
 /**
  * The printed timbre: a PDF417 (error correction level 5) of the flattened `<TED>` as
- * ISO-8859-1 bytes [sii.md §5]. Exported as PNG for the PDFs, the hub and the POS.
+ * ISO-8859-1 bytes [docs/sii-rules.md#ted-and-printed-timbre]. Exported as PNG for the PDFs, the hub and the
+ * POS.
  */
 import bwipjs from 'bwip-js';
 import { flattenTed } from './ted.ts';

@@ -13,8 +13,8 @@ export interface RenderOptions {
 }
 
 /**
- * A boleta or nota de crédito on thermal paper, with what sii.md §14 requires: issuer, the
- * RUT / document name / folio box, SII office, date, detail, totals with IVA apart, payments,
+ * A boleta or nota de crédito on thermal paper, with what docs/sii-rules.md#printed-document requires:
+ * issuer, the RUT / document name / folio box, SII office, date, detail, totals with IVA apart, payments,
  * the timbre with its legend, and "COPIA" on every reprint.
  */
 export function renderTaxDocument(doc: TaxDocument, options: RenderOptions): Receipt {
@@ -69,7 +69,10 @@ function issuerBlock(out: ReceiptLayout, doc: TaxDocument): void {
   out.center(issuer.siiOffice);
 }
 
-/** The receptor prints only when it is a real one, not the anonymous consumer (sii.md §14). */
+/**
+ * The receptor prints only when it is a real one, not the anonymous consumer
+ * (docs/sii-rules.md#printed-document).
+ */
 function customerBlock(out: ReceiptLayout, doc: TaxDocument): void {
   const customer = doc.customer;
   if (!customer || customer.rut === ANONYMOUS_CONSUMER_RUT) return;
@@ -90,7 +93,10 @@ function totalsBlock(out: ReceiptLayout, doc: TaxDocument): void {
   }
 }
 
-/** The legend goes right under the symbol: the SII reader locates the barcode by it (sii.md §5). */
+/**
+ * The legend goes right under the symbol: the SII reader locates the barcode by it
+ * (docs/sii-rules.md#ted-and-printed-timbre).
+ */
 function timbreBlock(out: ReceiptLayout, doc: TaxDocument): void {
   const { timbre } = doc;
   out.pdf417(Buffer.from(timbre.ted, 'latin1'));

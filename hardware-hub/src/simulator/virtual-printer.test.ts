@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { columnsFor } from '../receipts/receipt.ts';
-import { renderJob } from '../receipts/render.ts';
-import { SAMPLE_TED, sampleBoletaJob } from '../testing/sample-jobs.ts';
+import { renderSampleBoleta, SAMPLE_TED } from '../testing/sample-jobs.ts';
 import { readPdf417 } from '../testing/tools.ts';
 import { VirtualPrinter } from './virtual-printer.ts';
 import { VirtualScale } from './virtual-scale.ts';
@@ -16,13 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('simulator', () => {
   it('writes each receipt as text and as a PNG whose timbre decodes to the TED bytes', async () => {
     const printer = new VirtualPrinter('caja-1', 58, dir, pino({ level: 'silent' }));
-    const receipt = renderJob(
-      sampleBoletaJob(),
-      { ...printer.info, columns: columnsFor(58) },
-      'America/Santiago',
-      new Date(),
-    );
-    await printer.print(receipt, async () => {});
+    await printer.print(renderSampleBoleta(printer.info), async () => {});
     const files = readdirSync(dir).sort();
     expect(files.map((f) => f.slice(f.lastIndexOf('.')))).toEqual(['.png', '.txt']);
     expect(readFileSync(join(dir, files[1]!), 'utf8')).toContain('BOLETA ELECTRÓNICA');

@@ -1,6 +1,7 @@
 /**
- * Readers for captured ESC/POS bytes, written from the command tables (hardware.md §2, §4, §11)
- * rather than from the hub's encoder, so a wrong encoder can't agree with itself.
+ * Readers for captured ESC/POS bytes, written from the command tables
+ * (docs/hardware-protocols.md#escpos-commands, #pdf417-timbre, #testing-without-hardware) rather than from
+ * the hub's encoder, so a wrong encoder can't agree with itself.
  */
 
 /** Every `GS v 0` band, stacked into one binary PGM image (1 = black dot). */

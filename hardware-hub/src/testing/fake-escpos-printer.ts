@@ -14,9 +14,22 @@ export interface FakePrinterState {
   resetOnJob: boolean;
 }
 
+/** A healthy printer's state, with `initial` changed. */
+export function fakePrinterState(initial: Partial<FakePrinterState> = {}): FakePrinterState {
+  return {
+    paperOut: false,
+    coverOpen: false,
+    silent: false,
+    stallAfterJob: false,
+    resetOnJob: false,
+    ...initial,
+  };
+}
+
 /**
- * A printer written from the ESC/POS text (hardware.md §6, §11), independent of the hub's code:
- * it records every byte and answers `DLE EOT n` in real time.
+ * A printer written from the ESC/POS text (docs/hardware-protocols.md#printer-status,
+ * docs/hardware-protocols.md#testing-without-hardware), independent of the hub's code: it records every byte
+ * and answers `DLE EOT n` in real time.
  */
 export function answerLikeAPrinter(
   stream: Duplex,
@@ -65,14 +78,7 @@ export interface FakeTcpPrinter {
 }
 
 export async function startFakeTcpPrinter(initial: Partial<FakePrinterState> = {}): Promise<FakeTcpPrinter> {
-  const state: FakePrinterState = {
-    paperOut: false,
-    coverOpen: false,
-    silent: false,
-    stallAfterJob: false,
-    resetOnJob: false,
-    ...initial,
-  };
+  const state = fakePrinterState(initial);
   let captured = Buffer.alloc(0);
   const listeners = new Set<() => void>();
   const sockets = new Set<Socket>();

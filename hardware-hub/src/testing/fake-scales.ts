@@ -1,9 +1,9 @@
 import { SerialPort } from 'serialport';
 
 /**
- * Fake scales written from the protocol descriptions in hardware.md §8, not from the hub's
- * parsers. Each answers requests on the device end of a pty pair with the next scripted reply
- * (the last one repeats) and records the commands it received.
+ * Fake scales written from the protocol descriptions in docs/hardware-protocols.md#scale-protocols, not from
+ * the hub's parsers. Each answers requests on the device end of a pty pair with the next scripted reply (the
+ * last one repeats) and records the commands it received.
  */
 export interface FakeScale {
   port: SerialPort;

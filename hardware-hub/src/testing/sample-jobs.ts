@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type PrintJob, PrintJob as PrintJobSchema } from '@erp/shared';
+import type { PrinterInfo } from '../drivers/printer/printer.ts';
+import { columnsFor, type Receipt } from '../receipts/receipt.ts';
+import { renderJob } from '../receipts/render.ts';
 
 /**
- * A TED shaped like the SII's (sii.md §5) with Spanish letters in it, so every test that
- * round-trips the timbre also proves the ISO-8859-1 bytes survive (ñ must stay one byte, F1).
+ * A TED shaped like the SII's (docs/sii-rules.md#ted-and-printed-timbre) with Spanish letters in it, so
+ * every test that round-trips the timbre also proves the ISO-8859-1 bytes survive (ñ must stay one byte,
+ * F1).
  */
 export const SAMPLE_TED =
   '<TED version="1.0"><DD><RE>76192083-9</RE><TD>39</TD><F>1234</F><FE>2026-03-12</FE>' +
@@ -51,4 +55,14 @@ export function sampleBoletaJob(overrides: Partial<PrintJob> = {}): PrintJob {
     },
     ...overrides,
   });
+}
+
+/** The sample boleta laid out for a printer, in the columns of `paperWidthMm` (its own paper unless told). */
+export function renderSampleBoleta(info: PrinterInfo, paperWidthMm = info.paperWidthMm): Receipt {
+  return renderJob(
+    sampleBoletaJob(),
+    { ...info, columns: columnsFor(paperWidthMm) },
+    'America/Santiago',
+    new Date(),
+  );
 }

@@ -13,8 +13,9 @@ export interface PtyPair {
 }
 
 /**
- * A virtual serial cable: two linked pseudo-terminals from socat (hardware.md §11). A pty is a
- * byte pipe, not a UART: baud rate and parity are not enforced, so line settings are tested apart.
+ * A virtual serial cable: two linked pseudo-terminals from socat
+ * (docs/hardware-protocols.md#testing-without-hardware). A pty is a byte pipe, not a UART: baud rate and
+ * parity are not enforced, so line settings are tested apart.
  */
 export async function startPtyPair(): Promise<PtyPair> {
   requireTool('socat', 'socat');

@@ -12,9 +12,9 @@ import { recordAudit } from './hardware-audit.ts';
 import { broadcastToHub } from './hub-requests.ts';
 
 /**
- * The server's side of exactly-once printing (hardware.md §10): at-least-once delivery of each
- * store's jobs to its hub, which de-duplicates by job id. A job keeps its id for life (a
- * receipt's id is its sale id), so a re-send can never print twice; only an explicit reprint
+ * The server's side of exactly-once printing (docs/hardware-protocols.md#exactly-once-printing):
+ * at-least-once delivery of each store's jobs to its hub, which de-duplicates by job id. A job keeps its id
+ * for life (a receipt's id is its sale id), so a re-send can never print twice; only an explicit reprint
  * makes a new job, marked as a copy.
  */
 

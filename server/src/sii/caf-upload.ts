@@ -6,7 +6,7 @@ import type { SecretBox } from '../platform/secrets.ts';
 import { parseUploadedCaf, storeCaf } from './folios.ts';
 import type { SiiTarget } from './sii-target.ts';
 
-/** Key id (IDK) of the authority that signs CAFs in each environment [sii.md §4]. */
+/** Key id (IDK) of the authority that signs CAFs in each environment [docs/sii-rules.md#caf]. */
 const EXPECTED_IDK: Readonly<Record<SiiTarget, number>> = {
   certification: 100,
   production: 300,

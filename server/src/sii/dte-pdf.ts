@@ -1,7 +1,7 @@
 /**
  * PDFs of the tenant's own documents, from the signed XML as stored: the worker renders each
  * accepted document once into `dte_pdf`; the back office downloads that, or any other format on
- * demand. Each process holds at most one Chromium, launched on first use (reliability.md §8).
+ * demand. Each process holds at most one Chromium, launched on first use (docs/reliability.md#pdf-rendering).
  */
 import { isBoletaType } from '@erp/shared';
 import { readDocuments } from '@erp/sii-core';

@@ -24,7 +24,7 @@ export interface SiiHosts {
   boletaUpload: string;
 }
 
-/** Hosts per target [sii.md §8, §9]; the simulator answers every path on one local URL. */
+/** Hosts per target [docs/sii-rules.md#web-services]; the simulator answers every path on one local URL. */
 export function siiHosts(target: SiiTarget, simulatorUrl: string): SiiHosts {
   switch (target) {
     case 'certification':

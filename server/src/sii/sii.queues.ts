@@ -115,7 +115,7 @@ export async function openSiiQueues(options: SiiQueueOptions) {
 
 export type SiiQueues = Awaited<ReturnType<typeof openSiiQueues>>;
 
-/** BullMQ job ids: no ':' and never only digits (sii.md / reliability.md §2). */
+/** BullMQ job ids: no ':' and never only digits (docs/reliability.md#outbox-job-ids). */
 export const jobIds = {
   sign: (outboxKey: string) => `sign-${outboxKey}`,
   /** One envelope job per tenant, kind and time window: documents signed in a window share an envelope. */

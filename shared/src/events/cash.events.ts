@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { checkDayRange, IsoDay } from './date-range.ts';
 import { command } from './define.ts';
 import { PageRequest, pageOf } from './paging.ts';
-
-const Uuid = z.string().uuid();
-const Pesos = z.number().int().min(0).max(1_000_000_000);
+import { EnteredPesos, Uuid } from './primitives.ts';
 
 /** Chilean bills and coins in circulation (the $1 and $5 coins are no longer used). */
 export const CLP_DENOMINATIONS = [20000, 10000, 5000, 2000, 1000, 500, 100, 50, 10] as const;
@@ -53,14 +51,14 @@ export const CashCloseReport = z.object({
 });
 
 export const cashCommands = {
-  'cash:open': command(z.object({ terminalId: Uuid, openingFloat: Pesos }).strict(), CashSessionView),
+  'cash:open': command(z.object({ terminalId: Uuid, openingFloat: EnteredPesos }).strict(), CashSessionView),
   'cash:current': command(z.object({ terminalId: Uuid }).strict(), CashSessionView.nullable()),
   'cash:move': command(
     z
       .object({
         sessionId: Uuid,
         kind: z.enum(['in', 'out']),
-        amount: Pesos.min(1),
+        amount: EnteredPesos.min(1),
         reason: z.string().trim().min(3).max(200),
       })
       .strict(),
@@ -68,7 +66,7 @@ export const cashCommands = {
   ),
   /** Blind count: the cashier sends the count without having seen the expected amounts. */
   'cash:close': command(
-    z.object({ sessionId: Uuid, denominations: DenominationCount, countedCard: Pesos }).strict(),
+    z.object({ sessionId: Uuid, denominations: DenominationCount, countedCard: EnteredPesos }).strict(),
     CashCloseReport,
   ),
   'cash:approve-close': command(z.object({ sessionId: Uuid }).strict(), CashCloseReport),

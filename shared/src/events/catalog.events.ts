@@ -6,9 +6,8 @@ import { z } from 'zod';
 import { SCALE_VALUE_KINDS, scaleRuleProblem } from '../scale-label.ts';
 import { command } from './define.ts';
 import { PageRequest, pageOf } from './paging.ts';
+import { EnteredPesos, Uuid } from './primitives.ts';
 
-const Id = z.string().uuid();
-const Pesos = z.number().int().nonnegative().max(99_999_999);
 /** Scanner text: digits and letters (internal codes may have dashes). */
 export const Barcode = z.string().regex(/^[0-9A-Za-z-]{1,32}$/, 'Código de barras no válido');
 
@@ -27,7 +26,7 @@ export const ADDITIONAL_TAX_CODES = [24, 25, 26, 27, 271] as const;
 export const ProductInput = z
   .object({
     /** Absent: a new product. */
-    id: Id.optional(),
+    id: Uuid.optional(),
     code: z.string().trim().min(1).max(40),
     name: z.string().trim().min(1).max(120),
     brand: z.string().trim().max(60).default(''),
@@ -36,7 +35,7 @@ export const ProductInput = z
     weighable: z.boolean().default(false),
     /** Scale PLU; needed to read scale labels of a weighable product. */
     plu: z.number().int().min(0).max(999_999).nullable().default(null),
-    price: Pesos,
+    price: EnteredPesos,
     exempt: z.boolean().default(false),
     additionalTax: z.literal(ADDITIONAL_TAX_CODES).nullable().default(null),
     active: z.boolean().default(true),
@@ -47,7 +46,7 @@ export type ProductInput = z.output<typeof ProductInput>;
 
 /** A product as every store sees it (base price). */
 export const ProductData = z.object({
-  id: Id,
+  id: Uuid,
   code: z.string(),
   name: z.string(),
   brand: z.string(),
@@ -55,7 +54,7 @@ export const ProductData = z.object({
   unit: z.enum(PRODUCT_UNITS),
   weighable: z.boolean(),
   plu: z.number().int().nullable(),
-  price: Pesos,
+  price: EnteredPesos,
   exempt: z.boolean(),
   additionalTax: z.literal(ADDITIONAL_TAX_CODES).nullable(),
   active: z.boolean(),
@@ -66,13 +65,13 @@ export const ProductData = z.object({
 export type ProductData = z.output<typeof ProductData>;
 
 /** A product for one store: `storePrice` overrides `price` there when not null. */
-export const ProductView = ProductData.extend({ storePrice: Pesos.nullable() });
+export const ProductView = ProductData.extend({ storePrice: EnteredPesos.nullable() });
 export type ProductView = z.output<typeof ProductView>;
 
 /** The feed: products changed after `since` (all of them for a snapshot), and the version reached. */
 export const CatalogFeed = z.object({
   version: z.number().int(),
-  storeId: Id.nullable(),
+  storeId: Uuid.nullable(),
   products: z.array(ProductView),
 });
 
@@ -95,13 +94,13 @@ export const LabelTestResult = z.object({
   valueKind: z.enum(SCALE_VALUE_KINDS).nullable(),
   /** Kilograms with 3 decimals, as text. */
   quantity: z.string().nullable(),
-  amount: Pesos.nullable(),
+  amount: EnteredPesos.nullable(),
   product: ProductView.nullable(),
 });
 
 /** A product as the back office edits it: base data and every store's own price. */
 export const ProductDetail = ProductData.extend({
-  storePrices: z.array(z.object({ storeId: Id, price: Pesos })),
+  storePrices: z.array(z.object({ storeId: Uuid, price: EnteredPesos })),
 });
 
 export const PRODUCT_STATUSES = ['active', 'inactive', 'all'] as const;
@@ -127,7 +126,11 @@ export const ImportPreview = z.object({
   unchanged: z.number().int(),
   errors: z.array(ImportRowError),
 });
-export const ImportResult = z.object({ importId: Id, created: z.number().int(), updated: z.number().int() });
+export const ImportResult = z.object({
+  importId: Uuid,
+  created: z.number().int(),
+  updated: z.number().int(),
+});
 
 const Csv = z.object({ csv: z.string().min(1).max(900_000) }).strict();
 
@@ -145,12 +148,12 @@ export const catalogCommands = {
   /** By barcode or internal code: what a scanner or a typed code asks for. */
   'product:lookup': command(z.object({ code: z.string().trim().min(1).max(40) }).strict(), ProductView),
   'product:list': command(ProductListRequest, pageOf(ProductData)),
-  'product:get': command(z.object({ id: Id }).strict(), ProductDetail),
+  'product:get': command(z.object({ id: Uuid }).strict(), ProductDetail),
   /** The tenant's categories in use, for filters and the product form. */
   'product:categories': command(z.object({}).strict(), z.array(z.string())),
   'product:save': command(ProductInput, ProductView),
   'product:set-store-price': command(
-    z.object({ productId: Id, storeId: Id, price: Pesos.nullable() }).strict(),
+    z.object({ productId: Uuid, storeId: Uuid, price: EnteredPesos.nullable() }).strict(),
     ProductView,
   ),
   'catalog:snapshot': command(z.object({}).strict(), CatalogFeed),
@@ -171,12 +174,17 @@ export const catalogNotifications = {
   /** `storeId` null: the base price; otherwise that store's override (`price` null: removed). */
   'price:changed': z.object({
     changes: z.array(
-      z.object({ productId: Id, storeId: Id.nullable(), price: Pesos.nullable(), version: z.number().int() }),
+      z.object({
+        productId: Uuid,
+        storeId: Uuid.nullable(),
+        price: EnteredPesos.nullable(),
+        version: z.number().int(),
+      }),
     ),
   }),
   /** To the session that runs the import. */
   'catalog:import-progress': z.object({
-    importId: Id,
+    importId: Uuid,
     processed: z.number().int(),
     total: z.number().int(),
   }),

@@ -2,7 +2,7 @@
  * Contract between the server and a store's hardware hub (printers, cash drawer, scales), and
  * the hardware notifications the server pushes to POS, back office and wall screens.
  *
- * Delivery rules the schemas encode (hardware.md §10):
+ * Delivery rules the schemas encode (docs/hardware-protocols.md#exactly-once-printing):
  * - `print:job` is re-sent by the server until the hub acks it; the hub de-duplicates by
  *   `jobId` and never prints a job twice by itself. A reprint is a new job with `isCopy`.
  * - `drawer:kick`, `scale:tare` and `scale:zero` carry `expiresAt` (server clock); the hub drops
@@ -12,19 +12,14 @@
 import { z } from 'zod';
 import { DTE_TYPES } from '../dte/document.ts';
 import { command } from './define.ts';
+import { Pesos, QuantityOrZero, SignedPesos, Timestamp, Uuid } from './primitives.ts';
 
-/** Ids of jobs and commands are chosen by the server (UUIDs), devices by the hub's configuration. */
-const Id = z.string().uuid();
+/** Ids of jobs and commands are chosen by the server (UUIDs); a device's id comes from the hub's configuration. */
 const DeviceId = z
   .string()
   .min(1)
   .max(40)
   .regex(/^[a-z0-9-]+$/, 'Use letras minúsculas, números y guiones');
-const Timestamp = z.string().datetime({ offset: true });
-/** Whole Chilean pesos. */
-const Pesos = z.number().int();
-/** A non-negative decimal with up to 3 decimals, as text (`'1'`, `'0.75'`, `'1.234'`), never a float. */
-const Quantity = z.string().regex(/^\d{1,9}(\.\d{1,3})?$/, 'Cantidad con hasta 3 decimales');
 const Text = (max: number) => z.string().max(max);
 
 // ─── Documents a hub prints ───────────────────────────────────────────────────────────────────
@@ -48,29 +43,29 @@ export const ReceiptCustomer = z.object({
 
 export const ReceiptLine = z.object({
   description: Text(80),
-  quantity: Quantity,
+  quantity: QuantityOrZero,
   /** `kg` lines print their quantity with 3 decimals (`0,750 kg`). */
   unit: z.enum(['un', 'kg']).default('un'),
-  unitPrice: Pesos.nonnegative(),
-  discount: Pesos.nonnegative().default(0),
+  unitPrice: Pesos,
+  discount: Pesos.default(0),
   /** Line total after discount, as the tax document has it; the hub never computes money. */
-  amount: Pesos.nonnegative(),
+  amount: Pesos,
 });
 
 export const ReceiptTotals = z.object({
-  net: Pesos.nonnegative().optional(),
-  exempt: Pesos.nonnegative().optional(),
-  iva: Pesos.nonnegative().optional(),
-  total: Pesos.nonnegative(),
+  net: Pesos.optional(),
+  exempt: Pesos.optional(),
+  iva: Pesos.optional(),
+  total: Pesos,
   /** Cash rounding (Ley 20.956), e.g. -3 when a $1.993 cash sale is charged $1.990. */
-  cashRounding: Pesos.optional(),
+  cashRounding: SignedPesos.optional(),
 });
 
 export const RECEIPT_PAYMENT_METHODS = ['cash', 'debit', 'credit', 'transfer', 'voucher', 'other'] as const;
 
 export const ReceiptPayment = z.object({
   method: z.enum(RECEIPT_PAYMENT_METHODS),
-  amount: Pesos.nonnegative(),
+  amount: Pesos,
 });
 
 /** The timbre: the flattened `<TED>…</TED>` exactly as signed, printed as PDF417 (ISO-8859-1 bytes). */
@@ -102,7 +97,7 @@ export const BoletaDocument = TaxDocumentBase.extend({
   kind: z.literal('boleta'),
   documentType: z.literal([39, 41]),
   payments: z.array(ReceiptPayment).default([]),
-  change: Pesos.nonnegative().default(0),
+  change: Pesos.default(0),
 });
 
 export const CreditNoteDocument = TaxDocumentBase.extend({
@@ -119,7 +114,7 @@ export const CreditNoteDocument = TaxDocumentBase.extend({
 export const CashCloseSalesLine = z.object({
   method: z.enum(RECEIPT_PAYMENT_METHODS),
   count: z.number().int().nonnegative(),
-  amount: Pesos,
+  amount: SignedPesos,
 });
 
 export const CashCloseDocument = z.object({
@@ -132,13 +127,13 @@ export const CashCloseDocument = z.object({
   cashier: Text(60),
   openedAt: Timestamp,
   closedAt: Timestamp,
-  openingFloat: Pesos.nonnegative(),
+  openingFloat: Pesos,
   salesCount: z.number().int().nonnegative(),
   salesByMethod: z.array(CashCloseSalesLine),
-  cashIn: Pesos.nonnegative().default(0),
-  cashOut: Pesos.nonnegative().default(0),
-  expectedCash: Pesos,
-  countedCash: Pesos.optional(),
+  cashIn: Pesos.default(0),
+  cashOut: Pesos.default(0),
+  expectedCash: SignedPesos,
+  countedCash: SignedPesos.optional(),
   documents: z
     .array(
       z.object({
@@ -146,7 +141,7 @@ export const CashCloseDocument = z.object({
         count: z.number().int().nonnegative(),
         firstFolio: z.number().int().positive().optional(),
         lastFolio: z.number().int().positive().optional(),
-        total: Pesos,
+        total: SignedPesos,
       }),
     )
     .default([]),
@@ -166,13 +161,13 @@ export type PrintDocument = z.output<typeof PrintDocument>;
 // ─── Server → hub requests ────────────────────────────────────────────────────────────────────
 
 export const PrintJob = z.object({
-  jobId: Id,
+  jobId: Uuid,
   /** Printer id from the hub's configuration; the hub's default printer when absent. */
   printerId: DeviceId.optional(),
   document: PrintDocument,
   /** A reprint: prints "COPIA" and refers to the original job. */
   isCopy: z.boolean().default(false),
-  reprintOf: Id.optional(),
+  reprintOf: Uuid.optional(),
   /** A receipt not printed by then is never printed by surprise later (state `expired`). */
   expiresAt: Timestamp.optional(),
 });
@@ -186,7 +181,7 @@ export const PRINT_JOB_STATES = ['received', 'sending', 'done', 'uncertain', 'ex
 export type PrintJobState = (typeof PRINT_JOB_STATES)[number];
 
 export const PrintJobReport = z.object({
-  jobId: Id,
+  jobId: Uuid,
   printerId: DeviceId,
   state: z.enum(PRINT_JOB_STATES),
   /** true when the hub already had this job: nothing was printed because of this delivery. */
@@ -201,9 +196,9 @@ export type SpoolJobState = (typeof SPOOL_JOB_STATES)[number];
 
 /** One print job as a POS lists it: which document, how far it got, and whether a cashier settled it. */
 export const PrintJobView = z.object({
-  jobId: Id,
-  saleId: Id,
-  terminalId: Id.nullable(),
+  jobId: Uuid,
+  saleId: Uuid,
+  terminalId: Uuid.nullable(),
   documentType: z.number().int().nullable(),
   folio: z.number().int().nullable(),
   isCopy: z.boolean(),
@@ -218,7 +213,7 @@ export const PrintJobView = z.object({
 export type PrintJobView = z.output<typeof PrintJobView>;
 
 /** A short-lived command: executed only before `expiresAt`, never queued or replayed. */
-const ExpiringCommand = z.object({ commandId: Id, expiresAt: Timestamp });
+const ExpiringCommand = z.object({ commandId: Uuid, expiresAt: Timestamp });
 
 export const DrawerKick = ExpiringCommand.extend({
   printerId: DeviceId.optional(),
@@ -234,7 +229,7 @@ export const ScaleWatch = z.object({
   durationMs: z.number().int().min(1000).max(120_000),
 });
 
-export const HardwareCommandDone = z.object({ commandId: Id, executedAt: Timestamp });
+export const HardwareCommandDone = z.object({ commandId: Uuid, executedAt: Timestamp });
 
 // ─── Hub → server reports ─────────────────────────────────────────────────────────────────────
 
@@ -330,23 +325,23 @@ export const hardwareRequests = {
 
 export const HubCredentialCreate = z
   .object({
-    storeId: Id,
+    storeId: Uuid,
     name: z.string().trim().min(1).max(60),
   })
   .strict();
 
 /** Shown once when issued: only its hash is stored, so a lost token means a new credential. */
 export const HubCredential = z.object({
-  deviceId: Id,
-  storeId: Id,
+  deviceId: Uuid,
+  storeId: Uuid,
   name: z.string(),
   token: z.string(),
   createdAt: Timestamp,
 });
 
 export const HubDeviceView = z.object({
-  deviceId: Id,
-  storeId: Id,
+  deviceId: Uuid,
+  storeId: Uuid,
   name: z.string(),
   createdAt: Timestamp,
   revokedAt: Timestamp.nullable(),
@@ -357,7 +352,7 @@ export const HubDeviceView = z.object({
 });
 
 /** A copy of a sale's receipt ("COPIA"): folio and timbre unchanged, logged in the audit log. */
-export const PrintReprint = z.object({ saleId: Id, terminalId: Id.optional() }).strict();
+export const PrintReprint = z.object({ saleId: Uuid, terminalId: Uuid.optional() }).strict();
 
 /**
  * Opens the terminal's cash drawer. `sale`: right after a cash sale of this terminal, which the
@@ -365,9 +360,9 @@ export const PrintReprint = z.object({ saleId: Id, terminalId: Id.optional() }).
  */
 export const DrawerOpen = z
   .object({
-    terminalId: Id,
+    terminalId: Uuid,
     reason: z.enum(['sale', 'no_sale', 'cash_count']),
-    saleId: Id.optional(),
+    saleId: Uuid.optional(),
   })
   .strict()
   .refine((open) => (open.reason === 'sale') === (open.saleId !== undefined), {
@@ -390,25 +385,25 @@ export const PrintOverview = z.object({
 export const hardwareScreenCommands = {
   'hub:create-credential': command(HubCredentialCreate, HubCredential),
   'hub:revoke': command(
-    z.object({ deviceId: Id }).strict(),
-    z.object({ deviceId: Id, revokedAt: Timestamp }),
+    z.object({ deviceId: Uuid }).strict(),
+    z.object({ deviceId: Uuid, revokedAt: Timestamp }),
   ),
   'hub:list': command(
-    z.object({ storeId: Id.optional() }).strict(),
+    z.object({ storeId: Uuid.optional() }).strict(),
     z.object({ devices: z.array(HubDeviceView) }),
   ),
-  'print:reprint': command(PrintReprint, z.object({ jobId: Id, reprintOf: Id })),
+  'print:reprint': command(PrintReprint, z.object({ jobId: Uuid, reprintOf: Uuid })),
   'drawer:open': command(DrawerOpen, HardwareCommandDone),
-  'print:overview': command(z.object({ terminalId: Id }).strict(), PrintOverview),
+  'print:overview': command(z.object({ terminalId: Uuid }).strict(), PrintOverview),
   /** The cashier checked the paper: the uncertain (or expired) job needs no copy. */
-  'print:dismiss': command(z.object({ jobId: Id }).strict(), PrintJobView),
+  'print:dismiss': command(z.object({ jobId: Uuid }).strict(), PrintJobView),
   'scale:tare': command(ScaleControl, HardwareCommandDone),
   'scale:zero': command(ScaleControl, HardwareCommandDone),
   /** Weight readings then go to this socket only, until `durationMs` passes without renewal. */
   'scale:watch': command(ScaleWatch, ScaleReading.nullable()),
 };
 
-const InStore = z.object({ storeId: Id });
+const InStore = z.object({ storeId: Uuid });
 
 /**
  * Server → POS / back office / wall. `scale:reading` goes only to the terminal that asked;

@@ -5,19 +5,8 @@
  */
 import { z } from 'zod';
 import { command } from './define.ts';
+import { Quantity, QuantityOrZero, SignedQuantity, Uuid } from './primitives.ts';
 
-const Id = z.string().uuid();
-/** A positive quantity with up to 3 decimals: `'1'`, `'0.750'`. */
-export const Quantity = z
-  .string()
-  .regex(/^\d{1,10}(\.\d{1,3})?$/, 'Cantidad con hasta 3 decimales')
-  .refine((q) => /[1-9]/.test(q), 'La cantidad debe ser mayor que cero');
-/** A non-zero signed quantity with up to 3 decimals (adjustments). */
-export const SignedQuantity = z
-  .string()
-  .regex(/^-?\d{1,10}(\.\d{1,3})?$/, 'Cantidad con hasta 3 decimales')
-  .refine((q) => /[1-9]/.test(q), 'La cantidad no puede ser cero');
-const MinimumQuantity = z.string().regex(/^\d{1,10}(\.\d{1,3})?$/, 'Cantidad con hasta 3 decimales');
 /** Net unit cost with up to 6 decimals. */
 export const UnitCost = z.string().regex(/^\d{1,13}(\.\d{1,6})?$/, 'Costo con hasta 6 decimales');
 
@@ -33,8 +22,8 @@ export const MOVEMENT_KINDS = [
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
 export const StockChange = z.object({
-  warehouseId: Id,
-  productId: Id,
+  warehouseId: Uuid,
+  productId: Uuid,
   quantity: z.string(),
   averageCost: z.string(),
 });
@@ -43,36 +32,36 @@ export const StockLevelView = StockChange.extend({ minimum: z.string().nullable(
 
 /** A warehouse of the company: a store's, or central (no store). */
 export const WarehouseView = z.object({
-  id: Id,
+  id: Uuid,
   code: z.string(),
   name: z.string(),
-  storeId: Id.nullable(),
+  storeId: Uuid.nullable(),
   storeName: z.string().nullable(),
 });
 
 /** A product whose stock is below the minimum set for it in a warehouse. */
 export const LowStockItem = z.object({
-  warehouseId: Id,
-  productId: Id,
+  warehouseId: Uuid,
+  productId: Uuid,
   productName: z.string(),
   quantity: z.string(),
   minimum: z.string(),
 });
 
 export const MovementView = z.object({
-  id: Id,
-  warehouseId: Id,
-  productId: Id,
+  id: Uuid,
+  warehouseId: Uuid,
+  productId: Uuid,
   kind: z.enum(MOVEMENT_KINDS),
   /** Signed: negative when stock left. */
   quantity: z.string(),
   unitCost: z.string(),
   resultingQuantity: z.string(),
   resultingAverageCost: z.string(),
-  userId: Id.nullable(),
+  userId: Uuid.nullable(),
   deviceId: z.string().nullable(),
   documentType: z.string().nullable(),
-  documentId: Id.nullable(),
+  documentId: Uuid.nullable(),
   at: z.string(),
 });
 
@@ -89,13 +78,13 @@ export const AppliedMovementView = MovementView.pick({
 });
 
 export const TransferView = z.object({
-  id: Id,
-  fromWarehouseId: Id,
-  toWarehouseId: Id,
+  id: Uuid,
+  fromWarehouseId: Uuid,
+  toWarehouseId: Uuid,
   status: z.enum(['sent', 'received']),
   lines: z.array(
     z.object({
-      productId: Id,
+      productId: Uuid,
       quantitySent: z.string(),
       unitCost: z.string(),
       quantityReceived: z.string().nullable(),
@@ -106,8 +95,8 @@ export const TransferView = z.object({
 });
 
 export const CountView = z.object({
-  id: Id,
-  warehouseId: Id,
+  id: Uuid,
+  warehouseId: Uuid,
   fullCount: z.boolean(),
   zones: z.array(z.string()),
   status: z.enum(['open', 'closed', 'applied']),
@@ -115,30 +104,30 @@ export const CountView = z.object({
 });
 
 export const CountScan = z.object({
-  id: Id,
-  countId: Id,
+  id: Uuid,
+  countId: Uuid,
   barcode: z.string(),
   /** null: the barcode is not in the catalog. */
-  productId: Id.nullable(),
+  productId: Uuid.nullable(),
   productName: z.string().nullable(),
   quantity: z.string(),
   zone: z.string().nullable(),
-  userId: Id,
+  userId: Uuid,
   userName: z.string(),
   /** Everyone's running total for this product (or unknown barcode) after this scan. */
   total: z.string(),
 });
 
 export const CountTotal = z.object({
-  productId: Id.nullable(),
+  productId: Uuid.nullable(),
   barcode: z.string().nullable(),
   productName: z.string().nullable(),
   counted: z.string(),
-  byUser: z.array(z.object({ userId: Id, userName: z.string(), counted: z.string() })),
+  byUser: z.array(z.object({ userId: Uuid, userName: z.string(), counted: z.string() })),
 });
 
 export const CountLine = z.object({
-  productId: Id,
+  productId: Uuid,
   expected: z.string(),
   counted: z.string(),
   variance: z.string(),
@@ -151,23 +140,23 @@ const Zone = z.string().trim().min(1).max(40);
 export const inventoryCommands = {
   'warehouse:list': command(z.object({}).strict(), z.array(WarehouseView)),
   'stock:list': command(
-    z.object({ warehouseId: Id, productIds: z.array(Id).max(1000).optional() }).strict(),
+    z.object({ warehouseId: Uuid, productIds: z.array(Uuid).max(1000).optional() }).strict(),
     z.array(StockLevelView),
   ),
   'stock:kardex': command(
     z
-      .object({ warehouseId: Id, productId: Id, limit: z.number().int().min(1).max(500).default(100) })
+      .object({ warehouseId: Uuid, productId: Uuid, limit: z.number().int().min(1).max(500).default(100) })
       .strict(),
     z.array(MovementView),
   ),
   /** The warehouse's products below their minimum now, by name. */
-  'stock:below-minimum': command(z.object({ warehouseId: Id }).strict(), z.array(LowStockItem)),
+  'stock:below-minimum': command(z.object({ warehouseId: Uuid }).strict(), z.array(LowStockItem)),
   'stock:adjust': command(
     z
       .object({
-        warehouseId: Id,
+        warehouseId: Uuid,
         lines: z
-          .array(z.object({ productId: Id, quantity: SignedQuantity }).strict())
+          .array(z.object({ productId: Uuid, quantity: SignedQuantity }).strict())
           .min(1)
           .max(500),
       })
@@ -175,7 +164,7 @@ export const inventoryCommands = {
     z.array(AppliedMovementView),
   ),
   'stock:set-minimum': command(
-    z.object({ warehouseId: Id, productId: Id, minimum: MinimumQuantity.nullable() }).strict(),
+    z.object({ warehouseId: Uuid, productId: Uuid, minimum: QuantityOrZero.nullable() }).strict(),
     StockLevelView,
   ),
   'inventory:settings': command(z.object({}).strict(), z.object({ allowNegativeStock: z.boolean() })),
@@ -186,10 +175,10 @@ export const inventoryCommands = {
   'transfer:send': command(
     z
       .object({
-        fromWarehouseId: Id,
-        toWarehouseId: Id,
+        fromWarehouseId: Uuid,
+        toWarehouseId: Uuid,
         lines: z
-          .array(z.object({ productId: Id, quantity: Quantity }).strict())
+          .array(z.object({ productId: Uuid, quantity: Quantity }).strict())
           .min(1)
           .max(500),
       })
@@ -197,14 +186,14 @@ export const inventoryCommands = {
     TransferView,
   ),
   'transfer:list': command(
-    z.object({ warehouseId: Id, status: z.enum(['sent', 'received']).default('sent') }).strict(),
+    z.object({ warehouseId: Uuid, status: z.enum(['sent', 'received']).default('sent') }).strict(),
     z.array(TransferView),
   ),
   'transfer:receive': command(
     z
       .object({
-        transferId: Id,
-        lines: z.array(z.object({ productId: Id, quantityReceived: MinimumQuantity }).strict()).max(500),
+        transferId: Uuid,
+        lines: z.array(z.object({ productId: Uuid, quantityReceived: QuantityOrZero }).strict()).max(500),
       })
       .strict(),
     TransferView,
@@ -212,7 +201,7 @@ export const inventoryCommands = {
   'count:start': command(
     z
       .object({
-        warehouseId: Id,
+        warehouseId: Uuid,
         /** true: products not scanned count as zero; false: only scanned products are adjusted. */
         fullCount: z.boolean().default(true),
         zones: z.array(Zone).max(50).default([]),
@@ -221,16 +210,16 @@ export const inventoryCommands = {
     CountView,
   ),
   /** The warehouse's counts not yet applied (open, or closed and waiting), newest first. */
-  'count:list': command(z.object({ warehouseId: Id }).strict(), z.array(CountView)),
+  'count:list': command(z.object({ warehouseId: Uuid }).strict(), z.array(CountView)),
   /** Joins the count's room (live scans of every tablet) and returns its state. */
   'count:join': command(
-    z.object({ countId: Id }).strict(),
+    z.object({ countId: Uuid }).strict(),
     z.object({ count: CountView, totals: z.array(CountTotal) }),
   ),
   'count:scan': command(
     z
       .object({
-        countId: Id,
+        countId: Uuid,
         barcode: z.string().trim().min(1).max(40),
         quantity: SignedQuantity.default('1'),
         zone: Zone.optional(),
@@ -239,9 +228,9 @@ export const inventoryCommands = {
     CountScan,
   ),
   /** A closed or applied count with its variances. */
-  'count:result': command(z.object({ countId: Id }).strict(), CountResult),
-  'count:close': command(z.object({ countId: Id }).strict(), CountResult),
-  'count:apply': command(z.object({ countId: Id }).strict(), CountResult),
+  'count:result': command(z.object({ countId: Uuid }).strict(), CountResult),
+  'count:close': command(z.object({ countId: Uuid }).strict(), CountResult),
+  'count:apply': command(z.object({ countId: Uuid }).strict(), CountResult),
 };
 
 export const inventoryNotifications = {

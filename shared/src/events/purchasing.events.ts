@@ -1,37 +1,26 @@
 /** Purchasing contract: suppliers and goods receipts at net unit cost. */
 import { z } from 'zod';
-import { normalizeRut } from '../rut.ts';
 import { checkDayRange, IsoDay } from './date-range.ts';
 import { command } from './define.ts';
-import { Quantity, UnitCost } from './inventory.events.ts';
+import { DocumentLine } from './document-line.ts';
+import { UnitCost } from './inventory.events.ts';
 import { PageRequest, pageOf } from './paging.ts';
-
-const Id = z.string().uuid();
-
-/** A RUT as typed (`12.345.678-5`), checked and stored canonical (`12345678-5`). */
-export const Rut = z
-  .string()
-  .trim()
-  .transform((value, ctx) => {
-    const rut = normalizeRut(value);
-    if (!rut) ctx.addIssue({ code: 'custom', message: 'RUT no válido' });
-    return rut ?? z.NEVER;
-  });
+import { Quantity, Rut, Uuid } from './primitives.ts';
 
 /** Supplier documents a receipt can reference: factura, factura exenta, guía de despacho. */
 export const RECEIPT_DOCUMENT_TYPES = [33, 34, 52] as const;
 
-export const SupplierView = z.object({ id: Id, rut: z.string(), name: z.string(), giro: z.string() });
+export const SupplierView = z.object({ id: Uuid, rut: z.string(), name: z.string(), giro: z.string() });
 
 export const ReceiptView = z.object({
-  id: Id,
-  supplierId: Id,
-  warehouseId: Id,
+  id: Uuid,
+  supplierId: Uuid,
+  warehouseId: Uuid,
   documentType: z.literal(RECEIPT_DOCUMENT_TYPES),
   folio: z.number().int(),
   lines: z.array(
     z.object({
-      productId: Id,
+      productId: Uuid,
       quantity: z.string(),
       unitCost: z.string(),
       /** The product's weighted average cost right after this line. */
@@ -57,12 +46,12 @@ export const purchasingCommands = {
   'receipt:create': command(
     z
       .object({
-        supplierId: Id,
-        warehouseId: Id,
+        supplierId: Uuid,
+        warehouseId: Uuid,
         documentType: z.literal(RECEIPT_DOCUMENT_TYPES),
         folio: z.number().int().positive().max(9_999_999_999),
         lines: z
-          .array(z.object({ productId: Id, quantity: Quantity, unitCost: UnitCost }).strict())
+          .array(z.object({ productId: Uuid, quantity: Quantity, unitCost: UnitCost }).strict())
           .min(1)
           .max(1000),
       })
@@ -72,11 +61,11 @@ export const purchasingCommands = {
 };
 
 export const ReceiptSummary = z.object({
-  id: Id,
-  supplierId: Id,
+  id: Uuid,
+  supplierId: Uuid,
   supplierName: z.string(),
   supplierRut: z.string(),
-  warehouseId: Id,
+  warehouseId: Uuid,
   warehouseName: z.string(),
   documentType: z.literal(RECEIPT_DOCUMENT_TYPES),
   folio: z.number().int(),
@@ -89,12 +78,7 @@ export const ReceiptSummary = z.object({
 
 export const ReceiptDetail = ReceiptSummary.extend({
   lines: z.array(
-    z.object({
-      lineNo: z.number().int(),
-      productId: Id,
-      code: z.string(),
-      name: z.string(),
-      quantity: z.string(),
+    DocumentLine.extend({
       unitCost: z.string(),
       /** Net pesos: round(quantity × unit cost). */
       lineCost: z.number().int(),
@@ -109,20 +93,20 @@ export const purchasingHistoryCommands = {
       .object({
         from: IsoDay.optional(),
         to: IsoDay.optional(),
-        supplierId: Id.optional(),
-        warehouseId: Id.optional(),
+        supplierId: Uuid.optional(),
+        warehouseId: Uuid.optional(),
         ...PageRequest,
       })
       .strict()
       .superRefine(checkDayRange()),
     pageOf(ReceiptSummary),
   ),
-  'receipt:get': command(z.object({ receiptId: Id }).strict(), ReceiptDetail),
+  'receipt:get': command(z.object({ receiptId: Uuid }).strict(), ReceiptDetail),
   /** Suppliers by name, paged; `search` matches name or RUT. */
   'supplier:page': command(
     z.object({ search: z.string().trim().max(60).optional(), ...PageRequest }).strict(),
     pageOf(SupplierView.extend({ receiptCount: z.number().int() })),
   ),
   /** Deletes a supplier with no receipts (those keep their supplier forever). */
-  'supplier:delete': command(z.object({ supplierId: Id }).strict(), z.object({ id: Id })),
+  'supplier:delete': command(z.object({ supplierId: Uuid }).strict(), z.object({ id: Uuid })),
 };

@@ -8,9 +8,7 @@ import { z } from 'zod';
 import { checkDayRange, IsoDay } from './date-range.ts';
 import { command } from './define.ts';
 import { PageRequest, pageOf } from './paging.ts';
-
-const Uuid = z.string().uuid();
-const Pesos = z.number().int();
+import { SignedPesos, Uuid } from './primitives.ts';
 
 export const SALES_REPORTS = ['day', 'product', 'category', 'cashier', 'payment', 'store'] as const;
 export type SalesReportKind = (typeof SALES_REPORTS)[number];
@@ -36,13 +34,13 @@ export const SalesFigures = z.object({
   /** Units sold minus units returned (product report only; kg with 3 decimals). */
   quantity: z.string().nullable(),
   /** IVA included, returns subtracted; in the payment report, what was collected by that method. */
-  total: Pesos,
+  total: SignedPesos,
   /** Net of IVA (exempt sales included), returns subtracted. */
-  net: Pesos.nullable(),
+  net: SignedPesos.nullable(),
   /** Cost at PPP of what left the shelves, minus what returns put back. */
-  cost: Pesos.nullable(),
+  cost: SignedPesos.nullable(),
   /** net − cost. */
-  margin: Pesos.nullable(),
+  margin: SignedPesos.nullable(),
 });
 
 export const SalesReportRow = SalesFigures.extend({

@@ -2,11 +2,11 @@
 import { z } from 'zod';
 import { checkDayRange, IsoDay } from './date-range.ts';
 import { command } from './define.ts';
+import { DocumentLine } from './document-line.ts';
 import { PageRequest, pageOf } from './paging.ts';
+import { Uuid } from './primitives.ts';
 import { AuditEntry } from './sales.events.ts';
 import { DteView } from './sii.events.ts';
-
-const Uuid = z.string().uuid();
 
 /** Back office: sales and returns of a period, newest first, with filters. */
 export const SaleListQuery = z
@@ -53,12 +53,7 @@ export const SaleDetail = SaleSummary.extend({
   /** The supervisor who authorized a return. */
   authorizedByName: z.string().nullable(),
   lines: z.array(
-    z.object({
-      lineNo: z.number().int(),
-      productId: Uuid,
-      code: z.string(),
-      name: z.string(),
-      quantity: z.string(),
+    DocumentLine.extend({
       unitPrice: z.number().int(),
       discount: z.number().int(),
       amount: z.number().int(),

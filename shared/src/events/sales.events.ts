@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { command } from './define.ts';
-import { Quantity } from './inventory.events.ts';
-import { Rut } from './purchasing.events.ts';
+import { EnteredPesos, Quantity, Rut, Uuid } from './primitives.ts';
 
-const Uuid = z.string().uuid();
-const Pesos = z.number().int().min(0).max(1_000_000_000);
 export const CustomerInput = z
   .object({
     rut: Rut,
@@ -31,20 +28,20 @@ export const SaleLineInput = z
     productId: Uuid,
     quantity: Quantity,
     /** IVA-included unit price the cashier saw; the server compares it with the current price. */
-    unitPrice: Pesos,
+    unitPrice: EnteredPesos,
     /** Line discount in pesos (IVA included). */
-    discount: Pesos.default(0),
+    discount: EnteredPesos.default(0),
     /** The cashier typed a different price on purpose (audited; limited by role like a discount). */
     priceOverride: z.boolean().default(false),
   })
   .strict();
 
 export const PaymentInput = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('cash'), tendered: Pesos.min(1) }).strict(),
+  z.object({ method: z.literal('cash'), tendered: EnteredPesos.min(1) }).strict(),
   z
     .object({
       method: z.literal('card'),
-      amount: Pesos.min(1),
+      amount: EnteredPesos.min(1),
       authorizationCode: z.string().trim().min(1).max(40),
     })
     .strict(),
@@ -66,7 +63,12 @@ export const SaleCommit = z
     voidedLines: z
       .array(
         z
-          .object({ productId: Uuid, name: z.string().trim().max(120), quantity: Quantity, unitPrice: Pesos })
+          .object({
+            productId: Uuid,
+            name: z.string().trim().max(120),
+            quantity: Quantity,
+            unitPrice: EnteredPesos,
+          })
           .strict(),
       )
       .max(1000)

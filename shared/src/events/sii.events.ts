@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { command } from './define.ts';
 import { PageRequest, pageOf } from './paging.ts';
+import { Uuid } from './primitives.ts';
 
-const Uuid = z.string().uuid();
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /**

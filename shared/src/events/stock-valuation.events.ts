@@ -3,12 +3,11 @@ import { z } from 'zod';
 import { command } from './define.ts';
 import { MovementView } from './inventory.events.ts';
 import { PageRequest, pageOf } from './paging.ts';
-
-const Id = z.string().uuid();
+import { Uuid } from './primitives.ts';
 
 /** A warehouse's stock valued at PPP: the sum of its products' values. */
 export const WarehouseValuation = z.object({
-  warehouseId: Id,
+  warehouseId: Uuid,
   code: z.string(),
   name: z.string(),
   storeName: z.string().nullable(),
@@ -20,7 +19,7 @@ export const WarehouseValuation = z.object({
 
 /** One product's stock in a warehouse, valued at its PPP. */
 export const ValuedStock = z.object({
-  productId: Id,
+  productId: Uuid,
   code: z.string(),
   name: z.string(),
   category: z.string(),
@@ -40,12 +39,12 @@ export const inventoryValuationCommands = {
   ),
   /** A warehouse's stock by product name, paged; `search` matches code or name. */
   'stock:levels': command(
-    z.object({ warehouseId: Id, search: z.string().trim().max(60).optional(), ...PageRequest }).strict(),
+    z.object({ warehouseId: Uuid, search: z.string().trim().max(60).optional(), ...PageRequest }).strict(),
     pageOf(ValuedStock),
   ),
   /** A product's kardex in a warehouse, newest first, paged, with who made each movement. */
   'stock:kardex-page': command(
-    z.object({ warehouseId: Id, productId: Id, ...PageRequest }).strict(),
+    z.object({ warehouseId: Uuid, productId: Uuid, ...PageRequest }).strict(),
     pageOf(MovementView.extend({ userName: z.string().nullable() })),
   ),
 };

@@ -3,9 +3,8 @@ import { ROLES, SCREENS } from '../roles.ts';
 import { TenantSettings } from '../settings.ts';
 import { command } from './define.ts';
 import { PageRequest, pageOf } from './paging.ts';
-import { Rut } from './purchasing.events.ts';
+import { Rut, Uuid } from './primitives.ts';
 
-export const Uuid = z.string().uuid();
 export const Email = z.string().trim().toLowerCase().email().max(200);
 
 export const LoginRequest = z.object({ email: Email, password: z.string().min(1).max(200) });

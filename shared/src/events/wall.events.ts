@@ -13,13 +13,11 @@ import { z } from 'zod';
 import { command } from './define.ts';
 import { PrinterStatus } from './hardware.events.ts';
 import { LowStockItem } from './inventory.events.ts';
+import { SignedPesos, Timestamp, Uuid } from './primitives.ts';
 import { AuditEntry } from './sales.events.ts';
 import { DteState } from './sii.events.ts';
 
-const Uuid = z.string().uuid();
-const Pesos = z.number().int();
 const Count = z.number().int().nonnegative();
-const Timestamp = z.string().datetime({ offset: true });
 /** A Chile calendar day, `AAAA-MM-DD`. */
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -35,11 +33,11 @@ export const WALL_AUDIT_KINDS = [
 
 export const WallFigures = z.object({
   /** Sales minus returns. */
-  total: Pesos,
+  total: SignedPesos,
   /** Sales documents; returns are not tickets. */
   tickets: Count,
   /** Gross sales ÷ tickets, rounded; 0 without tickets. */
-  averageTicket: Pesos,
+  averageTicket: SignedPesos,
   returns: Count,
   /** What today's returns gave back (a positive amount). */
   returnsTotal: Count,
@@ -48,7 +46,11 @@ export const WallFigures = z.object({
 export const WallCashier = WallFigures.extend({ cashierId: Uuid });
 
 /** One hour of the day in Chile (`hour` 0–23) with sales or returns; hours without are left out. */
-export const WallHour = z.object({ hour: z.number().int().min(0).max(23), total: Pesos, tickets: Count });
+export const WallHour = z.object({
+  hour: z.number().int().min(0).max(23),
+  total: SignedPesos,
+  tickets: Count,
+});
 
 export const WallTicket = z.object({
   saleId: Uuid,
@@ -58,7 +60,7 @@ export const WallTicket = z.object({
   docType: z.number().int(),
   folio: z.number().int(),
   /** Negative for a return. */
-  total: Pesos,
+  total: SignedPesos,
   issuedAt: Timestamp,
 });
 
@@ -70,7 +72,7 @@ export const WallDrawer = z.object({
   status: z.enum(['open', 'pending_approval']),
   openedAt: Timestamp,
   /** Float + cash sales − cash refunds + cash in − cash out, from the session's running totals. */
-  expectedCash: Pesos,
+  expectedCash: SignedPesos,
   /** Above the tenant's threshold: time for a cash drop (retiro). */
   dropSuggested: z.boolean(),
 });

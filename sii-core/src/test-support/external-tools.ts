@@ -40,7 +40,10 @@ export function xmllintSchema(file: string, schema: string): RunResult {
   return run('xmllint', ['--noout', '--schema', SCHEMA_DIR + schema, file]);
 }
 
-/** xmlsec1 on one Signature (by XPath) of a file, IDs declared as the SII namespace requires [sii.md §16]. */
+/**
+ * xmlsec1 on one Signature (by XPath) of a file, IDs declared as the SII namespace requires
+ * [docs/sii-rules.md#verification-with-independent-tools].
+ */
 export function xmlsecVerify(file: string, signatureXPath = "/*/*[local-name()='Signature']"): RunResult {
   return run('xmlsec1', [
     '--verify',

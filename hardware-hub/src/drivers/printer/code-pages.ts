@@ -1,6 +1,6 @@
 /**
  * Unicode → printer byte tables for the ESC/POS code pages a Chilean receipt needs. CP437 (the
- * power-on default) lacks Á Í Ó Ú, so it is not offered (hardware.md §3).
+ * power-on default) lacks Á Í Ó Ú, so it is not offered (docs/hardware-protocols.md#code-pages).
  */
 
 export const CODE_PAGES = ['cp858', 'cp850', 'wpc1252'] as const;

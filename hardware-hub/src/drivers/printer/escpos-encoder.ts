@@ -16,8 +16,8 @@ const RASTER_BAND_ROWS = 255;
 export type Alignment = 'left' | 'center' | 'right';
 
 /**
- * Builds an ESC/POS byte stream (Epson numbering, hardware.md §2). Every method appends and
- * returns `this`; `bytes()` returns the whole job.
+ * Builds an ESC/POS byte stream (Epson numbering, docs/hardware-protocols.md#escpos-commands). Every method
+ * appends and returns `this`; `bytes()` returns the whole job.
  * @example new EscPosEncoder('cp858').initialize().align('center').line('¡Gracias!').cut().bytes()
  */
 export class EscPosEncoder {

@@ -12,7 +12,10 @@ export interface PrinterTransport {
   close(): Promise<void>;
 }
 
-/** Reply time allowed for `DLE EOT` (hardware.md §6: no reply within it means unknown). */
+/**
+ * Reply time allowed for `DLE EOT` (docs/hardware-protocols.md#printer-status: no reply within it means
+ * unknown).
+ */
 const STATUS_TIMEOUT_MS = 500;
 /** Writes may take as long as a 9600-baud serial line needs, plus slack. */
 const writeTimeoutMs = (bytes: number) => 10_000 + Math.ceil(bytes / 0.96);

@@ -1,10 +1,8 @@
 import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { columnsFor } from '../../receipts/receipt.ts';
-import { renderJob } from '../../receipts/render.ts';
 import { nativePdf417Payload } from '../../testing/escpos-capture.ts';
-import { answerLikeAPrinter, type FakePrinterState } from '../../testing/fake-escpos-printer.ts';
-import { SAMPLE_TED, sampleBoletaJob } from '../../testing/sample-jobs.ts';
+import { answerLikeAPrinter, fakePrinterState } from '../../testing/fake-escpos-printer.ts';
+import { renderSampleBoleta, SAMPLE_TED } from '../../testing/sample-jobs.ts';
 import { type PtyPair, startPtyPair } from '../../testing/socat.ts';
 import { EscPosPrinter } from './escpos-printer.ts';
 import { SerialTransport } from './serial-transport.ts';
@@ -12,13 +10,7 @@ import { SerialTransport } from './serial-transport.ts';
 let pty: PtyPair;
 let device: SerialPort;
 let captured = Buffer.alloc(0);
-const state: FakePrinterState = {
-  paperOut: false,
-  coverOpen: false,
-  silent: false,
-  stallAfterJob: false,
-  resetOnJob: false,
-};
+const state = fakePrinterState();
 
 beforeAll(async () => {
   pty = await startPtyPair();
@@ -43,13 +35,7 @@ describe('ESC/POS over a serial port (socat pty)', () => {
     );
     try {
       expect(await printer.status()).toEqual({ state: 'ready', paperNearEnd: false });
-      const receipt = renderJob(
-        sampleBoletaJob(),
-        { ...printer.info, columns: columnsFor(58) },
-        'America/Santiago',
-        new Date(),
-      );
-      await printer.print(receipt, async () => {});
+      await printer.print(renderSampleBoleta(printer.info), async () => {});
       await expect.poll(() => captured.includes(Buffer.from([0x1d, 0x56, 0x41]))).toBe(true);
       const job = captured.subarray(captured.indexOf(Buffer.from([0x1b, 0x40])));
       expect(job.subarray(0, 5)).toEqual(Buffer.from([0x1b, 0x40, 0x1b, 0x74, 0x13]));

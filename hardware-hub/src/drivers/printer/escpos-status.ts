@@ -11,8 +11,8 @@ export const UNKNOWN_CONDITION: PrinterCondition = { state: 'unknown', paperNear
 const isStatusByte = (byte: number) => (byte & 0x93) === 0x12;
 
 /**
- * Decodes the replies to `DLE EOT 1`, `2` and `4` (hardware.md §6). A missing or malformed reply
- * is `unknown`, never OK: some clones ignore status queries.
+ * Decodes the replies to `DLE EOT 1`, `2` and `4` (docs/hardware-protocols.md#printer-status). A missing or
+ * malformed reply is `unknown`, never OK: some clones ignore status queries.
  * @example decodeStatus(Buffer.from([0x1a, 0x32, 0x7e])) → { state: 'paper_out', paperNearEnd: true }
  */
 export function decodeStatus(reply: Buffer | null): PrinterCondition {

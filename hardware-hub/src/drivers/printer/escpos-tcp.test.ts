@@ -2,12 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { columnsFor } from '../../receipts/receipt.ts';
-import { renderJob } from '../../receipts/render.ts';
 import { nativePdf417Payload, rasterToPgm } from '../../testing/escpos-capture.ts';
 import { type FakeTcpPrinter, startFakeTcpPrinter } from '../../testing/fake-escpos-printer.ts';
 import { tcpPrinter } from '../../testing/printers.ts';
-import { SAMPLE_TED, sampleBoletaJob } from '../../testing/sample-jobs.ts';
+import { renderSampleBoleta, SAMPLE_TED } from '../../testing/sample-jobs.ts';
 import { readPdf417 } from '../../testing/tools.ts';
 import type { EscPosPrinter } from './escpos-printer.ts';
 
@@ -28,13 +26,7 @@ const printerFor = (options: Parameters<typeof tcpPrinter>[1] & { port?: number 
 
 async function printSample(printer: EscPosPrinter, paperWidthMm: 58 | 80 = 80): Promise<Buffer> {
   const before = fake.captured().length;
-  const receipt = renderJob(
-    sampleBoletaJob(),
-    { ...printer.info, columns: columnsFor(paperWidthMm) },
-    'America/Santiago',
-    new Date(),
-  );
-  await printer.print(receipt, async () => {});
+  await printer.print(renderSampleBoleta(printer.info, paperWidthMm), async () => {});
   await fake.waitFor((bytes) => bytes.includes(Buffer.from([0x1d, 0x56, 0x41]), before));
   return fake.captured().subarray(before);
 }
@@ -45,7 +37,7 @@ describe('ESC/POS over TCP 9100', () => {
   it('starts every job with ESC @ then ESC t 19 and prints ñ and Ó as CP858 bytes', async () => {
     const job = await printSample(printerFor({ codePage: 'cp858' }));
     expect(job.subarray(0, 5)).toEqual(hex(0x1b, 0x40, 0x1b, 0x74, 0x13));
-    // "BOLETA ELECTRÓNICA": Ó = E0 in CP858; "Ñuñoa": Ñ = A5, ñ = A4 (hardware.md §3 table).
+    // "BOLETA ELECTRÓNICA": Ó = E0 in CP858; "Ñuñoa": Ñ = A5, ñ = A4 (docs/hardware-protocols.md#code-pages).
     expect(job.includes(Buffer.from('BOLETA ELECTR\xe0NICA', 'latin1'))).toBe(true);
     expect(job.includes(Buffer.from('\xa5u\xa4oa', 'latin1'))).toBe(true);
     expect(job.includes(Buffer.from('Ñ', 'utf8'))).toBe(false);

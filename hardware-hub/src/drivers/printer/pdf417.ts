@@ -2,8 +2,8 @@ import bwipjs from 'bwip-js';
 import { type Bitmap, createBitmap } from '../../bitmap.ts';
 
 /**
- * PDF417 settings for the SII timbre: error-correction level 5 (sii.md §5). Columns and module
- * sizes are working values that keep the symbol within 2 × 5 cm … 4 × 9 cm at 203 dpi
+ * PDF417 settings for the SII timbre: error-correction level 5 (docs/sii-rules.md#ted-and-printed-timbre).
+ * Columns and module sizes are working values that keep the symbol within 2 × 5 cm … 4 × 9 cm at 203 dpi
  * [re-check against the SII instructivo].
  */
 export interface Pdf417Options {
@@ -25,7 +25,7 @@ const QUIET_ZONE_MODULES = 2;
 /**
  * Renders `data` (the exact bytes to carry, e.g. the TED in ISO-8859-1) as a PDF417 bitmap.
  * bwip-js encodes JS strings as UTF-8 unless `binarytext` is set; with it, each char code below
- * 256 is one byte, so the symbol carries exactly the signed bytes (hardware.md §4).
+ * 256 is one byte, so the symbol carries exactly the signed bytes (docs/hardware-protocols.md#pdf417-timbre).
  */
 export function renderPdf417(data: Buffer, options: Pdf417Options): Bitmap {
   // PDF417's own options (columns, eclevel) are missing from bwip-js's types, hence the variable.

@@ -3,7 +3,7 @@ import { ByteLink } from './byte-link.ts';
 import type { PrinterTransport } from './escpos-printer.ts';
 import { PrinterUnreachableError } from './printer.ts';
 
-/** Library defaults of 30–40 s are a known complaint (hardware.md §7). */
+/** Library defaults of 30–40 s are a known complaint (docs/hardware-protocols.md#connections-and-timing). */
 const CONNECT_TIMEOUT_MS = 3000;
 const CLOSE_GRACE_MS = 2000;
 

@@ -6,7 +6,8 @@ const LF = 0x0a;
 /**
  * `ST,GS` frames streamed by CAS indicators (and A&D, Aclas, Radwag): `H1,H2,[ID LAMP,]weight unit CR LF`
  * with H1 `ST` stable / `US` unstable / `OL` overload and H2 `GS` gross / `NT` net
- * (hardware.md §8, the 18- and 22-byte formats). The scale sends on its own; nothing to poll.
+ * (docs/hardware-protocols.md#scale-protocols, the 18- and 22-byte formats). The scale sends on its own;
+ * nothing to poll.
  */
 const FRAME = /^(ST|US|OL),(GS|NT),(?:[\s\S]{2},)?\s*([+-]?)\s*([0-9.]*)\s*(kg|g|lb)\s*\r?\n$/;
 

@@ -1,23 +1,12 @@
-import {
-  gramsToKg,
-  NO_WEIGHT,
-  normalizeWeight,
-  type ScaleDecoder,
-  type ScaleEvent,
-  type ScaleProtocol,
-} from './scale.ts';
+import { ackNakDecoder } from './ack-nak-decoder.ts';
+import { ENQ, EOT, ESC, ETX, STX } from './control-codes.ts';
+import { gramsToKg, NO_WEIGHT, normalizeWeight, type ScaleEvent, type ScaleProtocol } from './scale.ts';
 
-const EOT = 0x04;
-const STX = 0x02;
-const ETX = 0x03;
-const ENQ = 0x05;
-const ACK = 0x06;
-const NAK = 0x15;
-const ESC = 0x1b;
 const MAX_FRAME = 64;
 
 /**
- * Dialog 06 (hardware.md §8; Dibal, Cely, Ohaus): the host first sends a unit price (record 01,
+ * Dialog 06 (docs/hardware-protocols.md#scale-protocols; Dibal, Cely, Ohaus): the host first sends a unit
+ * price (record 01,
  * `EOT STX 0 1 ESC PPPPPP ESC ETX`) and the scale answers `ACK`; then `EOT ENQ` asks for the
  * weight: `STX 0 2 ESC 3 ESC WWWWW ESC PPPPPP ESC IIIIII ETX`, or `NAK` when there is no valid
  * weight (no load, in motion, under zero, over capacity). The hub only reads weight, so it sends
@@ -31,31 +20,12 @@ export const dialog06: ScaleProtocol = {
   name: 'dialog06',
   serial: { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 },
   pollRequest: PRICE_RECORD,
-  createDecoder(): ScaleDecoder {
-    let buffer = Buffer.alloc(0);
-    return {
-      push(chunk) {
-        buffer = Buffer.concat([buffer, chunk]);
-        const events: ScaleEvent[] = [];
-        while (buffer.length > 0) {
-          const head = buffer[0];
-          if (head === ACK) events.push({ kind: 'send', bytes: WEIGHT_REQUEST });
-          else if (head === NAK) events.push({ kind: 'weight', frame: NO_WEIGHT });
-          else if (head === STX) {
-            const end = buffer.indexOf(ETX);
-            if (end < 0 && buffer.length < MAX_FRAME) break;
-            if (end > 0) {
-              events.push(...decodeRecord(buffer.subarray(1, end)));
-              buffer = buffer.subarray(end + 1);
-              continue;
-            }
-          }
-          buffer = buffer.subarray(1);
-        }
-        return events;
-      },
-    };
-  },
+  createDecoder: () =>
+    ackNakDecoder(WEIGHT_REQUEST, STX, (buffer) => {
+      const end = buffer.indexOf(ETX);
+      if (end < 0) return buffer.length < MAX_FRAME ? 'incomplete' : null;
+      return { events: decodeRecord(buffer.subarray(1, end)), length: end + 1 };
+    }),
 };
 
 function decodeRecord(record: Buffer): ScaleEvent[] {

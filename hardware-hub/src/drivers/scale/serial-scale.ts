@@ -9,7 +9,10 @@ export interface SerialScaleOptions {
   path: string;
   /** Overrides of the protocol's usual line settings. */
   serial?: Partial<SerialSettings>;
-  /** Poll interval while watched (hardware.md §7: 0.2–0.5 s, only while a weighing screen is open). */
+  /**
+   * Poll interval while watched (docs/hardware-protocols.md#connections-and-timing: 0.2–0.5 s, only while a
+   * weighing screen is open).
+   */
   pollMs?: number;
   /** No valid frame for this long means the scale is off or unplugged. */
   silenceMs?: number;

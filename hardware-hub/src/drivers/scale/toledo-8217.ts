@@ -1,12 +1,10 @@
+import { CR, STX } from './control-codes.ts';
 import { FrameBuffer } from './frame-buffer.ts';
 import { normalizeWeight, type ScaleDecoder, type ScaleEvent, type ScaleProtocol } from './scale.ts';
 
-const STX = 0x02;
-const CR = 0x0d;
-
 /**
- * Mettler-Toledo 8217 (hardware.md §8): host `W` → `STX weight [N] CR`, or `STX ? s CR` in an
- * abnormal state, where s has bits 0x01 moving, 0x02 over capacity, 0x04 under zero, 0x20 net.
+ * Mettler-Toledo 8217 (docs/hardware-protocols.md#scale-protocols): host `W` → `STX weight [N] CR`, or `STX
+ * ? s CR` in an abnormal state, where s has bits 0x01 moving, 0x02 over capacity, 0x04 under zero, 0x20 net.
  * `Z` zeroes, `T` tares. 9600 baud 7E1.
  */
 export const toledo8217: ScaleProtocol = {

@@ -1,8 +1,8 @@
 /**
- * HTML of the printed documents [sii.md §14]: letter size for facturas, notas and guías (issuer
- * block, red box with RUT, document name and folio, receiver, references, detail, totals with
- * IVA, timbre) and an 80 mm roll for boletas. Rendered from the signed XML as read back, so the
- * paper shows exactly what was signed.
+ * HTML of the printed documents [docs/sii-rules.md#printed-document]: letter size for facturas, notas and
+ * guías (issuer block, red box with RUT, document name and folio, receiver, references, detail, totals with
+ * IVA, timbre) and an 80 mm roll for boletas. Rendered from the signed XML as read back, so the paper shows
+ * exactly what was signed.
  */
 import { DTE_TYPE_NAMES, type DteType, formatClp, formatRut } from '@erp/shared';
 import type { ReadDocument } from '@erp/sii-core';

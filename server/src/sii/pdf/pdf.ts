@@ -1,7 +1,7 @@
 /**
  * PDFs of signed documents, rendered by Chromium (puppeteer-core) from HTML templates. One
  * browser is launched and reused for every document: starting Chromium costs far more than a
- * page (reliability.md §8).
+ * page (docs/reliability.md#pdf-rendering).
  */
 
 import { type ReadDocument, timbrePng, timbreSizeMm } from '@erp/sii-core';

@@ -1,7 +1,7 @@
 /**
- * Boletas (39, 41) through the SII's REST API [sii.md §9]: its own seed, token (not the SOAP
- * one), envío (multipart) and estado (JSON with the documents rejected or with objections;
- * every other document of the envío was accepted).
+ * Boletas (39, 41) through the SII's REST API [docs/sii-rules.md#web-services]: its own seed, token (not the
+ * SOAP one), envío (multipart) and estado (JSON with the documents rejected or with objections; every other
+ * document of the envío was accepted).
  */
 import {
   SiiRefusedError,

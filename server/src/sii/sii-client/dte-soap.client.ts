@@ -1,8 +1,8 @@
 /**
- * Facturas and other DTE [sii.md §8]: seed (CrSeed) → signed seed → token (GetTokenFromSeed),
- * upload to DTEUpload (multipart, fields in the required order, token cookie), status by
- * QueryEstUp; when an envío has rejections or objections the per-document answer comes from
- * QueryEstDte (QueryEstUp only gives counts per type).
+ * Facturas and other DTE [docs/sii-rules.md#web-services]: seed (CrSeed) → signed seed → token
+ * (GetTokenFromSeed), upload to DTEUpload (multipart, fields in the required order, token cookie), status by
+ * QueryEstUp; when an envío has rejections or objections the per-document answer comes from QueryEstDte
+ * (QueryEstUp only gives counts per type).
  */
 import {
   escapeXml,

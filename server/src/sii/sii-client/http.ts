@@ -1,7 +1,7 @@
 /**
  * HTTP to the SII: every request has a timeout and the User-Agent the SII expects (anything
- * without `PROG 1.0` gets HTML or a 401 from the boleta API [sii.md §8.3, §9]). Errors carry the
- * operation and HTTP status only: tokens, cookies and bodies never reach an error message or log.
+ * without `PROG 1.0` gets HTML or a 401 from the boleta API [docs/sii-rules.md#web-services]). Errors carry
+ * the operation and HTTP status only: tokens, cookies and bodies never reach an error message or log.
  */
 
 export const SII_USER_AGENT = 'Mozilla/4.0 ( compatible; PROG 1.0; Windows NT)';

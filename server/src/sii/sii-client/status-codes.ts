@@ -1,5 +1,5 @@
 /**
- * The SII's answer codes mapped to what the pipeline does with them [sii.md §8.3–§8.5, §9].
+ * The SII's answer codes mapped to what the pipeline does with them [docs/sii-rules.md#web-services].
  */
 
 export type DocumentOutcome = 'accepted' | 'objected' | 'rejected';

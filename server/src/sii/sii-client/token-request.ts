@@ -7,7 +7,8 @@ const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
 /**
  * The signed `<getToken>` both SII token services take: the seed, signed as a whole document
  * (Reference URI="", enveloped-signature transform) with RSAKeyValue and the certificate in
- * KeyInfo [sii.md §8.2]. A one-off per token, so the general signer (xml-crypto) is fine here.
+ * KeyInfo [docs/sii-rules.md#web-services]. A one-off per token, so the general signer (xml-crypto) is fine
+ * here.
  */
 export function signedTokenRequest(seed: string, credentials: SigningCredentials): string {
   const signer = new SignedXml({

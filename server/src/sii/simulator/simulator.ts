@@ -270,7 +270,7 @@ export class SiiSimulator {
     if (report instanceof Error) return refuse('7', report.message);
     if (!report.schema.ok && !boleta) return refuse('7', report.schema.errors.slice(0, 5).join(' | '));
     this.stats.uploadsReceived++;
-    // Track ids: 15 digits for boletas, 10 for facturas [sii.md §9].
+    // Track ids: 15 digits for boletas, 10 for facturas [docs/sii-rules.md#web-services].
     const trackId = `${randomInt(1e5, 1e6)}${boleta ? String(randomInt(0, 1e9)).padStart(9, '0') : randomInt(1e3, 1e4)}`;
     this.envios.set(trackId, this.judge(rut, boleta, xml, report));
     if (boleta) {
