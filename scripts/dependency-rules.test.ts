@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkRules,
+  headingAnchor,
   REPOSITORY_ROOT,
+  repositoryDocs,
   resolveImport,
   scanRepository,
   scanSource,
@@ -17,7 +19,7 @@ describe('dependency rules', () => {
     // The scan must see the code it guards, or an empty repository would pass.
     expect(files.length).toBeGreaterThan(300);
     expect(files.some((f) => f.path.startsWith('sii-core/src/'))).toBe(true);
-    expect(checkRules(files)).toEqual([]);
+    expect(checkRules(files, repositoryDocs(REPOSITORY_ROOT))).toEqual([]);
   });
 
   it('resolves relative and workspace imports to repository paths', () => {
@@ -99,5 +101,16 @@ describe('dependency rules', () => {
       rulesBroken('server/src/hardware/hardware.handlers.ts', 'export function deliverStoreReceipts() {}'),
     ).toEqual(['handlers files export only their registrar']);
     expect(rulesBroken('server/src/sii/sii.handlers.ts', "const m = 'Seleccione una sucursal';")).toEqual([]);
+  });
+
+  it('comments cite documents and sections that exist', () => {
+    const docs = (path: string) => (path === 'docs/a.md' ? '# A\n\n## Exactly-once printing\n' : null);
+    const cited = (comment: string) =>
+      checkRules([file('server/src/x.ts', `// ${comment}\nexport const x = 1;`)], docs).map((v) => v.detail);
+    expect(headingAnchor('Exactly-once printing')).toBe('exactly-once-printing');
+    expect(cited('see docs/a.md#exactly-once-printing')).toEqual([]);
+    expect(cited('see docs/a.md')).toEqual([]);
+    expect(cited('see docs/a.md#paper-out')).toEqual(['docs/a.md#paper-out']);
+    expect(cited('see docs/hardware.md')).toEqual(['docs/hardware.md']);
   });
 });

@@ -16,6 +16,8 @@ export interface ScannedFile {
   sql: string[];
   /** Names the file exports. */
   exports: string[];
+  /** Repository documents the file cites (`docs/x.md` or `docs/x.md#section`). */
+  citations: string[];
 }
 
 export interface Violation {
@@ -130,10 +132,39 @@ export const RULES: Rule[] = [
   },
 ];
 
-export function checkRules(files: ScannedFile[]): Violation[] {
-  return files.flatMap((file) =>
-    RULES.flatMap((rule) => rule.check(file).map((detail) => ({ rule: rule.name, file: file.path, detail }))),
-  );
+/** A GitHub-style anchor of a Markdown heading: lower case, punctuation dropped, spaces to dashes. */
+export const headingAnchor = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
+
+/** The rule that every cited document, and section, exists; `docs` maps a path to its text. */
+export function missingCitations(file: ScannedFile, docs: (path: string) => string | null): string[] {
+  return file.citations.filter((citation) => {
+    const [path, section] = citation.split('#') as [string, string | undefined];
+    const text = docs(path);
+    if (text === null) return true;
+    if (!section) return false;
+    const anchors = [...text.matchAll(/^#+\s+(.+)$/gm)].map((m) => headingAnchor(m[1]!.trim()));
+    return !anchors.includes(section);
+  });
+}
+
+export function checkRules(
+  files: ScannedFile[],
+  docs: (path: string) => string | null = () => null,
+): Violation[] {
+  return files.flatMap((file) => [
+    ...RULES.flatMap((rule) =>
+      rule.check(file).map((detail) => ({ rule: rule.name, file: file.path, detail })),
+    ),
+    ...missingCitations(file, docs).map((detail) => ({
+      rule: 'comments cite documents that exist in the repository',
+      file: file.path,
+      detail,
+    })),
+  ]);
 }
 
 /** Resolves an import specifier of `from` to a repository path or a package name. */
@@ -204,7 +235,8 @@ export function scanSource(path: string, text: string): ScannedFile {
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return { path, imports, sql, exports };
+  const citations = [...text.matchAll(/\bdocs\/[\w-]+\.md(?:#[\w-]+)?/g)].map((m) => m[0]);
+  return { path, imports, sql, exports, citations };
 }
 
 export function scanRepository(root: string): ScannedFile[] {
@@ -212,6 +244,17 @@ export function scanRepository(root: string): ScannedFile[] {
     scanSource(path, readFileSync(join(root, path), 'utf8')),
   );
 }
+
+/** Reads a repository document, or null when it does not exist. */
+export const repositoryDocs =
+  (root: string) =>
+  (path: string): string | null => {
+    try {
+      return readFileSync(join(root, path), 'utf8');
+    } catch {
+      return null;
+    }
+  };
 
 /** The repository root, seen from this file. */
 export const REPOSITORY_ROOT =
