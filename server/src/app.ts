@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
+import { registerAuditHandlers } from './audit/index.ts';
 import { registerCashHandlers } from './cash/cash.handlers.ts';
 import { registerCashHistoryHandlers } from './cash/cash-history.handlers.ts';
 import { registerCatalogHandlers } from './catalog/catalog.handlers.ts';
@@ -45,6 +46,7 @@ const REGISTRARS: HandlerRegistrar[] = [
   registerSiiHandlers,
   // Back office reads: past sales and the audit log, cash sessions, stock at PPP, receipts, reports.
   registerSalesHistoryHandlers,
+  registerAuditHandlers,
   registerCashHistoryHandlers,
   registerValuationHandlers,
   registerPurchasingHistoryHandlers,

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { ProductInput } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
+import { pgArray } from '../platform/pg-array.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { barcodeConflicts, type ProductWrite, upsertProducts } from './catalog.service.ts';
 import { parseCsv } from './csv.ts';
-import { pgArray } from './product-query.ts';
 
 /**
  * CSV import of products and prices. Columns (Spanish headers, any order, accents optional):

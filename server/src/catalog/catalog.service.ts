@@ -3,18 +3,12 @@ import type { ProductData, ProductInput, ProductListRequest, ProductView } from 
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { recordAudit } from '../hardware/hardware-audit.ts';
+import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
+import { pgArray } from '../platform/pg-array.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
-import {
-  listProducts,
-  pgArray,
-  productsByIds,
-  productsSince,
-  searchProducts,
-  searchWords,
-} from './product-query.ts';
+import { listProducts, productsByIds, productsSince, searchProducts, searchWords } from './product-query.ts';
 
 /** A product to write: new ones get their id before the call. */
 export type ProductWrite = ProductInput & { id: string };

@@ -1,5 +1,6 @@
 import type { ProductData, ProductView } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray } from '../platform/pg-array.ts';
 
 /**
  * Reads products as the wire shows them. `storeId` picks whose price override fills
@@ -166,10 +167,3 @@ export function searchWords(query: string): string[] {
     .filter(Boolean)
     .slice(0, 6);
 }
-
-/**
- * A list as one PostgreSQL array literal (elements double-quoted and escaped): the driver would
- * expand a JS array parameter into a list of parameters.
- */
-export const pgArray = (values: readonly string[]) =>
-  `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;

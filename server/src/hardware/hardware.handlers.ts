@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ADMIN_ROLES, SCREEN_ROLES } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
@@ -8,13 +9,12 @@ import { withTenantEvents } from '../realtime/publish-after-commit.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar, RealtimeDeps } from '../realtime/tenant-namespace.ts';
 import type { AppSocket, HubSocketData } from '../realtime/types.ts';
-import { recordAudit } from './hardware-audit.ts';
 import { createHubCredential, listHubDevices, revokeHubCredential } from './hub-credentials.ts';
 import { askStoreHub } from './hub-requests.ts';
 import { createReprint, deliverPrintJobs, dismissPrintJob, terminalPrintJobs } from './print-spool.ts';
 
 /** Drawer kicks (and tare/zero) are dropped by the hub after this: a late kick never opens the drawer. */
-export const COMMAND_TTL_MS = 5000;
+const COMMAND_TTL_MS = 5000;
 /** A drawer opens "for a sale" only this soon after the cash sale was committed. */
 const SALE_DRAWER_WINDOW_MS = 60_000;
 /** How long the server waits for the hub's answer beyond the command's deadline. */

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { PrintJob, PrintJobReport, PrintJobView, SpoolJobState } from '@erp/shared';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
+import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { Logger } from '../platform/logger.ts';
 import { type SqlExecutor, withTenantSql } from '../platform/sql-session.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { AppNamespace } from '../realtime/types.ts';
-import { recordAudit } from './hardware-audit.ts';
 import { broadcastToHub } from './hub-requests.ts';
 
 /**

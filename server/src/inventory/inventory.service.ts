@@ -1,8 +1,8 @@
 import type { LowStockItem, MovementView, WarehouseView } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { pgArray } from '../catalog/product-query.ts';
 import { AppError } from '../platform/app-error.ts';
+import { pgArray } from '../platform/pg-array.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { Dec } from './decimal.ts';
 import {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { MovementKind } from '@erp/shared';
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
-import { pgArray } from '../catalog/product-query.ts';
 import { AppError } from '../platform/app-error.ts';
+import { pgArray } from '../platform/pg-array.ts';
 import { executeCtes, type SqlFragment } from '../platform/sql-fragment.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';

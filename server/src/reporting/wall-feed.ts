@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { LatestThrottle } from '../hardware/latest-throttle.ts';
 import type { Logger } from '../platform/logger.ts';
 import { withTenantSql } from '../platform/sql-session.ts';
+import { LatestThrottle } from '../realtime/latest-throttle.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { RealtimeDeps } from '../realtime/tenant-namespace.ts';
 import type { AppNamespace, AppSocket } from '../realtime/types.ts';

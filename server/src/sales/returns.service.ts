@@ -9,17 +9,16 @@ import {
 } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
+import { announceAudit, auditRows } from '../audit/index.ts';
 import { recordInSession } from '../cash/cash.service.ts';
 import { applyMovements } from '../inventory/stock-ledger.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
-import { rooms } from '../realtime/rooms.ts';
 import { computeAmounts } from '../sii/dte/amounts.ts';
 import { stampDocumentTed } from '../sii/dte/builder.ts';
 import { chileTimestamp } from '../sii/dte/chile-time.ts';
 import { loadCaf, takeFolio } from '../sii/folios.ts';
-import { auditRows } from './audit.ts';
 import { claimKey, requestHash } from './idempotency.ts';
 import { lineGross, toMilli } from './quantity.ts';
 import { receiptDocument } from './receipt.ts';
@@ -373,6 +372,6 @@ export async function returnSale(
     ],
     audit,
   });
-  for (const row of audit) events.collect([rooms.screen('wall')], 'audit:logged', row);
+  announceAudit(events, audit);
   return result;
 }

@@ -1,4 +1,4 @@
-import type { AuditLogEntry, DteState, SaleDetail, SaleSummary } from '@erp/shared';
+import type { DteState, SaleDetail, SaleSummary } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
@@ -221,64 +221,6 @@ export async function saleDetail(em: EntityManager, saleId: string): Promise<Det
       folio: r.folio,
       issuedAt: iso(r.issued_at),
       total: Number(r.total),
-    })),
-  };
-}
-
-export interface AuditListQuery {
-  kind?: string | undefined;
-  userId?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  offset: number;
-  limit: number;
-}
-
-/** The audit log, newest first, with who did it and where. */
-export async function listAudit(
-  em: EntityManager,
-  query: AuditListQuery,
-): Promise<Page<z.infer<typeof AuditLogEntry>>> {
-  const filters = new Filters('a.tenant_id = current_tenant_id()')
-    .when(query.kind, 'a.kind = ?')
-    .when(query.userId, 'a.user_id = ?')
-    .days('a.created_at', query);
-  const [counted] = await em.execute<{ n: string }[]>(
-    `select count(*) as n from audit_log a ${filters.where}`,
-    filters.params,
-  );
-  const rows = await em.execute<
-    {
-      id: string;
-      kind: string;
-      store_id: string | null;
-      terminal_id: string | null;
-      user_id: string;
-      details: Record<string, unknown>;
-      created_at: Date;
-      user_name: string | null;
-      store_name: string | null;
-    }[]
-  >(
-    `select a.id, a.kind, a.store_id, a.terminal_id, a.user_id, a.details, a.created_at,
-            u.name as user_name, st.name as store_name
-       from audit_log a left join app_user u on u.id = a.user_id left join store st on st.id = a.store_id
-      ${filters.where}
-      order by a.created_at desc, a.id desc limit ? offset ?`,
-    [...filters.params, query.limit, query.offset],
-  );
-  return {
-    total: Number(counted!.n),
-    items: rows.map((r) => ({
-      id: Number(r.id),
-      kind: r.kind,
-      storeId: r.store_id,
-      terminalId: r.terminal_id,
-      userId: r.user_id,
-      userName: r.user_name ?? '',
-      storeName: r.store_name,
-      details: r.details,
-      createdAt: iso(r.created_at),
     })),
   };
 }

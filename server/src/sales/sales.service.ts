@@ -1,5 +1,6 @@
 import type { Role, SaleCommit, SaleResult } from '@erp/shared';
 import type { z } from 'zod';
+import { type AuditInput, announceAudit, auditRows } from '../audit/index.ts';
 import { sessionTally } from '../cash/cash.service.ts';
 import { planMovements } from '../inventory/stock-ledger.ts';
 import { AppError } from '../platform/app-error.ts';
@@ -11,7 +12,6 @@ import { computeAmounts } from '../sii/dte/amounts.ts';
 import { stampDocumentTed } from '../sii/dte/builder.ts';
 import { chileTimestamp } from '../sii/dte/chile-time.ts';
 import { loadCaf, takeFolio } from '../sii/folios.ts';
-import { type AuditInput, auditRows } from './audit.ts';
 import { getCustomer, saveCustomer } from './customers.service.ts';
 import { claimKeyWith, requestHash } from './idempotency.ts';
 import { settlePayments } from './payments.ts';
@@ -221,10 +221,7 @@ export async function commitSale(
   // Not open on this terminal: the whole sale rolls back (folio included, so no gap).
   if (tallied === 0) throw new AppError('CASH_SESSION_REQUIRED');
 
-  if (audit.length > 0) {
-    for (const row of auditRows(seller, input.terminalId, audit))
-      events.collect([rooms.screen('wall')], 'audit:logged', row);
-  }
+  if (audit.length > 0) announceAudit(events, auditRows(seller, input.terminalId, audit));
   if (remaining === context.settings.lowFolioThreshold) {
     events.push(rooms.screen('backoffice'), 'folio:low', { docType: type, remaining });
     events.push(rooms.screen('wall'), 'folio:low', { docType: type, remaining });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { DteState } from '@erp/shared';
-import { tenantSettings } from '../cash/cash.service.ts';
 import { AppError } from '../platform/app-error.ts';
 import { loadConfig } from '../platform/config.ts';
 import { withTenant } from '../platform/orm.ts';
@@ -8,6 +7,7 @@ import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
+import { tenantSettings } from '../tenancy/tenant-settings.ts';
 import { uploadCaf } from './caf-upload.ts';
 import { certificateInfo, storeCertificate } from './certificate.store.ts';
 import { transition } from './dte-documents.ts';

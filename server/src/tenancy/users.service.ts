@@ -2,7 +2,7 @@ import type { Role, UserListRequest, UserView } from '@erp/shared';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { recordAudit } from '../hardware/hardware-audit.ts';
+import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { hashPassword } from './password.ts';
