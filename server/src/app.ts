@@ -7,6 +7,7 @@ import { registerCashHistoryHandlers } from './cash/cash-history.handlers.ts';
 import { registerCatalogHandlers } from './catalog/catalog.handlers.ts';
 import { registerHardwareHandlers } from './hardware/hardware.handlers.ts';
 import { registerHubHandlers } from './hardware/hub.handlers.ts';
+import { deliverStoreReceipts } from './hardware/receipt-delivery.ts';
 import { registerInventoryHandlers } from './inventory/inventory.handlers.ts';
 import { registerValuationHandlers } from './inventory/valuation.handlers.ts';
 import { AppError, httpStatusOf, toErrorPayload } from './platform/app-error.ts';
@@ -17,6 +18,7 @@ import { connectRedis } from './platform/redis.ts';
 import { SecretBox } from './platform/secrets.ts';
 import { registerPurchasingHandlers } from './purchasing/purchasing.handlers.ts';
 import { registerPurchasingHistoryHandlers } from './purchasing/purchasing-history.handlers.ts';
+import { AfterCommit } from './realtime/after-commit.ts';
 import { createIo } from './realtime/io.ts';
 import {
   type HandlerRegistrar,
@@ -25,6 +27,7 @@ import {
 } from './realtime/tenant-namespace.ts';
 import { registerReportHandlers } from './reporting/reports.handlers.ts';
 import { registerWallHandlers } from './reporting/wall.handlers.ts';
+import { storeSalesChanged } from './reporting/wall-feed.ts';
 import { registerSalesHandlers } from './sales/sales.handlers.ts';
 import { registerSalesHistoryHandlers } from './sales/sales-history.handlers.ts';
 import { registerDteDownloadRoutes } from './sii/dte-download.routes.ts';
@@ -88,7 +91,17 @@ export async function createServer(config: Config, logger: Logger = createLogger
 
   const io = createIo(app.server, redis, `${config.REDIS_PREFIX}:socket.io`);
   const secrets = new SecretBox(config.SECRETS_KEY);
-  setupTenantNamespaces(io, { orm, auth, logger, secrets }, REGISTRARS, HUB_REGISTRARS);
+  const news = new AfterCommit(logger);
+  // What follows a committed sale, return or reprint: its receipt goes to the store's hub (first,
+  // so printing starts as soon as it can), and the walls read the store's figures again.
+  const services = { orm, logger };
+  for (const topic of ['sale:committed', 'return:committed', 'reprint:committed'] as const) {
+    news.subscribe(topic, (store) => deliverStoreReceipts(store, services));
+  }
+  for (const topic of ['sale:committed', 'return:committed'] as const) {
+    news.subscribe(topic, (store) => storeSalesChanged(store, services));
+  }
+  setupTenantNamespaces(io, { orm, auth, logger, secrets, news }, REGISTRARS, HUB_REGISTRARS);
   registerAuthRoutes(app, auth, io);
   // Chromium for on-demand PDFs: launched by the first download that needs one.
   const pdfRenderer = new SharedPdfRenderer();

@@ -9,6 +9,7 @@ import { withTenant } from '../platform/orm.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { AuthService, MembershipRow } from '../tenancy/auth.service.ts';
 import { Store } from '../tenancy/store.entity.ts';
+import type { AfterCommit } from './after-commit.ts';
 import { rooms, TENANT_NAMESPACE_PATTERN } from './rooms.ts';
 import type { AppServer, AppSocket, HubSocket, HubSocketData } from './types.ts';
 
@@ -18,6 +19,8 @@ export interface RealtimeDeps {
   logger: Logger;
   /** Seals and opens secrets at rest (CAF keys, certificates). */
   secrets: SecretBox;
+  /** News of committed changes for other domains (receipts to print, walls to refresh). */
+  news: AfterCommit;
 }
 
 /** A domain's socket handlers; called once per connection (see sales.handlers.ts etc.). */
