@@ -2,12 +2,9 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
 import { registerAuditHandlers } from './audit/index.ts';
-import { registerCashHandlers } from './cash/cash.handlers.ts';
-import { registerCashHistoryHandlers } from './cash/cash-history.handlers.ts';
+import { registerCashHandlers, registerCashHistoryHandlers } from './cash/index.ts';
 import { registerCatalogHandlers } from './catalog/catalog.handlers.ts';
-import { registerHardwareHandlers } from './hardware/hardware.handlers.ts';
-import { registerHubHandlers } from './hardware/hub.handlers.ts';
-import { deliverStoreReceipts } from './hardware/receipt-delivery.ts';
+import { deliverStoreReceipts, registerHardwareHandlers, registerHubHandlers } from './hardware/index.ts';
 import { registerInventoryHandlers } from './inventory/inventory.handlers.ts';
 import { registerValuationHandlers } from './inventory/valuation.handlers.ts';
 import { AppError, httpStatusOf, toErrorPayload } from './platform/app-error.ts';
@@ -25,11 +22,8 @@ import {
   type HubHandlerRegistrar,
   setupTenantNamespaces,
 } from './realtime/tenant-namespace.ts';
-import { registerReportHandlers } from './reporting/reports.handlers.ts';
-import { registerWallHandlers } from './reporting/wall.handlers.ts';
-import { storeSalesChanged } from './reporting/wall-feed.ts';
-import { registerSalesHandlers } from './sales/sales.handlers.ts';
-import { registerSalesHistoryHandlers } from './sales/sales-history.handlers.ts';
+import { registerReportHandlers, registerWallHandlers, storeSalesChanged } from './reporting/index.ts';
+import { registerSalesHandlers, registerSalesHistoryHandlers } from './sales/index.ts';
 import { registerDteDownloadRoutes } from './sii/dte-download.routes.ts';
 import { SharedPdfRenderer } from './sii/dte-pdf.ts';
 import { registerSiiHandlers } from './sii/sii.handlers.ts';

@@ -1,8 +1,7 @@
 import { HandshakeAuth, SCREEN_ROLES } from '@erp/shared';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ExtendedError } from 'socket.io';
-import { assertStoreHubFree } from '../hardware/hub-admission.ts';
-import { authenticateHub } from '../hardware/hub-credentials.ts';
+import { assertStoreHubFree, authenticateHub } from '../hardware/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { Logger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';

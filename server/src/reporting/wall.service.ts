@@ -1,6 +1,6 @@
 import { type PrinterStatus, WALL_AUDIT_KINDS, type WallSnapshot, type WallStoreSales } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { dropSuggested, toSessionView } from '../cash/cash.service.ts';
+import { dropSuggested, toSessionView } from '../cash/index.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 import { tenantSettings } from '../tenancy/tenant-settings.ts';
 

@@ -10,7 +10,7 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { announceAudit, auditRows } from '../audit/index.ts';
-import { recordInSession } from '../cash/cash.service.ts';
+import { recordInSession } from '../cash/index.ts';
 import { applyMovements } from '../inventory/stock-ledger.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';

@@ -1,7 +1,7 @@
 import type { Role, SaleCommit, SaleResult } from '@erp/shared';
 import type { z } from 'zod';
 import { type AuditInput, announceAudit, auditRows } from '../audit/index.ts';
-import { sessionTally } from '../cash/cash.service.ts';
+import { sessionTally } from '../cash/index.ts';
 import { planMovements } from '../inventory/stock-ledger.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
