@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { ADMIN_ROLES, SCREEN_ROLES } from '@erp/shared';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
@@ -13,40 +12,15 @@ import type { HubSocketData } from '../realtime/types.ts';
 import { createHubCredential, listHubDevices, revokeHubCredential } from './hub-credentials.ts';
 import { askStoreHub } from './hub-requests.ts';
 import { createReprint, dismissPrintJob, terminalPrintJobs } from './print-spool.ts';
+import { assertFreshCashSale, assertTerminalInStore } from './till-checks.ts';
 
 /** Drawer kicks (and tare/zero) are dropped by the hub after this: a late kick never opens the drawer. */
 const COMMAND_TTL_MS = 5000;
-/** A drawer opens "for a sale" only this soon after the cash sale was committed. */
-const SALE_DRAWER_WINDOW_MS = 60_000;
 /** How long the server waits for the hub's answer beyond the command's deadline. */
 const ANSWER_GRACE_MS = 2000;
 const SCALE_ANSWER_TIMEOUT_MS = 3000;
 /** People who run a till. */
 const TILL_ROLES = SCREEN_ROLES.pos;
-
-async function assertTerminalInStore(em: EntityManager, terminalId: string, storeId: string): Promise<void> {
-  const [terminal] = await em.execute('select 1 from terminal where id = ? and store_id = ?', [
-    terminalId,
-    storeId,
-  ]);
-  if (!terminal) throw AppError.notFound('la caja en esta sucursal');
-}
-
-/** A drawer opening for a sale is the terminal's own cash sale, by this cashier, just committed. */
-async function assertFreshCashSale(
-  em: EntityManager,
-  sale: { saleId: string; terminalId: string; storeId: string; cashierId: string },
-): Promise<void> {
-  const [found] = await em.execute(
-    `select 1 from sale
-      where id = ? and terminal_id = ? and store_id = ? and cashier_id = ? and kind = 'sale'
-        and paid_cash > 0 and issued_at > now() - ? * interval '1 millisecond'`,
-    [sale.saleId, sale.terminalId, sale.storeId, sale.cashierId, SALE_DRAWER_WINDOW_MS],
-  );
-  if (!found) {
-    throw AppError.forbidden('El cajón se abre por una venta solo justo después de cobrarla en efectivo.');
-  }
-}
 
 /** A deadline for a short-lived hub command: after it, the hub drops the command. */
 const commandDeadline = () => ({

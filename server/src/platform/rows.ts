@@ -1,18 +1,11 @@
 /**
  * Database rows come back snake_case, with timestamps as `Date` and bigint/numeric columns as
  * strings (the driver keeps their precision); views on the wire are camelCase with ISO dates and
- * numbers. These helpers do that conversion so mappers only spell out what differs.
+ * numbers. `camelView` does that conversion so mappers only spell out what differs.
  */
 
 /** A timestamp as the wire carries it. */
-export const iso = (value: Date | string): string => new Date(value).toISOString();
-
-/** A timestamp that may be missing. */
-export const isoOrNull = (value: Date | string | null): string | null => (value === null ? null : iso(value));
-
-/** A bigint/numeric column that may be missing, as a number. */
-export const numberOrNull = (value: string | number | null): number | null =>
-  value === null ? null : Number(value);
+const iso = (value: Date | string): string => new Date(value).toISOString();
 
 type Camel<S extends string> = S extends `${infer Head}_${infer Tail}`
   ? `${Head}${Capitalize<Camel<Tail>>}`

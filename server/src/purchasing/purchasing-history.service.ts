@@ -3,9 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import { Filters } from '../platform/list-filters.ts';
+import type { Page } from '../platform/list-page.ts';
 
 type Summary = z.infer<typeof ReceiptSummary>;
-type Page<T> = { items: T[]; total: number };
 
 interface SummaryRow {
   id: string;
