@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import { recordInSession } from '../server/src/cash/cash.service.ts';
+import { recordInSession } from '../server/src/cash/index.ts';
 import { migrateUp } from '../server/src/platform/migrate.ts';
 import { initOrm, withTenant } from '../server/src/platform/orm.ts';
 import { SecretBox } from '../server/src/platform/secrets.ts';

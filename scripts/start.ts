@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ensureDemoHub } from '../server/src/hardware/demo-hub.ts';
+import { ensureDemoHub } from '../server/src/hardware/index.ts';
 import { migrateUp } from '../server/src/platform/migrate.ts';
 import { initOrm } from '../server/src/platform/orm.ts';
 import { DEMO_PASSWORD, DEMO_TENANTS, seedDemo } from '../server/src/tenancy/index.ts';

@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyHttpOptions } from 'fastify';
-import { registerCashHandlers } from './cash/cash.handlers.ts';
-import { registerCashHistoryHandlers } from './cash/cash-history.handlers.ts';
+import { registerAuditHandlers } from './audit/index.ts';
+import { registerCashHandlers, registerCashHistoryHandlers } from './cash/index.ts';
 import { registerCatalogHandlers } from './catalog/index.ts';
-import { registerHardwareHandlers } from './hardware/hardware.handlers.ts';
-import { registerHubHandlers } from './hardware/hub.handlers.ts';
+import { deliverStoreReceipts, registerHardwareHandlers, registerHubHandlers } from './hardware/index.ts';
 import { registerInventoryHandlers, registerValuationHandlers } from './inventory/index.ts';
 import { AppError, httpStatusOf, toErrorPayload } from './platform/app-error.ts';
 import type { Config } from './platform/config.ts';
@@ -15,16 +14,15 @@ import { initOrm } from './platform/orm.ts';
 import { connectRedis } from './platform/redis.ts';
 import { SecretBox } from './platform/secrets.ts';
 import { registerPurchasingHandlers, registerPurchasingHistoryHandlers } from './purchasing/index.ts';
+import { AfterCommit } from './realtime/after-commit.ts';
 import { createIo } from './realtime/io.ts';
 import {
   type HandlerRegistrar,
   type HubHandlerRegistrar,
   setupTenantNamespaces,
 } from './realtime/tenant-namespace.ts';
-import { registerReportHandlers } from './reporting/reports.handlers.ts';
-import { registerWallHandlers } from './reporting/wall.handlers.ts';
-import { registerSalesHandlers } from './sales/sales.handlers.ts';
-import { registerSalesHistoryHandlers } from './sales/sales-history.handlers.ts';
+import { registerReportHandlers, registerWallHandlers, storeSalesChanged } from './reporting/index.ts';
+import { registerSalesHandlers, registerSalesHistoryHandlers } from './sales/index.ts';
 import { registerDteDownloadRoutes } from './sii/dte-download.routes.ts';
 import { SharedPdfRenderer } from './sii/dte-pdf.ts';
 import { registerSiiHandlers } from './sii/sii.handlers.ts';
@@ -42,6 +40,7 @@ const REGISTRARS: HandlerRegistrar[] = [
   registerSiiHandlers,
   // Back office reads: past sales and the audit log, cash sessions, stock at PPP, receipts, reports.
   registerSalesHistoryHandlers,
+  registerAuditHandlers,
   registerCashHistoryHandlers,
   registerValuationHandlers,
   registerPurchasingHistoryHandlers,
@@ -84,7 +83,17 @@ export async function createServer(config: Config, logger: Logger = createLogger
 
   const io = createIo(app.server, redis, `${config.REDIS_PREFIX}:socket.io`);
   const secrets = new SecretBox(config.SECRETS_KEY);
-  setupTenantNamespaces(io, { orm, auth, logger, secrets }, REGISTRARS, HUB_REGISTRARS);
+  const news = new AfterCommit(logger);
+  // What follows a committed sale, return or reprint: its receipt goes to the store's hub (first,
+  // so printing starts as soon as it can), and the walls read the store's figures again.
+  const services = { orm, logger };
+  for (const topic of ['sale:committed', 'return:committed', 'reprint:committed'] as const) {
+    news.subscribe(topic, (store) => deliverStoreReceipts(store, services));
+  }
+  for (const topic of ['sale:committed', 'return:committed'] as const) {
+    news.subscribe(topic, (store) => storeSalesChanged(store, services));
+  }
+  setupTenantNamespaces(io, { orm, auth, logger, secrets, news }, REGISTRARS, HUB_REGISTRARS);
   registerAuthRoutes(app, auth, io);
   // Chromium for on-demand PDFs: launched by the first download that needs one.
   const pdfRenderer = new SharedPdfRenderer();

@@ -7,6 +7,7 @@ import { onCommand } from '../realtime/commands.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import type { AppNamespace } from '../realtime/types.ts';
+import { tenantSettings } from '../tenancy/tenant-settings.ts';
 import {
   type Actor,
   approveClose,
@@ -16,17 +17,12 @@ import {
   moveCash,
   openSession,
   sessionReport,
-  tenantSettings,
 } from './cash.service.ts';
 
 const CASH_ROLES = ['owner', 'admin', 'supervisor', 'cashier'] as const;
 
 /** Tells the walls how much cash a drawer holds, and whether it is time for a cash drop. */
-export function announceCash(
-  nsp: AppNamespace,
-  session: z.infer<typeof CashSessionView>,
-  dropThreshold: number,
-) {
+function announceCash(nsp: AppNamespace, session: z.infer<typeof CashSessionView>, dropThreshold: number) {
   nsp.to(rooms.screen('wall')).emit('cash:changed', {
     changes: [
       {

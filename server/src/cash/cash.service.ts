@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { CashCloseReport, CashSessionView, DenominationCount } from '@erp/shared';
-import { CLP_DENOMINATIONS, readTenantSettings } from '@erp/shared';
+import { CLP_DENOMINATIONS } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import type { SqlFragment } from '../platform/sql-fragment.ts';
-import type { SqlExecutor } from '../platform/sql-session.ts';
+import { tenantSettings } from '../tenancy/tenant-settings.ts';
 
 type SessionView = z.infer<typeof CashSessionView>;
 type CloseReport = z.infer<typeof CashCloseReport>;
@@ -191,12 +191,6 @@ export function sessionTally(input: SessionTallyInput): SqlFragment {
           where id = ? and status = 'open' and terminal_id = coalesce(?, terminal_id) returning *`,
     params: [input.cash, input.card, input.sessionId, input.terminalId ?? null],
   };
-}
-
-/** The tenant's settings, read in the caller's unit of work. */
-export async function tenantSettings(em: SqlExecutor) {
-  const [tenant] = await em.execute<{ settings: unknown }[]>('select settings from tenant');
-  return readTenantSettings(tenant?.settings);
 }
 
 const tolerance = async (em: EntityManager) => (await tenantSettings(em)).cashCloseTolerance;

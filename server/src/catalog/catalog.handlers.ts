@@ -1,6 +1,6 @@
 import { ADMIN_ROLES, ALL_ROLES } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordAudit } from '../hardware/hardware-audit.ts';
+import { recordAudit } from '../audit/index.ts';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { withTenantEvents } from '../realtime/publish-after-commit.ts';

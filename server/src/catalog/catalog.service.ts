@@ -3,7 +3,7 @@ import type { ProductData, ProductInput, ProductListRequest, ProductView } from 
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { recordAudit } from '../hardware/hardware-audit.ts';
+import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';

@@ -1,73 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { ADMIN_ROLES, SCREEN_ROLES } from '@erp/shared';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
+import { storeNewsOf } from '../realtime/after-commit.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { withTenantEvents } from '../realtime/publish-after-commit.ts';
 import { rooms } from '../realtime/rooms.ts';
-import type { HandlerRegistrar, RealtimeDeps } from '../realtime/tenant-namespace.ts';
-import type { AppSocket, HubSocketData } from '../realtime/types.ts';
-import { recordAudit } from './hardware-audit.ts';
+import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
+import type { HubSocketData } from '../realtime/types.ts';
 import { createHubCredential, listHubDevices, revokeHubCredential } from './hub-credentials.ts';
 import { askStoreHub } from './hub-requests.ts';
-import { createReprint, deliverPrintJobs, dismissPrintJob, terminalPrintJobs } from './print-spool.ts';
+import { createReprint, dismissPrintJob, terminalPrintJobs } from './print-spool.ts';
+import { assertFreshCashSale, assertTerminalInStore } from './till-checks.ts';
 
 /** Drawer kicks (and tare/zero) are dropped by the hub after this: a late kick never opens the drawer. */
-export const COMMAND_TTL_MS = 5000;
-/** A drawer opens "for a sale" only this soon after the cash sale was committed. */
-const SALE_DRAWER_WINDOW_MS = 60_000;
+const COMMAND_TTL_MS = 5000;
 /** How long the server waits for the hub's answer beyond the command's deadline. */
 const ANSWER_GRACE_MS = 2000;
 const SCALE_ANSWER_TIMEOUT_MS = 3000;
 /** People who run a till. */
 const TILL_ROLES = SCREEN_ROLES.pos;
-
-/** Receipts of a store committed within this window go to its hub in one delivery. */
-const RECEIPT_BATCH_MS = 100;
-const deliveryScheduled = new Set<string>();
-
-/**
- * Sends the store's new receipts to its hub without delaying the answer; after a sale, return or
- * reprint. Deliveries are batched per store: a busy store costs one delivery transaction per
- * batch window, not one per sale, at the price of at most RECEIPT_BATCH_MS before printing.
- */
-export function deliverStoreReceipts(socket: AppSocket, deps: RealtimeDeps): void {
-  const { storeId, tenantId } = socket.data;
-  if (!storeId) return;
-  const key = `${tenantId}:${storeId}`;
-  if (deliveryScheduled.has(key)) return;
-  deliveryScheduled.add(key);
-  const nsp = socket.nsp;
-  setTimeout(() => {
-    deliveryScheduled.delete(key);
-    void deliverPrintJobs({ orm: deps.orm, logger: deps.logger, nsp, tenantId, storeId }, 'due');
-  }, RECEIPT_BATCH_MS);
-}
-
-async function assertTerminalInStore(em: EntityManager, terminalId: string, storeId: string): Promise<void> {
-  const [terminal] = await em.execute('select 1 from terminal where id = ? and store_id = ?', [
-    terminalId,
-    storeId,
-  ]);
-  if (!terminal) throw AppError.notFound('la caja en esta sucursal');
-}
-
-/** A drawer opening for a sale is the terminal's own cash sale, by this cashier, just committed. */
-async function assertFreshCashSale(
-  em: EntityManager,
-  sale: { saleId: string; terminalId: string; storeId: string; cashierId: string },
-): Promise<void> {
-  const [found] = await em.execute(
-    `select 1 from sale
-      where id = ? and terminal_id = ? and store_id = ? and cashier_id = ? and kind = 'sale'
-        and paid_cash > 0 and issued_at > now() - ? * interval '1 millisecond'`,
-    [sale.saleId, sale.terminalId, sale.storeId, sale.cashierId, SALE_DRAWER_WINDOW_MS],
-  );
-  if (!found) {
-    throw AppError.forbidden('El cajón se abre por una venta solo justo después de cobrarla en efectivo.');
-  }
-}
 
 /** A deadline for a short-lived hub command: after it, the hub drops the command. */
 const commandDeadline = () => ({
@@ -124,7 +77,7 @@ export const registerHardwareHandlers: HandlerRegistrar = (socket, deps) => {
     const result = await withTenantEvents(orm, socket, (em, events) =>
       createReprint(em, { userId, storeId }, input, events),
     );
-    deliverStoreReceipts(socket, deps);
+    deps.news.publish('reprint:committed', storeNewsOf(socket));
     return result;
   });
 

@@ -1,11 +1,11 @@
 import type { ScaleReading } from '@erp/shared';
 import { AppError } from '../platform/app-error.ts';
 import { onCommand } from '../realtime/commands.ts';
+import { LatestThrottle } from '../realtime/latest-throttle.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HubHandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import type { AppNamespace } from '../realtime/types.ts';
 import { claimStore, STORE_HUB_BUSY } from './hub-admission.ts';
-import { LatestThrottle } from './latest-throttle.ts';
 import { applyPrintReport, deliverPrintJobs, type SpoolContext } from './print-spool.ts';
 
 /** Unacknowledged jobs are looked for this often while the hub is connected. */

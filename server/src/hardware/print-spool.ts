@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { PrintJob, PrintJobReport, PrintJobView, SpoolJobState } from '@erp/shared';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
+import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { Logger } from '../platform/logger.ts';
 import { type SqlExecutor, withTenantSql } from '../platform/sql-session.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { AppNamespace } from '../realtime/types.ts';
-import { recordAudit } from './hardware-audit.ts';
 import { broadcastToHub } from './hub-requests.ts';
+import { RANK_SQL, toView, VIEW_COLUMNS, type ViewRow } from './print-spool.queries.ts';
 
 /**
  * The server's side of exactly-once printing (docs/hardware-protocols.md#exactly-once-printing):
@@ -39,45 +40,6 @@ const STATE_RANK: Record<SpoolJobState, number> = {
   done: 4,
   uncertain: 4,
 };
-const RANK_SQL = `(case state when 'pending' then 0 when 'received' then 1 when 'sending' then 2
-  when 'expired' then 3 else 4 end)`;
-
-/** A job as the POS sees it (PrintJobView), for `select` and `returning`. */
-const VIEW_COLUMNS = `id, sale_id, terminal_id, (document->>'documentType')::int as document_type,
-  (document->>'folio')::int as folio, is_copy, state, printer_id, created_at, expires_at, resolved_at`;
-
-interface ViewRow {
-  id: string;
-  sale_id: string;
-  terminal_id: string | null;
-  document_type: number | null;
-  folio: number | null;
-  is_copy: boolean;
-  state: SpoolJobState;
-  printer_id: string | null;
-  created_at: Date | string;
-  expires_at: Date | string;
-  resolved_at: Date | string | null;
-}
-
-const iso = (value: Date | string) => new Date(value).toISOString();
-
-function toView(row: ViewRow): PrintJobView {
-  return {
-    jobId: row.id,
-    saleId: row.sale_id,
-    terminalId: row.terminal_id,
-    documentType: row.document_type,
-    folio: row.folio,
-    isCopy: row.is_copy,
-    state: row.state,
-    printerId: row.printer_id,
-    createdAt: iso(row.created_at),
-    expiresAt: iso(row.expires_at),
-    resolvedAt: row.resolved_at === null ? null : iso(row.resolved_at),
-  };
-}
-
 /** Tells the store's POS screens about a job; each shows those of its own terminal. */
 function announce(events: PendingEvents, storeId: string, job: PrintJobView, duplicate = false): void {
   events.push(rooms.storeScreen(storeId, 'pos'), 'print:state', {

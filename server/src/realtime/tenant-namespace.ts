@@ -1,13 +1,13 @@
 import { HandshakeAuth, SCREEN_ROLES } from '@erp/shared';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ExtendedError } from 'socket.io';
-import { assertStoreHubFree } from '../hardware/hub-admission.ts';
-import { authenticateHub } from '../hardware/hub-credentials.ts';
+import { assertStoreHubFree, authenticateHub } from '../hardware/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { Logger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { type AuthService, type MembershipRow, Store } from '../tenancy/index.ts';
+import type { AfterCommit } from './after-commit.ts';
 import { rooms, TENANT_NAMESPACE_PATTERN } from './rooms.ts';
 import type { AppServer, AppSocket, HubSocket, HubSocketData } from './types.ts';
 
@@ -17,6 +17,8 @@ export interface RealtimeDeps {
   logger: Logger;
   /** Seals and opens secrets at rest (CAF keys, certificates). */
   secrets: SecretBox;
+  /** News of committed changes for other domains (receipts to print, walls to refresh). */
+  news: AfterCommit;
 }
 
 /** A domain's socket handlers; called once per connection (see sales.handlers.ts etc.). */

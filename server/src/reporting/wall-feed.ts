@@ -1,10 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { LatestThrottle } from '../hardware/latest-throttle.ts';
 import type { Logger } from '../platform/logger.ts';
 import { withTenantSql } from '../platform/sql-session.ts';
+import type { StoreNews } from '../realtime/after-commit.ts';
+import { LatestThrottle } from '../realtime/latest-throttle.ts';
 import { rooms } from '../realtime/rooms.ts';
-import type { RealtimeDeps } from '../realtime/tenant-namespace.ts';
-import type { AppNamespace, AppSocket } from '../realtime/types.ts';
+import type { AppNamespace } from '../realtime/types.ts';
 import { readStoreSales } from './wall.service.ts';
 
 /**
@@ -44,9 +44,11 @@ async function publishStoreSales({ orm, logger, nsp, tenantId, storeId }: StoreC
   }
 }
 
-/** Tells the company's walls, coalesced, that the socket's store sold or refunded (call after the commit). */
-export function storeSalesChanged(socket: AppSocket, { orm, logger }: RealtimeDeps): void {
-  const { tenantId, storeId } = socket.data;
+/** Tells the company's walls, coalesced, that the store sold or refunded (after the commit). */
+export function storeSalesChanged(
+  { nsp, tenantId, storeId }: StoreNews,
+  { orm, logger }: { orm: MikroORM; logger: Logger },
+): void {
   if (!storeId) return;
-  changedStores.push(`${tenantId}:${storeId}`, { orm, logger, nsp: socket.nsp, tenantId, storeId });
+  changedStores.push(`${tenantId}:${storeId}`, { orm, logger, nsp, tenantId, storeId });
 }

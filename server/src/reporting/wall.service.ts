@@ -1,7 +1,8 @@
 import { type PrinterStatus, WALL_AUDIT_KINDS, type WallSnapshot, type WallStoreSales } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { dropSuggested, tenantSettings, toSessionView } from '../cash/cash.service.ts';
+import { dropSuggested, toSessionView } from '../cash/index.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
+import { tenantSettings } from '../tenancy/tenant-settings.ts';
 
 /** Latest tickets of each store the wall receives. */
 export const WALL_TICKETS_PER_STORE = 20;

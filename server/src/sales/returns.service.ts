@@ -10,14 +10,13 @@ import {
 import { chileTimestamp, computeAmounts } from '@erp/sii-core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { recordInSession } from '../cash/cash.service.ts';
+import { announceAudit, auditRows } from '../audit/index.ts';
+import { recordInSession } from '../cash/index.ts';
 import { applyMovements } from '../inventory/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
-import { rooms } from '../realtime/rooms.ts';
 import { issueTaxDocument } from '../sii/index.ts';
-import { auditRows } from './audit.ts';
 import { claimKey, requestHash } from './idempotency.ts';
 import { lineGross, toMilli } from './quantity.ts';
 import { receiptDocument } from './receipt.ts';
@@ -359,6 +358,6 @@ export async function returnSale(
     ],
     audit,
   });
-  for (const row of audit) events.collect([rooms.screen('wall')], 'audit:logged', row);
+  announceAudit(events, audit);
   return result;
 }

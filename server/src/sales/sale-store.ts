@@ -1,6 +1,6 @@
+import { type AuditRow, INSERT_AUDIT_SQL } from '../audit/index.ts';
 import type { SqlFragment } from '../platform/sql-fragment.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
-import { type AuditRow, INSERT_AUDIT_SQL } from './audit.ts';
 import type { ReceiverData } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
 import type { SaleResultData, Seller } from './sales.service.ts';

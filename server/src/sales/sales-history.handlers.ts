@@ -1,10 +1,10 @@
-import { ADMIN_ROLES, SUPERVISOR_ROLES } from '@erp/shared';
+import { SUPERVISOR_ROLES } from '@erp/shared';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
-import { listAudit, listSales, saleDetail } from './sales-history.service.ts';
+import { listSales, saleDetail } from './sales-history.service.ts';
 
-/** Reading past sales: supervisors too (they authorize returns); the audit log: owner and admins. */
+/** Reading past sales: supervisors too (they authorize returns). */
 export const registerSalesHistoryHandlers: HandlerRegistrar = (socket, { orm, logger }) => {
   const { tenantId } = socket.data;
 
@@ -13,8 +13,5 @@ export const registerSalesHistoryHandlers: HandlerRegistrar = (socket, { orm, lo
   );
   onCommand(socket, logger, 'sale:detail', { roles: SUPERVISOR_ROLES }, ({ saleId }) =>
     withTenant(orm, tenantId, (em) => saleDetail(em, saleId)),
-  );
-  onCommand(socket, logger, 'audit:list', { roles: ADMIN_ROLES }, (query) =>
-    withTenant(orm, tenantId, (em) => listAudit(em, query)),
   );
 };

@@ -1,13 +1,21 @@
-import type { AuditLogEntry, SaleDetail, SaleSummary } from '@erp/shared';
+import type { SaleDetail, SaleSummary } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import { Filters } from '../platform/list-filters.ts';
+import { type Page, readPage } from '../platform/list-page.ts';
+import { camelView } from '../platform/rows.ts';
 import { documentOfSale } from '../sii/index.ts';
+import {
+  SALE_LIST,
+  SUMMARY_COLUMNS,
+  SUMMARY_JOINS,
+  type SummaryRow,
+  toSummary,
+} from './sales-history.queries.ts';
 
 type Summary = z.infer<typeof SaleSummary>;
 type Detail = z.infer<typeof SaleDetail>;
-type Page<T> = { items: T[]; total: number };
 
 export interface SaleListQuery {
   from?: string | undefined;
@@ -21,53 +29,8 @@ export interface SaleListQuery {
   limit: number;
 }
 
-const iso = (value: Date | string) => new Date(value).toISOString();
-
-interface SummaryRow {
-  id: string;
-  kind: 'sale' | 'return';
-  store_id: string;
-  store_name: string;
-  terminal_name: string;
-  cashier_id: string;
-  cashier_name: string | null;
-  doc_type: number;
-  folio: number;
-  issued_at: Date;
-  total: string;
-  paid_cash: string;
-  paid_card: string;
-  returned_total: string;
-}
-
-const SUMMARY_COLUMNS = `s.id, s.kind, s.store_id, st.name as store_name, t.name as terminal_name, s.cashier_id,
-  u.name as cashier_name, s.doc_type, s.folio, s.issued_at, s.total, s.paid_cash, s.paid_card,
-  coalesce((select sum(r.total) from sale r where r.original_sale_id = s.id), 0) as returned_total`;
-
-const SUMMARY_JOINS = `join store st on st.id = s.store_id join terminal t on t.id = s.terminal_id
-  left join app_user u on u.id = s.cashier_id`;
-
-function toSummary(row: SummaryRow): Summary {
-  return {
-    id: row.id,
-    kind: row.kind,
-    storeId: row.store_id,
-    storeName: row.store_name,
-    terminalName: row.terminal_name,
-    cashierId: row.cashier_id,
-    cashierName: row.cashier_name ?? '',
-    docType: row.doc_type,
-    folio: row.folio,
-    issuedAt: iso(row.issued_at),
-    total: Number(row.total),
-    paidCash: Number(row.paid_cash),
-    paidCard: Number(row.paid_card),
-    returnedTotal: Number(row.returned_total),
-  };
-}
-
 /** Sales and returns, newest first, one page and the count of all that match the filters. */
-export async function listSales(em: EntityManager, query: SaleListQuery): Promise<Page<Summary>> {
+export function listSales(em: EntityManager, query: SaleListQuery): Promise<Page<Summary>> {
   const filters = new Filters('s.tenant_id = current_tenant_id()')
     .days('s.issued_at', query)
     .when(query.storeId, 's.store_id = ?')
@@ -75,16 +38,7 @@ export async function listSales(em: EntityManager, query: SaleListQuery): Promis
     .when(query.docType, 's.doc_type = ?')
     .when(query.folio, 's.folio = ?')
     .when(query.kind, 's.kind = ?');
-  const [counted] = await em.execute<{ n: string }[]>(
-    `select count(*) as n from sale s ${filters.where}`,
-    filters.params,
-  );
-  const rows = await em.execute<SummaryRow[]>(
-    `select ${SUMMARY_COLUMNS} from sale s ${SUMMARY_JOINS} ${filters.where}
-      order by s.issued_at desc, s.id desc limit ? offset ?`,
-    [...filters.params, query.limit, query.offset],
-  );
-  return { items: rows.map(toSummary), total: Number(counted!.n) };
+  return readPage(em, filters, SALE_LIST, query, toSummary);
 }
 
 /** A sale (or return) with its lines, payments, SII document, and what it credits or was credited by. */
@@ -154,103 +108,36 @@ export async function saleDetail(em: EntityManager, saleId: string): Promise<Det
       where original_sale_id = ? order by issued_at, id`,
     [saleId],
   );
-  const optionalNumber = (value: string | null) => (value === null ? null : Number(value));
+  const {
+    net,
+    iva,
+    exempt,
+    cash_rounding,
+    change_given,
+    customer_rut,
+    razon_social,
+    authorized_by_name,
+    original_id,
+    original_doc_type,
+    original_folio,
+    ...summary
+  } = row;
   return {
-    ...toSummary(row),
-    net: Number(row.net),
-    iva: Number(row.iva),
-    exempt: Number(row.exempt),
-    cashRounding: row.cash_rounding,
-    change: Number(row.change_given),
-    customer: row.customer_rut ? { rut: row.customer_rut, razonSocial: row.razon_social ?? '' } : null,
-    authorizedByName: row.authorized_by_name,
-    lines: lines.map((l) => ({
-      lineNo: l.line_no,
-      productId: l.product_id,
-      code: l.code,
-      name: l.name,
-      quantity: l.quantity,
-      unitPrice: Number(l.unit_price),
-      discount: Number(l.discount),
-      amount: Number(l.amount),
-      exempt: l.exempt,
-    })),
-    payments: payments.map((p) => ({
-      method: p.method,
-      amount: Number(p.amount),
-      tendered: optionalNumber(p.tendered),
-      change: optionalNumber(p.change),
-      authorizationCode: p.authorization_code,
-    })),
+    ...toSummary(summary),
+    net: Number(net),
+    iva: Number(iva),
+    exempt: Number(exempt),
+    cashRounding: cash_rounding,
+    change: Number(change_given),
+    customer: customer_rut ? { rut: customer_rut, razonSocial: razon_social ?? '' } : null,
+    authorizedByName: authorized_by_name,
+    lines: lines.map((l) => camelView(l, { numbers: ['unit_price', 'discount', 'amount'] })),
+    payments: payments.map((p) => camelView(p, { numbers: ['amount', 'tendered', 'change'] })),
     document,
     original:
-      row.original_id && row.original_doc_type !== null && row.original_folio !== null
-        ? { id: row.original_id, docType: row.original_doc_type, folio: row.original_folio }
+      original_id && original_doc_type !== null && original_folio !== null
+        ? { id: original_id, docType: original_doc_type, folio: original_folio }
         : null,
-    returns: returns.map((r) => ({
-      id: r.id,
-      docType: r.doc_type,
-      folio: r.folio,
-      issuedAt: iso(r.issued_at),
-      total: Number(r.total),
-    })),
-  };
-}
-
-export interface AuditListQuery {
-  kind?: string | undefined;
-  userId?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  offset: number;
-  limit: number;
-}
-
-/** The audit log, newest first, with who did it and where. */
-export async function listAudit(
-  em: EntityManager,
-  query: AuditListQuery,
-): Promise<Page<z.infer<typeof AuditLogEntry>>> {
-  const filters = new Filters('a.tenant_id = current_tenant_id()')
-    .when(query.kind, 'a.kind = ?')
-    .when(query.userId, 'a.user_id = ?')
-    .days('a.created_at', query);
-  const [counted] = await em.execute<{ n: string }[]>(
-    `select count(*) as n from audit_log a ${filters.where}`,
-    filters.params,
-  );
-  const rows = await em.execute<
-    {
-      id: string;
-      kind: string;
-      store_id: string | null;
-      terminal_id: string | null;
-      user_id: string;
-      details: Record<string, unknown>;
-      created_at: Date;
-      user_name: string | null;
-      store_name: string | null;
-    }[]
-  >(
-    `select a.id, a.kind, a.store_id, a.terminal_id, a.user_id, a.details, a.created_at,
-            u.name as user_name, st.name as store_name
-       from audit_log a left join app_user u on u.id = a.user_id left join store st on st.id = a.store_id
-      ${filters.where}
-      order by a.created_at desc, a.id desc limit ? offset ?`,
-    [...filters.params, query.limit, query.offset],
-  );
-  return {
-    total: Number(counted!.n),
-    items: rows.map((r) => ({
-      id: Number(r.id),
-      kind: r.kind,
-      storeId: r.store_id,
-      terminalId: r.terminal_id,
-      userId: r.user_id,
-      userName: r.user_name ?? '',
-      storeName: r.store_name,
-      details: r.details,
-      createdAt: iso(r.created_at),
-    })),
+    returns: returns.map((r) => camelView(r, { numbers: ['total'], dates: ['issued_at'] })),
   };
 }

@@ -1,12 +1,11 @@
 import { ALL_ROLES } from '@erp/shared';
-import { deliverStoreReceipts } from '../hardware/hardware.handlers.ts';
 import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
 import { withTenantSql } from '../platform/sql-session.ts';
+import { storeNewsOf } from '../realtime/after-commit.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
-import { storeSalesChanged } from '../reporting/wall-feed.ts';
 import { findCustomerByRut, saveCustomer } from './customers.service.ts';
 import { findReturnableSale, returnSale } from './returns.service.ts';
 import { commitSale, type Seller } from './sales.service.ts';
@@ -14,7 +13,7 @@ import { commitSale, type Seller } from './sales.service.ts';
 const SELLING_ROLES = ['owner', 'admin', 'supervisor', 'cashier'] as const;
 
 export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
-  const { orm, logger, secrets, auth } = deps;
+  const { orm, logger, secrets, auth, news } = deps;
   const { tenantId } = socket.data;
   const seller = (): Seller => {
     if (!socket.data.storeId) throw AppError.validation(undefined, 'Seleccione una sucursal para vender.');
@@ -30,8 +29,7 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
     // The cashier's ack goes out first; the wall, stock and receipt news right after it.
     setImmediate(() => {
       events.publish(socket.nsp);
-      deliverStoreReceipts(socket, deps);
-      storeSalesChanged(socket, deps);
+      news.publish('sale:committed', storeNewsOf(socket));
     });
     return result;
   });
@@ -48,8 +46,7 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
       returnSale(em, secrets, seller(), supervisor, input, events),
     );
     events.publish(socket.nsp);
-    deliverStoreReceipts(socket, deps);
-    storeSalesChanged(socket, deps);
+    news.publish('return:committed', storeNewsOf(socket));
     return result;
   });
 

@@ -1,7 +1,8 @@
 import type { Role, SaleCommit, SaleResult } from '@erp/shared';
 import { chileTimestamp, computeAmounts } from '@erp/sii-core';
 import type { z } from 'zod';
-import { sessionTally } from '../cash/cash.service.ts';
+import { type AuditInput, announceAudit, auditRows } from '../audit/index.ts';
+import { sessionTally } from '../cash/index.ts';
 import { planMovements } from '../inventory/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
@@ -9,7 +10,6 @@ import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import { issueTaxDocument } from '../sii/index.ts';
-import { type AuditInput, auditRows } from './audit.ts';
 import { getCustomer, saveCustomer } from './customers.service.ts';
 import { claimKeyWith, requestHash } from './idempotency.ts';
 import { settlePayments } from './payments.ts';
@@ -214,10 +214,7 @@ export async function commitSale(
   // Not open on this terminal: the whole sale rolls back (folio included, so no gap).
   if (tallied === 0) throw new AppError('CASH_SESSION_REQUIRED');
 
-  if (audit.length > 0) {
-    for (const row of auditRows(seller, input.terminalId, audit))
-      events.collect([rooms.screen('wall')], 'audit:logged', row);
-  }
+  if (audit.length > 0) announceAudit(events, auditRows(seller, input.terminalId, audit));
   if (remaining === context.settings.lowFolioThreshold) {
     events.push(rooms.screen('backoffice'), 'folio:low', { docType: type, remaining });
     events.push(rooms.screen('wall'), 'folio:low', { docType: type, remaining });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { tenantSettings } from '../cash/cash.service.ts';
 import { AppError } from '../platform/app-error.ts';
 import { loadConfig } from '../platform/config.ts';
 import { withTenant } from '../platform/orm.ts';
@@ -7,6 +6,7 @@ import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
+import { tenantSettings } from '../tenancy/tenant-settings.ts';
 import { listCafs, tenantSiiIdentity } from './caf.queries.ts';
 import { uploadCaf } from './caf-upload.ts';
 import { certificateInfo, storeCertificate } from './certificate.store.ts';

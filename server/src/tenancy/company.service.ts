@@ -1,7 +1,7 @@
 import { readTenantSettings, type TenantProfile, type TenantProfileInput } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { recordAudit } from '../hardware/hardware-audit.ts';
+import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { hasCafsOrDocuments, tenantProfileRow, updateTenantProfile } from './tenancy.queries.ts';

@@ -1,7 +1,7 @@
 import type { Role } from '@erp/shared';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordAudit } from '../hardware/hardware-audit.ts';
+import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { userIdByEmail } from './auth.queries.ts';

@@ -1,3 +1,8 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PendingEvents } from '../realtime/pending-events.ts';
+import { rooms } from '../realtime/rooms.ts';
+import { INSERT_AUDIT_SQL } from './audit.queries.ts';
+
 /**
  * The tenant's append-only audit log: voided lines, price overrides, discounts, drawer openings
  * without a sale, reprints and returns, and the back office's price, settings and user changes.
@@ -29,8 +34,13 @@ export interface AuditRow {
   createdAt: string;
 }
 
+export interface AuditActor {
+  userId: string;
+  storeId: string | null;
+}
+
 export function auditRows(
-  actor: { userId: string; storeId: string | null },
+  actor: AuditActor,
   terminalId: string | null,
   entries: readonly AuditInput[],
 ): AuditRow[] {
@@ -38,7 +48,23 @@ export function auditRows(
   return entries.map((e) => ({ ...e, storeId: actor.storeId, terminalId, userId: actor.userId, createdAt }));
 }
 
-/** SQL fragment (a CTE body) inserting the rows of a jsonb array parameter. */
-export const INSERT_AUDIT_SQL = `insert into audit_log (tenant_id, store_id, terminal_id, user_id, kind, details, created_at)
-  select current_tenant_id(), x."storeId", x."terminalId", x."userId", x.kind, x.details, x."createdAt"
-    from jsonb_to_recordset(?::jsonb) as x("storeId" uuid, "terminalId" uuid, "userId" uuid, kind text, details jsonb, "createdAt" timestamptz)`;
+/** Streams written audit rows to the wall once the transaction commits. */
+export function announceAudit(events: PendingEvents, rows: readonly AuditRow[]): void {
+  for (const row of rows) events.collect([rooms.screen('wall')], 'audit:logged', row);
+}
+
+/**
+ * Writes audit entries in the caller's transaction and streams them to the wall after commit.
+ * The sale and the return write theirs inside their own one statement (`INSERT_AUDIT_SQL`).
+ */
+export async function recordAudit(
+  em: EntityManager,
+  actor: AuditActor,
+  terminalId: string | null,
+  entries: readonly AuditInput[],
+  events: PendingEvents,
+): Promise<void> {
+  const rows = auditRows(actor, terminalId, entries);
+  await em.execute(`with a as (${INSERT_AUDIT_SQL}) select 1`, [JSON.stringify(rows)]);
+  announceAudit(events, rows);
+}

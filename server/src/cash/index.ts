@@ -1,0 +1,7 @@
+/**
+ * The cash domain's front door: its handlers, and the session tally the sale and the return
+ * write in their own transaction, and the drawer view the wall shows.
+ */
+export { registerCashHandlers } from './cash.handlers.ts';
+export { dropSuggested, recordInSession, sessionTally, toSessionView } from './cash.service.ts';
+export { registerCashHistoryHandlers } from './cash-history.handlers.ts';

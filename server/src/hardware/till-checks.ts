@@ -1,0 +1,32 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '../platform/app-error.ts';
+import { FRESH_CASH_SALE_SQL, TERMINAL_IN_STORE_SQL } from './hardware.queries.ts';
+
+/** A drawer opens "for a sale" only this soon after the cash sale was committed. */
+const SALE_DRAWER_WINDOW_MS = 60_000;
+
+export async function assertTerminalInStore(
+  em: EntityManager,
+  terminalId: string,
+  storeId: string,
+): Promise<void> {
+  const [terminal] = await em.execute(TERMINAL_IN_STORE_SQL, [terminalId, storeId]);
+  if (!terminal) throw AppError.notFound('la caja en esta sucursal');
+}
+
+/** A drawer opening for a sale is the terminal's own cash sale, by this cashier, just committed. */
+export async function assertFreshCashSale(
+  em: EntityManager,
+  sale: { saleId: string; terminalId: string; storeId: string; cashierId: string },
+): Promise<void> {
+  const [found] = await em.execute(FRESH_CASH_SALE_SQL, [
+    sale.saleId,
+    sale.terminalId,
+    sale.storeId,
+    sale.cashierId,
+    SALE_DRAWER_WINDOW_MS,
+  ]);
+  if (!found) {
+    throw AppError.forbidden('El cajón se abre por una venta solo justo después de cobrarla en efectivo.');
+  }
+}

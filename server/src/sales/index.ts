@@ -1,0 +1,3 @@
+/** The sales domain's front door: what the composition root uses. */
+export { registerSalesHandlers } from './sales.handlers.ts';
+export { registerSalesHistoryHandlers } from './sales-history.handlers.ts';
