@@ -10,6 +10,8 @@ export type Screen = (typeof SCREENS)[number];
 export const ADMIN_ROLES: readonly Role[] = ['owner', 'admin'];
 export const SUPERVISOR_ROLES: readonly Role[] = ['owner', 'admin', 'supervisor'];
 export const ALL_ROLES: readonly Role[] = ROLES;
+/** Who moves goods: receipts, transfers, counts and adjustments. */
+export const STOCK_ROLES: readonly Role[] = ['owner', 'admin', 'supervisor', 'warehouse'];
 
 /**
  * Who may open each screen. The handshake refuses other combinations, because joining a

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import { Filters } from '../platform/list-filters.ts';
-import { tenantSettings } from '../tenancy/tenant-settings.ts';
+import { tenantSettings } from '../tenancy/index.ts';
 import { toSessionView } from './cash.service.ts';
 
 type Summary = z.infer<typeof CashSessionSummary>;

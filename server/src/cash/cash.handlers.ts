@@ -7,7 +7,7 @@ import { onCommand } from '../realtime/commands.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import type { AppNamespace } from '../realtime/types.ts';
-import { tenantSettings } from '../tenancy/tenant-settings.ts';
+import { tenantSettings } from '../tenancy/index.ts';
 import {
   type Actor,
   approveClose,

@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import type { SqlFragment } from '../platform/sql-fragment.ts';
-import { tenantSettings } from '../tenancy/tenant-settings.ts';
+import { tenantSettings } from '../tenancy/index.ts';
 
 type SessionView = z.infer<typeof CashSessionView>;
 type CloseReport = z.infer<typeof CashCloseReport>;

@@ -3,7 +3,7 @@
  * re-exports, so importing it runs nothing.
  */
 export { COST_DECIMALS, Dec } from './decimal.ts';
-export { registerInventoryHandlers, STOCK_ROLES } from './inventory.handlers.ts';
+export { registerInventoryHandlers } from './inventory.handlers.ts';
 export { assertWarehouse } from './inventory.service.ts';
 export { insertMinimums, warehouseIds } from './stock.queries.ts';
 export {

@@ -1,4 +1,4 @@
-import { ADMIN_ROLES, ALL_ROLES, type Role } from '@erp/shared';
+import { ADMIN_ROLES, ALL_ROLES, STOCK_ROLES } from '@erp/shared';
 import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
@@ -17,9 +17,6 @@ import {
   startCount,
 } from './stock-count.service.ts';
 import { listTransfers, receiveTransfer, sendTransfer } from './transfer.service.ts';
-
-/** Who moves goods: receipts, transfers, counts and adjustments. */
-export const STOCK_ROLES: readonly Role[] = ['owner', 'admin', 'supervisor', 'warehouse'];
 
 export const registerInventoryHandlers: HandlerRegistrar = (socket, { orm, logger }) => {
   const { tenantId } = socket.data;

@@ -1,7 +1,7 @@
+import { STOCK_ROLES } from '@erp/shared';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
-import { STOCK_ROLES } from './inventory.handlers.ts';
 import { kardexPage } from './valuation.queries.ts';
 import { stockValuation, valuedStock } from './valuation.service.ts';
 

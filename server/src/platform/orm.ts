@@ -1,16 +1,6 @@
 import { defineConfig, type EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Supplier } from '../purchasing/supplier.entity.ts';
-import { Store, Terminal, Warehouse } from '../tenancy/store.entity.ts';
-import { Tenant } from '../tenancy/tenant.entity.ts';
-import { Membership, User } from '../tenancy/user.entity.ts';
+import { ENTITIES } from '../entities.ts';
 import { runInTenantContext } from './tenant-context.ts';
-
-/**
- * Every entity, listed explicitly (domains append theirs here). The entity files are imported
- * directly, not through the domains' front doors: those pull in services and handlers that import
- * this module, and this list is built while modules load.
- */
-export const ENTITIES = [Tenant, Store, Warehouse, Terminal, User, Membership, Supplier];
 
 export function ormConfig(clientUrl: string, poolMax = 10) {
   return defineConfig({

@@ -1,4 +1,4 @@
-import { STOCK_ROLES } from '../inventory/index.ts';
+import { STOCK_ROLES } from '@erp/shared';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';

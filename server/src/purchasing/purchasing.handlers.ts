@@ -1,5 +1,4 @@
-import { ALL_ROLES } from '@erp/shared';
-import { STOCK_ROLES } from '../inventory/index.ts';
+import { ALL_ROLES, STOCK_ROLES } from '@erp/shared';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { actorOf, withTenantEvents } from '../realtime/publish-after-commit.ts';

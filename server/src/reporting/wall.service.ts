@@ -2,7 +2,7 @@ import { type PrinterStatus, WALL_AUDIT_KINDS, type WallSnapshot, type WallStore
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { dropSuggested, toSessionView } from '../cash/index.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
-import { tenantSettings } from '../tenancy/tenant-settings.ts';
+import { tenantSettings } from '../tenancy/index.ts';
 
 /** Latest tickets of each store the wall receives. */
 export const WALL_TICKETS_PER_STORE = 20;

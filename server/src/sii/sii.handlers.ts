@@ -6,7 +6,7 @@ import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
-import { tenantSettings } from '../tenancy/tenant-settings.ts';
+import { tenantSettings } from '../tenancy/index.ts';
 import { listCafs, tenantSiiIdentity } from './caf.queries.ts';
 import { uploadCaf } from './caf-upload.ts';
 import { certificateInfo, storeCertificate } from './certificate.store.ts';

@@ -10,3 +10,4 @@ export { hashPassword } from './password.ts';
 export { Store } from './store.entity.ts';
 export { registerTenancyHandlers } from './tenancy.handlers.ts';
 export { type SeededTenant, seedTenant, type TenantSpec } from './tenant-seed.ts';
+export { tenantSettings } from './tenant-settings.ts';
