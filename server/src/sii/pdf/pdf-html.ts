@@ -172,7 +172,7 @@ function adjustmentsHtml(doc: ReadDocument): string {
 function timbreHtml(timbre: Timbre, options: PrintOptions): string {
   return `<img alt="Timbre electrónico" src="data:image/png;base64,${timbre.png.toString('base64')}"
       style="width:${timbre.widthMm.toFixed(2)}mm;height:${timbre.heightMm.toFixed(2)}mm">
-    <div class="legend">Timbre Electrónico SII<br>Res. ${options.resolution.number} de ${options.resolution.date.slice(0, 4)}<br>Verifique documento: www.sii.cl</div>`;
+    <div class="legend">Timbre Electrónico SII<br>Res. ${options.resolution.number} de ${esc(options.resolution.date.slice(0, 4))}<br>Verifique documento: www.sii.cl</div>`;
 }
 
 function page(css: string, body: string): string {
@@ -203,9 +203,10 @@ function rut(value: string): string {
   }
 }
 
-/** `2025-06-04` → `04-06-2025`. */
+/** `2025-06-04` → `04-06-2025`; anything else (a foreign document) is shown as it came, escaped. */
 function date(value: string | undefined): string {
-  return value ? value.split('-').reverse().join('-') : '';
+  if (!value) return '';
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value.split('-').reverse().join('-') : esc(value);
 }
 
 const BASE_CSS = `

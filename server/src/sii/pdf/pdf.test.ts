@@ -101,6 +101,23 @@ describe('PDF', () => {
   });
 });
 
+describe('foreign text', () => {
+  it('is escaped, and the page runs no script and loads nothing from outside', async () => {
+    const doc = signedDocument(33);
+    const hostile = `2025-01-01<script>document.body.innerHTML='EJECUTADO'</script><img src="http://127.0.0.1:9/x">`;
+    doc.issueDate = hostile;
+    const file = join(dir, 'hostil.pdf');
+    writeFileSync(
+      file,
+      await renderer.render(doc, { format: 'letter', resolution: { number: 0, date: '2025-03-26' } }),
+    );
+    const text = run('pdftotext', [file, '-']).output.replace(/\s+/g, ' ');
+    // Printed as text (the cell wraps the date), and the body was not replaced by the script.
+    expect(text).toContain("<script>document.body.innerHTML='EJECUTADO'</script>");
+    expect(text).toContain('FACTURA ELECTRÓNICA');
+  });
+});
+
 describe('timbre size', () => {
   it('stays within the SII limits (2 × 5 cm to 4 × 9 cm) for a full-length TED', async () => {
     const png = await timbrePng(signedDocument(33).ted!);

@@ -38,6 +38,13 @@ export class DtePdfRenderer {
     const html = documentHtml(doc, { png, widthMm: size.width, heightMm: size.height }, options);
     const page = await this.#browser.newPage();
     try {
+      // The text comes from signed XML that may be foreign (the verifier prints any file): the
+      // page runs no script and loads nothing but what is inline (the timbre is a data: URL).
+      await page.setJavaScriptEnabled(false);
+      await page.setRequestInterception(true);
+      page.on('request', (request) =>
+        /^(data|about):/.test(request.url()) ? request.continue() : request.abort(),
+      );
       await page.setContent(html, { waitUntil: 'load' });
       if (options.format === 'letter') {
         return Buffer.from(
