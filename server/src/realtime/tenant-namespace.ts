@@ -110,6 +110,7 @@ export function setupTenantNamespaces(
       socket.data = {
         userId: session.userId,
         sessionId: session.sessionId,
+        sessionExpiresAt: session.expiresAt,
         tenantId: membership.tenantId,
         tenantSlug: slug,
         role: membership.role,
@@ -139,6 +140,26 @@ export function setupTenantNamespaces(
     if (screen) joined.push(rooms.screen(screen));
     if (storeId && screen) joined.push(rooms.storeScreen(storeId, screen));
     socket.join(joined);
+    closeAtExpiry(socket);
     for (const register of registrars) register(socket, deps);
   });
+}
+
+/** setTimeout's longest delay; a later expiry is checked again after it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A token that expires ends its connections too: the handshake checked it once, and a socket
+ * could otherwise keep acting for days on a dead session. The client's reconnection then meets
+ * TOKEN_EXPIRED and asks the user to sign in again.
+ */
+function closeAtExpiry(socket: AppSocket): void {
+  const wait = () => {
+    const left = socket.data.sessionExpiresAt - Date.now();
+    if (left <= 0) return void socket.disconnect(true);
+    timer = setTimeout(wait, Math.min(left, MAX_TIMER_MS));
+  };
+  let timer: NodeJS.Timeout | undefined;
+  wait();
+  socket.once('disconnect', () => clearTimeout(timer));
 }

@@ -13,6 +13,8 @@ import type { z } from 'zod';
 export interface SocketData {
   userId: string;
   sessionId: string;
+  /** The session's expiry (ms since the epoch): the connection is closed then. */
+  sessionExpiresAt: number;
   tenantId: string;
   tenantSlug: string;
   role: Role;

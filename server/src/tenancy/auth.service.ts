@@ -24,6 +24,8 @@ export interface AuthSettings {
 export interface VerifiedSession {
   sessionId: string;
   userId: string;
+  /** When the token stops being valid (ms since the epoch). */
+  expiresAt: number;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
@@ -107,8 +109,9 @@ export class AuthService {
     const row = await withoutTenant(this.orm, (em) => sessionByTokenHash(em, hashToken(token)));
     if (!row?.user_active) throw new AppError('UNAUTHENTICATED');
     if (row.revoked_at) throw new AppError('TOKEN_REVOKED');
-    if (new Date(row.expires_at).getTime() <= Date.now()) throw new AppError('TOKEN_EXPIRED');
-    return { sessionId: row.session_id, userId: row.user_id };
+    const expiresAt = new Date(row.expires_at).getTime();
+    if (expiresAt <= Date.now()) throw new AppError('TOKEN_EXPIRED');
+    return { sessionId: row.session_id, userId: row.user_id, expiresAt };
   }
 
   /** Revokes the session of a token. Returns it so open sockets of the session can be closed. */
