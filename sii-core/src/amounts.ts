@@ -65,7 +65,17 @@ export function isLineExempt(
   return isExemptType(doc.type) || line.exempt === true;
 }
 
-export function computeAmounts(doc: DteDocument): DocumentAmounts {
+/** What the amounts depend on: the type, each line's quantity, price and discount, the adjustments. */
+export interface AmountsInput {
+  type: DteDocument['type'];
+  lines: readonly Pick<
+    DteDocument['lines'][number],
+    'quantity' | 'unitPrice' | 'exempt' | 'discountPercent' | 'discountAmount'
+  >[];
+  adjustments: DteDocument['adjustments'];
+}
+
+export function computeAmounts(doc: AmountsInput): DocumentAmounts {
   const lines = doc.lines.map((line, index) => {
     const product = toScaled(line.quantity, DECIMAL_SCALE) * toScaled(line.unitPrice, DECIMAL_SCALE);
     const gross = divRoundHalfUp(product, PRODUCT_DENOMINATOR);

@@ -12,6 +12,7 @@ export { chileTimestamp } from './chile-time.ts';
 export { buildEnvelope } from './envelope.ts';
 export { DteError } from './errors.ts';
 export { type ReadDocument, readDocuments } from './reader.ts';
+export { documentLinePrices, saleTotals, type TillLine } from './sale-amounts.ts';
 export { flattenTed, stampTed, verifyTed } from './ted.ts';
 export { TIMBRE_LIMITS_MM, timbrePng, timbreSizeMm } from './timbre.ts';
 export { type VerificationReport, verifyFile } from './verifier.ts';

@@ -56,6 +56,16 @@ describe('cart store', () => {
     expect(cart.itemCount).toBe(2);
   });
 
+  it('totals a factura as its document will: net lines plus 19 % IVA, not the sum of the lines', async () => {
+    const { cart } = await till();
+    cart.addScan('7801610001622');
+    cart.addScan('7801610001622');
+    expect(cart.total).toBe(3980);
+    cart.setDocType(33);
+    // 2 × 1990 / 1.19 = 3344.537816 net → 3345, IVA round(3345 × 0.19) = 636, total 3981.
+    expect(cart.total).toBe(3981);
+  });
+
   it('asks for the weight of a weighable product scanned by its code, and rings up scale labels as own lines', async () => {
     const { cart } = await till();
     expect(cart.addScan('PAN-01')).toEqual({ kind: 'needs-weight', product: pan });

@@ -1,4 +1,5 @@
 import type { CustomerView, PriceChange, ProductView } from '@erp/shared/events/index';
+import { saleTotals } from '@erp/sii-core/sale-amounts';
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { z } from 'zod';
@@ -21,6 +22,8 @@ export interface CartLine {
   quantity: string;
   /** IVA-included unit price shown to the cashier when the line was rung up. */
   unitPrice: number;
+  /** Exempt from IVA (absent on tickets saved before it was kept: taken as afecto). */
+  exempt?: boolean;
 }
 
 export interface Ticket {
@@ -63,7 +66,22 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
   const lines = computed(() =>
     ticket.value.lines.map((line) => ({ ...line, amount: lineGross(line.unitPrice, line.quantity) })),
   );
-  const total = computed(() => lines.value.reduce((sum, line) => sum + line.amount, 0));
+  /**
+   * What the document will total, computed by the server's own code: a boleta adds the line
+   * amounts, a factura its net lines plus 19 % IVA (which may differ from that sum by a peso).
+   */
+  const total = computed(
+    () =>
+      saleTotals(
+        ticket.value.docType,
+        ticket.value.lines.map((line) => ({
+          quantity: line.quantity,
+          unitPrice: line.unitPrice,
+          discount: 0,
+          exempt: line.exempt ?? false,
+        })),
+      ).total,
+  );
   const isEmpty = computed(() => ticket.value.lines.length === 0);
   /** Units count as their number, each weighed line as one item. */
   const itemCount = computed(() =>
@@ -95,6 +113,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
       weighable: product.weighable,
       quantity: fromMilli(toMilli(quantity)),
       unitPrice: useCatalogStore().priceOf(product),
+      exempt: product.exempt,
     };
     ticket.value.lines.push(line);
     selectedLineId.value = line.lineId;

@@ -37,6 +37,10 @@ export function settlePayments(total: number, payments: z.infer<typeof PaymentIn
     );
   }
   const cashDue = total - paidCard;
+  // Rounding to $10 is for cash only: with no cash at all the cards must pay the exact total.
+  if (cash.length === 0 && cashDue > 0) {
+    throw AppError.validation({ missing: cashDue }, `Falta pagar ${formatClp(cashDue)}.`);
+  }
   const cashTendered = cash.reduce((sum, p) => sum + p.tendered, 0);
   const paidCash = roundCash(cashDue);
   if (cashTendered < paidCash) {

@@ -1,6 +1,5 @@
 import { ANONYMOUS_CONSUMER_RUT, type DteDocument, type DteDocumentInput } from '@erp/shared';
-import { validateDocument } from '@erp/sii-core';
-import { Decimal } from 'decimal.js';
+import { documentLinePrices, validateDocument } from '@erp/sii-core';
 import type { PricedLine } from './sale-pricing.ts';
 
 export interface IssuerData {
@@ -27,7 +26,6 @@ export interface ReceiverData {
 }
 
 const UNIT_CODES: Record<string, string> = { unidad: 'UN', kg: 'KG', lt: 'LT' };
-const IVA_FACTOR = new Decimal('1.19');
 
 /** Boletas stay boletas, facturas stay facturas; a cart of only exempt goods becomes 41 or 34. */
 export function finalDocType(
@@ -40,8 +38,8 @@ export function finalDocType(
 
 /**
  * The SII document of a sale. Catalog prices include IVA: boletas carry them as they are; on
- * facturas and notas the afecto lines carry net prices (gross / 1.19, 6 decimals) and the module
- * computes net, IVA and total from them.
+ * facturas and notas the afecto lines carry net prices (`documentLinePrices`, the same code the
+ * POS totals with) and the module computes net, IVA and total from them.
  */
 export function saleDocument(input: {
   type: 33 | 34 | 39 | 41 | 61;
@@ -78,26 +76,14 @@ export function saleDocument(input: {
           ...(receiver.email ? { email: receiver.email } : {}),
         }
       : { rut: ANONYMOUS_CONSUMER_RUT },
-    lines: input.lines.map((line) => {
-      const net = !boleta && !line.exempt;
-      return {
-        name: line.name,
-        code: { type: 'INT1', value: line.code },
-        quantity: line.quantity,
-        unit: UNIT_CODES[line.unit] ?? 'UN',
-        unitPrice: net
-          ? new Decimal(line.unitPrice).div(IVA_FACTOR).toDecimalPlaces(6).toString()
-          : String(line.unitPrice),
-        ...(line.exempt ? { exempt: true } : {}),
-        ...(line.discount > 0
-          ? {
-              discountAmount: net
-                ? new Decimal(line.discount).div(IVA_FACTOR).toDecimalPlaces(0).toNumber()
-                : line.discount,
-            }
-          : {}),
-      };
-    }),
+    lines: input.lines.map((line) => ({
+      name: line.name,
+      code: { type: 'INT1', value: line.code },
+      quantity: line.quantity,
+      unit: UNIT_CODES[line.unit] ?? 'UN',
+      ...documentLinePrices(input.type, line),
+      ...(line.exempt ? { exempt: true } : {}),
+    })),
     references: input.references ?? [],
   });
 }

@@ -1,5 +1,9 @@
+import type { PaymentInput } from '@erp/shared/events/index';
 import { roundCash } from '@erp/shared/money';
-import type { Payment } from '../../stores/checkout.store.ts';
+import type { z } from 'zod';
+
+/** A payment as sale:commit takes it (pure: the server's tests plan payments with this module too). */
+type Payment = z.input<typeof PaymentInput>;
 
 export type PaymentMethod = 'cash' | 'card' | 'mixed';
 
