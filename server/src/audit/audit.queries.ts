@@ -1,11 +1,17 @@
 import type { AuditLogEntry } from '@erp/shared';
 import type { z } from 'zod';
 import { camelView } from '../platform/rows.ts';
+import type { SqlExecutor } from '../platform/sql-session.ts';
+import type { AuditRow } from './audit.ts';
 
 /** SQL fragment (a CTE body) inserting the audit rows of a jsonb array parameter. */
 export const INSERT_AUDIT_SQL = `insert into audit_log (tenant_id, store_id, terminal_id, user_id, kind, details, created_at)
   select current_tenant_id(), x."storeId", x."terminalId", x."userId", x.kind, x.details, x."createdAt"
     from jsonb_to_recordset(?::jsonb) as x("storeId" uuid, "terminalId" uuid, "userId" uuid, kind text, details jsonb, "createdAt" timestamptz)`;
+
+export async function insertAuditRows(em: SqlExecutor, rows: readonly AuditRow[]): Promise<void> {
+  await em.execute(`with a as (${INSERT_AUDIT_SQL}) select 1`, [JSON.stringify(rows)]);
+}
 
 /** The audit log as the back office lists it: the entry, who did it and where. */
 export const AUDIT_LOG_PAGE = {

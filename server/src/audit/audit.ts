@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
-import { INSERT_AUDIT_SQL } from './audit.queries.ts';
+import { insertAuditRows } from './audit.queries.ts';
 
 /**
  * The tenant's append-only audit log: voided lines, price overrides, discounts, drawer openings
@@ -65,6 +65,6 @@ export async function recordAudit(
   events: PendingEvents,
 ): Promise<void> {
   const rows = auditRows(actor, terminalId, entries);
-  await em.execute(`with a as (${INSERT_AUDIT_SQL}) select 1`, [JSON.stringify(rows)]);
+  await insertAuditRows(em, rows);
   announceAudit(events, rows);
 }

@@ -1,14 +1,24 @@
-import { randomUUID } from 'node:crypto';
 import type { CashCloseReport, CashSessionView, DenominationCount } from '@erp/shared';
 import { CLP_DENOMINATIONS } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
-import type { SqlFragment } from '../platform/sql-fragment.ts';
 import { tenantSettings } from '../tenancy/index.ts';
-
-type SessionView = z.infer<typeof CashSessionView>;
-type CloseReport = z.infer<typeof CashCloseReport>;
+import {
+  insertMovement,
+  insertSession,
+  lockSessionRow,
+  markPendingApproval,
+  type SessionRow,
+  type SessionTallyInput,
+  sessionRow,
+  sessionTally,
+  terminalStore,
+  toSessionView,
+  unclosedSessionOf,
+  writeClose,
+  writeCount,
+} from './cash.queries.ts';
 
 /** Who is acting: the socket's user, role and store. */
 export interface Actor {
@@ -17,59 +27,10 @@ export interface Actor {
   storeId: string | null;
 }
 
-interface SessionRow {
-  id: string;
-  store_id: string;
-  terminal_id: string;
-  cashier_id: string;
-  status: SessionView['status'];
-  opened_at: Date;
-  opening_float: string;
-  cash_sales: string;
-  card_sales: string;
-  cash_refunds: string;
-  card_refunds: string;
-  cash_in: string;
-  cash_out: string;
-  ticket_count: number;
-  return_count: number;
-  counted_cash: string | null;
-  counted_card: string | null;
-  closed_at: Date | null;
-  approved_by: string | null;
-  z_number: number | null;
-}
+type SessionView = z.infer<typeof CashSessionView>;
+type CloseReport = z.infer<typeof CashCloseReport>;
 
 const SUPERVISORS = ['owner', 'admin', 'supervisor'];
-
-export function toSessionView(row: SessionRow): SessionView {
-  const n = (v: string) => Number(v);
-  const totals = {
-    openingFloat: n(row.opening_float),
-    cashSales: n(row.cash_sales),
-    cardSales: n(row.card_sales),
-    cashRefunds: n(row.cash_refunds),
-    cardRefunds: n(row.card_refunds),
-    cashIn: n(row.cash_in),
-    cashOut: n(row.cash_out),
-    ticketCount: row.ticket_count,
-    returnCount: row.return_count,
-  };
-  return {
-    id: row.id,
-    storeId: row.store_id,
-    terminalId: row.terminal_id,
-    cashierId: row.cashier_id,
-    status: row.status,
-    openedAt: new Date(row.opened_at).toISOString(),
-    totals: {
-      ...totals,
-      expectedCash:
-        totals.openingFloat + totals.cashSales - totals.cashRefunds + totals.cashIn - totals.cashOut,
-      expectedCard: totals.cardSales - totals.cardRefunds,
-    },
-  };
-}
 
 /** An open drawer holding more cash than the tenant's threshold: time for a cash drop (retiro). */
 export function dropSuggested(session: Pick<SessionView, 'status' | 'totals'>, threshold: number): boolean {
@@ -85,9 +46,7 @@ export function countedCash(denominations: z.infer<typeof DenominationCount>): n
 }
 
 async function lockSession(em: EntityManager, sessionId: string): Promise<SessionRow> {
-  const [row] = await em.execute<SessionRow[]>('select * from cash_session where id = ? for update', [
-    sessionId,
-  ]);
+  const row = await lockSessionRow(em, sessionId);
   if (!row) throw AppError.notFound('la sesión de caja');
   return row;
 }
@@ -102,32 +61,22 @@ function assertMayOperate(actor: Actor, row: SessionRow) {
 }
 
 export async function openSession(em: EntityManager, actor: Actor, terminalId: string, openingFloat: number) {
-  const [terminal] = await em.execute<{ store_id: string }[]>('select store_id from terminal where id = ?', [
-    terminalId,
-  ]);
-  if (!terminal) throw AppError.notFound('el terminal');
-  if (actor.storeId && terminal.store_id !== actor.storeId)
+  const storeId = await terminalStore(em, terminalId);
+  if (!storeId) throw AppError.notFound('el terminal');
+  if (actor.storeId && storeId !== actor.storeId)
     throw AppError.forbidden('El terminal es de otra sucursal.');
-  const rows = await em.execute<SessionRow[]>(
-    `insert into cash_session (id, tenant_id, store_id, terminal_id, cashier_id, opening_float)
-     values (?, current_tenant_id(), ?, ?, ?, ?)
-     on conflict do nothing returning *`,
-    [randomUUID(), terminal.store_id, terminalId, actor.userId, openingFloat],
-  );
-  if (rows.length === 0) throw new AppError('CONFLICT', 'Ya hay una caja abierta en este terminal.');
-  return toSessionView(rows[0]!);
+  const row = await insertSession(em, { storeId, terminalId, cashierId: actor.userId, openingFloat });
+  if (!row) throw new AppError('CONFLICT', 'Ya hay una caja abierta en este terminal.');
+  return toSessionView(row);
 }
 
 export async function currentSession(em: EntityManager, terminalId: string) {
-  const [row] = await em.execute<SessionRow[]>(
-    `select * from cash_session where terminal_id = ? and status <> 'closed'`,
-    [terminalId],
-  );
+  const row = await unclosedSessionOf(em, terminalId);
   return row ? toSessionView(row) : null;
 }
 
 export async function sessionReport(em: EntityManager, actor: Actor, sessionId: string) {
-  const [row] = await em.execute<SessionRow[]>('select * from cash_session where id = ?', [sessionId]);
+  const row = await sessionRow(em, sessionId);
   if (!row) throw AppError.notFound('la sesión de caja');
   assertMayOperate(actor, row);
   return toSessionView(row);
@@ -144,17 +93,7 @@ export async function moveCash(
   if (input.kind === 'out' && input.amount > toSessionView(row).totals.expectedCash) {
     throw AppError.validation(undefined, 'No hay suficiente efectivo en la caja para ese retiro.');
   }
-  await em.execute(
-    `insert into cash_movement (id, tenant_id, session_id, kind, amount, reason, user_id)
-     values (?, current_tenant_id(), ?, ?, ?, ?, ?)`,
-    [randomUUID(), input.sessionId, input.kind, input.amount, input.reason, actor.userId],
-  );
-  const column = input.kind === 'in' ? 'cash_in' : 'cash_out';
-  const [updated] = await em.execute<SessionRow[]>(
-    `update cash_session set ${column} = ${column} + ? where id = ? returning *`,
-    [input.amount, input.sessionId],
-  );
-  return toSessionView(updated!);
+  return toSessionView(await insertMovement(em, { ...input, userId: actor.userId }));
 }
 
 /**
@@ -167,30 +106,6 @@ export async function recordInSession(em: EntityManager, input: SessionTallyInpu
   const [row] = await em.execute<SessionRow[]>(sql, params);
   if (!row) throw new AppError('CASH_SESSION_REQUIRED');
   return toSessionView(row);
-}
-
-export interface SessionTallyInput {
-  sessionId: string;
-  terminalId?: string;
-  cash: number;
-  card: number;
-  refund?: boolean;
-}
-
-/**
- * The update behind `recordInSession`, for a caller that sends it within its own statement:
- * it returns the session's row, or none when the session is not open on this terminal (the
- * caller must then fail with CASH_SESSION_REQUIRED).
- */
-export function sessionTally(input: SessionTallyInput): SqlFragment {
-  return {
-    sql: input.refund
-      ? `update cash_session set cash_refunds = cash_refunds + ?, card_refunds = card_refunds + ?, return_count = return_count + 1
-          where id = ? and status = 'open' and terminal_id = coalesce(?, terminal_id) returning *`
-      : `update cash_session set cash_sales = cash_sales + ?, card_sales = card_sales + ?, ticket_count = ticket_count + 1
-          where id = ? and status = 'open' and terminal_id = coalesce(?, terminal_id) returning *`,
-    params: [input.cash, input.card, input.sessionId, input.terminalId ?? null],
-  };
 }
 
 const tolerance = async (em: EntityManager) => (await tenantSettings(em)).cashCloseTolerance;
@@ -212,16 +127,6 @@ function closeReport(row: SessionRow, tol: number): CloseReport {
   };
 }
 
-async function finishClose(em: EntityManager, sessionId: string, actor: Actor, approvedBy: string | null) {
-  const [row] = await em.execute<SessionRow[]>(
-    `update cash_session s set status = 'closed', closed_at = now(), closed_by = coalesce(s.closed_by, ?), approved_by = ?,
-            z_number = (select coalesce(max(z_number), 0) + 1 from cash_session z where z.terminal_id = s.terminal_id)
-      where id = ? returning *`,
-    [actor.userId, approvedBy, sessionId],
-  );
-  return row!;
-}
-
 /**
  * Closes a session with the cashier's blind count. Within the tenant's tolerance it closes at
  * once with the next Z number; above it, the session waits for a supervisor's approval.
@@ -235,30 +140,26 @@ export async function closeSession(
   assertMayOperate(actor, row);
   if (row.status !== 'open') throw new AppError('CONFLICT', 'La caja ya fue cerrada o espera aprobación.');
   const tol = await tolerance(em);
-  const [counted] = await em.execute<SessionRow[]>(
-    `update cash_session set counted_denominations = ?, counted_cash = ?, counted_card = ?, closed_by = ?
-      where id = ? returning *`,
-    [
-      JSON.stringify(input.denominations),
-      countedCash(input.denominations),
-      input.countedCard,
-      actor.userId,
-      input.sessionId,
-    ],
-  );
-  const report = closeReport(counted!, tol);
+  const counted = await writeCount(em, {
+    sessionId: input.sessionId,
+    denominations: input.denominations,
+    cash: countedCash(input.denominations),
+    card: input.countedCard,
+    closedBy: actor.userId,
+  });
+  const report = closeReport(counted, tol);
   const withinTolerance = Math.abs(report.cashDifference) <= tol && Math.abs(report.cardDifference) <= tol;
   if (withinTolerance || SUPERVISORS.includes(actor.role)) {
     return closeReport(
-      await finishClose(em, input.sessionId, actor, SUPERVISORS.includes(actor.role) ? actor.userId : null),
+      await writeClose(em, {
+        sessionId: input.sessionId,
+        closedBy: actor.userId,
+        approvedBy: SUPERVISORS.includes(actor.role) ? actor.userId : null,
+      }),
       tol,
     );
   }
-  const [pending] = await em.execute<SessionRow[]>(
-    `update cash_session set status = 'pending_approval' where id = ? returning *`,
-    [input.sessionId],
-  );
-  return closeReport(pending!, tol);
+  return closeReport(await markPendingApproval(em, input.sessionId), tol);
 }
 
 /** A supervisor approves a close whose difference exceeded the tolerance. */
@@ -268,5 +169,6 @@ export async function approveClose(em: EntityManager, actor: Actor, sessionId: s
   if (actor.storeId && actor.storeId !== row.store_id)
     throw AppError.forbidden('La caja es de otra sucursal.');
   if (row.status !== 'pending_approval') throw new AppError('CONFLICT', 'La caja no espera aprobación.');
-  return closeReport(await finishClose(em, sessionId, actor, actor.userId), await tolerance(em));
+  const closed = await writeClose(em, { sessionId, closedBy: actor.userId, approvedBy: actor.userId });
+  return closeReport(closed, await tolerance(em));
 }

@@ -3,5 +3,6 @@
  * write in their own transaction, and the drawer view the wall shows.
  */
 export { registerCashHandlers } from './cash.handlers.ts';
-export { dropSuggested, recordInSession, sessionTally, toSessionView } from './cash.service.ts';
+export { sessionTally, toSessionView } from './cash.queries.ts';
+export { dropSuggested, recordInSession } from './cash.service.ts';
 export { registerCashHistoryHandlers } from './cash-history.handlers.ts';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../platform/app-error.ts';
 import type { SqlFragment } from '../platform/sql-fragment.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
+import { claimKeyRows, storedKey } from './sale.queries.ts';
 
 /** Stable hash of a request body: the same key with another body is refused, not replayed. */
 export function requestHash(body: unknown): string {
@@ -36,17 +37,7 @@ export async function claimKeyWith<T, R extends object>(
   hash: string,
   read?: SqlFragment,
 ): Promise<{ claim: Claim<T>; rows: R[] }> {
-  // One row per row read (or one row with `found__` null when the read finds none), each
-  // telling whether this call claimed the key.
-  const rows = await em.execute<(R & { claimed__: boolean; found__: true | null })[]>(
-    `with claim as (
-       insert into idempotency_key (key, tenant_id, scope, request_hash) values (?, current_tenant_id(), ?, ?)
-       on conflict (key) do nothing returning key)
-     select exists (select 1 from claim) as claimed__, r.*
-       from (select 1) as one
-       left join (select true as found__, x.* from (${read?.sql ?? 'select'}) as x) as r on true`,
-    [key, scope, hash, ...(read?.params ?? [])],
-  );
+  const rows = await claimKeyRows<R>(em, scope, key, hash, read);
   if (rows[0]?.claimed__) {
     const found = rows.filter((row) => row.found__);
     return {
@@ -54,17 +45,10 @@ export async function claimKeyWith<T, R extends object>(
       rows: found.map(({ claimed__, found__, ...row }) => row as unknown as R),
     };
   }
-  const [stored] = await em.execute<{ scope: string; request_hash: string; result: T | null }[]>(
-    'select scope, request_hash, result from idempotency_key where key = ?',
-    [key],
-  );
+  const stored = await storedKey<T>(em, key);
   // Not visible: the key exists in another tenant (a replayed or forged id). Same refusal.
   if (!stored || stored.scope !== scope || stored.request_hash !== hash || stored.result === null) {
     throw new AppError('IDEMPOTENCY_MISMATCH');
   }
   return { claim: { fresh: false, result: stored.result }, rows: [] };
-}
-
-export async function saveResult(em: SqlExecutor, key: string, result: unknown): Promise<void> {
-  await em.execute('update idempotency_key set result = ? where key = ?', [JSON.stringify(result), key]);
 }

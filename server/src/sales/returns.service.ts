@@ -14,54 +14,22 @@ import { announceAudit, auditRows } from '../audit/index.ts';
 import { recordInSession } from '../cash/index.ts';
 import { applyMovements } from '../inventory/index.ts';
 import { AppError } from '../platform/app-error.ts';
+import { camelView } from '../platform/rows.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { issueTaxDocument } from '../sii/index.ts';
 import { claimKey, requestHash } from './idempotency.ts';
 import { lineGross, toMilli } from './quantity.ts';
 import { receiptDocument } from './receipt.ts';
+import { creditNotesOf, type OriginalSale, originalLines, originalSale } from './returns.queries.ts';
+import { insertSale } from './sale.queries.ts';
 import { saleDocument } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
-import { insertSale } from './sale-store.ts';
 import type { Seller } from './sales.service.ts';
 import { storeContext } from './store-context.ts';
 
 type ReturnInput = z.infer<typeof SaleReturnInput>;
 type ReturnResultData = z.infer<typeof ReturnResult>;
-
-interface OriginalSale {
-  id: string;
-  store_id: string;
-  doc_type: number;
-  folio: number;
-  issue_date: string;
-  issued_at: Date;
-  total: string;
-  paid_cash: string;
-  paid_card: string;
-  customer_rut: string | null;
-  razon_social: string | null;
-  giro: string | null;
-  address: string | null;
-  comuna: string | null;
-  email: string | null;
-}
-
-interface OriginalLine {
-  line_no: number;
-  product_id: string;
-  name: string;
-  quantity: string;
-  unit_price: string;
-  list_price: string;
-  discount: string;
-  amount: string;
-  exempt: boolean;
-  unit: string;
-  code: string;
-  weighable: boolean;
-  returned: string;
-}
 
 const milliText = (milli: bigint) => `${milli / 1000n}.${String(milli % 1000n).padStart(3, '0')}`;
 
@@ -69,28 +37,9 @@ async function findOriginal(
   em: EntityManager,
   original: z.infer<typeof SaleReference>,
 ): Promise<OriginalSale> {
-  const [sale] = await em.execute<OriginalSale[]>(
-    `select s.id, s.store_id, s.doc_type, s.folio, to_char(s.issue_date, 'YYYY-MM-DD') as issue_date,
-            s.issued_at, s.total, s.paid_cash, s.paid_card, c.rut as customer_rut, c.razon_social, c.giro, c.address, c.comuna, c.email
-       from sale s left join customer c on c.id = s.customer_id
-      where s.kind = 'sale' and ${'saleId' in original ? 's.id = ?' : 's.doc_type = ? and s.folio = ?'}`,
-    'saleId' in original ? [original.saleId] : [original.docType, original.folio],
-  );
+  const sale = await originalSale(em, original);
   if (!sale) throw AppError.notFound('la venta original');
   return sale;
-}
-
-/** The lines of a sale with the quantity each earlier return took back. */
-function originalLines(em: EntityManager, saleId: string): Promise<OriginalLine[]> {
-  return em.execute<OriginalLine[]>(
-    `select l.line_no, l.product_id, l.name, l.quantity, l.unit_price, l.list_price, l.discount, l.amount, l.exempt,
-            p.unit, p.code, p.weighable,
-            coalesce((select sum(r.quantity) from sale_line r join sale rs on rs.id = r.sale_id
-                       where rs.original_sale_id = l.sale_id and r.original_line_no = l.line_no), 0) as returned
-       from sale_line l join product p on p.id = l.product_id
-      where l.sale_id = ? order by l.line_no`,
-    [saleId],
-  );
 }
 
 /**
@@ -154,21 +103,12 @@ export async function findReturnableSale(
 ): Promise<z.infer<typeof ReturnableSale>> {
   const sale = await findOriginal(em, reference);
   const lines = await originalLines(em, sale.id);
-  const notes = await em.execute<{ folio: number; total: string; issued_at: Date }[]>(
-    `select folio, total, issued_at from sale where original_sale_id = ? and kind = 'return' order by issued_at, folio`,
-    [sale.id],
-  );
+  const creditNotes = await creditNotesOf(em, sale.id);
+  const { id, customer_rut, razon_social, giro, address, comuna, email, ...head } = sale;
   return {
-    saleId: sale.id,
-    storeId: sale.store_id,
-    docType: sale.doc_type,
-    folio: sale.folio,
-    issuedAt: new Date(sale.issued_at).toISOString(),
-    issueDate: sale.issue_date,
-    total: Number(sale.total),
-    paidCash: Number(sale.paid_cash),
-    paidCard: Number(sale.paid_card),
-    customer: sale.customer_rut ? { rut: sale.customer_rut, razonSocial: sale.razon_social ?? '' } : null,
+    saleId: id,
+    ...camelView(head, { numbers: ['total', 'paid_cash', 'paid_card'], dates: ['issued_at'] }),
+    customer: customer_rut ? { rut: customer_rut, razonSocial: razon_social ?? '' } : null,
     lines: lines.map((l) => ({
       lineNo: l.line_no,
       productId: l.product_id,
@@ -180,11 +120,7 @@ export async function findReturnableSale(
       discount: Number(l.discount),
       amount: Number(l.amount),
     })),
-    creditNotes: notes.map((n) => ({
-      folio: n.folio,
-      total: Number(n.total),
-      issuedAt: new Date(n.issued_at).toISOString(),
-    })),
+    creditNotes,
   };
 }
 

@@ -1,8 +1,8 @@
 import type { Role, SaleLineInput, TenantSettings } from '@erp/shared';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
-import type { SqlFragment } from '../platform/sql-fragment.ts';
 import { lineGross, toMilli } from './quantity.ts';
+import type { ProductPriceRow } from './sale.queries.ts';
 
 export interface PricedLine {
   lineNo: number;
@@ -19,28 +19,6 @@ export interface PricedLine {
   priceOverride: boolean;
   /** round(unitPrice × quantity) − discount, IVA included. */
   amount: number;
-}
-
-export interface ProductPriceRow {
-  id: string;
-  code: string;
-  name: string;
-  unit: string;
-  weighable: boolean;
-  active: boolean;
-  exempt: boolean;
-  price: number;
-}
-
-/** Reads the current price (store override first) and sale data of the cart's products. */
-export function cartProductsQuery(storeId: string, lines: readonly { productId: string }[]): SqlFragment {
-  const ids = [...new Set(lines.map((l) => l.productId))];
-  return {
-    sql: `select p.id, p.code, p.name, p.unit, p.weighable, p.active, p.exempt, coalesce(sp.price, p.price) as price
-            from product p left join store_price sp on sp.product_id = p.id and sp.store_id = ?
-           where p.id = any(?::uuid[])`,
-    params: [storeId, `{${ids.join(',')}}`],
-  };
 }
 
 /**

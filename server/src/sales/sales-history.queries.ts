@@ -1,8 +1,10 @@
-import type { SaleSummary } from '@erp/shared';
+import type { SaleDetail, SaleSummary } from '@erp/shared';
 import type { z } from 'zod';
 import { camelView } from '../platform/rows.ts';
+import type { SqlExecutor } from '../platform/sql-session.ts';
 
 type Summary = z.infer<typeof SaleSummary>;
+type Detail = z.infer<typeof SaleDetail>;
 
 export interface SummaryRow {
   id: string;
@@ -43,4 +45,85 @@ export function toSummary(row: SummaryRow): Summary {
     }),
     cashierName: row.cashier_name ?? '',
   };
+}
+
+/** A sale's summary row with its amounts, customer, authorizer and the sale it credits, if any. */
+export interface DetailRow extends SummaryRow {
+  net: string;
+  iva: string;
+  exempt: string;
+  cash_rounding: number;
+  change_given: string;
+  customer_rut: string | null;
+  razon_social: string | null;
+  authorized_by_name: string | null;
+  original_id: string | null;
+  original_doc_type: number | null;
+  original_folio: number | null;
+}
+
+export async function saleDetailRow(em: SqlExecutor, saleId: string): Promise<DetailRow | undefined> {
+  const [row] = await em.execute<DetailRow[]>(
+    `select ${SUMMARY_COLUMNS}, s.net, s.iva, s.exempt, s.cash_rounding, s.change_given,
+            c.rut as customer_rut, c.razon_social, a.name as authorized_by_name,
+            o.id as original_id, o.doc_type as original_doc_type, o.folio as original_folio
+       from sale s ${SUMMARY_JOINS}
+       left join customer c on c.id = s.customer_id
+       left join app_user a on a.id = s.authorized_by
+       left join sale o on o.id = s.original_sale_id
+      where s.id = ?`,
+    [saleId],
+  );
+  return row;
+}
+
+export async function saleLines(em: SqlExecutor, saleId: string): Promise<Detail['lines']> {
+  const lines = await em.execute<
+    {
+      line_no: number;
+      product_id: string;
+      code: string;
+      name: string;
+      quantity: string;
+      unit_price: string;
+      discount: string;
+      amount: string;
+      exempt: boolean;
+    }[]
+  >(
+    `select l.line_no, l.product_id, p.code, l.name, l.quantity::text as quantity, l.unit_price, l.discount,
+            l.amount, l.exempt
+       from sale_line l join product p on p.id = l.product_id
+      where l.sale_id = ? order by l.line_no`,
+    [saleId],
+  );
+  return lines.map((l) => camelView(l, { numbers: ['unit_price', 'discount', 'amount'] }));
+}
+
+export async function salePayments(em: SqlExecutor, saleId: string): Promise<Detail['payments']> {
+  const payments = await em.execute<
+    {
+      method: 'cash' | 'card';
+      amount: string;
+      tendered: string | null;
+      change: string | null;
+      authorization_code: string | null;
+    }[]
+  >(
+    'select method, amount, tendered, change, authorization_code from sale_payment where sale_id = ? order by seq',
+    [saleId],
+  );
+  return payments.map((p) => camelView(p, { numbers: ['amount', 'tendered', 'change'] }));
+}
+
+/** The returns that credit a sale, oldest first. */
+export async function returnsOfSale(em: SqlExecutor, saleId: string): Promise<Detail['returns']> {
+  const returns = await em.execute<
+    { id: string; doc_type: number; folio: number; issued_at: Date; total: string }[]
+  >(
+    `select id, doc_type, folio, issued_at, total from sale
+      where original_sale_id = ? order by issued_at, id`,
+    [saleId],
+  );
+  return returns.map((r) => camelView(r, { numbers: ['total'], dates: ['issued_at'] }));
 }

@@ -4,13 +4,13 @@ import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import { Filters } from '../platform/list-filters.ts';
 import { type Page, readPage } from '../platform/list-page.ts';
-import { camelView } from '../platform/rows.ts';
 import { documentOfSale } from '../sii/index.ts';
 import {
+  returnsOfSale,
   SALE_LIST,
-  SUMMARY_COLUMNS,
-  SUMMARY_JOINS,
-  type SummaryRow,
+  saleDetailRow,
+  saleLines,
+  salePayments,
   toSummary,
 } from './sales-history.queries.ts';
 
@@ -43,71 +43,12 @@ export function listSales(em: EntityManager, query: SaleListQuery): Promise<Page
 
 /** A sale (or return) with its lines, payments, SII document, and what it credits or was credited by. */
 export async function saleDetail(em: EntityManager, saleId: string): Promise<Detail> {
-  const [row] = await em.execute<
-    (SummaryRow & {
-      net: string;
-      iva: string;
-      exempt: string;
-      cash_rounding: number;
-      change_given: string;
-      customer_rut: string | null;
-      razon_social: string | null;
-      authorized_by_name: string | null;
-      original_id: string | null;
-      original_doc_type: number | null;
-      original_folio: number | null;
-    })[]
-  >(
-    `select ${SUMMARY_COLUMNS}, s.net, s.iva, s.exempt, s.cash_rounding, s.change_given,
-            c.rut as customer_rut, c.razon_social, a.name as authorized_by_name,
-            o.id as original_id, o.doc_type as original_doc_type, o.folio as original_folio
-       from sale s ${SUMMARY_JOINS}
-       left join customer c on c.id = s.customer_id
-       left join app_user a on a.id = s.authorized_by
-       left join sale o on o.id = s.original_sale_id
-      where s.id = ?`,
-    [saleId],
-  );
+  const row = await saleDetailRow(em, saleId);
   if (!row) throw AppError.notFound('la venta');
-  const lines = await em.execute<
-    {
-      line_no: number;
-      product_id: string;
-      code: string;
-      name: string;
-      quantity: string;
-      unit_price: string;
-      discount: string;
-      amount: string;
-      exempt: boolean;
-    }[]
-  >(
-    `select l.line_no, l.product_id, p.code, l.name, l.quantity::text as quantity, l.unit_price, l.discount,
-            l.amount, l.exempt
-       from sale_line l join product p on p.id = l.product_id
-      where l.sale_id = ? order by l.line_no`,
-    [saleId],
-  );
-  const payments = await em.execute<
-    {
-      method: 'cash' | 'card';
-      amount: string;
-      tendered: string | null;
-      change: string | null;
-      authorization_code: string | null;
-    }[]
-  >(
-    'select method, amount, tendered, change, authorization_code from sale_payment where sale_id = ? order by seq',
-    [saleId],
-  );
+  const lines = await saleLines(em, saleId);
+  const payments = await salePayments(em, saleId);
   const document = await documentOfSale(em, saleId);
-  const returns = await em.execute<
-    { id: string; doc_type: number; folio: number; issued_at: Date; total: string }[]
-  >(
-    `select id, doc_type, folio, issued_at, total from sale
-      where original_sale_id = ? order by issued_at, id`,
-    [saleId],
-  );
+  const returns = await returnsOfSale(em, saleId);
   const {
     net,
     iva,
@@ -131,13 +72,13 @@ export async function saleDetail(em: EntityManager, saleId: string): Promise<Det
     change: Number(change_given),
     customer: customer_rut ? { rut: customer_rut, razonSocial: razon_social ?? '' } : null,
     authorizedByName: authorized_by_name,
-    lines: lines.map((l) => camelView(l, { numbers: ['unit_price', 'discount', 'amount'] })),
-    payments: payments.map((p) => camelView(p, { numbers: ['amount', 'tendered', 'change'] })),
+    lines,
+    payments,
     document,
     original:
       original_id && original_doc_type !== null && original_folio !== null
         ? { id: original_id, docType: original_doc_type, folio: original_folio }
         : null,
-    returns: returns.map((r) => camelView(r, { numbers: ['total'], dates: ['issued_at'] })),
+    returns,
   };
 }

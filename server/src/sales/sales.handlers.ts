@@ -6,7 +6,7 @@ import { storeNewsOf } from '../realtime/after-commit.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
-import { findCustomerByRut, saveCustomer } from './customers.service.ts';
+import { findCustomerByRut, saveCustomer } from './customer.queries.ts';
 import { findReturnableSale, returnSale } from './returns.service.ts';
 import { commitSale, type Seller } from './sales.service.ts';
 

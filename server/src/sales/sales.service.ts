@@ -10,13 +10,13 @@ import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import { issueTaxDocument } from '../sii/index.ts';
-import { getCustomer, saveCustomer } from './customers.service.ts';
+import { getCustomer, saveCustomer } from './customer.queries.ts';
 import { claimKeyWith, requestHash } from './idempotency.ts';
 import { settlePayments } from './payments.ts';
 import { receiptDocument } from './receipt.ts';
+import { cartProductsQuery, insertSale, type ProductPriceRow } from './sale.queries.ts';
 import { finalDocType, type ReceiverData, saleDocument } from './sale-document.ts';
-import { cartProductsQuery, type ProductPriceRow, priceLines } from './sale-pricing.ts';
-import { insertSale } from './sale-store.ts';
+import { priceLines } from './sale-pricing.ts';
 import { storeContext } from './store-context.ts';
 
 export type SaleCommitInput = z.infer<typeof SaleCommit>;

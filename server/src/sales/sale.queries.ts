@@ -5,6 +5,101 @@ import type { ReceiverData } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
 import type { SaleResultData, Seller } from './sales.service.ts';
 
+/**
+ * The statements of the sale commit, the measured hot path: it runs on `withTenantSql`, where
+ * each distinct text is a named prepared statement, so the texts here are built the same way on
+ * every call. Every function runs in the caller's tenant transaction.
+ */
+
+/**
+ * Inserts the operation key unless it exists and, in the same statement, runs `read`: one row
+ * per row read (or one row with `found__` null when the read finds none), each telling whether
+ * this call claimed the key.
+ */
+export function claimKeyRows<R extends object>(
+  em: SqlExecutor,
+  scope: string,
+  key: string,
+  hash: string,
+  read?: SqlFragment,
+): Promise<(R & { claimed__: boolean; found__: true | null })[]> {
+  return em.execute<(R & { claimed__: boolean; found__: true | null })[]>(
+    `with claim as (
+       insert into idempotency_key (key, tenant_id, scope, request_hash) values (?, current_tenant_id(), ?, ?)
+       on conflict (key) do nothing returning key)
+     select exists (select 1 from claim) as claimed__, r.*
+       from (select 1) as one
+       left join (select true as found__, x.* from (${read?.sql ?? 'select'}) as x) as r on true`,
+    [key, scope, hash, ...(read?.params ?? [])],
+  );
+}
+
+/** A claimed key as stored: its scope, request hash and result (null until the work commits). */
+export async function storedKey<T>(
+  em: SqlExecutor,
+  key: string,
+): Promise<{ scope: string; request_hash: string; result: T | null } | undefined> {
+  const [stored] = await em.execute<{ scope: string; request_hash: string; result: T | null }[]>(
+    'select scope, request_hash, result from idempotency_key where key = ?',
+    [key],
+  );
+  return stored;
+}
+
+export interface ProductPriceRow {
+  id: string;
+  code: string;
+  name: string;
+  unit: string;
+  weighable: boolean;
+  active: boolean;
+  exempt: boolean;
+  price: number;
+}
+
+/** Reads the current price (store override first) and sale data of the cart's products. */
+export function cartProductsQuery(storeId: string, lines: readonly { productId: string }[]): SqlFragment {
+  const ids = [...new Set(lines.map((l) => l.productId))];
+  return {
+    sql: `select p.id, p.code, p.name, p.unit, p.weighable, p.active, p.exempt, coalesce(sp.price, p.price) as price
+            from product p left join store_price sp on sp.product_id = p.id and sp.store_id = ?
+           where p.id = any(?::uuid[])`,
+    params: [storeId, `{${ids.join(',')}}`],
+  };
+}
+
+export interface StoreContextRow {
+  rut: string;
+  razon_social: string;
+  giro: string;
+  address: string;
+  comuna: string;
+  acteco: number;
+  sii_resolution_number: number;
+  sii_resolution_date: string;
+  settings: unknown;
+  store_address: string;
+  store_comuna: string;
+  sii_branch_code: number | null;
+  warehouse_id: string | null;
+}
+
+/** The company, its settings, the store and the store's selling warehouse (the first by code). */
+export async function storeContextRow(
+  em: SqlExecutor,
+  storeId: string,
+): Promise<StoreContextRow | undefined> {
+  const [row] = await em.execute<StoreContextRow[]>(
+    `select t.rut, t.razon_social, t.giro, t.address, t.comuna, t.acteco, t.sii_resolution_number,
+            to_char(t.sii_resolution_date, 'YYYY-MM-DD') as sii_resolution_date, t.settings,
+            s.address as store_address, s.comuna as store_comuna, s.sii_branch_code,
+            (select w.id from warehouse w where w.store_id = s.id order by w.code limit 1) as warehouse_id
+       from tenant t join store s on s.tenant_id = t.id where s.id = ?`,
+    [storeId],
+  );
+  return row;
+}
+
 export interface OutboxRow {
   topic: 'sii.document' | 'print.receipt';
   key: string;

@@ -6,6 +6,8 @@ import type { SqlExecutor } from '../platform/sql-session.ts';
 
 type Customer = z.infer<typeof CustomerView>;
 
+/** The tenant's invoice customers, as the POS finds and saves them. Every function runs in the caller's tenant transaction. */
+
 const COLUMNS = 'id, rut, razon_social as "razonSocial", giro, address, comuna, email';
 
 export async function findCustomerByRut(em: SqlExecutor, rut: string): Promise<Customer | null> {
