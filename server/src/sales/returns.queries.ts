@@ -39,16 +39,22 @@ export interface OriginalLine {
   returned: string;
 }
 
-/** The sale (never a return) by id or by document type and folio, with its customer. */
+/**
+ * The sale (never a return) by id or by document type and folio, with its customer. With
+ * `lock`, its row stays locked until the transaction ends: returns of one sale then run one
+ * after the other, each seeing what the ones before it took back.
+ */
 export async function originalSale(
   em: SqlExecutor,
   original: z.infer<typeof SaleReference>,
+  { lock = false } = {},
 ): Promise<OriginalSale | undefined> {
   const [sale] = await em.execute<OriginalSale[]>(
     `select s.id, s.store_id, s.doc_type, s.folio, to_char(s.issue_date, 'YYYY-MM-DD') as issue_date,
             s.issued_at, s.total, s.paid_cash, s.paid_card, c.rut as customer_rut, c.razon_social, c.giro, c.address, c.comuna, c.email
        from sale s left join customer c on c.id = s.customer_id
-      where s.kind = 'sale' and ${'saleId' in original ? 's.id = ?' : 's.doc_type = ? and s.folio = ?'}`,
+      where s.kind = 'sale' and ${'saleId' in original ? 's.id = ?' : 's.doc_type = ? and s.folio = ?'}
+      ${lock ? 'for update of s' : ''}`,
     'saleId' in original ? [original.saleId] : [original.docType, original.folio],
   );
   return sale;

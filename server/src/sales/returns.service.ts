@@ -36,8 +36,9 @@ const milliText = (milli: bigint) => `${milli / 1000n}.${String(milli % 1000n).p
 async function findOriginal(
   em: EntityManager,
   original: z.infer<typeof SaleReference>,
+  options: { lock?: boolean } = {},
 ): Promise<OriginalSale> {
-  const sale = await originalSale(em, original);
+  const sale = await originalSale(em, original, options);
   if (!sale) throw AppError.notFound('la venta original');
   return sale;
 }
@@ -52,6 +53,13 @@ async function returnedLines(
   wanted: ReturnInput['lines'],
 ): Promise<{ lines: PricedLine[]; full: boolean }> {
   const rows = await originalLines(em, sale.id);
+  const named = new Set<number>();
+  for (const { lineNo } of wanted ?? []) {
+    if (named.has(lineNo)) {
+      throw AppError.validation(undefined, `La línea ${lineNo} aparece más de una vez en la devolución.`);
+    }
+    named.add(lineNo);
+  }
   const requests =
     wanted ??
     rows.map((r) => ({ lineNo: r.line_no, quantity: milliText(toMilli(r.quantity) - toMilli(r.returned)) }));
@@ -142,7 +150,7 @@ export async function returnSale(
   const claim = await claimKey<ReturnResultData>(em, 'sale:return', input.returnId, requestHash(body));
   if (!claim.fresh) return claim.result;
 
-  const original = await findOriginal(em, input.original);
+  const original = await findOriginal(em, input.original, { lock: true });
   const { lines, full } = await returnedLines(em, original, input.lines);
   const context = await storeContext(em, seller.tenantId, seller.storeId);
   const issuedAt = new Date();
