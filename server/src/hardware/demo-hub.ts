@@ -3,8 +3,9 @@ import { dirname } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import { withoutTenant, withTenant } from '../platform/orm.ts';
-import type { TenantSpec } from '../tenancy/index.ts';
+import { type TenantSpec, tenantIdBySlug } from '../tenancy/index.ts';
 import { authenticateHub, createHubCredential } from './hub-credentials.ts';
+import { demoHubIssuer } from './hub-device.queries.ts';
 
 export interface DemoHub {
   tenantSlug: string;
@@ -31,18 +32,11 @@ export async function ensureDemoHub(orm: MikroORM, tenant: TenantSpec, file: str
     const saved = JSON.parse(readFileSync(file, 'utf8')) as DemoHub;
     if (saved.tenantSlug === tenant.slug && (await stillValid(orm, saved))) return saved;
   }
-  const [found] = await withoutTenant(orm, (em) =>
-    em.execute<{ id: string | null }[]>('select tenant_id_by_slug(?) as id', [tenant.slug]),
-  );
-  if (!found?.id) throw new Error(`demo tenant ${tenant.slug} is not seeded`);
-  const issued = await withTenant(orm, found.id, async (em) => {
-    const [store] = await em.execute<{ id: string }[]>('select id from store where name = ?', [
-      tenant.stores[0]!.name,
-    ]);
-    const [admin] = await em.execute<{ user_id: string }[]>(
-      `select user_id from membership where role in ('owner', 'admin') order by role desc limit 1`,
-    );
-    return createHubCredential(em, { storeId: store!.id, name: 'Hub demo (simulado)' }, admin!.user_id);
+  const tenantId = await withoutTenant(orm, (em) => tenantIdBySlug(em, tenant.slug));
+  if (!tenantId) throw new Error(`demo tenant ${tenant.slug} is not seeded`);
+  const issued = await withTenant(orm, tenantId, async (em) => {
+    const issuer = await demoHubIssuer(em, tenant.stores[0]!.name);
+    return createHubCredential(em, { storeId: issuer.storeId, name: 'Hub demo (simulado)' }, issuer.userId);
   });
   const hub = { tenantSlug: tenant.slug, storeId: issued.storeId, token: issued.token };
   mkdirSync(dirname(file), { recursive: true });

@@ -10,7 +10,20 @@ import { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { AppNamespace } from '../realtime/types.ts';
 import { broadcastToHub } from './hub-requests.ts';
-import { RANK_SQL, toView, VIEW_COLUMNS, type ViewRow } from './print-spool.queries.ts';
+import {
+  advanceJobState,
+  claimJobRows,
+  countCopies,
+  expireOverdueJobs,
+  insertCopyJob,
+  originalReceipt,
+  resolveJob,
+  resolveSaleJobs,
+  type Selection,
+  storeHasJob,
+  takeReceiptsFromOutbox,
+  terminalJobs,
+} from './print-spool.queries.ts';
 
 /**
  * The server's side of exactly-once printing (docs/hardware-protocols.md#exactly-once-printing):
@@ -50,13 +63,6 @@ function announce(events: PendingEvents, storeId: string, job: PrintJobView, dup
   });
 }
 
-/**
- * `due`: jobs the hub never acknowledged and not sent within the ack timeout (after a sale, and
- * on the periodic sweep). `unfinished`: every job the hub has not finished, for a hub that just
- * (re)connected; the hub answers a known job with its state and prints nothing.
- */
-export type Selection = 'due' | 'unfinished';
-
 export interface SpoolContext {
   orm: MikroORM;
   logger: Logger;
@@ -67,63 +73,9 @@ export interface SpoolContext {
 
 type JobToSend = z.input<typeof PrintJob>;
 
-/** Moves the store's committed receipts from the outbox into its print queue, once each. */
-async function takeReceiptsFromOutbox(em: SqlExecutor, storeId: string): Promise<void> {
-  await em.execute(
-    `with taken as (
-       update outbox set processed_at = now()
-        where topic = 'print.receipt' and processed_at is null and payload->>'storeId' = ?
-        returning payload, created_at)
-     insert into print_job (id, tenant_id, store_id, terminal_id, sale_id, document, created_at, expires_at)
-     select (payload->>'jobId')::uuid, current_tenant_id(), (payload->>'storeId')::uuid, (payload->>'terminalId')::uuid,
-            (payload->>'jobId')::uuid, payload->'document', created_at, created_at + ? * interval '1 millisecond'
-       from taken
-     on conflict (id) do nothing`,
-    [storeId, RECEIPT_TTL_MS],
-  );
-}
-
-/**
- * Jobs past their deadline that the hub never started are expired, so the cashier sees them
- * (and may ask for a copy) instead of a receipt that silently never comes. The hub drops the
- * same jobs by the same deadline, so none of them prints late.
- */
-async function expireOverdue(em: SqlExecutor, storeId: string): Promise<PrintJobView[]> {
-  const rows = await em.execute<ViewRow[]>(
-    `update print_job set state = 'expired', updated_at = now()
-      where store_id = ? and state in ('pending', 'received') and expires_at <= now()
-      returning ${VIEW_COLUMNS}`,
-    [storeId],
-  );
-  return rows.map(toView);
-}
-
 /** Marks the selected jobs as sent now and returns them in print order. */
 async function claimJobs(em: SqlExecutor, storeId: string, selection: Selection): Promise<JobToSend[]> {
-  const [condition, params] =
-    selection === 'due'
-      ? [
-          `state = 'pending' and (sent_at is null or sent_at < now() - ? * interval '1 millisecond')`,
-          [PRINT_ACK_TIMEOUT_MS],
-        ]
-      : [`state in ('pending', 'received', 'sending')`, []];
-  const rows = await em.execute<
-    {
-      id: string;
-      document: JobToSend['document'];
-      is_copy: boolean;
-      reprint_of: string | null;
-      expires_at: Date | string;
-      created_at: Date | string;
-    }[]
-  >(
-    `update print_job set sent_at = now(), attempts = attempts + 1
-      where id in (select id from print_job
-                    where store_id = ? and expires_at > now() and ${condition}
-                    for update skip locked)
-      returning id, document, is_copy, reprint_of, expires_at, created_at`,
-    [storeId, ...params],
-  );
+  const rows = await claimJobRows(em, storeId, selection, PRINT_ACK_TIMEOUT_MS);
   // `returning` keeps no order: print in the order the documents were issued.
   return rows
     .sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime())
@@ -136,26 +88,14 @@ async function claimJobs(em: SqlExecutor, storeId: string, selection: Selection)
     }));
 }
 
-/** Records a hub's report on one of the store's jobs; the job when it moved forward, else null. */
-export async function recordPrintState(
-  em: SqlExecutor,
-  storeId: string,
-  report: PrintJobReport,
-): Promise<PrintJobView | null> {
-  const [row] = await em.execute<ViewRow[]>(
-    `update print_job set state = ?, printer_id = ?, updated_at = now()
-      where id = ? and store_id = ? and ${RANK_SQL} < ?
-      returning ${VIEW_COLUMNS}`,
-    [report.state, report.printerId, report.jobId, storeId, STATE_RANK[report.state]],
-  );
-  return row ? toView(row) : null;
-}
-
-/** Stores a hub's report and tells the store's POS screens when the job's state changed. */
+/**
+ * Stores a hub's report on one of the store's jobs and tells the store's POS screens when the
+ * job moved forward.
+ */
 export async function applyPrintReport(ctx: SpoolContext, report: PrintJobReport): Promise<void> {
   const events = new PendingEvents();
   await withTenantSql(ctx.orm, ctx.tenantId, async (em) => {
-    const job = await recordPrintState(em, ctx.storeId, report);
+    const job = await advanceJobState(em, ctx.storeId, report, STATE_RANK[report.state]);
     if (job) announce(events, ctx.storeId, job, report.duplicate);
   });
   events.publish(ctx.nsp);
@@ -184,8 +124,11 @@ export async function deliverPrintJobs(ctx: SpoolContext, selection: Selection):
   try {
     const events = new PendingEvents();
     const jobs = await withTenantSql(ctx.orm, ctx.tenantId, async (em) => {
-      await takeReceiptsFromOutbox(em, ctx.storeId);
-      for (const job of await expireOverdue(em, ctx.storeId)) announce(events, ctx.storeId, job);
+      await takeReceiptsFromOutbox(em, ctx.storeId, RECEIPT_TTL_MS);
+      // Jobs past their deadline that the hub never started are expired, so the cashier sees
+      // them (and may ask for a copy) instead of a receipt that silently never comes. The hub
+      // drops the same jobs by the same deadline, so none of them prints late.
+      for (const job of await expireOverdueJobs(em, ctx.storeId)) announce(events, ctx.storeId, job);
       return claimJobs(em, ctx.storeId, selection);
     });
     events.publish(ctx.nsp);
@@ -207,46 +150,24 @@ export async function createReprint(
   input: { saleId: string; terminalId?: string | undefined },
   events: PendingEvents,
 ): Promise<{ jobId: string; reprintOf: string }> {
-  const [original] = await em.execute<
-    { document: { folio?: number; documentType?: number }; terminal_id: string | null }[]
-  >(
-    `select document, terminal_id from print_job where id = ? and not is_copy
-     union all
-     select payload->'document', (payload->>'terminalId')::uuid from outbox where topic = 'print.receipt' and key = ?
-     limit 1`,
-    [input.saleId, `sale-${input.saleId}`],
-  );
+  const original = await originalReceipt(em, input.saleId);
   if (!original) throw AppError.notFound('la boleta de esa venta');
   const jobId = randomUUID();
   const terminalId = input.terminalId ?? original.terminal_id;
-  const [{ copies } = { copies: 0 }] = await em.execute<{ copies: number }[]>(
-    'select count(*)::int as copies from print_job where reprint_of = ?',
-    [input.saleId],
-  );
-  const [copy] = await em.execute<ViewRow[]>(
-    `insert into print_job (id, tenant_id, store_id, terminal_id, sale_id, document, is_copy, reprint_of, created_by, expires_at)
-     values (?, current_tenant_id(), ?, ?, ?, ?::jsonb, true, ?, ?, now() + ? * interval '1 millisecond')
-     returning ${VIEW_COLUMNS}`,
-    [
-      jobId,
-      requester.storeId,
-      terminalId,
-      input.saleId,
-      JSON.stringify(original.document),
-      input.saleId,
-      requester.userId,
-      RECEIPT_TTL_MS,
-    ],
-  );
-  announce(events, requester.storeId, toView(copy!));
+  const copies = await countCopies(em, input.saleId);
+  const copy = await insertCopyJob(em, {
+    jobId,
+    storeId: requester.storeId,
+    terminalId,
+    saleId: input.saleId,
+    document: original.document,
+    createdBy: requester.userId,
+    ttlMs: RECEIPT_TTL_MS,
+  });
+  announce(events, requester.storeId, copy);
   // The copy settles the original's uncertainty (or expiry): it leaves the cashier's list.
-  const settled = await em.execute<ViewRow[]>(
-    `update print_job set resolved_at = now(), resolved_by = ?
-      where sale_id = ? and store_id = ? and state in ('uncertain', 'expired') and resolved_at is null
-      returning ${VIEW_COLUMNS}`,
-    [requester.userId, input.saleId, requester.storeId],
-  );
-  for (const row of settled) announce(events, requester.storeId, toView(row));
+  const settled = await resolveSaleJobs(em, input.saleId, requester.storeId, requester.userId);
+  for (const job of settled) announce(events, requester.storeId, job);
   await recordAudit(
     em,
     requester,
@@ -278,21 +199,12 @@ export async function dismissPrintJob(
   jobId: string,
   events: PendingEvents,
 ): Promise<PrintJobView> {
-  const [row] = await em.execute<ViewRow[]>(
-    `update print_job set resolved_at = now(), resolved_by = ?
-      where id = ? and store_id = ? and state in ('uncertain', 'expired') and resolved_at is null
-      returning ${VIEW_COLUMNS}`,
-    [requester.userId, jobId, requester.storeId],
-  );
-  if (!row) {
-    const [known] = await em.execute('select 1 from print_job where id = ? and store_id = ?', [
-      jobId,
-      requester.storeId,
-    ]);
+  const job = await resolveJob(em, jobId, requester.storeId, requester.userId);
+  if (!job) {
+    const known = await storeHasJob(em, jobId, requester.storeId);
     if (!known) throw AppError.notFound('el trabajo de impresión');
     throw new AppError('CONFLICT', 'Ese trabajo ya se resolvió o todavía se está imprimiendo.');
   }
-  const job = toView(row);
   announce(events, requester.storeId, job);
   return job;
 }
@@ -304,13 +216,6 @@ export async function terminalPrintJobs(
   terminalId: string,
   events: PendingEvents,
 ): Promise<PrintJobView[]> {
-  for (const job of await expireOverdue(em, storeId)) announce(events, storeId, job);
-  const rows = await em.execute<ViewRow[]>(
-    `select ${VIEW_COLUMNS} from print_job
-      where terminal_id = ? and store_id = ? and resolved_at is null and state <> 'done'
-        and created_at > now() - ? * interval '1 millisecond'
-      order by created_at`,
-    [terminalId, storeId, OVERVIEW_WINDOW_MS],
-  );
-  return rows.map(toView);
+  for (const job of await expireOverdueJobs(em, storeId)) announce(events, storeId, job);
+  return terminalJobs(em, storeId, terminalId, OVERVIEW_WINDOW_MS);
 }

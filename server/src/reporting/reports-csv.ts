@@ -1,6 +1,7 @@
 import type { SalesReportKind } from '@erp/shared';
 import { type CsvCell, decimalComma, excelCsv } from './excel-csv.ts';
-import type { SalesReportData, SalesReportQuery } from './reports.service.ts';
+import type { SalesReportQuery } from './reports.queries.ts';
+import type { SalesReportData } from './reports.service.ts';
 
 type Row = SalesReportData['items'][number];
 type Figures = SalesReportData['totals'];
