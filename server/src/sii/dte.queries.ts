@@ -9,6 +9,7 @@ import type { DteEventView, DteListQuery, DteState, DteStatusChange, DteView } f
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
+import { camelView } from '../platform/rows.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { SignedMeta } from './envelope.queries.ts';
 import type { SignJob } from './sii.queues.ts';
@@ -33,18 +34,7 @@ const DTE_VIEW_COLUMNS =
   'id, sale_id, doc_type, folio, issued_at, total, state, track_id, sii_detail, updated_at';
 
 function toDteView(r: DteViewRow): DteViewData {
-  return {
-    id: r.id,
-    saleId: r.sale_id,
-    docType: r.doc_type,
-    folio: r.folio,
-    issuedAt: new Date(r.issued_at).toISOString(),
-    total: Number(r.total),
-    state: r.state,
-    trackId: r.track_id,
-    siiDetail: r.sii_detail,
-    updatedAt: new Date(r.updated_at).toISOString(),
-  };
+  return camelView(r, { numbers: ['total'], dates: ['issued_at', 'updated_at'] });
 }
 
 /** A page of documents, newest first, filtered as the back office asks (`dte:list`). */
