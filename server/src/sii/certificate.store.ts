@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { DteError, loadPfx, type SigningCredentials } from '@erp/sii-core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
+import { isoTime } from '../platform/rows.ts';
 import type { SecretBox } from '../platform/secrets.ts';
+import {
+  activeCertificate,
+  activeCertificateSecrets,
+  replaceActiveCertificate,
+} from './certificate.queries.ts';
 
 /** What the back office sees of a certificate: never the file nor its password. */
 export interface CertificateInfo {
@@ -41,35 +47,27 @@ export async function storeCertificate(
   if (!credentials.rut) {
     throw new AppError('CERTIFICATE_INVALID', 'El certificado digital no indica el RUT de su titular.');
   }
-  const id = randomUUID();
-  await em.execute('update sii_certificate set active = false where active', []);
-  await em.execute(
-    `insert into sii_certificate (id, tenant_id, pfx_sealed, password_sealed, holder_name, holder_rut, valid_to)
-     values (?, current_tenant_id(), ?, ?, ?, ?, ?)`,
-    [
-      id,
-      box.seal(Buffer.from(pfx), tenantId),
-      box.seal(password, tenantId),
-      credentials.holderName,
-      credentials.rut,
-      credentials.validTo.toISOString(),
-    ],
-  );
+  await replaceActiveCertificate(em, {
+    id: randomUUID(),
+    pfxSealed: box.seal(Buffer.from(pfx), tenantId),
+    passwordSealed: box.seal(password, tenantId),
+    holderName: credentials.holderName,
+    holderRut: credentials.rut,
+    validTo: credentials.validTo.toISOString(),
+  });
   return (await certificateInfo(em))!;
 }
 
 export async function certificateInfo(em: EntityManager, now = new Date()): Promise<CertificateInfo | null> {
-  const [row] = await em.execute<
-    { id: string; holder_name: string; holder_rut: string | null; valid_to: Date; uploaded_at: Date }[]
-  >('select id, holder_name, holder_rut, valid_to, uploaded_at from sii_certificate where active', []);
+  const row = await activeCertificate(em);
   if (!row) return null;
   const daysLeft = Math.floor((new Date(row.valid_to).getTime() - now.getTime()) / DAY_MS);
   return {
     id: row.id,
     holderName: row.holder_name,
     holderRut: row.holder_rut,
-    validTo: new Date(row.valid_to).toISOString(),
-    uploadedAt: new Date(row.uploaded_at).toISOString(),
+    validTo: isoTime(row.valid_to),
+    uploadedAt: isoTime(row.uploaded_at),
     daysLeft,
     expiringSoon: daysLeft <= EXPIRY_WARNING_DAYS,
   };
@@ -84,10 +82,7 @@ export async function activeCredentials(
   box: SecretBox,
   tenantId: string,
 ): Promise<{ certificateId: string; credentials: SigningCredentials }> {
-  const [row] = await em.execute<{ id: string; pfx_sealed: string; password_sealed: string }[]>(
-    'select id, pfx_sealed, password_sealed from sii_certificate where active',
-    [],
-  );
+  const row = await activeCertificateSecrets(em);
   if (!row) throw new AppError('CERTIFICATE_REQUIRED');
   let credentials = openedCredentials.get(row.id);
   if (!credentials) {

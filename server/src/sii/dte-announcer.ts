@@ -7,6 +7,7 @@ import type { RedisClient } from '../platform/redis.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms, tenantNamespace } from '../realtime/rooms.ts';
 import type { AppServer } from '../realtime/types.ts';
+import { tenantSlug } from './caf.queries.ts';
 
 /**
  * Pushes `dte:status` from the worker to the tenant's back offices and walls. The worker serves no
@@ -21,10 +22,7 @@ export function createDteAnnouncer(orm: MikroORM, redis: RedisClient, streamName
   async function slugOf(tenantId: string): Promise<string> {
     let slug = slugs.get(tenantId);
     if (!slug) {
-      const [row] = await withTenant(orm, tenantId, (em) =>
-        em.execute<{ slug: string }[]>('select slug from tenant', []),
-      );
-      slug = row!.slug;
+      slug = await withTenant(orm, tenantId, tenantSlug);
       slugs.set(tenantId, slug);
     }
     return slug;

@@ -1,13 +1,18 @@
 /**
  * SQL of the SII documents (`dte_document`, `dte_event`, `dte_envelope`, `dte_pdf`): statement
  * text, row types and their mapping to the contract's views. Handlers, routes and jobs call these
- * functions; none of them writes SQL itself.
+ * functions; none of them writes SQL itself. The pipeline's envelope steps are in
+ * `envelope.queries.ts`.
  */
+import { randomUUID } from 'node:crypto';
 import type { DteEventView, DteListQuery, DteState, DteStatusChange, DteView } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
+import { camelView } from '../platform/rows.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
+import type { SignedMeta } from './envelope.queries.ts';
+import type { SignJob } from './sii.queues.ts';
 
 type DteViewData = z.infer<typeof DteView>;
 
@@ -29,18 +34,7 @@ const DTE_VIEW_COLUMNS =
   'id, sale_id, doc_type, folio, issued_at, total, state, track_id, sii_detail, updated_at';
 
 function toDteView(r: DteViewRow): DteViewData {
-  return {
-    id: r.id,
-    saleId: r.sale_id,
-    docType: r.doc_type,
-    folio: r.folio,
-    issuedAt: new Date(r.issued_at).toISOString(),
-    total: Number(r.total),
-    state: r.state,
-    trackId: r.track_id,
-    siiDetail: r.sii_detail,
-    updatedAt: new Date(r.updated_at).toISOString(),
-  };
+  return camelView(r, { numbers: ['total'], dates: ['issued_at', 'updated_at'] });
 }
 
 /** A page of documents, newest first, filtered as the back office asks (`dte:list`). */
@@ -160,6 +154,44 @@ export async function detachFromEnvelope(em: SqlExecutor, documentIds: readonly 
     `update dte_document set envelope_id = null, updated_at = now() - interval '1 hour' where id = any(?::uuid[])`,
     [`{${documentIds.join(',')}}`],
   );
+}
+
+/**
+ * The sale's document, created (with its first event) unless a previous run did, in one round
+ * trip; null when the sale is not there.
+ */
+export async function ensureDocument(
+  em: SqlExecutor,
+  d: Pick<SignJob, 'saleId' | 'type' | 'folio' | 'issuedAt'>,
+): Promise<{ id: string; state: string; caf_id: string } | null> {
+  const [doc] = await em.execute<{ id: string; state: string; caf_id: string }[]>(
+    `with sold as (select caf_id, total from sale where id = ?),
+          created as (
+            insert into dte_document (id, tenant_id, sale_id, doc_type, folio, issued_at, total, state)
+            select ?, current_tenant_id(), ?, ?, ?, ?, total, 'stamped' from sold
+            on conflict do nothing returning id),
+          logged as (
+            insert into dte_event (tenant_id, document_id, state, created_at)
+            select current_tenant_id(), id, 'stamped', ? from created)
+     select coalesce(c.id, d.id) as id, case when c.id is null then d.state else 'stamped' end as state, s.caf_id
+       from sold s left join created c on true left join dte_document d on c.id is null and d.sale_id = ?`,
+    [d.saleId, randomUUID(), d.saleId, d.type, d.folio, d.issuedAt, d.issuedAt, d.saleId],
+  );
+  return doc ?? null;
+}
+
+/** Stores a document's signed XML with what the envelope and the status queries need of it. */
+export async function saveSignature(
+  em: SqlExecutor,
+  documentId: string,
+  xml: string,
+  meta: SignedMeta,
+): Promise<void> {
+  await em.execute('update dte_document set signed_xml = ?, signed_meta = ? where id = ?', [
+    xml,
+    JSON.stringify(meta),
+    documentId,
+  ]);
 }
 
 /** The PDF the worker stored for a document in a format, if any. */

@@ -4,6 +4,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
+import {
+  CAFS_WITH_FOLIOS,
+  cafSecrets,
+  insertCaf,
+  overlapsStoredCaf,
+  TAKE_FOLIO,
+  type TakenFolioRow,
+} from './caf.queries.ts';
 
 export interface TakenFolio {
   folio: number;
@@ -21,24 +29,9 @@ export interface TakenFolio {
 export async function takeFolio(em: SqlExecutor, docType: number): Promise<TakenFolio> {
   // A CAF may run out between choosing it and locking it; then the next one is chosen.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const [row] = await em.execute<{ folio: number; id: string; remaining: string }[]>(
-      `update caf set next_folio = next_folio + 1
-        where id = (select id from caf
-                     where doc_type = ? and next_folio <= folio_to and (expires_on is null or expires_on >= current_date)
-                     order by folio_from limit 1)
-          and next_folio <= folio_to
-        returning next_folio - 1 as folio, id,
-          (select coalesce(sum(c.folio_to - c.next_folio + 1), 0) from caf c
-            where c.doc_type = caf.doc_type and c.id <> caf.id and c.next_folio <= c.folio_to
-              and (c.expires_on is null or c.expires_on >= current_date)) + (folio_to - next_folio + 1) as remaining`,
-      [docType],
-    );
+    const [row] = await em.execute<TakenFolioRow[]>(TAKE_FOLIO, [docType]);
     if (row) return { folio: row.folio, cafId: row.id, remaining: Number(row.remaining) };
-    const [available] = await em.execute<{ n: number }[]>(
-      `select count(*)::int as n from caf where doc_type = ? and next_folio <= folio_to
-          and (expires_on is null or expires_on >= current_date)`,
-      [docType],
-    );
+    const [available] = await em.execute<{ n: number }[]>(CAFS_WITH_FOLIOS, [docType]);
     if (!available?.n) break;
   }
   throw new AppError(
@@ -74,29 +67,22 @@ export async function storeCaf(
       `El CAF es del RUT ${caf.issuerRut}, no del RUT de la empresa (${tenant.rut}).`,
     );
   }
-  const [overlap] = await em.execute<{ n: number }[]>(
-    `select count(*)::int as n from caf where doc_type = ? and int4range(folio_from, folio_to, '[]') && int4range(?, ?, '[]')`,
-    [caf.type, caf.from, caf.to],
-  );
-  if (overlap?.n) throw new AppError('CAF_INVALID', 'Ese rango de folios ya está cargado.');
+  if (await overlapsStoredCaf(em, caf.type, caf.from, caf.to)) {
+    throw new AppError('CAF_INVALID', 'Ese rango de folios ya está cargado.');
+  }
   const rsask = caf.privateKey.export({ format: 'pem', type: 'pkcs1' }).toString();
   const id = randomUUID();
-  await em.execute(
-    `insert into caf (id, tenant_id, doc_type, folio_from, folio_to, next_folio, idk, authorized_on, expires_on, caf_xml, private_key_sealed)
-     values (?, current_tenant_id(), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      id,
-      caf.type,
-      caf.from,
-      caf.to,
-      caf.from,
-      caf.idk,
-      caf.authorizedOn,
-      cafExpiresOn(caf),
-      caf.cafXml,
-      box.seal(rsask, tenant.id),
-    ],
-  );
+  await insertCaf(em, {
+    id,
+    docType: caf.type,
+    from: caf.from,
+    to: caf.to,
+    idk: caf.idk,
+    authorizedOn: caf.authorizedOn,
+    expiresOn: cafExpiresOn(caf),
+    cafXml: caf.cafXml,
+    privateKeySealed: box.seal(rsask, tenant.id),
+  });
   return { id, type: caf.type, from: caf.from, to: caf.to };
 }
 
@@ -111,10 +97,7 @@ export async function loadCaf(
 ): Promise<Caf> {
   const cached = parsedCafs.get(cafId);
   if (cached) return cached;
-  const [row] = await em.execute<{ caf_xml: string; private_key_sealed: string }[]>(
-    'select caf_xml, private_key_sealed from caf where id = ?',
-    [cafId],
-  );
+  const row = await cafSecrets(em, cafId);
   if (!row) throw AppError.notFound('el CAF');
   const rsask = box.open(row.private_key_sealed, tenantId).toString();
   const caf = parseCaf(`<AUTORIZACION>${row.caf_xml}<RSASK>${rsask}</RSASK></AUTORIZACION>`);

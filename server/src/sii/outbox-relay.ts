@@ -1,7 +1,8 @@
 import pg from 'pg';
 import type { Logger } from '../platform/logger.ts';
+import { claimOutbox, LISTEN_OUTBOX, markOutboxProcessed, siiWork } from './outbox.queries.ts';
 import { type PipelineDeps, queuePdfs, queueStatus, queueUpload, scheduleEnvelope } from './sii.jobs.ts';
-import { jobDefaults, jobIds, type SignJob } from './sii.queues.ts';
+import { jobDefaults, jobIds } from './sii.queues.ts';
 
 const TOPIC = 'sii.document';
 const BATCH = 200;
@@ -26,13 +27,6 @@ function coalescing(pass: () => Promise<void>) {
     });
   };
   return { trigger, settled: () => running ?? Promise.resolve() };
-}
-
-interface OutboxRow {
-  id: string;
-  tenant_id: string;
-  key: string;
-  payload: Omit<SignJob, 'tenantId' | 'outboxId'>;
 }
 
 /**
@@ -112,7 +106,7 @@ export class OutboxRelay {
       if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), POLL_MS);
     });
     await client.connect();
-    await client.query('listen outbox');
+    await client.query(LISTEN_OUTBOX);
     this.listener = client;
   }
 
@@ -122,11 +116,7 @@ export class OutboxRelay {
       let moved = 0;
       try {
         await client.query('begin');
-        const { rows } = await client.query<OutboxRow>('select * from outbox_claim($1, $2, $3)', [
-          TOPIC,
-          BATCH,
-          this.tenants,
-        ]);
+        const rows = await claimOutbox(client, TOPIC, BATCH, this.tenants);
         if (rows.length > 0) {
           await this.deps.queues.sign.addBulk(
             rows.map((row) => ({
@@ -135,7 +125,10 @@ export class OutboxRelay {
               opts: { ...jobDefaults(this.deps.config.SII_RETRY_DELAY_MS, 8), jobId: jobIds.sign(row.key) },
             })),
           );
-          await client.query('select outbox_mark_processed($1)', [rows.map((r) => r.id)]);
+          await markOutboxProcessed(
+            client,
+            rows.map((r) => r.id),
+          );
         }
         await client.query('commit');
         moved = rows.length;
@@ -156,12 +149,7 @@ export class OutboxRelay {
     const recovering = this.recovering;
     this.recovering = false;
     try {
-      const { rows } = await this.pool.query<{ tenant_id: string; what: string; ref: string }>(
-        recovering
-          ? 'select * from sii_lost_work($1)'
-          : `select * from sii_unfinished_work(interval '10 seconds', $1)`,
-        [this.tenants],
-      );
+      const rows = await siiWork(this.pool, recovering, this.tenants);
       for (const row of rows) {
         if (row.what === 'outbox') {
           this.wake();

@@ -8,16 +8,29 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type DteStatusChange, isBoletaType } from '@erp/shared';
-import { buildDte, buildEnvelope, DteError, type SignedDte } from '@erp/sii-core';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { buildDte, buildEnvelope, DteError } from '@erp/sii-core';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { AppError } from '../platform/app-error.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';
 import type { SecretBox } from '../platform/secrets.ts';
+import { tenantSiiIdentity } from './caf.queries.ts';
 import { activeCredentials } from './certificate.store.ts';
-import { transition } from './dte.queries.ts';
+import { ensureDocument, saveSignature, transition } from './dte.queries.ts';
+import {
+  claimSignedDocuments,
+  documentsOfEnvelope,
+  documentsWithoutPdf,
+  envelopeById,
+  envelopeDocumentIds,
+  finishEnvelope,
+  insertEnvelope,
+  markEnvelopeUploaded,
+  noteEnvelopeResponse,
+  refuseEnvelope,
+} from './envelope.queries.ts';
 import { loadCaf } from './folios.ts';
 import {
   type EnvelopeJob,
@@ -49,34 +62,8 @@ export interface PipelineDeps {
   announce: (tenantId: string, changes: DteStatusChange[]) => void;
 }
 
-type SignedMeta = Omit<SignedDte, 'xml'> & { receiverRut: string };
-
 function isPermanent(error: unknown): boolean {
   return error instanceof DteError || (error instanceof AppError && error.code !== 'INTERNAL');
-}
-
-/**
- * The sale's document, created (with its first event) unless a previous run did, in one round
- * trip; null when the sale is not there.
- */
-async function ensureDocument(
-  em: EntityManager,
-  d: SignJob,
-): Promise<{ id: string; state: string; caf_id: string } | null> {
-  const [doc] = await em.execute<{ id: string; state: string; caf_id: string }[]>(
-    `with sold as (select caf_id, total from sale where id = ?),
-          created as (
-            insert into dte_document (id, tenant_id, sale_id, doc_type, folio, issued_at, total, state)
-            select ?, current_tenant_id(), ?, ?, ?, ?, total, 'stamped' from sold
-            on conflict do nothing returning id),
-          logged as (
-            insert into dte_event (tenant_id, document_id, state, created_at)
-            select current_tenant_id(), id, 'stamped', ? from created)
-     select coalesce(c.id, d.id) as id, case when c.id is null then d.state else 'stamped' end as state, s.caf_id
-       from sold s left join created c on true left join dte_document d on c.id is null and d.sale_id = ?`,
-    [d.saleId, randomUUID(), d.saleId, d.type, d.folio, d.issuedAt, d.issuedAt, d.saleId],
-  );
-  return doc ?? null;
 }
 
 /** Stamped sale → signed DTE (the TED comes out identical: same CAF, same TSTED). */
@@ -98,11 +85,7 @@ export async function signDocument(deps: PipelineDeps, job: Job<SignJob>): Promi
         signedAt: new Date(d.issuedAt),
       });
       const receiverRut = (d.document as { receiver: { rut: string } }).receiver.rut;
-      await em.execute('update dte_document set signed_xml = ?, signed_meta = ? where id = ?', [
-        xml,
-        JSON.stringify({ ...meta, receiverRut } satisfies SignedMeta),
-        doc.id,
-      ]);
+      await saveSignature(em, doc.id, xml, { ...meta, receiverRut });
       return transition(em, ['stamped'], [{ id: doc.id, state: 'signed' }]);
     });
   } catch (error) {
@@ -164,12 +147,7 @@ export async function envelopeDocuments(
   }
   for (;;) {
     const built = await withTenant(deps.orm, tenantId, async (em) => {
-      const rows = await em.execute<{ id: string; signed_xml: string; signed_meta: SignedMeta }[]>(
-        `select id, signed_xml, signed_meta from dte_document
-          where state = 'signed' and doc_type = any(?::smallint[])
-          order by created_at, id limit ? for update skip locked`,
-        [`{${ENVELOPE_TYPES[kind].join(',')}}`, ENVELOPE_SIZE],
-      );
+      const rows = await claimSignedDocuments(em, ENVELOPE_TYPES[kind], ENVELOPE_SIZE);
       if (rows.length === 0) return null;
       const { credentials } = await activeCredentials(em, deps.box, tenantId);
       const xml = buildEnvelope(
@@ -177,14 +155,7 @@ export async function envelopeDocuments(
         { credentials },
       );
       const envelopeId = randomUUID();
-      await em.execute(
-        `insert into dte_envelope (id, tenant_id, kind, xml, document_count) values (?, current_tenant_id(), ?, ?, ?)`,
-        [envelopeId, kind, xml, rows.length],
-      );
-      await em.execute('update dte_document set envelope_id = ? where id = any(?::uuid[])', [
-        envelopeId,
-        `{${rows.map((r) => r.id).join(',')}}`,
-      ]);
+      await insertEnvelope(em, { id: envelopeId, kind, xml, documentIds: rows.map((r) => r.id) });
       const changes = await transition(
         em,
         ['signed'],
@@ -218,16 +189,13 @@ export function queueStatus(deps: PipelineDeps, tenantId: string, envelopeId: st
 /** The SII session of the current tenant: where to send, who sends, with which certificate. */
 async function sessionFor(deps: PipelineDeps, tenantId: string): Promise<SiiSession> {
   return withTenant(deps.orm, tenantId, async (em) => {
-    const [tenant] = await em.execute<{ rut: string; sii_environment: 'certification' | 'production' }[]>(
-      'select rut, sii_environment from tenant',
-      [],
-    );
+    const tenant = await tenantSiiIdentity(em);
     const { certificateId, credentials } = await activeCredentials(em, deps.box, tenantId);
-    const target = targetFor(deps.config.SII_ENVIRONMENT, tenant!.sii_environment);
+    const target = targetFor(deps.config.SII_ENVIRONMENT, tenant.siiEnvironment);
     return {
       target,
       hosts: siiHosts(target, deps.config.SII_SIMULATOR_URL),
-      issuerRut: tenant!.rut,
+      issuerRut: tenant.rut,
       senderRut: credentials.rut!,
       certificateId,
       credentials,
@@ -235,20 +203,9 @@ async function sessionFor(deps: PipelineDeps, tenantId: string): Promise<SiiSess
   });
 }
 
-interface EnvelopeRow {
-  kind: 'EnvioDTE' | 'EnvioBOLETA';
-  state: string;
-  track_id: string | null;
-  /** Only when asked for: the bytes are up to a few megabytes and only the upload needs them. */
-  xml: Buffer | null;
-}
-
 function envelopeRow(deps: PipelineDeps, tenantId: string, envelopeId: string, withXml = false) {
   return withTenant(deps.orm, tenantId, async (em) => {
-    const [row] = await em.execute<EnvelopeRow[]>(
-      `select kind, state, track_id, ${withXml ? 'xml' : 'null as xml'} from dte_envelope where id = ?`,
-      [envelopeId],
-    );
+    const row = await envelopeById(em, envelopeId, withXml);
     if (!row) throw new UnrecoverableError(`envelope ${envelopeId} not found`);
     return row;
   });
@@ -268,25 +225,17 @@ export async function uploadEnvelope(deps: PipelineDeps, job: Job<EnvelopeRefJob
   } catch (error) {
     if (!(error instanceof SiiRefusedError)) {
       await withTenant(deps.orm, tenantId, (em) =>
-        em.execute('update dte_envelope set last_response = ? where id = ?', [
-          (error as Error).message,
-          envelopeId,
-        ]),
+        noteEnvelopeResponse(em, envelopeId, (error as Error).message),
       );
       throw error;
     }
     const changes = await withTenant(deps.orm, tenantId, async (em) => {
-      await em.execute(
-        `update dte_envelope set state = 'refused', last_response = ?, finished_at = now() where id = ?`,
-        [error.raw || error.message, envelopeId],
-      );
-      const ids = await em.execute<{ id: string }[]>('select id from dte_document where envelope_id = ?', [
-        envelopeId,
-      ]);
+      await refuseEnvelope(em, envelopeId, error.raw || error.message);
+      const ids = await envelopeDocumentIds(em, envelopeId);
       return transition(
         em,
         ['in_envelope'],
-        ids.map(({ id }) => ({
+        ids.map((id) => ({
           id,
           state: 'rejected' as const,
           detail: error.message,
@@ -299,17 +248,12 @@ export async function uploadEnvelope(deps: PipelineDeps, job: Job<EnvelopeRefJob
     throw new UnrecoverableError(error.message);
   }
   const changes = await withTenant(deps.orm, tenantId, async (em) => {
-    await em.execute(
-      `update dte_envelope set state = 'uploaded', track_id = ?, uploaded_at = now(), last_response = ? where id = ? and state = 'built'`,
-      [uploaded.trackId, uploaded.raw, envelopeId],
-    );
-    const ids = await em.execute<{ id: string }[]>('select id from dte_document where envelope_id = ?', [
-      envelopeId,
-    ]);
+    await markEnvelopeUploaded(em, envelopeId, uploaded);
+    const ids = await envelopeDocumentIds(em, envelopeId);
     return transition(
       em,
       ['in_envelope'],
-      ids.map(({ id }) => ({ id, state: 'uploaded' as const, trackId: uploaded.trackId, raw: uploaded.raw })),
+      ids.map((id) => ({ id, state: 'uploaded' as const, trackId: uploaded.trackId, raw: uploaded.raw })),
     );
   });
   deps.announce(tenantId, changes);
@@ -327,20 +271,7 @@ export async function pollStatus(
   // A re-run after the outcome committed only makes sure the PDFs are queued.
   if (envelope.state === 'done') return void (await queuePdfs(deps, tenantId, envelopeId));
   if (envelope.state !== 'uploaded' || !envelope.track_id) return;
-  const documents = await withTenant(deps.orm, tenantId, (em) =>
-    em.execute<
-      {
-        id: string;
-        doc_type: number;
-        folio: number;
-        total: string;
-        issued_at: Date;
-        signed_meta: SignedMeta;
-      }[]
-    >('select id, doc_type, folio, total, issued_at, signed_meta from dte_document where envelope_id = ?', [
-      envelopeId,
-    ]),
-  );
+  const documents = await withTenant(deps.orm, tenantId, (em) => documentsOfEnvelope(em, envelopeId));
   const session = await sessionFor(deps, tenantId);
   const status = await deps.client.status(
     session,
@@ -365,10 +296,7 @@ export async function pollStatus(
   }
   const byFolio = new Map(status.documents.map((r) => [`${r.type}-${r.folio}`, r]));
   const changes = await withTenant(deps.orm, tenantId, async (em) => {
-    await em.execute(
-      `update dte_envelope set state = 'done', finished_at = now(), last_response = ? where id = ?`,
-      [status.raw, envelopeId],
-    );
+    await finishEnvelope(em, envelopeId, status.raw);
     return transition(
       em,
       ['uploaded'],
@@ -393,15 +321,9 @@ export async function pollStatus(
  * that has no PDF yet. Rejected documents get none: they are not valid tax documents.
  */
 export async function queuePdfs(deps: PipelineDeps, tenantId: string, envelopeId: string): Promise<void> {
-  const rows = await withTenant(deps.orm, tenantId, (em) =>
-    em.execute<{ id: string }[]>(
-      `select d.id from dte_document d where d.envelope_id = ? and d.state in ('accepted', 'objected')
-          and not exists (select 1 from dte_pdf p where p.document_id = d.id)`,
-      [envelopeId],
-    ),
-  );
+  const ids = await withTenant(deps.orm, tenantId, (em) => documentsWithoutPdf(em, envelopeId));
   await deps.queues.pdf.addBulk(
-    rows.map(({ id }) => ({
+    ids.map((id) => ({
       name: 'pdf',
       data: { tenantId, documentId: id } satisfies PdfJob,
       opts: { ...jobDefaults(deps.config.SII_RETRY_DELAY_MS, 5), jobId: jobIds.pdf(id) },
