@@ -93,7 +93,7 @@ describe('dependency rules', () => {
         'server/src/sii/sii.handlers.ts',
         'export const registerSiiHandlers = () => em.execute(`select id from dte_document where id = ?`);',
       ),
-    ).toEqual(['handlers files contain no SQL']);
+    ).toEqual(['handlers files contain no SQL', "a domain's SQL text lives in its *.queries.ts files"]);
     expect(
       rulesBroken('server/src/sii/sii.queries.ts', "const q = 'update dte_envelope set state = ?';"),
     ).toEqual([]);
@@ -101,6 +101,16 @@ describe('dependency rules', () => {
       rulesBroken('server/src/hardware/hardware.handlers.ts', 'export function deliverStoreReceipts() {}'),
     ).toEqual(['handlers files export only their registrar']);
     expect(rulesBroken('server/src/sii/sii.handlers.ts', "const m = 'Seleccione una sucursal';")).toEqual([]);
+  });
+
+  it("keeps a domain's SQL in its query files; plumbing and tests may hold SQL", () => {
+    const sql = 'export const f = (em) => em.execute(`select id from sale where id = ?`);';
+    expect(rulesBroken('server/src/sales/sales.service.ts', sql)).toEqual([
+      "a domain's SQL text lives in its *.queries.ts files",
+    ]);
+    expect(rulesBroken('server/src/sales/sale.queries.ts', sql)).toEqual([]);
+    expect(rulesBroken('server/src/sales/sale-commit.test.ts', sql)).toEqual([]);
+    expect(rulesBroken('server/src/platform/orm.ts', sql)).toEqual([]);
   });
 
   it('comments cite documents and sections that exist', () => {

@@ -124,6 +124,18 @@ export const RULES: Rule[] = [
     check: (file) => (/\.(handlers|routes)\.ts$/.test(file.path) ? file.sql : []),
   },
   {
+    name: "a domain's SQL text lives in its *.queries.ts files",
+    check: (file) => {
+      const domain = serverDomain(file.path);
+      const applies =
+        domain !== null &&
+        !INFRASTRUCTURE.has(domain) &&
+        !isTest(file.path) &&
+        !file.path.endsWith('.queries.ts');
+      return applies ? file.sql : [];
+    },
+  },
+  {
     name: 'handlers files export only their registrar',
     check: (file) =>
       file.path.endsWith('.handlers.ts')
