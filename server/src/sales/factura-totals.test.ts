@@ -54,6 +54,24 @@ beforeAll(async () => {
   );
 });
 
+type Payments = ReturnType<typeof paymentPlan>['payments'];
+
+/** Commits a factura for the fixed customer from the cashier's till. */
+function commitFactura(
+  lines: { productId: string; quantity: string; unitPrice: number }[],
+  payments: Payments,
+) {
+  return fixture.till.socket.emitWithAck('sale:commit', {
+    saleId: crypto.randomUUID(),
+    terminalId: fixture.till.terminalId,
+    cashSessionId: fixture.till.cashSessionId,
+    docType: 33,
+    customer: CUSTOMER,
+    lines,
+    payments,
+  });
+}
+
 const cartArbitrary = fc.array(
   fc.record({
     product: fc.nat({ max: 39 }),
@@ -124,14 +142,9 @@ it('refuses a card-only payment short of the total instead of rounding it as cas
   const total = saleTotals(33, [
     { quantity: '1.000', unitPrice: product.price, discount: 0, exempt: false },
   ]).total;
-  const answer = await fixture.till.socket.emitWithAck('sale:commit', {
-    saleId: crypto.randomUUID(),
-    terminalId: fixture.till.terminalId,
-    cashSessionId: fixture.till.cashSessionId,
-    docType: 33,
-    customer: CUSTOMER,
-    lines: [{ productId: product.id, quantity: '1', unitPrice: product.price }],
-    payments: [{ method: 'card', amount: total - 1, authorizationCode: 'AUT-2' }],
-  });
+  const answer = await commitFactura(
+    [{ productId: product.id, quantity: '1', unitPrice: product.price }],
+    [{ method: 'card', amount: total - 1, authorizationCode: 'AUT-2' }],
+  );
   expect(answer).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: 'Falta pagar $1.' } });
 });

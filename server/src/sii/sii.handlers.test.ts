@@ -344,7 +344,9 @@ describe('dte:retry through the worker', () => {
     const simulator = pipeline!.simulator;
     simulator.setFaults({ uploadErrors: 1_000_000 });
     try {
-      const sales = [await sell(), await sell()];
+      // Sold at once, so both are signed in the same envelope window (200 ms, aligned to the
+      // clock): one after the other, a busy machine could sign them on either side of a boundary.
+      const sales = await Promise.all([sell(), sell()]);
       const stuck = await waitFor('both documents in a failing envelope', async () => {
         const rows = await query<{ id: string; envelope_id: string; last_response: string | null }>(
           `select d.id, d.envelope_id, e.last_response from dte_document d join dte_envelope e on e.id = d.envelope_id
