@@ -149,12 +149,14 @@ export async function closeSession(
   });
   const report = closeReport(counted, tol);
   const withinTolerance = Math.abs(report.cashDifference) <= tol && Math.abs(report.cardDifference) <= tol;
-  if (withinTolerance || SUPERVISORS.includes(actor.role)) {
+  // A supervisor's count settles another cashier's difference, never the supervisor's own drawer.
+  const approves = SUPERVISORS.includes(actor.role) && row.cashier_id !== actor.userId;
+  if (withinTolerance || approves) {
     return closeReport(
       await writeClose(em, {
         sessionId: input.sessionId,
         closedBy: actor.userId,
-        approvedBy: SUPERVISORS.includes(actor.role) ? actor.userId : null,
+        approvedBy: approves ? actor.userId : null,
       }),
       tol,
     );
@@ -169,6 +171,9 @@ export async function approveClose(em: EntityManager, actor: Actor, sessionId: s
   if (actor.storeId && actor.storeId !== row.store_id)
     throw AppError.forbidden('La caja es de otra sucursal.');
   if (row.status !== 'pending_approval') throw new AppError('CONFLICT', 'La caja no espera aprobación.');
+  if (row.cashier_id === actor.userId) {
+    throw AppError.forbidden('No puede aprobar el cierre de su propia caja. Pídaselo a otro supervisor.');
+  }
   const closed = await writeClose(em, { sessionId, closedBy: actor.userId, approvedBy: actor.userId });
   return closeReport(closed, await tolerance(em));
 }
