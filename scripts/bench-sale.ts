@@ -318,7 +318,13 @@ const [closingTerminal] = await addTerminals(backend, real.tenant, 1);
 const closingTill = await openTill({ url: serverUrl }, real.tenant as TestTenant, closingTerminal!);
 await withTenant(orm, real.tenant.tenantId, async (em) => {
   for (let i = 0; i < 5000; i++)
-    await recordInSession(em, { sessionId: closingTill.cashSessionId, cash: 1990, card: 0 });
+    await recordInSession(em, {
+      sessionId: closingTill.cashSessionId,
+      storeId: real.tenant.stores[0]!.id,
+      cashierId: null,
+      cash: 1990,
+      card: 0,
+    });
 });
 const closeStart = performance.now();
 const closed = (await closingTill.socket.emitWithAck('cash:close', {

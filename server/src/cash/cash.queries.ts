@@ -133,6 +133,10 @@ export async function insertMovement(
 export interface SessionTallyInput {
   sessionId: string;
   terminalId?: string;
+  /** The store the seller works in: another store's drawer is never touched. */
+  storeId: string;
+  /** The seller, when only their own session will do; null for a supervisor acting for the store's cashiers. */
+  cashierId: string | null;
   cash: number;
   card: number;
   refund?: boolean;
@@ -140,17 +144,27 @@ export interface SessionTallyInput {
 
 /**
  * The update behind `recordInSession`, for a caller that sends it within its own statement:
- * it returns the session's row, or none when the session is not open on this terminal (the
- * caller must then fail with CASH_SESSION_REQUIRED).
+ * it returns the session's row, or none when the session is not open on this terminal of the
+ * seller's store, or is another cashier's and the seller no supervisor (the caller must then fail
+ * with CASH_SESSION_REQUIRED).
  */
 export function sessionTally(input: SessionTallyInput): SqlFragment {
   return {
     sql: input.refund
       ? `update cash_session set cash_refunds = cash_refunds + ?, card_refunds = card_refunds + ?, return_count = return_count + 1
-          where id = ? and status = 'open' and terminal_id = coalesce(?, terminal_id) returning *`
+          where id = ? and status = 'open' and terminal_id = coalesce(?, terminal_id) and store_id = ?
+            and cashier_id = coalesce(?, cashier_id) returning *`
       : `update cash_session set cash_sales = cash_sales + ?, card_sales = card_sales + ?, ticket_count = ticket_count + 1
-          where id = ? and status = 'open' and terminal_id = coalesce(?, terminal_id) returning *`,
-    params: [input.cash, input.card, input.sessionId, input.terminalId ?? null],
+          where id = ? and status = 'open' and terminal_id = coalesce(?, terminal_id) and store_id = ?
+            and cashier_id = coalesce(?, cashier_id) returning *`,
+    params: [
+      input.cash,
+      input.card,
+      input.sessionId,
+      input.terminalId ?? null,
+      input.storeId,
+      input.cashierId,
+    ],
   };
 }
 

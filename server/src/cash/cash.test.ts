@@ -35,7 +35,7 @@ async function open(terminal: number, openingFloat: number) {
 
 function record(sessionId: string, cash: number, card: number, refund = false) {
   return withTenant(server.orm, tenant.tenantId, (em) =>
-    recordInSession(em, { sessionId, cash, card, refund }),
+    recordInSession(em, { sessionId, storeId: tenant.stores[0]!.id, cashierId: null, cash, card, refund }),
   );
 }
 
@@ -156,7 +156,13 @@ describe('cash sessions', () => {
     const session = await open(0, 0);
     await withTenant(server.orm, tenant.tenantId, async (em) => {
       for (let i = 1; i <= 5000; i++)
-        await recordInSession(em, { sessionId: session.id, cash: i % 2 ? 1990 : 0, card: i % 2 ? 0 : 2500 });
+        await recordInSession(em, {
+          sessionId: session.id,
+          storeId: tenant.stores[0]!.id,
+          cashierId: null,
+          cash: i % 2 ? 1990 : 0,
+          card: i % 2 ? 0 : 2500,
+        });
     });
     const report = await cashier.emitWithAck('cash:report', { sessionId: session.id });
     expect(report.ok && report.data.totals).toMatchObject({

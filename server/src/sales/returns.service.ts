@@ -25,7 +25,7 @@ import { creditNotesOf, type OriginalSale, originalLines, originalSale } from '.
 import { insertSale } from './sale.queries.ts';
 import { saleDocument } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
-import type { Seller } from './sales.service.ts';
+import { drawerOwner, type Seller } from './sales.service.ts';
 import { storeContext } from './store-context.ts';
 
 type ReturnInput = z.infer<typeof SaleReturnInput>;
@@ -198,6 +198,7 @@ export async function returnSale(
   );
   const session = await recordInSession(em, {
     sessionId: input.cashSessionId,
+    ...drawerOwner(seller),
     terminalId: input.terminalId,
     cash: input.refundMethod === 'cash' ? refund : 0,
     card: input.refundMethod === 'card' ? refund : 0,

@@ -1,4 +1,4 @@
-import type { Role, SaleCommit, SaleResult } from '@erp/shared';
+import { type Role, type SaleCommit, type SaleResult, SUPERVISOR_ROLES } from '@erp/shared';
 import { chileTimestamp, computeAmounts } from '@erp/sii-core';
 import type { z } from 'zod';
 import { type AuditInput, announceAudit, auditRows } from '../audit/index.ts';
@@ -28,6 +28,32 @@ export interface Seller {
   userId: string;
   role: Role;
   storeId: string;
+}
+
+/**
+ * Whose drawer a seller may ring into: a session of their own store, their own unless they
+ * supervise (a supervisor may act for the store's cashiers).
+ */
+export function drawerOwner(seller: Seller): { storeId: string; cashierId: string | null } {
+  return {
+    storeId: seller.storeId,
+    cashierId: SUPERVISOR_ROLES.includes(seller.role) ? null : seller.userId,
+  };
+}
+
+/**
+ * The sale row's (store, terminal) must name one terminal (a foreign key): a terminal of another
+ * store in the payload is the same refusal as a drawer that is not the seller's.
+ */
+async function drawerOfThisStore<T>(insert: Promise<T>): Promise<T> {
+  try {
+    return await insert;
+  } catch (error) {
+    if ((error as { constraint?: string }).constraint === 'sale_terminal_of_store') {
+      throw new AppError('CASH_SESSION_REQUIRED');
+    }
+    throw error;
+  }
 }
 
 async function receiverFor(em: SqlExecutor, input: SaleCommitInput): Promise<ReceiverData | null> {
@@ -154,62 +180,72 @@ export async function commitSale(
         : []),
     ]),
   );
-  const [tallied] = await insertSale(em, {
-    seller,
-    input,
-    session: { id: input.cashSessionId },
-    warehouseId: context.warehouseId,
-    cafId,
-    receiver,
-    result,
-    lines,
-    alongside: [
-      sessionTally({
-        sessionId: input.cashSessionId,
-        cash: payments.paidCash,
-        card: payments.paidCard,
-        terminalId: input.terminalId,
-      }),
-      ...ledgerWrites,
-    ],
-    payments: payments.rows,
-    stampedAt,
-    outbox: [
-      {
-        topic: 'sii.document' as const,
-        key: `sale-${input.saleId}`,
-        payload: { saleId: input.saleId, type, folio, stampedAt, issuedAt: issuedAt.toISOString(), document },
-      },
-      ...(type === 39 || type === 41
-        ? [
-            {
-              topic: 'print.receipt' as const,
-              key: `sale-${input.saleId}`,
-              payload: {
-                jobId: input.saleId,
-                storeId: seller.storeId,
-                terminalId: input.terminalId,
-                document: receiptDocument({
-                  type,
-                  folio,
-                  issuedAt,
-                  issuer: context.issuer,
-                  receiver,
-                  lines,
-                  amounts: amounts,
-                  ted: ted,
-                  cashRounding: payments.cashRounding,
-                  paidCash: payments.paidCash,
-                  paidCard: payments.paidCard,
-                  change: payments.change,
-                }),
+  const [tallied] = await drawerOfThisStore(
+    insertSale(em, {
+      seller,
+      input,
+      session: { id: input.cashSessionId },
+      warehouseId: context.warehouseId,
+      cafId,
+      receiver,
+      result,
+      lines,
+      alongside: [
+        sessionTally({
+          sessionId: input.cashSessionId,
+          ...drawerOwner(seller),
+          cash: payments.paidCash,
+          card: payments.paidCard,
+          terminalId: input.terminalId,
+        }),
+        ...ledgerWrites,
+      ],
+      payments: payments.rows,
+      stampedAt,
+      outbox: [
+        {
+          topic: 'sii.document' as const,
+          key: `sale-${input.saleId}`,
+          payload: {
+            saleId: input.saleId,
+            type,
+            folio,
+            stampedAt,
+            issuedAt: issuedAt.toISOString(),
+            document,
+          },
+        },
+        ...(type === 39 || type === 41
+          ? [
+              {
+                topic: 'print.receipt' as const,
+                key: `sale-${input.saleId}`,
+                payload: {
+                  jobId: input.saleId,
+                  storeId: seller.storeId,
+                  terminalId: input.terminalId,
+                  document: receiptDocument({
+                    type,
+                    folio,
+                    issuedAt,
+                    issuer: context.issuer,
+                    receiver,
+                    lines,
+                    amounts: amounts,
+                    ted: ted,
+                    cashRounding: payments.cashRounding,
+                    paidCash: payments.paidCash,
+                    paidCard: payments.paidCard,
+                    change: payments.change,
+                  }),
+                },
               },
-            },
-          ]
-        : []),
-    ],
-    audit: auditRows(seller, input.terminalId, audit),
-  });
+            ]
+          : []),
+      ],
+      audit: auditRows(seller, input.terminalId, audit),
+    }),
+  );
 
   // Not open on this terminal: the whole sale rolls back (folio included, so no gap).
   if (tallied === 0) throw new AppError('CASH_SESSION_REQUIRED');
