@@ -4,7 +4,8 @@
  * whom; the check reads files only, it runs none of them.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, posix, relative } from 'node:path';
+import { join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 /** One source file as the rules see it: repository-relative path, resolved imports, SQL found. */
@@ -269,5 +270,4 @@ export const repositoryDocs =
   };
 
 /** The repository root, seen from this file. */
-export const REPOSITORY_ROOT =
-  relative(process.cwd(), join(dirname(new URL(import.meta.url).pathname), '..')) || '.';
+export const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));

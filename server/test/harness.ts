@@ -26,6 +26,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
+/** A superuser connection to the test database, for tests that look past row-level security. */
+export function superuserUrl(): string {
+  const url = new URL(process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  url.pathname = new URL(process.env.DATABASE_URL!).pathname;
+  return url.toString();
+}
+
 export interface TestServer extends AppInstance {
   url: string;
 }

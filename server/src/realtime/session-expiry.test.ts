@@ -4,16 +4,14 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectClient, login } from '../../test/harness.ts';
+import { connectClient, login, superuserUrl } from '../../test/harness.ts';
 import { useTestServer } from '../../test/test-server-fixture.ts';
 
 const fixture = useTestServer(['expiry']);
 let superuser: pg.Client;
 
 beforeAll(async () => {
-  const url = new URL(process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  url.pathname = new URL(process.env.DATABASE_URL!).pathname;
-  superuser = new pg.Client({ connectionString: url.toString() });
+  superuser = new pg.Client({ connectionString: superuserUrl() });
   await superuser.connect();
 });
 afterAll(() => superuser?.end());

@@ -4,15 +4,9 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer, TestTenant } from '../../test/harness.ts';
+import { superuserUrl, type TestServer, type TestTenant } from '../../test/harness.ts';
 import { addCaf, addProducts, openTill, receiveStock } from '../../test/selling.ts';
 import { useTestServer } from '../../test/test-server-fixture.ts';
-
-const adminUrl = () => {
-  const url = new URL(process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  url.pathname = new URL(process.env.DATABASE_URL!).pathname;
-  return url.toString();
-};
 
 let server: TestServer;
 let a: TestTenant;
@@ -74,7 +68,7 @@ beforeAll(async () => {
     tenants: [a, b],
   } = world);
   await ringOneSale(server, a);
-  superuser = new pg.Client({ connectionString: adminUrl() });
+  superuser = new pg.Client({ connectionString: superuserUrl() });
   app = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await Promise.all([superuser.connect(), app.connect()]);
   const { rows } = await superuser.query<{ table_name: string }>(

@@ -4,13 +4,13 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../../test/harness.ts';
-
-const adminUrl = () => {
-  const url = new URL(process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  url.pathname = new URL(process.env.DATABASE_URL!).pathname;
-  return url.toString();
-};
+import {
+  createTestTenant,
+  startTestServer,
+  superuserUrl,
+  type TestServer,
+  type TestTenant,
+} from '../../test/harness.ts';
 
 /** The four SECURITY DEFINER functions that read every tenant's queue, called harmlessly. */
 const WORKER_FUNCTIONS = [
@@ -51,7 +51,7 @@ async function attempt(
 beforeAll(async () => {
   server = await startTestServer();
   [a, b] = await Promise.all([createTestTenant(server, 'role-a'), createTestTenant(server, 'role-b')]);
-  superuser = new pg.Client({ connectionString: adminUrl() });
+  superuser = new pg.Client({ connectionString: superuserUrl() });
   web = new pg.Client({ connectionString: process.env.DATABASE_URL });
   worker = new pg.Client({ connectionString: process.env.WORKER_DATABASE_URL });
   await Promise.all([superuser.connect(), web.connect(), worker.connect()]);
