@@ -178,7 +178,7 @@ async function commit(sale: RawSale) {
             o as (insert into outbox (tenant_id, topic, key, payload)
                   select current_tenant_id(), x.topic, x.key, x.payload from jsonb_to_recordset($11::jsonb) as x(topic text, key text, payload jsonb)),
             -- the cash tally travels with the sale, as in the real commit
-            cs as (update cash_session set cash_sales = cash_sales + $8, ticket_count = ticket_count + 1 where id = $5 and status = 'open')
+            cs as (update cash_session set cash_sales = cash_sales + $8, ticket_count = ticket_count + 1 where id = $5 and status = 'open' and terminal_id = $3 and store_id = $2)
        update idempotency_key set result = $12::jsonb where key = $1`,
       values: [
         sale.saleId,
