@@ -139,6 +139,7 @@ describe('returns and cash at the touch POS (Chromium, real server)', () => {
       .getByRole('alert')
       .getByText(/PIN incorrecto/)
       .waitFor();
+    await screenshot(pos, 'pos-return-approval');
     expect(await pos.getByTestId('return-done').count()).toBe(0);
     expect(await dialog.getByTestId('approval-pin').inputValue()).toBe('');
     // The right one, keyed on the touch pad.
