@@ -2,12 +2,12 @@ import { type Role, SUPERVISOR_ROLES } from '@erp/shared';
 import { pgArray } from '../platform/pg-array.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 
-const APPROVER_ROLES = pgArray(SUPERVISOR_ROLES);
-
 /**
  * Approval PINs and who may approve where. Every function runs in the caller's tenant
  * transaction, so memberships and PINs are this company's only.
  */
+
+const APPROVER_ROLES = pgArray(SUPERVISOR_ROLES);
 
 export interface ApproverCandidate {
   id: string;
@@ -101,7 +101,10 @@ export async function deletePin(em: SqlExecutor, userId: string): Promise<boolea
   return rows.length > 0;
 }
 
-/** A member's email and whether any of their memberships here is the owner's (owners' PINs are an owner's to clear). */
+/**
+ * A member's email, and whether any of their memberships here is an owner's (an owner's PIN is
+ * an owner's to clear).
+ */
 export async function memberForPin(
   em: SqlExecutor,
   userId: string,
