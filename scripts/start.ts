@@ -87,7 +87,10 @@ for (let i = 0; i < 100; i++) {
   await new Promise((r) => setTimeout(r, 200));
 }
 const users = DEMO_TENANTS.flatMap((t) =>
-  t.users.map((u) => `    ${u.email.padEnd(22)} ${u.role.padEnd(11)} ${t.slug}`),
+  t.users.map(
+    (u) =>
+      `    ${u.email.padEnd(22)} ${u.role.padEnd(11)} ${t.slug}${u.approvalPin ? ` (PIN de autorización ${u.approvalPin})` : ''}`,
+  ),
 );
 console.log(`
 ERP Market is running: http://127.0.0.1:${port}/

@@ -4,12 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { upsertProducts } from '../../server/src/catalog/index.ts';
 import { withTenant } from '../../server/src/platform/orm.ts';
 import { PendingEvents } from '../../server/src/realtime/pending-events.ts';
-import {
-  createTestTenant,
-  TEST_PASSWORD,
-  type TestServer,
-  type TestTenant,
-} from '../../server/test/harness.ts';
+import { createTestTenant, TEST_PIN, type TestServer, type TestTenant } from '../../server/test/harness.ts';
 import { addCaf, receiveStock } from '../../server/test/selling.ts';
 import {
   launchChromium,
@@ -23,8 +18,8 @@ import {
 
 /**
  * Returns and cash at the touch POS: a boleta is rung up, then one of its lines is returned by
- * scanning the receipt's timbre (a 2D scanner types the TED XML as keyboard input) with a
- * supervisor's credentials typed at the till; the nota de crédito 61 comes back from the
+ * scanning the receipt's timbre (a 2D scanner types the TED XML as keyboard input), authorized by
+ * a supervisor picked at the till with their approval PIN; the nota de crédito 61 comes back from the
  * server, and the till's session and X report follow the refund and a cash withdrawal.
  */
 const PRODUCTS = [
@@ -134,14 +129,22 @@ describe('returns and cash at the touch POS (Chromium, real server)', () => {
 
     await pos.getByTestId('return-authorize').click();
     const dialog = pos.getByTestId('supervisor-dialog');
-    await dialog.getByLabel('Correo del supervisor').fill(tenant.emails.supervisor);
-    // A wrong password is refused by the server and nothing is issued.
-    await dialog.getByLabel('Contraseña del supervisor').fill('no-es-la-clave');
-    await dialog.getByTestId('authorize').click();
-    await dialog.getByRole('alert').waitFor();
+    const confirm = dialog.getByRole('button', { name: /^Autorizar y devolver/ });
+    // The store's approvers are offered by name; the supervisor taps theirs.
+    await dialog.getByRole('button', { name: 'Supervisor · Supervisor' }).click();
+    // A wrong PIN is refused by the server, nothing is issued and the PIN is cleared.
+    await dialog.getByTestId('approval-pin').fill('000001');
+    await confirm.click();
+    await dialog
+      .getByRole('alert')
+      .getByText(/PIN incorrecto/)
+      .waitFor();
+    await screenshot(pos, 'pos-return-approval');
     expect(await pos.getByTestId('return-done').count()).toBe(0);
-    await dialog.getByLabel('Contraseña del supervisor').fill(TEST_PASSWORD);
-    await dialog.getByTestId('authorize').click();
+    expect(await dialog.getByTestId('approval-pin').inputValue()).toBe('');
+    // The right one, keyed on the touch pad.
+    for (const digit of TEST_PIN) await dialog.getByRole('button', { name: digit, exact: true }).click();
+    await confirm.click();
 
     await pos.getByTestId('return-done').waitFor({ timeout: 15_000 });
     expect(await text(pos, 'credit-note-folio')).toBe('Nota de crédito electrónica N° 1');

@@ -6,7 +6,7 @@ import { withTenant } from '../../server/src/platform/orm.ts';
 import {
   connectClient,
   createTestTenant,
-  TEST_PASSWORD,
+  TEST_PIN,
   type TestClient,
   type TestServer,
   type TestTenant,
@@ -233,7 +233,7 @@ describe('sales wall (Chromium, real server, 1920×1080)', () => {
       original: { saleId: sale.saleId },
       refundMethod: 'cash',
       reason: 'Cliente se arrepintió',
-      supervisor: { email: tenant.emails.supervisor, password: TEST_PASSWORD },
+      approval: { email: tenant.emails.supervisor, pin: TEST_PIN },
     });
     expect(returned.ok).toBe(true);
     await restore();

@@ -26,7 +26,12 @@ import { registerSalesHandlers, registerSalesHistoryHandlers } from './sales/ind
 import { registerDteDownloadRoutes } from './sii/dte-download.routes.ts';
 import { SharedPdfRenderer } from './sii/dte-pdf.ts';
 import { registerSiiHandlers } from './sii/sii.handlers.ts';
-import { AuthService, registerAuthRoutes, registerTenancyHandlers } from './tenancy/index.ts';
+import {
+  ApprovalService,
+  AuthService,
+  registerAuthRoutes,
+  registerTenancyHandlers,
+} from './tenancy/index.ts';
 
 /** Socket handlers of every domain, registered on each connection. */
 const REGISTRARS: HandlerRegistrar[] = [
@@ -66,6 +71,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
     windowSeconds: config.LOGIN_WINDOW_SECONDS,
     redisPrefix: config.REDIS_PREFIX,
   });
+  const approvals = new ApprovalService(orm, redis, { redisPrefix: config.REDIS_PREFIX });
 
   const options: FastifyHttpOptions<Server> = { logger: false, trustProxy: config.TRUST_PROXY };
   const app = Fastify(options);
@@ -93,7 +99,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
   for (const topic of ['sale:committed', 'return:committed'] as const) {
     news.subscribe(topic, (store) => storeSalesChanged(store, services));
   }
-  setupTenantNamespaces(io, { orm, auth, logger, secrets, news }, REGISTRARS, HUB_REGISTRARS);
+  setupTenantNamespaces(io, { orm, auth, approvals, logger, secrets, news }, REGISTRARS, HUB_REGISTRARS);
   registerAuthRoutes(app, auth, io);
   // Chromium for on-demand PDFs: launched by the first download that needs one.
   const pdfRenderer = new SharedPdfRenderer();

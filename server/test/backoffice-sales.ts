@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll } from 'vitest';
 import type { AppInstance } from '../src/app.ts';
 import { withTenant } from '../src/platform/orm.ts';
-import { connectClient, TEST_PASSWORD, type TestClient, type TestTenant, tokenFor } from './harness.ts';
+import { connectClient, TEST_PIN, type TestClient, type TestTenant, tokenFor } from './harness.ts';
 import { addCaf, addProducts, openTill, type TestProduct, type Till } from './selling.ts';
 import { type TestServerFixture, useTestServer } from './test-server-fixture.ts';
 
@@ -159,7 +159,7 @@ export async function ringBusinessHistory(server: Server, tenant: TestTenant): P
       lines: [{ lineNo: 1, quantity: '1' }],
       refundMethod: 'cash',
       reason: 'Envase dañado',
-      supervisor: { email: tenant.emails.supervisor, password: TEST_PASSWORD },
+      approval: { email: tenant.emails.supervisor, pin: TEST_PIN },
     }),
   );
   // S2 happened yesterday (Chile day), so the day report has two rows.

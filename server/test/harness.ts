@@ -12,6 +12,8 @@ import { createLogger } from '../src/platform/logger.ts';
 import { hashPassword, type SeededTenant, seedTenant } from '../src/tenancy/index.ts';
 
 export const TEST_PASSWORD = 'clave-de-prueba';
+/** The approval PIN of every test tenant's owner, admin and supervisor. */
+export const TEST_PIN = '135790';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   if (!process.env.DATABASE_URL?.includes('test')) {
@@ -48,7 +50,10 @@ let passwordHash: Promise<string> | undefined;
 
 export type TestTenant = SeededTenant & { emails: Record<Role | 'cashier2', string> };
 
-/** A fresh tenant with two stores and one user per role (the cashier bound to store 0). */
+/**
+ * A fresh tenant with two stores and one user per role (the cashier bound to store 0); the owner,
+ * admin and supervisor approve with TEST_PIN.
+ */
 export async function createTestTenant(server: AppInstance, label = 't'): Promise<TestTenant> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const suffix = randomBytes(4).toString('hex');
@@ -70,9 +75,9 @@ export async function createTestTenant(server: AppInstance, label = 't'): Promis
       ],
       centralWarehouse: true,
       users: [
-        { email: email('owner'), name: 'Dueña', role: 'owner' },
-        { email: email('admin'), name: 'Admin', role: 'admin' },
-        { email: email('supervisor'), name: 'Supervisor', role: 'supervisor' },
+        { email: email('owner'), name: 'Dueña', role: 'owner', approvalPin: TEST_PIN },
+        { email: email('admin'), name: 'Admin', role: 'admin', approvalPin: TEST_PIN },
+        { email: email('supervisor'), name: 'Supervisor', role: 'supervisor', approvalPin: TEST_PIN },
         { email: email('cashier'), name: 'Cajero', role: 'cashier', store: 0 },
         { email: email('cashier2'), name: 'Cajero B', role: 'cashier', store: 1 },
         { email: email('warehouse'), name: 'Bodega', role: 'warehouse', store: 0 },
@@ -107,17 +112,23 @@ export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** Where a socket connects besides its token: the store it works in and its screen. */
 export type SocketAuth = { storeId?: string; screen?: string };
 
-/** Connects to a tenant namespace; rejects with the server's `{ code, message }` on refusal. */
+/**
+ * Connects to a tenant namespace; rejects with the server's `{ code, message }` on refusal.
+ * `localAddress` connects from another loopback address (127.0.0.2), as another device would.
+ */
 export function connectClient(
   url: string,
   slug: string,
   auth: SocketAuth & { token: string },
+  options: { localAddress?: string } = {},
 ): Promise<TestClient> {
   const socket: TestClient = connectIo(`${url}/t/${slug}`, {
     auth,
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
+    // Handed to the WebSocket as it is; socket.io-client's types do not list it.
+    ...(options as object),
   });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));

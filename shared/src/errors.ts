@@ -7,6 +7,9 @@ export const ERROR_MESSAGES = {
   UNAUTHENTICATED: 'Debe iniciar sesión.',
   INVALID_CREDENTIALS: 'Correo o contraseña incorrectos.',
   TOO_MANY_ATTEMPTS: 'Demasiados intentos fallidos. Espere unos minutos antes de volver a intentar.',
+  APPROVAL_INVALID: 'Supervisor o PIN de autorización incorrectos.',
+  APPROVAL_LOCKED:
+    'El PIN de autorización de ese supervisor está bloqueado por intentos fallidos. Espere o pida la autorización a otro supervisor.',
   RATE_LIMITED: 'Demasiadas solicitudes en poco tiempo. Espere unos segundos y vuelva a intentar.',
   TOKEN_EXPIRED: 'Su sesión expiró. Inicie sesión nuevamente.',
   TOKEN_REVOKED: 'Su sesión fue cerrada. Inicie sesión nuevamente.',

@@ -84,11 +84,12 @@ async function setup(sale = original()) {
   return { server, sale, cash, till, returns: useReturnStore() };
 }
 
+const supervisorId = crypto.randomUUID();
 const request = {
   warehouseId,
   refundMethod: 'cash' as const,
   reason: 'Producto vencido',
-  supervisor: { email: 'supervisor@demo.cl', password: 'secreto' },
+  approval: { supervisorId, pin: '246810' },
 };
 
 describe('return store', () => {
@@ -203,18 +204,30 @@ describe('return store', () => {
       warehouseId,
       refundMethod: 'cash',
       reason: 'Producto vencido',
-      supervisor: request.supervisor,
+      approval: { supervisorId, pin: '246810' },
     });
+    expect(server.sent.at(-2)?.payload).not.toHaveProperty('supervisor');
     expect(returns.result?.reference.code).toBe(3);
     // The drawer on screen is the server's after the refund.
     expect(server.sent.at(-1)?.name).toBe('cash:current');
     expect(useTillStore().cashSession?.totals.cashRefunds).toBe(2180);
 
-    // A definite refusal (wrong password) forgets the id: nothing was written.
-    server.on('sale:return', () => fail('INVALID_CREDENTIALS'));
+    // A definite refusal (wrong PIN) forgets the id: nothing was written.
+    server.on('sale:return', () => fail('APPROVAL_INVALID'));
     await returns.submit(till, request);
     await returns.submit(till, request);
     expect(ids()[4]).not.toBe(ids()[3]);
     expect(ids()[5]).not.toBe(ids()[4]);
+  });
+
+  it("lists the store's approvers for the supervisor's picker", async () => {
+    const { server, returns } = await setup();
+    const approvers = [{ userId: supervisorId, name: 'Sergio Supervisor', role: 'supervisor' as const }];
+    server.on('approval:approvers', () => approvers);
+    expect((await returns.loadApprovers()).ok).toBe(true);
+    expect(returns.approvers).toEqual(approvers);
+    server.on('approval:approvers', () => fail('OFFLINE'));
+    await returns.loadApprovers();
+    expect(returns.approvers).toEqual(approvers); // a failed read keeps the last list
   });
 });

@@ -1,5 +1,11 @@
 import { type ErrorPayload, fail, type Result } from '@erp/shared/errors';
-import type { ReturnableSale, ReturnResult, SaleReturnInput } from '@erp/shared/events/index';
+import type {
+  ApprovalInput,
+  Approver,
+  ReturnableSale,
+  ReturnResult,
+  SaleReturnInput,
+} from '@erp/shared/events/index';
 import { divRoundHalfUp } from '@erp/shared/money';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
@@ -13,6 +19,9 @@ import { useTillStore } from './till.store.ts';
 export type OriginalSale = z.output<typeof ReturnableSale>;
 export type ReturnAnswer = z.output<typeof ReturnResult>;
 export type RefundMethod = z.input<typeof SaleReturnInput>['refundMethod'];
+/** Who authorizes (picked from the store's approvers, or typed by email) and their PIN. */
+export type Approval = z.input<typeof ApprovalInput>;
+export type ReturnApprover = z.output<typeof Approver>;
 
 export interface ReturnLine {
   lineNo: number;
@@ -32,7 +41,7 @@ export interface ReturnRequest {
   warehouseId: string;
   refundMethod: RefundMethod;
   reason: string;
-  supervisor: { email: string; password: string };
+  approval: Approval;
 }
 
 /** The server answered nothing (or could not be reached): the return may or may not exist. */
@@ -45,9 +54,10 @@ const min = (a: string, b: string) => (toMilli(a) < toMilli(b) ? a : b);
 
 /**
  * A return at the till: find the original (scanned timbre or type + folio), choose lines and
- * quantities up to what is still returnable, and send `sale:return` with the supervisor's
- * credentials. The return id is kept while the same return is retried, so an answer lost on
- * the way is never a second nota de crédito; credentials are never stored.
+ * quantities up to what is still returnable, and send `sale:return` with the approval of a
+ * supervisor of this store (their approval PIN, never their password). The return id is kept
+ * while the same return is retried, so an answer lost on the way is never a second nota de
+ * crédito; the PIN is never stored.
  */
 export const useReturnStore = defineStore(STORE_IDS.RETURN, () => {
   const sale = ref<OriginalSale | null>(null);
@@ -56,6 +66,8 @@ export const useReturnStore = defineStore(STORE_IDS.RETURN, () => {
   const result = ref<ReturnAnswer | null>(null);
   const error = ref<ErrorPayload | null>(null);
   const busy = ref(false);
+  /** Who may authorize at this store (with a PIN set), for the supervisor's picker. */
+  const approvers = ref<ReturnApprover[]>([]);
   /** The last return sent without a definite answer: same content, same id. */
   let attempt: { fingerprint: string; returnId: string } | null = null;
 
@@ -124,6 +136,13 @@ export const useReturnStore = defineStore(STORE_IDS.RETURN, () => {
     return found;
   }
 
+  /** Reads the store's approvers again (someone may have set or lost their PIN since). */
+  async function loadApprovers(): Promise<Result<ReturnApprover[]>> {
+    const answer = await useRealtimeStore().command('approval:approvers', {});
+    if (answer.ok) approvers.value = answer.data;
+    return answer;
+  }
+
   function refuse<T>(answer: Result<T> & { ok: false }): Result<T> {
     clear();
     error.value = answer.error;
@@ -177,7 +196,7 @@ export const useReturnStore = defineStore(STORE_IDS.RETURN, () => {
     busy.value = true;
     const answer = await useRealtimeStore().command(
       'sale:return',
-      { ...body, returnId: attempt.returnId, supervisor: request.supervisor },
+      { ...body, returnId: attempt.returnId, approval: request.approval },
       { timeoutMs: RETURN_TIMEOUT_MS },
     );
     busy.value = false;
@@ -203,6 +222,8 @@ export const useReturnStore = defineStore(STORE_IDS.RETURN, () => {
     result,
     error,
     busy,
+    approvers,
+    loadApprovers,
     find,
     choose,
     step,

@@ -113,6 +113,21 @@ describe('NumPad', () => {
     await nextTick();
     expect(value.value).toBe('');
   });
+  it('keeps leading zeros in a code (a PIN is not a number)', async () => {
+    const value = ref('');
+    const host = mount(() =>
+      h(NumPad, {
+        modelValue: value.value,
+        'onUpdate:modelValue': (v: string) => (value.value = v),
+        code: true,
+      }),
+    );
+    for (const k of ['0', '0', '7']) {
+      [...host.querySelectorAll('button')].find((b) => b.textContent?.trim() === k)!.click();
+      await nextTick();
+    }
+    expect(value.value).toBe('007');
+  });
 });
 
 describe('ConnectionBadge and ErrorBanner', () => {

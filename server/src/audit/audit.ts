@@ -5,9 +5,9 @@ import { insertAuditRows } from './audit.queries.ts';
 
 /**
  * The tenant's append-only audit log: voided lines, price overrides, discounts, drawer openings
- * without a sale, reprints and returns, and the back office's price, settings and user changes.
- * Rows are written in the transaction of the action they record (the serving role may insert
- * and read them, never change them) and streamed to the wall.
+ * without a sale, reprints, returns and refused approval PINs, and the back office's price,
+ * settings and user changes. Rows are written in the transaction of the action they record (the
+ * serving role may insert and read them, never change them) and streamed to the wall.
  */
 export interface AuditInput {
   kind:
@@ -17,6 +17,8 @@ export interface AuditInput {
     | 'drawer_open'
     | 'reprint'
     | 'return'
+    // A wrong approval PIN at a till (or a wrong password when setting a PIN).
+    | 'approval_refused'
     // Back office: a base or store price changed, a CSV import, company settings, a user's access.
     | 'price_change'
     | 'catalog_import'

@@ -51,6 +51,7 @@ it('delivers an event emitted by server process 1 to a client of server process 
     role: 'cashier' as const,
     storeId: null,
     active: true,
+    approvalPin: false,
   };
   server1.io
     .of(tenantNamespace(tenant.slug))

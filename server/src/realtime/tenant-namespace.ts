@@ -6,7 +6,7 @@ import { AppError } from '../platform/app-error.ts';
 import type { Logger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';
 import type { SecretBox } from '../platform/secrets.ts';
-import { type AuthService, type MembershipRow, Store } from '../tenancy/index.ts';
+import { type ApprovalService, type AuthService, type MembershipRow, Store } from '../tenancy/index.ts';
 import type { AfterCommit } from './after-commit.ts';
 import { rooms, TENANT_NAMESPACE_PATTERN } from './rooms.ts';
 import type { AppServer, AppSocket, HubSocket, HubSocketData } from './types.ts';
@@ -14,6 +14,8 @@ import type { AppServer, AppSocket, HubSocket, HubSocketData } from './types.ts'
 export interface RealtimeDeps {
   orm: MikroORM;
   auth: AuthService;
+  /** Supervisor approvals with their PIN at someone else's till. */
+  approvals: ApprovalService;
   logger: Logger;
   /** Seals and opens secrets at rest (CAF keys, certificates). */
   secrets: SecretBox;

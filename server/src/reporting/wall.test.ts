@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectClient,
   nextEvent,
-  TEST_PASSWORD,
+  TEST_PIN,
   type TestClient,
   type TestServer,
   type TestTenant,
@@ -133,7 +133,7 @@ describe('wall:snapshot', () => {
       original: { saleId: first.saleId },
       refundMethod: 'cash',
       reason: 'Producto vencido',
-      supervisor: { email: tenant.emails.supervisor, password: TEST_PASSWORD },
+      approval: { email: tenant.emails.supervisor, pin: TEST_PIN },
     });
     if (!returned.ok) throw new Error(JSON.stringify(returned.error));
 

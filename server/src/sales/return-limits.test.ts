@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
-import { TEST_PASSWORD } from '../../test/harness.ts';
+import { TEST_PIN } from '../../test/harness.ts';
 import type { Till } from '../../test/selling.ts';
 import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
@@ -45,7 +45,7 @@ function returnFrom(till: Till, saleId: string, lines: { lineNo: number; quantit
     lines,
     refundMethod: 'card',
     reason: 'Devolución',
-    supervisor: { email: shop.tenant.emails.supervisor, password: TEST_PASSWORD },
+    approval: { email: shop.tenant.emails.supervisor, pin: TEST_PIN },
   });
 }
 

@@ -146,7 +146,8 @@ export async function returnSale(
   input: ReturnInput,
   events: PendingEvents,
 ): Promise<ReturnResultData> {
-  const { supervisor: _credentials, ...body } = input;
+  // The approval is not part of the request: a retry may bring another supervisor or PIN.
+  const { approval: _approval, ...body } = input;
   const claim = await claimKey<ReturnResultData>(em, 'sale:return', input.returnId, requestHash(body));
   if (!claim.fresh) return claim.result;
 

@@ -6,6 +6,7 @@ import { storeNewsOf } from '../realtime/after-commit.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
+import { approvalActor } from '../tenancy/index.ts';
 import { findCustomerByRut, saveCustomer } from './customer.queries.ts';
 import { findReturnableSale, returnSale } from './returns.service.ts';
 import { commitSale, type Seller } from './sales.service.ts';
@@ -13,7 +14,7 @@ import { commitSale, type Seller } from './sales.service.ts';
 const SELLING_ROLES = ['owner', 'admin', 'supervisor', 'cashier'] as const;
 
 export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
-  const { orm, logger, secrets, auth, news } = deps;
+  const { orm, logger, secrets, approvals, news } = deps;
   const { tenantId } = socket.data;
   const seller = (): Seller => {
     if (!socket.data.storeId) throw AppError.validation(undefined, 'Seleccione una sucursal para vender.');
@@ -35,15 +36,15 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
   });
 
   onCommand(socket, logger, 'sale:return', { roles: SELLING_ROLES }, async (input) => {
-    const supervisor = await auth.verifySupervisor(
-      input.supervisor.email,
-      input.supervisor.password,
-      tenantId,
-      socket.handshake.address,
-    );
+    const selling = seller();
+    const supervisor = await approvals.verify(approvalActor(socket), input.approval, {
+      storeId: selling.storeId,
+      terminalId: input.terminalId,
+      action: 'return',
+    });
     const events = new PendingEvents();
     const result = await withTenant(orm, tenantId, (em) =>
-      returnSale(em, secrets, seller(), supervisor, input, events),
+      returnSale(em, secrets, selling, supervisor, input, events),
     );
     events.publish(socket.nsp);
     news.publish('return:committed', storeNewsOf(socket));

@@ -89,21 +89,6 @@ export class AuthService {
     };
   }
 
-  /**
-   * A supervisor authorizing an action at someone else's terminal (a return, a large discount):
-   * their credentials must be right and they must be owner, admin or supervisor of this tenant.
-   * Returns the supervisor's user id. Creates no session.
-   */
-  async verifySupervisor(email: string, password: string, tenantId: string, ip: string): Promise<string> {
-    const userId = await this.checkCredentials(email.trim().toLowerCase(), password, ip);
-    const memberships = await this.memberships(userId);
-    const allowed = memberships.some(
-      (m) => m.tenantId === tenantId && ['owner', 'admin', 'supervisor'].includes(m.role),
-    );
-    if (!allowed) throw AppError.forbidden('La autorización requiere un supervisor de esta empresa.');
-    return userId;
-  }
-
   /** Checks a bearer token; throws a coded error when it is unknown, expired or revoked. */
   async verify(token: string): Promise<VerifiedSession> {
     const row = await withoutTenant(this.orm, (em) => sessionByTokenHash(em, hashToken(token)));

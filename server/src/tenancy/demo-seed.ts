@@ -5,6 +5,8 @@ import { hashPassword } from './password.ts';
 import { seedTenant, type TenantSpec } from './tenant-seed.ts';
 
 export const DEMO_PASSWORD = 'demo1234';
+/** The demo supervisor's approval PIN (returns at the till). */
+const DEMO_APPROVAL_PIN = '246810';
 
 export const DEMO_TENANTS: TenantSpec[] = [
   {
@@ -22,7 +24,12 @@ export const DEMO_TENANTS: TenantSpec[] = [
     centralWarehouse: true,
     users: [
       { email: 'admin@demo.cl', name: 'Andrea Administradora', role: 'admin' },
-      { email: 'supervisor@demo.cl', name: 'Sergio Supervisor', role: 'supervisor' },
+      {
+        email: 'supervisor@demo.cl',
+        name: 'Sergio Supervisor',
+        role: 'supervisor',
+        approvalPin: DEMO_APPROVAL_PIN,
+      },
       { email: 'cajero@demo.cl', name: 'Camila Cajera', role: 'cashier', store: 0 },
       { email: 'bodega@demo.cl', name: 'Bruno Bodeguero', role: 'warehouse', store: 0 },
     ],

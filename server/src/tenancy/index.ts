@@ -2,6 +2,7 @@
  * Tenancy's front door: what other domains, the app, scripts and tests use from it. Only
  * re-exports, so importing it runs nothing.
  */
+export { APPROVAL_MAX_FAILURES, ApprovalService, approvalActor } from './approvals.service.ts';
 export { type MembershipRow, tenantIdBySlug } from './auth.queries.ts';
 export { bearer, registerAuthRoutes } from './auth.routes.ts';
 export { AuthService, type AuthSettings, type VerifiedSession } from './auth.service.ts';

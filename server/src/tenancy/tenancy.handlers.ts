@@ -1,15 +1,16 @@
-import { ADMIN_ROLES, ALL_ROLES } from '@erp/shared';
+import { ADMIN_ROLES, ALL_ROLES, SCREEN_ROLES, SUPERVISOR_ROLES } from '@erp/shared';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { withTenantEvents } from '../realtime/publish-after-commit.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
+import { approvalActor } from './approvals.service.ts';
 import { getTenantProfile, saveTenantProfile } from './company.service.ts';
 import { listTerminals, listUsers } from './tenancy.queries.ts';
 import { listStores, saveStore, saveTerminal } from './tenancy.service.ts';
 import { createUser, setMembershipActive, updateMembership } from './users.service.ts';
 
-export const registerTenancyHandlers: HandlerRegistrar = (socket, { orm, logger }) => {
+export const registerTenancyHandlers: HandlerRegistrar = (socket, { orm, logger, approvals }) => {
   const { tenantId } = socket.data;
   const actor = () => ({ userId: socket.data.userId, role: socket.data.role, storeId: socket.data.storeId });
   /** A user whose access changed gets new sockets: the role and store are read at the handshake. */
@@ -67,4 +68,21 @@ export const registerTenancyHandlers: HandlerRegistrar = (socket, { orm, logger 
     if (!user.active) reconnectUser(user.id);
     return user;
   });
+
+  // Approval PINs: a till lists who may authorize there; approvers set their own PIN.
+  onCommand(socket, logger, 'approval:approvers', { roles: SCREEN_ROLES.pos }, () =>
+    approvals.approvers(approvalActor(socket)),
+  );
+
+  onCommand(socket, logger, 'approval:pin-status', { roles: SUPERVISOR_ROLES }, () =>
+    approvals.pinStatus(approvalActor(socket)),
+  );
+
+  onCommand(socket, logger, 'approval:set-pin', { roles: SUPERVISOR_ROLES }, (input) =>
+    approvals.setPin(approvalActor(socket), input),
+  );
+
+  onCommand(socket, logger, 'approval:clear-pin', { roles: ADMIN_ROLES }, ({ userId }) =>
+    approvals.clearPin(approvalActor(socket), userId),
+  );
 };

@@ -95,7 +95,8 @@ export async function insertTerminal(
 /** A membership with its user, as the back office lists people. */
 export type UserRow = z.output<typeof UserView>;
 
-const USER_COLUMNS = `u.id, m.id as "membershipId", u.email, u.name, m.role, m.store_id as "storeId", m.active`;
+const USER_COLUMNS = `u.id, m.id as "membershipId", u.email, u.name, m.role, m.store_id as "storeId", m.active,
+  exists (select 1 from approval_pin p where p.user_id = u.id) as "approvalPin"`;
 
 export async function listUsers(em: SqlExecutor, request: z.output<typeof UserListRequest>) {
   const pattern = `%${request.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -3,7 +3,9 @@ import type { Role, TenantProfile } from '@erp/shared';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { withoutTenant, withTenant } from '../platform/orm.ts';
+import { saveOwnPin } from './approvals.queries.ts';
 import { tenantIdBySlug, userIdByEmail } from './auth.queries.ts';
+import { hashPassword } from './password.ts';
 import { Store, Terminal, Warehouse } from './store.entity.ts';
 import { Tenant } from './tenant.entity.ts';
 import { Membership, User } from './user.entity.ts';
@@ -16,7 +18,8 @@ export interface TenantSpec
   stores: { name: string; address: string; comuna: string; siiBranchCode?: number }[];
   /** A central warehouse that belongs to no store. */
   centralWarehouse?: boolean;
-  users: { email: string; name: string; role: Role; store?: number }[];
+  /** `approvalPin`: the PIN an approver authorizes with (demo and test logins). */
+  users: { email: string; name: string; role: Role; store?: number; approvalPin?: string }[];
 }
 
 export interface SeededTenant {
@@ -29,7 +32,8 @@ export interface SeededTenant {
 
 /**
  * Creates a tenant with its stores (a warehouse and two terminals each), an optional central
- * warehouse and users with memberships, all in one tenant transaction through the serving role.
+ * warehouse and users with memberships (and approval PINs), all in one tenant transaction through
+ * the serving role.
  * Does nothing and returns null when the slug already exists, so seeding is idempotent.
  */
 export async function seedTenant(
@@ -82,6 +86,12 @@ export async function seedTenant(
       users[u.email] = userId;
     }
     await em.flush();
+    const pinHashes = new Map<string, Promise<string>>();
+    for (const u of spec.users) {
+      if (!u.approvalPin) continue;
+      if (!pinHashes.has(u.approvalPin)) pinHashes.set(u.approvalPin, hashPassword(u.approvalPin));
+      await saveOwnPin(em, users[u.email]!, await pinHashes.get(u.approvalPin)!);
+    }
     return { tenantId, slug: spec.slug, stores, centralWarehouseId: central?.id ?? null, users };
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { command } from './define.ts';
 import { EnteredPesos, Quantity, Rut, Uuid } from './primitives.ts';
+import { ApprovalInput } from './tenancy.events.ts';
 
 export const CustomerInput = z
   .object({
@@ -118,8 +119,8 @@ export const SaleReturnInput = z
     warehouseId: Uuid.optional(),
     refundMethod: z.enum(['cash', 'card']),
     reason: z.string().trim().min(3).max(90),
-    /** Credentials of the supervisor who authorizes at the terminal. */
-    supervisor: z.object({ email: z.string().email(), password: z.string().min(1).max(200) }).strict(),
+    /** The supervisor who authorizes at the terminal, with their approval PIN. */
+    approval: ApprovalInput,
   })
   .strict();
 

@@ -116,6 +116,8 @@ export const UserView = z.object({
   storeId: Uuid.nullable(),
   /** An inactive membership no longer opens this company (other companies of the user are untouched). */
   active: z.boolean(),
+  /** The user has an approval PIN in this company (see ApprovalInput). */
+  approvalPin: z.boolean(),
 });
 
 export const UserCreate = z
@@ -139,6 +141,36 @@ export const UserListRequest = z
   })
   .strict();
 
+/** An approval PIN as typed on a till's keypad: 6 to 12 digits. */
+export const ApprovalPin = z.string().regex(/^\d{6,12}$/, 'El PIN tiene de 6 a 12 dígitos.');
+
+/** One digit repeated (000000) or a run up or down (123456, 987654): the PINs tried first. */
+export function guessablePin(pin: string): boolean {
+  const steps = new Set([...pin].slice(1).map((digit, i) => Number(digit) - Number(pin[i])));
+  return steps.size === 1 && [0, 1, -1].includes([...steps][0]!);
+}
+
+/** A PIN being chosen: also not a guessable one. */
+export const NewApprovalPin = ApprovalPin.refine(
+  (pin) => !guessablePin(pin),
+  'Elija un PIN menos obvio: sin repetir un dígito ni seguir una serie como 123456.',
+);
+
+/**
+ * A supervisor's authorization at someone else's till (a return): the supervisor picked from the
+ * store's list (`approval:approvers`) or named by email, and their approval PIN. The PIN is not
+ * the login password, which never travels from a till.
+ */
+export const ApprovalInput = z.union([
+  z.object({ supervisorId: Uuid, pin: ApprovalPin }).strict(),
+  z.object({ email: Email, pin: ApprovalPin }).strict(),
+]);
+
+/** Someone who may authorize at the socket's store and has a PIN to do it with. */
+export const Approver = z.object({ userId: Uuid, name: z.string(), role: z.enum(ROLES) });
+
+export const ApprovalPinStatus = z.object({ set: z.boolean(), setAt: z.string().nullable() });
+
 export const tenancyCommands = {
   'session:info': command(z.object({}).strict(), SessionInfo),
   'store:list': command(z.object({}).strict(), z.array(StoreView)),
@@ -157,6 +189,17 @@ export const tenancyCommands = {
     UserView,
   ),
   'user:set-active': command(z.object({ membershipId: Uuid, active: z.boolean() }).strict(), UserView),
+  /** Who may authorize at this socket's store (for the till's picker). */
+  'approval:approvers': command(z.object({}).strict(), z.array(Approver)),
+  /** Whether the signed-in user has an approval PIN in this company. */
+  'approval:pin-status': command(z.object({}).strict(), ApprovalPinStatus),
+  /** Sets the signed-in user's own approval PIN; their login password confirms it is them. */
+  'approval:set-pin': command(
+    z.object({ password: z.string().min(1).max(200), pin: NewApprovalPin }).strict(),
+    ApprovalPinStatus,
+  ),
+  /** An admin or owner removes someone's approval PIN (a lost or shared one). */
+  'approval:clear-pin': command(z.object({ userId: Uuid }).strict(), ApprovalPinStatus),
 };
 
 export const tenancyNotifications = {

@@ -21,7 +21,10 @@ const Count = z.number().int().nonnegative();
 /** A Chile calendar day, `AAAA-MM-DD`. */
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
-/** Audit entries the wall streams: what a supervisor follows at the tills (not back office changes). */
+/**
+ * Audit entries the wall streams: what a supervisor follows at the tills (not back office
+ * changes), wrong approval PINs included.
+ */
 export const WALL_AUDIT_KINDS = [
   'line_void',
   'return',
@@ -29,6 +32,7 @@ export const WALL_AUDIT_KINDS = [
   'price_override',
   'drawer_open',
   'reprint',
+  'approval_refused',
 ] as const;
 
 export const WallFigures = z.object({

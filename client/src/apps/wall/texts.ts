@@ -45,9 +45,13 @@ export const tx = {
     price_override: 'Precio modificado',
     drawer_open: 'Cajón abierto sin venta',
     reprint: 'Reimpresión',
+    approval_refused: 'PIN de autorización incorrecto',
   } as Record<string, string>,
   drawerReasons: { no_sale: 'sin venta', cash_count: 'para arqueo' } as Record<string, string>,
   copy: (n: number) => `copia ${n}`,
+  /** A wrong approval PIN: whose, and how many tries are left before it locks. */
+  refusedPin: (supervisor: string, left: number) =>
+    `${supervisor} · ${left === 0 ? 'PIN bloqueado' : `quedan ${plural(left, 'intento', 'intentos')}`}`,
   sii: 'Documentos SII de hoy',
   siiPending: 'Por enviar o en revisión',
   siiRejected: 'Rechazados',

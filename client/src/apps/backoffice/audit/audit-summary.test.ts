@@ -22,6 +22,22 @@ describe('auditSummary', () => {
     expect(auditSummary('reprint', { copy: 2, documentType: 39, folio: 55 })).toBe('Copia 2 de Boleta N° 55');
   });
 
+  it('says whose approval PIN was refused and what was left, and which PIN was set or cleared', () => {
+    const refused = { action: 'return', supervisorId: 'x', supervisor: 'Sergio', attemptsLeft: 3 };
+    expect(auditSummary('approval_refused', refused)).toBe('PIN incorrecto de Sergio: quedan 3 intentos');
+    expect(auditSummary('approval_refused', { ...refused, attemptsLeft: 0 })).toBe(
+      'PIN incorrecto de Sergio: PIN bloqueado por 15 minutos',
+    );
+    expect(auditSummary('approval_refused', { ...refused, action: 'set_pin' })).toBe(
+      'Contraseña incorrecta al crear el PIN de Sergio: quedan 3 intentos',
+    );
+    const cleared = { userId: 'x', email: 's@x.cl', approvalPin: 'cleared', before: {}, after: {} };
+    expect(auditSummary('user_change', cleared)).toBe('PIN de autorización de s@x.cl: quitado');
+    expect(auditSummary('user_change', { userId: 'x', email: 's@x.cl', before: {}, after: {} })).toBe(
+      'email: s@x.cl',
+    );
+  });
+
   it('shows the plain fields of other kinds, leaving ids and nested objects out', () => {
     expect(auditSummary('catalog_import', { importId: 'x', created: 3, updated: 1, errors: [] })).toBe(
       'created: 3 · updated: 1',

@@ -30,6 +30,9 @@ const SUMMARIES: Record<string, (d: Details) => string> = {
   drawer_open: (d) => text(d.reason),
   reprint: (d) =>
     say.reprint(d.copy, typeof d.documentType === 'number' ? siiTexts.docType(d.documentType) : '', d.folio),
+  approval_refused: (d) => say.approvalRefused(text(d.supervisor), text(d.action), Number(d.attemptsLeft)),
+  // A role, store or activity change reads as its fields; an approval PIN set or cleared, in words.
+  user_change: (d) => (d.approvalPin ? say.pinChange(text(d.email), text(d.approvalPin)) : plainFields(d)),
 };
 
 /** Fields worth reading: not ids (the screen has names for those) and not nested objects. */

@@ -250,7 +250,7 @@ export const tx = {
   },
   audit: {
     title: 'Auditoría',
-    hint: 'Registro inalterable de anulaciones, descuentos, cambios de precio, aperturas de cajón, reimpresiones, devoluciones y cambios de configuración.',
+    hint: 'Registro inalterable de anulaciones, descuentos, cambios de precio, aperturas de cajón, reimpresiones, devoluciones, PIN de autorización rechazados y cambios de configuración.',
     kind: 'Tipo',
     when: 'Fecha y hora',
     detail: 'Detalle',
@@ -266,6 +266,7 @@ export const tx = {
       catalog_import: 'Importación de catálogo',
       settings_change: 'Cambio de configuración',
       user_change: 'Cambio de usuario',
+      approval_refused: 'PIN de autorización rechazado',
     } as Readonly<Record<string, string>>,
     kindLabel: (kind: string) => tx.audit.kinds[kind] ?? kind,
     /** One line per entry kind; amounts and quantities come formatted. */
@@ -278,6 +279,12 @@ export const tx = {
       reprint: (copy: unknown, document: string, folio: unknown) =>
         `Copia ${copy} de ${document} N° ${folio}`,
       methods: { cash: 'efectivo', card: 'tarjeta' } as Readonly<Record<string, string>>,
+      approvalRefused: (supervisor: string, action: string, left: number) =>
+        `${action === 'set_pin' ? 'Contraseña incorrecta al crear el PIN' : 'PIN incorrecto'} de ${supervisor}: ${
+          left === 0 ? 'PIN bloqueado por 15 minutos' : `quedan ${left} intentos`
+        }`,
+      pinChange: (email: string, change: string) =>
+        `PIN de autorización de ${email}: ${change === 'cleared' ? 'quitado' : 'definido'}`,
     },
   },
 } as const;

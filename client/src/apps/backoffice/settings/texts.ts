@@ -103,6 +103,14 @@ export const tx = {
     confirmDeactivate: (name: string) =>
       `¿Desactivar a ${name}? Sus pantallas abiertas se cerrarán y no podrá entrar a esta empresa.`,
     missing: 'Complete nombre, correo y una contraseña de al menos 8 caracteres.',
+    pin: 'PIN de autorización',
+    hasPin: 'Sí',
+    noPin: '—',
+    clearPin: 'Quitar PIN',
+    clearPinLabel: (name: string) => `Quitar el PIN de autorización de ${name}`,
+    confirmClearPin: (name: string) =>
+      `¿Quitar el PIN de autorización de ${name}? No podrá autorizar en las cajas hasta que cree uno nuevo.`,
+    pinCleared: (name: string) => `${name} ya no tiene PIN de autorización; puede crear uno nuevo.`,
   },
   terminals: {
     title: 'Cajas',
