@@ -3,7 +3,7 @@ import { CLP_DENOMINATIONS } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
-import { tenantSettings } from '../tenancy/index.ts';
+import { assertStoreScope, tenantSettings } from '../tenancy/index.ts';
 import {
   insertMovement,
   insertSession,
@@ -70,7 +70,9 @@ export async function openSession(em: EntityManager, actor: Actor, terminalId: s
   return toSessionView(row);
 }
 
-export async function currentSession(em: EntityManager, terminalId: string) {
+/** The terminal's session not yet closed; a store-bound actor asks about their store's terminals only. */
+export async function currentSession(em: EntityManager, actor: Actor, terminalId: string) {
+  await assertStoreScope(em, actor, 'terminal', terminalId);
   const row = await unclosedSessionOf(em, terminalId);
   return row ? toSessionView(row) : null;
 }

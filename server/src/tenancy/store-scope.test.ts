@@ -234,4 +234,25 @@ describe('till commands of a store-B cashier', () => {
     await ok(tillB.socket.emitWithAck('sale:return', returning(storeB.warehouseId)));
     expect((await drawer()).returnCount).toBe(before.returnCount + 1);
   });
+
+  it("cash:current answers for the cashier's own terminals only", async () => {
+    await refused(tillB.socket.emitWithAck('cash:current', { terminalId: shop.till.terminalId }));
+    const own = await ok(tillB.socket.emitWithAck('cash:current', { terminalId: tillB.terminalId }));
+    expect(own?.id).toBe(tillB.cashSessionId);
+    // A tenant-wide owner still sees every store's drawers.
+    const owner = await shop.signIn(shop.tenant, shop.tenant.emails.owner, { screen: 'backoffice' });
+    const seen = await ok(owner.emitWithAck('cash:current', { terminalId: shop.till.terminalId }));
+    expect(seen?.id).toBe(shop.till.cashSessionId);
+  });
+
+  it('store:list shows a store-bound person only their store; the owner sees every store', async () => {
+    const stores = await ok(tillB.socket.emitWithAck('store:list', {}));
+    expect(stores.map((s) => s.id)).toEqual([storeB.id]);
+    expect(stores[0]!.terminals.map((t) => t.id).sort()).toEqual([...storeB.terminalIds].sort());
+    expect(stores[0]!.warehouses.map((w) => w.id)).toEqual([storeB.warehouseId]);
+    const owner = await shop.signIn(shop.tenant, shop.tenant.emails.owner, { screen: 'backoffice' });
+    expect((await ok(owner.emitWithAck('store:list', {}))).map((s) => s.id).sort()).toEqual(
+      [storeA.id, storeB.id].sort(),
+    );
+  });
 });

@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import { Store, Terminal, Warehouse } from './store.entity.ts';
+import type { StoreScopedActor } from './store-scope.ts';
 import {
   insertStore,
   insertTerminal,
@@ -14,12 +15,19 @@ import {
   updateTerminal,
 } from './tenancy.queries.ts';
 
-/** Stores of the tenant with their warehouses and terminals. Runs inside `withTenant`. */
-export async function listStores(em: EntityManager): Promise<z.output<typeof StoreView>[]> {
+/**
+ * Stores of the tenant with their warehouses and terminals: a store-bound actor's store only, as
+ * they may work nowhere else. Runs inside `withTenant`.
+ */
+export async function listStores(
+  em: EntityManager,
+  actor: StoreScopedActor = { storeId: null },
+): Promise<z.output<typeof StoreView>[]> {
+  const own = actor.storeId;
   const [stores, warehouses, terminals] = await Promise.all([
-    em.find(Store, {}, { orderBy: { name: 'asc' } }),
-    em.find(Warehouse, {}, { orderBy: { code: 'asc' } }),
-    em.find(Terminal, {}, { orderBy: { code: 'asc' } }),
+    em.find(Store, own ? { id: own } : {}, { orderBy: { name: 'asc' } }),
+    em.find(Warehouse, own ? { storeId: own } : {}, { orderBy: { code: 'asc' } }),
+    em.find(Terminal, own ? { storeId: own } : {}, { orderBy: { code: 'asc' } }),
   ]);
   return stores.map((s) => ({
     id: s.id,
