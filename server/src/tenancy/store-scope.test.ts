@@ -235,6 +235,26 @@ describe('till commands of a store-B cashier', () => {
     expect((await drawer()).returnCount).toBe(before.returnCount + 1);
   });
 
+  it("a supervisor working at store B neither opens, reads nor moves store A's drawers", async () => {
+    const supervisorB = await shop.signIn(shop.tenant, shop.tenant.emails.supervisor, {
+      storeId: storeB.id,
+      screen: 'pos',
+    });
+    const drawerA = { sessionId: shop.till.cashSessionId };
+    const before = await ok(shop.till.socket.emitWithAck('cash:report', drawerA));
+    await attack(() =>
+      supervisorB.emitWithAck('cash:open', { terminalId: storeA.terminalIds[1]!, openingFloat: 0 }),
+    );
+    await attack(() => supervisorB.emitWithAck('cash:report', drawerA));
+    await attack(() =>
+      supervisorB.emitWithAck('cash:move', { ...drawerA, kind: 'out', amount: 1000, reason: 'Retiro' }),
+    );
+    expect(await ok(shop.till.socket.emitWithAck('cash:report', drawerA))).toEqual(before);
+    const unopened = { terminalId: storeA.terminalIds[1]! };
+    expect(await ok(shop.till.socket.emitWithAck('cash:current', unopened))).toBeNull();
+    await ok(supervisorB.emitWithAck('cash:report', { sessionId: tillB.cashSessionId }));
+  });
+
   it("cash:current answers for the cashier's own terminals only", async () => {
     await refused(tillB.socket.emitWithAck('cash:current', { terminalId: shop.till.terminalId }));
     const own = await ok(tillB.socket.emitWithAck('cash:current', { terminalId: tillB.terminalId }));
