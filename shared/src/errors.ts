@@ -15,6 +15,8 @@ export const ERROR_MESSAGES = {
   TOKEN_REVOKED: 'Su sesión fue cerrada. Inicie sesión nuevamente.',
   WRONG_TENANT: 'Su usuario no pertenece a esta empresa.',
   FORBIDDEN: 'No tiene permiso para realizar esta acción.',
+  /** A person bound to a store named something of another store of the company. */
+  STORE_SCOPE: 'Eso pertenece a otra sucursal: solo puede operar en la suya.',
   NOT_FOUND: 'No se encontró lo solicitado.',
   CONFLICT: 'La operación entra en conflicto con otra. Intente nuevamente.',
   IDEMPOTENCY_MISMATCH: 'Se reutilizó un identificador de operación con datos distintos.',

@@ -61,7 +61,7 @@ export const registerCashHandlers: HandlerRegistrar = (socket, { orm, logger }) 
   });
 
   onCommand(socket, logger, 'cash:current', { roles: ALL_ROLES }, ({ terminalId }) =>
-    withTenant(orm, tenantId, (em) => currentSession(em, terminalId)),
+    withTenant(orm, tenantId, (em) => currentSession(em, actor(), terminalId)),
   );
 
   onCommand(socket, logger, 'cash:report', { roles: CASH_ROLES }, ({ sessionId }) =>

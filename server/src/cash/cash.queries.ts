@@ -91,13 +91,6 @@ export async function unclosedSessionOf(
   return row;
 }
 
-export async function terminalStore(em: SqlExecutor, terminalId: string): Promise<string | undefined> {
-  const [terminal] = await em.execute<{ store_id: string }[]>('select store_id from terminal where id = ?', [
-    terminalId,
-  ]);
-  return terminal?.store_id;
-}
-
 /** Opens a session; none when the terminal already has one that is not closed. */
 export async function insertSession(
   em: SqlExecutor,

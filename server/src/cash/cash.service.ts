@@ -3,7 +3,7 @@ import { CLP_DENOMINATIONS } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
-import { tenantSettings } from '../tenancy/index.ts';
+import { assertSameStore, assertStoreScope, tenantSettings } from '../tenancy/index.ts';
 import {
   insertMovement,
   insertSession,
@@ -13,7 +13,6 @@ import {
   type SessionTallyInput,
   sessionRow,
   sessionTally,
-  terminalStore,
   toSessionView,
   unclosedSessionOf,
   writeClose,
@@ -56,21 +55,19 @@ function assertMayOperate(actor: Actor, row: SessionRow) {
   if (row.cashier_id !== actor.userId && !SUPERVISORS.includes(actor.role)) {
     throw AppError.forbidden('Solo el cajero de esta caja o un supervisor pueden operarla.');
   }
-  if (actor.storeId && actor.storeId !== row.store_id)
-    throw AppError.forbidden('La caja es de otra sucursal.');
+  assertSameStore(actor, row.store_id, 'cashSession');
 }
 
 export async function openSession(em: EntityManager, actor: Actor, terminalId: string, openingFloat: number) {
-  const storeId = await terminalStore(em, terminalId);
-  if (!storeId) throw AppError.notFound('el terminal');
-  if (actor.storeId && storeId !== actor.storeId)
-    throw AppError.forbidden('El terminal es de otra sucursal.');
+  const storeId = await assertStoreScope(em, actor, 'terminal', terminalId);
   const row = await insertSession(em, { storeId, terminalId, cashierId: actor.userId, openingFloat });
   if (!row) throw new AppError('CONFLICT', 'Ya hay una caja abierta en este terminal.');
   return toSessionView(row);
 }
 
-export async function currentSession(em: EntityManager, terminalId: string) {
+/** The terminal's session not yet closed; a store-bound actor asks about their store's terminals only. */
+export async function currentSession(em: EntityManager, actor: Actor, terminalId: string) {
+  await assertStoreScope(em, actor, 'terminal', terminalId);
   const row = await unclosedSessionOf(em, terminalId);
   return row ? toSessionView(row) : null;
 }

@@ -60,7 +60,10 @@ describe('cash sessions', () => {
       terminalId: tenant.stores[1]!.terminalIds[0]!,
       openingFloat: 0,
     });
-    expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'STORE_SCOPE', message: 'La caja pertenece a otra sucursal.' },
+    });
   });
 
   it('keeps expected amounts per method as sales, refunds and cash movements happen (X report)', async () => {

@@ -170,7 +170,8 @@ export async function seedDemoCatalog(orm: MikroORM, tenantId: string, count: nu
             })),
           },
           events,
-          { userId: null, deviceId: 'demo-seed' },
+          // The seed receives for the whole company, in every store.
+          { userId: null, deviceId: 'demo-seed', storeId: null },
         );
       }
     }

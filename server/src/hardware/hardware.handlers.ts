@@ -9,11 +9,12 @@ import { withTenantEvents } from '../realtime/publish-after-commit.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import type { HubSocketData } from '../realtime/types.ts';
+import { assertStoreScope } from '../tenancy/index.ts';
 import { createHubCredential, revokeHubCredential } from './hub-credentials.ts';
 import { listHubDevices } from './hub-device.queries.ts';
 import { askStoreHub } from './hub-requests.ts';
 import { createReprint, dismissPrintJob, terminalPrintJobs } from './print-spool.ts';
-import { assertFreshCashSale, assertTerminalInStore } from './till-checks.ts';
+import { assertFreshCashSale } from './till-checks.ts';
 
 /** Drawer kicks (and tare/zero) are dropped by the hub after this: a late kick never opens the drawer. */
 const COMMAND_TTL_MS = 5000;
@@ -86,7 +87,7 @@ export const registerHardwareHandlers: HandlerRegistrar = (socket, deps) => {
     const storeId = storeOf();
     const [jobs, hubs] = await Promise.all([
       withTenantEvents(orm, socket, async (em, events) => {
-        await assertTerminalInStore(em, terminalId, storeId);
+        await assertStoreScope(em, { storeId }, 'terminal', terminalId);
         return terminalPrintJobs(em, storeId, terminalId, events);
       }),
       socket.nsp.in(rooms.storeScreen(storeId, 'hub')).fetchSockets(),
@@ -105,11 +106,10 @@ export const registerHardwareHandlers: HandlerRegistrar = (socket, deps) => {
 
   onCommand(socket, logger, 'drawer:open', { roles: TILL_ROLES }, async ({ terminalId, reason, saleId }) => {
     const storeId = storeOf();
-    await withTenant(orm, tenantId, (em) =>
-      saleId
-        ? assertFreshCashSale(em, { saleId, terminalId, storeId, cashierId: userId })
-        : assertTerminalInStore(em, terminalId, storeId),
-    );
+    await withTenant(orm, tenantId, async (em) => {
+      if (saleId) await assertFreshCashSale(em, { saleId, terminalId, storeId, cashierId: userId });
+      else await assertStoreScope(em, { storeId }, 'terminal', terminalId);
+    });
     const { commandId, expiresAt } = commandDeadline();
     const done = await askStoreHub(
       socket.nsp,

@@ -9,6 +9,7 @@ import { type SqlExecutor, withTenantSql } from '../platform/sql-session.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { AppNamespace } from '../realtime/types.ts';
+import { assertStoreScope } from '../tenancy/index.ts';
 import { broadcastToHub } from './hub-requests.ts';
 import {
   advanceJobState,
@@ -142,7 +143,7 @@ export async function deliverPrintJobs(ctx: SpoolContext, selection: Selection):
 /**
  * Queues a copy of a sale's receipt at the requester's store: a new job id, `isCopy`, the
  * original job as `reprintOf`, and an audit entry streamed to the wall, in the caller's
- * transaction.
+ * transaction. The sale must be of that store, and a terminal named for the copy one of its.
  */
 export async function createReprint(
   em: EntityManager,
@@ -150,6 +151,8 @@ export async function createReprint(
   input: { saleId: string; terminalId?: string | undefined },
   events: PendingEvents,
 ): Promise<{ jobId: string; reprintOf: string }> {
+  await assertStoreScope(em, requester, 'sale', input.saleId);
+  if (input.terminalId) await assertStoreScope(em, requester, 'terminal', input.terminalId);
   const original = await originalReceipt(em, input.saleId);
   if (!original) throw AppError.notFound('la boleta de esa venta');
   const jobId = randomUUID();

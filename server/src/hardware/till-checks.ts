@@ -1,18 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
-import { FRESH_CASH_SALE_SQL, TERMINAL_IN_STORE_SQL } from './hardware.queries.ts';
+import { FRESH_CASH_SALE_SQL } from './hardware.queries.ts';
 
 /** A drawer opens "for a sale" only this soon after the cash sale was committed. */
 const SALE_DRAWER_WINDOW_MS = 60_000;
-
-export async function assertTerminalInStore(
-  em: EntityManager,
-  terminalId: string,
-  storeId: string,
-): Promise<void> {
-  const [terminal] = await em.execute(TERMINAL_IN_STORE_SQL, [terminalId, storeId]);
-  if (!terminal) throw AppError.notFound('la caja en esta sucursal');
-}
 
 /** A drawer opening for a sale is the terminal's own cash sale, by this cashier, just committed. */
 export async function assertFreshCashSale(

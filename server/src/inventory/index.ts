@@ -4,7 +4,7 @@
  */
 export { COST_DECIMALS, Dec } from './decimal.ts';
 export { registerInventoryHandlers } from './inventory.handlers.ts';
-export { assertWarehouse } from './inventory.service.ts';
+export type { StockActor } from './inventory.service.ts';
 export { insertMinimums, warehouseIds } from './stock.queries.ts';
 export {
   type AppliedMovement,

@@ -44,7 +44,7 @@ export const registerInventoryHandlers: HandlerRegistrar = (socket, { orm, logge
     withTenantEvents(orm, socket, (em, events) => adjustStock(em, input, events, actor)),
   );
   onCommand(socket, logger, 'stock:set-minimum', { roles: STOCK_ROLES }, (input) =>
-    withTenantEvents(orm, socket, (em, events) => setMinimum(em, input, events)),
+    withTenantEvents(orm, socket, (em, events) => setMinimum(em, input, events, actor)),
   );
   onCommand(socket, logger, 'transfer:send', { roles: STOCK_ROLES }, (input) =>
     withTenantEvents(orm, socket, (em, events) => sendTransfer(em, input, events, actor)),
@@ -57,10 +57,10 @@ export const registerInventoryHandlers: HandlerRegistrar = (socket, { orm, logge
   );
 
   onCommand(socket, logger, 'count:list', { roles: STOCK_ROLES }, ({ warehouseId }) =>
-    withTenant(orm, tenantId, (em) => listCounts(em, warehouseId)),
+    withTenant(orm, tenantId, (em) => listCounts(em, warehouseId, actor)),
   );
   onCommand(socket, logger, 'count:result', { roles: STOCK_ROLES }, ({ countId }) =>
-    withTenant(orm, tenantId, (em) => closedCountResult(em, countId)),
+    withTenant(orm, tenantId, (em) => closedCountResult(em, countId, actor)),
   );
   onCommand(socket, logger, 'count:start', { roles: STOCK_ROLES }, async (input) => {
     const count = await withTenantEvents(orm, socket, (em, events) => startCount(em, input, events, actor));
@@ -68,9 +68,9 @@ export const registerInventoryHandlers: HandlerRegistrar = (socket, { orm, logge
     return count;
   });
   // The count is read under this tenant's RLS first: a count id of another tenant is NOT_FOUND,
-  // so a socket can only join rooms of its own tenant's counts (rooms are per namespace anyway).
+  // and another store's is refused, so a socket joins the rooms of its own store's counts only.
   onCommand(socket, logger, 'count:join', { roles: STOCK_ROLES }, async ({ countId }) => {
-    const state = await withTenant(orm, tenantId, (em) => countState(em, countId));
+    const state = await withTenant(orm, tenantId, (em) => countState(em, countId, actor));
     if (state.count.status !== 'open') throw new AppError('CONFLICT', 'El conteo ya está cerrado.');
     socket.join(rooms.count(countId));
     return state;
@@ -79,7 +79,7 @@ export const registerInventoryHandlers: HandlerRegistrar = (socket, { orm, logge
     withTenantEvents(orm, socket, (em, events) => recordScan(em, input, events, actor)),
   );
   onCommand(socket, logger, 'count:close', { roles: STOCK_ROLES }, ({ countId }) =>
-    withTenantEvents(orm, socket, (em, events) => closeCount(em, countId, events)),
+    withTenantEvents(orm, socket, (em, events) => closeCount(em, countId, events, actor)),
   );
   onCommand(socket, logger, 'count:apply', { roles: STOCK_ROLES }, ({ countId }) =>
     withTenantEvents(orm, socket, (em, events) => applyCount(em, countId, events, actor)),

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
+import { assertStoreScope, type StoreScopedActor } from '../tenancy/index.ts';
 import { Dec } from './decimal.ts';
 import {
   allowsNegativeStock,
@@ -17,6 +18,9 @@ import {
   queueLowStock,
   whenReferenced,
 } from './stock-ledger.ts';
+
+/** Who moves stock: written on the ledger, and bound to their store's warehouses. */
+export type StockActor = MovementActor & StoreScopedActor;
 
 export async function getInventorySettings(em: EntityManager): Promise<{ allowNegativeStock: boolean }> {
   return { allowNegativeStock: (await allowsNegativeStock(em)) ?? true };
@@ -41,9 +45,9 @@ export async function adjustStock(
   em: EntityManager,
   input: { warehouseId: string; lines: { productId: string; quantity: string }[] },
   events: PendingEvents,
-  actor: MovementActor,
+  actor: StockActor,
 ): Promise<AppliedMovement[]> {
-  await assertWarehouse(em, input.warehouseId);
+  await assertStoreScope(em, actor, 'warehouse', input.warehouseId);
   return applyDocumentMovements(
     em,
     { warehouseId: input.warehouseId, kind: 'adjustment' },
@@ -61,8 +65,9 @@ export async function setMinimum(
   em: EntityManager,
   input: { warehouseId: string; productId: string; minimum: string | null },
   events: PendingEvents,
+  actor: StoreScopedActor,
 ): Promise<StockLevelView> {
-  const { storeId } = await assertWarehouse(em, input.warehouseId);
+  const storeId = await assertStoreScope(em, actor, 'warehouse', input.warehouseId);
   const wasBelow = await lockBelowMinimum(em, input.warehouseId, input.productId);
   const level = await whenReferenced('el producto', () => writeMinimum(em, input));
   if (level.isBelow && !wasBelow) {

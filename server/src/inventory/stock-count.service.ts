@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
+import { assertStoreScope, type StoreScopedActor } from '../tenancy/index.ts';
 import {
   type CountStatus,
   type CountView,
@@ -21,13 +22,30 @@ import {
   scanTotalsByUser,
 } from './count.queries.ts';
 import { Dec, quantityText } from './decimal.ts';
-import { assertWarehouse } from './inventory.service.ts';
-import { applyDocumentMovements, type MovementActor, tabletRooms } from './stock-ledger.ts';
+import type { StockActor } from './inventory.service.ts';
+import { applyDocumentMovements, tabletRooms } from './stock-ledger.ts';
+
+/** The count, when the actor may reach its warehouse; locked until commit with `lock`. */
+async function findCount(
+  em: EntityManager,
+  countId: string,
+  actor: StoreScopedActor,
+  options: { lock?: boolean } = {},
+): Promise<CountView> {
+  const count = await (options.lock ? lockCountRow : countById)(em, countId);
+  if (!count) throw AppError.notFound('el conteo');
+  await assertStoreScope(em, actor, 'warehouse', count.warehouseId);
+  return count;
+}
 
 /** Locks the count (scans of one count are serialised, so running totals are exact) and checks its status. */
-async function lockCount(em: EntityManager, countId: string, expected: CountStatus): Promise<CountView> {
-  const count = await lockCountRow(em, countId);
-  if (!count) throw AppError.notFound('el conteo');
+async function lockCount(
+  em: EntityManager,
+  countId: string,
+  expected: CountStatus,
+  actor: StoreScopedActor,
+): Promise<CountView> {
+  const count = await findCount(em, countId, actor, { lock: true });
   if (count.status !== expected) {
     const messages = {
       open: 'El conteo ya está cerrado.',
@@ -43,9 +61,9 @@ export async function startCount(
   em: EntityManager,
   input: { warehouseId: string; fullCount: boolean; zones: string[] },
   events: PendingEvents,
-  actor: MovementActor,
+  actor: StockActor,
 ): Promise<CountView> {
-  const { storeId } = await assertWarehouse(em, input.warehouseId);
+  const storeId = await assertStoreScope(em, actor, 'warehouse', input.warehouseId);
   let count: CountView | undefined;
   try {
     count = await insertCount(em, { id: randomUUID(), ...input, startedBy: actor.userId });
@@ -61,14 +79,18 @@ export async function startCount(
 }
 
 /** The warehouse's counts not yet applied: the open one, and closed ones waiting to be applied. */
-export function listCounts(em: EntityManager, warehouseId: string): Promise<CountView[]> {
+export async function listCounts(
+  em: EntityManager,
+  warehouseId: string,
+  actor: StoreScopedActor,
+): Promise<CountView[]> {
+  await assertStoreScope(em, actor, 'warehouse', warehouseId);
   return countsToApply(em, warehouseId);
 }
 
 /** The count and everyone's running totals per product (and per unknown barcode), by user. */
-export async function countState(em: EntityManager, countId: string) {
-  const count = await countById(em, countId);
-  if (!count) throw AppError.notFound('el conteo');
+export async function countState(em: EntityManager, countId: string, actor: StoreScopedActor) {
+  const count = await findCount(em, countId, actor);
   const rows = await scanTotalsByUser(em, countId);
   const totals = new Map<
     string,
@@ -111,9 +133,9 @@ export async function recordScan(
   em: EntityManager,
   input: { countId: string; barcode: string; quantity: string; zone?: string | undefined },
   events: PendingEvents,
-  actor: MovementActor & { userId: string },
+  actor: StockActor & { userId: string },
 ) {
-  await lockCount(em, input.countId, 'open');
+  await lockCount(em, input.countId, 'open', actor);
   const product = await productByScan(em, input.barcode);
   const id = randomUUID();
   const productId = product?.id ?? null;
@@ -145,9 +167,8 @@ export async function recordScan(
 }
 
 /** A closed or applied count with its variances (an open one has none yet). */
-export async function closedCountResult(em: EntityManager, countId: string) {
-  const count = await countById(em, countId);
-  if (!count) throw AppError.notFound('el conteo');
+export async function closedCountResult(em: EntityManager, countId: string, actor: StoreScopedActor) {
+  const count = await findCount(em, countId, actor);
   if (count.status === 'open') throw new AppError('CONFLICT', 'El conteo sigue abierto.');
   return countResult(em, count);
 }
@@ -163,8 +184,13 @@ async function countResult(em: EntityManager, count: CountView) {
  * a sale after it is not mistaken for a shortage. In a full count, products with stock that
  * nobody scanned were counted as zero.
  */
-export async function closeCount(em: EntityManager, countId: string, events: PendingEvents) {
-  const count = await lockCount(em, countId, 'open');
+export async function closeCount(
+  em: EntityManager,
+  countId: string,
+  events: PendingEvents,
+  actor: StoreScopedActor,
+) {
+  const count = await lockCount(em, countId, 'open', actor);
   await insertCountLines(em, count);
   await markCountClosed(em, countId);
   const result = await countResult(em, { ...count, status: 'closed' });
@@ -177,9 +203,9 @@ export async function applyCount(
   em: EntityManager,
   countId: string,
   events: PendingEvents,
-  actor: MovementActor,
+  actor: StockActor,
 ) {
-  const count = await lockCount(em, countId, 'closed');
+  const count = await lockCount(em, countId, 'closed', actor);
   const result = await countResult(em, { ...count, status: 'applied' });
   await applyDocumentMovements(
     em,

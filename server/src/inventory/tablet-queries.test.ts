@@ -108,7 +108,7 @@ it('lists the products below their minimum by name, and drops one once restocked
 });
 
 it('lists the counts to join or apply, and gives a closed count’s variances', async () => {
-  const warehouseId = tenant.stores[1]!.warehouseId;
+  const warehouseId = tenant.stores[0]!.warehouseId;
   expect(await ok(tablet.emitWithAck('count:list', { warehouseId }))).toEqual([]);
 
   const count = await ok(tablet.emitWithAck('count:start', { warehouseId, fullCount: false }));

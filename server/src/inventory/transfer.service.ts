@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
+import { assertStoreScope } from '../tenancy/index.ts';
 import { Dec, quantityText } from './decimal.ts';
-import { assertWarehouse } from './inventory.service.ts';
-import { applyDocumentMovements, type MovementActor, tabletRooms } from './stock-ledger.ts';
+import { assertWarehouse, type StockActor } from './inventory.service.ts';
+import { applyDocumentMovements, tabletRooms } from './stock-ledger.ts';
 import {
   insertTransfer,
   insertTransferLines,
@@ -39,19 +40,20 @@ export async function listTransfers(em: EntityManager, warehouseId: string, stat
 
 /**
  * First half of the handshake: the goods leave the origin (transfer_out at its current average)
- * and are in transit until the destination confirms what arrived.
+ * and are in transit until the destination confirms what arrived. A store-bound sender sends
+ * from their own store only; the destination may be any warehouse of the company.
  */
 export async function sendTransfer(
   em: EntityManager,
   input: { fromWarehouseId: string; toWarehouseId: string; lines: { productId: string; quantity: string }[] },
   events: PendingEvents,
-  actor: MovementActor,
+  actor: StockActor,
 ) {
   if (input.fromWarehouseId === input.toWarehouseId) {
     throw AppError.validation(undefined, 'La bodega de origen y la de destino deben ser distintas.');
   }
   const [, destination] = await Promise.all([
-    assertWarehouse(em, input.fromWarehouseId),
+    assertStoreScope(em, actor, 'warehouse', input.fromWarehouseId),
     assertWarehouse(em, input.toWarehouseId),
   ]);
   if (new Set(input.lines.map((l) => l.productId)).size !== input.lines.length) {
@@ -78,7 +80,8 @@ export async function sendTransfer(
 }
 
 /**
- * Second half: the destination states what arrived (lines it does not mention arrived in full).
+ * Second half: the destination states what arrived (lines it does not mention arrived in full);
+ * a store-bound receiver confirms only transfers into their own store.
  * Arrivals enter at the cost they left with; the difference against what was sent stays on the
  * line as the record of goods lost or found in transit.
  */
@@ -86,10 +89,11 @@ export async function receiveTransfer(
   em: EntityManager,
   input: { transferId: string; lines: { productId: string; quantityReceived: string }[] },
   events: PendingEvents,
-  actor: MovementActor,
+  actor: StockActor,
 ) {
   const transfer = await lockTransfer(em, input.transferId);
   if (!transfer) throw AppError.notFound('la transferencia');
+  await assertStoreScope(em, actor, 'warehouse', transfer.to_warehouse_id);
   if (transfer.status !== 'sent') throw new AppError('CONFLICT', 'La transferencia ya fue recibida.');
   const { lines } = await transferView(em, input.transferId);
   const stated = new Map(input.lines.map((l) => [l.productId, l.quantityReceived]));

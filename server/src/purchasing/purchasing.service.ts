@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { applyDocumentMovements, assertWarehouse, type MovementActor } from '../inventory/index.ts';
+import { applyDocumentMovements, type StockActor } from '../inventory/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
+import { assertStoreScope } from '../tenancy/index.ts';
 import { insertReceipt, insertReceiptLines } from './purchasing.queries.ts';
 import { Supplier } from './supplier.entity.ts';
 
@@ -32,15 +33,16 @@ export interface ReceiptInput {
 /**
  * Receives goods against a supplier document: the receipt, its lines, and one receipt movement
  * per line that raises stock and re-weighs the PPP at the line's net unit cost, all in the
- * caller's transaction. The same supplier document cannot be received twice.
+ * caller's transaction. The same supplier document cannot be received twice; a store-bound
+ * receiver receives into their own store's warehouses only.
  */
 export async function createReceipt(
   em: EntityManager,
   input: ReceiptInput,
   events: PendingEvents,
-  actor: MovementActor,
+  actor: StockActor,
 ) {
-  await assertWarehouse(em, input.warehouseId);
+  await assertStoreScope(em, actor, 'warehouse', input.warehouseId);
   if (!(await em.count(Supplier, { id: input.supplierId }))) throw AppError.notFound('el proveedor');
   const id = randomUUID();
   try {

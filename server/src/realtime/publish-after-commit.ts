@@ -18,8 +18,12 @@ export async function withTenantEvents<T>(
   return result;
 }
 
-/** Who acts through a socket, as written on ledger rows: the user and their login session. */
+/**
+ * Who acts through a socket: the user and their login session, as written on ledger rows, and
+ * the store the socket serves, which bounds the stores they may reach.
+ */
 export const actorOf = (socket: AppSocket) => ({
   userId: socket.data.userId,
   deviceId: socket.data.sessionId,
+  storeId: socket.data.storeId,
 });

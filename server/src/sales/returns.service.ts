@@ -18,6 +18,7 @@ import { camelView } from '../platform/rows.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { issueTaxDocument } from '../sii/index.ts';
+import { assertStoreScope } from '../tenancy/index.ts';
 import { claimKey, requestHash } from './idempotency.ts';
 import { lineGross, toMilli } from './quantity.ts';
 import { receiptDocument } from './receipt.ts';
@@ -154,6 +155,8 @@ export async function returnSale(
   const original = await findOriginal(em, input.original, { lock: true });
   const { lines, full } = await returnedLines(em, original, input.lines);
   const context = await storeContext(em, seller.tenantId, seller.storeId);
+  // The goods come back into the store where they are handed in, not into another store's stock.
+  if (input.warehouseId) await assertStoreScope(em, seller, 'warehouse', input.warehouseId);
   const issuedAt = new Date();
   const stampedAt = chileTimestamp(issuedAt);
   const receiver = {

@@ -9,6 +9,12 @@ export { AuthService, type AuthSettings, type VerifiedSession } from './auth.ser
 export { DEMO_PASSWORD, DEMO_TENANTS, seedDemo } from './demo-seed.ts';
 export { hashPassword } from './password.ts';
 export { Store } from './store.entity.ts';
+export {
+  assertSameStore,
+  assertStoreScope,
+  type StoreScopedActor,
+  type StoreScopedKind,
+} from './store-scope.ts';
 export { registerTenancyHandlers } from './tenancy.handlers.ts';
 export { type SeededTenant, seedTenant, type TenantSpec } from './tenant-seed.ts';
 export { tenantSettings } from './tenant-settings.ts';

@@ -21,7 +21,9 @@ export const registerTenancyHandlers: HandlerRegistrar = (socket, { orm, logger,
     return { userId, tenantId, role, storeId, screen };
   });
 
-  onCommand(socket, logger, 'store:list', { roles: ALL_ROLES }, () => withTenant(orm, tenantId, listStores));
+  onCommand(socket, logger, 'store:list', { roles: ALL_ROLES }, () =>
+    withTenant(orm, tenantId, (em) => listStores(em, actor())),
+  );
 
   onCommand(socket, logger, 'store:save', { roles: ADMIN_ROLES }, (input) =>
     withTenant(orm, tenantId, (em) => saveStore(em, input)),

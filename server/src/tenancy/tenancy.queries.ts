@@ -60,15 +60,6 @@ export async function listTerminals(
   return { items, total: count?.total ?? 0 };
 }
 
-/** The terminal's store; undefined when the tenant has no such terminal. */
-export async function terminalStoreId(em: SqlExecutor, terminalId: string): Promise<string | undefined> {
-  const [current] = await em.execute<{ storeId: string }[]>(
-    'select store_id as "storeId" from terminal where id = ?',
-    [terminalId],
-  );
-  return current?.storeId;
-}
-
 export async function updateTerminal(
   em: SqlExecutor,
   terminal: { id: string; code: string; name: string },

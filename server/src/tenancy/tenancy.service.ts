@@ -5,21 +5,29 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import { Store, Terminal, Warehouse } from './store.entity.ts';
+import { storeOfRow } from './store-scope.queries.ts';
+import type { StoreScopedActor } from './store-scope.ts';
 import {
   insertStore,
   insertTerminal,
   type TerminalRow,
-  terminalStoreId,
   updateStore,
   updateTerminal,
 } from './tenancy.queries.ts';
 
-/** Stores of the tenant with their warehouses and terminals. Runs inside `withTenant`. */
-export async function listStores(em: EntityManager): Promise<z.output<typeof StoreView>[]> {
+/**
+ * Stores of the tenant with their warehouses and terminals: a store-bound actor's store only, as
+ * they may work nowhere else. Runs inside `withTenant`.
+ */
+export async function listStores(
+  em: EntityManager,
+  actor: StoreScopedActor = { storeId: null },
+): Promise<z.output<typeof StoreView>[]> {
+  const own = actor.storeId;
   const [stores, warehouses, terminals] = await Promise.all([
-    em.find(Store, {}, { orderBy: { name: 'asc' } }),
-    em.find(Warehouse, {}, { orderBy: { code: 'asc' } }),
-    em.find(Terminal, {}, { orderBy: { code: 'asc' } }),
+    em.find(Store, own ? { id: own } : {}, { orderBy: { name: 'asc' } }),
+    em.find(Warehouse, own ? { storeId: own } : {}, { orderBy: { code: 'asc' } }),
+    em.find(Terminal, own ? { storeId: own } : {}, { orderBy: { code: 'asc' } }),
   ]);
   return stores.map((s) => ({
     id: s.id,
@@ -72,9 +80,9 @@ export async function saveTerminal(
   if (!(await em.count(Store, { id: input.storeId }))) throw AppError.notFound('la sucursal');
   return unique(`Ya existe una caja con el código ${input.code}.`, async () => {
     if (input.id) {
-      const storeId = await terminalStoreId(em, input.id);
-      if (!storeId) throw AppError.notFound('la caja');
-      if (storeId !== input.storeId) {
+      const current = await storeOfRow(em, 'terminal', input.id);
+      if (!current) throw AppError.notFound('la caja');
+      if (current.storeId !== input.storeId) {
         throw AppError.validation(
           undefined,
           'Una caja no cambia de sucursal: sus turnos y ventas quedan donde se hicieron. Cree una caja nueva.',
