@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASSWORD, type TestClient } from '../../test/harness.ts';
+import { TEST_PASSWORD, TEST_PIN, type TestClient } from '../../test/harness.ts';
 import type { Till } from '../../test/selling.ts';
 import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
@@ -224,7 +224,7 @@ describe('till commands of a store-B cashier', () => {
       warehouseId,
       refundMethod: 'cash' as const,
       reason: 'Producto vencido',
-      supervisor: { email: shop.tenant.emails.supervisor, password: TEST_PASSWORD },
+      approval: { email: shop.tenant.emails.supervisor, pin: TEST_PIN },
     });
     const drawer = async () =>
       (await ok(tillB.socket.emitWithAck('cash:report', { sessionId: tillB.cashSessionId }))).totals;
