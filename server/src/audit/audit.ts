@@ -5,7 +5,7 @@ import { insertAuditRows } from './audit.queries.ts';
 
 /**
  * The tenant's append-only audit log: voided lines, price overrides, discounts, drawer openings
- * without a sale, reprints and returns, and the back office's price, settings and user changes.
+ * (for a sale, or without one), reprints and returns, and the back office's price, settings and user changes.
  * Rows are written in the transaction of the action they record (the serving role may insert
  * and read them, never change them) and streamed to the wall.
  */
@@ -15,6 +15,8 @@ export interface AuditInput {
     | 'price_override'
     | 'line_void'
     | 'drawer_open'
+    // The one drawer opening of a cash sale (not on the wall: it is the normal case).
+    | 'drawer_sale'
     | 'reprint'
     | 'return'
     // Back office: a base or store price changed, a CSV import, company settings, a user's access.
