@@ -1,3 +1,4 @@
+import { WALL_AUDIT_KINDS } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
@@ -50,9 +51,16 @@ export function auditRows(
   return entries.map((e) => ({ ...e, storeId: actor.storeId, terminalId, userId: actor.userId, createdAt }));
 }
 
-/** Streams written audit rows to the wall once the transaction commits. */
+const WATCHED: ReadonlySet<string> = new Set(WALL_AUDIT_KINDS);
+
+/**
+ * Streams written audit rows of the kinds the wall follows to it once the transaction commits;
+ * the rest (back office changes, a cash sale's drawer opening) stay in the log only.
+ */
 export function announceAudit(events: PendingEvents, rows: readonly AuditRow[]): void {
-  for (const row of rows) events.collect([rooms.screen('wall')], 'audit:logged', row);
+  for (const row of rows) {
+    if (WATCHED.has(row.kind)) events.collect([rooms.screen('wall')], 'audit:logged', row);
+  }
 }
 
 /**

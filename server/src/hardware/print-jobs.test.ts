@@ -19,6 +19,7 @@ let products: TestProduct[];
 let till: Till;
 let otherTill: Till;
 let admin: TestClient;
+let wall: TestClient;
 let credential: { token: string; storeId: string };
 let hub: TestClient | null = null;
 /** What the scripted hub answers to the next print jobs. */
@@ -97,6 +98,7 @@ beforeAll(async () => {
   ({ server, tenant, products, till } = shop);
   otherTill = await shop.openTill(tenant.stores[0]!.terminalIds[1]!);
   admin = await shop.signIn(tenant, tenant.emails.admin, { screen: 'backoffice' });
+  wall = await shop.signIn(tenant, tenant.emails.supervisor, { screen: 'wall' });
   credential = await issueHubCredential(admin, tenant.stores[0]!.id);
 });
 beforeEach(async () => {
@@ -242,6 +244,8 @@ describe('cash drawer', () => {
 
   it('opens once right after a cash sale of this terminal, audited with the sale, and never for other sales', async () => {
     const cash = await sell(till);
+    // The normal case: in the log, not on the wall (which follows openings without a sale).
+    const onWall = nextEvent(wall, 'audit:logged', 1000);
     const [sold] = await query<{ folio: number }>('select folio from sale where id = ?', [cash]);
     const folio = sold!.folio;
     expect(await open(till, { reason: 'sale', saleId: cash })).toMatchObject({ ok: true });
@@ -257,6 +261,7 @@ describe('cash drawer', () => {
       },
     ]);
     expect(await audited()).toBe(0);
+    expect(await onWall).toBeUndefined();
 
     // The sale's one opening is used: a second (or a concurrent) kick for it is refused.
     const twice = await Promise.all([
@@ -287,8 +292,10 @@ describe('cash drawer', () => {
     expect(await audited('drawer_sale')).toBe(1);
   });
 
-  it('opens without a sale on request, audited', async () => {
+  it('opens without a sale on request, audited and shown on the wall', async () => {
+    const onWall = nextEvent<{ changes: { kind: string }[] }>(wall, 'audit:logged');
     expect(await open(till, { reason: 'no_sale' })).toMatchObject({ ok: true });
+    expect((await onWall)?.changes).toEqual([expect.objectContaining({ kind: 'drawer_open' })]);
     expect(kicks().map((r) => r.payload.reason)).toEqual(['no_sale']);
     expect(await audited()).toBe(1);
   });
