@@ -305,7 +305,7 @@ describe('touch POS (Chromium, real server)', () => {
     await pos.context().unrouteAll();
   }, 60_000);
 
-  it('closes the till blind and then shows expected vs counted', async () => {
+  it('closes the till blind, and the cashier sees what was counted but never the expected cash', async () => {
     await pos.getByRole('button', { name: 'Cerrar caja' }).click();
     // Drawer: $20.000 float + $2.050 + $1.290 + $1.890 cash = $25.230; card vouchers $3.000.
     const count = async (face: string, n: string) =>
@@ -322,8 +322,9 @@ describe('touch POS (Chromium, real server)', () => {
     const report = pos.getByTestId('close-report');
     await report.waitFor();
     const shown = await text(pos, 'close-report');
-    expect(shown).toContain('Efectivo $25.230 $25.230 $0');
+    expect(shown).toContain('Efectivo — $25.230 —');
     expect(shown).toContain('Tarjeta $3.000 $3.000 $0');
+    expect(shown).toContain('Cierre ciego: el efectivo esperado y su diferencia los revisa el supervisor.');
     expect(shown).toContain('Caja cerrada.');
     await shot(pos, 'close-report');
     await pos.getByRole('button', { name: 'Listo' }).click();

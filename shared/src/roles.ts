@@ -12,6 +12,11 @@ export const SUPERVISOR_ROLES: readonly Role[] = ['owner', 'admin', 'supervisor'
 export const ALL_ROLES: readonly Role[] = ROLES;
 /** Who moves goods: receipts, transfers, counts and adjustments. */
 export const STOCK_ROLES: readonly Role[] = ['owner', 'admin', 'supervisor', 'warehouse'];
+/**
+ * Who may see costs (PPP, unit costs of movements): whoever runs the warehouses, never a till.
+ * Everyone else gets stock answers and live stock news without them.
+ */
+export const COST_ROLES: readonly Role[] = ['owner', 'admin', 'supervisor', 'warehouse'];
 
 /**
  * Who may open each screen. The handshake refuses other combinations, because joining a

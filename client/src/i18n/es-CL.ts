@@ -201,7 +201,7 @@ export const t = {
     newSale: 'Nueva venta',
     closeTitle: 'Cierre de caja',
     closeHint:
-      'Cuente el efectivo por billete y moneda. El sistema no muestra lo esperado hasta que envíe el conteo.',
+      'Cuente el efectivo por billete y moneda. El cierre es ciego: el efectivo esperado y la diferencia los revisa el supervisor.',
     denomination: (value: string) => `Cantidad de ${value}`,
     countedCash: 'Efectivo contado',
     countedCard: 'Total vouchers de tarjeta',
@@ -217,6 +217,8 @@ export const t = {
     zNumber: (n: number) => `Cierre Z N° ${n}`,
     closedOk: 'Caja cerrada.',
     awaitingApproval: 'La diferencia supera la tolerancia: un supervisor debe aprobar el cierre.',
+    /** Under a close report without the cash figures (a cashier's blind count). */
+    blindClose: 'Cierre ciego: el efectivo esperado y su diferencia los revisa el supervisor.',
     reportDone: 'Listo',
     tillActions: 'Opciones',
     tillActionsTitle: (terminal: string) => `Opciones de ${terminal}`,
@@ -314,6 +316,7 @@ export const t = {
       cashOut: 'Retiros de efectivo',
       expectedCash: 'Efectivo esperado en caja',
       expectedCard: 'Tarjeta esperada (vouchers)',
+      blind: 'Cierre ciego: el efectivo esperado y las ventas en efectivo los ve solo el supervisor.',
       tickets: 'Ventas',
       returnCount: 'Devoluciones',
       refresh: 'Actualizar',

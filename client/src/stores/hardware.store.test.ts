@@ -125,7 +125,7 @@ describe('hardware store', () => {
     expect(hardware.jobs).toEqual([]);
   });
 
-  it('opens the drawer for a sale and keeps a failure on screen to retry', async () => {
+  it('opens the drawer for a sale and, when that failed, opens it without a sale (audited)', async () => {
     const hardware = await started();
     const saleId = crypto.randomUUID();
     server.on('drawer:open', () => ({
@@ -137,9 +137,11 @@ describe('hardware store', () => {
       name: 'drawer:open',
       payload: { terminalId, reason: 'sale', saleId },
     });
-    expect(hardware.drawerFailure).toMatchObject({ saleId, error: { code: 'DEVICE_UNAVAILABLE' } });
+    expect(hardware.drawerFailure).toMatchObject({ error: { code: 'DEVICE_UNAVAILABLE' } });
+    // The sale's one opening is used up: the server would refuse a second one for it.
     server.on('drawer:open', () => ({ commandId: crypto.randomUUID(), executedAt: now() }));
-    await hardware.openDrawerForSale(saleId);
+    await hardware.openDrawerAfterFailure();
+    expect(server.sent.at(-1)).toEqual({ name: 'drawer:open', payload: { terminalId, reason: 'no_sale' } });
     expect(hardware.drawerFailure).toBeNull();
   });
 });

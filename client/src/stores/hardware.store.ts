@@ -42,8 +42,8 @@ export const useHardwareStore = defineStore(STORE_IDS.HARDWARE, () => {
   /** Jobs a copy or a dismissal is being asked for. */
   const working = ref<string[]>([]);
   const error = ref<ErrorPayload | null>(null);
-  /** The drawer did not open for the last cash sale: the cashier may try again. */
-  const drawerFailure = ref<{ saleId: string; error: ErrorPayload } | null>(null);
+  /** The drawer did not open for the last cash sale: the cashier may open it without a sale. */
+  const drawerFailure = ref<{ error: ErrorPayload } | null>(null);
 
   /** The printer the POS shows: one that cannot print, else the hub's default (first) one. */
   const printer = computed(
@@ -132,7 +132,8 @@ export const useHardwareStore = defineStore(STORE_IDS.HARDWARE, () => {
 
   /**
    * Opens the drawer for the cash sale just charged (only right after it: a drawer never opens
-   * late). A failure stays on screen so the cashier can try again.
+   * late). The server allows it once per sale, even when that one kick failed; a failure stays
+   * on screen with `openDrawerAfterFailure` as the way to open it.
    */
   async function openDrawerForSale(saleId: string): Promise<void> {
     // Without a hub there is nothing to open it with; the printer badge already says so.
@@ -142,7 +143,16 @@ export const useHardwareStore = defineStore(STORE_IDS.HARDWARE, () => {
       reason: 'sale',
       saleId,
     });
-    drawerFailure.value = answer.ok ? null : { saleId, error: answer.error };
+    drawerFailure.value = answer.ok ? null : { error: answer.error };
+  }
+
+  /**
+   * The sale's opening failed and is used up: the drawer now opens without a sale, audited and
+   * shown to the supervisor like any other.
+   */
+  async function openDrawerAfterFailure(): Promise<void> {
+    const answer = await openDrawer('no_sale');
+    drawerFailure.value = answer.ok ? null : { error: answer.error };
   }
 
   let offs: (() => void)[] = [];
@@ -188,6 +198,7 @@ export const useHardwareStore = defineStore(STORE_IDS.HARDWARE, () => {
     dismiss,
     openDrawer,
     openDrawerForSale,
+    openDrawerAfterFailure,
     start,
     stop,
   };

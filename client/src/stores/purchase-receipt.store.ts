@@ -17,10 +17,10 @@ export interface ReceiptLine extends DraftLine {
   unitCost: string;
 }
 
-/** Stock and PPP of a product in the receiving warehouse. */
+/** Stock and PPP of a product in the receiving warehouse (the PPP only for a role that sees costs). */
 export interface LevelSnapshot {
   quantity: string;
-  averageCost: string;
+  averageCost?: string | undefined;
 }
 
 /** What the confirmed receipt changed, per line: before (as the tablet last knew it) and after. */
@@ -118,10 +118,13 @@ export const usePurchaseReceiptStore = defineStore(STORE_IDS.PURCHASE_RECEIPT, (
     if (!answer.ok) return; // only informative: the receipt does not depend on it
     for (const id of productIds) {
       const level = answer.data.find((l) => l.productId === id);
-      current.value.set(id, {
-        quantity: level?.quantity ?? '0.000',
-        averageCost: level?.averageCost ?? '0.000000',
-      });
+      // No row yet: the product never moved here, so nothing on hand at no cost.
+      current.value.set(
+        id,
+        level
+          ? { quantity: level.quantity, averageCost: level.averageCost }
+          : { quantity: '0.000', averageCost: '0.000000' },
+      );
     }
   }
 

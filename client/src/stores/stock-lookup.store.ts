@@ -1,5 +1,5 @@
 import type { ErrorPayload } from '@erp/shared/errors';
-import type { MovementView, StockLevelView } from '@erp/shared/events/index';
+import type { KardexEntry, StockLevelView } from '@erp/shared/events/index';
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { z } from 'zod';
@@ -8,7 +8,7 @@ import { type NotificationPayload, useRealtimeStore } from './realtime.store.ts'
 import { useWarehousesStore } from './warehouses.store.ts';
 
 export type StockLevel = z.output<typeof StockLevelView>;
-export type Movement = z.output<typeof MovementView>;
+export type Movement = z.output<typeof KardexEntry>;
 
 /** A product with no stock row in a warehouse has never moved there. */
 function emptyLevel(warehouseId: string, productId: string): StockLevel {

@@ -1,5 +1,5 @@
 import { type ErrorPayload, fail, type Result } from '@erp/shared/errors';
-import type { CashCloseReport, CashSessionView, StoreView } from '@erp/shared/events/index';
+import type { StoreView, TillCloseReport, TillSessionView } from '@erp/shared/events/index';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { z } from 'zod';
@@ -7,8 +7,9 @@ import { STORE_IDS } from './ids.ts';
 import { type NotificationPayload, useRealtimeStore } from './realtime.store.ts';
 import { useSessionStore } from './session.store.ts';
 
-export type CashSession = z.output<typeof CashSessionView>;
-export type CloseReport = z.output<typeof CashCloseReport>;
+/** The session as the till is told it: without the expected cash for a cashier (blind close). */
+export type CashSession = z.output<typeof TillSessionView>;
+export type CloseReport = z.output<typeof TillCloseReport>;
 export type Store = z.output<typeof StoreView>;
 /** Bills and coins counted, by denomination (`'20000'` → 3). */
 export type DenominationCounts = Partial<Record<string, number>>;
@@ -19,8 +20,9 @@ export const TERMINAL_STORAGE_KEY = (tenantSlug: string, storeId: string) =>
 
 /**
  * The till: which terminal this device is (chosen once, remembered on the device), its cash
- * session (`cash:current`), opening with a float, and the blind close by denomination after
- * which the server reveals expected vs counted.
+ * session (`cash:current`), opening with a float, and the blind close by denomination. A
+ * cashier never gets the expected cash (nor the cash sales), before or after the close; a
+ * supervisor at the till gets every figure. The store keeps what the server sends.
  */
 export const useTillStore = defineStore(STORE_IDS.TILL, () => {
   const store = ref<Store | null>(null);
@@ -90,7 +92,7 @@ export const useTillStore = defineStore(STORE_IDS.TILL, () => {
     return opened;
   }
 
-  /** Sends the blind count; the report (expected vs counted) comes back from the server. */
+  /** Sends the blind count; the report comes back from the server (expected figures for supervisors only). */
   async function close(denominations: DenominationCounts, countedCard: number): Promise<Result<CloseReport>> {
     const current = cashSession.value;
     if (!current) return fail('CASH_SESSION_REQUIRED');

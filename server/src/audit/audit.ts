@@ -1,3 +1,4 @@
+import { WALL_AUDIT_KINDS } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
@@ -5,9 +6,10 @@ import { insertAuditRows } from './audit.queries.ts';
 
 /**
  * The tenant's append-only audit log: voided lines, price overrides, discounts, drawer openings
- * without a sale, reprints, returns and refused approval PINs, and the back office's price,
- * settings and user changes. Rows are written in the transaction of the action they record (the
- * serving role may insert and read them, never change them) and streamed to the wall.
+ * (for a sale, or without one), reprints, returns and refused approval PINs, and the back
+ * office's price, settings and user changes. Rows are written in the transaction of the action
+ * they record (the serving role may insert and read them, never change them) and streamed to
+ * the wall.
  */
 export interface AuditInput {
   kind:
@@ -15,6 +17,8 @@ export interface AuditInput {
     | 'price_override'
     | 'line_void'
     | 'drawer_open'
+    // The one drawer opening of a cash sale (not on the wall: it is the normal case).
+    | 'drawer_sale'
     | 'reprint'
     | 'return'
     // A wrong approval PIN at a till (or a wrong password when setting a PIN).
@@ -50,9 +54,16 @@ export function auditRows(
   return entries.map((e) => ({ ...e, storeId: actor.storeId, terminalId, userId: actor.userId, createdAt }));
 }
 
-/** Streams written audit rows to the wall once the transaction commits. */
+const WATCHED: ReadonlySet<string> = new Set(WALL_AUDIT_KINDS);
+
+/**
+ * Streams written audit rows of the kinds the wall follows to it once the transaction commits;
+ * the rest (back office changes, a cash sale's drawer opening) stay in the log only.
+ */
 export function announceAudit(events: PendingEvents, rows: readonly AuditRow[]): void {
-  for (const row of rows) events.collect([rooms.screen('wall')], 'audit:logged', row);
+  for (const row of rows) {
+    if (WATCHED.has(row.kind)) events.collect([rooms.screen('wall')], 'audit:logged', row);
+  }
 }
 
 /**

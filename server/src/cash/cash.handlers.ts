@@ -11,6 +11,8 @@ import { tenantSettings } from '../tenancy/index.ts';
 import {
   type Actor,
   approveClose,
+  blindCloseReport,
+  blindSession,
   closeSession,
   currentSession,
   dropSuggested,
@@ -39,6 +41,10 @@ function announceCash(nsp: AppNamespace, session: z.infer<typeof CashSessionView
 
 export const registerCashHandlers: HandlerRegistrar = (socket, { orm, logger }) => {
   const { tenantId } = socket.data;
+  // Only supervisors see what a drawer should hold; everyone else at a till counts blind.
+  const seesExpected = SUPERVISOR_ROLES.includes(socket.data.role);
+  const tillView = (session: z.infer<typeof CashSessionView>) =>
+    seesExpected ? session : blindSession(session);
   const actor = (): Actor => ({
     userId: socket.data.userId,
     role: socket.data.role,
@@ -56,21 +62,22 @@ export const registerCashHandlers: HandlerRegistrar = (socket, { orm, logger }) 
     return session;
   };
 
-  onCommand(socket, logger, 'cash:open', { roles: CASH_ROLES }, async ({ terminalId, openingFloat }) => {
-    return changeAndAnnounce((em) => openSession(em, actor(), terminalId, openingFloat));
-  });
-
-  onCommand(socket, logger, 'cash:current', { roles: ALL_ROLES }, ({ terminalId }) =>
-    withTenant(orm, tenantId, (em) => currentSession(em, actor(), terminalId)),
+  onCommand(socket, logger, 'cash:open', { roles: CASH_ROLES }, async ({ terminalId, openingFloat }) =>
+    tillView(await changeAndAnnounce((em) => openSession(em, actor(), terminalId, openingFloat))),
   );
 
-  onCommand(socket, logger, 'cash:report', { roles: CASH_ROLES }, ({ sessionId }) =>
-    withTenant(orm, tenantId, (em) => sessionReport(em, actor(), sessionId)),
+  onCommand(socket, logger, 'cash:current', { roles: ALL_ROLES }, async ({ terminalId }) => {
+    const session = await withTenant(orm, tenantId, (em) => currentSession(em, actor(), terminalId));
+    return session && tillView(session);
+  });
+
+  onCommand(socket, logger, 'cash:report', { roles: CASH_ROLES }, async ({ sessionId }) =>
+    tillView(await withTenant(orm, tenantId, (em) => sessionReport(em, actor(), sessionId))),
   );
 
-  onCommand(socket, logger, 'cash:move', { roles: CASH_ROLES }, async (input) => {
-    return changeAndAnnounce((em) => moveCash(em, actor(), input));
-  });
+  onCommand(socket, logger, 'cash:move', { roles: CASH_ROLES }, async (input) =>
+    tillView(await changeAndAnnounce((em) => moveCash(em, actor(), input))),
+  );
 
   onCommand(socket, logger, 'cash:close', { roles: CASH_ROLES }, async (input) => {
     const report = await withTenant(orm, tenantId, (em) => closeSession(em, actor(), input));
@@ -78,7 +85,7 @@ export const registerCashHandlers: HandlerRegistrar = (socket, { orm, logger }) 
     if (report.session.status === 'pending_approval') {
       socket.nsp.to(rooms.screen('wall')).emit('cash:approval-requested', report);
     }
-    return report;
+    return seesExpected ? report : blindCloseReport(report);
   });
 
   onCommand(socket, logger, 'cash:approve-close', { roles: SUPERVISOR_ROLES }, async ({ sessionId }) => {

@@ -1,4 +1,10 @@
-import type { CashCloseReport, CashSessionView, DenominationCount } from '@erp/shared';
+import type {
+  CashCloseReport,
+  CashSessionView,
+  DenominationCount,
+  TillCloseReport,
+  TillSessionView,
+} from '@erp/shared';
 import { CLP_DENOMINATIONS } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
@@ -30,6 +36,22 @@ type SessionView = z.infer<typeof CashSessionView>;
 type CloseReport = z.infer<typeof CashCloseReport>;
 
 const SUPERVISORS = ['owner', 'admin', 'supervisor'];
+
+/**
+ * A session as a cashier's till is told it: the close is counted blind, so neither the expected
+ * cash nor the cash sales (which, with the float and the movements, give it away) leave the
+ * server for them, before or after the close.
+ */
+export function blindSession(session: SessionView): z.infer<typeof TillSessionView> {
+  const { cashSales: _sales, expectedCash: _expected, ...totals } = session.totals;
+  return { ...session, totals };
+}
+
+/** A close report as a cashier's till is told it: what they counted, not how far it was off in cash. */
+export function blindCloseReport(report: CloseReport): z.infer<typeof TillCloseReport> {
+  const { cashDifference: _difference, ...rest } = report;
+  return { ...rest, session: blindSession(report.session) };
+}
 
 /** An open drawer holding more cash than the tenant's threshold: time for a cash drop (retiro). */
 export function dropSuggested(session: Pick<SessionView, 'status' | 'totals'>, threshold: number): boolean {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nextEvent, type TestClient, type TestServer, type TestTenant } from '../../test/harness.ts';
+import { addTerminals } from '../../test/selling.ts';
 import { useTestServer } from '../../test/test-server-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 import { recordInSession } from './cash.service.ts';
@@ -43,7 +44,7 @@ describe('cash sessions', () => {
   it('opens one session per terminal and refuses a second one', async () => {
     const announced = nextEvent(wall, 'cash:changed');
     const session = await open(0, 50000);
-    expect(session).toMatchObject({ status: 'open', totals: { openingFloat: 50000, expectedCash: 50000 } });
+    expect(session).toMatchObject({ status: 'open', totals: { openingFloat: 50000 } });
     expect(await announced).toEqual({
       changes: [
         expect.objectContaining({ sessionId: session.id, expectedCash: 50000, dropSuggested: false }),
@@ -89,7 +90,7 @@ describe('cash sessions', () => {
       ok: false,
       error: { code: 'VALIDATION', message: expect.stringContaining('efectivo') },
     });
-    const report = await cashier.emitWithAck('cash:report', { sessionId: session.id });
+    const report = await supervisor.emitWithAck('cash:report', { sessionId: session.id });
     expect(report.ok && report.data.totals).toEqual({
       openingFloat: 20000,
       cashSales: 4990,
@@ -102,6 +103,60 @@ describe('cash sessions', () => {
       returnCount: 1,
       expectedCash: 20000 + 4990 - 990 - 10000,
       expectedCard: 6500,
+    });
+  });
+
+  it('lets a cashier count blind: their till never hears the expected cash nor the cash sales that give it away', async () => {
+    const [terminalId] = await addTerminals(server, tenant, 1);
+    const opened = await cashier.emitWithAck('cash:open', { terminalId: terminalId!, openingFloat: 15000 });
+    if (!opened.ok) throw new Error(JSON.stringify(opened.error));
+    const session = opened.data;
+    expect(session.totals).not.toHaveProperty('expectedCash');
+    await record(session.id, 4000, 2500);
+    const blind = {
+      openingFloat: 15000,
+      cardSales: 2500,
+      cashRefunds: 0,
+      cardRefunds: 0,
+      cashIn: 0,
+      cashOut: 0,
+      ticketCount: 1,
+      returnCount: 0,
+      expectedCard: 2500,
+    };
+    const report = await cashier.emitWithAck('cash:report', { sessionId: session.id });
+    expect(report.ok && report.data.totals).toEqual(blind);
+    const current = await cashier.emitWithAck('cash:current', { terminalId: session.terminalId });
+    expect(current.ok && current.data?.totals).toEqual(blind);
+    const moved = await cashier.emitWithAck('cash:move', {
+      sessionId: session.id,
+      kind: 'in',
+      amount: 1000,
+      reason: 'Sencillo adicional',
+    });
+    expect(moved.ok && moved.data.totals).toEqual({ ...blind, cashIn: 1000 });
+
+    // The supervisor sees what the drawer should hold, on the same commands.
+    const full = { ...blind, cashIn: 1000, cashSales: 4000, expectedCash: 15000 + 4000 + 1000 };
+    const supervised = await supervisor.emitWithAck('cash:report', { sessionId: session.id });
+    expect(supervised.ok && supervised.data.totals).toEqual(full);
+    const seen = await supervisor.emitWithAck('cash:current', { terminalId: session.terminalId });
+    expect(seen.ok && seen.data?.totals).toEqual(full);
+
+    // After the count the cashier still does not learn the cash difference; the supervisor does.
+    const closed = await cashier.emitWithAck('cash:close', {
+      sessionId: session.id,
+      denominations: { '10000': 1, '5000': 1, '2000': 2 },
+      countedCard: 2500,
+    });
+    if (!closed.ok) throw new Error(JSON.stringify(closed.error));
+    expect(closed.data).toMatchObject({ countedCash: 19000, countedCard: 2500, cardDifference: 0 });
+    expect(closed.data).not.toHaveProperty('cashDifference');
+    expect(closed.data.session.totals).toEqual({ ...blind, cashIn: 1000 });
+    const detail = await supervisor.emitWithAck('cash:session', { sessionId: session.id });
+    expect(detail).toMatchObject({
+      ok: true,
+      data: { cashDifference: -1000, totals: { expectedCash: 20000 } },
     });
   });
 
@@ -126,11 +181,12 @@ describe('cash sessions', () => {
       data: {
         zNumber: 1,
         countedCash: 62300,
-        cashDifference: -40,
         cardDifference: 0,
         session: { status: 'closed' },
       },
     });
+    const detail = await supervisor.emitWithAck('cash:session', { sessionId: session.id });
+    expect(detail).toMatchObject({ ok: true, data: { cashDifference: -40 } });
   });
 
   it('holds a close above the tolerance for a supervisor, who alone can approve it', async () => {
@@ -144,7 +200,7 @@ describe('cash sessions', () => {
     });
     expect(closed).toMatchObject({
       ok: true,
-      data: { cashDifference: -5000, zNumber: null, session: { status: 'pending_approval' } },
+      data: { zNumber: null, session: { status: 'pending_approval' } },
     });
     expect(await asked).toMatchObject({ session: { id: session.id }, cashDifference: -5000 });
     const byCashier = await cashier.emitWithAck('cash:approve-close', { sessionId: session.id });
@@ -167,7 +223,7 @@ describe('cash sessions', () => {
           card: i % 2 ? 0 : 2500,
         });
     });
-    const report = await cashier.emitWithAck('cash:report', { sessionId: session.id });
+    const report = await supervisor.emitWithAck('cash:report', { sessionId: session.id });
     expect(report.ok && report.data.totals).toMatchObject({
       ticketCount: 5000,
       cashSales: 2500 * 1990,

@@ -14,7 +14,7 @@ import { createHubCredential, revokeHubCredential } from './hub-credentials.ts';
 import { listHubDevices } from './hub-device.queries.ts';
 import { askStoreHub } from './hub-requests.ts';
 import { createReprint, dismissPrintJob, terminalPrintJobs } from './print-spool.ts';
-import { assertFreshCashSale } from './till-checks.ts';
+import { claimSaleDrawer } from './till-checks.ts';
 
 /** Drawer kicks (and tare/zero) are dropped by the hub after this: a late kick never opens the drawer. */
 const COMMAND_TTL_MS = 5000;
@@ -106,11 +106,19 @@ export const registerHardwareHandlers: HandlerRegistrar = (socket, deps) => {
 
   onCommand(socket, logger, 'drawer:open', { roles: TILL_ROLES }, async ({ terminalId, reason, saleId }) => {
     const storeId = storeOf();
-    await withTenant(orm, tenantId, async (em) => {
-      if (saleId) await assertFreshCashSale(em, { saleId, terminalId, storeId, cashierId: userId });
-      else await assertStoreScope(em, { storeId }, 'terminal', terminalId);
-    });
+    const actor = { userId, storeId };
     const { commandId, expiresAt } = commandDeadline();
+    // A sale's opening is taken and audited before the kick goes out: never an unrecorded kick,
+    // never two for one sale. Every other opening is audited once the hub did it.
+    if (saleId) {
+      await withTenantEvents(orm, socket, async (em, events) => {
+        const sale = await claimSaleDrawer(em, { saleId, terminalId, storeId, cashierId: userId });
+        const details = { saleId, ...sale, commandId };
+        await recordAudit(em, actor, terminalId, [{ kind: 'drawer_sale', details }], events);
+      });
+    } else {
+      await withTenant(orm, tenantId, (em) => assertStoreScope(em, { storeId }, 'terminal', terminalId));
+    }
     const done = await askStoreHub(
       socket.nsp,
       storeId,
@@ -118,12 +126,11 @@ export const registerHardwareHandlers: HandlerRegistrar = (socket, deps) => {
       { commandId, expiresAt, reason },
       COMMAND_TTL_MS + ANSWER_GRACE_MS,
     );
-    // An opening for a sale belongs to that sale; every other one goes to the audit log and the wall.
-    if (reason === 'sale') return done;
+    if (saleId) return done;
     await withTenantEvents(orm, socket, (em, events) =>
       recordAudit(
         em,
-        { userId, storeId },
+        actor,
         terminalId,
         [{ kind: 'drawer_open', details: { reason, commandId, executedAt: done.executedAt } }],
         events,

@@ -19,6 +19,7 @@ let products: TestProduct[];
 let till: Till;
 let otherTill: Till;
 let admin: TestClient;
+let wall: TestClient;
 let credential: { token: string; storeId: string };
 let hub: TestClient | null = null;
 /** What the scripted hub answers to the next print jobs. */
@@ -97,6 +98,7 @@ beforeAll(async () => {
   ({ server, tenant, products, till } = shop);
   otherTill = await shop.openTill(tenant.stores[0]!.terminalIds[1]!);
   admin = await shop.signIn(tenant, tenant.emails.admin, { screen: 'backoffice' });
+  wall = await shop.signIn(tenant, tenant.emails.supervisor, { screen: 'wall' });
   credential = await issueHubCredential(admin, tenant.stores[0]!.id);
 });
 beforeEach(async () => {
@@ -231,21 +233,45 @@ describe("a terminal's print jobs", () => {
 });
 
 describe('cash drawer', () => {
-  const audited = async () =>
-    (await query<{ n: number }>(`select count(*)::int as n from audit_log where kind = 'drawer_open'`))[0]!.n;
+  const audited = async (kind = 'drawer_open') =>
+    (await query<{ n: number }>('select count(*)::int as n from audit_log where kind = ?', [kind]))[0]!.n;
   const open = (at: Till, payload: Record<string, unknown>) =>
     (at.socket.emitWithAck as (event: string, payload: unknown) => Promise<unknown>)('drawer:open', {
       terminalId: at.terminalId,
       ...payload,
     });
+  const kicks = () => hubRequests.filter((r) => r.event === 'drawer:kick');
 
-  it('opens right after a cash sale of this terminal without an audit entry, and never for other sales', async () => {
+  it('opens once right after a cash sale of this terminal, audited with the sale, and never for other sales', async () => {
     const cash = await sell(till);
+    // The normal case: in the log, not on the wall (which follows openings without a sale).
+    const onWall = nextEvent(wall, 'audit:logged', 1000);
+    const [sold] = await query<{ folio: number }>('select folio from sale where id = ?', [cash]);
+    const folio = sold!.folio;
     expect(await open(till, { reason: 'sale', saleId: cash })).toMatchObject({ ok: true });
-    expect(hubRequests.filter((r) => r.event === 'drawer:kick').map((r) => r.payload.reason)).toEqual([
-      'sale',
+    expect(kicks().map((r) => r.payload.reason)).toEqual(['sale']);
+    const entries = await query<{ user_id: string; terminal_id: string; details: Record<string, unknown> }>(
+      `select user_id, terminal_id, details from audit_log where kind = 'drawer_sale'`,
+    );
+    expect(entries).toEqual([
+      {
+        user_id: tenant.users[tenant.emails.cashier],
+        terminal_id: till.terminalId,
+        details: { saleId: cash, documentType: 39, folio, commandId: kicks()[0]!.payload.commandId },
+      },
     ]);
     expect(await audited()).toBe(0);
+    expect(await onWall).toBeUndefined();
+
+    // The sale's one opening is used: a second (or a concurrent) kick for it is refused.
+    const twice = await Promise.all([
+      open(till, { reason: 'sale', saleId: cash }),
+      open(till, { reason: 'sale', saleId: cash }),
+    ]);
+    expect(twice).toEqual([
+      { ok: false, error: { code: 'CONFLICT', message: 'El cajón ya se abrió para esta venta.' } },
+      { ok: false, error: { code: 'CONFLICT', message: 'El cajón ya se abrió para esta venta.' } },
+    ]);
 
     const card = await sell(till, 'card');
     const elsewhere = await sell(otherTill);
@@ -262,14 +288,15 @@ describe('cash drawer', () => {
       ok: false,
       error: { code: 'VALIDATION' },
     });
-    expect(hubRequests.filter((r) => r.event === 'drawer:kick')).toHaveLength(1);
+    expect(kicks()).toHaveLength(1);
+    expect(await audited('drawer_sale')).toBe(1);
   });
 
-  it('opens without a sale on request, audited', async () => {
+  it('opens without a sale on request, audited and shown on the wall', async () => {
+    const onWall = nextEvent<{ changes: { kind: string }[] }>(wall, 'audit:logged');
     expect(await open(till, { reason: 'no_sale' })).toMatchObject({ ok: true });
-    expect(hubRequests.filter((r) => r.event === 'drawer:kick').map((r) => r.payload.reason)).toEqual([
-      'no_sale',
-    ]);
+    expect((await onWall)?.changes).toEqual([expect.objectContaining({ kind: 'drawer_open' })]);
+    expect(kicks().map((r) => r.payload.reason)).toEqual(['no_sale']);
     expect(await audited()).toBe(1);
   });
 });

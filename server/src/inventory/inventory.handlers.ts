@@ -1,4 +1,4 @@
-import { ADMIN_ROLES, ALL_ROLES, STOCK_ROLES } from '@erp/shared';
+import { ADMIN_ROLES, ALL_ROLES, COST_ROLES, STOCK_ROLES } from '@erp/shared';
 import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
@@ -19,17 +19,20 @@ import {
 import { listTransfers, receiveTransfer, sendTransfer } from './transfer.service.ts';
 
 export const registerInventoryHandlers: HandlerRegistrar = (socket, { orm, logger }) => {
-  const { tenantId } = socket.data;
+  const { tenantId, storeId, role } = socket.data;
   const actor = actorOf(socket);
+  // Stock is read at every till, but costs only by whoever runs the warehouses.
+  const withCosts = COST_ROLES.includes(role);
+  if (storeId) socket.join(withCosts ? rooms.storeCosts(storeId) : rooms.storeNoCosts(storeId));
 
   onCommand(socket, logger, 'warehouse:list', { roles: ALL_ROLES }, () =>
     withTenant(orm, tenantId, listWarehouses),
   );
   onCommand(socket, logger, 'stock:list', { roles: ALL_ROLES }, ({ warehouseId, productIds }) =>
-    withTenant(orm, tenantId, (em) => listStock(em, warehouseId, productIds)),
+    withTenant(orm, tenantId, (em) => listStock(em, { warehouseId, productIds, withCosts })),
   );
-  onCommand(socket, logger, 'stock:kardex', { roles: ALL_ROLES }, ({ warehouseId, productId, limit }) =>
-    withTenant(orm, tenantId, (em) => kardex(em, warehouseId, productId, limit)),
+  onCommand(socket, logger, 'stock:kardex', { roles: ALL_ROLES }, (query) =>
+    withTenant(orm, tenantId, (em) => kardex(em, { ...query, withCosts })),
   );
   onCommand(socket, logger, 'stock:below-minimum', { roles: ALL_ROLES }, ({ warehouseId }) =>
     withTenant(orm, tenantId, (em) => listBelowMinimum(em, warehouseId)),

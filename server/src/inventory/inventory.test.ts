@@ -1,7 +1,8 @@
 /**
  * Inventory over real sockets: receipts move stock and PPP in one transaction and the change
- * reaches the store's room only (once per commit), low-stock alerts fire once per crossing,
- * and transfers are a send/receive handshake.
+ * reaches the store's room only (once per commit), with the PPP only for roles that see costs
+ * (a till reads and hears stock without it), low-stock alerts fire once per crossing, and
+ * transfers are a send/receive handshake.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { nextEvent, type TestClient, type TestServer, type TestTenant } from '../../test/harness.ts';
@@ -88,19 +89,25 @@ describe('goods receipts and stock events', () => {
   it("a receipt updates stock and PPP, and only the store's room hears it, once per commit", async () => {
     const [a, b, c] = await createProducts(server.orm, tenant.tenantId, [{}, {}, {}]);
     const warehouseId = tenant.stores[0]!.warehouseId;
-    const firstHeard = nextEvent(posA, 'stock:changed');
+    const firstHeard = [nextEvent(posA, 'stock:changed'), nextEvent(warehouse, 'stock:changed')];
     await ok(receive(warehouseId, [{ productId: a!.id, quantity: '8', unitCost: '10' }]));
-    await firstHeard;
+    await Promise.all(firstHeard);
 
     const elsewhere = [nextEvent(posB, 'stock:changed', 600), nextEvent(otherTenant, 'stock:changed', 600)];
     let receipt: Awaited<ReturnType<typeof receive>> | undefined;
-    const heard = await collect<{ changes: unknown[] }>(posA, 'stock:changed', 1, async () => {
-      receipt = await receive(warehouseId, [
-        { productId: a!.id, quantity: '4', unitCost: '16' },
-        { productId: b!.id, quantity: '2.5', unitCost: '1000.5' },
-        { productId: c!.id, quantity: '1', unitCost: '0' },
-      ]);
-    });
+    let received!: () => void;
+    const receiptDone = new Promise<void>((resolve) => (received = resolve));
+    const [heard, heardAtTablet] = await Promise.all([
+      collect<{ changes: unknown[] }>(posA, 'stock:changed', 1, async () => {
+        receipt = await receive(warehouseId, [
+          { productId: a!.id, quantity: '4', unitCost: '16' },
+          { productId: b!.id, quantity: '2.5', unitCost: '1000.5' },
+          { productId: c!.id, quantity: '1', unitCost: '0' },
+        ]);
+        received();
+      }),
+      collect<{ changes: unknown[] }>(warehouse, 'stock:changed', 1, () => receiptDone),
+    ]);
     expect(receipt).toMatchObject({
       ok: true,
       data: {
@@ -111,17 +118,26 @@ describe('goods receipts and stock events', () => {
         ],
       },
     });
-    expect(heard).toHaveLength(1);
-    expect(heard[0]!.changes).toEqual(
+    // The warehouse's tablet hears the new PPP; the till hears the quantities only.
+    expect(heardAtTablet).toHaveLength(1);
+    expect(heardAtTablet[0]!.changes).toEqual(
       expect.arrayContaining([
         { warehouseId, productId: a!.id, quantity: '12.000', averageCost: '12.000000' },
         { warehouseId, productId: b!.id, quantity: '2.500', averageCost: '1000.500000' },
         { warehouseId, productId: c!.id, quantity: '1.000', averageCost: '0.000000' },
       ]),
     );
+    expect(heard).toHaveLength(1);
+    expect(heard[0]!.changes).toEqual(
+      expect.arrayContaining([
+        { warehouseId, productId: a!.id, quantity: '12.000' },
+        { warehouseId, productId: b!.id, quantity: '2.500' },
+        { warehouseId, productId: c!.id, quantity: '1.000' },
+      ]),
+    );
     expect(await Promise.all(elsewhere)).toEqual([undefined, undefined]);
 
-    const kardex = await ok(posA.emitWithAck('stock:kardex', { warehouseId, productId: a!.id }));
+    const kardex = await ok(warehouse.emitWithAck('stock:kardex', { warehouseId, productId: a!.id }));
     expect(kardex.map((m) => [m.kind, m.quantity, m.unitCost, m.resultingAverageCost])).toEqual([
       ['receipt', '4.000', '16.000000', '12.000000'],
       ['receipt', '8.000', '10.000000', '10.000000'],
@@ -130,6 +146,28 @@ describe('goods receipts and stock events', () => {
       userId: tenant.users[tenant.emails.warehouse],
       documentType: 'goods_receipt',
     });
+    const atTill = await ok(posA.emitWithAck('stock:kardex', { warehouseId, productId: a!.id }));
+    expect(atTill.map((m) => [m.kind, m.quantity, m.resultingQuantity])).toEqual([
+      ['receipt', '4.000', '12.000'],
+      ['receipt', '8.000', '8.000'],
+    ]);
+    for (const line of atTill) {
+      expect(line).not.toHaveProperty('unitCost');
+      expect(line).not.toHaveProperty('resultingAverageCost');
+    }
+  });
+
+  it('a till reads stock without its PPP; a warehouse user reads it with it', async () => {
+    const [p] = await createProducts(server.orm, tenant.tenantId, [{}]);
+    const warehouseId = tenant.stores[0]!.warehouseId;
+    await ok(receive(warehouseId, [{ productId: p!.id, quantity: '3', unitCost: '250' }]));
+    const query = { warehouseId, productIds: [p!.id] };
+    expect(await ok(posA.emitWithAck('stock:list', query))).toEqual([
+      { warehouseId, productId: p!.id, quantity: '3.000', minimum: null },
+    ]);
+    expect(await ok(warehouse.emitWithAck('stock:list', query))).toEqual([
+      { warehouseId, productId: p!.id, quantity: '3.000', averageCost: '250.000000', minimum: null },
+    ]);
   });
 
   it('refuses the same supplier document twice and a cashier receiving goods', async () => {
@@ -214,12 +252,13 @@ describe('transfers', () => {
     expect((await announced)?.id).toBe(sent.id);
     const pending = await ok(tabletB.emitWithAck('transfer:list', { warehouseId: to }));
     expect(pending.map((t) => t.id)).toContain(sent.id);
-    expect(await ok(posA.emitWithAck('stock:list', { warehouseId: from, productIds: [p!.id] }))).toEqual([
+    expect(await ok(tabletA.emitWithAck('stock:list', { warehouseId: from, productIds: [p!.id] }))).toEqual([
       { warehouseId: from, productId: p!.id, quantity: '4.000', averageCost: '300.000000', minimum: null },
     ]);
 
     // The destination's tablet confirms what arrived (store A's worker may not: see store-scope.test.ts).
-    const arrived = nextEvent<{ changes: unknown[] }>(posB, 'stock:changed');
+    const arrived = nextEvent<{ changes: unknown[] }>(tabletB, 'stock:changed');
+    const arrivedAtTill = nextEvent<{ changes: unknown[] }>(posB, 'stock:changed');
     const received = await ok(
       tabletB.emitWithAck('transfer:receive', {
         transferId: sent.id,
@@ -233,6 +272,9 @@ describe('transfers', () => {
     // (10 × 500 + 5 × 300) / 15 = 433.333333
     expect((await arrived)?.changes).toEqual([
       { warehouseId: to, productId: p!.id, quantity: '15.000', averageCost: '433.333333' },
+    ]);
+    expect((await arrivedAtTill)?.changes).toEqual([
+      { warehouseId: to, productId: p!.id, quantity: '15.000' },
     ]);
     expect(await tabletB.emitWithAck('transfer:receive', { transferId: sent.id, lines: [] })).toMatchObject({
       ok: false,

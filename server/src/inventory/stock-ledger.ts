@@ -266,18 +266,24 @@ export function tabletRooms(storeId: string | null): string[] {
   return storeId ? [rooms.storeScreen(storeId, 'tablet')] : [rooms.screen('backoffice')];
 }
 
-/** Rooms that follow a warehouse's stock: its store, or the back offices for a central warehouse. */
-export function stockRooms(storeId: string | null): string[] {
-  return storeId ? [rooms.store(storeId)] : [rooms.screen('backoffice')];
-}
-
+/**
+ * A level's new quantity to the rooms that follow its warehouse: the store's sockets, with the
+ * PPP only for those that may see costs; the back offices (every one of COST_ROLES) for a
+ * central warehouse.
+ */
 function queueStockChanged(events: PendingEvents, level: LockedLevel, state: StockState) {
-  events.collect(stockRooms(level.store_id), 'stock:changed', {
+  const change = {
     warehouseId: level.warehouse_id,
     productId: level.product_id,
     quantity: quantityText(state.quantity),
-    averageCost: costText(state.averageCost),
-  });
+  };
+  const costed = { ...change, averageCost: costText(state.averageCost) };
+  if (level.store_id) {
+    events.collect([rooms.storeCosts(level.store_id)], 'stock:changed', costed);
+    events.collect([rooms.storeNoCosts(level.store_id)], 'stock:changed', change);
+  } else {
+    events.collect([rooms.screen('backoffice')], 'stock:changed', costed);
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { LowStockItem, MovementView, WarehouseView } from '@erp/shared';
+import type { KardexEntry, LowStockItem, WarehouseView } from '@erp/shared';
 import type { z } from 'zod';
 import { pgArray } from '../platform/pg-array.ts';
 import type { SqlFragment } from '../platform/sql-fragment.ts';
@@ -14,15 +14,20 @@ export interface StockLevelView {
   minimum: string | null;
 }
 
-const LEVEL_COLUMNS = `warehouse_id as "warehouseId", product_id as "productId", quantity::text as quantity,
-  average_cost::text as "averageCost", min_quantity::text as minimum`;
+/** A level as read without its cost, for a role that may not see costs (see COST_ROLES). */
+export type UncostedLevel = Omit<StockLevelView, 'averageCost'>;
 
-/** A `stock_movement m` row as `MovementView`. */
-export const MOVEMENT_COLUMNS = `m.id, m.warehouse_id as "warehouseId", m.product_id as "productId", m.kind,
-  m.quantity::text as quantity, m.unit_cost::text as "unitCost", m.resulting_quantity::text as "resultingQuantity",
-  m.resulting_average_cost::text as "resultingAverageCost", m.user_id as "userId", m.device_id as "deviceId",
-  m.document_type as "documentType", m.document_id as "documentId",
+const LEVEL_KEYS = `warehouse_id as "warehouseId", product_id as "productId", quantity::text as quantity,
+  min_quantity::text as minimum`;
+const LEVEL_COLUMNS = `${LEVEL_KEYS}, average_cost::text as "averageCost"`;
+
+const MOVEMENT_KEYS = `m.id, m.warehouse_id as "warehouseId", m.product_id as "productId", m.kind,
+  m.quantity::text as quantity, m.resulting_quantity::text as "resultingQuantity",
+  m.user_id as "userId", m.device_id as "deviceId", m.document_type as "documentType", m.document_id as "documentId",
   to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at`;
+/** A `stock_movement m` row as `MovementView`. */
+export const MOVEMENT_COLUMNS = `${MOVEMENT_KEYS}, m.unit_cost::text as "unitCost",
+  m.resulting_average_cost::text as "resultingAverageCost"`;
 
 export async function allowsNegativeStock(em: SqlExecutor): Promise<boolean | undefined> {
   const [row] = await em.execute<{ allow: boolean }[]>(
@@ -78,20 +83,28 @@ export function listBelowMinimum(em: SqlExecutor, warehouseId: string) {
   );
 }
 
-export function listStock(em: SqlExecutor, warehouseId: string, productIds?: string[]) {
-  const filter = productIds ? 'and product_id = any(?::uuid[])' : '';
-  return em.execute<StockLevelView[]>(
-    `select ${LEVEL_COLUMNS} from stock_level where warehouse_id = ? ${filter} order by product_id`,
-    productIds ? [warehouseId, pgArray(productIds)] : [warehouseId],
+/** The warehouse's levels (of `productIds` only, when given); `withCosts: false` leaves out the PPP. */
+export function listStock(
+  em: SqlExecutor,
+  query: { warehouseId: string; productIds?: string[] | undefined; withCosts: boolean },
+) {
+  const filter = query.productIds ? 'and product_id = any(?::uuid[])' : '';
+  return em.execute<(StockLevelView | UncostedLevel)[]>(
+    `select ${query.withCosts ? LEVEL_COLUMNS : LEVEL_KEYS} from stock_level where warehouse_id = ? ${filter}
+      order by product_id`,
+    query.productIds ? [query.warehouseId, pgArray(query.productIds)] : [query.warehouseId],
   );
 }
 
-/** The product's kardex in a warehouse, newest first. */
-export function kardex(em: SqlExecutor, warehouseId: string, productId: string, limit: number) {
-  return em.execute<z.output<typeof MovementView>[]>(
-    `select ${MOVEMENT_COLUMNS} from stock_movement m where m.warehouse_id = ? and m.product_id = ?
-      order by m.seq desc limit ?`,
-    [warehouseId, productId, limit],
+/** The product's kardex in a warehouse, newest first; `withCosts: false` leaves out the costs. */
+export function kardex(
+  em: SqlExecutor,
+  query: { warehouseId: string; productId: string; limit: number; withCosts: boolean },
+) {
+  return em.execute<z.output<typeof KardexEntry>[]>(
+    `select ${query.withCosts ? MOVEMENT_COLUMNS : MOVEMENT_KEYS} from stock_movement m
+      where m.warehouse_id = ? and m.product_id = ? order by m.seq desc limit ?`,
+    [query.warehouseId, query.productId, query.limit],
   );
 }
 

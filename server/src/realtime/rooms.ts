@@ -4,6 +4,12 @@ import type { Screen } from '@erp/shared';
 export const rooms = {
   store: (storeId: string) => `store:${storeId}`,
   storeScreen: (storeId: string, screen: Screen) => `store:${storeId}:${screen}`,
+  /**
+   * The store's sockets whose role sees costs (COST_ROLES), and the rest: stock news carry the
+   * PPP to the first only (joined by the inventory handlers).
+   */
+  storeCosts: (storeId: string) => `store-costs:${storeId}`,
+  storeNoCosts: (storeId: string) => `store-no-costs:${storeId}`,
   /** Every socket of a screen kind in the tenant (e.g. all back offices). */
   screen: (screen: Screen) => `screen:${screen}`,
   session: (sessionId: string) => `session:${sessionId}`,

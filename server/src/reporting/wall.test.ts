@@ -187,8 +187,8 @@ describe('wall:snapshot', () => {
       ['sale', 39, first.folio, first.total],
     ]);
 
-    // Cash in the drawer from the session's running totals, as the X report has it.
-    const report = await tillA.socket.emitWithAck('cash:report', { sessionId: tillA.cashSessionId });
+    // Cash in the drawer from the session's running totals, as the supervisor's X report has it.
+    const report = await wall.emitWithAck('cash:report', { sessionId: tillA.cashSessionId });
     if (!report.ok) throw new Error(JSON.stringify(report.error));
     expect(storeA!.drawers).toEqual([
       {

@@ -21,14 +21,18 @@ export async function getCustomer(em: SqlExecutor, id: string): Promise<Customer
   return row;
 }
 
-/** Creates a customer, or updates the one with the same RUT (the POS form is the latest truth). */
-export async function saveCustomer(em: SqlExecutor, input: z.infer<typeof CustomerInput>): Promise<Customer> {
+/**
+ * Creates a customer; undefined when the tenant already has one with that RUT, which stays as
+ * it is (the till creates customers, it never edits them).
+ */
+export async function insertCustomer(
+  em: SqlExecutor,
+  input: z.infer<typeof CustomerInput>,
+): Promise<Customer | undefined> {
   const [row] = await em.execute<Customer[]>(
     `insert into customer (id, tenant_id, rut, razon_social, giro, address, comuna, email)
      values (?, current_tenant_id(), ?, ?, ?, ?, ?, ?)
-     on conflict (tenant_id, rut) do update set razon_social = excluded.razon_social,
-       giro = coalesce(excluded.giro, customer.giro), address = coalesce(excluded.address, customer.address),
-       comuna = coalesce(excluded.comuna, customer.comuna), email = coalesce(excluded.email, customer.email)
+     on conflict (tenant_id, rut) do nothing
      returning ${COLUMNS}`,
     [
       randomUUID(),
@@ -40,5 +44,14 @@ export async function saveCustomer(em: SqlExecutor, input: z.infer<typeof Custom
       input.email ?? null,
     ],
   );
-  return row!;
+  return row;
+}
+
+/** The customer with the input's RUT: created from the input, or the stored one unchanged. */
+export async function customerFromInput(
+  em: SqlExecutor,
+  input: z.infer<typeof CustomerInput>,
+): Promise<Customer> {
+  // A conflicting insert waited for the other transaction's commit, so this read sees its row.
+  return (await insertCustomer(em, input)) ?? (await findCustomerByRut(em, input.rut))!;
 }

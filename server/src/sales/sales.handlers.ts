@@ -7,7 +7,7 @@ import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import { approvalActor } from '../tenancy/index.ts';
-import { findCustomerByRut, saveCustomer } from './customer.queries.ts';
+import { findCustomerByRut, insertCustomer } from './customer.queries.ts';
 import { findReturnableSale, returnSale } from './returns.service.ts';
 import { commitSale, type Seller } from './sales.service.ts';
 
@@ -59,7 +59,10 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
     withTenant(orm, tenantId, (em) => findCustomerByRut(em, rut)),
   );
 
-  onCommand(socket, logger, 'customer:create', { roles: SELLING_ROLES }, (input) =>
-    withTenant(orm, tenantId, (em) => saveCustomer(em, input)),
-  );
+  // Creates only: a RUT already registered is refused and left as it is (the POS then uses it).
+  onCommand(socket, logger, 'customer:create', { roles: SELLING_ROLES }, async (input) => {
+    const created = await withTenant(orm, tenantId, (em) => insertCustomer(em, input));
+    if (!created) throw new AppError('CUSTOMER_EXISTS');
+    return created;
+  });
 };

@@ -10,7 +10,7 @@ import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import { issueTaxDocument } from '../sii/index.ts';
-import { getCustomer, saveCustomer } from './customer.queries.ts';
+import { customerFromInput, getCustomer } from './customer.queries.ts';
 import { claimKeyWith, requestHash } from './idempotency.ts';
 import { settlePayments } from './payments.ts';
 import { receiptDocument } from './receipt.ts';
@@ -57,8 +57,9 @@ async function drawerOfThisStore<T>(insert: Promise<T>): Promise<T> {
 }
 
 async function receiverFor(em: SqlExecutor, input: SaleCommitInput): Promise<ReceiverData | null> {
+  // A customer typed at the till that already exists is used as stored: a sale never edits one.
   const customer = input.customer
-    ? await saveCustomer(em, input.customer)
+    ? await customerFromInput(em, input.customer)
     : input.customerId
       ? await getCustomer(em, input.customerId)
       : null;

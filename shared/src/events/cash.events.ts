@@ -28,6 +28,7 @@ export const CashTotals = z.object({
   expectedCard: z.number().int(),
 });
 
+/** A session with every figure, as supervisors (and the wall and back office) see it. */
 export const CashSessionView = z.object({
   id: Uuid,
   storeId: Uuid,
@@ -36,6 +37,15 @@ export const CashSessionView = z.object({
   status: z.enum(['open', 'pending_approval', 'closed']),
   openedAt: z.string(),
   totals: CashTotals,
+});
+
+/**
+ * A session as the till's commands answer it. A cashier counts blind, before and after the
+ * close: the expected cash is absent, and so are the cash sales, which with the float and the
+ * movements the cashier knows would give it away. Supervisors (SUPERVISOR_ROLES) get them.
+ */
+export const TillSessionView = CashSessionView.extend({
+  totals: CashTotals.partial({ cashSales: true, expectedCash: true }),
 });
 
 export const CashCloseReport = z.object({
@@ -50,9 +60,15 @@ export const CashCloseReport = z.object({
   closedAt: z.string().nullable(),
 });
 
+/** The close as `cash:close` answers it: without the cash difference for a cashier (blind count). */
+export const TillCloseReport = CashCloseReport.extend({
+  session: TillSessionView,
+  cashDifference: z.number().int().optional(),
+});
+
 export const cashCommands = {
-  'cash:open': command(z.object({ terminalId: Uuid, openingFloat: EnteredPesos }).strict(), CashSessionView),
-  'cash:current': command(z.object({ terminalId: Uuid }).strict(), CashSessionView.nullable()),
+  'cash:open': command(z.object({ terminalId: Uuid, openingFloat: EnteredPesos }).strict(), TillSessionView),
+  'cash:current': command(z.object({ terminalId: Uuid }).strict(), TillSessionView.nullable()),
   'cash:move': command(
     z
       .object({
@@ -62,16 +78,16 @@ export const cashCommands = {
         reason: z.string().trim().min(3).max(200),
       })
       .strict(),
-    CashSessionView,
+    TillSessionView,
   ),
-  /** Blind count: the cashier sends the count without having seen the expected amounts. */
+  /** Blind count: the cashier sends the count without having seen the expected cash. */
   'cash:close': command(
     z.object({ sessionId: Uuid, denominations: DenominationCount, countedCard: EnteredPesos }).strict(),
-    CashCloseReport,
+    TillCloseReport,
   ),
   'cash:approve-close': command(z.object({ sessionId: Uuid }).strict(), CashCloseReport),
-  /** Live X report of a session. */
-  'cash:report': command(z.object({ sessionId: Uuid }).strict(), CashSessionView),
+  /** Live X report of a session (blind for a cashier, see TillSessionView). */
+  'cash:report': command(z.object({ sessionId: Uuid }).strict(), TillSessionView),
 };
 
 export const CashChange = z.object({

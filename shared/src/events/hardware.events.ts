@@ -355,8 +355,10 @@ export const HubDeviceView = z.object({
 export const PrintReprint = z.object({ saleId: Uuid, terminalId: Uuid.optional() }).strict();
 
 /**
- * Opens the terminal's cash drawer. `sale`: right after a cash sale of this terminal, which the
- * server checks; any other opening is audited and shown to the supervisor.
+ * Opens the terminal's cash drawer. `sale` names the sale (`saleId`): the terminal's own cash
+ * sale by this cashier, within a minute of it, and once per sale (a second one is CONFLICT,
+ * even if the first never reached the drawer); the server audits it before the kick. Any other
+ * opening is audited and shown to the supervisor.
  */
 export const DrawerOpen = z
   .object({

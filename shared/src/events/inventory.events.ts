@@ -1,7 +1,9 @@
 /**
  * Inventory contract: stock per product × warehouse with its weighted average cost (PPP), the
  * movement ledger, transfers and collaborative counts. Quantities (3 decimals) and costs
- * (6 decimals) travel as decimal text, never as floats.
+ * (6 decimals) travel as decimal text, never as floats. Costs reach only COST_ROLES (see
+ * roles.ts): where a till may read or hear the same thing, the cost fields are optional and
+ * absent for it.
  */
 import { z } from 'zod';
 import { command } from './define.ts';
@@ -25,7 +27,8 @@ export const StockChange = z.object({
   warehouseId: Uuid,
   productId: Uuid,
   quantity: z.string(),
-  averageCost: z.string(),
+  /** PPP; absent for a role outside COST_ROLES. */
+  averageCost: z.string().optional(),
 });
 
 export const StockLevelView = StockChange.extend({ minimum: z.string().nullable() });
@@ -64,6 +67,9 @@ export const MovementView = z.object({
   documentId: Uuid.nullable(),
   at: z.string(),
 });
+
+/** A kardex line as `stock:kardex` answers it: without its costs for a role outside COST_ROLES. */
+export const KardexEntry = MovementView.partial({ unitCost: true, resultingAverageCost: true });
 
 /** A movement as written by the command that caused it. */
 export const AppliedMovementView = MovementView.pick({
@@ -147,7 +153,7 @@ export const inventoryCommands = {
     z
       .object({ warehouseId: Uuid, productId: Uuid, limit: z.number().int().min(1).max(500).default(100) })
       .strict(),
-    z.array(MovementView),
+    z.array(KardexEntry),
   ),
   /** The warehouse's products below their minimum now, by name. */
   'stock:below-minimum': command(z.object({ warehouseId: Uuid }).strict(), z.array(LowStockItem)),
@@ -234,7 +240,10 @@ export const inventoryCommands = {
 };
 
 export const inventoryNotifications = {
-  /** To the store owning the warehouse (and back offices); one message per commit. */
+  /**
+   * To the store owning the warehouse (back offices for a central one); one message per commit,
+   * with the PPP only to the store's sockets of COST_ROLES.
+   */
   'stock:changed': z.object({ changes: z.array(StockChange) }),
   /** Once per crossing below the minimum; to the store's tablets and wall. */
   'stock:low': z.object({ changes: z.array(LowStockItem) }),

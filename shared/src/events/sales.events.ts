@@ -57,6 +57,7 @@ export const SaleCommit = z
     /** 39 boleta (default) or 33 factura; the server uses 41/34 when every line is exempt. */
     docType: z.union([z.literal(39), z.literal(33)]).default(39),
     customerId: Uuid.optional(),
+    /** A new customer typed at the till; a RUT already registered is used as stored, unchanged. */
     customer: CustomerInput.optional(),
     lines: z.array(SaleLineInput).min(1).max(1000),
     payments: z.array(PaymentInput).min(1).max(10),
@@ -172,6 +173,7 @@ export const salesCommands = {
   /** The original of a return, by id or by type and folio (scanned from its timbre or typed). */
   'sale:find': command(z.object({ original: SaleReference }).strict(), ReturnableSale),
   'customer:find': command(z.object({ rut: Rut }).strict(), CustomerView.nullable()),
+  /** Creates a customer; a RUT already registered is CUSTOMER_EXISTS and stays unchanged. */
   'customer:create': command(CustomerInput, CustomerView),
 };
 

@@ -51,7 +51,8 @@ export const tx = {
     cashCount: 'Arqueo de caja',
     opened: 'Cajón abierto.',
     saleFailed: 'No se abrió el cajón para la venta.',
-    retry: 'Reintentar',
+    /** The sale's one opening is used: this one is recorded as without a sale. */
+    openAfterFailure: 'Abrir sin venta (queda registrado)',
   },
   scale: {
     tare: 'Tara',

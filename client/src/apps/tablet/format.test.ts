@@ -30,6 +30,10 @@ describe('tablet formatting', () => {
     expect(formatCost(wire)).toBe(shown);
   });
 
+  it('shows a dash for a cost the server left out (a role that does not see costs)', () => {
+    expect(formatCost(undefined)).toBe('—');
+  });
+
   it('shows when as day-month and 24-hour time', () => {
     const local = new Date(2026, 10, 4, 17, 5);
     expect(formatWhen(local.toISOString())).toBe('04-11 17:05');

@@ -19,9 +19,11 @@ export function formatDelta(quantity: string, weighable = false): string {
 
 /**
  * A unit cost or PPP (net, up to 6 decimals) in pesos with at most 2 decimals, rounded half up:
- * `'512.345678'` → `'$512,35'`, `'1500.000000'` → `'$1.500'`. Exact integer arithmetic.
+ * `'512.345678'` → `'$512,35'`, `'1500.000000'` → `'$1.500'`. Exact integer arithmetic. A cost
+ * the server left out (the role does not see costs) shows as a dash.
  */
-export function formatCost(cost: string): string {
+export function formatCost(cost: string | undefined): string {
+  if (cost === undefined) return '—';
   const negative = cost.startsWith('-');
   const [whole = '0', fraction = ''] = (negative ? cost.slice(1) : cost).split('.');
   const digits = fraction.padEnd(3, '0');

@@ -20,6 +20,9 @@ describe('auditSummary', () => {
       }),
     ).toBe('Nota de crédito N° 7 de 39-120: $1.190 en efectivo · Vencido');
     expect(auditSummary('reprint', { copy: 2, documentType: 39, folio: 55 })).toBe('Copia 2 de Boleta N° 55');
+    expect(auditSummary('drawer_sale', { saleId: 'x', documentType: 39, folio: 56, commandId: 'y' })).toBe(
+      'Boleta N° 56',
+    );
   });
 
   it('says whose approval PIN was refused and what was left, and which PIN was set or cleared', () => {

@@ -28,6 +28,8 @@ const SUMMARIES: Record<string, (d: Details) => string> = {
       text(d.reason),
     ),
   drawer_open: (d) => text(d.reason),
+  drawer_sale: (d) =>
+    say.drawerSale(typeof d.documentType === 'number' ? siiTexts.docType(d.documentType) : '', d.folio),
   reprint: (d) =>
     say.reprint(d.copy, typeof d.documentType === 'number' ? siiTexts.docType(d.documentType) : '', d.folio),
   approval_refused: (d) => say.approvalRefused(text(d.supervisor), text(d.action), Number(d.attemptsLeft)),

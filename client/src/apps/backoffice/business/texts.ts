@@ -260,6 +260,7 @@ export const tx = {
       price_override: 'Precio modificado',
       line_void: 'Línea anulada',
       drawer_open: 'Apertura de cajón',
+      drawer_sale: 'Apertura de cajón por venta',
       reprint: 'Reimpresión',
       return: 'Devolución',
       price_change: 'Cambio de precio',
@@ -278,6 +279,7 @@ export const tx = {
         `Nota de crédito N° ${creditNote} de ${original}: ${total} en ${method}${reason ? ` · ${reason}` : ''}`,
       reprint: (copy: unknown, document: string, folio: unknown) =>
         `Copia ${copy} de ${document} N° ${folio}`,
+      drawerSale: (document: string, folio: unknown) => `${document} N° ${folio}`,
       methods: { cash: 'efectivo', card: 'tarjeta' } as Readonly<Record<string, string>>,
       approvalRefused: (supervisor: string, action: string, left: number) =>
         `${action === 'set_pin' ? 'Contraseña incorrecta al crear el PIN' : 'PIN incorrecto'} de ${supervisor}: ${
