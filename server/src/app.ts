@@ -56,6 +56,8 @@ const HUB_REGISTRARS: HubHandlerRegistrar[] = [registerHubHandlers];
  * port, sharing one ORM and one Redis connection. Tests start it on port 0.
  */
 export async function createServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)) {
+  // First: without its key the server must not start, and has opened nothing yet.
+  const secrets = new SecretBox(config.SECRETS_KEY);
   const orm = await initOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   const redis = await connectRedis(config.REDIS_URL, (err) =>
     logger.warn({ err: err.message }, 'redis error'),
@@ -82,7 +84,6 @@ export async function createServer(config: Config, logger: Logger = createLogger
   });
 
   const io = createIo(app.server, redis, `${config.REDIS_PREFIX}:socket.io`);
-  const secrets = new SecretBox(config.SECRETS_KEY);
   const news = new AfterCommit(logger);
   // What follows a committed sale, return or reprint: its receipt goes to the store's hub (first,
   // so printing starts as soon as it can), and the walls read the store's figures again.

@@ -49,7 +49,7 @@ let passwordHash: Promise<string> | undefined;
 export type TestTenant = SeededTenant & { emails: Record<Role | 'cashier2', string> };
 
 /** A fresh tenant with two stores and one user per role (the cashier bound to store 0). */
-export async function createTestTenant(server: AppInstance, label = 't'): Promise<TestTenant> {
+export async function createTestTenant(server: Pick<AppInstance, 'orm'>, label = 't'): Promise<TestTenant> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const suffix = randomBytes(4).toString('hex');
   const slug = `${label}-${suffix}`;
