@@ -9,7 +9,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ensureDemoHub } from '../server/src/hardware/index.ts';
-import { loadConfig } from '../server/src/platform/config.ts';
+import { type Config, loadConfig } from '../server/src/platform/config.ts';
 import { migrateUp } from '../server/src/platform/migrate.ts';
 import { initOrm } from '../server/src/platform/orm.ts';
 import { LEGACY_ZERO_KEY, SecretBox } from '../server/src/platform/secrets.ts';
@@ -29,8 +29,16 @@ function machineKey(): string {
   return key;
 }
 const secretsKey = process.env.SECRETS_KEY ?? machineKey();
-// The environment as the processes will see it, checked before anything starts.
-loadConfig({ ...process.env, SECRETS_KEY: secretsKey });
+/** The environment as the processes will see it, checked before anything starts. */
+function checkedConfig(): Config {
+  try {
+    return loadConfig({ ...process.env, SECRETS_KEY: secretsKey });
+  } catch (error) {
+    console.error(`\n[start] ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}
+checkedConfig();
 const box = new SecretBox(secretsKey);
 
 await ensurePostgres();
@@ -50,7 +58,7 @@ try {
 } catch (error) {
   if (!(error instanceof UnknownSecretsKeyError)) throw error;
   console.error(
-    `\n[start] ${database} holds ${error.where.length} secret(s) sealed with another key. Start with ` +
+    `\n[start] ${database} holds secrets sealed with another key (${error.where.length} row(s)). Start with ` +
       'SECRETS_KEY set to that key, or re-seal them: npm run erp -- secrets rotate --from <that key> --to <this key>\n',
   );
   process.exit(1);

@@ -201,7 +201,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     } catch (error) {
       if (!(error instanceof UnknownSecretsKeyError)) throw error;
       console.error(
-        `No se cambió nada: ${error.where.length} secreto(s) no se abren ni con --from ni con --to (${error.where.join(', ')}).`,
+        `No se cambió nada: hay secretos que no se abren ni con --from ni con --to (${error.where.join(', ')}).`,
       );
       return 1;
     }
