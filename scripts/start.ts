@@ -38,7 +38,7 @@ function checkedConfig(): Config {
     process.exit(1);
   }
 }
-checkedConfig();
+const config = checkedConfig();
 const box = new SecretBox(secretsKey);
 
 await ensurePostgres();
@@ -68,7 +68,12 @@ const seeded = await seedDemo(orm, box);
 console.log(`[start] demo data: ${seeded.length ? `created ${seeded.join(', ')}` : 'already present'}`);
 // The demo store's hardware hub, simulated: receipts become text + PNG files under var/hub.
 const hubDir = `${root}var/hub`;
-const demoHub = await ensureDemoHub(orm, DEMO_TENANTS[0]!, `${hubDir}/credential.json`);
+const demoHub = await ensureDemoHub(
+  orm,
+  DEMO_TENANTS[0]!,
+  `${hubDir}/credential.json`,
+  config.HUB_CREDENTIAL_TTL_DAYS,
+);
 await orm.close(true);
 
 const clientDist = `${root}client/dist`;

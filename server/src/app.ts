@@ -94,7 +94,12 @@ export async function createServer(config: Config, logger: Logger = createLogger
   for (const topic of ['sale:committed', 'return:committed'] as const) {
     news.subscribe(topic, (store) => storeSalesChanged(store, services));
   }
-  setupTenantNamespaces(io, { orm, auth, logger, secrets, news }, REGISTRARS, HUB_REGISTRARS);
+  setupTenantNamespaces(
+    io,
+    { orm, auth, logger, secrets, news, hubCredentialTtlDays: config.HUB_CREDENTIAL_TTL_DAYS },
+    REGISTRARS,
+    HUB_REGISTRARS,
+  );
   registerAuthRoutes(app, auth, io);
   // Chromium for on-demand PDFs: launched by the first download that needs one.
   const pdfRenderer = new SharedPdfRenderer();

@@ -45,6 +45,8 @@ const ConfigSchema = z.object({
       message: 'SECRETS_KEY must be 32 bytes as 64 hex characters or base64',
     })
     .optional(),
+  /** Days a hub device credential is valid from its issue; the back office renews it before then. */
+  HUB_CREDENTIAL_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /**
    * Which proxies may set X-Forwarded-For (the client address the login throttle counts): off by
    * default, since the server is published directly; a hop count ("1") or a comma-separated list
