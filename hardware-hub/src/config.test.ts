@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,6 +72,7 @@ describe('hub configuration', () => {
     const server = await startFakeServer();
     const dir = mkdtempSync(join(tmpdir(), 'hub-url-'));
     dirs.push(dir);
+    const children: ChildProcess[] = [];
     const run = (url: string) => {
       const child = spawn(process.execPath, [MAIN, '--simulate'], {
         env: {
@@ -85,6 +86,7 @@ describe('hub configuration', () => {
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
+      children.push(child);
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();
@@ -93,21 +95,22 @@ describe('hub configuration', () => {
     };
     try {
       const refused = run('ws://192.0.2.10:3000');
-      const [code] = await once(refused.child, 'exit');
+      const [code] = await once(refused.child, 'exit', { signal: AbortSignal.timeout(15_000) });
       expect(code).toBe(1);
       const fatal = JSON.parse(refused.output().trim().split('\n').at(-1)!) as Record<string, string>;
       expect(fatal).toMatchObject({ msg: 'cannot start: invalid configuration' });
       expect(fatal.err).toMatch(/server\.url: must use https:\/\/ or wss:\/\//);
 
-      const local = run(server.url.replace('http://', 'ws://'));
-      try {
-        const hub = await server.connectedHub(15_000);
-        expect(hub.handshake.auth).toMatchObject({ storeId: server.storeId, screen: 'hub' });
-      } finally {
-        local.child.kill('SIGKILL');
-        await once(local.child, 'exit');
-      }
+      run(server.url.replace('http://', 'ws://'));
+      const hub = await server.connectedHub(15_000);
+      expect(hub.handshake.auth).toMatchObject({ storeId: server.storeId, screen: 'hub' });
     } finally {
+      for (const child of children) {
+        if (child.exitCode !== null || child.signalCode !== null) continue;
+        const exited = once(child, 'exit');
+        child.kill('SIGKILL');
+        await exited;
+      }
       await server.close();
     }
   });
