@@ -4,6 +4,7 @@
  * barcode look-ups, name searches and the full catalog snapshot (time and size). Also reports
  * how long seeding took. Env: PRODUCTS (50000), ROUNDS (200).
  */
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { createServer } from '../server/src/app.ts';
@@ -41,6 +42,8 @@ const config = loadConfig({
   WORKER_DATABASE_URL: urls.workerUrl,
   DATABASE_OWNER_URL: urls.ownerUrl,
   REDIS_PREFIX: 'erp-bench-catalog',
+  // A fresh database, so a fresh key for its (unused) secrets.
+  SECRETS_KEY: randomBytes(32).toString('hex'),
   LOG_LEVEL: 'silent',
 });
 const server = await createServer(config, createLogger('silent'));

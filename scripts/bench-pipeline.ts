@@ -12,7 +12,7 @@
  * of the worker and the simulator into /tmp/prof).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,8 @@ const env = {
   WORKER_DATABASE_URL: urls.workerUrl,
   DATABASE_OWNER_URL: urls.ownerUrl,
   REDIS_PREFIX: `erp-bench-pipeline-${process.pid}`,
+  // The database is made fresh for this run: so is the key that seals its secrets.
+  SECRETS_KEY: randomBytes(32).toString('hex'),
   LOG_LEVEL: 'warn',
   SII_SIMULATOR_URL: simulatorUrl,
   SII_ENVELOPE_WINDOW_MS: ENVELOPE_WINDOW_MS,
@@ -55,7 +57,7 @@ const env = {
 
 // The tenant, seeded directly (the bench measures the pipeline, not the back office).
 const orm = await initOrm(urls.appUrl, 4);
-const backend = { orm, secrets: new SecretBox(process.env.SECRETS_KEY ?? '0'.repeat(64)) };
+const backend = { orm, secrets: new SecretBox(env.SECRETS_KEY) };
 const tenant = await createTestTenant(backend as never, 'bench');
 const products = await addProducts(backend, tenant);
 const sellable = products.filter((p) => !p.weighable && !p.exempt);

@@ -9,7 +9,7 @@
  * CLOSED_SALES (250 per cashier, closed loop).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
@@ -45,11 +45,13 @@ const env = {
   WORKER_DATABASE_URL: urls.workerUrl,
   DATABASE_OWNER_URL: urls.ownerUrl,
   REDIS_PREFIX: 'erp-bench',
+  // The database is made fresh for this run: so is the key that seals its secrets.
+  SECRETS_KEY: randomBytes(32).toString('hex'),
   LOG_LEVEL: 'warn',
 };
 
 const orm = await initOrm(urls.appUrl, 4);
-const backend = { orm, secrets: new SecretBox(process.env.SECRETS_KEY ?? '0'.repeat(64)) };
+const backend = { orm, secrets: new SecretBox(env.SECRETS_KEY) };
 const PRODUCTS = Array.from({ length: 50 }, (_, i) => ({
   code: `B${i}`,
   name: `Producto de prueba ${i}`,

@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { migrateUp } from '../server/src/platform/migrate.ts';
+import { TEST_SECRETS_KEY } from './secrets-key.ts';
 import { ensureDatabase, ensurePostgres, ensureRedis } from './services.ts';
 import { ensureSystemTools } from './system-packages.ts';
 
@@ -29,6 +30,7 @@ const result = spawnSync('npx', ['vitest', 'run', ...vitestArgs], {
     DATABASE_URL: urls.appUrl,
     WORKER_DATABASE_URL: urls.workerUrl,
     DATABASE_OWNER_URL: urls.ownerUrl,
+    SECRETS_KEY: TEST_SECRETS_KEY,
     REDIS_PREFIX: `erp-dev-${name}`,
     ARTIFACTS_DIR: process.env.ARTIFACTS_DIR ?? `${process.cwd()}/.artifacts/${name}`,
     TEST_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',

@@ -2,31 +2,78 @@
  * `npm start`: brings the whole system up on this machine with the demo tenants — checks (and if
  * needed starts) PostgreSQL and Redis, creates the database and roles, migrates, seeds, builds the
  * client, starts the processes, and prints the URL and the demo logins. Ctrl-C stops everything.
+ * Secrets at rest are sealed with SECRETS_KEY, or else with this machine's own key (made on the
+ * first start, kept outside the repository: see secrets-key.ts).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ensureDemoHub } from '../server/src/hardware/index.ts';
+import { type Config, loadConfig } from '../server/src/platform/config.ts';
 import { migrateUp } from '../server/src/platform/migrate.ts';
 import { initOrm } from '../server/src/platform/orm.ts';
+import { LEGACY_ZERO_KEY, SecretBox } from '../server/src/platform/secrets.ts';
+import { rotateSecrets, UnknownSecretsKeyError } from '../server/src/platform/secrets-rotation.ts';
 import { DEMO_PASSWORD, DEMO_TENANTS, seedDemo } from '../server/src/tenancy/index.ts';
+import { machineSecretsKey, secretsKeyFile } from './secrets-key.ts';
 import { ensureDatabase, ensurePostgres, ensureRedis } from './services.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 3000);
 const database = process.env.DATABASE_NAME ?? 'erp_market';
 
+function machineKey(): string {
+  const file = secretsKeyFile();
+  const { key, created } = machineSecretsKey(file);
+  console.log(`[start] secrets key: ${created ? 'created' : 'read from'} ${file}`);
+  return key;
+}
+const secretsKey = process.env.SECRETS_KEY ?? machineKey();
+/** The environment as the processes will see it, checked before anything starts. */
+function checkedConfig(): Config {
+  try {
+    return loadConfig({ ...process.env, SECRETS_KEY: secretsKey });
+  } catch (error) {
+    console.error(`\n[start] ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}
+const config = checkedConfig();
+const box = new SecretBox(secretsKey);
+
 await ensurePostgres();
 await ensureRedis();
 const urls = await ensureDatabase(database);
 const applied = await migrateUp(urls.ownerUrl);
 console.log(`[start] migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
+// A database from before the key was required holds secrets sealed with the all-zero key: they
+// are re-sealed with this key once (values already sealed with it are left as they are).
+try {
+  const legacy = await rotateSecrets(urls.ownerUrl, new SecretBox(LEGACY_ZERO_KEY), box);
+  if (legacy.rotated > 0) {
+    console.log(
+      `[start] secrets: ${legacy.rotated} sealed with the old all-zero key, re-sealed with this key`,
+    );
+  }
+} catch (error) {
+  if (!(error instanceof UnknownSecretsKeyError)) throw error;
+  console.error(
+    `\n[start] ${database} holds secrets sealed with another key (${error.where.length} row(s)). Start with ` +
+      'SECRETS_KEY set to that key, or re-seal them: npm run erp -- secrets rotate --from <that key> --to <this key>\n',
+  );
+  process.exit(1);
+}
 const orm = await initOrm(urls.appUrl, 2);
-const seeded = await seedDemo(orm);
+const seeded = await seedDemo(orm, box);
 console.log(`[start] demo data: ${seeded.length ? `created ${seeded.join(', ')}` : 'already present'}`);
 // The demo store's hardware hub, simulated: receipts become text + PNG files under var/hub.
 const hubDir = `${root}var/hub`;
-const demoHub = await ensureDemoHub(orm, DEMO_TENANTS[0]!, `${hubDir}/credential.json`);
+const demoHub = await ensureDemoHub(
+  orm,
+  DEMO_TENANTS[0]!,
+  `${hubDir}/credential.json`,
+  config.HUB_CREDENTIAL_TTL_DAYS,
+);
 await orm.close(true);
 
 const clientDist = `${root}client/dist`;
@@ -42,6 +89,7 @@ const env = {
   DATABASE_URL: urls.appUrl,
   WORKER_DATABASE_URL: urls.workerUrl,
   DATABASE_OWNER_URL: urls.ownerUrl,
+  SECRETS_KEY: secretsKey,
   CLIENT_DIST: clientDist,
 };
 

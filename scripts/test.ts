@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { migrateUp } from '../server/src/platform/migrate.ts';
+import { TEST_SECRETS_KEY } from './secrets-key.ts';
 import { dropDatabase, ensureDatabase, ensurePostgres, ensureRedis } from './services.ts';
 import { ensureSystemTools } from './system-packages.ts';
 
@@ -35,6 +36,7 @@ const env = {
   DATABASE_URL: urls.appUrl,
   WORKER_DATABASE_URL: urls.workerUrl,
   DATABASE_OWNER_URL: urls.ownerUrl,
+  SECRETS_KEY: TEST_SECRETS_KEY,
   REDIS_PREFIX: `erp-test-${process.pid}`,
   ARTIFACTS_DIR: `${process.cwd()}/.artifacts`,
 };

@@ -350,20 +350,32 @@ describe('back office: catalog and settings (Chromium, real server)', () => {
     await expect.poll(() => terminals.count()).toBe(3);
     expect(await text(office, terminals.last())).toContain('S2-C3 Caja rápida Tienda B');
 
-    // A hub credential: its token is shown once; the hub is listed until revoked.
+    // A hub credential: its token is shown once, with its expiry; the hub is listed until revoked.
     await office.getByRole('button', { name: 'Nueva credencial' }).click();
     await dialog.getByLabel('Nombre').fill('Hub mesón');
     await dialog.getByRole('button', { name: 'Nueva credencial' }).click();
     const token = await dialog.getByTestId('hub-token').locator('code').innerText();
     expect(token.length).toBeGreaterThan(20);
+    expect(await text(office, dialog.getByTestId('hub-token-expiry'))).toMatch(
+      /^Vence el \d{1,2}-\d{1,2}-\d{4}\.$/,
+    );
     await screenshot(office, 'backoffice-hub-token');
     await dialog.getByRole('button', { name: 'Listo' }).click();
     const hub = office.getByTestId('hub-row').filter({ hasText: 'Hub mesón' });
     expect(await text(office, hub)).toContain('Hub mesón Tienda B');
     expect(await text(office, hub)).toContain('Desconectado');
+    expect(await text(office, hub.getByTestId('hub-expiry'))).toMatch(/^vence el \d{1,2}-\d{1,2}-\d{4}$/);
+    // Renewing shows a new token; the old credential is listed as renewed until the hub uses it.
     office.once('dialog', (confirm) => void confirm.accept());
-    await hub.getByRole('button', { name: 'Revocar la credencial de Hub mesón' }).click();
-    await hub.getByText('Revocado').waitFor();
+    await hub.getByRole('button', { name: 'Renovar la credencial de Hub mesón' }).click();
+    await dialog.getByText('Credencial renovada').waitFor();
+    expect(await dialog.getByTestId('hub-token').locator('code').innerText()).not.toBe(token);
+    await dialog.getByRole('button', { name: 'Listo' }).click();
+    await expect.poll(() => hub.count()).toBe(2);
+    expect(await text(office, hub.first())).toContain('Renovada: se revoca cuando el hub se conecte');
+    office.once('dialog', (confirm) => void confirm.accept());
+    await hub.first().getByRole('button', { name: 'Revocar la credencial de Hub mesón' }).click();
+    await hub.first().getByText('Revocado').waitFor();
     await screenshot(office, 'backoffice-devices');
   }, 90_000);
 });

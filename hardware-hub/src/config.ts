@@ -32,10 +32,39 @@ const ScaleConfig = z.object({
   serial: SerialSettings.partial().default({}),
 });
 
+/** 127.0.0.0/8, ::1 and localhost: traffic that never leaves the machine. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * The server's address: `https://`/`wss://`, or plain `http://`/`ws://` to this machine only.
+ * The device token travels in the handshake, and the receipts back: over a store's network
+ * anyone on the path could read the token and act as the store's hub.
+ */
+const ServerUrl = z
+  .string()
+  .url()
+  .refine((value) => !URL.canParse(value) || /^(https|wss|http|ws):$/.test(new URL(value).protocol), {
+    message: 'must be an https://, wss://, http:// or ws:// address',
+  })
+  .refine(
+    (value) => {
+      if (!URL.canParse(value)) return true; // reported by url()
+      const url = new URL(value);
+      return url.protocol === 'https:' || url.protocol === 'wss:' || isLoopback(url.hostname);
+    },
+    {
+      message:
+        'must use https:// or wss:// (TLS): plain http:// and ws:// are only for a server on this machine (127.0.0.1, ::1, localhost)',
+    },
+  );
+
 /** The hub's configuration file; server settings may come from the environment instead. */
 export const HubConfig = z.object({
   server: z.object({
-    url: z.string().url(),
+    url: ServerUrl,
     tenant: z.string().min(1),
     storeId: z.string().uuid(),
     token: z.string().min(1),

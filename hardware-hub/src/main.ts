@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
-import { loadConfig } from './config.ts';
+import { type HubConfig, loadConfig } from './config.ts';
 import { createDevices } from './devices.ts';
 import { Hub } from './hub.ts';
 import { connectHub } from './hub-connection.ts';
@@ -17,7 +17,16 @@ const { values } = parseArgs({
   options: { config: { type: 'string' }, simulate: { type: 'boolean', default: false } },
 });
 const logger = createLogger();
-const config = loadConfig(values.config ?? process.env.HUB_CONFIG);
+/** The configuration, or the reason the hub cannot start with it (it then exits at once). */
+function configuration(): HubConfig {
+  try {
+    return loadConfig(values.config ?? process.env.HUB_CONFIG);
+  } catch (error) {
+    logger.fatal({ err: (error as Error).message }, 'cannot start: invalid configuration');
+    process.exit(1);
+  }
+}
+const config = configuration();
 const devices = createDevices(config, values.simulate, logger);
 if (devices.printers.length === 0) logger.warn('no printers configured');
 

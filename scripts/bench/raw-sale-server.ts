@@ -17,7 +17,7 @@ const { DATABASE_URL, PORT, TENANT_ID, SECRETS_KEY } = process.env;
 const pool = new pg.Pool({ connectionString: DATABASE_URL, min: 2, max: 10, idleTimeoutMillis: 60_000 });
 // Connections closed by the server at shutdown must not crash the floor process.
 pool.on('error', () => undefined);
-const box = new SecretBox(SECRETS_KEY ?? '0'.repeat(64));
+const box = new SecretBox(SECRETS_KEY);
 const cafs = new Map<string, ReturnType<typeof parseCaf>>();
 
 interface RawSale {

@@ -61,6 +61,8 @@ const HUB_REGISTRARS: HubHandlerRegistrar[] = [registerHubHandlers];
  * port, sharing one ORM and one Redis connection. Tests start it on port 0.
  */
 export async function createServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)) {
+  // First: without its key the server must not start, and has opened nothing yet.
+  const secrets = new SecretBox(config.SECRETS_KEY);
   const orm = await initOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   const redis = await connectRedis(config.REDIS_URL, (err) =>
     logger.warn({ err: err.message }, 'redis error'),
@@ -88,7 +90,6 @@ export async function createServer(config: Config, logger: Logger = createLogger
   });
 
   const io = createIo(app.server, redis, `${config.REDIS_PREFIX}:socket.io`);
-  const secrets = new SecretBox(config.SECRETS_KEY);
   const news = new AfterCommit(logger);
   // What follows a committed sale, return or reprint: its receipt goes to the store's hub (first,
   // so printing starts as soon as it can), and the walls read the store's figures again.
@@ -99,7 +100,12 @@ export async function createServer(config: Config, logger: Logger = createLogger
   for (const topic of ['sale:committed', 'return:committed'] as const) {
     news.subscribe(topic, (store) => storeSalesChanged(store, services));
   }
-  setupTenantNamespaces(io, { orm, auth, approvals, logger, secrets, news }, REGISTRARS, HUB_REGISTRARS);
+  setupTenantNamespaces(
+    io,
+    { orm, auth, approvals, logger, secrets, news, hubCredentialTtlDays: config.HUB_CREDENTIAL_TTL_DAYS },
+    REGISTRARS,
+    HUB_REGISTRARS,
+  );
   registerAuthRoutes(app, auth, io);
   // Chromium for on-demand PDFs: launched by the first download that needs one.
   const pdfRenderer = new SharedPdfRenderer();

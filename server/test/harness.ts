@@ -54,7 +54,7 @@ export type TestTenant = SeededTenant & { emails: Record<Role | 'cashier2', stri
  * A fresh tenant with two stores and one user per role (the cashier bound to store 0); the owner,
  * admin and supervisor approve with TEST_PIN.
  */
-export async function createTestTenant(server: AppInstance, label = 't'): Promise<TestTenant> {
+export async function createTestTenant(server: Pick<AppInstance, 'orm'>, label = 't'): Promise<TestTenant> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const suffix = randomBytes(4).toString('hex');
   const slug = `${label}-${suffix}`;

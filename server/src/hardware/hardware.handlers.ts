@@ -10,7 +10,7 @@ import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import type { HubSocketData } from '../realtime/types.ts';
 import { assertStoreScope } from '../tenancy/index.ts';
-import { createHubCredential, revokeHubCredential } from './hub-credentials.ts';
+import { createHubCredential, renewHubCredential, revokeHubCredential } from './hub-credentials.ts';
 import { listHubDevices } from './hub-device.queries.ts';
 import { askStoreHub } from './hub-requests.ts';
 import { createReprint, dismissPrintJob, terminalPrintJobs } from './print-spool.ts';
@@ -40,7 +40,11 @@ export const registerHardwareHandlers: HandlerRegistrar = (socket, deps) => {
   };
 
   onCommand(socket, logger, 'hub:create-credential', { roles: ADMIN_ROLES }, (input) =>
-    withTenant(orm, tenantId, (em) => createHubCredential(em, input, userId)),
+    withTenant(orm, tenantId, (em) => createHubCredential(em, input, userId, deps.hubCredentialTtlDays)),
+  );
+
+  onCommand(socket, logger, 'hub:renew', { roles: ADMIN_ROLES }, ({ deviceId }) =>
+    withTenant(orm, tenantId, (em) => renewHubCredential(em, deviceId, userId, deps.hubCredentialTtlDays)),
   );
 
   onCommand(socket, logger, 'hub:revoke', { roles: ADMIN_ROLES }, async ({ deviceId }) => {

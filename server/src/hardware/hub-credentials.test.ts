@@ -1,4 +1,10 @@
-/** Hub credentials: issued once by an admin, bound to a tenant and store, revocable; hub ≠ person. */
+/**
+ * Hub credentials: issued once by an admin, bound to a tenant and store, revocable, expiring and
+ * renewable; hub ≠ person.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectClient,
@@ -8,7 +14,7 @@ import {
   type TestTenant,
   tokenFor,
 } from '../../test/harness.ts';
-import { connectHub, hubEmit, issueHubCredential } from '../../test/hubs.ts';
+import { connectHub, hubEmit, issueHubCredential, startHubProcess, waitFor } from '../../test/hubs.ts';
 import { useTestServer } from '../../test/test-server-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 
@@ -31,6 +37,34 @@ beforeAll(async () => {
 afterAll(() => {
   for (const socket of open) socket.close();
 });
+
+/** Moves a credential's expiry (the test cannot wait 90 days). */
+function expireAt(deviceId: string, when: string) {
+  return withTenant(server.orm, a.tenantId, (em) =>
+    em.execute(`update hub_device set expires_at = now() + ?::interval where id = ?`, [when, deviceId]),
+  );
+}
+
+async function listed(deviceId: string) {
+  const list = await admin.emitWithAck('hub:list', {});
+  if (!list.ok) throw new Error(JSON.stringify(list.error));
+  return list.data.devices.find((d) => d.deviceId === deviceId);
+}
+
+/** A hub connected with `credential`, once it serves the store (the wall heard it online). */
+async function connectServing(credential: { token: string; storeId: string }) {
+  const online = nextEvent(wall, 'hub:status', 10_000);
+  const hub = await connectHub(server.url, a.slug, credential);
+  expect(await online).toMatchObject({ online: true });
+  return hub;
+}
+
+/** Closes a hub socket and waits until the store is free for the next one. */
+async function closeHub(hub: TestClient) {
+  const offline = nextEvent(wall, 'hub:status', 10_000);
+  hub.close();
+  expect(await offline).toMatchObject({ online: false });
+}
 
 describe('hub credentials', () => {
   it('issues a token once, stores only its hash, and lists the hub online once it connects', async () => {
@@ -149,5 +183,69 @@ describe('hub credentials', () => {
       online: false,
       revokedAt: expect.any(String),
     });
+  });
+
+  it('refuses an expired credential at the handshake, saying when it expired; a fresh one connects', async () => {
+    const expired = await issueHubCredential(admin, a.stores[0]!.id, 'Hub vencido');
+    await expireAt(expired.deviceId, '-1 day');
+    await expect(connectHub(server.url, a.slug, expired)).rejects.toMatchObject({
+      code: 'TOKEN_EXPIRED',
+      message: expect.stringMatching(/^La credencial de este hub venció el \d{2}-\d{2}-\d{4}: renuévela/),
+    });
+    // The real hub process is refused too, and logs why.
+    const dir = mkdtempSync(join(tmpdir(), 'erp-hub-expired-'));
+    const hubProcess = startHubProcess(server.url, a.slug, expired, dir);
+    try {
+      await waitFor(() =>
+        hubProcess
+          .logs()
+          .some((line) => line.msg === 'server refused the hub' && /venció/.test(String(line.err))),
+      );
+    } finally {
+      await hubProcess.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    const fresh = await issueHubCredential(admin, a.stores[0]!.id, 'Hub nuevo');
+    const days = (Date.parse(fresh.expiresAt) - Date.parse(fresh.createdAt)) / 86_400_000;
+    expect(days).toBe(90);
+    expect(await listed(fresh.deviceId)).toMatchObject({ expiresAt: fresh.expiresAt, replacedBy: null });
+    await closeHub(await connectServing(fresh));
+  });
+
+  it('drops a connected hub when its credential expires', async () => {
+    const credential = await issueHubCredential(admin, a.stores[0]!.id);
+    await expireAt(credential.deviceId, '3 seconds');
+    const hub = await connectServing(credential);
+    const offline = nextEvent(wall, 'hub:status', 10_000);
+    const dropped = new Promise((resolve) => hub.once('disconnect', resolve));
+    expect(await dropped).toBe('io server disconnect');
+    expect(await offline).toMatchObject({ online: false });
+    await expect(connectHub(server.url, a.slug, credential)).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+  });
+
+  it('renews a credential: the old token works until a hub connects with the new one, then is revoked', async () => {
+    const old = await issueHubCredential(admin, a.stores[0]!.id, 'Hub renovable');
+    await expireAt(old.deviceId, '3 days');
+    const hub = await connectServing(old);
+    const renewed = await admin.emitWithAck('hub:renew', { deviceId: old.deviceId });
+    if (!renewed.ok) throw new Error(JSON.stringify(renewed.error));
+    expect(renewed.data).toMatchObject({ storeId: a.stores[0]!.id, name: 'Hub renovable' });
+    expect(renewed.data.token).not.toBe(old.token);
+    expect(Date.parse(renewed.data.expiresAt)).toBeGreaterThan(Date.now() + 89 * 86_400_000);
+    // Renewing asks nothing of the running hub: it keeps serving with the old token meanwhile.
+    expect(hub.connected).toBe(true);
+    expect(await listed(old.deviceId)).toMatchObject({ revokedAt: null, replacedBy: renewed.data.deviceId });
+    expect(await admin.emitWithAck('hub:renew', { deviceId: old.deviceId })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+
+    // The hub is restarted with the new token: from then on the old one is refused.
+    await closeHub(hub);
+    const next = await connectServing(renewed.data);
+    expect(await listed(old.deviceId)).toMatchObject({ revokedAt: expect.any(String) });
+    await expect(connectHub(server.url, a.slug, old)).rejects.toMatchObject({ code: 'TOKEN_REVOKED' });
+    await closeHub(next);
   });
 });

@@ -8,17 +8,66 @@ export async function storeExists(em: SqlExecutor, storeId: string): Promise<boo
   return store !== undefined;
 }
 
-/** Stores a credential (only its token's hash); its creation time. */
+/** Stores a credential (only its token's hash) valid for `ttlDays`; its creation and expiry times. */
 export async function insertHubDevice(
   em: SqlExecutor,
-  device: { deviceId: string; storeId: string; name: string; tokenHash: Buffer; createdBy: string },
-): Promise<Date> {
-  const [row] = await em.execute<{ created_at: Date }[]>(
-    `insert into hub_device (id, tenant_id, store_id, name, token_hash, created_by)
-     values (?, current_tenant_id(), ?, ?, ?, ?) returning created_at`,
-    [device.deviceId, device.storeId, device.name, device.tokenHash, device.createdBy],
+  device: {
+    deviceId: string;
+    storeId: string;
+    name: string;
+    tokenHash: Buffer;
+    createdBy: string;
+    ttlDays: number;
+    replaces: string | null;
+  },
+): Promise<{ created_at: Date; expires_at: Date }> {
+  const [row] = await em.execute<{ created_at: Date; expires_at: Date }[]>(
+    `insert into hub_device (id, tenant_id, store_id, name, token_hash, created_by, expires_at, replaces)
+     values (?, current_tenant_id(), ?, ?, ?, ?, now() + make_interval(days => ?), ?)
+     returning created_at, expires_at`,
+    [
+      device.deviceId,
+      device.storeId,
+      device.name,
+      device.tokenHash,
+      device.createdBy,
+      device.ttlDays,
+      device.replaces,
+    ],
   );
-  return row!.created_at;
+  return row!;
+}
+
+/** A credential to renew: its store and name, and whether it was revoked or already renewed. */
+export async function hubDeviceForRenewal(em: SqlExecutor, deviceId: string) {
+  const [row] = await em.execute<
+    { store_id: string; name: string; revoked_at: Date | null; renewed: boolean }[]
+  >(
+    `select d.store_id, d.name, d.revoked_at,
+            exists (select 1 from hub_device n where n.replaces = d.id and n.revoked_at is null) as renewed
+       from hub_device d where d.id = ?`,
+    [deviceId],
+  );
+  return row;
+}
+
+/**
+ * Revokes what a credential renewed, and what that one renewed in turn (a credential renewed
+ * twice before its hub used either); the ids it revoked now.
+ */
+export async function revokeReplacedHubDevices(em: SqlExecutor, deviceId: string): Promise<string[]> {
+  const rows = await em.execute<{ id: string }[]>(
+    `with recursive replaced(id) as (
+       select replaces from hub_device where id = ? and replaces is not null
+       union
+       select d.replaces from hub_device d join replaced r on d.id = r.id where d.replaces is not null
+     )
+     update hub_device set revoked_at = now()
+      where id in (select id from replaced) and revoked_at is null
+     returning id`,
+    [deviceId],
+  );
+  return rows.map((row) => row.id);
 }
 
 /** Revokes a credential, keeping the first revocation time; undefined when there is none. */
@@ -35,19 +84,24 @@ interface HubDeviceRow {
   store_id: string;
   name: string;
   created_at: Date;
+  expires_at: Date;
   revoked_at: Date | null;
+  replaced_by: string | null;
 }
 
-/** The credentials of every store, or of one, oldest first. */
+/** The credentials of every store, or of one, oldest first, each with its live renewal if any. */
 export async function listHubDevices(em: SqlExecutor, storeId: string | undefined) {
   const rows = await em.execute<HubDeviceRow[]>(
-    `select id, store_id, name, created_at, revoked_at from hub_device
-      where (?::uuid is null or store_id = ?::uuid) order by created_at`,
+    `select d.id, d.store_id, d.name, d.created_at, d.expires_at, d.revoked_at,
+            (select n.id from hub_device n where n.replaces = d.id and n.revoked_at is null
+              order by n.created_at desc limit 1) as replaced_by
+       from hub_device d
+      where (?::uuid is null or d.store_id = ?::uuid) order by d.created_at`,
     [storeId ?? null, storeId ?? null],
   );
   return rows.map(({ id, ...row }) => ({
     deviceId: id,
-    ...camelView(row, { dates: ['created_at', 'revoked_at'] }),
+    ...camelView(row, { dates: ['created_at', 'expires_at', 'revoked_at'] }),
   }));
 }
 
@@ -60,6 +114,8 @@ export async function hubByTokenHash(em: SqlExecutor, tokenHash: Buffer) {
       tenant_slug: string;
       store_id: string;
       revoked_at: Date | null;
+      expires_at: Date;
+      replaces: string | null;
     }[]
   >('select * from auth_hub_by_token(?)', [tokenHash]);
   return row;

@@ -6,6 +6,7 @@ import { rooms } from '../realtime/rooms.ts';
 import type { HubHandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import type { AppNamespace } from '../realtime/types.ts';
 import { claimStore, STORE_HUB_BUSY } from './hub-admission.ts';
+import { retireReplacedCredentials } from './hub-credentials.ts';
 import { applyPrintReport, deliverPrintJobs, type SpoolContext } from './print-spool.ts';
 
 /** Unacknowledged jobs are looked for this often while the hub is connected. */
@@ -34,8 +35,16 @@ export const registerHubHandlers: HubHandlerRegistrar = (socket, deps) => {
     if (!(await admission)) throw new AppError('CONFLICT', STORE_HUB_BUSY);
   };
   let sweep: NodeJS.Timeout | null = null;
-  void admission.then((admitted) => {
+  void admission.then(async (admitted) => {
     if (!admitted || !socket.connected) return;
+    // A renewed credential in service: the one it renewed is revoked (before the back office
+    // hears the hub is online and reads the list again).
+    const retired = await retireReplacedCredentials(orm, socket.data).catch((err: Error) => {
+      logger.error({ err, deviceId: socket.data.deviceId }, 'replaced hub credential not revoked');
+      return [];
+    });
+    for (const deviceId of retired) nsp.in(rooms.hubDevice(deviceId)).disconnectSockets(true);
+    if (!socket.connected) return; // gone meanwhile: its disconnect handler has run already
     nsp.to(watchers).emit('hub:status', { storeId, online: true, since: new Date().toISOString() });
     void deliverPrintJobs(spool, 'unfinished');
     sweep = setInterval(() => void deliverPrintJobs(spool, 'due'), SWEEP_MS);

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { isZeroKey } from './secrets.ts';
 
 /**
- * Process configuration from environment variables, validated once at start. Every value has
- * a safe local default so `npm start` works on a fresh machine; production overrides them.
+ * Process configuration from environment variables, validated once at start. Every value but
+ * SECRETS_KEY has a safe local default; `npm start` supplies the key on a fresh machine (see
+ * scripts/secrets-key.ts), production sets it and overrides the rest.
  */
 const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -32,13 +34,19 @@ const ConfigSchema = z.object({
     .int()
     .min(1)
     .default(15 * 60),
-  /** 32-byte key (hex or base64) for secrets at rest (CAF keys, certificates). */
+  /**
+   * 32-byte key (hex or base64) for secrets at rest (CAF keys, certificates). No default: the
+   * processes that seal or open secrets refuse to start without it (see SecretBox); `npm start`
+   * passes the key it keeps for this machine, the test runners a fixed test key.
+   */
   SECRETS_KEY: z
     .string()
-    .default('0000000000000000000000000000000000000000000000000000000000000000')
     .refine((v) => /^[0-9a-f]{64}$/i.test(v) || Buffer.from(v, 'base64').length === 32, {
       message: 'SECRETS_KEY must be 32 bytes as 64 hex characters or base64',
-    }),
+    })
+    .optional(),
+  /** Days a hub device credential is valid from its issue; the back office renews it before then. */
+  HUB_CREDENTIAL_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /**
    * Which proxies may set X-Forwarded-For (the client address the login throttle counts): off by
    * default, since the server is published directly; a hop count ("1") or a comma-separated list
@@ -86,8 +94,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  if (parsed.data.NODE_ENV === 'production' && /^0+$/.test(parsed.data.SECRETS_KEY)) {
-    throw new Error('Invalid configuration:\n  SECRETS_KEY: must be set to a random key in production');
+  // The all-zero key was once the default (see LEGACY_ZERO_KEY).
+  if (parsed.data.NODE_ENV !== 'test' && parsed.data.SECRETS_KEY && isZeroKey(parsed.data.SECRETS_KEY)) {
+    throw new Error(
+      'Invalid configuration:\n  SECRETS_KEY: the all-zero key is refused; set 32 random bytes (openssl rand -hex 32)',
+    );
   }
   // Development and tests talk to the simulator unless told otherwise; production never by default.
   const siiEnvironment =

@@ -1,17 +1,36 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
+ * The all-zero key, once the configuration's default: what it sealed is as good as plain text.
+ * The configuration refuses it outside tests; it is only ever opened to re-seal its old data.
+ */
+export const LEGACY_ZERO_KEY = '0'.repeat(64);
+
+/** A configured key's bytes: 64 hex characters, else base64. */
+const keyBytes = (key: string) =>
+  /^[0-9a-f]{64}$/i.test(key) ? Buffer.from(key, 'hex') : Buffer.from(key, 'base64');
+
+/** A key of zero bytes only. */
+export const isZeroKey = (key: string) => keyBytes(key).every((byte) => byte === 0);
+
+/**
  * Secrets at rest (CAF private keys, certificates): AES-256-GCM with the configured SECRETS_KEY.
  * Stored as `v1:<iv>:<tag>:<ciphertext>` in base64, so a database dump alone reveals nothing.
  * The tenant id is bound as associated data: a ciphertext copied to another tenant's row fails.
+ * Sealed values live in columns named `*_sealed` of tables with `id` and `tenant_id`: that is
+ * how a key rotation finds every one of them (secrets-rotation.ts).
  */
 export class SecretBox {
   private readonly key: Buffer;
 
-  constructor(secretsKey: string) {
-    this.key = /^[0-9a-f]{64}$/i.test(secretsKey)
-      ? Buffer.from(secretsKey, 'hex')
-      : Buffer.from(secretsKey, 'base64');
+  /** `secretsKey` comes from the configuration, where it has no default: unset, nothing starts. */
+  constructor(secretsKey: string | undefined) {
+    if (!secretsKey) {
+      throw new Error(
+        'SECRETS_KEY is not set: set it to 32 random bytes (openssl rand -hex 32); `npm start` keeps one per machine',
+      );
+    }
+    this.key = keyBytes(secretsKey);
     if (this.key.length !== 32) throw new Error('SECRETS_KEY must be 32 bytes');
   }
 

@@ -21,6 +21,8 @@ export interface RealtimeDeps {
   secrets: SecretBox;
   /** News of committed changes for other domains (receipts to print, walls to refresh). */
   news: AfterCommit;
+  /** Days a hub credential issued or renewed now stays valid. */
+  hubCredentialTtlDays: number;
 }
 
 /** A domain's socket handlers; called once per connection (see sales.handlers.ts etc.). */
@@ -133,6 +135,7 @@ export function setupTenantNamespaces(
       // store's hub room, where jobs go, is joined once the hub handlers claimed the store.
       const hub = socket as unknown as HubSocket;
       hub.join([rooms.screen('hub'), rooms.hubDevice(hub.data.deviceId)]);
+      closeAtExpiry(hub, hub.data.expiresAt);
       for (const register of hubRegistrars) register(hub, deps);
       return;
     }
@@ -142,7 +145,7 @@ export function setupTenantNamespaces(
     if (screen) joined.push(rooms.screen(screen));
     if (storeId && screen) joined.push(rooms.storeScreen(storeId, screen));
     socket.join(joined);
-    closeAtExpiry(socket);
+    closeAtExpiry(socket, socket.data.sessionExpiresAt);
     for (const register of registrars) register(socket, deps);
   });
 }
@@ -152,12 +155,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * A token that expires ends its connections too: the handshake checked it once, and a socket
- * could otherwise keep acting for days on a dead session. The client's reconnection then meets
- * TOKEN_EXPIRED and asks the user to sign in again.
+ * could otherwise keep acting for days on a dead session (or a hub on an expired credential).
+ * The reconnection then meets TOKEN_EXPIRED: the client asks the user to sign in again, the hub
+ * logs why it is refused.
  */
-function closeAtExpiry(socket: AppSocket): void {
+function closeAtExpiry(socket: AppSocket | HubSocket, expiresAt: number): void {
   const wait = () => {
-    const left = socket.data.sessionExpiresAt - Date.now();
+    const left = expiresAt - Date.now();
     if (left <= 0) return void socket.disconnect(true);
     timer = setTimeout(wait, Math.min(left, MAX_TIMER_MS));
   };

@@ -32,6 +32,10 @@ export interface HubSocketData {
   tenantId: string;
   tenantSlug: string;
   storeId: string;
+  /** The credential's expiry (ms since the epoch): the connection is closed then. */
+  expiresAt: number;
+  /** The credential this one renewed, revoked once this hub serves the store. */
+  replaces: string | null;
   screen: 'hub';
   /** What the hub reported about itself, for the back office's list (read across servers). */
   announce: z.output<typeof HubAnnounce> | null;

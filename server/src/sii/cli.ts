@@ -7,6 +7,7 @@
  *   dte build --input doc.json --caf caf.xml [--caf otro.xml] --cert cert.pfx --password P --out envio.xml [--receiver RUT]
  *   dte verify FILE [--caf caf.xml]
  *   dte pdf FILE --format thermal|letter --out out.pdf [--res-number N --res-date AAAA-MM-DD] [--sii-office OFICINA]
+ *   secrets rotate --from OLD_KEY --to NEW_KEY   (every sealed secret of DATABASE_OWNER_URL's database)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,6 +22,9 @@ import {
   verifyFile,
 } from '@erp/sii-core';
 import { makeTestCaf, makeTestCertificate } from '@erp/sii-core/test-authority';
+import { loadConfig } from '../platform/config.ts';
+import { isZeroKey, SecretBox } from '../platform/secrets.ts';
+import { rotateSecrets, UnknownSecretsKeyError } from '../platform/secrets-rotation.ts';
 import { DtePdfRenderer } from './pdf/pdf.ts';
 
 const USAGE = `Uso:
@@ -28,7 +32,8 @@ const USAGE = `Uso:
   erp caf make-test --rut RUT --type TIPO --from DESDE --to HASTA --out caf.xml [--name RAZON] [--date AAAA-MM-DD]
   erp dte build --input doc.json --caf caf.xml [--caf otro.xml] --cert cert.pfx --password CLAVE --out envio.xml [--receiver RUT]
   erp dte verify ARCHIVO [--caf caf.xml]
-  erp dte pdf ARCHIVO --format thermal|letter --out salida.pdf [--res-number N --res-date AAAA-MM-DD] [--sii-office OFICINA]`;
+  erp dte pdf ARCHIVO --format thermal|letter --out salida.pdf [--res-number N --res-date AAAA-MM-DD] [--sii-office OFICINA]
+  erp secrets rotate --from CLAVE_ANTERIOR --to CLAVE_NUEVA`;
 
 class UsageError extends Error {}
 
@@ -167,6 +172,39 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       await renderer.close();
     }
     return 0;
+  },
+
+  /**
+   * Re-seals the CAF keys and certificates of every tenant with a new SECRETS_KEY, in one
+   * transaction. Stop the server and worker first; start them again with the new key.
+   */
+  async 'secrets rotate'(args) {
+    const o = options(args, { from: {}, to: {} });
+    const box = (name: string) => {
+      try {
+        return new SecretBox(o.required(name));
+      } catch {
+        throw new UsageError(
+          `--${name} debe ser una clave de 32 bytes (64 caracteres hexadecimales o base64)`,
+        );
+      }
+    };
+    const [from, to] = [box('from'), box('to')];
+    if (isZeroKey(o.required('to'))) throw new UsageError('--to no puede ser la clave de ceros');
+    try {
+      const report = await rotateSecrets(loadConfig().DATABASE_OWNER_URL, from, to);
+      console.log(
+        `Secretos cifrados de nuevo: ${report.rotated}; ya estaban con la clave nueva: ${report.current}. ` +
+          'Inicie el servidor y el worker con SECRETS_KEY igual a la clave nueva.',
+      );
+      return 0;
+    } catch (error) {
+      if (!(error instanceof UnknownSecretsKeyError)) throw error;
+      console.error(
+        `No se cambió nada: hay secretos que no se abren ni con --from ni con --to (${error.where.join(', ')}).`,
+      );
+      return 1;
+    }
   },
 };
 

@@ -1,8 +1,7 @@
 import { makeTestCaf, makeTestCertificate } from '@erp/sii-core/test-authority';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { loadConfig } from '../platform/config.ts';
 import { withTenant } from '../platform/orm.ts';
-import { SecretBox } from '../platform/secrets.ts';
+import type { SecretBox } from '../platform/secrets.ts';
 import { tenantIdBySlug, tenantRut } from './caf.queries.ts';
 import { hasAnyCertificate } from './certificate.queries.ts';
 import { storeCertificate } from './certificate.store.ts';
@@ -15,18 +14,21 @@ const DEMO_CAF_TYPES = [39, 33, 61] as const;
  * certificate and test CAFs (39, 33, 61) signed by the local test authority. Idempotent: a tenant
  * that already has a certificate is left alone.
  */
-export async function seedDemoSii(orm: MikroORM, slugs: readonly string[]): Promise<string[]> {
+export async function seedDemoSii(
+  orm: MikroORM,
+  box: SecretBox,
+  slugs: readonly string[],
+): Promise<string[]> {
   const seeded: string[] = [];
   for (const slug of slugs) {
     const tenantId = await tenantIdBySlug(orm.em.fork(), slug);
-    if (tenantId && (await seedTenantSii(orm, tenantId)))
+    if (tenantId && (await seedTenantSii(orm, box, tenantId)))
       seeded.push(`${slug} (certificado y CAF de prueba)`);
   }
   return seeded;
 }
 
-async function seedTenantSii(orm: MikroORM, tenantId: string): Promise<boolean> {
-  const box = new SecretBox(loadConfig().SECRETS_KEY);
+async function seedTenantSii(orm: MikroORM, box: SecretBox, tenantId: string): Promise<boolean> {
   return withTenant(orm, tenantId, async (em) => {
     if (await hasAnyCertificate(em)) return false;
     const rut = await tenantRut(em);

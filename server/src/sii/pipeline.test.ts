@@ -433,7 +433,7 @@ describe('SII pipeline', () => {
     const secrets = [
       ...simulator.stats.tokensIssued,
       PFX_PASSWORD,
-      testConfig().SECRETS_KEY,
+      testConfig().SECRETS_KEY!,
       cafKey.split('\n')[1]!,
       'PRIVATE KEY',
     ];

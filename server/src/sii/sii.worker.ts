@@ -50,6 +50,8 @@ export async function startSiiWorker(
   logger: Logger,
   { queuePrefix = `${config.REDIS_PREFIX}-bull` }: { queuePrefix?: string } = {},
 ) {
+  // First: without its key the worker must not start, and has opened nothing yet.
+  const box = new SecretBox(config.SECRETS_KEY);
   // A connection for every job that can run at once.
   const orm = await initOrm(
     config.WORKER_DATABASE_URL,
@@ -66,7 +68,7 @@ export async function startSiiWorker(
   const announcer = createDteAnnouncer(orm, redis, `${config.REDIS_PREFIX}:socket.io`);
   const deps: PipelineDeps = {
     orm,
-    box: new SecretBox(config.SECRETS_KEY),
+    box,
     queues,
     client: new SiiClient({ timeoutMs: config.SII_HTTP_TIMEOUT_MS }),
     config,

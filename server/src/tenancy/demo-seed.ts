@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { seedDemoCatalogs } from '../catalog/index.ts';
+import type { SecretBox } from '../platform/secrets.ts';
 import { seedDemoSii } from '../sii/index.ts';
 import { hashPassword } from './password.ts';
 import { seedTenant, type TenantSpec } from './tenant-seed.ts';
@@ -47,8 +48,11 @@ export const DEMO_TENANTS: TenantSpec[] = [
   },
 ];
 
-/** Seeds the demo tenants; tenants that already exist are left as they are. */
-export async function seedDemo(orm: MikroORM): Promise<string[]> {
+/**
+ * Seeds the demo tenants; tenants that already exist are left as they are. `box` seals their
+ * test certificate and CAF keys with the key the server and worker will run with.
+ */
+export async function seedDemo(orm: MikroORM, box: SecretBox): Promise<string[]> {
   const hash = await hashPassword(DEMO_PASSWORD);
   const created: string[] = [];
   for (const spec of DEMO_TENANTS) {
@@ -57,6 +61,7 @@ export async function seedDemo(orm: MikroORM): Promise<string[]> {
   const catalogs = await seedDemoCatalogs(orm);
   const sii = await seedDemoSii(
     orm,
+    box,
     DEMO_TENANTS.map((t) => t.slug),
   );
   return [...created, ...catalogs.map((slug) => `${slug} (catálogo)`), ...sii];

@@ -337,6 +337,8 @@ export const HubCredential = z.object({
   name: z.string(),
   token: z.string(),
   createdAt: Timestamp,
+  /** After this the hub is refused: renew the credential before. */
+  expiresAt: Timestamp,
 });
 
 export const HubDeviceView = z.object({
@@ -344,7 +346,10 @@ export const HubDeviceView = z.object({
   storeId: Uuid,
   name: z.string(),
   createdAt: Timestamp,
+  expiresAt: Timestamp,
   revokedAt: Timestamp.nullable(),
+  /** The credential that renewed this one; this one is revoked once a hub connects with it. */
+  replacedBy: Uuid.nullable(),
   online: z.boolean(),
   /** What the hub announced on its last connection; null while offline. */
   announce: HubAnnounce.nullable(),
@@ -386,6 +391,8 @@ export const PrintOverview = z.object({
 /** Commands of people's screens about the store's hardware (the hub's own commands are above). */
 export const hardwareScreenCommands = {
   'hub:create-credential': command(HubCredentialCreate, HubCredential),
+  /** A new token for the same hub; the old one works until a hub connects with the new one. */
+  'hub:renew': command(z.object({ deviceId: Uuid }).strict(), HubCredential),
   'hub:revoke': command(
     z.object({ deviceId: Uuid }).strict(),
     z.object({ deviceId: Uuid, revokedAt: Timestamp }),
