@@ -9,11 +9,14 @@ import { join } from 'node:path';
 import type { DteType } from '@erp/shared';
 import { describe, expect, it } from 'vitest';
 import { buildDte } from './builder.ts';
+import { parseCaf } from './caf.ts';
+import { siiCafAuthorities } from './caf-authority.ts';
 import { buildEnvelope } from './envelope.ts';
 import { cutDtes } from './reader.ts';
 import { verifyTed } from './ted.ts';
+import { makeTestCaf, TEST_CAF_AUTHORITY } from './test-authority/test-authority.ts';
 import { writeStandalone, xmllintSchema, xmlsecVerify } from './test-support/external-tools.ts';
-import { sampleDocument, TRICKY, testCaf, testCredentials } from './test-support/fixtures.ts';
+import { ISSUER_RUT, sampleDocument, TRICKY, testCaf, testCredentials } from './test-support/fixtures.ts';
 import { verifyFile } from './verifier.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sii-build-'));
@@ -79,6 +82,29 @@ describe('tampering', () => {
         expect.stringMatching(/^Documento F1T33: timbre: MNT \(\d+\) no coincide con el documento \(1\d+\)$/),
       ]),
     );
+  });
+
+  it("the verifier refuses a TED whose CAF range was widened, and one outside its CAF's range", async () => {
+    const credentials = testCredentials();
+    const authorities = siiCafAuthorities([TEST_CAF_AUTHORITY]);
+    const text = makeTestCaf({ rut: ISSUER_RUT, type: 39, from: 1, to: 10 }).toString('latin1');
+    const forged = parseCaf(text.replace('<H>10</H>', '<H>1000</H>'));
+    const stamped = buildEnvelope([buildDte(sampleDocument(39, 500), { caf: forged, credentials })], {
+      credentials,
+    });
+    expect((await verifyFile(stamped)).failureLines).toEqual([]);
+    expect((await verifyFile(stamped, { authorities })).failureLines).toEqual([
+      'Documento F500T39: timbre: el CAF no es válido: la firma del SII (FRMA) no corresponde a los datos del CAF: el CAF fue modificado o no lo emitió el SII',
+    ]);
+    // A genuine CAF, a folio it does not cover (assertCafCovers is skipped when building here).
+    const genuine = parseCaf(text);
+    const outside = buildEnvelope(
+      [buildDte(sampleDocument(39, 11), { caf: { ...genuine, to: 11 }, credentials })],
+      { credentials },
+    );
+    expect((await verifyFile(outside, { authorities })).failureLines).toEqual([
+      'Documento F11T39: timbre: El folio 11 está fuera del rango autorizado por el CAF (1 a 10).',
+    ]);
   });
 
   it('cuts names to the schema length and keeps the tricky characters', () => {
