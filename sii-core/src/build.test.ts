@@ -64,6 +64,32 @@ describe.each([33, 34, 39, 41, 52, 56, 61] as DteType[])('document type %i', (ty
   });
 });
 
+describe('a nota de crédito of a boleta', () => {
+  it('carries MntBruto and IVA-included amounts, validates and splits its total as the boleta did', () => {
+    const credentials = testCredentials();
+    const doc = {
+      ...sampleDocument(61, 3),
+      grossAmounts: true,
+      adjustments: [
+        { kind: 'discount' as const, amount: 1, description: 'Ajuste al total de la venta original' },
+      ],
+      references: [{ type: 39, folio: 15, date: '2025-06-01', code: 1 as const, reason: 'Devolución' }],
+    };
+    const dte = buildDte(doc, { caf: testCaf(61), credentials });
+    expect(dte.xml).toMatch(/<FchEmis>2025-06-04<\/FchEmis><MntBruto>1<\/MntBruto>/);
+    // Lines: round(1.235 × 1990) = 2458, 3 × 1290.5 = 3871.5 → 3872 − 10 % (387) = 3485; less the
+    // $1 adjustment 5942 with IVA: net round(5942 / 1.19) = 4993, IVA 949; exempt 3400.
+    expect(dte.xml).toContain(
+      '<MntNeto>4993</MntNeto><MntExe>3400</MntExe><TasaIVA>19</TasaIVA><IVA>949</IVA><MntTotal>9342</MntTotal>',
+    );
+    const file = join(dir, 'nc-bruto.xml');
+    writeFileSync(file, buildEnvelope([dte], { credentials }));
+    const schema = xmllintSchema(file, SCHEMAS.EnvioDTE!);
+    expect(schema.output).toContain('validates');
+    expect(schema.status).toBe(0);
+  });
+});
+
 describe('tampering', () => {
   it('xmlsec1 and the verifier reject a document edited after signing', async () => {
     const credentials = testCredentials();

@@ -20,7 +20,15 @@ export { chileTimestamp } from './chile-time.ts';
 export { buildEnvelope } from './envelope.ts';
 export { DteError } from './errors.ts';
 export { type ReadDocument, readDocuments } from './reader.ts';
-export { documentLinePrices, saleTotals, type TillLine } from './sale-amounts.ts';
+export {
+  type CreditNoteAmounts,
+  creditNoteAmounts,
+  documentLinePrices,
+  lineShare,
+  type SoldLine,
+  saleTotals,
+  type TillLine,
+} from './sale-amounts.ts';
 export { flattenTed, stampTed, verifyTed } from './ted.ts';
 export { TIMBRE_LIMITS_MM, timbrePng, timbreSizeMm } from './timbre.ts';
 export { type VerificationReport, type VerifyOptions, verifyFile } from './verifier.ts';

@@ -84,3 +84,19 @@ export async function creditNotesOf(
   );
   return notes.map((n) => camelView(n, { numbers: ['total'], dates: ['issued_at'] }));
 }
+
+/**
+ * What the notas de crédito of a sale credited so far and what their refunds gave back per
+ * method (a return stores its refunds as negative payments).
+ */
+export async function creditedSoFar(
+  em: SqlExecutor,
+  saleId: string,
+): Promise<{ total: number; cash: number; card: number }> {
+  const [row] = await em.execute<{ total: string; cash: string; card: string }[]>(
+    `select coalesce(sum(total), 0) as total, coalesce(-sum(paid_cash), 0) as cash, coalesce(-sum(paid_card), 0) as card
+       from sale where original_sale_id = ? and kind = 'return'`,
+    [saleId],
+  );
+  return { total: Number(row!.total), cash: Number(row!.cash), card: Number(row!.card) };
+}
