@@ -20,6 +20,8 @@ export const ERROR_MESSAGES = {
   INSUFFICIENT_STOCK: 'No hay stock suficiente para completar la operación.',
   DISCOUNT_NOT_ALLOWED: 'El descuento supera el máximo permitido para su rol.',
   CUSTOMER_REQUIRED: 'La factura requiere un cliente con RUT, razón social, giro y dirección.',
+  BOLETA_NEEDS_RECEIVER:
+    'Una boleta sobre 135 UF debe identificar al comprador (Ley 21.713): RUT, nombre, correo y teléfono.',
   INVALID_RUT: 'El RUT no es válido.',
   CASH_SESSION_REQUIRED: 'Debe abrir una caja antes de vender.',
   CAF_INVALID: 'El archivo CAF no es válido.',

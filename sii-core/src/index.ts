@@ -19,6 +19,7 @@ export { loadPfx, type SigningCredentials } from './certificate.ts';
 export { chileTimestamp } from './chile-time.ts';
 export { buildEnvelope } from './envelope.ts';
 export { DteError } from './errors.ts';
+export { type BuyerField, missingBuyerData } from './identified-boleta.ts';
 export { type ReadDocument, readDocuments } from './reader.ts';
 export {
   type CreditNoteAmounts,

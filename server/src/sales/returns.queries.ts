@@ -21,6 +21,7 @@ export interface OriginalSale {
   address: string | null;
   comuna: string | null;
   email: string | null;
+  phone: string | null;
 }
 
 export interface OriginalLine {
@@ -51,7 +52,7 @@ export async function originalSale(
 ): Promise<OriginalSale | undefined> {
   const [sale] = await em.execute<OriginalSale[]>(
     `select s.id, s.store_id, s.doc_type, s.folio, to_char(s.issue_date, 'YYYY-MM-DD') as issue_date,
-            s.issued_at, s.total, s.paid_cash, s.paid_card, c.rut as customer_rut, c.razon_social, c.giro, c.address, c.comuna, c.email
+            s.issued_at, s.total, s.paid_cash, s.paid_card, c.rut as customer_rut, c.razon_social, c.giro, c.address, c.comuna, c.email, c.phone
        from sale s left join customer c on c.id = s.customer_id
       where s.kind = 'sale' and ${'saleId' in original ? 's.id = ?' : 's.doc_type = ? and s.folio = ?'}
       ${lock ? 'for update of s' : ''}`,

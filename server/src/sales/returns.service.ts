@@ -156,7 +156,7 @@ export async function findReturnableSale(
   const sale = await findOriginal(em, reference);
   const lines = await originalLines(em, sale.id);
   const creditNotes = await creditNotesOf(em, sale.id);
-  const { id, customer_rut, razon_social, giro, address, comuna, email, ...head } = sale;
+  const { id, customer_rut, razon_social, giro, address, comuna, email, phone, ...head } = sale;
   return {
     saleId: id,
     ...camelView(head, { numbers: ['total', 'paid_cash', 'paid_card'], dates: ['issued_at'] }),
@@ -208,6 +208,7 @@ export async function returnSale(
     address: original.address,
     comuna: original.comuna,
     email: original.email,
+    phone: original.phone,
   };
   const reference = {
     type: original.doc_type,

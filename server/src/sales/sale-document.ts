@@ -23,6 +23,7 @@ export interface ReceiverData {
   address: string | null;
   comuna: string | null;
   email: string | null;
+  phone: string | null;
 }
 
 const UNIT_CODES: Record<string, string> = { unidad: 'UN', kg: 'KG', lt: 'LT' };
@@ -77,6 +78,7 @@ export function saleDocument(input: {
           ...(receiver.address ? { address: receiver.address } : {}),
           ...(receiver.comuna ? { commune: receiver.comuna } : {}),
           ...(receiver.email ? { email: receiver.email } : {}),
+          ...(receiver.phone ? { phone: receiver.phone } : {}),
         }
       : { rut: ANONYMOUS_CONSUMER_RUT },
     lines: input.lines.map((line, i) => ({
