@@ -26,6 +26,8 @@ export const ERROR_MESSAGES = {
   DISCOUNT_NOT_ALLOWED: 'El descuento supera el máximo permitido para su rol.',
   CUSTOMER_REQUIRED: 'La factura requiere un cliente con RUT, razón social, giro y dirección.',
   CUSTOMER_EXISTS: 'Ya hay un cliente con ese RUT: se usan sus datos registrados.',
+  BOLETA_NEEDS_RECEIVER:
+    'Una boleta sobre 135 UF debe identificar al comprador (Ley 21.713): RUT, nombre, correo y teléfono.',
   INVALID_RUT: 'El RUT no es válido.',
   CASH_SESSION_REQUIRED: 'Debe abrir una caja antes de vender.',
   CAF_INVALID: 'El archivo CAF no es válido.',

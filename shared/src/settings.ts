@@ -11,6 +11,16 @@ export const TenantSettings = z.object({
   cashDropThreshold: z.number().int().min(0).default(300000),
   /** Remaining folios of a document type under which the back office and the wall are warned. */
   lowFolioThreshold: z.number().int().min(0).default(100),
+  /**
+   * The UF (Unidad de Fomento) in centavos (pesos with their 2 decimals, exact) and its date, as
+   * the back office enters it until a source of daily values is configured: a boleta above
+   * 135 UF must identify the buyer (see `boletaNeedsBuyer`). Null: not set, the conservative
+   * `UF_FALLBACK` applies.
+   */
+  uf: z
+    .object({ centavos: z.number().int().min(1).max(100_000_000), date: z.iso.date() })
+    .nullable()
+    .default(null),
   /** Largest discount (percent of the line) each role may give without a supervisor. */
   discountLimitPercent: z
     .object({

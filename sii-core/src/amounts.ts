@@ -5,7 +5,8 @@
  *
  * Facturas, notas and guías carry net prices: IVA = round(net × 19 %). Boletas carry
  * IVA-included prices: net = round(gross / 1.19) and IVA = gross − net, so the three always add
- * up [docs/sii-rules.md#amounts-and-rounding].
+ * up [docs/sii-rules.md#amounts-and-rounding]; so do facturas and notas marked `grossAmounts`
+ * (MntBruto = 1).
  */
 import {
   type DteDocument,
@@ -68,6 +69,7 @@ export function isLineExempt(
 /** What the amounts depend on: the type, each line's quantity, price and discount, the adjustments. */
 export interface AmountsInput {
   type: DteDocument['type'];
+  grossAmounts?: DteDocument['grossAmounts'];
   lines: readonly Pick<
     DteDocument['lines'][number],
     'quantity' | 'unitPrice' | 'exempt' | 'discountPercent' | 'discountAmount'
@@ -127,9 +129,10 @@ export function computeAmounts(doc: AmountsInput): DocumentAmounts {
   const afecto = hasLines.afecto ? adjusted(false) : 0;
   const exempt = hasLines.exempt ? adjusted(true) : 0;
   if (hasLines.afecto) {
-    const { net, iva } = isBoletaType(doc.type)
-      ? splitGross(afecto)
-      : { net: afecto, iva: ivaFromNet(afecto) };
+    const { net, iva } =
+      isBoletaType(doc.type) || doc.grossAmounts
+        ? splitGross(afecto)
+        : { net: afecto, iva: ivaFromNet(afecto) };
     totals.net = net;
     totals.ivaRate = IVA_RATE_PERCENT;
     totals.iva = iva;

@@ -46,7 +46,27 @@ export function parseCaf(input: Uint8Array | string): Caf {
   const rawCaf = /<CAF\b[^>]*>[\s\S]*?<\/CAF>/.exec(text)?.[0];
   const rsask = /<RSASK>([\s\S]*?)<\/RSASK>/.exec(text)?.[1]?.trim();
   if (!rawCaf || !rsask) invalid('no contiene los elementos CAF y RSASK');
+  const authorization = parseCafElement(rawCaf);
 
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(rsask);
+  } catch {
+    invalid('la llave privada RSASK no se puede leer');
+  }
+  const fromPrivate = createPublicKey(privateKey).export({ format: 'jwk' });
+  const declared = authorization.publicKey.export({ format: 'jwk' });
+  if (fromPrivate.n !== declared.n || fromPrivate.e !== declared.e)
+    invalid('la llave RSASK no corresponde a RSAPK');
+  return { ...authorization, privateKey };
+}
+
+/**
+ * The `<CAF>` element alone, as every TED carries it (no private key): what a verifier reads to
+ * check the authority's signature and the range a stamped folio must fall in.
+ */
+export function parseCafElement(rawCaf: string): Omit<Caf, 'privateKey'> {
+  refuseDtd(rawCaf, 'CAF');
   const cafXml = canonicalFlat(rawCaf);
   const caf = parseXml(cafXml, 'CAF').documentElement!;
   const field = (path: string[]) => {
@@ -70,18 +90,6 @@ export function parseCaf(input: Uint8Array | string): Caf {
   const signature = childText(caf, 'FRMA')?.trim();
   if (!signature) invalid('falta la firma FRMA');
 
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey(rsask);
-  } catch {
-    invalid('la llave privada RSASK no se puede leer');
-  }
-  const publicKey = rsaPublicKey(modulus, exponent);
-  const fromPrivate = createPublicKey(privateKey).export({ format: 'jwk' });
-  const declared = publicKey.export({ format: 'jwk' });
-  if (fromPrivate.n !== declared.n || fromPrivate.e !== declared.e)
-    invalid('la llave RSASK no corresponde a RSAPK');
-
   return {
     issuerRut,
     issuerName: field(['RS']),
@@ -95,8 +103,7 @@ export function parseCaf(input: Uint8Array | string): Caf {
     cafXml,
     daXml: /<DA>[\s\S]*<\/DA>/.exec(cafXml)![0],
     signature,
-    privateKey,
-    publicKey,
+    publicKey: rsaPublicKey(modulus, exponent),
   };
 }
 
@@ -110,7 +117,7 @@ export function cafExpiresOn(caf: Pick<Caf, 'type' | 'authorizedOn'>): string | 
 
 /** Checks, before stamping, that the CAF is the issuer's, of this type, covers the folio and is in force. */
 export function assertCafCovers(
-  caf: Caf,
+  caf: Pick<Caf, 'issuerRut' | 'type' | 'from' | 'to' | 'authorizedOn'>,
   target: { issuerRut: string; type: number; folio: number; stampedOn: string },
 ): void {
   if (caf.issuerRut !== target.issuerRut) {

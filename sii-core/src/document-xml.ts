@@ -34,6 +34,7 @@ function facturaIdDoc(doc: DteDocument, folio: number): string {
     element('Folio', folio) +
     element('FchEmis', doc.issueDate) +
     element('IndTraslado', doc.transferType) +
+    (doc.grossAmounts ? element('MntBruto', 1) : '') +
     element('FmaPago', doc.paymentForm) +
     element('FchVenc', doc.dueDate) +
     '</IdDoc>'

@@ -7,12 +7,29 @@
 export { computeAmounts, type DocumentAmounts } from './amounts.ts';
 export { buildDte, type SignedDte, stampDocumentTed, validateDocument } from './builder.ts';
 export { type Caf, cafExpiresOn, parseCaf } from './caf.ts';
+export {
+  assertCafAuthority,
+  type CafAuthorities,
+  cafAuthorityKey,
+  cafAuthorityProblem,
+  SII_CERTIFICATION_IDK,
+  siiCafAuthorities,
+} from './caf-authority.ts';
 export { loadPfx, type SigningCredentials } from './certificate.ts';
 export { chileTimestamp } from './chile-time.ts';
 export { buildEnvelope } from './envelope.ts';
 export { DteError } from './errors.ts';
+export { type BuyerField, missingBuyerData } from './identified-boleta.ts';
 export { type ReadDocument, readDocuments } from './reader.ts';
-export { documentLinePrices, saleTotals, type TillLine } from './sale-amounts.ts';
+export {
+  type CreditNoteAmounts,
+  creditNoteAmounts,
+  documentLinePrices,
+  lineShare,
+  type SoldLine,
+  saleTotals,
+  type TillLine,
+} from './sale-amounts.ts';
 export { flattenTed, stampTed, verifyTed } from './ted.ts';
 export { TIMBRE_LIMITS_MM, timbrePng, timbreSizeMm } from './timbre.ts';
-export { type VerificationReport, verifyFile } from './verifier.ts';
+export { type VerificationReport, type VerifyOptions, verifyFile } from './verifier.ts';

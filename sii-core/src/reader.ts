@@ -34,6 +34,8 @@ export interface ReadDocument {
   dueDate?: string;
   paymentForm?: number;
   paymentMethod?: string;
+  /** MntBruto = 1: line prices and amounts include IVA. */
+  grossAmounts: boolean;
   /** The `<DTE>…</DTE>` text exactly as in the file (each character one ISO-8859-1 byte when the file is). */
   xml: string;
   issuer: {
@@ -145,6 +147,7 @@ function readDte(xml: string): ReadDocument {
     dueDate: get(['IdDoc', 'FchVenc']),
     paymentForm: number(['IdDoc', 'FmaPago']),
     paymentMethod: get(['IdDoc', 'MedioPago']),
+    grossAmounts: get(['IdDoc', 'MntBruto']) === '1',
     xml,
     issuer: {
       rut: get(['Emisor', 'RUTEmisor']) ?? '',

@@ -8,8 +8,16 @@
  * whole pesos (both half up), and IVA is then 19 % of the net sum; so a factura's total may
  * differ by a peso or two from the sum of the IVA-included line amounts.
  */
-import { type DteType, divRoundHalfUp, fromScaled, IVA_RATE_PERCENT, isBoletaType } from '@erp/shared';
-import { computeAmounts, type Totals } from './amounts.ts';
+import {
+  type DteDocument,
+  type DteType,
+  divRoundHalfUp,
+  fromScaled,
+  IVA_RATE_PERCENT,
+  isBoletaType,
+  toScaled,
+} from '@erp/shared';
+import { computeAmounts, type DocumentAmounts, type Totals } from './amounts.ts';
 
 /** A line as the till rings it: IVA-included unit price and discount, in pesos. */
 export interface TillLine {
@@ -52,4 +60,173 @@ export function saleTotals(type: DteType, lines: readonly TillLine[]): Totals {
     })),
     adjustments: [],
   }).totals;
+}
+
+/** A sold line as a return sees it: as the till rang it, and how much earlier returns took back. */
+export interface SoldLine extends TillLine {
+  /** Quantity already returned, ≤ `quantity`. */
+  returned: string;
+}
+
+export interface CreditNoteLine {
+  quantity: string;
+  unitPrice: string;
+  discountAmount?: number;
+  exempt?: true;
+}
+
+/** The lines and amounts of a nota de crédito that credits part or all of a sale. */
+export interface CreditNoteAmounts {
+  /** MntBruto: the original was a boleta, so the note's prices and amounts include IVA like its. */
+  grossAmounts: boolean;
+  /** One per returned line, in the order asked for. */
+  lines: CreditNoteLine[];
+  /** A global discount or surcharge when the lines alone would miss the sale's remaining total. */
+  adjustments: DteDocument['adjustments'];
+  amounts: DocumentAmounts;
+}
+
+const QUANTITY_SCALE = 6;
+const ROUNDING_NOTE = 'Ajuste al total de la venta original';
+
+/**
+ * The part of a line amount that quantities up to `upTo` of `sold` carry: round(amount × upTo /
+ * sold). A return of `q` after `returned` credits share(returned + q) − share(returned): the
+ * returns of a line add up to its amount exactly and never more.
+ */
+export function lineShare(amount: number, sold: string, upTo: string): number {
+  return Number(
+    divRoundHalfUp(BigInt(amount) * toScaled(upTo, QUANTITY_SCALE), toScaled(sold, QUANTITY_SCALE)),
+  );
+}
+
+/**
+ * The nota de crédito of a return, computed the way the original document was: a boleta's lines
+ * with IVA (MntBruto), a factura's net. Each returned line credits its share of the original
+ * line amount (see `lineShare`), so a whole return credits exactly the sale's total and the notes
+ * of a sale add up to it, never more. The total the notes may reach after this one is the
+ * original's total of everything returned so far; when the lines miss it (notes issued by older
+ * code, or a factura's IVA rounded per note) a global adjustment takes the difference, exactly
+ * on IVA-included or exempt amounts and to the peso below it on a factura's net.
+ */
+export function creditNoteAmounts(input: {
+  originalType: DteType;
+  sold: readonly SoldLine[];
+  returning: readonly { index: number; quantity: string }[];
+  /** Sum of the totals of the notas de crédito already issued against the sale. */
+  creditedBefore: number;
+}): CreditNoteAmounts {
+  const { originalType, sold } = input;
+  const prices = sold.map((line) => documentLinePrices(originalType, line));
+  const original = computeAmounts({
+    type: originalType,
+    lines: sold.map((line, i) => ({
+      quantity: line.quantity,
+      exempt: line.exempt || undefined,
+      ...prices[i]!,
+    })),
+    adjustments: [],
+  });
+  const returnedAfter = sold.map((line) => line.returned);
+  const lines = input.returning.map(({ index, quantity }): CreditNoteLine => {
+    const line = sold[index]!;
+    const upTo = fromScaled(
+      toScaled(line.returned, QUANTITY_SCALE) + toScaled(quantity, QUANTITY_SCALE),
+      QUANTITY_SCALE,
+    );
+    returnedAfter[index] = upTo;
+    const amount = original.lines[index]!;
+    const credit =
+      lineShare(amount.amount, line.quantity, upTo) - lineShare(amount.amount, line.quantity, line.returned);
+    const { unitPrice } = prices[index]!;
+    const exempt = amount.exempt ? { exempt: true as const } : {};
+    const gross = lineAmount(quantity, unitPrice);
+    if (gross >= credit) {
+      return {
+        quantity,
+        unitPrice,
+        ...(gross > credit ? { discountAmount: gross - credit } : {}),
+        ...exempt,
+      };
+    }
+    // Rarely (a weighed line split in parts) the share is a peso above price × quantity: the
+    // price that gives exactly the share keeps the line's MontoItem = PrcItem × QtyItem.
+    const exact = divRoundHalfUp(
+      BigInt(credit) * 10n ** BigInt(2 * QUANTITY_SCALE),
+      toScaled(quantity, QUANTITY_SCALE),
+    );
+    return { quantity, unitPrice: fromScaled(exact, QUANTITY_SCALE), ...exempt };
+  });
+  const grossAmounts = isBoletaType(originalType) && lines.some((line) => !line.exempt);
+  const reachable = computeAmounts({
+    type: originalType,
+    lines: sold.map((line, i) => ({
+      quantity: '1',
+      unitPrice: String(lineShare(original.lines[i]!.amount, line.quantity, returnedAfter[i]!)),
+      exempt: original.lines[i]!.exempt || undefined,
+    })),
+    adjustments: [],
+  }).totals.total;
+  const target = reachable - input.creditedBefore;
+  const noteOf = (adjustments: DteDocument['adjustments']) =>
+    computeAmounts({ type: 61, grossAmounts, lines, adjustments });
+  const plain = noteOf([]);
+  const adjustments = settle(plain, target, grossAmounts, noteOf);
+  return { grossAmounts, lines, adjustments, amounts: adjustments.length ? noteOf(adjustments) : plain };
+}
+
+function lineAmount(quantity: string, unitPrice: string): number {
+  const product = toScaled(quantity, QUANTITY_SCALE) * toScaled(unitPrice, QUANTITY_SCALE);
+  return Number(divRoundHalfUp(product, 10n ** BigInt(2 * QUANTITY_SCALE)));
+}
+
+/**
+ * The global adjustment that brings the note's total to `target`, or as close below as the net
+ * arithmetic allows; none when it is already there. Exempt and IVA-included amounts move the
+ * total peso for peso; a net amount moves it by about 1.19, so the candidates around it are tried.
+ */
+function settle(
+  plain: DocumentAmounts,
+  target: number,
+  grossAmounts: boolean,
+  noteOf: (adjustments: DteDocument['adjustments']) => DocumentAmounts,
+): DteDocument['adjustments'] {
+  const difference = plain.totals.total - target;
+  if (difference === 0) return [];
+  const base = { exempt: plain.totals.exempt ?? 0, afecto: plain.totals.total - (plain.totals.exempt ?? 0) };
+  const adjustment = (exempt: boolean, signed: number): DteDocument['adjustments'] =>
+    signed === 0
+      ? []
+      : [
+          {
+            kind: signed > 0 ? 'discount' : 'surcharge',
+            amount: Math.abs(signed),
+            description: ROUNDING_NOTE,
+            ...(exempt ? { exempt: true } : {}),
+          },
+        ];
+  const candidates: DteDocument['adjustments'][] = [];
+  if (plain.totals.exempt !== undefined && difference <= base.exempt)
+    candidates.push(adjustment(true, difference));
+  if (plain.totals.net !== undefined) {
+    const net = grossAmounts ? difference : Number(divRoundHalfUp(BigInt(difference) * 100n, GROSS_PER_NET));
+    for (let step = grossAmounts ? 0 : -2; step <= (grossAmounts ? 0 : 2); step++) {
+      if (net + step <= (grossAmounts ? base.afecto : plain.totals.net))
+        candidates.push(adjustment(false, net + step));
+    }
+  }
+  let best: { adjustments: DteDocument['adjustments']; total: number } | null = null;
+  for (const adjustments of candidates) {
+    const total = noteOf(adjustments).totals.total;
+    if (total <= target && (!best || total > best.total)) best = { adjustments, total };
+  }
+  if (best) return best.adjustments;
+  // Nothing reaches down to the target (earlier notes took more than the sale had left): the
+  // note credits nothing more.
+  return [
+    ...(plain.totals.exempt !== undefined ? adjustment(true, base.exempt) : []),
+    ...(plain.totals.net !== undefined
+      ? adjustment(false, grossAmounts ? base.afecto : plain.totals.net)
+      : []),
+  ];
 }

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { siiCafAuthorities } from './caf-authority.ts';
 import { verifyFile } from './verifier.ts';
 
 const sample = (name: string) =>
@@ -19,6 +20,19 @@ describe('real SII samples', () => {
     const report = await verifyFile(sample(name));
     expect(report.failureLines).toEqual([]);
     expect(report.ok).toBe(true);
+  });
+
+  it("checks each TED's CAF against the SII key of its IDK: the certification samples verify, production ones need the IDK 300 key", async () => {
+    const authorities = siiCafAuthorities();
+    for (const name of ['F60T33-ejemplo-oficial-SII.xml', 'SII_F000001T33.xml']) {
+      expect((await verifyFile(sample(name), { authorities })).failureLines).toEqual([]);
+    }
+    const basico = await verifyFile(sample('BASICO_762352915.xml'), { authorities });
+    expect(basico.documents.flatMap((d) => d.failures).filter((f) => f.includes('CAF'))).toEqual([]);
+    const production = await verifyFile(sample('DTE--96670340-7--61--110616.xml'), { authorities });
+    expect(production.failureLines).toEqual([
+      'Documento DTE-61-110616: timbre: el CAF no es válido: no hay una llave del SII configurada para el IDK 300; la llave pública del SII para ese IDK debe configurarse en el servidor',
+    ]);
   });
 
   it('validates the namespaced envelopes against the schema and skips it only for bare DTEs without namespace', async () => {

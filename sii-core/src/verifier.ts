@@ -7,7 +7,8 @@ import { type KeyObject, X509Certificate } from 'node:crypto';
 import { isBoletaType } from '@erp/shared';
 import type { Element } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
-import { type Caf, rsaPublicKey } from './caf.ts';
+import { assertCafCovers, type Caf, parseCafElement, rsaPublicKey } from './caf.ts';
+import { type CafAuthorities, cafAuthorityProblem } from './caf-authority.ts';
 import { DteError } from './errors.ts';
 import { type ReadDocument, type ReadResult, readDocuments } from './reader.ts';
 import { type SchemaResult, validateSchema } from './schema.ts';
@@ -18,6 +19,8 @@ export interface DocumentReport {
   id: string;
   type: number;
   folio: number;
+  /** RUTEmisor as the document states it. */
+  issuerRut: string;
   /** Spanish descriptions of what failed; empty when the document is valid. */
   failures: string[];
 }
@@ -36,6 +39,11 @@ export interface VerificationReport {
 export interface VerifyOptions {
   /** When given, each TED must have been stamped with this CAF. */
   caf?: Caf;
+  /**
+   * When given, the CAF inside each TED must carry a valid FRMA of the authority of its IDK, as
+   * the SII checks: a CAF whose range was edited still stamps TEDs that verify with its own key.
+   */
+  authorities?: CafAuthorities;
 }
 
 export async function verifyFile(
@@ -49,7 +57,8 @@ export async function verifyFile(
     id: doc.id,
     type: doc.type,
     folio: doc.folio,
-    failures: [...checkDteSignature(doc), ...checkTed(doc, options.caf)],
+    issuerRut: doc.issuer.rut,
+    failures: [...checkDteSignature(doc), ...checkTed(doc, options)],
   }));
   const failureLines = [
     ...schema.errors.map((e) => `Esquema: ${e}`),
@@ -155,7 +164,7 @@ function keyOf(signature: Element): KeyObject {
   }
 }
 
-function checkTed(doc: ReadDocument, caf: Caf | undefined): string[] {
+function checkTed(doc: ReadDocument, { caf, authorities }: VerifyOptions): string[] {
   if (!doc.ted) return ['el documento no tiene timbre electrónico (TED)'];
   const failures: string[] = [];
   let check: ReturnType<typeof verifyTed>;
@@ -179,8 +188,9 @@ function checkTed(doc: ReadDocument, caf: Caf | undefined): string[] {
   for (const [name, value] of mismatches) {
     failures.push(`timbre: ${name} (${field(name!) ?? 'vacío'}) no coincide con el documento (${value})`);
   }
+  const cafXml = /<CAF\b[\s\S]*?<\/CAF>/.exec(doc.ted.replace(/>\s+</g, '><'))?.[0] ?? '';
+  if (authorities) failures.push(...checkCafAuthority(doc, cafXml, authorities));
   if (caf) {
-    const cafXml = /<CAF\b[\s\S]*?<\/CAF>/.exec(doc.ted.replace(/>\s+</g, '><'))?.[0] ?? '';
     const modulus = /<M>([^<]*)<\/M>/.exec(cafXml)?.[1]?.replace(/\s+/g, '');
     if (
       modulus !== caf.modulus.replace(/\s+/g, '') ||
@@ -193,4 +203,27 @@ function checkTed(doc: ReadDocument, caf: Caf | undefined): string[] {
     }
   }
   return failures;
+}
+
+/**
+ * The SII's folio check, from the TED alone: the CAF inside it must be signed by the authority of
+ * its IDK (an edited range breaks FRMA), belong to the issuer and type, cover the folio and have
+ * been in force on the issue date.
+ */
+function checkCafAuthority(doc: ReadDocument, cafXml: string, authorities: CafAuthorities): string[] {
+  try {
+    const authorization = parseCafElement(cafXml);
+    const problem = cafAuthorityProblem(authorization, authorities);
+    if (problem) return [`timbre: el CAF no es válido: ${problem}`];
+    assertCafCovers(authorization, {
+      issuerRut: doc.issuer.rut,
+      type: doc.type,
+      folio: doc.folio,
+      stampedOn: doc.issueDate,
+    });
+    return [];
+  } catch (error) {
+    if (error instanceof DteError) return [`timbre: ${error.message}`];
+    throw error;
+  }
 }

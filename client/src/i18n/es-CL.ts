@@ -280,6 +280,7 @@ export const t = {
         string
       >,
       refunded: { cash: 'Devuelto en efectivo', card: 'Reversado a la tarjeta' },
+      refundedBoth: 'Devuelto en efectivo y a la tarjeta',
       drawer: (terminal: string) => `Sesión de caja · ${terminal}`,
       cashRefunds: 'Devoluciones en efectivo del turno',
       another: 'Otra devolución',

@@ -134,6 +134,7 @@ describe('cart store', () => {
       address: 'Calle 1',
       comuna: 'Santiago',
       email: null,
+      phone: null,
     };
     cart.setCustomer(customer);
     const payments = [{ method: 'cash' as const, tendered: 5000 }];

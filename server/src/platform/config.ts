@@ -67,6 +67,12 @@ const ConfigSchema = z.object({
   /** Where DTEs go: the local simulator, or the SII (certification forces every tenant to maullin/apicert). */
   SII_ENVIRONMENT: z.enum(['simulator', 'certification', 'production']).optional(),
   SII_SIMULATOR_URL: z.string().url().default('http://127.0.0.1:3100'),
+  /**
+   * Folder of the SII's public keys that sign CAFs, one file per key id named `<IDK>.cer`,
+   * `.crt`, `.pem` or `.der` (certificate or public key), e.g. `300.cer` for production. The
+   * certification key (IDK 100) is built in; a CAF whose IDK has no key is refused.
+   */
+  SII_CAF_KEYS_DIR: z.string().optional(),
   SII_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
   /** First retry delay of SII jobs (doubles per attempt) and the wait between status polls. */
   SII_RETRY_DELAY_MS: z.coerce.number().int().min(10).default(2_000),

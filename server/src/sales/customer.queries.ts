@@ -8,7 +8,7 @@ type Customer = z.infer<typeof CustomerView>;
 
 /** The tenant's invoice customers, as the POS finds and saves them. Every function runs in the caller's tenant transaction. */
 
-const COLUMNS = 'id, rut, razon_social as "razonSocial", giro, address, comuna, email';
+const COLUMNS = 'id, rut, razon_social as "razonSocial", giro, address, comuna, email, phone';
 
 export async function findCustomerByRut(em: SqlExecutor, rut: string): Promise<Customer | null> {
   const [row] = await em.execute<Customer[]>(`select ${COLUMNS} from customer where rut = ?`, [rut]);
@@ -30,8 +30,8 @@ export async function insertCustomer(
   input: z.infer<typeof CustomerInput>,
 ): Promise<Customer | undefined> {
   const [row] = await em.execute<Customer[]>(
-    `insert into customer (id, tenant_id, rut, razon_social, giro, address, comuna, email)
-     values (?, current_tenant_id(), ?, ?, ?, ?, ?, ?)
+    `insert into customer (id, tenant_id, rut, razon_social, giro, address, comuna, email, phone)
+     values (?, current_tenant_id(), ?, ?, ?, ?, ?, ?, ?)
      on conflict (tenant_id, rut) do nothing
      returning ${COLUMNS}`,
     [
@@ -42,6 +42,7 @@ export async function insertCustomer(
       input.address ?? null,
       input.comuna ?? null,
       input.email ?? null,
+      input.phone ?? null,
     ],
   );
   return row;

@@ -21,6 +21,7 @@ export interface OriginalSale {
   address: string | null;
   comuna: string | null;
   email: string | null;
+  phone: string | null;
 }
 
 export interface OriginalLine {
@@ -51,7 +52,7 @@ export async function originalSale(
 ): Promise<OriginalSale | undefined> {
   const [sale] = await em.execute<OriginalSale[]>(
     `select s.id, s.store_id, s.doc_type, s.folio, to_char(s.issue_date, 'YYYY-MM-DD') as issue_date,
-            s.issued_at, s.total, s.paid_cash, s.paid_card, c.rut as customer_rut, c.razon_social, c.giro, c.address, c.comuna, c.email
+            s.issued_at, s.total, s.paid_cash, s.paid_card, c.rut as customer_rut, c.razon_social, c.giro, c.address, c.comuna, c.email, c.phone
        from sale s left join customer c on c.id = s.customer_id
       where s.kind = 'sale' and ${'saleId' in original ? 's.id = ?' : 's.doc_type = ? and s.folio = ?'}
       ${lock ? 'for update of s' : ''}`,
@@ -83,4 +84,20 @@ export async function creditNotesOf(
     [saleId],
   );
   return notes.map((n) => camelView(n, { numbers: ['total'], dates: ['issued_at'] }));
+}
+
+/**
+ * What the notas de crédito of a sale credited so far and what their refunds gave back per
+ * method (a return stores its refunds as negative payments).
+ */
+export async function creditedSoFar(
+  em: SqlExecutor,
+  saleId: string,
+): Promise<{ total: number; cash: number; card: number }> {
+  const [row] = await em.execute<{ total: string; cash: string; card: string }[]>(
+    `select coalesce(sum(total), 0) as total, coalesce(-sum(paid_cash), 0) as cash, coalesce(-sum(paid_card), 0) as card
+       from sale where original_sale_id = ? and kind = 'return'`,
+    [saleId],
+  );
+  return { total: Number(row!.total), cash: Number(row!.cash), card: Number(row!.card) };
 }

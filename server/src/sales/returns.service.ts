@@ -1,13 +1,18 @@
 import {
-  divRoundHalfUp,
+  type DteType,
   formatClp,
   type ReturnableSale,
   type ReturnResult,
-  roundCash,
   type SaleReference,
   type SaleReturnInput,
 } from '@erp/shared';
-import { chileTimestamp, computeAmounts } from '@erp/sii-core';
+import {
+  type CreditNoteAmounts,
+  chileTimestamp,
+  computeAmounts,
+  creditNoteAmounts,
+  lineShare,
+} from '@erp/sii-core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { announceAudit, auditRows } from '../audit/index.ts';
@@ -20,9 +25,16 @@ import type { PendingEvents } from '../realtime/pending-events.ts';
 import { issueTaxDocument } from '../sii/index.ts';
 import { assertStoreScope } from '../tenancy/index.ts';
 import { claimKey, requestHash } from './idempotency.ts';
+import { splitRefund } from './payments.ts';
 import { lineGross, toMilli } from './quantity.ts';
 import { receiptDocument } from './receipt.ts';
-import { creditNotesOf, type OriginalSale, originalLines, originalSale } from './returns.queries.ts';
+import {
+  creditedSoFar,
+  creditNotesOf,
+  type OriginalSale,
+  originalLines,
+  originalSale,
+} from './returns.queries.ts';
 import { insertSale } from './sale.queries.ts';
 import { saleDocument } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
@@ -44,15 +56,28 @@ async function findOriginal(
   return sale;
 }
 
+/** What a return credits: its lines as stored, the nota de crédito's amounts, and what it leaves. */
+interface ReturnPlan {
+  /** The returned lines as the return stores them: IVA-included amounts, like a sale's. */
+  lines: PricedLine[];
+  credit: CreditNoteAmounts;
+  /** Nothing was returned before and everything is now (the NC annuls the document: CodRef 1). */
+  whole: boolean;
+  /** After this return nothing of the sale is left to return. */
+  completes: boolean;
+}
+
 /**
- * Lines to return with the quantities still returnable (sold minus earlier returns), priced as
- * sold: the unit price, and the line discount in proportion to the quantity returned.
+ * Lines to return with the quantities still returnable (sold minus earlier returns), credited as
+ * sold: each line's share of what it was sold for (`creditNoteAmounts`), so the notas de crédito
+ * of a sale add up to its total and never more, whatever the order and size of the returns.
  */
-async function returnedLines(
+async function planReturn(
   em: EntityManager,
   sale: OriginalSale,
   wanted: ReturnInput['lines'],
-): Promise<{ lines: PricedLine[]; full: boolean }> {
+  creditedBefore: number,
+): Promise<ReturnPlan> {
   const rows = await originalLines(em, sale.id);
   const named = new Set<number>();
   for (const { lineNo } of wanted ?? []) {
@@ -64,42 +89,61 @@ async function returnedLines(
   const requests =
     wanted ??
     rows.map((r) => ({ lineNo: r.line_no, quantity: milliText(toMilli(r.quantity) - toMilli(r.returned)) }));
-  const lines = requests.flatMap((request): PricedLine[] => {
-    const row = rows.find((r) => r.line_no === request.lineNo);
+  const returning = requests.flatMap((request) => {
+    const index = rows.findIndex((r) => r.line_no === request.lineNo);
+    const row = rows[index];
     if (!row) throw AppError.notFound(`la línea ${request.lineNo} de la venta original`);
-    const sold = toMilli(row.quantity);
-    const available = sold - toMilli(row.returned);
+    const available = toMilli(row.quantity) - toMilli(row.returned);
     const quantity = toMilli(request.quantity);
     if (quantity === 0n && !wanted) return [];
     if (quantity > available) {
       throw AppError.validation(undefined, `De ${row.name} quedan ${milliText(available)} por devolver.`);
     }
-    const unitPrice = Number(row.unit_price);
-    const discount = Number(divRoundHalfUp(BigInt(row.discount) * quantity, sold));
-    return [
-      {
-        lineNo: row.line_no,
-        productId: row.product_id,
-        code: row.code,
-        name: row.name,
-        unit: row.unit,
-        quantity: request.quantity,
-        unitPrice,
-        listPrice: Number(row.list_price),
-        discount,
-        exempt: row.exempt,
-        priceOverride: false,
-        amount: lineGross(unitPrice, request.quantity) - discount,
-      },
-    ];
+    return [{ index, quantity: milliText(quantity) }];
   });
-  if (lines.length === 0) throw AppError.validation(undefined, 'Esa venta ya fue devuelta por completo.');
-  const full = rows.every(
-    (r) =>
-      toMilli(r.returned) === 0n &&
-      lines.some((l) => l.lineNo === r.line_no && toMilli(l.quantity) === toMilli(r.quantity)),
-  );
-  return { lines, full };
+  if (returning.length === 0) throw AppError.validation(undefined, 'Esa venta ya fue devuelta por completo.');
+
+  const sold = rows.map((r) => ({
+    quantity: milliText(toMilli(r.quantity)),
+    unitPrice: Number(r.unit_price),
+    discount: Number(r.discount),
+    exempt: r.exempt,
+    returned: milliText(toMilli(r.returned)),
+  }));
+  const credit = creditNoteAmounts({
+    originalType: sale.doc_type as DteType,
+    sold,
+    returning,
+    creditedBefore,
+  });
+  const lines = returning.map(({ index, quantity }): PricedLine => {
+    const row = rows[index]!;
+    const { returned } = sold[index]!;
+    const upTo = milliText(toMilli(returned) + toMilli(quantity));
+    const amount =
+      lineShare(Number(row.amount), sold[index]!.quantity, upTo) -
+      lineShare(Number(row.amount), sold[index]!.quantity, returned);
+    const unitPrice = Number(row.unit_price);
+    return {
+      lineNo: row.line_no,
+      productId: row.product_id,
+      code: row.code,
+      name: row.name,
+      unit: row.unit,
+      quantity,
+      unitPrice,
+      listPrice: Number(row.list_price),
+      discount: Math.max(0, lineGross(unitPrice, quantity) - amount),
+      exempt: row.exempt,
+      priceOverride: false,
+      amount,
+    };
+  });
+  const returnedNow = (i: number) =>
+    toMilli(sold[i]!.returned) + toMilli(returning.find((r) => r.index === i)?.quantity ?? '0');
+  const completes = rows.every((r, i) => returnedNow(i) === toMilli(r.quantity));
+  const whole = completes && rows.every((r) => toMilli(r.returned) === 0n);
+  return { lines, credit, whole, completes };
 }
 
 /**
@@ -113,7 +157,7 @@ export async function findReturnableSale(
   const sale = await findOriginal(em, reference);
   const lines = await originalLines(em, sale.id);
   const creditNotes = await creditNotesOf(em, sale.id);
-  const { id, customer_rut, razon_social, giro, address, comuna, email, ...head } = sale;
+  const { id, customer_rut, razon_social, giro, address, comuna, email, phone, ...head } = sale;
   return {
     saleId: id,
     ...camelView(head, { numbers: ['total', 'paid_cash', 'paid_card'], dates: ['issued_at'] }),
@@ -135,9 +179,10 @@ export async function findReturnableSale(
 
 /**
  * Returns some or all lines of a sale, authorized by a supervisor: issues a nota de crédito 61
- * referencing the original (CodRef 1 when it annuls it whole, 3 when it corrects amounts),
- * restocks the chosen warehouse at the current average cost, refunds by the chosen method
- * through the cash session, and logs the return. Exactly once per return id.
+ * referencing the original (CodRef 1 when it annuls it whole, 3 when it corrects amounts) for
+ * the returned lines' share of the sale, restocks the chosen warehouse at the current average
+ * cost, refunds through the cash session (the chosen method first, each method at most what it
+ * paid: `splitRefund`), and logs the return. Exactly once per return id.
  */
 export async function returnSale(
   em: EntityManager,
@@ -153,7 +198,8 @@ export async function returnSale(
   if (!claim.fresh) return claim.result;
 
   const original = await findOriginal(em, input.original, { lock: true });
-  const { lines, full } = await returnedLines(em, original, input.lines);
+  const before = await creditedSoFar(em, original.id);
+  const { lines, credit, whole, completes } = await planReturn(em, original, input.lines, before.total);
   const context = await storeContext(em, seller.tenantId, seller.storeId);
   // The goods come back into the store where they are handed in, not into another store's stock.
   if (input.warehouseId) await assertStoreScope(em, seller, 'warehouse', input.warehouseId);
@@ -166,12 +212,13 @@ export async function returnSale(
     address: original.address,
     comuna: original.comuna,
     email: original.email,
+    phone: original.phone,
   };
   const reference = {
     type: original.doc_type,
     folio: original.folio,
     date: original.issue_date,
-    code: full ? (1 as const) : (3 as const),
+    code: whole ? (1 as const) : (3 as const),
     reason: input.reason,
   };
   const document = saleDocument({
@@ -182,10 +229,20 @@ export async function returnSale(
     lines,
     paidCash: 0,
     references: [reference],
+    credit,
   });
   const amounts = computeAmounts(document);
   const total = amounts.totals.total;
-  const refund = input.refundMethod === 'cash' ? roundCash(total) : total;
+  const refund = splitRefund({
+    owed: total,
+    preferred: input.refundMethod,
+    left: {
+      cash: Number(original.paid_cash) - before.cash,
+      card: Number(original.paid_card) - before.card,
+    },
+    completes,
+  });
+  const refunded = refund.cash + refund.card;
 
   await applyMovements(
     em,
@@ -204,14 +261,14 @@ export async function returnSale(
     sessionId: input.cashSessionId,
     ...drawerOwner(seller),
     terminalId: input.terminalId,
-    cash: input.refundMethod === 'cash' ? refund : 0,
-    card: input.refundMethod === 'card' ? refund : 0,
+    cash: refund.cash,
+    card: refund.card,
     refund: true,
   });
-  if (input.refundMethod === 'cash' && session.totals.expectedCash < 0) {
+  if (refund.cash > 0 && session.totals.expectedCash < 0) {
     throw AppError.validation(
       undefined,
-      `No hay efectivo suficiente en la caja para devolver ${formatClp(refund)}.`,
+      `No hay efectivo suficiente en la caja para devolver ${formatClp(refund.cash)}.`,
     );
   }
 
@@ -221,10 +278,10 @@ export async function returnSale(
     saleId: input.returnId,
     ...fields,
     issuedAt: issuedAt.toISOString(),
-    toPay: -refund,
-    cashRounding: refund - total,
-    paidCash: input.refundMethod === 'cash' ? -refund : 0,
-    paidCard: input.refundMethod === 'card' ? -refund : 0,
+    toPay: -refunded,
+    cashRounding: refunded - total,
+    paidCash: -refund.cash,
+    paidCard: -refund.card,
     change: 0,
     reference: {
       docType: reference.type,
@@ -243,6 +300,8 @@ export async function returnSale(
         creditNote: folio,
         total,
         refundMethod: input.refundMethod,
+        refundedCash: refund.cash,
+        refundedCard: refund.card,
         authorizedBy: supervisorId,
         reason: input.reason,
       },
@@ -258,7 +317,10 @@ export async function returnSale(
     receiver: original.customer_rut ? receiver : null,
     result,
     lines: lines.map((line) => ({ ...line, originalLineNo: line.lineNo })),
-    payments: [{ method: input.refundMethod, amount: refund }],
+    payments: [
+      ...(refund.cash > 0 ? [{ method: 'cash' as const, amount: refund.cash }] : []),
+      ...(refund.card > 0 ? [{ method: 'card' as const, amount: refund.card }] : []),
+    ],
     stampedAt,
     originalSaleId: original.id,
     authorizedBy: supervisorId,

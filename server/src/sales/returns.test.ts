@@ -66,12 +66,14 @@ describe('sale:return', () => {
     expect(returned).toMatchObject({ ok: true, data: { docType: 61, folio: 1 } });
     if (!returned.ok || !before.ok) return;
     expect(verifyTed(returned.data.ted)).toEqual({ ok: true });
-    // 3 × 1190 + 2490 = 6060 with IVA; the NC carries net prices: 3000 + 2092 = 5092 net, IVA 967.
+    // 3 × 1190 + 2490 = 6060 with IVA: the NC credits the boleta's IVA-included amounts as they
+    // were (MntBruto), 6060 = 5092 net + 968 IVA, exactly what was paid.
     expect(returned.data).toMatchObject({
       net: 5092,
-      iva: 967,
-      total: 6059,
+      iva: 968,
+      total: 6060,
       paidCash: -6060,
+      cashRounding: 0,
       reference: {
         docType: 39,
         folio: sale.folio,
@@ -79,10 +81,11 @@ describe('sale:return', () => {
         code: 1,
       },
     });
-    const [outbox] = await query<{ payload: { document: { references: unknown[] } } }>(
+    const [outbox] = await query<{ payload: { document: { grossAmounts: boolean; references: unknown[] } } }>(
       `select payload from outbox where topic = 'sii.document' and key = ?`,
       [`sale-${returned.data.saleId}`],
     );
+    expect(outbox!.payload.document.grossAmounts).toBe(true);
     expect(outbox!.payload.document.references).toEqual([
       {
         type: '39',
@@ -109,6 +112,7 @@ describe('sale:return', () => {
       'sale:return',
       returnOf(sale.saleId, { lines: [{ lineNo: 1, quantity: '2' }], refundMethod: 'card' }),
     );
+    // Asked to refund to a card, but the sale was paid in cash: nothing goes to a card it never used.
     expect(partial).toMatchObject({
       ok: true,
       data: {
@@ -116,7 +120,8 @@ describe('sale:return', () => {
         net: 2000,
         iva: 380,
         total: 2380,
-        paidCard: -2380,
+        paidCash: -2380,
+        paidCard: 0,
         reference: { docType: 39, folio: sale.folio, code: 3 },
       },
     });

@@ -1,5 +1,5 @@
 import { ANONYMOUS_CONSUMER_RUT, type DteDocument, type DteDocumentInput } from '@erp/shared';
-import { documentLinePrices, validateDocument } from '@erp/sii-core';
+import { type CreditNoteAmounts, documentLinePrices, validateDocument } from '@erp/sii-core';
 import type { PricedLine } from './sale-pricing.ts';
 
 export interface IssuerData {
@@ -23,6 +23,7 @@ export interface ReceiverData {
   address: string | null;
   comuna: string | null;
   email: string | null;
+  phone: string | null;
 }
 
 const UNIT_CODES: Record<string, string> = { unidad: 'UN', kg: 'KG', lt: 'LT' };
@@ -38,8 +39,9 @@ export function finalDocType(
 
 /**
  * The SII document of a sale. Catalog prices include IVA: boletas carry them as they are; on
- * facturas and notas the afecto lines carry net prices (`documentLinePrices`, the same code the
- * POS totals with) and the module computes net, IVA and total from them.
+ * facturas the afecto lines carry net prices (`documentLinePrices`, the same code the POS totals
+ * with) and the module computes net, IVA and total from them. A nota de crédito carries the
+ * prices `creditNoteAmounts` worked out from the original (`credit`), line for line.
  */
 export function saleDocument(input: {
   type: 33 | 34 | 39 | 41 | 61;
@@ -49,6 +51,7 @@ export function saleDocument(input: {
   lines: readonly PricedLine[];
   paidCash: number;
   references?: DteDocumentInput['references'];
+  credit?: Pick<CreditNoteAmounts, 'grossAmounts' | 'lines' | 'adjustments'>;
 }): DteDocument {
   const boleta = input.type === 39 || input.type === 41;
   const { issuer, receiver } = input;
@@ -56,6 +59,7 @@ export function saleDocument(input: {
     type: input.type,
     issueDate: input.issueDate,
     ...(boleta ? { paymentMethod: input.paidCash > 0 ? 1 : 2 } : { paymentForm: 1 }),
+    ...(input.credit?.grossAmounts ? { grossAmounts: true } : {}),
     issuer: {
       rut: issuer.rut,
       businessName: issuer.razonSocial,
@@ -74,16 +78,20 @@ export function saleDocument(input: {
           ...(receiver.address ? { address: receiver.address } : {}),
           ...(receiver.comuna ? { commune: receiver.comuna } : {}),
           ...(receiver.email ? { email: receiver.email } : {}),
+          ...(receiver.phone ? { phone: receiver.phone } : {}),
         }
       : { rut: ANONYMOUS_CONSUMER_RUT },
-    lines: input.lines.map((line) => ({
+    lines: input.lines.map((line, i) => ({
       name: line.name,
       code: { type: 'INT1', value: line.code },
-      quantity: line.quantity,
       unit: UNIT_CODES[line.unit] ?? 'UN',
-      ...documentLinePrices(input.type, line),
-      ...(line.exempt ? { exempt: true } : {}),
+      ...(input.credit?.lines[i] ?? {
+        quantity: line.quantity,
+        ...documentLinePrices(input.type, line),
+        ...(line.exempt ? { exempt: true } : {}),
+      }),
     })),
+    adjustments: input.credit?.adjustments ?? [],
     references: input.references ?? [],
   });
 }

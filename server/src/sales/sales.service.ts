@@ -1,5 +1,17 @@
-import { type Role, type SaleCommit, type SaleResult, SUPERVISOR_ROLES } from '@erp/shared';
-import { chileTimestamp, computeAmounts } from '@erp/sii-core';
+import {
+  boletaNeedsBuyer,
+  buyerIdThreshold,
+  type DteDocument,
+  formatClp,
+  isBoletaType,
+  type Role,
+  type SaleCommit,
+  type SaleResult,
+  SUPERVISOR_ROLES,
+  type TenantSettings,
+  UF_FALLBACK,
+} from '@erp/shared';
+import { type BuyerField, chileTimestamp, computeAmounts, missingBuyerData } from '@erp/sii-core';
 import type { z } from 'zod';
 import { type AuditInput, announceAudit, auditRows } from '../audit/index.ts';
 import { sessionTally } from '../cash/index.ts';
@@ -69,6 +81,34 @@ async function receiverFor(em: SqlExecutor, input: SaleCommitInput): Promise<Rec
   return customer;
 }
 
+const BUYER_FIELD_NAMES: Readonly<Record<BuyerField, string>> = {
+  rut: 'RUT',
+  name: 'nombre',
+  email: 'correo',
+  phone: 'teléfono',
+  paymentMethod: 'medio de pago',
+};
+
+/**
+ * A boleta above 135 UF must carry its buyer (Ley 21.713): refused before any folio is taken,
+ * naming the threshold and what is missing. The UF is the tenant's setting, or the conservative
+ * fallback while none is set.
+ */
+function assertBuyerIdentified(document: DteDocument, total: number, uf: TenantSettings['uf']): void {
+  if (!isBoletaType(document.type) || !boletaNeedsBuyer(total, uf)) return;
+  const missing = missingBuyerData(document);
+  if (missing.length === 0) return;
+  const names = missing.map((field) => BUYER_FIELD_NAMES[field]);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} y ${names.at(-1)}` : names[0];
+  const threshold = buyerIdThreshold(uf);
+  const ufDate = (uf ?? UF_FALLBACK).date.split('-').reverse().join('-');
+  throw new AppError(
+    'BOLETA_NEEDS_RECEIVER',
+    `La boleta de ${formatClp(total)} supera 135 UF (${formatClp(threshold)} con la UF del ${ufDate}): debe identificar al comprador (Ley 21.713). Falta: ${list}.`,
+    { missing, threshold },
+  );
+}
+
 /**
  * Commits a sale in the caller's transaction (`withTenantSql` from the socket; `withTenant`
  * works too), exactly once per sale id: prices it with the server's prices, settles payments,
@@ -109,6 +149,7 @@ export async function commitSale(
     paidCash: input.payments.some((p) => p.method === 'cash') ? 1 : 0,
   });
   const amounts = computeAmounts(document);
+  assertBuyerIdentified(document, amounts.totals.total, context.settings.uf);
   const payments = settlePayments(amounts.totals.total, input.payments);
 
   // Row locks are taken from here on: the stock rows shared with other tills, then the tenant's

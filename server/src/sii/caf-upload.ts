@@ -1,8 +1,9 @@
-import { cafExpiresOn, chileTimestamp } from '@erp/sii-core';
-import { TEST_CAF_IDK, verifyTestCafAuthority } from '@erp/sii-core/test-authority';
+import { type CafAuthorities, cafExpiresOn, chileTimestamp, DteError } from '@erp/sii-core';
+import { TEST_CAF_IDK } from '@erp/sii-core/test-authority';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
+import { assertAcceptedCaf } from './caf-authorities.ts';
 import { parseUploadedCaf, storeCaf } from './folios.ts';
 import type { SiiTarget } from './sii-target.ts';
 
@@ -20,27 +21,32 @@ const TARGET_NAME: Readonly<Record<SiiTarget, string>> = {
 
 /**
  * A CAF uploaded in the back office: beyond what `storeCaf` checks (issuer RUT, parse, overlap)
- * it must be signed for the environment the tenant sends to (IDK), in the simulator by the local
- * test authority, and not already expired. Every refusal is a CAF_INVALID with a Spanish reason.
+ * it must be for the environment the tenant sends to (IDK), its FRMA must be the signature of
+ * that environment's authority (the SII's key, or the local test authority in the simulator:
+ * `cafAuthoritiesFor`), and it must not be already expired. Every refusal is a CAF_INVALID with a
+ * Spanish reason.
  */
 export async function uploadCaf(
   em: EntityManager,
   box: SecretBox,
   tenant: { id: string; rut: string },
-  target: SiiTarget,
+  environment: { target: SiiTarget; authorities: CafAuthorities },
   xml: Uint8Array | string,
   today = chileTimestamp(new Date()).slice(0, 10),
 ): Promise<{ id: string; type: number; from: number; to: number }> {
   const caf = parseUploadedCaf(xml);
-  const idk = EXPECTED_IDK[target];
+  const idk = EXPECTED_IDK[environment.target];
   if (caf.idk !== idk) {
     throw new AppError(
       'CAF_INVALID',
-      `El CAF fue emitido para otro ambiente (IDK ${caf.idk}); en ${TARGET_NAME[target]} se esperan CAF con IDK ${idk}.`,
+      `El CAF fue emitido para otro ambiente (IDK ${caf.idk}); en ${TARGET_NAME[environment.target]} se esperan CAF con IDK ${idk}.`,
     );
   }
-  if (target === 'simulator' && !verifyTestCafAuthority(caf)) {
-    throw new AppError('CAF_INVALID', 'La firma del CAF no es de la autoridad de prueba del simulador.');
+  try {
+    assertAcceptedCaf(caf, environment.authorities);
+  } catch (error) {
+    if (error instanceof DteError) throw new AppError('CAF_INVALID', error.message);
+    throw error;
   }
   const expiresOn = cafExpiresOn(caf);
   if (expiresOn && expiresOn < today) {

@@ -1,6 +1,8 @@
 /**
  * `npm run -s erp -- <command>`: test credentials, building, verifying and printing SII
- * documents from the command line. Messages for people are in Spanish.
+ * documents from the command line. Messages for people are in Spanish. CAFs are accepted as the
+ * server accepts them (`cafAuthoritiesFor`: the SII's keys, SII_CAF_KEYS_DIR; test CAFs only while
+ * SII_ENVIRONMENT is the simulator, the default outside production).
  *
  *   cert make-test --rut R --name N --out cert.pfx --password P
  *   caf make-test --rut R --type T --from A --to B --out caf.xml [--name RS] [--date AAAA-MM-DD]
@@ -25,6 +27,7 @@ import { makeTestCaf, makeTestCertificate } from '@erp/sii-core/test-authority';
 import { loadConfig } from '../platform/config.ts';
 import { isZeroKey, SecretBox } from '../platform/secrets.ts';
 import { rotateSecrets, UnknownSecretsKeyError } from '../platform/secrets-rotation.ts';
+import { assertAcceptedCaf, cafAuthoritiesFor } from './caf-authorities.ts';
 import { DtePdfRenderer } from './pdf/pdf.ts';
 
 const USAGE = `Uso:
@@ -108,6 +111,10 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     const input: unknown = JSON.parse(readFileSync(o.required('input'), 'utf8'));
     const documents = Array.isArray(input) ? input : [input];
     const cafs = o.list('caf').map((file) => parseCaf(readFileSync(file)));
+    // A CAF whose range was edited still stamps TEDs its own key verifies: only the authority's
+    // FRMA tells it apart, so nothing is stamped with a CAF the SII would refuse.
+    const authorities = cafAuthoritiesFor(loadConfig());
+    for (const caf of cafs) assertAcceptedCaf(caf, authorities);
     const credentials = loadPfx(readFileSync(o.required('cert')), o.required('password'));
     const folios = folioAllocator(documents, cafs);
     const signedAt = new Date();
@@ -132,7 +139,10 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     const file = o.positionals[0];
     if (!file) throw new UsageError('Indique el archivo a verificar');
     const caf = o.values.caf ? parseCaf(readFileSync(o.values.caf as string)) : undefined;
-    const report = await verifyFile(readFileSync(file), { caf });
+    const report = await verifyFile(readFileSync(file), {
+      caf,
+      authorities: cafAuthoritiesFor(loadConfig()),
+    });
     if (report.schema.skipped) console.log(`Aviso: ${report.schema.skipped}`);
     for (const line of report.failureLines) console.log(line);
     if (report.ok)

@@ -8,6 +8,7 @@ import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import { tenantSettings } from '../tenancy/index.ts';
 import { listCafs, tenantSiiIdentity } from './caf.queries.ts';
+import { cafAuthoritiesFor } from './caf-authorities.ts';
 import { uploadCaf } from './caf-upload.ts';
 import { certificateInfo, storeCertificate } from './certificate.store.ts';
 import {
@@ -23,7 +24,10 @@ import {
 import { targetFor } from './sii-target.ts';
 
 const BACK_OFFICE = ['owner', 'admin'] as const;
-const siiEnvironment = loadConfig().SII_ENVIRONMENT;
+const config = loadConfig();
+const siiEnvironment = config.SII_ENVIRONMENT;
+/** Read once: the SII keys folder is process configuration, like the environment. */
+const cafAuthorities = cafAuthoritiesFor(config);
 /**
  * Age after which an envelope still not uploaded has used up its upload job's retries (8
  * attempts with exponential backoff take minutes); only then may its documents be sent again.
@@ -102,7 +106,7 @@ export const registerSiiHandlers: HandlerRegistrar = (socket, deps) => {
         em,
         secrets,
         { id: tenantId, rut: tenant.rut },
-        targetFor(siiEnvironment, tenant.siiEnvironment),
+        { target: targetFor(siiEnvironment, tenant.siiEnvironment), authorities: cafAuthorities },
         Buffer.from(xml, 'latin1'),
       );
       return { id: stored.id, docType: stored.type, from: stored.from, to: stored.to };

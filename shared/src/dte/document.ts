@@ -191,6 +191,11 @@ export const dteDocumentSchema = z
     dueDate: isoDate.optional(),
     /** FmaPago on facturas and notas: 1 contado, 2 crédito, 3 sin costo. */
     paymentForm: z.literal([1, 2, 3]).optional(),
+    /**
+     * MntBruto = 1 on facturas and notas: line prices, discounts and amounts include IVA, and the
+     * net is derived from their sum as on boletas (a nota de crédito of a boleta mirrors it so).
+     */
+    grossAmounts: z.boolean().optional(),
     /** MedioPago on boletas: 1 efectivo, 2 pago electrónico, 3 transferencia, 4 cheque, 5 otro. */
     paymentMethod: z.literal([1, 2, 3, 4, 5]).optional(),
     /** IndServicio on boletas; 3 = ventas y servicios (retail), the default. */
@@ -213,6 +218,10 @@ export const dteDocumentSchema = z
     if (isBoletaType(doc.type)) {
       if (doc.paymentForm !== undefined)
         issue('Las boletas usan paymentMethod (MedioPago), no paymentForm', ['paymentForm']);
+      if (doc.grossAmounts !== undefined)
+        issue('Las boletas siempre llevan montos con IVA: grossAmounts (MntBruto) es para facturas y notas', [
+          'grossAmounts',
+        ]);
     } else {
       if (doc.paymentMethod !== undefined)
         issue('paymentMethod (MedioPago) es solo para boletas', ['paymentMethod']);

@@ -11,6 +11,12 @@ export const CustomerInput = z
     address: z.string().trim().max(70).optional(),
     comuna: z.string().trim().max(20).optional(),
     email: z.string().trim().email().max(80).optional(),
+    /** Asked for on boletas above 135 UF, with the e-mail (TelefonoRecep). */
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 ()-]{6,20}$/, 'Teléfono no válido: solo números, espacios, +, ( ) y -.')
+      .optional(),
   })
   .strict();
 
@@ -22,6 +28,7 @@ export const CustomerView = z.object({
   address: z.string().nullable(),
   comuna: z.string().nullable(),
   email: z.string().nullable(),
+  phone: z.string().nullable(),
 });
 
 export const SaleLineInput = z

@@ -5,5 +5,11 @@
  * against it, and the benchmarks use it. Kept out of the main entry so production code that
  * imports it says so.
  */
-export { makeTestCaf, TEST_CAF_IDK, type TestCafOptions, verifyTestCafAuthority } from './test-authority.ts';
+export {
+  makeTestCaf,
+  TEST_CAF_AUTHORITY,
+  TEST_CAF_IDK,
+  type TestCafOptions,
+  verifyTestCafAuthority,
+} from './test-authority.ts';
 export { makeTestCertificate } from './test-certificate.ts';

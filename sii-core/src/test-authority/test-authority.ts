@@ -7,10 +7,11 @@
  * declaration) but carry IDK 999, a key id the SII does not use (100 certification, 300
  * production), so they can never pass for real ones.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DTE_TYPES, normalizeRut } from '@erp/shared';
 import type { Caf } from '../caf.ts';
+import { cafAuthorityProblem } from '../caf-authority.ts';
 import { chileTimestamp } from '../chile-time.ts';
 import { DteError } from '../errors.ts';
 import { element } from '../xml.ts';
@@ -19,6 +20,12 @@ export const TEST_CAF_IDK = 999;
 
 const authorityPrivateKey = createPrivateKey(readFileSync(new URL('./authority.key.pem', import.meta.url)));
 const authorityPublicKey = createPublicKey(readFileSync(new URL('./authority.pub.pem', import.meta.url)));
+
+/**
+ * The test authority as a CAF authority (IDK and public key), for `siiCafAuthorities`: only where
+ * documents go to the simulator, never beside the SII's keys anywhere else.
+ */
+export const TEST_CAF_AUTHORITY: readonly [number, KeyObject] = [TEST_CAF_IDK, authorityPublicKey];
 
 export interface TestCafOptions {
   rut: string;
@@ -70,10 +77,5 @@ export function makeTestCaf(options: TestCafOptions): Buffer {
 
 /** True when FRMA is the test authority's signature over the CAF's DA (flattened, ISO-8859-1). */
 export function verifyTestCafAuthority(caf: Pick<Caf, 'daXml' | 'signature'>): boolean {
-  return verify(
-    'RSA-SHA1',
-    Buffer.from(caf.daXml, 'latin1'),
-    authorityPublicKey,
-    Buffer.from(caf.signature, 'base64'),
-  );
+  return cafAuthorityProblem({ ...caf, idk: TEST_CAF_IDK }, new Map([TEST_CAF_AUTHORITY])) === null;
 }

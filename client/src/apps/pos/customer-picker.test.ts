@@ -33,6 +33,7 @@ it('picks the stored customer when the RUT being created is already registered',
     address: 'Irarrázaval 100',
     comuna: 'Ñuñoa',
     email: null,
+    phone: null,
   };
   // Not there when looked up; registered by another till before this one creates it.
   server.on('customer:find', () => null);

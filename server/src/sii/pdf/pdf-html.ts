@@ -57,6 +57,8 @@ export function documentHtml(doc: ReadDocument, timbre: Timbre, options: PrintOp
 
 function letterHtml(doc: ReadDocument, timbre: Timbre, options: PrintOptions): string {
   const { issuer, receiver, totals } = doc;
+  // MntBruto: a nota de crédito of a boleta lists its prices as the boleta did, with IVA.
+  const gross = doc.grossAmounts ? ' <small>(IVA incl.)</small>' : '';
   return page(
     LETTER_CSS,
     `<header>
@@ -81,7 +83,7 @@ function letterHtml(doc: ReadDocument, timbre: Timbre, options: PrintOptions): s
     </table>
     ${referencesHtml(doc)}
     <table class="detail">
-      <thead><tr><th>Código</th><th class="wide">Descripción</th><th>Cantidad</th><th>Unidad</th><th>Precio unit.</th><th>Desc.</th><th>Valor</th></tr></thead>
+      <thead><tr><th>Código</th><th class="wide">Descripción</th><th>Cantidad</th><th>Unidad</th><th>Precio unit.${gross}</th><th>Desc.</th><th>Valor${gross}</th></tr></thead>
       <tbody>${doc.lines
         .map(
           (line) => `<tr>

@@ -18,7 +18,6 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { VerificationReport } from '@erp/sii-core';
 import { escapeXml, unescapeXml, xmlField } from '../sii-client/http.ts';
-import { checkTedAuthority } from './authority-check.ts';
 import { verifySignedSeed } from './seed-check.ts';
 import { VerifyThread } from './verify-thread.ts';
 
@@ -272,7 +271,7 @@ export class SiiSimulator {
     this.stats.uploadsReceived++;
     // Track ids: 15 digits for boletas, 10 for facturas [docs/sii-rules.md#web-services].
     const trackId = `${randomInt(1e5, 1e6)}${boleta ? String(randomInt(0, 1e9)).padStart(9, '0') : randomInt(1e3, 1e4)}`;
-    this.envios.set(trackId, this.judge(rut, boleta, xml, report));
+    this.envios.set(trackId, this.judge(rut, boleta, report));
     if (boleta) {
       return send(
         res,
@@ -295,7 +294,7 @@ export class SiiSimulator {
   }
 
   /** Decides now what the status will say once `statusDelayMs` has passed. */
-  private judge(rut: string, boleta: boolean, xml: Buffer, report: VerificationReport): Envio {
+  private judge(rut: string, boleta: boolean, report: VerificationReport): Envio {
     const readyAt = Date.now() + this.faults.statusDelayMs;
     if (!report.schema.ok) {
       return {
@@ -318,9 +317,7 @@ export class SiiSimulator {
         documents: [],
       };
     }
-    const text = xml.toString('latin1');
-    const teds = [...text.matchAll(/<TED\b[^>]*>[\s\S]*?<\/TED>/g)].map((m) => m[0]);
-    const documents = report.documents.map((doc, i): DocumentVerdict => {
+    const documents = report.documents.map((doc): DocumentVerdict => {
       const key = `${rut}-${doc.type}-${doc.folio}`;
       this.stats.folioArrivals.set(key, (this.stats.folioArrivals.get(key) ?? 0) + 1);
       const verdict = (status: string, reason: string) => ({
@@ -332,8 +329,7 @@ export class SiiSimulator {
       const injected = this.faults.rejections[`${doc.type}-${doc.folio}`];
       if (injected) return verdict(injected.code, injected.reason);
       if (doc.failures.length > 0) return verdict('RCH', doc.failures.join('; '));
-      const authority = checkTedAuthority(teds[i] ?? '', rut, doc.type, doc.folio);
-      if (authority) return verdict('RCH', authority);
+      if (doc.issuerRut !== rut) return verdict('RCH', `el documento no es de la empresa ${rut}`);
       if (this.folios.has(key)) return verdict('RCH', `DTE repetido: el folio ${doc.folio} ya fue recibido`);
       this.folios.set(key, 'received');
       return verdict('DOK', 'Aceptado');

@@ -6,6 +6,7 @@
  */
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { type VerificationReport, verifyFile } from '@erp/sii-core';
+import { TEST_CAF_AUTHORITY } from '@erp/sii-core/test-authority';
 
 interface Request {
   id: number;
@@ -15,8 +16,10 @@ type Reply = { id: number; report: VerificationReport } | { id: number; error: s
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
+  // The simulator stands in for the SII with the local test authority: only its CAFs are valid.
+  const authorities = new Map([TEST_CAF_AUTHORITY]);
   port.on('message', ({ id, bytes }: Request) => {
-    verifyFile(bytes).then(
+    verifyFile(bytes, { authorities }).then(
       (report) => port.postMessage({ id, report } satisfies Reply),
       (error: Error) => port.postMessage({ id, error: error.message } satisfies Reply),
     );
@@ -31,7 +34,10 @@ export class VerifyThread {
     { resolve: (r: VerificationReport) => void; reject: (e: Error) => void }
   >();
 
-  /** Verifies the bytes as `verifyFile` does; rejects with its error for unreadable files. */
+  /**
+   * Verifies the bytes as `verifyFile` does, CAFs against the test authority; rejects with its
+   * error for unreadable files.
+   */
   verify(bytes: Uint8Array): Promise<VerificationReport> {
     const worker = this.#start();
     const id = this.#next++;

@@ -16,6 +16,7 @@ const PROFILE = {
     cashCloseTolerance: 1000,
     cashDropThreshold: 300000,
     lowFolioThreshold: 100,
+    uf: null as { centavos: number; date: string } | null,
     discountLimitPercent: { owner: 100, admin: 100, supervisor: 50, cashier: 10, warehouse: 0 },
   },
 };
@@ -37,6 +38,36 @@ describe('company form', () => {
     expect(result.ok && result.input).toMatchObject({
       giro: 'Abarrotes',
       settings: { cashDropThreshold: 250000, discountLimitPercent: { cashier: 12.5 } },
+    });
+  });
+
+  it('reads the UF with its decimals into centavos, and shows it back as es-CL writes it', () => {
+    const form = companyFormOf(PROFILE);
+    expect([form.ufValue, form.ufDate]).toEqual(['', '']);
+    for (const typed of ['39.727,96', '39727,96', '39727.96', '$ 39.727,96']) {
+      form.ufValue = typed;
+      form.ufDate = '2025-12-31';
+      const result = companyInputOf(form);
+      expect(result.ok && result.input.settings.uf).toEqual({ centavos: 3_972_796, date: '2025-12-31' });
+    }
+    form.ufValue = '39.727';
+    const whole = companyInputOf(form);
+    expect(whole.ok && whole.input.settings.uf).toEqual({ centavos: 3_972_700, date: '2025-12-31' });
+    expect(
+      companyFormOf({
+        ...PROFILE,
+        settings: { ...PROFILE.settings, uf: { centavos: 3_972_796, date: '2025-12-31' } },
+      }).ufValue,
+    ).toBe('39.727,96');
+  });
+
+  it('asks for the UF date with the value, and refuses a UF with more than two decimals', () => {
+    const form = companyFormOf(PROFILE);
+    form.ufValue = '39.727,961';
+    form.ufDate = '';
+    expect(companyInputOf(form)).toEqual({
+      ok: false,
+      problems: { ufValue: 'Pesos con hasta dos decimales, por ejemplo 39.727,96.', ufDate: 'Obligatorio.' },
     });
   });
 

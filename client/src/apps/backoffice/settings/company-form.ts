@@ -25,6 +25,9 @@ export interface CompanyForm {
   cashCloseTolerance: string;
   cashDropThreshold: string;
   lowFolioThreshold: string;
+  /** The UF in pesos as typed (`39.727,96`) and its date; both empty: not set. */
+  ufValue: string;
+  ufDate: string;
   discountLimitPercent: Record<Role, string>;
 }
 
@@ -45,10 +48,32 @@ export function companyFormOf(profile: Profile): CompanyForm {
     cashCloseTolerance: settings.cashCloseTolerance.toLocaleString('es-CL'),
     cashDropThreshold: settings.cashDropThreshold.toLocaleString('es-CL'),
     lowFolioThreshold: String(settings.lowFolioThreshold),
+    ufValue: settings.uf ? formatUf(settings.uf.centavos) : '',
+    ufDate: settings.uf?.date ?? '',
     discountLimitPercent: Object.fromEntries(
       ROLES.map((role) => [role, String(settings.discountLimitPercent[role])]),
     ) as Record<Role, string>,
   };
+}
+
+/** `3972796` centavos → `39.727,96`, as es-CL writes the UF. */
+export function formatUf(centavos: number): string {
+  return `${Math.floor(centavos / 100).toLocaleString('es-CL')},${String(centavos % 100).padStart(2, '0')}`;
+}
+
+/**
+ * Centavos from a UF as typed: `39.727,96`, `39727,96` or `39727.96` (two decimals at most). With
+ * a comma, dots group thousands (es-CL); without one, a dot before one or two final digits is
+ * the decimal point. Null for anything else.
+ */
+export function parseUfCentavos(text: string): number | null {
+  const cleaned = text.replace(/[$\s]/g, '');
+  const match = cleaned.includes(',')
+    ? /^(\d{1,3}(?:\.\d{3})+|\d+),(\d{1,2})$/.exec(cleaned)
+    : /^(\d{1,3}(?:\.\d{3})+|\d+)(?:\.(\d{1,2}))?$/.exec(cleaned);
+  if (!match) return null;
+  const centavos = Number(match[1]!.replace(/\./g, '')) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  return centavos >= 1 && centavos <= 100_000_000 ? centavos : null;
 }
 
 const wholeNumber = (text: string): number | null =>
@@ -76,6 +101,11 @@ export function companyInputOf(form: CompanyForm): CompanyResult {
   for (const [field, value] of Object.entries(numbers)) {
     if (value === null) problems[field as CompanyField] = fieldProblems.number;
   }
+  // The UF is optional (a conservative default applies), but a value needs its date and back.
+  const ufCentavos = form.ufValue.trim() ? parseUfCentavos(form.ufValue) : null;
+  if (form.ufValue.trim() && ufCentavos === null) problems.ufValue = fieldProblems.uf;
+  if (form.ufValue.trim() && !form.ufDate) problems.ufDate = fieldProblems.required;
+  if (!form.ufValue.trim() && form.ufDate) problems.ufValue = fieldProblems.required;
   const discounts = {} as Record<Role, number>;
   for (const role of ROLES) {
     const text = form.discountLimitPercent[role].trim().replace(',', '.');
@@ -100,6 +130,7 @@ export function companyInputOf(form: CompanyForm): CompanyResult {
         cashCloseTolerance: numbers.cashCloseTolerance!,
         cashDropThreshold: numbers.cashDropThreshold!,
         lowFolioThreshold: numbers.lowFolioThreshold!,
+        uf: ufCentavos === null ? null : { centavos: ufCentavos, date: form.ufDate },
         discountLimitPercent: discounts,
       },
     },

@@ -36,6 +36,13 @@ export const tx = {
     cashDropThresholdHint: 'La pared avisa cuando una caja supera este monto.',
     lowFolioThreshold: 'Aviso de folios bajos',
     lowFolioThresholdHint: 'Se avisa cuando quedan menos folios de un tipo de documento.',
+    uf: 'Valor de la UF ($)',
+    ufDate: 'Fecha de la UF',
+    buyerId: 'Boletas sobre 135 UF',
+    ufHint: (threshold: string) =>
+      `Con esta UF, las boletas de más de ${threshold} deben identificar al comprador: RUT, nombre, correo y teléfono (Ley 21.713).`,
+    ufMissing: (uf: string, date: string, threshold: string) =>
+      `No hay valor de UF ingresado: se usa $${uf}, la UF del ${date}, menor que la actual. Las boletas de más de ${threshold} piden los datos del comprador, algo antes de lo que exige la ley. Ingrese la UF vigente y su fecha.`,
     discountLimits: 'Descuento máximo sin supervisor (%)',
     save: 'Guardar datos de la empresa',
     saved: 'Datos de la empresa guardados.',
@@ -46,6 +53,7 @@ export const tx = {
       acteco: 'Seis dígitos.',
       number: 'Número entero, cero o más.',
       percent: 'Entre 0 y 100.',
+      uf: 'Pesos con hasta dos decimales, por ejemplo 39.727,96.',
     },
   },
   stores: {
