@@ -15,6 +15,9 @@ import { connectRedis } from './platform/redis.ts';
 import { SecretBox } from './platform/secrets.ts';
 import { registerPurchasingHandlers, registerPurchasingHistoryHandlers } from './purchasing/index.ts';
 import { AfterCommit } from './realtime/after-commit.ts';
+import { CommandLimits } from './realtime/command-limits.ts';
+import { HandshakeThrottle } from './realtime/handshake-throttle.ts';
+import { HeavyReads } from './realtime/heavy-reads.ts';
 import { createIo } from './realtime/io.ts';
 import {
   type HandlerRegistrar,
@@ -53,10 +56,28 @@ const HUB_REGISTRARS: HubHandlerRegistrar[] = [registerHubHandlers];
 
 /**
  * Composition root of the API process: HTTP (login, health, client files) and Socket.IO on one
- * port, sharing one ORM and one Redis connection. Tests start it on port 0.
+ * port, sharing one ORM (and a second, small one for heavy reads) and one Redis connection.
+ * Tests start it on port 0.
  */
 export async function createServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)) {
   const orm = await initOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  const heavy = new HeavyReads(await initOrm(config.DATABASE_URL, config.READS_DATABASE_POOL_MAX, 0), {
+    perTenant: config.HEAVY_READS_PER_TENANT,
+    waitingPerTenant: config.HEAVY_READS_WAITING_PER_TENANT,
+    cacheBytes: config.HEAVY_READS_CACHE_MB * 1024 * 1024,
+  });
+  const limits = new CommandLimits({
+    socket: { perSecond: config.COMMAND_RATE_PER_SOCKET, burst: config.COMMAND_BURST_PER_SOCKET },
+    tenant: { perSecond: config.COMMAND_RATE_PER_TENANT, burst: config.COMMAND_BURST_PER_TENANT },
+    inFlight: config.COMMANDS_IN_FLIGHT_PER_SOCKET,
+  });
+  const handshakes = new HandshakeThrottle(
+    {
+      address: { perSecond: config.HANDSHAKE_RATE_PER_ADDRESS, burst: config.HANDSHAKE_BURST_PER_ADDRESS },
+      tenant: { perSecond: config.HANDSHAKE_RATE_PER_TENANT, burst: config.HANDSHAKE_BURST_PER_TENANT },
+    },
+    config.TRUST_PROXY,
+  );
   const redis = await connectRedis(config.REDIS_URL, (err) =>
     logger.warn({ err: err.message }, 'redis error'),
   );
@@ -93,7 +114,12 @@ export async function createServer(config: Config, logger: Logger = createLogger
   for (const topic of ['sale:committed', 'return:committed'] as const) {
     news.subscribe(topic, (store) => storeSalesChanged(store, services));
   }
-  setupTenantNamespaces(io, { orm, auth, logger, secrets, news }, REGISTRARS, HUB_REGISTRARS);
+  setupTenantNamespaces(
+    io,
+    { orm, auth, logger, secrets, news, heavy, limits, handshakes },
+    REGISTRARS,
+    HUB_REGISTRARS,
+  );
   registerAuthRoutes(app, auth, io);
   // Chromium for on-demand PDFs: launched by the first download that needs one.
   const pdfRenderer = new SharedPdfRenderer();
@@ -138,6 +164,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
       io.close();
       await app.close();
       await pdfRenderer.close();
+      await heavy.close();
       await orm.close(true);
       await redis.quit().catch(() => undefined);
     },
