@@ -152,6 +152,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
     io,
     secrets,
     orm,
+    heavy,
     redis,
     auth,
     logger,

@@ -33,6 +33,17 @@ export function superuserUrl(): string {
   return url.toString();
 }
 
+/**
+ * Server settings that lift the command budgets (`COMMAND_*` in platform/config.ts): for benches
+ * that measure throughput with clients ringing sales as fast as the server answers.
+ */
+export const UNLIMITED_COMMANDS: Readonly<Record<string, string>> = {
+  COMMAND_RATE_PER_SOCKET: '1e9',
+  COMMAND_BURST_PER_SOCKET: '1e9',
+  COMMAND_RATE_PER_TENANT: '1e9',
+  COMMAND_BURST_PER_TENANT: '1e9',
+};
+
 export interface TestServer extends AppInstance {
   url: string;
 }
@@ -107,17 +118,22 @@ export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** Where a socket connects besides its token: the store it works in and its screen. */
 export type SocketAuth = { storeId?: string; screen?: string };
 
-/** Connects to a tenant namespace; rejects with the server's `{ code, message }` on refusal. */
+/**
+ * Connects to a tenant namespace; rejects with the server's `{ code, message }` on refusal.
+ * `headers` go with the WebSocket upgrade (e.g. the `X-Forwarded-For` of a proxy).
+ */
 export function connectClient(
   url: string,
   slug: string,
   auth: SocketAuth & { token: string },
+  headers: Record<string, string> = {},
 ): Promise<TestClient> {
   const socket: TestClient = connectIo(`${url}/t/${slug}`, {
     auth,
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
+    extraHeaders: headers,
   });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));

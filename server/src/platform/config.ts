@@ -25,10 +25,11 @@ const ConfigSchema = z.object({
   READS_DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(50).default(3),
   /**
    * Command budgets, in tokens (a plain command costs 1, heavy reads more, see `cost` in
-   * realtime/commands.ts): each socket and each tenant may spend `BURST` at once and `RATE` a
-   * second on average; beyond, a command is answered RATE_LIMITED without running. The socket's
-   * budget is far above a person's pace (a scanner at 20 codes a second, a wall refreshing); the
-   * tenant's lets one company's sockets together use only part of the process.
+   * realtime/commands.ts): each session's connections (a socket; its reconnections keep its
+   * budget) and each tenant's may spend `BURST` at once and `RATE` a second on average; beyond,
+   * a command is answered RATE_LIMITED without running. The socket's budget is above a person's
+   * pace (a scanner at 20 codes a second, a wall refreshing, a screen opening with a dozen
+   * reads); the tenant's lets one company's sockets together use only part of the process.
    */
   COMMAND_RATE_PER_SOCKET: z.coerce.number().positive().default(30),
   COMMAND_BURST_PER_SOCKET: z.coerce.number().positive().default(300),

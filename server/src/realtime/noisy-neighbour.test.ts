@@ -20,9 +20,7 @@ import {
 } from '../../test/selling.ts';
 import { randomPort, spawnServerProcess } from '../../test/server-process.ts';
 import { useTestServer } from '../../test/test-server-fixture.ts';
-import { demoProducts, upsertProducts } from '../catalog/index.ts';
-import { withTenant } from '../platform/orm.ts';
-import { PendingEvents } from './pending-events.ts';
+import { createDemoProducts } from '../catalog/index.ts';
 
 /**
  * The looping tenant's catalog: a ~3 MB snapshot, seeded in about two seconds. Without the
@@ -45,13 +43,7 @@ beforeAll(async () => {
     server,
     tenants: [seller, looping],
   } = world;
-  await withTenant(server.orm, looping.tenantId, (em) =>
-    upsertProducts(
-      em,
-      demoProducts(PRODUCTS).map(({ cost: _, ...p }) => p),
-      new PendingEvents(),
-    ),
-  );
+  await createDemoProducts(server.orm, looping.tenantId, PRODUCTS);
   product = (await addProducts(server, seller))[0]!;
   await receiveStock(server, seller, seller.stores[0]!.warehouseId, [product.id], '1000000');
   await addCaf(server, seller, 39, 1, 100_000);
