@@ -28,12 +28,12 @@ export interface CommandOptions {
 
 /**
  * Costs of the reads that scan a tenant's catalog or sales. A whole catalog or report (megabytes
- * to serialize, compress and send) costs what a hundred plain commands do: with the default
- * budget a socket gets three at once, then one every few seconds. A report page or the
- * catalog's changes since a version cost ten.
+ * to serialize, compress and send) costs what fifty plain commands do: with the default budget
+ * a socket gets six at once (a back office exporting a few reports in a row), then one every
+ * couple of seconds. A report page or the catalog's changes since a version cost five.
  */
-export const WHOLE_READ_COST = 100;
-export const HEAVY_READ_COST = 10;
+export const WHOLE_READ_COST = 50;
+export const HEAVY_READ_COST = 5;
 
 /** Names of every command registered on a connection, for the contract-wide validation test. */
 export const registeredCommands = new Set<CommandName>();
