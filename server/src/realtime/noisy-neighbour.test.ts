@@ -24,7 +24,9 @@ import { createDemoProducts } from '../catalog/index.ts';
 
 /**
  * The looping tenant's catalog: a ~3 MB snapshot, seeded in about two seconds. Without the
- * limits, looping it took the other tenant's sales from a p99 of ~20 ms to seconds.
+ * limits the looper got ~10 snapshots a second and the sales' p99 went from ~40 ms to 160-210 ms
+ * (550 ms with 20,000 products, which leaves the limited server less margin on a busy machine);
+ * with them, it stays at the quiet figure.
  */
 const PRODUCTS = 10_000;
 /** Two tills, each ringing a sale every 80 ms at most: ~25 sales a second, a very busy store. */
