@@ -1,7 +1,8 @@
 /**
  * `npm run bench:catalog`: a 50,000-product catalog (the demo generator, scaled) in a fresh
  * database, served by the real server; a socket.io client measures, round trip included:
- * barcode look-ups, name searches and the full catalog snapshot (time and size). Also reports
+ * barcode look-ups, name searches and the full catalog snapshot (time and size: the first one
+ * reads and serializes it, the next ones get it from the server's cache). Also reports
  * how long seeding took. Env: PRODUCTS (50000), ROUNDS (200).
  */
 import { randomBytes } from 'node:crypto';
@@ -12,7 +13,7 @@ import { demoProducts, seedDemoCatalog } from '../server/src/catalog/index.ts';
 import { loadConfig } from '../server/src/platform/config.ts';
 import { createLogger } from '../server/src/platform/logger.ts';
 import { migrateUp } from '../server/src/platform/migrate.ts';
-import { connectClient, createTestTenant, tokenFor } from '../server/test/harness.ts';
+import { connectClient, createTestTenant, tokenFor, UNLIMITED_COMMANDS } from '../server/test/harness.ts';
 import { dropDatabase, ensureDatabase, ensurePostgres, ensureRedis } from './services.ts';
 
 const PRODUCTS = Number(process.env.PRODUCTS ?? 50_000);
@@ -38,6 +39,7 @@ const urls = await ensureDatabase(DATABASE, { fresh: true });
 await migrateUp(urls.ownerUrl);
 const config = loadConfig({
   ...process.env,
+  ...UNLIMITED_COMMANDS,
   DATABASE_URL: urls.appUrl,
   WORKER_DATABASE_URL: urls.workerUrl,
   DATABASE_OWNER_URL: urls.ownerUrl,
@@ -126,7 +128,7 @@ try {
   console.log(`  barcode lookup   ${summary(lookups)}`);
   console.log(`  name search      ${summary(searches)} (${(found / ROUNDS).toFixed(1)} results on average)`);
   console.log(
-    `  full snapshot    ${summary(snapshots)}; ${count} products, ${(bytes / 1e6).toFixed(2)} MB JSON (${(gzipped / 1e6).toFixed(2)} MB gzipped)`,
+    `  full snapshot    first ${snapshots[0]!.toFixed(0)} ms (read and serialized), then shared: ${summary(snapshots.slice(1))}; ${count} products, ${(bytes / 1e6).toFixed(2)} MB JSON (${(gzipped / 1e6).toFixed(2)} MB gzipped)`,
   );
 } finally {
   await server.close();

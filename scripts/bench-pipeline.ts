@@ -22,7 +22,7 @@ import { migrateUp } from '../server/src/platform/migrate.ts';
 import { initOrm, withTenant } from '../server/src/platform/orm.ts';
 import { SecretBox } from '../server/src/platform/secrets.ts';
 import { storeCertificate } from '../server/src/sii/certificate.store.ts';
-import { connectClient, createTestTenant, tokenFor } from '../server/test/harness.ts';
+import { connectClient, createTestTenant, tokenFor, UNLIMITED_COMMANDS } from '../server/test/harness.ts';
 import { addCaf, addProducts, addTerminals, openTill, receiveStock } from '../server/test/selling.ts';
 import { ensureDatabase, ensurePostgres, ensureRedis } from './services.ts';
 
@@ -43,6 +43,7 @@ const urls = await ensureDatabase('erp_market_bench_pipeline', { fresh: true });
 await migrateUp(urls.ownerUrl);
 const env = {
   ...process.env,
+  ...UNLIMITED_COMMANDS,
   DATABASE_URL: urls.appUrl,
   WORKER_DATABASE_URL: urls.workerUrl,
   DATABASE_OWNER_URL: urls.ownerUrl,

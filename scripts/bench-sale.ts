@@ -17,7 +17,13 @@ import { recordInSession } from '../server/src/cash/index.ts';
 import { migrateUp } from '../server/src/platform/migrate.ts';
 import { initOrm, withTenant } from '../server/src/platform/orm.ts';
 import { SecretBox } from '../server/src/platform/secrets.ts';
-import { connectClient, createTestTenant, type TestTenant, tokenFor } from '../server/test/harness.ts';
+import {
+  connectClient,
+  createTestTenant,
+  type TestTenant,
+  tokenFor,
+  UNLIMITED_COMMANDS,
+} from '../server/test/harness.ts';
 import { connectHub, issueHubCredential } from '../server/test/hubs.ts';
 import {
   addCaf,
@@ -41,6 +47,7 @@ const urls = await ensureDatabase('erp_market_bench', { fresh: true });
 await migrateUp(urls.ownerUrl);
 const env = {
   ...process.env,
+  ...UNLIMITED_COMMANDS,
   DATABASE_URL: urls.appUrl,
   WORKER_DATABASE_URL: urls.workerUrl,
   DATABASE_OWNER_URL: urls.ownerUrl,

@@ -15,6 +15,9 @@ import { connectRedis } from './platform/redis.ts';
 import { SecretBox } from './platform/secrets.ts';
 import { registerPurchasingHandlers, registerPurchasingHistoryHandlers } from './purchasing/index.ts';
 import { AfterCommit } from './realtime/after-commit.ts';
+import { CommandLimits } from './realtime/command-limits.ts';
+import { HandshakeThrottle } from './realtime/handshake-throttle.ts';
+import { HeavyReads } from './realtime/heavy-reads.ts';
 import { createIo } from './realtime/io.ts';
 import {
   type HandlerRegistrar,
@@ -58,12 +61,30 @@ const HUB_REGISTRARS: HubHandlerRegistrar[] = [registerHubHandlers];
 
 /**
  * Composition root of the API process: HTTP (login, health, client files) and Socket.IO on one
- * port, sharing one ORM and one Redis connection. Tests start it on port 0.
+ * port, sharing one ORM (and a second, small one for heavy reads) and one Redis connection.
+ * Tests start it on port 0.
  */
 export async function createServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)) {
   // First: without its key the server must not start, and has opened nothing yet.
   const secrets = new SecretBox(config.SECRETS_KEY);
   const orm = await initOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  const heavy = new HeavyReads(await initOrm(config.DATABASE_URL, config.READS_DATABASE_POOL_MAX, 0), {
+    perTenant: config.HEAVY_READS_PER_TENANT,
+    waitingPerTenant: config.HEAVY_READS_WAITING_PER_TENANT,
+    cacheBytes: config.HEAVY_READS_CACHE_MB * 1024 * 1024,
+  });
+  const limits = new CommandLimits({
+    socket: { perSecond: config.COMMAND_RATE_PER_SOCKET, burst: config.COMMAND_BURST_PER_SOCKET },
+    tenant: { perSecond: config.COMMAND_RATE_PER_TENANT, burst: config.COMMAND_BURST_PER_TENANT },
+    inFlight: config.COMMANDS_IN_FLIGHT_PER_SOCKET,
+  });
+  const handshakes = new HandshakeThrottle(
+    {
+      address: { perSecond: config.HANDSHAKE_RATE_PER_ADDRESS, burst: config.HANDSHAKE_BURST_PER_ADDRESS },
+      tenant: { perSecond: config.HANDSHAKE_RATE_PER_TENANT, burst: config.HANDSHAKE_BURST_PER_TENANT },
+    },
+    config.TRUST_PROXY,
+  );
   const redis = await connectRedis(config.REDIS_URL, (err) =>
     logger.warn({ err: err.message }, 'redis error'),
   );
@@ -102,7 +123,18 @@ export async function createServer(config: Config, logger: Logger = createLogger
   }
   setupTenantNamespaces(
     io,
-    { orm, auth, approvals, logger, secrets, news, hubCredentialTtlDays: config.HUB_CREDENTIAL_TTL_DAYS },
+    {
+      orm,
+      auth,
+      approvals,
+      logger,
+      secrets,
+      news,
+      heavy,
+      limits,
+      handshakes,
+      hubCredentialTtlDays: config.HUB_CREDENTIAL_TTL_DAYS,
+    },
     REGISTRARS,
     HUB_REGISTRARS,
   );
@@ -138,6 +170,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
     io,
     secrets,
     orm,
+    heavy,
     redis,
     auth,
     logger,
@@ -150,6 +183,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
       io.close();
       await app.close();
       await pdfRenderer.close();
+      await heavy.close();
       await orm.close(true);
       await redis.quit().catch(() => undefined);
     },

@@ -35,6 +35,17 @@ export function superuserUrl(): string {
   return url.toString();
 }
 
+/**
+ * Server settings that lift the command budgets (`COMMAND_*` in platform/config.ts): for benches
+ * that measure throughput with clients ringing sales as fast as the server answers.
+ */
+export const UNLIMITED_COMMANDS: Readonly<Record<string, string>> = {
+  COMMAND_RATE_PER_SOCKET: '1e9',
+  COMMAND_BURST_PER_SOCKET: '1e9',
+  COMMAND_RATE_PER_TENANT: '1e9',
+  COMMAND_BURST_PER_TENANT: '1e9',
+};
+
 export interface TestServer extends AppInstance {
   url: string;
 }
@@ -115,20 +126,22 @@ export type SocketAuth = { storeId?: string; screen?: string };
 /**
  * Connects to a tenant namespace; rejects with the server's `{ code, message }` on refusal.
  * `localAddress` connects from another loopback address (127.0.0.2), as another device would.
+ * `headers` go with the WebSocket upgrade (e.g. the `X-Forwarded-For` of a proxy).
  */
 export function connectClient(
   url: string,
   slug: string,
   auth: SocketAuth & { token: string },
-  options: { localAddress?: string } = {},
+  options: { localAddress?: string; headers?: Record<string, string> } = {},
 ): Promise<TestClient> {
   const socket: TestClient = connectIo(`${url}/t/${slug}`, {
     auth,
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
+    extraHeaders: options.headers ?? {},
     // Handed to the WebSocket as it is; socket.io-client's types do not list it.
-    ...(options as object),
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
   });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));

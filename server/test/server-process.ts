@@ -18,9 +18,14 @@ export interface ServerProcess {
   ready: Promise<void>;
 }
 
-export function spawnServerProcess(port: number, logLevel: string): ServerProcess {
+/** `env` overrides the server's settings (environment variables), e.g. its limits. */
+export function spawnServerProcess(
+  port: number,
+  logLevel: string,
+  env: Record<string, string> = {},
+): ServerProcess {
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: logLevel },
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: logLevel, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -24,6 +24,8 @@ async function startServer(options: Partial<ServerOptions> = {}): Promise<Harnes
   const io = new Server(http, options);
   const nsp = io.of(/^\/t\/[a-z0-9-]+$/);
   const sockets: ServerSocket[] = [];
+  // 'busy' is refused as too many connections at once twice, then let in.
+  let busyRefusals = 2;
   nsp.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: string }).token;
     const refusal: Record<string, string> = {
@@ -31,6 +33,7 @@ async function startServer(options: Partial<ServerOptions> = {}): Promise<Harnes
       revoked: 'TOKEN_REVOKED',
       stranger: 'WRONG_TENANT',
     };
+    if (token === 'busy' && busyRefusals-- > 0) refusal.busy = 'RATE_LIMITED';
     const code = token ? refusal[token] : 'UNAUTHENTICATED';
     if (!code) return next();
     const err = new Error('refused') as Error & { data: unknown };
@@ -310,6 +313,15 @@ describe('realtime store: refused handshakes', () => {
     expect(await realtime.whenConnected(3000)).toBe(false);
     expect(realtime.fatalError?.code).toBe('WRONG_TENANT');
     expect(session.isAuthenticated).toBe(true);
+    realtime.disconnect();
+  });
+
+  it('tries again by itself when refused for too many connections at once', async () => {
+    const h = await startServer();
+    const realtime = await connected(h, 'busy');
+    await until(() => realtime.isConnected);
+    expect(realtime.fatalError).toBeNull();
+    expect(h.sockets).toHaveLength(1);
     realtime.disconnect();
   });
 

@@ -55,7 +55,8 @@ type ConnectError = Error & { data?: { code?: unknown; message?: unknown } };
  * - `command()` always resolves to a `Result`: offline, timeouts and a connection lost while
  *   waiting become Spanish errors instead of exceptions;
  * - a handshake refused for an expired/revoked/missing token ends the session (back to login);
- *   other refusals (wrong company, no access to the store) land in `fatalError`.
+ *   one refused for too many connections at once is tried again a little later; other
+ *   refusals (wrong company, no access to the store) land in `fatalError`.
  * Commands are never queued while offline: Socket.IO's send buffer would replay them later.
  */
 export const useRealtimeStore = defineStore(STORE_IDS.REALTIME, () => {
@@ -107,10 +108,21 @@ export const useRealtimeStore = defineStore(STORE_IDS.REALTIME, () => {
 
   function onConnectError(error: ConnectError): void {
     const code = error.data?.code;
-    if (!isErrorCode(code)) {
-      // Transport failure (server down, network): the manager keeps retrying.
+    if (!isErrorCode(code) || code === 'RATE_LIMITED') {
+      // Transport failure (server down, network): the manager keeps retrying. Too many
+      // connections at once from here or to this company (every till after a restart) is a
+      // refusal the manager does not retry, but waiting is the cure: ask again at a random
+      // moment within its reconnection delays, so the tills do not come back all together.
       reconnectAttempts.value++;
       status.value = reconnectAttempts.value >= ATTEMPTS_BEFORE_OFFLINE ? 'offline' : 'reconnecting';
+      const refused = socket;
+      if (code === 'RATE_LIMITED' && refused) {
+        const { io: manager } = refused;
+        const delay = manager.reconnectionDelay() + Math.random() * manager.reconnectionDelayMax();
+        setTimeout(() => {
+          if (socket === refused && !refused.connected) refused.connect();
+        }, delay);
+      }
       return;
     }
     // Refused by the server's middleware: Socket.IO does not retry these.

@@ -2,11 +2,11 @@ import { ADMIN_ROLES, ALL_ROLES } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit } from '../audit/index.ts';
 import { withTenant } from '../platform/orm.ts';
-import { onCommand } from '../realtime/commands.ts';
+import { HEAVY_READ_COST, onCommand, WHOLE_READ_COST } from '../realtime/commands.ts';
 import { withTenantEvents } from '../realtime/publish-after-commit.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
-import { productCategories } from './catalog.queries.ts';
+import { currentCatalogVersion, productCategories } from './catalog.queries.ts';
 import {
   catalogFeed,
   listCatalog,
@@ -19,12 +19,24 @@ import {
 import { applyImport, previewImport } from './catalog-import.ts';
 import { getLabelRules, setLabelRules, testLabel } from './scale-labels.service.ts';
 
-export const registerCatalogHandlers: HandlerRegistrar = (socket, { orm, logger }) => {
+export const registerCatalogHandlers: HandlerRegistrar = (socket, { orm, logger, heavy }) => {
   const { tenantId, storeId } = socket.data;
   // Every screen but the hardware hub keeps or shows the catalog, so it follows its changes.
   if (socket.data.screen !== 'hub') socket.join(rooms.catalog());
   const read = <T>(work: (em: EntityManager) => Promise<T>) => withTenant(orm, tenantId, work);
   const editor = { userId: socket.data.userId, storeId };
+  /**
+   * The feed is the same for every till of the store at one catalog version (a store opening,
+   * or every till reconnecting after a restart, asks for it at once): read once on the heavy
+   * reads' pool in the tenant's turn, serialized once, shared. The version is read first: a
+   * change committed meanwhile lands in this answer and again in the next one, never lost.
+   */
+  const feed = async (since: number | null) => {
+    const version = await read(currentCatalogVersion);
+    return heavy.shared(tenantId, `catalog:${storeId ?? 'tenant'}:${since ?? 'all'}:${version}`, () =>
+      heavy.read(tenantId, (em) => catalogFeed(em, storeId, since)),
+    );
+  };
 
   onCommand(socket, logger, 'product:search', { roles: ALL_ROLES }, (input) =>
     read((em) => search(em, input, storeId)),
@@ -32,11 +44,11 @@ export const registerCatalogHandlers: HandlerRegistrar = (socket, { orm, logger 
   onCommand(socket, logger, 'product:lookup', { roles: ALL_ROLES }, ({ code }) =>
     read((em) => lookupProduct(em, code, storeId)),
   );
-  onCommand(socket, logger, 'catalog:snapshot', { roles: ALL_ROLES }, () =>
-    read((em) => catalogFeed(em, storeId, null)),
+  onCommand(socket, logger, 'catalog:snapshot', { roles: ALL_ROLES, cost: WHOLE_READ_COST }, () =>
+    feed(null),
   );
-  onCommand(socket, logger, 'catalog:changes', { roles: ALL_ROLES }, ({ since }) =>
-    read((em) => catalogFeed(em, storeId, since)),
+  onCommand(socket, logger, 'catalog:changes', { roles: ALL_ROLES, cost: HEAVY_READ_COST }, ({ since }) =>
+    feed(since),
   );
   onCommand(socket, logger, 'label:test', { roles: ALL_ROLES }, ({ barcode }) =>
     read((em) => testLabel(em, barcode, storeId)),

@@ -7,4 +7,4 @@ export { type ProductWrite, upsertProducts } from './catalog.service.ts';
 export { parseCsv } from './csv.ts';
 export { demoProducts, seedDemoCatalog, seedDemoCatalogs } from './demo-catalog.ts';
 export { setLabelRules } from './scale-labels.service.ts';
-export { createProducts } from './test-products.ts';
+export { createDemoProducts, createProducts } from './test-products.ts';

@@ -5,6 +5,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { withTenant } from '../platform/orm.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { upsertProducts } from './catalog.service.ts';
+import { demoProducts } from './demo-catalog.ts';
 
 export async function createProducts(
   orm: MikroORM,
@@ -19,4 +20,15 @@ export async function createProducts(
     };
   });
   return withTenant(orm, tenantId, (em) => upsertProducts(em, products, new PendingEvents()));
+}
+
+/** The first `count` products of the demo catalog, without suppliers or stock (quicker than `seedDemoCatalog`). */
+export async function createDemoProducts(orm: MikroORM, tenantId: string, count: number): Promise<void> {
+  await withTenant(orm, tenantId, (em) =>
+    upsertProducts(
+      em,
+      demoProducts(count).map(({ cost: _, ...p }) => p),
+      new PendingEvents(),
+    ),
+  );
 }

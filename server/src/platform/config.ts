@@ -20,6 +20,39 @@ const ConfigSchema = z.object({
   /** Owner role: migrations only. */
   DATABASE_OWNER_URL: z.string().url().default('postgres://erp_owner:erp_owner@127.0.0.1:5432/erp_market'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * The heavy reads' own pool (catalog snapshots, sales reports), same role and row-level
+   * security: a burst of them waits here instead of taking the connections sales need.
+   */
+  READS_DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(50).default(3),
+  /**
+   * Command budgets, in tokens (a plain command costs 1, heavy reads more, see `cost` in
+   * realtime/commands.ts): each session's connections (a socket; its reconnections keep its
+   * budget) and each tenant's may spend `BURST` at once and `RATE` a second on average; beyond,
+   * a command is answered RATE_LIMITED without running. The socket's budget is above a person's
+   * pace (a scanner at 20 codes a second, a wall refreshing, a screen opening with a dozen
+   * reads); the tenant's lets one company's sockets together use only part of the process.
+   */
+  COMMAND_RATE_PER_SOCKET: z.coerce.number().positive().default(30),
+  COMMAND_BURST_PER_SOCKET: z.coerce.number().positive().default(300),
+  COMMAND_RATE_PER_TENANT: z.coerce.number().positive().default(500),
+  COMMAND_BURST_PER_TENANT: z.coerce.number().positive().default(2000),
+  /** Commands a socket may have running at once (a screen opening fires a handful). */
+  COMMANDS_IN_FLIGHT_PER_SOCKET: z.coerce.number().int().min(1).default(8),
+  /** Heavy reads one tenant may run at once in this process, and how many more may wait for them. */
+  HEAVY_READS_PER_TENANT: z.coerce.number().int().min(1).default(2),
+  HEAVY_READS_WAITING_PER_TENANT: z.coerce.number().int().min(0).default(32),
+  /** Memory for heavy reads' answers serialized once and shared (catalog snapshots). */
+  HEAVY_READS_CACHE_MB: z.coerce.number().min(0).default(64),
+  /**
+   * Socket handshakes (each reads the session and memberships) per client address and per
+   * tenant, checked before any of that: enough for a store's tills behind one address
+   * reconnecting at once after a restart.
+   */
+  HANDSHAKE_RATE_PER_ADDRESS: z.coerce.number().positive().default(20),
+  HANDSHAKE_BURST_PER_ADDRESS: z.coerce.number().positive().default(100),
+  HANDSHAKE_RATE_PER_TENANT: z.coerce.number().positive().default(50),
+  HANDSHAKE_BURST_PER_TENANT: z.coerce.number().positive().default(500),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** Redis key prefix so several deployments (or test runs) can share one Redis. */
   REDIS_PREFIX: z.string().default('erp'),

@@ -2,13 +2,14 @@ import { defineConfig, type EntityManager, MikroORM } from '@mikro-orm/postgresq
 import { ENTITIES } from '../entities.ts';
 import { runInTenantContext } from './tenant-context.ts';
 
-export function ormConfig(clientUrl: string, poolMax = 10) {
+/** `poolMin`: connections kept open for good (see below); a pool for occasional work keeps none. */
+export function ormConfig(clientUrl: string, poolMax = 10, poolMin = Math.min(2, poolMax)) {
   return defineConfig({
     clientUrl,
     entities: ENTITIES,
     // Connections outlive a quiet minute at the till: a new one costs the next sale its set-up and
     // the planning of every prepared statement again (sql-session.ts). A few stay open for good.
-    pool: { min: Math.min(2, poolMax), max: poolMax, idleTimeoutMillis: 60_000 },
+    pool: { min: poolMin, max: poolMax, idleTimeoutMillis: 60_000 },
     // Schema changes only through migrations; never let the ORM touch the schema at run time.
     ensureDatabase: false,
     debug: false,
@@ -16,8 +17,8 @@ export function ormConfig(clientUrl: string, poolMax = 10) {
   });
 }
 
-export async function initOrm(clientUrl: string, poolMax?: number): Promise<MikroORM> {
-  return MikroORM.init(ormConfig(clientUrl, poolMax));
+export async function initOrm(clientUrl: string, poolMax?: number, poolMin?: number): Promise<MikroORM> {
+  return MikroORM.init(ormConfig(clientUrl, poolMax, poolMin));
 }
 
 /**

@@ -8,6 +8,10 @@ import { withTenant } from '../platform/orm.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { type ApprovalService, type AuthService, type MembershipRow, Store } from '../tenancy/index.ts';
 import type { AfterCommit } from './after-commit.ts';
+import type { BudgetHolder, CommandLimits } from './command-limits.ts';
+import { limitCommands } from './commands.ts';
+import type { HandshakeThrottle } from './handshake-throttle.ts';
+import type { HeavyReads } from './heavy-reads.ts';
 import { rooms, TENANT_NAMESPACE_PATTERN } from './rooms.ts';
 import type { AppServer, AppSocket, HubSocket, HubSocketData } from './types.ts';
 
@@ -23,6 +27,12 @@ export interface RealtimeDeps {
   news: AfterCommit;
   /** Days a hub credential issued or renewed now stays valid. */
   hubCredentialTtlDays: number;
+  /** Snapshots, reports and exports: their own pool, a turn per tenant, answers shared. */
+  heavy: HeavyReads;
+  /** The budgets every connection's commands draw on. */
+  limits: CommandLimits;
+  /** Handshakes per client address and per tenant, before the database is asked anything. */
+  handshakes: HandshakeThrottle;
 }
 
 /** A domain's socket handlers; called once per connection (see sales.handlers.ts etc.). */
@@ -92,9 +102,10 @@ export function setupTenantNamespaces(
 
   tenants.use(async (socket, next) => {
     try {
+      const slug = TENANT_NAMESPACE_PATTERN.exec(socket.nsp.name)![1]!;
+      deps.handshakes.admit(socket.request, slug);
       const auth = HandshakeAuth.safeParse(socket.handshake.auth);
       if (!auth.success) throw new AppError('UNAUTHENTICATED');
-      const slug = TENANT_NAMESPACE_PATTERN.exec(socket.nsp.name)![1]!;
       if (auth.data.screen === 'hub') {
         const hub = socket as unknown as HubSocket;
         hub.data = await hubSocketData(deps, auth.data.token, slug, auth.data.storeId);
@@ -130,6 +141,7 @@ export function setupTenantNamespaces(
   });
 
   tenants.on('connection', (socket: AppSocket) => {
+    limitCommands(socket, deps.limits.forSocket(budgetHolder(socket, deps.logger)));
     if (socket.data.screen === 'hub') {
       // Only a device credential gets the hub screen (the handshake set HubSocketData). The
       // store's hub room, where jobs go, is joined once the hub handlers claimed the store.
@@ -148,6 +160,32 @@ export function setupTenantNamespaces(
     closeAtExpiry(socket, socket.data.sessionExpiresAt);
     for (const register of registrars) register(socket, deps);
   });
+}
+
+/**
+ * How long a connection that keeps sending after its refusals ran out is not read. Holding it
+ * costs the server nothing: its messages wait in the network's buffers, and then the client's,
+ * instead of being decoded and refused one by one; it is not closed, so it does not come back
+ * through the handshake in a loop either.
+ */
+const HOLD_MS = 1000;
+
+/** A connection's command budget is its session's, or its hub's. */
+function budgetHolder(socket: AppSocket | HubSocket, logger: Logger): BudgetHolder {
+  const key = 'deviceId' in socket.data ? `hub:${socket.data.deviceId}` : `session:${socket.data.sessionId}`;
+  const { tenantId } = socket.data;
+  return {
+    key,
+    tenantId,
+    hold() {
+      // The WebSocket's own TCP connection (WebSocket is the only transport, see io.ts).
+      const connection = socket.request.socket;
+      if (connection.isPaused()) return;
+      logger.warn({ tenantId, key }, 'connection held: it kept sending commands after RATE_LIMITED');
+      connection.pause();
+      setTimeout(() => connection.resume(), HOLD_MS).unref();
+    },
+  };
 }
 
 /** setTimeout's longest delay; a later expiry is checked again after it. */

@@ -1,18 +1,26 @@
 import { ADMIN_ROLES } from '@erp/shared';
-import { withTenant } from '../platform/orm.ts';
-import { onCommand } from '../realtime/commands.ts';
+import { HEAVY_READ_COST, onCommand, WHOLE_READ_COST } from '../realtime/commands.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import { salesReport } from './reports.service.ts';
 import { salesReportCsv } from './reports-csv.ts';
 
-/** Sales reports show costs and margins: the owner's and admins' business, not the floor's. */
-export const registerReportHandlers: HandlerRegistrar = (socket, { orm, logger }) => {
+/**
+ * Sales reports show costs and margins: the owner's and admins' business, not the floor's. They
+ * aggregate a period's sale lines, so they run as heavy reads: on their own pool (a burst of
+ * reports never takes the connections sales use), in the tenant's turn.
+ */
+export const registerReportHandlers: HandlerRegistrar = (socket, { logger, heavy }) => {
   const { tenantId } = socket.data;
 
-  onCommand(socket, logger, 'report:sales', { roles: ADMIN_ROLES }, ({ offset, limit, ...query }) =>
-    withTenant(orm, tenantId, (em) => salesReport(em, query, { offset, limit })),
+  onCommand(
+    socket,
+    logger,
+    'report:sales',
+    { roles: ADMIN_ROLES, cost: HEAVY_READ_COST },
+    ({ offset, limit, ...query }) => heavy.read(tenantId, (em) => salesReport(em, query, { offset, limit })),
   );
-  onCommand(socket, logger, 'report:csv', { roles: ADMIN_ROLES }, async (query) =>
-    salesReportCsv(query, await withTenant(orm, tenantId, (em) => salesReport(em, query, null))),
+  // The CSV is built in the turn too: for a long period it is the larger part of the work.
+  onCommand(socket, logger, 'report:csv', { roles: ADMIN_ROLES, cost: WHOLE_READ_COST }, (query) =>
+    heavy.read(tenantId, async (em) => salesReportCsv(query, await salesReport(em, query, null))),
   );
 };
