@@ -203,22 +203,24 @@ describe('returns and cash at the touch POS (Chromium, real server)', () => {
 
     await openOptions('Informe X');
     const report = pos.getByTestId('x-report');
-    await report.getByText('Efectivo esperado en caja').waitFor();
+    await report.getByTestId('x-blind').waitFor();
     const shown = await text(pos, report);
-    // $20.000 float + $4.370 cash sale − $1.190 cash refund − $5.000 withdrawn.
+    // A cashier counts blind: the float, refunds and movements they handled, never the cash
+    // sales or the expected cash ($20.000 + $4.370 − $1.190 − $5.000), which only a supervisor sees.
     for (const row of [
       'Fondo inicial $20.000',
-      'Ventas en efectivo $4.370',
       'Devoluciones en efectivo $1.190',
       'Ingresos de efectivo $0',
       'Retiros de efectivo $5.000',
-      'Efectivo esperado en caja $18.180',
       'Ventas con tarjeta $0',
       'Ventas 1',
       'Devoluciones 1',
     ]) {
       expect(shown).toContain(row);
     }
+    expect(shown).not.toContain('Ventas en efectivo');
+    expect(shown).not.toContain('Efectivo esperado');
+    expect(shown).not.toContain('18.180');
     await screenshot(pos, 'pos-x-report');
 
     const [movement] = await query<{ kind: string; amount: string; reason: string }>(

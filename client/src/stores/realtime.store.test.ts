@@ -69,6 +69,7 @@ const user = {
   role: 'cashier',
   storeId: null,
   active: true,
+  approvalPin: false,
 } as const;
 
 async function connected(h: Harness, token = 'good') {
