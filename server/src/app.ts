@@ -15,6 +15,7 @@ import { connectRedis } from './platform/redis.ts';
 import { SecretBox } from './platform/secrets.ts';
 import { registerPurchasingHandlers, registerPurchasingHistoryHandlers } from './purchasing/index.ts';
 import { AfterCommit } from './realtime/after-commit.ts';
+import { BackgroundWork } from './realtime/background-work.ts';
 import { CommandLimits } from './realtime/command-limits.ts';
 import { HandshakeThrottle } from './realtime/handshake-throttle.ts';
 import { HeavyReads } from './realtime/heavy-reads.ts';
@@ -114,7 +115,8 @@ export async function createServer(config: Config, logger: Logger = createLogger
   const news = new AfterCommit(logger);
   // What follows a committed sale, return or reprint: its receipt goes to the store's hub (first,
   // so printing starts as soon as it can), and the walls read the store's figures again.
-  const services = { orm, logger };
+  const background = new BackgroundWork();
+  const services = { orm, logger, background };
   for (const topic of ['sale:committed', 'return:committed', 'reprint:committed'] as const) {
     news.subscribe(topic, (store) => deliverStoreReceipts(store, services));
   }
@@ -182,6 +184,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
     async close() {
       io.close();
       await app.close();
+      await background.close();
       await pdfRenderer.close();
       await heavy.close();
       await orm.close(true);

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../platform/logger.ts';
 import type { StoreNews } from '../realtime/after-commit.ts';
+import type { BackgroundWork } from '../realtime/background-work.ts';
 import { deliverPrintJobs } from './print-spool.ts';
 
 /** Receipts of a store committed within this window go to its hub in one delivery. */
@@ -14,7 +15,7 @@ const deliveryScheduled = new Set<string>();
  */
 export function deliverStoreReceipts(
   { nsp, tenantId, storeId }: StoreNews,
-  deps: { orm: MikroORM; logger: Logger },
+  deps: { orm: MikroORM; logger: Logger; background: BackgroundWork },
 ): void {
   if (!storeId) return;
   const key = `${tenantId}:${storeId}`;
@@ -22,6 +23,8 @@ export function deliverStoreReceipts(
   deliveryScheduled.add(key);
   setTimeout(() => {
     deliveryScheduled.delete(key);
-    void deliverPrintJobs({ orm: deps.orm, logger: deps.logger, nsp, tenantId, storeId }, 'due');
+    deps.background.run(() =>
+      deliverPrintJobs({ orm: deps.orm, logger: deps.logger, nsp, tenantId, storeId }, 'due'),
+    );
   }, RECEIPT_BATCH_MS);
 }

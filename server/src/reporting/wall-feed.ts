@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../platform/logger.ts';
 import { withTenantSql } from '../platform/sql-session.ts';
 import type { StoreNews } from '../realtime/after-commit.ts';
+import type { BackgroundWork } from '../realtime/background-work.ts';
 import { LatestThrottle } from '../realtime/latest-throttle.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { AppNamespace } from '../realtime/types.ts';
@@ -17,6 +18,7 @@ export const WALL_UPDATE_INTERVAL_MS = 300;
 interface StoreChanged {
   orm: MikroORM;
   logger: Logger;
+  background: BackgroundWork;
   nsp: AppNamespace;
   tenantId: string;
   storeId: string;
@@ -31,7 +33,7 @@ interface StoreChanged {
  * commits that triggered it), and walls keep the block with the latest `asOf`.
  */
 const changedStores = new LatestThrottle<StoreChanged>(WALL_UPDATE_INTERVAL_MS, (change) => {
-  void publishStoreSales(change);
+  change.background.run(() => publishStoreSales(change));
 });
 
 async function publishStoreSales({ orm, logger, nsp, tenantId, storeId }: StoreChanged): Promise<void> {
@@ -47,8 +49,8 @@ async function publishStoreSales({ orm, logger, nsp, tenantId, storeId }: StoreC
 /** Tells the company's walls, coalesced, that the store sold or refunded (after the commit). */
 export function storeSalesChanged(
   { nsp, tenantId, storeId }: StoreNews,
-  { orm, logger }: { orm: MikroORM; logger: Logger },
+  { orm, logger, background }: { orm: MikroORM; logger: Logger; background: BackgroundWork },
 ): void {
   if (!storeId) return;
-  changedStores.push(`${tenantId}:${storeId}`, { orm, logger, nsp, tenantId, storeId });
+  changedStores.push(`${tenantId}:${storeId}`, { orm, logger, background, nsp, tenantId, storeId });
 }
