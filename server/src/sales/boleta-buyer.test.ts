@@ -111,6 +111,12 @@ describe('boletas above 135 UF', () => {
       data: { settings: { uf: { centavos: 10_000, date: '2026-12-01' } } },
     });
 
+    // The till reads the UF its tickets are checked with.
+    expect(await storeB.socket.emitWithAck('sale:settings', {})).toEqual({
+      ok: true,
+      data: { uf: { centavos: 10_000, date: '2026-12-01' } },
+    });
+
     // 12 × 1190 = 14.280 > 13.500.
     const twelve = { quantity: '12', unitPrice: 1190 };
     expect(await sell(storeB, twelve)).toMatchObject({
