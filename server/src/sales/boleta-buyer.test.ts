@@ -153,6 +153,20 @@ describe('boletas above 135 UF', () => {
       },
     });
 
+    // The hub's receipt names the buyer too.
+    const [print] = await withTenant(shop.server.orm, shop.tenant.tenantId, (em) =>
+      em.execute<{ payload: { document: { customer?: unknown } } }[]>(
+        `select payload from outbox where topic = 'print.receipt' and key = ?`,
+        [`sale-${sold.data.saleId}`],
+      ),
+    );
+    expect(print!.payload.document.customer).toEqual({
+      rut: '12345678-5',
+      name: BUYER.razonSocial,
+      email: BUYER.email,
+      phone: BUYER.phone,
+    });
+
     // The document the worker will sign, built here with a test CAF of the same issuer.
     const credentials = testCredentials();
     const dte = buildDte(document, { caf: testCaf(39), credentials, folio: sold.data.folio });
