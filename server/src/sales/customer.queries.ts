@@ -77,7 +77,7 @@ export async function fillCustomerBlanks(
     `update customer c set ${sets}
      from (select id, ${FILLABLE.join(', ')} from customer where id = ? for update) old
      where c.id = old.id
-     returning ${COLUMNS.replace(/(^|, )/g, '$1c.')}, array_remove(array[${filled}], null) as filled`,
+     returning ${COLUMNS.replace(/(^|, )/g, '$1c.') /* the updated row's */}, array_remove(array[${filled}], null) as filled`,
     [...FILLABLE.map((f) => input[f]?.trim() || null), input.id],
   );
   if (!row) throw AppError.notFound('el cliente');
