@@ -55,6 +55,8 @@ export interface ReadDocument {
     address?: string;
     commune?: string;
     city?: string;
+    email?: string;
+    phone?: string;
   };
   lines: ReadLine[];
   adjustments: {
@@ -167,6 +169,8 @@ function readDte(xml: string): ReadDocument {
       address: get(['Receptor', 'DirRecep']),
       commune: get(['Receptor', 'CmnaRecep']),
       city: get(['Receptor', 'CiudadRecep']),
+      email: get(['Receptor', 'CorreoRecep']),
+      phone: get(['Receptor', 'TelefonoRecep']),
     },
     lines: detail.filter((el) => el.localName === 'Detalle').map(readLine),
     adjustments: detail

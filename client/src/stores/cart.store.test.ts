@@ -8,6 +8,7 @@ import { fakeRealtime, signedIn } from '../test/fake-realtime.ts';
 import { product } from '../test/products.ts';
 import { useCartStore } from './cart.store.ts';
 import { useCatalogStore } from './catalog.store.ts';
+import { useTillStore } from './till.store.ts';
 
 const bebida = product({
   code: 'BEB-01',
@@ -159,6 +160,54 @@ describe('cart store', () => {
     });
     expect(sale.lines.map((l) => l.amount)).toEqual([1990, 1868]);
     expect(sale.customerName).toBe('Almacén Rosita');
+  });
+
+  it('holds a boleta above 135 UF (the company UF the till read) until its buyer has RUT, name, e-mail and phone, and sends the buyer with it', async () => {
+    const { cart } = await till();
+    // UF $100,00: 135 UF = $13.500, as the server reads it (sale:settings on every resync).
+    const server = fakeRealtime();
+    server.on('store:list', () => []);
+    server.on('sale:settings', () => ({ uf: { centavos: 10_000, date: '2026-12-01' } }));
+    await useTillStore().load();
+    cart.addProduct(bebida, '6.000'); // 6 × $1.990 = $11.940
+    expect(cart.buyerRequired).toBe(false);
+    cart.addProduct(bebida); // $13.930 > $13.500
+    expect([cart.buyerRequired, cart.awaitingBuyer]).toEqual([true, true]);
+
+    const buyer = {
+      id: crypto.randomUUID(),
+      rut: '12345678-5',
+      razonSocial: 'María José Pérez',
+      giro: null,
+      address: null,
+      comuna: null,
+      email: 'maria@example.cl',
+      phone: null,
+    };
+    cart.setCustomer(buyer);
+    expect(cart.awaitingBuyer).toBe(true); // no phone yet
+    cart.setCustomer({ ...buyer, phone: '+56 9 8765 4321' });
+    expect(cart.awaitingBuyer).toBe(false);
+    const sale = cart.toSale({ terminalId: crypto.randomUUID(), cashSessionId: crypto.randomUUID() }, [
+      { method: 'cash', tendered: 14000 },
+    ]);
+    expect(sale.payload).toMatchObject({ docType: 39, customerId: buyer.id });
+    expect(sale.customerName).toBe('María José Pérez');
+
+    // A factura is not a boleta: no buyer rule.
+    cart.setCustomer(null);
+    cart.setDocType(33);
+    expect([cart.buyerRequired, cart.awaitingBuyer]).toEqual([false, false]);
+  });
+
+  it('asks for the buyer when the server refused the boleta without one, whatever the till UF says', async () => {
+    const { cart } = await till();
+    cart.addProduct(bebida); // far below 135 UF at the fallback UF
+    expect(cart.awaitingBuyer).toBe(false);
+    cart.askBuyer();
+    expect([cart.buyerRequired, cart.awaitingBuyer]).toEqual([true, true]);
+    cart.reset();
+    expect(cart.buyerRequired).toBe(false);
   });
 
   it('survives a reload with the same sale id, and a new ticket gets a new one', async () => {

@@ -1,4 +1,6 @@
 import type { CustomerView, PriceChange, ProductView } from '@erp/shared/events/index';
+import { boletaNeedsBuyer } from '@erp/shared/tax';
+import { type BuyerField, missingBuyerData } from '@erp/sii-core/identified-boleta';
 import { saleTotals } from '@erp/sii-core/sale-amounts';
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
@@ -9,8 +11,26 @@ import type { Payment, PendingSale } from './checkout.store.ts';
 import { STORE_IDS } from './ids.ts';
 import { fromMilli, lineGross, toMilli } from './quantity.ts';
 import { useSessionStore } from './session.store.ts';
+import { useTillStore } from './till.store.ts';
 
 export type Customer = z.output<typeof CustomerView>;
+
+/**
+ * What a customer lacks to be a boleta's identified buyer, by the server's own rule (the till
+ * pays, so MedioPago is never among them: the server takes it from the payments).
+ */
+export function missingBuyerFields(customer: Customer | null): BuyerField[] {
+  if (!customer) return ['rut', 'name', 'email', 'phone'];
+  return missingBuyerData({
+    receiver: {
+      rut: customer.rut,
+      businessName: customer.razonSocial,
+      ...(customer.email ? { email: customer.email } : {}),
+      ...(customer.phone ? { phone: customer.phone } : {}),
+    },
+    paymentMethod: 1,
+  });
+}
 
 export interface CartLine {
   lineId: string;
@@ -34,6 +54,8 @@ export interface Ticket {
   lines: CartLine[];
   /** Lines rung up and then voided: sent with the sale so the server audits them. */
   voidedLines?: CartLine[];
+  /** The server refused this boleta without its buyer (its UF may be newer than the till's). */
+  buyerAsked?: boolean;
 }
 
 /** What ringing up a scan did, for the cashier's feedback. */
@@ -81,6 +103,16 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
           exempt: line.exempt ?? false,
         })),
       ).total,
+  );
+  /** A boleta above 135 UF (the company's UF, as the server checks it) identifies its buyer (Ley 21.713). */
+  const buyerRequired = computed(
+    () =>
+      ticket.value.docType === 39 &&
+      (ticket.value.buyerAsked === true || boletaNeedsBuyer(total.value, useTillStore().uf)),
+  );
+  /** Cobrar waits for a buyer with RUT, name, e-mail and phone. */
+  const awaitingBuyer = computed(
+    () => buyerRequired.value && missingBuyerFields(ticket.value.customer).length > 0,
   );
   const isEmpty = computed(() => ticket.value.lines.length === 0);
   /** Units count as their number, each weighed line as one item. */
@@ -168,6 +200,11 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     ticket.value.customer = customer;
   }
 
+  /** The server answered BOLETA_NEEDS_RECEIVER: this boleta waits for its buyer whatever the till's UF says. */
+  function askBuyer(): void {
+    ticket.value.buyerAsked = true;
+  }
+
   /** The cashier confirmed the server's current prices: the lines take them. */
   function applyPrices(changes: z.output<typeof PriceChange>[]): void {
     for (const change of changes) {
@@ -182,14 +219,16 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     till: { terminalId: string; cashSessionId: string },
     payments: Payment[],
   ): Omit<PendingSale, 'queuedAt'> {
-    const { saleId, docType, customer } = ticket.value;
-    const factura = docType === 33 && customer !== null;
+    const { saleId, docType, customer: picked } = ticket.value;
+    // A factura's customer, or a boleta's buyer; a boleta under 135 UF ignores a customer picked
+    // for a factura before switching back.
+    const customer = docType === 33 || buyerRequired.value ? picked : null;
     return {
       payload: {
         saleId,
         ...till,
         docType,
-        ...(factura ? { customerId: customer.id } : {}),
+        ...(customer ? { customerId: customer.id } : {}),
         lines: ticket.value.lines.map((l) => ({
           productId: l.productId,
           quantity: l.quantity,
@@ -212,7 +251,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
         unitPrice,
         amount,
       })),
-      customerName: factura ? customer.razonSocial : null,
+      customerName: customer?.razonSocial ?? null,
     };
   }
 
@@ -250,6 +289,8 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     selectedLineId,
     lines,
     total,
+    buyerRequired,
+    awaitingBuyer,
     isEmpty,
     itemCount,
     addProduct,
@@ -259,6 +300,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     voidLine,
     setDocType,
     setCustomer,
+    askBuyer,
     applyPrices,
     toSale,
     reset,

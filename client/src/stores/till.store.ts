@@ -1,5 +1,6 @@
 import { type ErrorPayload, fail, type Result } from '@erp/shared/errors';
 import type { StoreView, TillCloseReport, TillSessionView } from '@erp/shared/events/index';
+import type { TenantSettings } from '@erp/shared/settings';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { z } from 'zod';
@@ -32,6 +33,8 @@ export const useTillStore = defineStore(STORE_IDS.TILL, () => {
   const closeReport = ref<CloseReport | null>(null);
   const loaded = ref(false);
   const error = ref<ErrorPayload | null>(null);
+  /** The company's UF (null: not set, or not read yet; the conservative fallback applies as on the server). */
+  const uf = ref<TenantSettings['uf']>(null);
 
   const terminals = computed(() => store.value?.terminals ?? []);
   const terminal = computed(() => terminals.value.find((t) => t.id === terminalId.value) ?? null);
@@ -50,7 +53,13 @@ export const useTillStore = defineStore(STORE_IDS.TILL, () => {
     else error.value = current.error;
   }
 
-  /** Reads the store (terminals, warehouse) and the terminal's cash session; runs on every resync. */
+  /** The settings the server checks a sale with; a failed read keeps the last ones. */
+  async function loadSettings(): Promise<void> {
+    const settings = await useRealtimeStore().command('sale:settings', {});
+    if (settings.ok) uf.value = settings.data.uf;
+  }
+
+  /** Reads the store (terminals, warehouse), the sale settings and the terminal's cash session; runs on every resync. */
   async function load(): Promise<void> {
     const session = useSessionStore();
     const stores = await useRealtimeStore().command('store:list', {});
@@ -61,7 +70,7 @@ export const useTillStore = defineStore(STORE_IDS.TILL, () => {
     store.value = stores.data.find((s) => s.id === session.storeId) ?? null;
     const remembered = localStorage.getItem(storageKey());
     terminalId.value = terminals.value.some((t) => t.id === remembered) ? remembered : null;
-    await refreshSession();
+    await Promise.all([refreshSession(), loadSettings()]);
     error.value = null;
     loaded.value = true;
   }
@@ -164,6 +173,7 @@ export const useTillStore = defineStore(STORE_IDS.TILL, () => {
     closeReport,
     loaded,
     error,
+    uf,
     terminals,
     terminal,
     warehouseId,
@@ -177,6 +187,7 @@ export const useTillStore = defineStore(STORE_IDS.TILL, () => {
     xReport,
     dismissReport,
     refreshSession,
+    loadSettings,
     start,
     stop,
   };

@@ -50,6 +50,27 @@ describe('receipts', () => {
     expect(text).not.toContain('COPIA');
   });
 
+  it('prints the buyer of a boleta above 135 UF with e-mail and phone, and no anonymous consumer', () => {
+    const boleta = sampleBoletaJob();
+    if (boleta.document.kind !== 'boleta') throw new Error('sample must be a boleta');
+    const buyer = {
+      rut: '12345678-5',
+      name: 'María José Pérez',
+      email: 'maria.perez@example.cl',
+      phone: '+56 9 8765 4321',
+    };
+    const text = receiptToText(
+      render(PrintJob.parse({ ...boleta, document: { ...boleta.document, customer: buyer } })),
+    );
+    expect(text).toMatch(
+      /RUT cliente: 12\.345\.678-5\nNombre: María José Pérez\nCorreo: maria\.perez@example\.cl\nTeléfono: \+56 9 8765 4321\n/,
+    );
+    const anonymous = { ...boleta.document, customer: { rut: '66666666-6' } };
+    expect(receiptToText(render(PrintJob.parse({ ...boleta, document: anonymous })))).not.toContain(
+      'RUT cliente',
+    );
+  });
+
   it('marks every reprint as COPIA', () => {
     const blocks = render(sampleBoletaJob({ isCopy: true })).blocks;
     expect(blocks.filter((block) => block.kind === 'text' && block.text.includes('COPIA'))).toHaveLength(2);

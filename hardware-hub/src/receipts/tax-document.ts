@@ -79,6 +79,8 @@ function customerBlock(out: ReceiptLayout, doc: TaxDocument): void {
   out.text(`RUT cliente: ${formatRut(customer.rut)}`);
   if (customer.name) out.text(`Nombre: ${customer.name}`);
   if (customer.address) out.text(`Dirección: ${customer.address}`);
+  if (customer.email) out.text(`Correo: ${customer.email}`);
+  if (customer.phone) out.text(`Teléfono: ${customer.phone}`);
 }
 
 function totalsBlock(out: ReceiptLayout, doc: TaxDocument): void {

@@ -23,6 +23,8 @@ export interface AuditInput {
     | 'return'
     // A wrong approval PIN at a till (or a wrong password when setting a PIN).
     | 'approval_refused'
+    // A stored customer's blank fields filled in at a till (set values never change).
+    | 'customer_complete'
     // Back office: a base or store price changed, a CSV import, company settings, a user's access.
     | 'price_change'
     | 'catalog_import'

@@ -111,6 +111,12 @@ describe('boletas above 135 UF', () => {
       data: { settings: { uf: { centavos: 10_000, date: '2026-12-01' } } },
     });
 
+    // The till reads the UF its tickets are checked with.
+    expect(await storeB.socket.emitWithAck('sale:settings', {})).toEqual({
+      ok: true,
+      data: { uf: { centavos: 10_000, date: '2026-12-01' } },
+    });
+
     // 12 × 1190 = 14.280 > 13.500.
     const twelve = { quantity: '12', unitPrice: 1190 };
     expect(await sell(storeB, twelve)).toMatchObject({
@@ -145,6 +151,20 @@ describe('boletas above 135 UF', () => {
         email: BUYER.email,
         phone: BUYER.phone,
       },
+    });
+
+    // The hub's receipt names the buyer too.
+    const [print] = await withTenant(shop.server.orm, shop.tenant.tenantId, (em) =>
+      em.execute<{ payload: { document: { customer?: unknown } } }[]>(
+        `select payload from outbox where topic = 'print.receipt' and key = ?`,
+        [`sale-${sold.data.saleId}`],
+      ),
+    );
+    expect(print!.payload.document.customer).toEqual({
+      rut: '12345678-5',
+      name: BUYER.razonSocial,
+      email: BUYER.email,
+      phone: BUYER.phone,
     });
 
     // The document the worker will sign, built here with a test CAF of the same issuer.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CustomerInput, CustomerView } from '@erp/shared';
+import type { CustomerComplete, CustomerInput, CustomerView } from '@erp/shared';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
@@ -55,4 +55,32 @@ export async function customerFromInput(
 ): Promise<Customer> {
   // A conflicting insert waited for the other transaction's commit, so this read sees its row.
   return (await insertCustomer(em, input)) ?? (await findCustomerByRut(em, input.rut))!;
+}
+
+const FILLABLE = ['giro', 'address', 'comuna', 'email', 'phone'] as const;
+export type FillableField = (typeof FILLABLE)[number];
+
+/**
+ * Fills in the customer's blank fields (null or empty) with the input's values; a field that has
+ * a value keeps it. Answers the customer as it is now and which fields this call filled.
+ */
+export async function fillCustomerBlanks(
+  em: SqlExecutor,
+  input: z.infer<typeof CustomerComplete>,
+): Promise<{ customer: Customer; filled: FillableField[] }> {
+  // `old` is the row as locked before the update: a field counts as filled when it was blank there.
+  const sets = FILLABLE.map((f) => `${f} = coalesce(nullif(c.${f}, ''), ?, c.${f})`).join(', ');
+  const filled = FILLABLE.map(
+    (f) => `case when nullif(old.${f}, '') is null and nullif(c.${f}, '') is not null then '${f}' end`,
+  ).join(', ');
+  const [row] = await em.execute<(Customer & { filled: FillableField[] })[]>(
+    `update customer c set ${sets}
+     from (select id, ${FILLABLE.join(', ')} from customer where id = ? for update) old
+     where c.id = old.id
+     returning ${COLUMNS.replace(/(^|, )/g, '$1c.') /* the updated row's */}, array_remove(array[${filled}], null) as filled`,
+    [...FILLABLE.map((f) => input[f]?.trim() || null), input.id],
+  );
+  if (!row) throw AppError.notFound('el cliente');
+  const { filled: fields, ...customer } = row;
+  return { customer, filled: fields };
 }

@@ -87,3 +87,61 @@ describe('customers at the till', () => {
     expect(sale).toEqual({ customer_id: stored!.id });
   });
 });
+
+describe('completing a stored customer at the till', () => {
+  const auditRows = () =>
+    withTenant(shop.server.orm, shop.tenant.tenantId, (em) =>
+      em.execute<{ user_id: string; details: { rut: string; filled: string[] } }[]>(
+        `select user_id, details from audit_log where kind = 'customer_complete' order by id`,
+      ),
+    );
+
+  it('fills in blank fields only, keeps every set value, and audits what it filled', async () => {
+    const rut = '11.111.111-1';
+    const created = await cashier.emitWithAck('customer:create', {
+      rut,
+      razonSocial: 'Juan Soto',
+      giro: '',
+      address: 'Los Aromos 12',
+      email: 'juan@soto.cl',
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+
+    const completed = await cashier.emitWithAck('customer:complete', {
+      id: created.data.id,
+      giro: 'Particular',
+      address: 'Otra Calle 99',
+      email: 'otro@correo.cl',
+      phone: '+56 9 1234 5678',
+    });
+    expect(completed).toEqual({
+      ok: true,
+      data: {
+        id: created.data.id,
+        rut: '11111111-1',
+        razonSocial: 'Juan Soto',
+        giro: 'Particular',
+        address: 'Los Aromos 12',
+        comuna: null,
+        email: 'juan@soto.cl',
+        phone: '+56 9 1234 5678',
+      },
+    });
+    expect(await auditRows()).toEqual([
+      {
+        user_id: shop.tenant.users[shop.tenant.emails.cashier],
+        details: expect.objectContaining({ rut: '11111111-1', filled: ['giro', 'phone'] }),
+      },
+    ]);
+
+    // Now set, the phone stays too; nothing filled, nothing audited.
+    const again = await cashier.emitWithAck('customer:complete', {
+      id: created.data.id,
+      phone: '22 222 2222',
+    });
+    expect(again).toMatchObject({ ok: true, data: { phone: '+56 9 1234 5678', giro: 'Particular' } });
+    expect(await auditRows()).toHaveLength(1);
+    const [row] = await storedRows('11111111-1');
+    expect(row).toMatchObject({ razon_social: 'Juan Soto', address: 'Los Aromos 12', email: 'juan@soto.cl' });
+  });
+});

@@ -38,6 +38,8 @@ export function receiptDocument(input: {
             rut: input.receiver.rut,
             name: input.receiver.razonSocial,
             ...(input.receiver.address ? { address: input.receiver.address } : {}),
+            ...(input.receiver.email ? { email: input.receiver.email } : {}),
+            ...(input.receiver.phone ? { phone: input.receiver.phone } : {}),
           },
         }
       : {}),

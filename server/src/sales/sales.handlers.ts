@@ -1,4 +1,5 @@
 import { ALL_ROLES } from '@erp/shared';
+import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
 import { withTenantSql } from '../platform/sql-session.ts';
@@ -7,9 +8,10 @@ import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import { approvalActor } from '../tenancy/index.ts';
-import { findCustomerByRut, insertCustomer } from './customer.queries.ts';
+import { fillCustomerBlanks, findCustomerByRut, insertCustomer } from './customer.queries.ts';
 import { findReturnableSale, returnSale } from './returns.service.ts';
 import { commitSale, type Seller } from './sales.service.ts';
+import { storeContext } from './store-context.ts';
 
 const SELLING_ROLES = ['owner', 'admin', 'supervisor', 'cashier'] as const;
 
@@ -64,5 +66,28 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
     const created = await withTenant(orm, tenantId, (em) => insertCustomer(em, input));
     if (!created) throw new AppError('CUSTOMER_EXISTS');
     return created;
+  });
+
+  // The one change the till makes to a stored customer: blanks filled in, audited; set values stay.
+  onCommand(socket, logger, 'customer:complete', { roles: SELLING_ROLES }, async (input) => {
+    const events = new PendingEvents();
+    const customer = await withTenant(orm, tenantId, async (em) => {
+      const { customer, filled } = await fillCustomerBlanks(em, input);
+      if (filled.length > 0) {
+        const actor = { userId: socket.data.userId, storeId: socket.data.storeId };
+        const details = { customerId: customer.id, rut: customer.rut, filled };
+        await recordAudit(em, actor, null, [{ kind: 'customer_complete', details }], events);
+      }
+      return customer;
+    });
+    events.publish(socket.nsp);
+    return customer;
+  });
+
+  // The same settings (and cache) the sale is checked with, so the till gates a ticket as the server will.
+  onCommand(socket, logger, 'sale:settings', { roles: ALL_ROLES }, async () => {
+    const { storeId } = seller();
+    const { settings } = await withTenantSql(orm, tenantId, (sql) => storeContext(sql, tenantId, storeId));
+    return { uf: settings.uf };
   });
 };

@@ -39,6 +39,9 @@ export const ReceiptCustomer = z.object({
   rut: z.string(),
   name: Text(100).optional(),
   address: Text(120).optional(),
+  /** A boleta above 135 UF names its buyer with e-mail and phone too (Ley 21.713). */
+  email: Text(80).optional(),
+  phone: Text(20).optional(),
 });
 
 export const ReceiptLine = z.object({

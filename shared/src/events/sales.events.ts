@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TenantSettings } from '../settings.ts';
 import { command } from './define.ts';
 import { EnteredPesos, Quantity, Rut, Uuid } from './primitives.ts';
 import { ApprovalInput } from './tenancy.events.ts';
@@ -18,6 +19,20 @@ export const CustomerInput = z
       .regex(/^\+?[0-9 ()-]{6,20}$/, 'Teléfono no válido: solo números, espacios, +, ( ) y -.')
       .optional(),
   })
+  .strict();
+
+/**
+ * A stored customer's blank fields filled in at the till (a boleta above 135 UF needs the
+ * buyer's e-mail and phone): a field that already has a value keeps it, whatever is sent.
+ */
+export const CustomerComplete = CustomerInput.pick({
+  giro: true,
+  address: true,
+  comuna: true,
+  email: true,
+  phone: true,
+})
+  .extend({ id: Uuid })
   .strict();
 
 export const CustomerView = z.object({
@@ -182,6 +197,10 @@ export const salesCommands = {
   'customer:find': command(z.object({ rut: Rut }).strict(), CustomerView.nullable()),
   /** Creates a customer; a RUT already registered is CUSTOMER_EXISTS and stays unchanged. */
   'customer:create': command(CustomerInput, CustomerView),
+  /** Fills in a stored customer's blank fields only (audited); set values never change. */
+  'customer:complete': command(CustomerComplete, CustomerView),
+  /** What the till needs of the company's settings to check a ticket as the server will. */
+  'sale:settings': command(z.object({}).strict(), z.object({ uf: TenantSettings.shape.uf })),
 };
 
 export const AuditEntry = z.object({

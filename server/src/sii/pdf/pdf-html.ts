@@ -119,6 +119,7 @@ function thermalHtml(doc: ReadDocument, timbre: Timbre, options: PrintOptions): 
     <div class="center issuer"><b>${esc(issuer.businessName)}</b><br>${esc(issuer.activity)}<br>${esc(joined(issuer.address, issuer.commune, issuer.city))}</div>
     <div>Fecha de emisión: ${date(doc.issueDate)}</div>
     ${identified ? `<div>Cliente: R.U.T. ${rut(receiver.rut)}${receiver.businessName ? ` ${esc(receiver.businessName)}` : ''}</div>` : ''}
+    ${identified && (receiver.email || receiver.phone) ? `<div>${esc([receiver.email, receiver.phone].filter(Boolean).join(' · '))}</div>` : ''}
     ${referencesHtml(doc)}
     <table class="detail">
       <thead><tr><th class="wide">Artículo</th><th>Cant.</th><th>Precio</th><th>Total</th></tr></thead>

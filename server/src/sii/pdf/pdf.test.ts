@@ -73,6 +73,30 @@ describe('PDF', () => {
     expect(run('pdfinfo', [file]).output).toMatch(/Page size:\s+22[67]\.\d+ x/); // 80 mm = 226.8 pt
   });
 
+  it('prints the buyer a boleta above 135 UF identifies: RUT, name, e-mail and phone', async () => {
+    const credentials = testCredentials();
+    const boleta = {
+      ...sampleDocument(39),
+      paymentMethod: 1,
+      receiver: {
+        rut: '12345678-5',
+        businessName: 'María José Pérez',
+        email: 'maria.perez@example.cl',
+        phone: '+56 9 8765 4321',
+      },
+    };
+    const dte = buildDte(boleta, { caf: testCaf(39), credentials });
+    const doc = readDocuments(buildEnvelope([dte], { credentials })).documents[0]!;
+    const file = join(dir, 'boleta-buyer.pdf');
+    writeFileSync(
+      file,
+      await renderer.render(doc, { format: 'thermal', resolution: { number: 80, date: '2014-08-22' } }),
+    );
+    const text = run('pdftotext', [file, '-']).output.replace(/\s+/g, ' ');
+    expect(text).toContain('Cliente: R.U.T. 12.345.678-5 María José Pérez');
+    expect(text).toContain('maria.perez@example.cl · +56 9 8765 4321');
+  });
+
   it('prints a nota de crédito on letter paper with receiver, references, totals and timbre', async () => {
     const doc = signedDocument(61);
     const file = join(dir, 'nota.pdf');

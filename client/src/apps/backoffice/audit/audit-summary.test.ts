@@ -23,6 +23,9 @@ describe('auditSummary', () => {
     expect(auditSummary('drawer_sale', { saleId: 'x', documentType: 39, folio: 56, commandId: 'y' })).toBe(
       'Boleta N° 56',
     );
+    expect(auditSummary('customer_complete', { rut: '11111111-1', filled: ['giro', 'phone'] })).toBe(
+      'Cliente 11.111.111-1: se completó giro, teléfono',
+    );
   });
 
   it('says whose approval PIN was refused and what was left, and which PIN was set or cleared', () => {

@@ -1,4 +1,5 @@
 import { formatClp } from '@erp/shared/money';
+import { formatRut } from '@erp/shared/rut';
 import { formatQuantity } from '../business/numbers.ts';
 import { tx } from '../business/texts.ts';
 import { tx as siiTexts } from '../sii/texts.ts';
@@ -33,6 +34,11 @@ const SUMMARIES: Record<string, (d: Details) => string> = {
   reprint: (d) =>
     say.reprint(d.copy, typeof d.documentType === 'number' ? siiTexts.docType(d.documentType) : '', d.folio),
   approval_refused: (d) => say.approvalRefused(text(d.supervisor), text(d.action), Number(d.attemptsLeft)),
+  customer_complete: (d) =>
+    say.customerComplete(
+      formatRut(text(d.rut)),
+      (Array.isArray(d.filled) ? d.filled : []).map((f) => say.customerFields[text(f)] ?? text(f)).join(', '),
+    ),
   // A role, store or activity change reads as its fields; an approval PIN set or cleared, in words.
   user_change: (d) => (d.approvalPin ? say.pinChange(text(d.email), text(d.approvalPin)) : plainFields(d)),
 };

@@ -268,6 +268,7 @@ export const tx = {
       settings_change: 'Cambio de configuración',
       user_change: 'Cambio de usuario',
       approval_refused: 'PIN de autorización rechazado',
+      customer_complete: 'Datos de cliente completados',
     } as Readonly<Record<string, string>>,
     kindLabel: (kind: string) => tx.audit.kinds[kind] ?? kind,
     /** One line per entry kind; amounts and quantities come formatted. */
@@ -285,6 +286,14 @@ export const tx = {
         `${action === 'set_pin' ? 'Contraseña incorrecta al crear el PIN' : 'PIN incorrecto'} de ${supervisor}: ${
           left === 0 ? 'PIN bloqueado por 15 minutos' : `quedan ${left} intentos`
         }`,
+      customerComplete: (rut: string, fields: string) => `Cliente ${rut}: se completó ${fields}`,
+      customerFields: {
+        giro: 'giro',
+        address: 'dirección',
+        comuna: 'comuna',
+        email: 'correo',
+        phone: 'teléfono',
+      } as Readonly<Record<string, string>>,
       pinChange: (email: string, change: string) =>
         `PIN de autorización de ${email}: ${change === 'cleared' ? 'quitado' : 'definido'}`,
     },
