@@ -128,7 +128,9 @@ describe('catalog store', () => {
     expect(catalog.search('leche')).toEqual([]);
   });
 
-  it('stays instant with 50,000 products', async () => {
+  // Loose bounds for a busy machine (the speed itself is bench:catalog's to measure): 1,000
+  // barcode look-ups take ~40 ms through the index and ~400 ms as scans of 50,000 products.
+  it('stays quick with 50,000 products: barcodes through an index, words found', async () => {
     const { server, catalog, storeId } = fresh();
     const many = Array.from({ length: 50_000 }, (_, i) =>
       product({
@@ -145,11 +147,11 @@ describe('catalog store', () => {
     let started = performance.now();
     for (let i = 0; i < 1000; i++)
       expect(catalog.resolveScan(String(7_800_000_000_000 + i * 37)).kind).toBe('product');
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(200);
 
     started = performance.now();
     const found = catalog.search('numero 4999 cafe');
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(performance.now() - started).toBeLessThan(400);
     expect(found.map((p) => p.code)).toContain('P49994');
   });
 });
