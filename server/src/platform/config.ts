@@ -33,12 +33,12 @@ const ConfigSchema = z.object({
    * pace (a scanner at 20 codes a second, a wall refreshing, a screen opening with a dozen
    * reads); the tenant's lets one company's sockets together use only part of the process.
    */
-  COMMAND_RATE_PER_SOCKET: z.coerce.number().positive().default(30),
-  COMMAND_BURST_PER_SOCKET: z.coerce.number().positive().default(300),
-  COMMAND_RATE_PER_TENANT: z.coerce.number().positive().default(500),
-  COMMAND_BURST_PER_TENANT: z.coerce.number().positive().default(2000),
+  COMMAND_RATE_PER_SOCKET: z.coerce.number().positive().default(100),
+  COMMAND_BURST_PER_SOCKET: z.coerce.number().positive().default(1000),
+  COMMAND_RATE_PER_TENANT: z.coerce.number().positive().default(1000),
+  COMMAND_BURST_PER_TENANT: z.coerce.number().positive().default(5000),
   /** Commands a socket may have running at once (a screen opening fires a handful). */
-  COMMANDS_IN_FLIGHT_PER_SOCKET: z.coerce.number().int().min(1).default(8),
+  COMMANDS_IN_FLIGHT_PER_SOCKET: z.coerce.number().int().min(1).default(32),
   /** Heavy reads one tenant may run at once in this process, and how many more may wait for them. */
   HEAVY_READS_PER_TENANT: z.coerce.number().int().min(1).default(2),
   HEAVY_READS_WAITING_PER_TENANT: z.coerce.number().int().min(0).default(32),

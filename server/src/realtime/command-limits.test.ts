@@ -42,7 +42,7 @@ describe("a session's budget", () => {
       storeId: tenant.stores[0]!.id,
       screen: 'pos',
     });
-    // A plain command leaves 4 of the 5 tokens; the snapshot (50, capped at the bucket's 5)
+    // A plain command leaves 4 of the 5 tokens; the snapshot (200, capped at the bucket's 5)
     // needs them all.
     expect(await info(cashier)).toMatchObject(OK);
     expect(await cashier.emitWithAck('catalog:snapshot', {})).toEqual(RATE_LIMITED);

@@ -28,12 +28,13 @@ export interface CommandOptions {
 
 /**
  * Costs of the reads that scan a tenant's catalog or sales. A whole catalog or report (megabytes
- * to serialize, compress and send) costs what fifty plain commands do: with the default budget
- * a socket gets six at once (a back office exporting a few reports in a row), then one every
- * couple of seconds. A report page or the catalog's changes since a version cost five.
+ * to serialize, compress and send) costs what two hundred plain commands do: with the default
+ * budget a socket gets five at once (a back office exporting a few reports in a row, a POS
+ * reloading), then one every two seconds. A report page or the catalog's changes since a
+ * version cost twenty.
  */
-export const WHOLE_READ_COST = 50;
-export const HEAVY_READ_COST = 5;
+export const WHOLE_READ_COST = 200;
+export const HEAVY_READ_COST = 20;
 
 /** Names of every command registered on a connection, for the contract-wide validation test. */
 export const registeredCommands = new Set<CommandName>();
