@@ -22,6 +22,11 @@ const DEMO_SIZE = 5000;
 const POS_SIZES: Viewport[] = [VIEWPORTS.pos, { width: 1024, height: 768 }];
 /** Same product, same brand, two sizes: identical up to the size. */
 const SAME_PREFIX = ['Aceite Maravilla Chef 1 L', 'Aceite Maravilla Chef 5 L'];
+/** The demo's longest name, and the part of it a ticket line must never cut. */
+const LONG_NAME = 'Vino Cabernet Sauvignon Concha y Toro Reservado 750 ml Pack x2';
+const LONG_SIZE = '750 ml Pack x2';
+/** Product names are the same on every seed (ids are not). */
+const demo = demoProducts(DEMO_SIZE);
 
 let server: TestServer;
 let tenant: TestTenant;
@@ -107,8 +112,14 @@ describe('screens that fit, with the demo catalog', () => {
       .getAttribute('title'))!;
     await pos.getByTestId('product-tile').first().getByRole('button').first().click();
     await pos.getByTestId('cart-line').first().waitFor();
+    // And the longest name, whose size must survive the cut.
+    expect(Math.max(...demo.map((p) => p.name.length))).toBe(LONG_NAME.length);
+    await pos.getByTestId('scan-input').fill(LONG_NAME);
+    await pos.getByTitle(LONG_NAME, { exact: true }).click();
+    await expect.poll(() => pos.getByTestId('cart-line').count()).toBe(2);
+    await pos.getByTestId('scan-input').fill('');
 
-    const categories = new Set(demoProducts(DEMO_SIZE).map((p) => p.category));
+    const categories = new Set(demo.map((p) => p.category));
     const tabs = pos.getByRole('tablist');
     expect(await tabs.getByRole('tab').count()).toBe(categories.size + 1); // + favourites
 
@@ -136,9 +147,14 @@ describe('screens that fit, with the demo catalog', () => {
       expect(row).toMatchObject({ overflowX: 'auto', wrap: 'nowrap', scrollable: true });
       expect(row.rightEdge).toBeLessThanOrEqual(viewport.width);
       expect(row.shortestTab).toBeGreaterThanOrEqual(44); // a fingertip's height
-      // The last category is reached by scrolling the row, not the page.
+      // The last category is reached by scrolling the row, not the page: a mouse wheel scrolls it
+      // sideways (an all-in-one's mouse has no horizontal wheel), a tap on a tab shows it whole.
       await tabs.getByRole('tab').nth(1).click();
       expect(await tabs.evaluate((el) => el.scrollLeft)).toBe(0);
+      await tabs.hover();
+      await pos.mouse.wheel(0, 300);
+      await expect.poll(() => tabs.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+      expect(await pos.evaluate('window.scrollX')).toBe(0);
       const last = tabs.getByRole('tab').last();
       await last.click();
       expect(await last.getAttribute('aria-selected')).toBe('true');
@@ -154,10 +170,34 @@ describe('screens that fit, with the demo catalog', () => {
         expect(await tile.textContent()).toContain(name); // split for the eye, whole for search and copy
         await expectWhole(pos, tile.getByTestId('tile-variant'), sizeOf(name), `tile of ${name} at ${size}`);
       }
-      await expectWhole(pos, pos.getByTestId('line-variant'), sizeOf(ringUp), `ticket line at ${size}`);
+      const line = (name: string) =>
+        pos.getByTestId('cart-line').filter({ has: pos.getByTitle(name, { exact: true }) });
+      await expectWhole(
+        pos,
+        line(ringUp).getByTestId('line-variant'),
+        sizeOf(ringUp),
+        `ticket line at ${size}`,
+      );
+      const brandAndName = ringUp.slice(0, -sizeOf(ringUp).length).trim();
+      await expectWhole(pos, line(ringUp).getByTestId('line-name'), brandAndName, `ticket line at ${size}`);
+      await expectWhole(
+        pos,
+        line(LONG_NAME).getByTestId('line-variant'),
+        LONG_SIZE,
+        `long ticket line at ${size}`,
+      );
       await expectNoSidewaysScroll(pos);
       await screenshot(pos, `fit-pos-${size}-search`);
       await pos.getByTestId('scan-input').fill('');
+
+      // Paying split by card and cash (the tallest payment panel): its "Cobrar" is on screen too.
+      await pos.getByTestId('pay-button').click();
+      await pos.getByRole('button', { name: 'Mixto' }).click();
+      await expectOnScreen(pos, pos.getByTestId('to-pay'), `amount to pay at ${size}`);
+      await expectOnScreen(pos, pos.getByTestId('charge'), `payment panel's Cobrar at ${size}`);
+      await expectNoSidewaysScroll(pos);
+      await screenshot(pos, `fit-pos-${size}-payment`);
+      await pos.getByRole('dialog').getByRole('button', { name: 'Cancelar' }).click();
     }
   });
 
