@@ -2,6 +2,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoProducts, seedDemoCatalog } from '../../server/src/catalog/index.ts';
 import { createTestTenant, type TestServer, type TestTenant } from '../../server/test/harness.ts';
+import { addCaf } from '../../server/test/selling.ts';
 import {
   launchChromium,
   screenshot,
@@ -38,6 +39,7 @@ beforeAll(async () => {
   tenant = await createTestTenant(server, 'fit');
   const started = performance.now();
   await seedDemoCatalog(server.orm, tenant.tenantId, DEMO_SIZE);
+  await addCaf(server, tenant, 39, 1, 10);
   console.info(
     `demo catalog (${DEMO_SIZE} products, stock, suppliers) seeded in ${Math.round(performance.now() - started)} ms`,
   );
@@ -199,6 +201,18 @@ describe('screens that fit, with the demo catalog', () => {
       await screenshot(pos, `fit-pos-${size}-payment`);
       await pos.getByRole('dialog').getByRole('button', { name: 'Cancelar' }).click();
     }
+
+    // Charged at the smaller size: the receipt with its timbre, and "Nueva venta", fit too.
+    await pos.getByTestId('pay-button').click();
+    await pos.getByRole('button', { name: 'Efectivo' }).click();
+    await pos.getByTestId('cash-tendered').fill('20000');
+    await pos.getByTestId('charge').click();
+    await pos.getByTestId('receipt-folio').waitFor();
+    await expectOnScreen(pos, pos.getByTestId('timbre'), 'timbre at 1024x768');
+    await expectOnScreen(pos, pos.getByTestId('new-sale'), 'Nueva venta at 1024x768');
+    await expectNoSidewaysScroll(pos);
+    await screenshot(pos, 'fit-pos-1024x768-receipt');
+    await pos.getByTestId('new-sale').click();
   });
 
   it('stock tablet at 1280×800: no section scrolls sideways', async () => {
