@@ -131,6 +131,8 @@ describe('screens that fit, with the demo catalog', () => {
       await expectNoSidewaysScroll(pos);
       await expectOnScreen(pos, pos.getByTestId('cart-total'), `total at ${size}`);
       await expectOnScreen(pos, pos.getByTestId('pay-button'), `Cobrar at ${size}`);
+      // The header is one line (wrapped at 1024 px it took 20 px from the ticket).
+      expect((await pos.getByRole('banner').boundingBox())!.height).toBeLessThanOrEqual(64);
 
       // The tabs are one row, wider than the catalog column, that scrolls by itself.
       const row = await tabs.evaluate((el) => {
