@@ -39,10 +39,10 @@ beforeAll(async () => {
   tenant = await createTestTenant(server, 'fit');
   const started = performance.now();
   await seedDemoCatalog(server.orm, tenant.tenantId, DEMO_SIZE);
-  await addCaf(server, tenant, 39, 1, 10);
   console.info(
     `demo catalog (${DEMO_SIZE} products, stock, suppliers) seeded in ${Math.round(performance.now() - started)} ms`,
   );
+  await addCaf(server, tenant, 39, 1, 10);
   browser = await launchChromium();
 }, 180_000);
 
