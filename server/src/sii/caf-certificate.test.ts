@@ -9,6 +9,7 @@ import type { TestServer, TestTenant } from '../../test/harness.ts';
 import { useTestServer } from '../../test/test-server-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 import { SecretBox } from '../platform/secrets.ts';
+import { PendingEvents } from '../realtime/pending-events.ts';
 import { cafAuthoritiesFor } from './caf-authorities.ts';
 import { uploadCaf } from './caf-upload.ts';
 import { activeCredentials, certificateInfo, storeCertificate } from './certificate.store.ts';
@@ -40,6 +41,7 @@ function upload(
       { id: tenant.tenantId, rut: options.rut ?? RUT },
       { target, authorities },
       xml,
+      new PendingEvents(),
       options.today,
     ),
   );

@@ -155,9 +155,10 @@ export const useWallStore = defineStore(STORE_IDS.WALL, () => {
   function onFolioLow({ docType, remaining }: NotificationPayload<'folio:low'>): void {
     const folios = snapshot.value?.folios;
     if (!folios) return;
+    // The alert is the server's crossing: the type stays low until a reload says otherwise.
     const folio = folios.find((f) => f.docType === docType);
-    if (folio) folio.remaining = remaining;
-    else folios.push({ docType, remaining });
+    if (folio) Object.assign(folio, { remaining, low: true });
+    else folios.push({ docType, remaining, low: true });
   }
 
   function onDteStatus({ changes }: NotificationPayload<'dte:status'>): void {
