@@ -18,6 +18,7 @@ import {
 } from '../../test/harness.ts';
 import type { TestProduct, Till } from '../../test/selling.ts';
 import { useSellingFixture } from '../../test/selling-fixture.ts';
+import { withTenant } from '../platform/orm.ts';
 
 let tenant: TestTenant;
 let products: TestProduct[];
@@ -41,31 +42,36 @@ beforeEach(() => {
   alerts = [];
 });
 
-async function sell(socket: TestClient = till.socket): Promise<number> {
+/** One boleta of `productId` at `at`'s drawer, rung through `socket` (the till's own by default). */
+async function sell(
+  socket: TestClient = till.socket,
+  at: Till = till,
+  productId = products[1]!.id,
+): Promise<number> {
   const answer = await socket.emitWithAck('sale:commit', {
     saleId: randomUUID(),
-    terminalId: till.terminalId,
-    cashSessionId: till.cashSessionId,
+    terminalId: at.terminalId,
+    cashSessionId: at.cashSessionId,
     docType: 39,
-    lines: [{ productId: products[1]!.id, quantity: '1', unitPrice: 1190 }],
+    lines: [{ productId, quantity: '1', unitPrice: 1190 }],
     payments: [{ method: 'cash', tendered: 2000 }],
   });
   if (!answer.ok) throw new Error(answer.error.message);
   return answer.data.folio;
 }
 
-async function upload(from: number, to: number): Promise<void> {
+async function upload(from: number, to: number, socket = backoffice): Promise<void> {
   const xml = makeTestCaf({ rut: '76192083-9', type: 39, from, to }).toString('latin1');
-  const uploaded = await backoffice.emitWithAck('caf:upload', { xml });
+  const uploaded = await socket.emitWithAck('caf:upload', { xml });
   if (!uploaded.ok) throw new Error(uploaded.error.message);
 }
 
 /** Saves the company's settings with a new low-folio threshold, as the back office does. */
-async function setThreshold(lowFolioThreshold: number): Promise<void> {
-  const profile = await backoffice.emitWithAck('tenant:get', {});
+async function setThreshold(lowFolioThreshold: number, socket = backoffice): Promise<void> {
+  const profile = await socket.emitWithAck('tenant:get', {});
   if (!profile.ok) throw new Error(profile.error.message);
   const { slug: _, ...input } = profile.data;
-  const saved = await backoffice.emitWithAck('tenant:save', {
+  const saved = await socket.emitWithAck('tenant:save', {
     ...input,
     settings: { ...input.settings, lowFolioThreshold },
   });
@@ -162,5 +168,88 @@ describe('the low-folio alert', () => {
         for (const socket of [newBackoffice, newWall, cashier]) socket.close();
       }
     });
+  });
+});
+
+describe('the low-folio alert across server instances', () => {
+  const chain = useSellingFixture({ label: 'falert2', stock: '1000', stocked: [1], cafs: [] });
+  let second: TestServer;
+  let third: TestServer | undefined;
+  let admin: TestClient;
+  let secondWall: TestClient;
+  let secondTill: Till;
+  beforeAll(async () => {
+    second = await startTestServer();
+    admin = await chain.signIn(chain.tenant, chain.tenant.emails.admin, { screen: 'backoffice' });
+    secondWall = await connectClient(second.url, chain.tenant.slug, {
+      token: await tokenFor(second.url, chain.tenant.emails.supervisor),
+      screen: 'wall',
+    });
+    // A supervisor's till at store 0's second terminal, on the second server.
+    const [store] = chain.tenant.stores;
+    const pos = await connectClient(second.url, chain.tenant.slug, {
+      token: await tokenFor(second.url, chain.tenant.emails.supervisor),
+      screen: 'pos',
+      storeId: store!.id,
+    });
+    const opened = await pos.emitWithAck('cash:open', {
+      terminalId: store!.terminalIds[1]!,
+      openingFloat: 20000,
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    secondTill = { socket: pos, terminalId: store!.terminalIds[1]!, cashSessionId: opened.data.id };
+    admin.on('folio:low', (alert) => alerts.push({ screen: 'backoffice', ...alert }));
+    secondWall.on('folio:low', (alert) => alerts.push({ screen: 'wall', ...alert }));
+    await setThreshold(10, admin);
+  });
+  afterAll(async () => {
+    for (const socket of [secondWall, secondTill?.socket]) socket?.close();
+    await third?.close();
+    await second?.close();
+  });
+
+  it('fires once when sales on two servers at once cross the threshold', async () => {
+    await upload(1, 30, admin);
+    // 24 folios in two waves of 12 at once (6 per till, within a socket's commands in flight),
+    // half through each server: the take that leaves 9 is the crossing.
+    const folios: number[] = [];
+    for (let wave = 0; wave < 2; wave++) {
+      const sales = Array.from({ length: 6 }, () => [
+        sell(chain.till.socket, chain.till, chain.products[1]!.id),
+        sell(secondTill.socket, secondTill, chain.products[1]!.id),
+      ]).flat();
+      folios.push(...(await Promise.all(sales)));
+    }
+    expect(new Set(folios).size).toBe(24);
+    expect(await settledAlerts(2)).toEqual(both(9));
+  });
+
+  it('a server started after a CAF expired reports the type low on load, without a live alert', async () => {
+    await upload(31, 60, admin);
+    expect((await loadedStates(admin, secondWall)).wall).toEqual([
+      { docType: 39, remaining: 36, low: false },
+    ]);
+    // The days pass while no server runs: the new range expires, 6 folios remain in force.
+    await withTenant(chain.server.orm, chain.tenant.tenantId, (em) =>
+      em.execute('update caf set expires_on = current_date - 1 where folio_from = 31'),
+    );
+    third = await startTestServer();
+    const thirdWall = await connectClient(third.url, chain.tenant.slug, {
+      token: await tokenFor(third.url, chain.tenant.emails.supervisor),
+      screen: 'wall',
+    });
+    thirdWall.on('folio:low', (alert) => alerts.push({ screen: 'third wall', ...alert }));
+    try {
+      const snapshot = await thirdWall.emitWithAck('wall:snapshot', {});
+      expect(snapshot.ok && snapshot.data.folios).toEqual([{ docType: 39, remaining: 6, low: true }]);
+      expect((await loadedStates(admin, secondWall)).backoffice).toEqual([
+        { docType: 39, remaining: 6, low: true },
+      ]);
+      // Still under: the next folio alerts no one again.
+      await sell(chain.till.socket, chain.till, chain.products[1]!.id);
+      expect(await settledAlerts(0)).toEqual([]);
+    } finally {
+      thirdWall.close();
+    }
   });
 });
