@@ -159,7 +159,7 @@ describe('CAF upload', () => {
     const [row] = await withTenant(server.orm, tenant.tenantId, (em) =>
       em.execute<{ key: string; pfx: string; password: string }[]>(
         `select c.private_key_sealed as key, s.pfx_sealed as pfx, s.password_sealed as password
-           from caf c, sii_certificate s where c.doc_type = 39 and s.active`,
+           from caf c, sii_certificate s where c.doc_type = 39 and c.folio_from = 1 and s.active`,
       ),
     );
     const rsask = /<RSASK>([\s\S]*?)<\/RSASK>/.exec(caf.toString('latin1'))![1]!.trim();
