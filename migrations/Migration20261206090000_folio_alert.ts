@@ -6,7 +6,9 @@ import { Migration } from '@mikro-orm/migrations';
  * only when a statement flips `below` from false to true, so it fires once per crossing whichever
  * server process takes the folio, and a restarted server finds the state instead of guessing it.
  * Folio takes (the sale's hot path) compare against the stored threshold, so they never read the
- * tenant's settings; every threshold change and CAF upload writes it here.
+ * tenant's settings; every threshold change and CAF upload writes it here. `cafs` is how many CAFs
+ * of the type that check counted: a take whose statement began before a CAF upload committed does
+ * not see the new folios, and flips nothing when its count of CAFs differs from the row's.
  *
  * `folio_alert_stale_tenants` lists, for the check a server runs at start, the tenants whose state
  * may have moved without a statement that re-checks it: a document type with CAFs and no state
@@ -20,6 +22,7 @@ export class Migration20261206090000_folio_alert extends Migration {
         tenant_id uuid not null references tenant(id),
         doc_type smallint not null,
         threshold integer not null check (threshold >= 0),
+        cafs integer not null,
         below boolean not null,
         changed_at timestamptz not null default now(),
         primary key (tenant_id, doc_type)

@@ -7,11 +7,15 @@ import type { FolioState } from '@erp/shared';
 import type { z } from 'zod';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 
-/** Folios left per document type in CAFs in force (mirrors `TAKE_FOLIO`'s count). */
+/**
+ * Folios left per document type in CAFs in force, and its CAFs in any state (mirrors
+ * `TAKE_FOLIO`'s counts).
+ */
 const FOLIOS_LEFT = `select doc_type,
             coalesce(sum(folio_to - next_folio + 1)
                      filter (where next_folio <= folio_to and (expires_on is null or expires_on >= current_date)), 0)::int
-              as remaining
+              as remaining,
+            count(*)::int as cafs
        from caf group by doc_type`;
 
 export interface FolioAlertChange {
@@ -33,12 +37,12 @@ export interface FolioAlertChange {
 export function evaluateFolioAlerts(em: SqlExecutor, threshold: number): Promise<FolioAlertChange[]> {
   return em.execute<FolioAlertChange[]>(
     `with left_now as (${FOLIOS_LEFT})
-     insert into folio_alert as a (tenant_id, doc_type, threshold, below, changed_at)
-     select current_tenant_id(), l.doc_type, ?, l.remaining < ?, now() from left_now l
+     insert into folio_alert as a (tenant_id, doc_type, threshold, cafs, below, changed_at)
+     select current_tenant_id(), l.doc_type, ?, l.cafs, l.remaining < ?, now() from left_now l
      on conflict (tenant_id, doc_type) do update
-       set threshold = excluded.threshold, below = excluded.below,
+       set threshold = excluded.threshold, cafs = excluded.cafs, below = excluded.below,
            changed_at = case when a.below = excluded.below then a.changed_at else now() end
-     where a.threshold <> excluded.threshold or a.below <> excluded.below
+     where a.threshold <> excluded.threshold or a.cafs <> excluded.cafs or a.below <> excluded.below
      returning a.doc_type as "docType",
        (select l.remaining from left_now l where l.doc_type = a.doc_type) as remaining,
        a.below, a.below and a.changed_at = now() as crossed`,

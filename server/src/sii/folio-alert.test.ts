@@ -19,6 +19,8 @@ import {
 import type { TestProduct, Till } from '../../test/selling.ts';
 import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
+import { PendingEvents } from '../realtime/pending-events.ts';
+import { storeCaf } from './folios.ts';
 
 let tenant: TestTenant;
 let products: TestProduct[];
@@ -251,5 +253,31 @@ describe('the low-folio alert across server instances', () => {
     } finally {
       thirdWall.close();
     }
+  });
+
+  it('a sale crossing while a refill commits leaves the type lifted, without an alert', async () => {
+    // 5 left and a threshold of 5: not low, and the next folio crosses. A refill holds its
+    // transaction open with its check done (the type's row written and locked); a sale meanwhile
+    // takes that next folio, counting without the new range, and waits on the row. Once the
+    // refill commits, the sale must not record (or announce) a crossing the refill undid.
+    await setThreshold(5, admin);
+    let sale: Promise<number> | undefined;
+    await withTenant(chain.server.orm, chain.tenant.tenantId, async (em) => {
+      const caf = makeTestCaf({ rut: '76192083-9', type: 39, from: 61, to: 90 });
+      await storeCaf(
+        em,
+        chain.server.secrets,
+        { id: chain.tenant.tenantId, rut: '76192083-9' },
+        caf,
+        new PendingEvents(),
+      );
+      sale = sell(chain.till.socket, chain.till, chain.products[1]!.id);
+      await new Promise((r) => setTimeout(r, 500));
+    });
+    await sale;
+    expect(await settledAlerts(0)).toEqual([]);
+    expect((await loadedStates(admin, secondWall)).backoffice).toEqual([
+      { docType: 39, remaining: 34, low: false },
+    ]);
   });
 });
