@@ -25,6 +25,8 @@ export interface FolioAlertChange {
   below: boolean;
   /** This statement flipped the type under the threshold: the one alert of this crossing. */
   crossed: boolean;
+  /** This statement lifted a low type above the threshold (or recorded a new type above it). */
+  lifted: boolean;
 }
 
 /**
@@ -45,7 +47,7 @@ export function evaluateFolioAlerts(em: SqlExecutor, threshold: number): Promise
      where a.threshold <> excluded.threshold or a.cafs <> excluded.cafs or a.below <> excluded.below
      returning a.doc_type as "docType",
        (select l.remaining from left_now l where l.doc_type = a.doc_type) as remaining,
-       a.below, a.below and a.changed_at = now() as crossed`,
+       a.below, a.below and a.changed_at = now() as crossed, not a.below and a.changed_at = now() as lifted`,
     [threshold, threshold],
   );
 }

@@ -29,6 +29,8 @@ let backoffice: TestClient;
 let wall: TestClient;
 /** Every `folio:low` the fixture's back office and wall received, in order. */
 let alerts: { screen: string; docType: number; remaining: number }[] = [];
+/** Every `folio:restored` (a low type lifted above the threshold) they received, in order. */
+let restored: typeof alerts = [];
 
 const shop = useSellingFixture({ label: 'falert', stock: '1000', stocked: [1], cafs: [] });
 beforeAll(async () => {
@@ -37,11 +39,14 @@ beforeAll(async () => {
   wall = await shop.signIn(tenant, tenant.emails.supervisor, { screen: 'wall' });
   backoffice.on('folio:low', (alert) => alerts.push({ screen: 'backoffice', ...alert }));
   wall.on('folio:low', (alert) => alerts.push({ screen: 'wall', ...alert }));
+  backoffice.on('folio:restored', (state) => restored.push({ screen: 'backoffice', ...state }));
+  wall.on('folio:restored', (state) => restored.push({ screen: 'wall', ...state }));
   // The threshold first, with no CAF yet: nothing to compare.
   await setThreshold(3);
 });
 beforeEach(() => {
   alerts = [];
+  restored = [];
 });
 
 /** One boleta of `productId` at `at`'s drawer, rung through `socket` (the till's own by default). */
@@ -119,6 +124,10 @@ describe('the low-folio alert', () => {
 
   it('fires again when a CAF added lifts the count and sales use it down again', async () => {
     await upload(6, 10);
+    // The refill lifts the type: the screens are told, without an alert.
+    await settledAlerts(0);
+    expect([...restored].sort((a, b) => a.screen.localeCompare(b.screen))).toEqual(both(6));
+    expect(alerts).toEqual([]);
     expect(await loadedStates(backoffice, wall)).toEqual({
       backoffice: [{ docType: 39, remaining: 6, low: false }],
       wall: [{ docType: 39, remaining: 6, low: false }],
@@ -130,6 +139,8 @@ describe('the low-folio alert', () => {
   it('fires when the threshold is raised above the count, not when it is lowered or saved unchanged', async () => {
     // 1 left: a threshold of 1 lifts the type (1 is not under 1) without an alert.
     await setThreshold(1);
+    await settledAlerts(0);
+    expect([...restored].sort((a, b) => a.screen.localeCompare(b.screen))).toEqual(both(1));
     expect((await loadedStates(backoffice, wall)).wall).toEqual([{ docType: 39, remaining: 1, low: false }]);
     await setThreshold(5);
     await setThreshold(5);

@@ -22,13 +22,22 @@ export function announceFolioLow(events: PendingEvents, docType: number, remaini
  * Compares every document type's folios left with the tenant's current threshold, in the
  * caller's unit of work, after anything that moves either besides a folio take (a CAF stored, the
  * threshold saved): a type it takes under the threshold is announced, one lifted above it (a
- * refill, a lower threshold) may alert again on a later crossing.
+ * refill, a lower threshold) is announced as restored, so screens drop the warning, and may
+ * alert again on a later crossing.
  */
 export async function checkFolioAlerts(em: SqlExecutor, events: PendingEvents): Promise<FolioAlertChange[]> {
   const { lowFolioThreshold } = await tenantSettings(em);
   const changes = await evaluateFolioAlerts(em, lowFolioThreshold);
   for (const change of changes) {
     if (change.crossed) announceFolioLow(events, change.docType, change.remaining);
+    if (change.lifted) {
+      for (const screen of ['backoffice', 'wall'] as const) {
+        events.push(rooms.screen(screen), 'folio:restored', {
+          docType: change.docType,
+          remaining: change.remaining,
+        });
+      }
+    }
   }
   return changes;
 }

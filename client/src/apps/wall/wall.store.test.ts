@@ -207,7 +207,7 @@ describe('wall store', () => {
     expect(reads()).toBe(2);
   });
 
-  it('shows the low-folio state the snapshot records, and a live alert marks its type low', async () => {
+  it('shows the low-folio state the snapshot records, and live alerts mark its type low or restored', async () => {
     const recorded = snapshot([]);
     recorded.folios = [
       { docType: 39, remaining: 500, low: false },
@@ -222,6 +222,12 @@ describe('wall store', () => {
       { docType: 61, remaining: 40, low: true },
       { docType: 33, remaining: 7, low: true },
     ]);
+    server.emit('folio:restored', { docType: 61, remaining: 540 });
+    expect(wall.snapshot?.folios.find((f) => f.docType === 61)).toEqual({
+      docType: 61,
+      remaining: 540,
+      low: false,
+    });
   });
 
   it('shows a refused document at once and reads the pending count again later, once per burst', async () => {
