@@ -21,8 +21,6 @@ const FOLIOS_LEFT = `select doc_type,
 export interface FolioAlertChange {
   docType: number;
   remaining: number;
-  /** Under the threshold now. */
-  below: boolean;
   /** This statement flipped the type under the threshold: the one alert of this crossing. */
   crossed: boolean;
   /** This statement lifted a low type above the threshold (or recorded a new type above it). */
@@ -31,10 +29,9 @@ export interface FolioAlertChange {
 
 /**
  * Writes, for every document type with CAFs, the threshold (`?`) and whether its folios left
- * are under it; returns the types whose state or threshold changed. A type flipped `below` keeps
- * its `changed_at` while its state holds, so `changed_at = now()` on a below row names a flip
- * made by this transaction, checked on the locked latest row: a concurrent flip by a folio take
- * is not announced twice.
+ * are under it; returns the types whose row changed. A row keeps its `changed_at` while its state
+ * holds, so `changed_at = now()` names a flip (either way) made by this transaction, checked on
+ * the locked latest row: a flip a concurrent folio take made is not announced twice.
  */
 export function evaluateFolioAlerts(em: SqlExecutor, threshold: number): Promise<FolioAlertChange[]> {
   return em.execute<FolioAlertChange[]>(
@@ -47,7 +44,7 @@ export function evaluateFolioAlerts(em: SqlExecutor, threshold: number): Promise
      where a.threshold <> excluded.threshold or a.cafs <> excluded.cafs or a.below <> excluded.below
      returning a.doc_type as "docType",
        (select l.remaining from left_now l where l.doc_type = a.doc_type) as remaining,
-       a.below, a.below and a.changed_at = now() as crossed, not a.below and a.changed_at = now() as lifted`,
+       a.below and a.changed_at = now() as crossed, not a.below and a.changed_at = now() as lifted`,
     [threshold, threshold],
   );
 }

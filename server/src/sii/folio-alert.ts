@@ -5,16 +5,22 @@ import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import { tenantSettings } from '../tenancy/index.ts';
-import { evaluateFolioAlerts, type FolioAlertChange, staleFolioAlertTenants } from './folio-alert.queries.ts';
+import { evaluateFolioAlerts, staleFolioAlertTenants } from './folio-alert.queries.ts';
 
 /**
- * The low-folio alert, once per crossing: a document type's folios left (CAFs in force) went
- * under the tenant's threshold. Its state lives in `folio_alert`, so every server process and a
- * restarted one agree on it; screens read it on load (`folioStates`) and get this event live.
+ * Tells the back offices and walls that a document type's low-folio state changed: `folio:low`,
+ * the alert, once per crossing under the tenant's threshold (folios left in CAFs in force), or
+ * `folio:restored` when a check lifts it. The state lives in `folio_alert`, so every server
+ * process and a restarted one agree on it; screens read it on load (`folioStates`).
  */
-export function announceFolioLow(events: PendingEvents, docType: number, remaining: number): void {
+export function announceFolioState(
+  events: PendingEvents,
+  event: 'folio:low' | 'folio:restored',
+  docType: number,
+  remaining: number,
+): void {
   for (const screen of ['backoffice', 'wall'] as const) {
-    events.push(rooms.screen(screen), 'folio:low', { docType, remaining });
+    events.push(rooms.screen(screen), event, { docType, remaining });
   }
 }
 
@@ -25,21 +31,12 @@ export function announceFolioLow(events: PendingEvents, docType: number, remaini
  * refill, a lower threshold) is announced as restored, so screens drop the warning, and may
  * alert again on a later crossing.
  */
-export async function checkFolioAlerts(em: SqlExecutor, events: PendingEvents): Promise<FolioAlertChange[]> {
+export async function checkFolioAlerts(em: SqlExecutor, events: PendingEvents): Promise<void> {
   const { lowFolioThreshold } = await tenantSettings(em);
-  const changes = await evaluateFolioAlerts(em, lowFolioThreshold);
-  for (const change of changes) {
-    if (change.crossed) announceFolioLow(events, change.docType, change.remaining);
-    if (change.lifted) {
-      for (const screen of ['backoffice', 'wall'] as const) {
-        events.push(rooms.screen(screen), 'folio:restored', {
-          docType: change.docType,
-          remaining: change.remaining,
-        });
-      }
-    }
+  for (const change of await evaluateFolioAlerts(em, lowFolioThreshold)) {
+    if (change.crossed) announceFolioState(events, 'folio:low', change.docType, change.remaining);
+    if (change.lifted) announceFolioState(events, 'folio:restored', change.docType, change.remaining);
   }
-  return changes;
 }
 
 /**

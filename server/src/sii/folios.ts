@@ -35,8 +35,9 @@ export async function takeFolio(em: SqlExecutor, docType: number): Promise<Taken
   // A CAF may run out between choosing it and locking it; then the next one is chosen.
   for (let attempt = 0; attempt < 3; attempt++) {
     const [row] = await em.execute<TakenFolioRow[]>(TAKE_FOLIO, [docType]);
-    if (row)
+    if (row) {
       return { folio: row.folio, cafId: row.id, remaining: Number(row.remaining), crossed: row.crossed };
+    }
     const [available] = await em.execute<{ n: number }[]>(CAFS_WITH_FOLIOS, [docType]);
     if (!available?.n) break;
   }

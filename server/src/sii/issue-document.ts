@@ -3,7 +3,7 @@ import { type DocumentAmounts, stampDocumentTed } from '@erp/sii-core';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
-import { announceFolioLow } from './folio-alert.ts';
+import { announceFolioState } from './folio-alert.ts';
 import { loadCaf, takeFolio } from './folios.ts';
 
 /** A tax document issued at the till: its folio's CAF and what the result shows. */
@@ -38,7 +38,7 @@ export async function issueTaxDocument(
   events: PendingEvents,
 ): Promise<IssuedDocument> {
   const { folio, cafId, remaining, crossed } = await takeFolio(em, document.type);
-  if (crossed) announceFolioLow(events, document.type, remaining);
+  if (crossed) announceFolioState(events, 'folio:low', document.type, remaining);
   const ted = stampDocumentTed(document, folio, amounts, await loadCaf(em, box, tenantId, cafId), stampedAt);
   const { net, iva, exempt, total } = amounts.totals;
   return {
