@@ -29,6 +29,7 @@ import { registerReportHandlers, registerWallHandlers, storeSalesChanged } from 
 import { registerSalesHandlers, registerSalesHistoryHandlers } from './sales/index.ts';
 import { registerDteDownloadRoutes } from './sii/dte-download.routes.ts';
 import { SharedPdfRenderer } from './sii/dte-pdf.ts';
+import { checkFolioAlertsAtStart } from './sii/index.ts';
 import { registerSiiHandlers } from './sii/sii.handlers.ts';
 import {
   ApprovalService,
@@ -96,6 +97,11 @@ export async function createServer(config: Config, logger: Logger = createLogger
     redisPrefix: config.REDIS_PREFIX,
   });
   const approvals = new ApprovalService(orm, redis, { redisPrefix: config.REDIS_PREFIX });
+  // Before any screen can load: the low-folio state it reads is current (a CAF may have expired
+  // while no server ran). A failed check must not keep the tills closed: folio takes still flip it.
+  await checkFolioAlertsAtStart(orm, logger).catch((err: unknown) =>
+    logger.error({ err }, 'low-folio check at start failed'),
+  );
 
   const options: FastifyHttpOptions<Server> = { logger: false, trustProxy: config.TRUST_PROXY };
   const app = Fastify(options);

@@ -85,7 +85,7 @@ export async function receiveStock(
 export async function addCaf(server: Backend, tenant: SeededTenant, type: number, from: number, to: number) {
   const caf = makeTestCaf({ rut: '76192083-9', type, from, to });
   return withTenant(server.orm, tenant.tenantId, (em) =>
-    storeCaf(em, server.secrets, { id: tenant.tenantId, rut: '76192083-9' }, caf),
+    storeCaf(em, server.secrets, { id: tenant.tenantId, rut: '76192083-9' }, caf, new PendingEvents()),
   );
 }
 

@@ -13,6 +13,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropDatabase, ensureDatabase } from '../../../scripts/services.ts';
 import { createTestTenant, type TestTenant } from '../../test/harness.ts';
+import { PendingEvents } from '../realtime/pending-events.ts';
 import { activeCredentials, storeCertificate } from '../sii/certificate.store.ts';
 import { loadCaf, storeCaf } from '../sii/folios.ts';
 import { migrateUp } from './migrate.ts';
@@ -71,7 +72,13 @@ beforeAll(async () => {
   for (const tenant of [a, b]) {
     await withTenant(orm, tenant.tenantId, async (em) => {
       const caf = makeTestCaf({ rut: ISSUER_RUT, type: 39, from: 1, to: 100 });
-      const stored = await storeCaf(em, zero, { id: tenant.tenantId, rut: ISSUER_RUT }, caf);
+      const stored = await storeCaf(
+        em,
+        zero,
+        { id: tenant.tenantId, rut: ISSUER_RUT },
+        caf,
+        new PendingEvents(),
+      );
       cafIds.set(tenant.tenantId, stored.id);
       const pfx = makeTestCertificate({ rut: '11111111-1', name: 'Firmante', password: 'clave' });
       await storeCertificate(em, zero, tenant.tenantId, pfx, 'clave');
@@ -130,6 +137,7 @@ describe('secrets key rotation', () => {
         new SecretBox(newKey()),
         { id: b.tenantId, rut: ISSUER_RUT },
         makeTestCaf({ rut: ISSUER_RUT, type: 33, from: 1, to: 10 }),
+        new PendingEvents(),
       ),
     );
     const before = [await sealedValues(a), await sealedValues(b)];

@@ -151,17 +151,6 @@ export async function lowStock(em: SqlExecutor, limit: number): Promise<WallSnap
   return { count: lowCount!.n, items };
 }
 
-/** Folios left per document type. Mirrors takeFolio: only CAFs in force count. */
-export function foliosLeft(em: SqlExecutor) {
-  return em.execute<{ docType: number; remaining: number }[]>(
-    `select doc_type as "docType",
-            coalesce(sum(folio_to - next_folio + 1)
-                     filter (where next_folio <= folio_to and (expires_on is null or expires_on >= current_date)), 0)::int
-              as remaining
-       from caf group by doc_type order by doc_type`,
-  );
-}
-
 /** Hub credentials not revoked, per store. */
 export function hubDeviceCounts(em: SqlExecutor) {
   return em.execute<{ storeId: string; n: number }[]>(

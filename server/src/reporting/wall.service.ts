@@ -3,13 +3,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { dropSuggested, toSessionView } from '../cash/index.ts';
 import { isoTime } from '../platform/rows.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
+import { folioStates } from '../sii/index.ts';
 import { tenantSettings } from '../tenancy/index.ts';
 import {
   auditEntriesSince,
   daySalesGroups,
   daySiiCounts,
   dayTickets,
-  foliosLeft,
   type GroupRow,
   hubDeviceCounts,
   lowStock,
@@ -111,7 +111,7 @@ export async function readWallSnapshot(em: EntityManager, connected: ConnectedHu
   const { stores, terminals, warehouses, people } = await wallNames(em);
   const audit = await auditEntriesSince(em, now.starts, WALL_AUDIT_KINDS, AUDIT_ENTRIES);
   const belowMinimum = await lowStock(em, LOW_STOCK_ITEMS);
-  const folios = await foliosLeft(em);
+  const folios = await folioStates(em);
   const hubDevices = await hubDeviceCounts(em);
   const sii = await daySiiCounts(em, now);
   const problems = await siiProblemsSince(em, now.starts, SII_PROBLEMS);

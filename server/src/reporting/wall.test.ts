@@ -275,9 +275,10 @@ describe('wall:snapshot', () => {
     const [caf] = await query<{ left: number }>(
       `select folio_to - next_folio + 1 as left from caf where doc_type = 39`,
     );
+    // Under the default threshold (100), the credit notes' alert stands.
     expect(snapshot.folios).toEqual([
-      { docType: 39, remaining: caf!.left },
-      { docType: 61, remaining: 99 },
+      { docType: 39, remaining: caf!.left, low: false },
+      { docType: 61, remaining: 99, low: true },
     ]);
     expect(snapshot.hubs).toEqual([
       { storeId: tenant.stores[0]!.id, configured: 1, online: true, printers: [printer] },

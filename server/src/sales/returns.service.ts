@@ -272,7 +272,15 @@ export async function returnSale(
     );
   }
 
-  const { cafId, fields } = await issueTaxDocument(em, box, seller.tenantId, document, amounts, stampedAt);
+  const { cafId, fields } = await issueTaxDocument(
+    em,
+    box,
+    seller.tenantId,
+    document,
+    amounts,
+    stampedAt,
+    events,
+  );
   const { folio, ted } = fields;
   const result: ReturnResultData = {
     saleId: input.returnId,

@@ -20,7 +20,6 @@ import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
-import { rooms } from '../realtime/rooms.ts';
 import { issueTaxDocument } from '../sii/index.ts';
 import { customerFromInput, getCustomer } from './customer.queries.ts';
 import { claimKeyWith, requestHash } from './idempotency.ts';
@@ -169,13 +168,14 @@ export async function commitSale(
     events,
     { userId: seller.userId, deviceId: input.terminalId },
   );
-  const { cafId, remaining, fields } = await issueTaxDocument(
+  const { cafId, fields } = await issueTaxDocument(
     em,
     box,
     seller.tenantId,
     document,
     amounts,
     stampedAt,
+    events,
   );
   const { folio, ted } = fields;
   const result: SaleResultData = {
@@ -293,9 +293,5 @@ export async function commitSale(
   if (tallied === 0) throw new AppError('CASH_SESSION_REQUIRED');
 
   if (audit.length > 0) announceAudit(events, auditRows(seller, input.terminalId, audit));
-  if (remaining === context.settings.lowFolioThreshold) {
-    events.push(rooms.screen('backoffice'), 'folio:low', { docType: type, remaining });
-    events.push(rooms.screen('wall'), 'folio:low', { docType: type, remaining });
-  }
   return result;
 }

@@ -9,6 +9,7 @@ import type { TestServer, TestTenant } from '../../test/harness.ts';
 import { useTestServer } from '../../test/test-server-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
 import { SecretBox } from '../platform/secrets.ts';
+import { PendingEvents } from '../realtime/pending-events.ts';
 import { cafAuthoritiesFor } from './caf-authorities.ts';
 import { uploadCaf } from './caf-upload.ts';
 import { activeCredentials, certificateInfo, storeCertificate } from './certificate.store.ts';
@@ -40,6 +41,7 @@ function upload(
       { id: tenant.tenantId, rut: options.rut ?? RUT },
       { target, authorities },
       xml,
+      new PendingEvents(),
       options.today,
     ),
   );
@@ -157,7 +159,7 @@ describe('CAF upload', () => {
     const [row] = await withTenant(server.orm, tenant.tenantId, (em) =>
       em.execute<{ key: string; pfx: string; password: string }[]>(
         `select c.private_key_sealed as key, s.pfx_sealed as pfx, s.password_sealed as password
-           from caf c, sii_certificate s where c.doc_type = 39 and s.active`,
+           from caf c, sii_certificate s where c.doc_type = 39 and c.folio_from = 1 and s.active`,
       ),
     );
     const rsask = /<RSASK>([\s\S]*?)<\/RSASK>/.exec(caf.toString('latin1'))![1]!.trim();

@@ -3,6 +3,7 @@ import { TEST_CAF_IDK } from '@erp/sii-core/test-authority';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
+import type { PendingEvents } from '../realtime/pending-events.ts';
 import { assertAcceptedCaf } from './caf-authorities.ts';
 import { parseUploadedCaf, storeCaf } from './folios.ts';
 import type { SiiTarget } from './sii-target.ts';
@@ -24,7 +25,7 @@ const TARGET_NAME: Readonly<Record<SiiTarget, string>> = {
  * it must be for the environment the tenant sends to (IDK), its FRMA must be the signature of
  * that environment's authority (the SII's key, or the local test authority in the simulator:
  * `cafAuthoritiesFor`), and it must not be already expired. Every refusal is a CAF_INVALID with a
- * Spanish reason.
+ * Spanish reason. A low-folio alert the new folios start goes into `events`.
  */
 export async function uploadCaf(
   em: EntityManager,
@@ -32,6 +33,7 @@ export async function uploadCaf(
   tenant: { id: string; rut: string },
   environment: { target: SiiTarget; authorities: CafAuthorities },
   xml: Uint8Array | string,
+  events: PendingEvents,
   today = chileTimestamp(new Date()).slice(0, 10),
 ): Promise<{ id: string; type: number; from: number; to: number }> {
   const caf = parseUploadedCaf(xml);
@@ -52,5 +54,5 @@ export async function uploadCaf(
   if (expiresOn && expiresOn < today) {
     throw new AppError('CAF_INVALID', `El CAF venció el ${expiresOn}: solicite nuevos folios al SII.`);
   }
-  return storeCaf(em, box, tenant, xml);
+  return storeCaf(em, box, tenant, xml, events);
 }

@@ -9,22 +9,42 @@ import type { SqlExecutor } from '../platform/sql-session.ts';
 /**
  * Takes the next folio of a type (`?` = doc type) from the oldest CAF in force that has one:
  * one UPDATE on its counter row, returning the folio, the CAF and the folios left of the type.
+ * In the same statement the type's low-folio alert flips to `below` if this folio took the count
+ * under the threshold stored with it (`folio_alert`): `crossed` is true for exactly one take per
+ * crossing, also with several server processes, since the flip re-checks `not below` on the
+ * locked row. The row's `cafs` must match the CAFs this statement sees: a take that began before
+ * a CAF upload committed counts without the new folios and must not undo the refill's check.
+ * Above the threshold it costs one primary-key lookup.
  * On the sale's hot path: a named prepared statement, so its text stays exactly as it is.
  */
-export const TAKE_FOLIO = `update caf set next_folio = next_folio + 1
-        where id = (select id from caf
-                     where doc_type = ? and next_folio <= folio_to and (expires_on is null or expires_on >= current_date)
-                     order by folio_from limit 1)
-          and next_folio <= folio_to
-        returning next_folio - 1 as folio, id,
-          (select coalesce(sum(c.folio_to - c.next_folio + 1), 0) from caf c
-            where c.doc_type = caf.doc_type and c.id <> caf.id and c.next_folio <= c.folio_to
-              and (c.expires_on is null or c.expires_on >= current_date)) + (folio_to - next_folio + 1) as remaining`;
+export const TAKE_FOLIO = `with taken as (
+        update caf set next_folio = next_folio + 1
+         where id = (select id from caf
+                      where doc_type = ? and next_folio <= folio_to and (expires_on is null or expires_on >= current_date)
+                      order by folio_from limit 1)
+           and next_folio <= folio_to
+        returning next_folio - 1 as folio, id, doc_type, folio_to - next_folio + 1 as left_here
+      ), counted as (
+        select t.folio, t.id, t.doc_type, count(c.id) + 1 as cafs,
+               t.left_here + coalesce(sum(c.folio_to - c.next_folio + 1)
+                 filter (where c.next_folio <= c.folio_to and (c.expires_on is null or c.expires_on >= current_date)), 0)
+                 as remaining
+          from taken t left join caf c on c.doc_type = t.doc_type and c.id <> t.id
+         group by t.folio, t.id, t.doc_type, t.left_here
+      ), crossed as (
+        update folio_alert a set below = true, changed_at = now()
+          from counted t
+         where a.tenant_id = current_tenant_id() and a.doc_type = t.doc_type
+           and not a.below and t.remaining < a.threshold and a.cafs = t.cafs
+        returning a.doc_type
+      )
+      select t.folio, t.id, t.remaining, exists (select 1 from crossed) as crossed from counted t`;
 
 export interface TakenFolioRow {
   folio: number;
   id: string;
   remaining: string;
+  crossed: boolean;
 }
 
 /** How many CAFs in force of a type (`?`) still have folios. */

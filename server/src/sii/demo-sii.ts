@@ -2,6 +2,7 @@ import { makeTestCaf, makeTestCertificate } from '@erp/sii-core/test-authority';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { withTenant } from '../platform/orm.ts';
 import type { SecretBox } from '../platform/secrets.ts';
+import { PendingEvents } from '../realtime/pending-events.ts';
 import { tenantIdBySlug, tenantRut } from './caf.queries.ts';
 import { hasAnyCertificate } from './certificate.queries.ts';
 import { storeCertificate } from './certificate.store.ts';
@@ -35,7 +36,14 @@ async function seedTenantSii(orm: MikroORM, box: SecretBox, tenantId: string): P
     const pfx = makeTestCertificate({ rut: '11111111-1', name: 'Firmante Demo', password: 'demo' });
     await storeCertificate(em, box, tenantId, pfx, 'demo');
     for (const type of DEMO_CAF_TYPES) {
-      await storeCaf(em, box, { id: tenantId, rut }, makeTestCaf({ rut, type, from: 1, to: 10_000 }));
+      // Seeded before any screen connects: an alert would have no one to reach.
+      await storeCaf(
+        em,
+        box,
+        { id: tenantId, rut },
+        makeTestCaf({ rut, type, from: 1, to: 10_000 }),
+        new PendingEvents(),
+      );
     }
     return true;
   });

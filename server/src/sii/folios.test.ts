@@ -5,12 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { makeTestCaf } from '@erp/sii-core/test-authority';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TestClient, TestServer, TestTenant } from '../../test/harness.ts';
+import type { TestClient, TestTenant } from '../../test/harness.ts';
 import type { TestProduct, Till } from '../../test/selling.ts';
 import { useSellingFixture } from '../../test/selling-fixture.ts';
-import { withTenant } from '../platform/orm.ts';
 
-let server: TestServer;
 let tenant: TestTenant;
 let products: TestProduct[];
 let till: Till;
@@ -19,7 +17,7 @@ let wall: TestClient;
 
 const shop = useSellingFixture({ label: 'folios', stock: '1000', stocked: [1], cafs: [] });
 beforeAll(async () => {
-  ({ server, tenant, products, till } = shop);
+  ({ tenant, products, till } = shop);
   backoffice = await shop.signIn(tenant, tenant.emails.admin, { screen: 'backoffice' });
   wall = await shop.signIn(tenant, tenant.emails.supervisor, { screen: 'wall' });
 });
@@ -49,9 +47,15 @@ describe('folios', () => {
       const uploaded = await backoffice.emitWithAck('caf:upload', { xml });
       expect(uploaded).toMatchObject({ ok: true, data: { docType: 39, from, to } });
     }
-    await withTenant(server.orm, tenant.tenantId, (em) =>
-      em.execute(`update tenant set settings = settings || '{"lowFolioThreshold": 2}'::jsonb`),
-    );
+    // Saved as the back office saves it: the alert compares with the threshold of the last save.
+    const profile = await backoffice.emitWithAck('tenant:get', {});
+    if (!profile.ok) throw new Error(profile.error.message);
+    const { slug: _, ...input } = profile.data;
+    const saved = await backoffice.emitWithAck('tenant:save', {
+      ...input,
+      settings: { ...input.settings, lowFolioThreshold: 3 },
+    });
+    expect(saved.ok).toBe(true);
 
     const alerts: { screen: string; docType: number; remaining: number }[] = [];
     backoffice.on('folio:low', (alert) => alerts.push({ screen: 'backoffice', ...alert }));
@@ -69,7 +73,7 @@ describe('folios', () => {
       code: 'NO_FOLIOS',
       message: expect.stringContaining('CAF'),
     });
-    // Exactly one alert per screen: with the sale that left 2 folios, not with the later ones.
+    // Exactly one alert per screen: with the sale that left 2 folios (under 3), not with the later ones.
     const deadline = Date.now() + 5_000;
     while (alerts.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 300));

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
+import type { PendingEvents } from '../realtime/pending-events.ts';
 import {
   CAFS_WITH_FOLIOS,
   cafSecrets,
@@ -12,25 +13,31 @@ import {
   TAKE_FOLIO,
   type TakenFolioRow,
 } from './caf.queries.ts';
+import { checkFolioAlerts } from './folio-alert.ts';
 
 export interface TakenFolio {
   folio: number;
   cafId: string;
   /** Folios of this type still available after this one, across all CAFs. */
   remaining: number;
+  /** This folio took the type under the tenant's low-folio threshold: announce it (once). */
+  crossed: boolean;
 }
 
 /**
  * Takes the next folio of a document type: one UPDATE on the counter row of the oldest CAF that
  * still has folios, so concurrent sales queue on the row lock and a rollback gives the number
  * back (gap-free, never duplicated). Call it as late as possible in the transaction: the lock is
- * held until commit. Throws NO_FOLIOS when no CAF in force has folios left.
+ * held until commit. The same statement records the type's low-folio crossing (`TAKE_FOLIO`).
+ * Throws NO_FOLIOS when no CAF in force has folios left.
  */
 export async function takeFolio(em: SqlExecutor, docType: number): Promise<TakenFolio> {
   // A CAF may run out between choosing it and locking it; then the next one is chosen.
   for (let attempt = 0; attempt < 3; attempt++) {
     const [row] = await em.execute<TakenFolioRow[]>(TAKE_FOLIO, [docType]);
-    if (row) return { folio: row.folio, cafId: row.id, remaining: Number(row.remaining) };
+    if (row) {
+      return { folio: row.folio, cafId: row.id, remaining: Number(row.remaining), crossed: row.crossed };
+    }
     const [available] = await em.execute<{ n: number }[]>(CAFS_WITH_FOLIOS, [docType]);
     if (!available?.n) break;
   }
@@ -52,13 +59,16 @@ export function parseUploadedCaf(xml: Uint8Array | string): Caf {
 
 /**
  * Stores a CAF for the current tenant after checking it is the tenant's, parses, and does not
- * overlap a stored range. The private key is sealed with the tenant id bound in.
+ * overlap a stored range. The private key is sealed with the tenant id bound in. New folios may
+ * lift a type above the low-folio threshold (or, a first small CAF, start under it): the alert
+ * state is checked in the same transaction and a crossing goes into `events`.
  */
 export async function storeCaf(
   em: EntityManager,
   box: SecretBox,
   tenant: { id: string; rut: string },
   xml: Uint8Array | string,
+  events: PendingEvents,
 ): Promise<{ id: string; type: number; from: number; to: number }> {
   const caf = parseUploadedCaf(xml);
   if (caf.issuerRut !== tenant.rut) {
@@ -83,6 +93,7 @@ export async function storeCaf(
     cafXml: caf.cafXml,
     privateKeySealed: box.seal(rsask, tenant.id),
   });
+  await checkFolioAlerts(em, events);
   return { id, type: caf.type, from: caf.from, to: caf.to };
 }
 

@@ -7,4 +7,6 @@
 export { seedDemoSii } from './demo-sii.ts';
 export { documentOfSale } from './dte.queries.ts';
 export { createDteAnnouncer } from './dte-announcer.ts';
+export { folioStates } from './folio-alert.queries.ts';
+export { checkFolioAlerts, checkFolioAlertsAtStart } from './folio-alert.ts';
 export { type IssuedDocument, issueTaxDocument } from './issue-document.ts';

@@ -225,6 +225,8 @@ describe('CAF and certificate commands', () => {
             expiresOn: null,
           },
         ],
+        // 50 folios, under the default threshold of 100: the alert stands from the upload on.
+        folios: [{ docType: 39, remaining: 50, low: true }],
       },
     });
   });

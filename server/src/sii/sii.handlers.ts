@@ -4,6 +4,7 @@ import { loadConfig } from '../platform/config.ts';
 import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
+import { withTenantEvents } from '../realtime/publish-after-commit.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import { tenantSettings } from '../tenancy/index.ts';
@@ -21,6 +22,7 @@ import {
   retryCandidate,
   transition,
 } from './dte.queries.ts';
+import { folioStates } from './folio-alert.queries.ts';
 import { targetFor } from './sii-target.ts';
 
 const BACK_OFFICE = ['owner', 'admin'] as const;
@@ -100,7 +102,7 @@ export const registerSiiHandlers: HandlerRegistrar = (socket, deps) => {
   });
 
   onCommand(socket, logger, 'caf:upload', { roles: BACK_OFFICE }, ({ xml }) =>
-    withTenant(orm, tenantId, async (em) => {
+    withTenantEvents(orm, socket, async (em, events) => {
       const tenant = await tenantSiiIdentity(em);
       const stored = await uploadCaf(
         em,
@@ -108,6 +110,7 @@ export const registerSiiHandlers: HandlerRegistrar = (socket, deps) => {
         { id: tenantId, rut: tenant.rut },
         { target: targetFor(siiEnvironment, tenant.siiEnvironment), authorities: cafAuthorities },
         Buffer.from(xml, 'latin1'),
+        events,
       );
       return { id: stored.id, docType: stored.type, from: stored.from, to: stored.to };
     }),
@@ -116,7 +119,8 @@ export const registerSiiHandlers: HandlerRegistrar = (socket, deps) => {
   onCommand(socket, logger, 'caf:list', { roles: BACK_OFFICE }, () =>
     withTenant(orm, tenantId, async (em) => {
       const cafs = await listCafs(em);
-      return { lowFolioThreshold: (await tenantSettings(em)).lowFolioThreshold, cafs };
+      const folios = await folioStates(em);
+      return { lowFolioThreshold: (await tenantSettings(em)).lowFolioThreshold, cafs, folios };
     }),
   );
 

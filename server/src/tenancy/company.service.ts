@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
+import { checkFolioAlerts } from '../sii/index.ts';
 import { hasCafsOrDocuments, tenantProfileRow, updateTenantProfile } from './tenancy.queries.ts';
 import type { Actor } from './users.service.ts';
 
@@ -20,6 +21,8 @@ export async function getTenantProfile(em: EntityManager): Promise<Profile> {
 /**
  * Saves the company's data and settings; audited with the names of the fields that changed.
  * The RUT is fixed once CAFs are loaded or documents issued: both belong to the RUT they name.
+ * A new low-folio threshold is compared with the folios left in the same transaction: raised
+ * above a type's count, it alerts now; lowered under it, the type may alert again later.
  */
 export async function saveTenantProfile(
   em: EntityManager,
@@ -41,6 +44,9 @@ export async function saveTenantProfile(
   const changed = (Object.keys(after) as (keyof Profile)[]).filter(
     (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
   );
+  if (after.settings.lowFolioThreshold !== before.settings.lowFolioThreshold) {
+    await checkFolioAlerts(em, events);
+  }
   if (changed.length) {
     await recordAudit(em, actor, null, [{ kind: 'settings_change', details: { changed } }], events);
   }

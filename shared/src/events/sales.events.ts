@@ -216,5 +216,8 @@ export const FolioLow = z.object({ docType: z.number().int(), remaining: z.numbe
 
 export const salesNotifications = {
   'audit:logged': z.object({ changes: z.array(AuditEntry) }),
+  /** A document type's folios went under the tenant's threshold (once per crossing). */
   'folio:low': FolioLow,
+  /** A low type is no longer under the threshold (a CAF added, the threshold lowered). */
+  'folio:restored': FolioLow,
 };

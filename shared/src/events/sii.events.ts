@@ -91,6 +91,16 @@ export const CertificateView = z.object({
   expiringSoon: z.boolean(),
 });
 
+/**
+ * A document type's folios left (CAFs in force) and whether its low-folio alert stands: the state
+ * the server recorded at the last crossing or check, which screens show on load.
+ */
+export const FolioState = z.object({
+  docType: z.number().int(),
+  remaining: z.number().int().nonnegative(),
+  low: z.boolean(),
+});
+
 export const siiCommands = {
   /** Newest first, one page and the total (the back office's paging idiom). */
   'dte:list': command(DteListQuery, pageOf(DteView)),
@@ -107,8 +117,12 @@ export const siiCommands = {
   ),
   'caf:list': command(
     z.object({}).strict(),
-    /** The tenant's low-folio threshold: remaining folios of a type under it are warned. */
-    z.object({ cafs: z.array(CafView), lowFolioThreshold: z.number().int().min(0) }),
+    /** The tenant's low-folio threshold (folios of a type under it are warned), and each type's state. */
+    z.object({
+      cafs: z.array(CafView),
+      lowFolioThreshold: z.number().int().min(0),
+      folios: z.array(FolioState),
+    }),
   ),
   /** The `.pfx` in base64 and its password (stored sealed; the password is never returned). */
   'certificate:upload': command(

@@ -15,7 +15,7 @@ import { PrinterStatus } from './hardware.events.ts';
 import { LowStockItem } from './inventory.events.ts';
 import { SignedPesos, Timestamp, Uuid } from './primitives.ts';
 import { AuditEntry } from './sales.events.ts';
-import { DteState } from './sii.events.ts';
+import { DteState, FolioState } from './sii.events.ts';
 
 const Count = z.number().int().nonnegative();
 /** A Chile calendar day, `AAAA-MM-DD`. */
@@ -142,8 +142,8 @@ export const WallSnapshot = z.object({
   /** Today's audit entries, newest first. */
   audit: z.array(AuditEntry),
   lowStock: z.object({ count: Count, items: z.array(LowStockItem) }),
-  /** Folios left per document type, in CAFs in force. */
-  folios: z.array(z.object({ docType: z.number().int(), remaining: Count })),
+  /** Folios left per document type, in CAFs in force, and whether each type's low-folio alert stands. */
+  folios: z.array(FolioState),
   hubs: z.array(WallHub),
   sii: WallSii,
 });

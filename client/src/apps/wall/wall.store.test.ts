@@ -58,7 +58,7 @@ function snapshot(sales: WallStoreSales[], asOf = '2026-11-24T13:00:00.000Z'): W
     sales,
     audit: [],
     lowStock: { count: 0, items: [] },
-    folios: [{ docType: 39, remaining: 500 }],
+    folios: [{ docType: 39, remaining: 500, low: false }],
     hubs: [
       { storeId: STORE_A, configured: 1, online: false, printers: [] },
       { storeId: STORE_B, configured: 0, online: false, printers: [] },
@@ -205,6 +205,29 @@ describe('wall store', () => {
     server.emit('wall:update', tomorrow);
     await vi.advanceTimersByTimeAsync(WALL_RELOAD_DELAY_MS);
     expect(reads()).toBe(2);
+  });
+
+  it('shows the low-folio state the snapshot records, and live alerts mark its type low or restored', async () => {
+    const recorded = snapshot([]);
+    recorded.folios = [
+      { docType: 39, remaining: 500, low: false },
+      { docType: 61, remaining: 40, low: true },
+    ];
+    const { server, wall } = await startedWall(recorded);
+    expect(wall.snapshot?.folios.filter((f) => f.low).map((f) => f.docType)).toEqual([61]);
+    server.emit('folio:low', { docType: 39, remaining: 99 });
+    server.emit('folio:low', { docType: 33, remaining: 7 });
+    expect(wall.snapshot?.folios).toEqual([
+      { docType: 39, remaining: 99, low: true },
+      { docType: 61, remaining: 40, low: true },
+      { docType: 33, remaining: 7, low: true },
+    ]);
+    server.emit('folio:restored', { docType: 61, remaining: 540 });
+    expect(wall.snapshot?.folios.find((f) => f.docType === 61)).toEqual({
+      docType: 61,
+      remaining: 540,
+      low: false,
+    });
   });
 
   it('shows a refused document at once and reads the pending count again later, once per burst', async () => {

@@ -152,12 +152,13 @@ export const useWallStore = defineStore(STORE_IDS.WALL, () => {
     low.items = [...fresh, ...low.items].slice(0, LOW_STOCK_KEPT);
   }
 
-  function onFolioLow({ docType, remaining }: NotificationPayload<'folio:low'>): void {
+  /** The server's low-folio state of a type changed: a crossing (`folio:low`) or a lift. */
+  function folioState(docType: number, remaining: number, low: boolean): void {
     const folios = snapshot.value?.folios;
     if (!folios) return;
     const folio = folios.find((f) => f.docType === docType);
-    if (folio) folio.remaining = remaining;
-    else folios.push({ docType, remaining });
+    if (folio) Object.assign(folio, { remaining, low });
+    else folios.push({ docType, remaining, low });
   }
 
   function onDteStatus({ changes }: NotificationPayload<'dte:status'>): void {
@@ -222,7 +223,12 @@ export const useWallStore = defineStore(STORE_IDS.WALL, () => {
       realtime.addEventListener('cash:changed', onCashChanged),
       realtime.addEventListener('audit:logged', onAudit),
       realtime.addEventListener('stock:low', onStockLow),
-      realtime.addEventListener('folio:low', onFolioLow),
+      realtime.addEventListener('folio:low', ({ docType, remaining }) =>
+        folioState(docType, remaining, true),
+      ),
+      realtime.addEventListener('folio:restored', ({ docType, remaining }) =>
+        folioState(docType, remaining, false),
+      ),
       realtime.addEventListener('hub:status', onHubStatus),
       realtime.addEventListener('printer:status', onPrinterStatus),
       realtime.addEventListener('dte:status', onDteStatus),
