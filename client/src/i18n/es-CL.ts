@@ -98,6 +98,7 @@ export const t = {
   pos: {
     loading: 'Cargando la caja…',
     catalogLoading: 'Cargando el catálogo…',
+    scanWaiting: (code: string) => `${code}: se agrega cuando llegue el catálogo`,
     catalogCount: (n: number) => `${n.toLocaleString('es-CL')} productos`,
     chooseTerminal: '¿Qué caja es este equipo?',
     chooseTerminalHint: 'Se recuerda en este equipo. Elija la caja donde está instalado.',

@@ -46,6 +46,32 @@ async function saved(): Promise<void> {
 }
 
 describe('cart store', () => {
+  it('holds scans typed before the first catalog arrives and rings them up after it, in order', async () => {
+    setActivePinia(createPinia());
+    const storeId = signedIn();
+    const server = fakeRealtime();
+    const catalog = useCatalogStore();
+    await catalog.start();
+    const cart = useCartStore();
+    await cart.start();
+    // First load: the local copy is empty and the snapshot has not come yet.
+    expect(catalog.ready).toBe(false);
+    const label = buildScaleLabel(gramsPreset('20'), 1, 500);
+    const typed = [label, '7801610001622', '0000000', 'beb-01'].map((code) => cart.addScanWhenReady(code));
+    await saved();
+    expect(cart.ticket.lines).toEqual([]);
+
+    server.on('catalog:snapshot', () => ({ version: 1, storeId, products: [bebida, pan] }));
+    server.on('label:rules', () => [gramsPreset('20')]);
+    await server.resync();
+    expect(catalog.ready).toBe(true);
+    expect((await Promise.all(typed)).map((o) => o.kind)).toEqual(['added', 'added', 'unknown', 'added']);
+    expect(cart.ticket.lines.map((l) => [l.code, l.quantity])).toEqual([
+      ['PAN-01', '0.500'],
+      ['BEB-01', '2.000'],
+    ]);
+  });
+
   it('joins repeated scans of a unit product into one line and prices it', async () => {
     const { cart } = await till();
     expect(cart.addScan('7801610001622').kind).toBe('added');

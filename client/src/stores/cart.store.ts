@@ -166,6 +166,15 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     }
   }
 
+  /**
+   * Rings up a scan once the catalog is ready: on a first load the scans typed before the
+   * snapshot arrives wait for it and are applied in the order they were typed.
+   */
+  async function addScanWhenReady(code: string): Promise<ScanOutcome> {
+    await useCatalogStore().whenReady();
+    return addScan(code);
+  }
+
   /** Sets a line's quantity (wire form); a unit product only takes whole units. */
   function setQuantity(lineId: string, quantity: string): boolean {
     const line = findLine(lineId);
@@ -295,6 +304,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     itemCount,
     addProduct,
     addScan,
+    addScanWhenReady,
     setQuantity,
     step,
     voidLine,

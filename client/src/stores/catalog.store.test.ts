@@ -44,7 +44,9 @@ describe('catalog store', () => {
     }));
     first.server.on('label:rules', () => []);
     await first.catalog.start();
+    expect(first.catalog.ready).toBe(false);
     await first.server.resync();
+    expect(first.catalog.ready).toBe(true);
     expect(first.catalog.productCount).toBe(2);
     expect(first.catalog.version).toBe(7);
 
@@ -53,6 +55,7 @@ describe('catalog store', () => {
     const loaded = second.catalog.whenLoaded();
     void second.catalog.start();
     await loaded;
+    expect(second.catalog.ready).toBe(true);
     expect(second.catalog.resolveScan('7802900000011')).toEqual({ kind: 'product', product: leche });
     second.server.on('catalog:changes', ({ since }) => ({
       version: 9,

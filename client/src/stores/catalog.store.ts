@@ -49,10 +49,26 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
   const loadedOnce = new Promise<void>((resolve) => {
     markLoaded = resolve;
   });
+  let markReady: () => void = () => {};
+  const readyOnce = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+
+  /**
+   * A catalog to sell from: the local copy is in memory and it came from the server at least
+   * once. On a first load the local copy is empty until the snapshot arrives, and a scan
+   * answered from it would be a false "unknown code".
+   */
+  const ready = computed(() => loaded.value && version.value !== null);
 
   /** Resolves once the local copy is in memory: a scan typed during page load waits for it. */
   function whenLoaded(): Promise<void> {
     return loadedOnce;
+  }
+
+  /** Resolves once `ready`: waiters run in the order they started waiting, as scans were typed. */
+  function whenReady(): Promise<void> {
+    return readyOnce;
   }
   let stopFns: (() => void)[] = [];
 
@@ -158,6 +174,7 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
       }
       syncError.value = null;
       revision.value++;
+      markReady();
     } finally {
       syncing.value = false;
     }
@@ -219,6 +236,7 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
     loaded.value = true;
     revision.value++;
     markLoaded();
+    if (ready.value) markReady();
     const realtime = useRealtimeStore();
     stopFns = [
       realtime.addEventListener('product:changed', onProductChanged),
@@ -239,6 +257,7 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
     favouriteIds,
     revision,
     loaded,
+    ready,
     syncing,
     syncError,
     productCount,
@@ -250,6 +269,7 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
     inCategory,
     resolveScan,
     whenLoaded,
+    whenReady,
     sync,
     toggleFavourite,
     start,
