@@ -1,4 +1,5 @@
 import { ERROR_MESSAGES, type ErrorCode, isErrorCode } from '@erp/shared/errors';
+import { formatClp } from '@erp/shared/money';
 import type { Role } from '@erp/shared/roles';
 import type { AppScreen } from '../access/screens.ts';
 
@@ -126,6 +127,9 @@ export const t = {
     badLabel: 'Etiqueta de balanza mal leída (dígito verificador). Vuelva a escanear.',
     cartTitle: 'Venta',
     cartEmpty: 'Escanee un producto o tóquelo en la grilla.',
+    linePriceChanged: (name: string, from: number, to: number) =>
+      `Cambió el precio de ${name}: ${formatClp(from)} → ${formatClp(to)}`,
+    priceNoticeSeen: 'Entendido',
     items: (n: number) => (n === 1 ? '1 artículo' : `${n} artículos`),
     total: 'Total',
     pay: 'Cobrar',

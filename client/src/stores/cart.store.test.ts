@@ -147,6 +147,51 @@ describe('cart store', () => {
     expect(cart.lines.map((l) => l.unitPrice)).toEqual([2190, 2490]);
   });
 
+  it('shows a price change on a line at once, with a notice, not only at payment', async () => {
+    setActivePinia(createPinia());
+    const storeId = signedIn();
+    const server = fakeRealtime();
+    server.on('catalog:snapshot', () => ({ version: 1, storeId, products: [bebida, pan] }));
+    server.on('label:rules', () => []);
+    const catalog = useCatalogStore();
+    await catalog.start();
+    await server.resync();
+    const cart = useCartStore();
+    cart.addProduct(bebida, '2.000');
+    cart.addProduct(pan, '0.500');
+    cart.addProduct(pan, '0.250');
+
+    server.emit('price:changed', {
+      changes: [{ productId: bebida.id, storeId: null, price: 2190, version: 2 }],
+    });
+    const { storePrice: _, ...data } = pan;
+    server.emit('product:changed', { changes: [{ ...data, price: 2690, version: 3 }] });
+    await nextTick();
+    expect(cart.lines.map((l) => [l.unitPrice, l.amount])).toEqual([
+      [2190, 4380],
+      [2690, 1345],
+      [2690, 673],
+    ]);
+    expect(cart.total).toBe(4380 + 1345 + 673);
+    expect(cart.priceNotices).toEqual([
+      { productId: bebida.id, name: bebida.name, from: 1990, to: 2190 },
+      { productId: pan.id, name: pan.name, from: 2490, to: 2690 },
+    ]);
+
+    // Back to the old price: nothing left to tell. Another store's override changes nothing here.
+    server.emit('price:changed', {
+      changes: [{ productId: bebida.id, storeId: null, price: 1990, version: 4 }],
+    });
+    server.emit('price:changed', {
+      changes: [{ productId: pan.id, storeId: crypto.randomUUID(), price: 100, version: 5 }],
+    });
+    await nextTick();
+    expect(cart.lines.map((l) => l.unitPrice)).toEqual([1990, 2690, 2690]);
+    expect(cart.priceNotices.map((n) => n.productId)).toEqual([pan.id]);
+    cart.reset();
+    expect(cart.priceNotices).toEqual([]);
+  });
+
   it('turns the ticket into the sale payload and the receipt lines', async () => {
     const { cart } = await till();
     cart.addProduct(bebida);

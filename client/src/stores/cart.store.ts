@@ -67,6 +67,14 @@ export type ScanOutcome =
   | { kind: 'bad-label' }
   | { kind: 'unknown' };
 
+/** A line's price changed while it was on the ticket: the cashier tells the customer. */
+export interface PriceNotice {
+  productId: string;
+  name: string;
+  from: number;
+  to: number;
+}
+
 const OPEN_TICKET_KEY = 'open';
 
 function newTicket(): Ticket {
@@ -82,6 +90,8 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
   const ticket = ref<Ticket>(newTicket());
   /** The line the cashier last touched (highlighted, target of quantity keys). */
   const selectedLineId = ref<string | null>(null);
+  /** Prices changed on lines of this ticket, one per product (first old price → latest). */
+  const priceNotices = ref<PriceNotice[]>([]);
 
   let db: PosDb | null = null;
 
@@ -223,6 +233,36 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     }
   }
 
+  function noticePrice(line: CartLine, to: number): void {
+    const known = priceNotices.value.find((n) => n.productId === line.productId);
+    if (!known)
+      priceNotices.value.push({ productId: line.productId, name: line.name, from: line.unitPrice, to });
+    else if (known.from === to) priceNotices.value = priceNotices.value.filter((n) => n !== known);
+    else known.to = to;
+  }
+
+  /**
+   * A live price change (or one caught up by a resync) reaches the lines at once, with a notice,
+   * instead of surfacing as PRICE_CHANGED at payment. The lines carry no manual price yet; one
+   * that does must keep it here.
+   */
+  function followCatalogPrices(): void {
+    const catalog = useCatalogStore();
+    for (const line of ticket.value.lines) {
+      const current = catalog.product(line.productId);
+      if (!current) continue;
+      const price = catalog.priceOf(current);
+      if (price === line.unitPrice) continue;
+      noticePrice(line, price);
+      line.unitPrice = price;
+    }
+  }
+  watch(() => useCatalogStore().revision, followCatalogPrices);
+
+  function clearPriceNotices(): void {
+    priceNotices.value = [];
+  }
+
   /** The ticket as a sale to commit: the server's payload and the lines for the receipt preview. */
   function toSale(
     till: { terminalId: string; cashSessionId: string },
@@ -268,6 +308,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
   function reset(): void {
     ticket.value = newTicket();
     selectedLineId.value = null;
+    clearPriceNotices();
   }
 
   /** The server acknowledged a sale: if it is this ticket's, the next customer starts. */
@@ -296,6 +337,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
   return {
     ticket,
     selectedLineId,
+    priceNotices,
     lines,
     total,
     buyerRequired,
@@ -312,6 +354,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     setCustomer,
     askBuyer,
     applyPrices,
+    clearPriceNotices,
     toSale,
     reset,
     settle,
