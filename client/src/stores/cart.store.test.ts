@@ -36,7 +36,7 @@ async function till(storeId?: string) {
   await server.resync();
   const cart = useCartStore();
   await cart.start();
-  return { storeId: id, cart, catalog };
+  return { storeId: id, cart, catalog, server };
 }
 
 /** Lets the ticket watcher write to IndexedDB. */
@@ -140,11 +140,17 @@ describe('cart store', () => {
   });
 
   it('takes the current prices the cashier confirmed after PRICE_CHANGED', async () => {
-    const { cart } = await till();
+    const { cart, server } = await till();
     cart.addProduct(bebida);
     cart.addProduct(pan, '1.000');
     cart.applyPrices([{ productId: bebida.id, shown: 1990, current: 2190 }]);
     expect(cart.lines.map((l) => l.unitPrice)).toEqual([2190, 2490]);
+    // This POS has not heard of the change yet: another product's change does not undo it.
+    const { storePrice: _, ...data } = pan;
+    server.emit('product:changed', { changes: [{ ...data, name: 'Pan amasado', version: 2 }] });
+    await nextTick();
+    expect(cart.lines.map((l) => l.unitPrice)).toEqual([2190, 2490]);
+    expect(cart.priceNotices).toEqual([]);
   });
 
   it('shows a price change on a line at once, with a notice, not only at payment', async () => {

@@ -92,6 +92,8 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
   const selectedLineId = ref<string | null>(null);
   /** Prices changed on lines of this ticket, one per product (first old price → latest). */
   const priceNotices = ref<PriceNotice[]>([]);
+  /** The catalog's price of each product on the ticket when last looked at. */
+  const catalogPrices = new Map<string, number>();
 
   let db: PosDb | null = null;
 
@@ -158,6 +160,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
       exempt: product.exempt,
     };
     ticket.value.lines.push(line);
+    catalogPrices.set(product.id, line.unitPrice);
     selectedLineId.value = line.lineId;
     return line;
   }
@@ -248,11 +251,20 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
    */
   function followCatalogPrices(): void {
     const catalog = useCatalogStore();
-    for (const line of ticket.value.lines) {
-      const current = catalog.product(line.productId);
+    // Only a change of the catalog's price moves a line: a price the cashier accepted from the
+    // server's PRICE_CHANGED stays when the (still stale) catalog changes elsewhere.
+    const changed = new Map<string, number>();
+    for (const productId of new Set(ticket.value.lines.map((l) => l.productId))) {
+      const current = catalog.product(productId);
       if (!current) continue;
       const price = catalog.priceOf(current);
-      if (price === line.unitPrice) continue;
+      const before = catalogPrices.get(productId);
+      catalogPrices.set(productId, price);
+      if (before !== undefined && before !== price) changed.set(productId, price);
+    }
+    for (const line of ticket.value.lines) {
+      const price = changed.get(line.productId);
+      if (price === undefined || price === line.unitPrice) continue;
       noticePrice(line, price);
       line.unitPrice = price;
     }
@@ -309,6 +321,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     ticket.value = newTicket();
     selectedLineId.value = null;
     clearPriceNotices();
+    catalogPrices.clear();
   }
 
   /** The server acknowledged a sale: if it is this ticket's, the next customer starts. */
@@ -322,7 +335,10 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     const session = useSessionStore();
     db = await posDbFor(session.tenantSlug!, session.storeId!);
     const saved = await db.get<Ticket>('tickets', OPEN_TICKET_KEY);
-    if (saved) ticket.value = saved;
+    if (!saved) return;
+    ticket.value = saved;
+    // A restored line priced before a change this POS missed takes the catalog's price on the next sync.
+    for (const line of saved.lines) catalogPrices.set(line.productId, line.unitPrice);
   }
 
   watch(
