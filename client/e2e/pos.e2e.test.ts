@@ -178,7 +178,9 @@ describe('touch POS (Chromium, real server)', () => {
   });
 
   it('shows a back-office price change live, and confirms a stale price the server refused', async () => {
-    // A store price set in the back office reaches the open POS.
+    // A store price set in the back office reaches the open POS, and the line already rung up.
+    await scan(pos, PRODUCTS.bebida.barcode);
+    expect(await text(pos, 'cart-total')).toBe('$1.990');
     const admin = await connectClient(server.url, tenant.slug, {
       token: await tokenFor(server.url, tenant.emails.admin),
       screen: 'backoffice',
@@ -195,6 +197,14 @@ describe('touch POS (Chromium, real server)', () => {
       .filter({ hasText: PRODUCTS.bebida.name })
       .getByText('$1.890')
       .waitFor();
+    await pos
+      .getByTestId('price-notices')
+      .getByText(`Cambió el precio de ${PRODUCTS.bebida.name}: $1.990 → $1.890`)
+      .waitFor();
+    expect(await text(pos, 'cart-total')).toBe('$1.890');
+    await shot(pos, 'line-price-changed');
+    await pos.getByRole('button', { name: `Anular ${PRODUCTS.bebida.name}` }).click();
+    await pos.getByRole('button', { name: 'Entendido' }).click();
 
     // The base price of milk changes without this POS hearing of it: its screen is stale.
     await saveProductsQuietly([productInput('leche', 1290)]);
