@@ -178,7 +178,9 @@ describe('touch POS (Chromium, real server)', () => {
   });
 
   it('shows a back-office price change live, and confirms a stale price the server refused', async () => {
-    // A store price set in the back office reaches the open POS.
+    // A store price set in the back office reaches the open POS, and the line already rung up.
+    await scan(pos, PRODUCTS.bebida.barcode);
+    expect(await text(pos, 'cart-total')).toBe('$1.990');
     const admin = await connectClient(server.url, tenant.slug, {
       token: await tokenFor(server.url, tenant.emails.admin),
       screen: 'backoffice',
@@ -195,6 +197,14 @@ describe('touch POS (Chromium, real server)', () => {
       .filter({ hasText: PRODUCTS.bebida.name })
       .getByText('$1.890')
       .waitFor();
+    await pos
+      .getByTestId('price-notices')
+      .getByText(`Cambió el precio de ${PRODUCTS.bebida.name}: $1.990 → $1.890`)
+      .waitFor();
+    expect(await text(pos, 'cart-total')).toBe('$1.890');
+    await shot(pos, 'line-price-changed');
+    await pos.getByRole('button', { name: `Anular ${PRODUCTS.bebida.name}` }).click();
+    await pos.getByRole('button', { name: 'Entendido' }).click();
 
     // The base price of milk changes without this POS hearing of it: its screen is stale.
     await saveProductsQuietly([productInput('leche', 1290)]);
@@ -217,6 +227,56 @@ describe('touch POS (Chromium, real server)', () => {
     expect(await text(pos, folio)).toBe('Boleta electrónica N° 2');
     expect(await text(pos, 'receipt-change')).toBe('$710');
     await pos.getByTestId('new-sale').click();
+  });
+
+  it('on a first load says the catalog is loading and rings up the scans typed meanwhile, in order', async () => {
+    // The catalog snapshot's answer is held on the wire until the scans are typed.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // On the context, as the later test does: its route, registered last, then takes over.
+    await pos.context().routeWebSocket(/socket\.io/, (ws) => {
+      const upstream = ws.connectToServer();
+      let snapshotAck: string | null = null;
+      ws.onMessage((message) => {
+        const asked = typeof message === 'string' ? /^42[^[]*?(\d+)\["catalog:snapshot"/.exec(message) : null;
+        if (asked) snapshotAck = asked[1]!;
+        upstream.send(message);
+      });
+      upstream.onMessage((message) => {
+        const isSnapshot =
+          snapshotAck !== null &&
+          typeof message === 'string' &&
+          new RegExp(`^43[^[]*?,?${snapshotAck}\\[`).test(message);
+        if (isSnapshot) void held.then(() => ws.send(message));
+        else ws.send(message);
+      });
+    });
+    // An empty browser storage: the next load is this device's first.
+    await pos.evaluate(async () => {
+      for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name);
+    });
+    await pos.reload();
+    await pos.getByTestId('catalog-loading').getByText('Cargando el catálogo…').waitFor();
+    await scan(pos, PRODUCTS.bebida.barcode);
+    await scan(pos, PRODUCTS.leche.barcode);
+    await scan(pos, PRODUCTS.bebida.barcode);
+    await pos.getByTestId('scan-notice').getByText('se agrega cuando llegue el catálogo').waitFor();
+    expect(await pos.getByTestId('cart-line').count()).toBe(0);
+    await shot(pos, 'catalog-loading');
+
+    release();
+    await pos.getByTestId('catalog-loading').waitFor({ state: 'detached' });
+    await expect.poll(() => pos.getByTestId('cart-line').count()).toBe(2);
+    expect(await pos.getByTestId('line-name').allInnerTexts()).toEqual([
+      expect.stringContaining('Bebida cola'),
+      expect.stringContaining('Leche entera'),
+    ]);
+    // 2 × $1.890 (this store's price) + $1.290.
+    expect(await text(pos, 'cart-total')).toBe('$5.070');
+    await pos.getByRole('button', { name: `Anular ${PRODUCTS.bebida.name}` }).click();
+    await pos.getByRole('button', { name: `Anular ${PRODUCTS.leche.name}` }).click();
   });
 
   it('weighs by hand without a scale, keeps the open ticket across a reload, and voids lines', async () => {

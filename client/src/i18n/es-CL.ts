@@ -1,4 +1,5 @@
 import { ERROR_MESSAGES, type ErrorCode, isErrorCode } from '@erp/shared/errors';
+import { formatClp } from '@erp/shared/money';
 import type { Role } from '@erp/shared/roles';
 import type { AppScreen } from '../access/screens.ts';
 
@@ -98,6 +99,7 @@ export const t = {
   pos: {
     loading: 'Cargando la caja…',
     catalogLoading: 'Cargando el catálogo…',
+    scanWaiting: (code: string) => `${code}: se agrega cuando llegue el catálogo`,
     catalogCount: (n: number) => `${n.toLocaleString('es-CL')} productos`,
     chooseTerminal: '¿Qué caja es este equipo?',
     chooseTerminalHint: 'Se recuerda en este equipo. Elija la caja donde está instalado.',
@@ -125,6 +127,9 @@ export const t = {
     badLabel: 'Etiqueta de balanza mal leída (dígito verificador). Vuelva a escanear.',
     cartTitle: 'Venta',
     cartEmpty: 'Escanee un producto o tóquelo en la grilla.',
+    linePriceChanged: (name: string, from: number, to: number) =>
+      `Cambió el precio de ${name}: ${formatClp(from)} → ${formatClp(to)}`,
+    priceNoticeSeen: 'Entendido',
     items: (n: number) => (n === 1 ? '1 artículo' : `${n} artículos`),
     total: 'Total',
     pay: 'Cobrar',

@@ -36,7 +36,7 @@ async function till(storeId?: string) {
   await server.resync();
   const cart = useCartStore();
   await cart.start();
-  return { storeId: id, cart, catalog };
+  return { storeId: id, cart, catalog, server };
 }
 
 /** Lets the ticket watcher write to IndexedDB. */
@@ -46,6 +46,32 @@ async function saved(): Promise<void> {
 }
 
 describe('cart store', () => {
+  it('holds scans typed before the first catalog arrives and rings them up after it, in order', async () => {
+    setActivePinia(createPinia());
+    const storeId = signedIn();
+    const server = fakeRealtime();
+    const catalog = useCatalogStore();
+    await catalog.start();
+    const cart = useCartStore();
+    await cart.start();
+    // First load: the local copy is empty and the snapshot has not come yet.
+    expect(catalog.ready).toBe(false);
+    const label = buildScaleLabel(gramsPreset('20'), 1, 500);
+    const typed = [label, '7801610001622', '0000000', 'beb-01'].map((code) => cart.addScanWhenReady(code));
+    await saved();
+    expect(cart.ticket.lines).toEqual([]);
+
+    server.on('catalog:snapshot', () => ({ version: 1, storeId, products: [bebida, pan] }));
+    server.on('label:rules', () => [gramsPreset('20')]);
+    await server.resync();
+    expect(catalog.ready).toBe(true);
+    expect((await Promise.all(typed)).map((o) => o.kind)).toEqual(['added', 'added', 'unknown', 'added']);
+    expect(cart.ticket.lines.map((l) => [l.code, l.quantity])).toEqual([
+      ['PAN-01', '0.500'],
+      ['BEB-01', '2.000'],
+    ]);
+  });
+
   it('joins repeated scans of a unit product into one line and prices it', async () => {
     const { cart } = await till();
     expect(cart.addScan('7801610001622').kind).toBe('added');
@@ -114,11 +140,62 @@ describe('cart store', () => {
   });
 
   it('takes the current prices the cashier confirmed after PRICE_CHANGED', async () => {
-    const { cart } = await till();
+    const { cart, server } = await till();
     cart.addProduct(bebida);
     cart.addProduct(pan, '1.000');
     cart.applyPrices([{ productId: bebida.id, shown: 1990, current: 2190 }]);
     expect(cart.lines.map((l) => l.unitPrice)).toEqual([2190, 2490]);
+    // This POS has not heard of the change yet: another product's change does not undo it.
+    const { storePrice: _, ...data } = pan;
+    server.emit('product:changed', { changes: [{ ...data, name: 'Pan amasado', version: 2 }] });
+    await nextTick();
+    expect(cart.lines.map((l) => l.unitPrice)).toEqual([2190, 2490]);
+    expect(cart.priceNotices).toEqual([]);
+  });
+
+  it('shows a price change on a line at once, with a notice, not only at payment', async () => {
+    setActivePinia(createPinia());
+    const storeId = signedIn();
+    const server = fakeRealtime();
+    server.on('catalog:snapshot', () => ({ version: 1, storeId, products: [bebida, pan] }));
+    server.on('label:rules', () => []);
+    const catalog = useCatalogStore();
+    await catalog.start();
+    await server.resync();
+    const cart = useCartStore();
+    cart.addProduct(bebida, '2.000');
+    cart.addProduct(pan, '0.500');
+    cart.addProduct(pan, '0.250');
+
+    server.emit('price:changed', {
+      changes: [{ productId: bebida.id, storeId: null, price: 2190, version: 2 }],
+    });
+    const { storePrice: _, ...data } = pan;
+    server.emit('product:changed', { changes: [{ ...data, price: 2690, version: 3 }] });
+    await nextTick();
+    expect(cart.lines.map((l) => [l.unitPrice, l.amount])).toEqual([
+      [2190, 4380],
+      [2690, 1345],
+      [2690, 673],
+    ]);
+    expect(cart.total).toBe(4380 + 1345 + 673);
+    expect(cart.priceNotices).toEqual([
+      { productId: bebida.id, name: bebida.name, from: 1990, to: 2190 },
+      { productId: pan.id, name: pan.name, from: 2490, to: 2690 },
+    ]);
+
+    // Back to the old price: nothing left to tell. Another store's override changes nothing here.
+    server.emit('price:changed', {
+      changes: [{ productId: bebida.id, storeId: null, price: 1990, version: 4 }],
+    });
+    server.emit('price:changed', {
+      changes: [{ productId: pan.id, storeId: crypto.randomUUID(), price: 100, version: 5 }],
+    });
+    await nextTick();
+    expect(cart.lines.map((l) => l.unitPrice)).toEqual([1990, 2690, 2690]);
+    expect(cart.priceNotices.map((n) => n.productId)).toEqual([pan.id]);
+    cart.reset();
+    expect(cart.priceNotices).toEqual([]);
   });
 
   it('turns the ticket into the sale payload and the receipt lines', async () => {

@@ -67,6 +67,14 @@ export type ScanOutcome =
   | { kind: 'bad-label' }
   | { kind: 'unknown' };
 
+/** A line's price changed while it was on the ticket: the cashier tells the customer. */
+export interface PriceNotice {
+  productId: string;
+  name: string;
+  from: number;
+  to: number;
+}
+
 const OPEN_TICKET_KEY = 'open';
 
 function newTicket(): Ticket {
@@ -82,6 +90,10 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
   const ticket = ref<Ticket>(newTicket());
   /** The line the cashier last touched (highlighted, target of quantity keys). */
   const selectedLineId = ref<string | null>(null);
+  /** Prices changed on lines of this ticket, one per product (first old price → latest). */
+  const priceNotices = ref<PriceNotice[]>([]);
+  /** The catalog's price of each product on the ticket when last looked at. */
+  const catalogPrices = new Map<string, number>();
 
   let db: PosDb | null = null;
 
@@ -148,6 +160,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
       exempt: product.exempt,
     };
     ticket.value.lines.push(line);
+    catalogPrices.set(product.id, line.unitPrice);
     selectedLineId.value = line.lineId;
     return line;
   }
@@ -164,6 +177,15 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
       default:
         return found;
     }
+  }
+
+  /**
+   * Rings up a scan once the catalog is ready: on a first load the scans typed before the
+   * snapshot arrives wait for it and are applied in the order they were typed.
+   */
+  async function addScanWhenReady(code: string): Promise<ScanOutcome> {
+    await useCatalogStore().whenReady();
+    return addScan(code);
   }
 
   /** Sets a line's quantity (wire form); a unit product only takes whole units. */
@@ -214,6 +236,45 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     }
   }
 
+  function noticePrice(line: CartLine, to: number): void {
+    const known = priceNotices.value.find((n) => n.productId === line.productId);
+    if (!known)
+      priceNotices.value.push({ productId: line.productId, name: line.name, from: line.unitPrice, to });
+    else if (known.from === to) priceNotices.value = priceNotices.value.filter((n) => n !== known);
+    else known.to = to;
+  }
+
+  /**
+   * A live price change (or one caught up by a resync) reaches the lines at once, with a notice,
+   * instead of surfacing as PRICE_CHANGED at payment. The lines carry no manual price yet; one
+   * that does must keep it here.
+   */
+  function followCatalogPrices(): void {
+    const catalog = useCatalogStore();
+    // Only a change of the catalog's price moves a line: a price the cashier accepted from the
+    // server's PRICE_CHANGED stays when the (still stale) catalog changes elsewhere.
+    const changed = new Map<string, number>();
+    for (const productId of new Set(ticket.value.lines.map((l) => l.productId))) {
+      const current = catalog.product(productId);
+      if (!current) continue;
+      const price = catalog.priceOf(current);
+      const before = catalogPrices.get(productId);
+      catalogPrices.set(productId, price);
+      if (before !== undefined && before !== price) changed.set(productId, price);
+    }
+    for (const line of ticket.value.lines) {
+      const price = changed.get(line.productId);
+      if (price === undefined || price === line.unitPrice) continue;
+      noticePrice(line, price);
+      line.unitPrice = price;
+    }
+  }
+  watch(() => useCatalogStore().revision, followCatalogPrices);
+
+  function clearPriceNotices(): void {
+    priceNotices.value = [];
+  }
+
   /** The ticket as a sale to commit: the server's payload and the lines for the receipt preview. */
   function toSale(
     till: { terminalId: string; cashSessionId: string },
@@ -259,6 +320,8 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
   function reset(): void {
     ticket.value = newTicket();
     selectedLineId.value = null;
+    clearPriceNotices();
+    catalogPrices.clear();
   }
 
   /** The server acknowledged a sale: if it is this ticket's, the next customer starts. */
@@ -272,7 +335,10 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     const session = useSessionStore();
     db = await posDbFor(session.tenantSlug!, session.storeId!);
     const saved = await db.get<Ticket>('tickets', OPEN_TICKET_KEY);
-    if (saved) ticket.value = saved;
+    if (!saved) return;
+    ticket.value = saved;
+    // A restored line priced before a change this POS missed takes the catalog's price on the next sync.
+    for (const line of saved.lines) catalogPrices.set(line.productId, line.unitPrice);
   }
 
   watch(
@@ -287,6 +353,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
   return {
     ticket,
     selectedLineId,
+    priceNotices,
     lines,
     total,
     buyerRequired,
@@ -295,6 +362,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     itemCount,
     addProduct,
     addScan,
+    addScanWhenReady,
     setQuantity,
     step,
     voidLine,
@@ -302,6 +370,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     setCustomer,
     askBuyer,
     applyPrices,
+    clearPriceNotices,
     toSale,
     reset,
     settle,

@@ -44,7 +44,9 @@ describe('catalog store', () => {
     }));
     first.server.on('label:rules', () => []);
     await first.catalog.start();
+    expect(first.catalog.ready).toBe(false);
     await first.server.resync();
+    expect(first.catalog.ready).toBe(true);
     expect(first.catalog.productCount).toBe(2);
     expect(first.catalog.version).toBe(7);
 
@@ -53,6 +55,7 @@ describe('catalog store', () => {
     const loaded = second.catalog.whenLoaded();
     void second.catalog.start();
     await loaded;
+    expect(second.catalog.ready).toBe(true);
     expect(second.catalog.resolveScan('7802900000011')).toEqual({ kind: 'product', product: leche });
     second.server.on('catalog:changes', ({ since }) => ({
       version: 9,
@@ -126,6 +129,29 @@ describe('catalog store', () => {
     server.emit('product:changed', { changes: [{ ...data, active: false, version: 6 }] });
     expect(catalog.resolveScan('7802900000011')).toEqual({ kind: 'unknown' });
     expect(catalog.search('leche')).toEqual([]);
+  });
+
+  it('keeps a product in its place in the category tab when its price changes', async () => {
+    const { server, catalog, storeId } = fresh();
+    const shelf = Array.from({ length: 80 }, (_, i) =>
+      product({ code: `ALM-${i}`, name: `Arroz ${String(i).padStart(2, '0')}`, category: 'Almacén' }),
+    );
+    server.on('catalog:snapshot', () => ({ version: 1, storeId, products: shelf }));
+    server.on('label:rules', () => []);
+    await catalog.start();
+    await server.resync();
+    const before = catalog.inCategory('Almacén').map((p) => p.code);
+    expect(before).toEqual(shelf.slice(0, 60).map((p) => p.code));
+
+    server.emit('price:changed', {
+      changes: [{ productId: shelf[5]!.id, storeId: null, price: 990, version: 2 }],
+    });
+    const { storePrice: _, ...data } = shelf[7]!;
+    server.emit('product:changed', { changes: [{ ...data, price: 1990, version: 3 }] });
+    const after = catalog.inCategory('Almacén');
+    expect(after.map((p) => p.code)).toEqual(before);
+    expect(after[5]!.price).toBe(990);
+    expect(after[7]!.price).toBe(1990);
   });
 
   // Loose bounds for a busy machine (the speed itself is bench:catalog's to measure): 1,000

@@ -25,6 +25,8 @@ export type ScanResult =
 
 const META = { version: 'version', rules: 'labelRules', favourites: 'favourites' } as const;
 export const SEARCH_LIMIT = 60;
+/** One collator for every tab sort: far quicker than `localeCompare` per comparison. */
+const byName = new Intl.Collator('es');
 
 /**
  * The catalog the POS sells from, kept in IndexedDB and indexed in memory so a scan never
@@ -49,10 +51,26 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
   const loadedOnce = new Promise<void>((resolve) => {
     markLoaded = resolve;
   });
+  let markReady: () => void = () => {};
+  const readyOnce = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+
+  /**
+   * A catalog to sell from: the local copy is in memory and it came from the server at least
+   * once. On a first load the local copy is empty until the snapshot arrives, and a scan
+   * answered from it would be a false "unknown code".
+   */
+  const ready = computed(() => loaded.value && version.value !== null);
 
   /** Resolves once the local copy is in memory: a scan typed during page load waits for it. */
   function whenLoaded(): Promise<void> {
     return loadedOnce;
+  }
+
+  /** Resolves once `ready`: waiters run in the order they started waiting, as scans were typed. */
+  function whenReady(): Promise<void> {
+    return readyOnce;
   }
   let stopFns: (() => void)[] = [];
 
@@ -88,14 +106,18 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
     return index.search(query, limit);
   }
 
+  /**
+   * A category tab: its first products by name (then code). The whole category is sorted before
+   * cutting: the index keeps insertion order and a changed product is re-inserted last, so
+   * cutting first would drop it out of the tab on a price change.
+   */
   function inCategory(category: string, limit = SEARCH_LIMIT): ProductView[] {
     void revision.value;
     const found: ProductView[] = [];
-    for (const p of index.products.values()) {
-      if (p.category === category) found.push(p);
-      if (found.length >= limit) break;
-    }
-    return found.sort((a, b) => a.name.localeCompare(b.name, 'es'));
+    for (const p of index.products.values()) if (p.category === category) found.push(p);
+    return found
+      .sort((a, b) => byName.compare(a.name, b.name) || byName.compare(a.code, b.code))
+      .slice(0, limit);
   }
 
   /** A barcode or internal code first, then a scale label decoded with the tenant's rules. */
@@ -158,6 +180,7 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
       }
       syncError.value = null;
       revision.value++;
+      markReady();
     } finally {
       syncing.value = false;
     }
@@ -219,6 +242,7 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
     loaded.value = true;
     revision.value++;
     markLoaded();
+    if (ready.value) markReady();
     const realtime = useRealtimeStore();
     stopFns = [
       realtime.addEventListener('product:changed', onProductChanged),
@@ -239,6 +263,7 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
     favouriteIds,
     revision,
     loaded,
+    ready,
     syncing,
     syncError,
     productCount,
@@ -250,6 +275,7 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
     inCategory,
     resolveScan,
     whenLoaded,
+    whenReady,
     sync,
     toggleFavourite,
     start,
