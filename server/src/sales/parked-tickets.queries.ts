@@ -155,7 +155,8 @@ export async function upsertParked(
 /**
  * Takes a waiting ticket off the list (resumed or discarded) in one statement. Of two tills at
  * once, the second waits for the first's row lock, finds the ticket no longer waiting and gets
- * nothing.
+ * nothing. The till that resumed it may ask again for a while (its answer was lost on the way)
+ * and gets the same ticket; no other till does.
  */
 export async function closeParked(
   em: SqlExecutor,
@@ -164,14 +165,18 @@ export async function closeParked(
   const [row] = await em.execute<ClosedRow[]>(
     `with closed as (
        update parked_ticket
-          set status = ?, closed_by = ?, closed_terminal_id = ?, closed_at = now()
-        where id = ? and status = 'parked'
+          set status = ?, closed_by = coalesce(closed_by, ?), closed_terminal_id = ?,
+              closed_at = coalesce(closed_at, now())
+        where id = ?
+          and (status = 'parked'
+               or (status = 'resumed' and status = ? and closed_terminal_id = ?
+                   and closed_at > now() - interval '10 minutes'))
        returning *
      )
      select ${SUMMARY_COLUMNS}, p.lines, p.voided_lines as "voidedLines", p.extra,
             p.customer_id as "customerId"
        from ${joined('closed')}`,
-    [close.status, close.userId, close.terminalId, close.id],
+    [close.status, close.userId, close.terminalId, close.id, close.status, close.terminalId],
   );
   return row;
 }

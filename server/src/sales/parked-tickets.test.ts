@@ -176,6 +176,19 @@ describe('parking and resuming', () => {
   });
 });
 
+it('gives a resumed ticket again to the till that took it (its answer was lost), never to another', async () => {
+  const parked = await ok(caja1.socket.emitWithAck('ticket:park', ticket(caja1.terminalId)));
+  const first = await ok(resume(caja2, parked.id));
+  expect(await ok(resume(caja2, parked.id))).toEqual(first);
+  expect(await refused(resume(caja1, parked.id), 'PARKED_TICKET_GONE')).toBe(
+    '«Espera 1 · 14:32» ya fue retomado en Caja 2.',
+  );
+  await refused(
+    caja2.socket.emitWithAck('ticket:discard', { id: parked.id, terminalId: caja2.terminalId }),
+    'PARKED_TICKET_GONE',
+  );
+});
+
 describe('store and company boundaries', () => {
   it("another store's till neither resumes, discards nor re-parks it; another company finds nothing", async () => {
     const parked = await ok(caja1.socket.emitWithAck('ticket:park', ticket(caja1.terminalId)));
