@@ -8,7 +8,7 @@ import {
 } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { recordAudit } from '../audit/index.ts';
+import { type AuditInput, recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
@@ -110,9 +110,18 @@ export async function resumeTicket(
   };
 }
 
+/** What the audit keeps of a line: the product, as named then, how much and at what price. */
+const audited = ({ productId, name, quantity, unitPrice }: Line) => ({
+  productId,
+  name,
+  quantity,
+  unitPrice,
+});
+
 /**
  * Discards a ticket. Audited with its lines, as voided lines are: rung up and never paid, a
- * discarded ticket is what a supervisor looks for after a cash difference.
+ * discarded ticket is what a supervisor looks for after a cash difference. Lines voided before
+ * it was parked, which its sale would have audited, are audited here as voids.
  */
 export async function discardTicket(
   em: EntityManager,
@@ -122,8 +131,11 @@ export async function discardTicket(
 ): Promise<{ id: string }> {
   const row = await takeTicket(em, seller, action, 'discarded', events);
   const { id, label, total, parkedBy } = summaryView(row);
-  const lines = (row.lines as Line[]).map(({ name, quantity, unitPrice }) => ({ name, quantity, unitPrice }));
+  const voids = (row.voidedLines as Line[]).map(
+    (line): AuditInput => ({ kind: 'line_void', details: { ticketId: id, ...audited(line) } }),
+  );
+  const lines = (row.lines as Line[]).map(audited);
   const details = { ticketId: id, label, total, parkedBy: parkedBy.name, lines };
-  await recordAudit(em, seller, action.terminalId, [{ kind: 'ticket_discard', details }], events);
+  await recordAudit(em, seller, action.terminalId, [...voids, { kind: 'ticket_discard', details }], events);
   return { id };
 }

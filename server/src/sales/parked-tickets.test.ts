@@ -252,37 +252,42 @@ describe('taken once', () => {
     }
   });
 
-  it('a discarded ticket is audited with its lines and gone for every till', async () => {
+  it('a discarded ticket is audited with its lines (its voided ones as voids) and gone for every till', async () => {
+    const bebida = shop.products[BEBIDA]!;
+    const voided = { productId: bebida.id, name: bebida.name, quantity: '1.000', unitPrice: bebida.price };
     const parked = await ok(
-      caja1.socket.emitWithAck('ticket:park', ticket(caja1.terminalId, { label: 'Se fue' })),
+      caja1.socket.emitWithAck(
+        'ticket:park',
+        ticket(caja1.terminalId, { label: 'Se fue', voidedLines: [voided] }),
+      ),
     );
-    expect(
-      await ok(caja2.socket.emitWithAck('ticket:discard', { id: parked.id, terminalId: caja2.terminalId })),
-    ).toEqual({
-      id: parked.id,
-    });
+    const discard = { id: parked.id, terminalId: caja2.terminalId };
+    expect(await ok(caja2.socket.emitWithAck('ticket:discard', discard))).toEqual({ id: parked.id });
     expect(await refused(resume(caja1, parked.id), 'PARKED_TICKET_GONE')).toBe(
       '«Se fue» ya fue descartado en Caja 2.',
     );
 
-    const [entry] = await withTenant(shop.server.orm, shop.tenant.tenantId, (em) =>
+    const entries = await withTenant(shop.server.orm, shop.tenant.tenantId, (em) =>
       em.execute<{ kind: string; terminal_id: string; details: Record<string, unknown> }[]>(
-        `select kind, terminal_id, details from audit_log where kind = 'ticket_discard' and details->>'ticketId' = ?`,
+        `select kind, terminal_id, details from audit_log where details->>'ticketId' = ? order by kind`,
         [parked.id],
       ),
     );
     const leche = shop.products[LECHE]!;
-    expect(entry).toEqual({
-      kind: 'ticket_discard',
-      terminal_id: caja2.terminalId,
-      details: {
-        ticketId: parked.id,
-        label: 'Se fue',
-        total: 2380,
-        parkedBy: 'Cajero',
-        lines: [{ name: leche.name, quantity: '2.000', unitPrice: leche.price }],
+    expect(entries).toEqual([
+      { kind: 'line_void', terminal_id: caja2.terminalId, details: { ticketId: parked.id, ...voided } },
+      {
+        kind: 'ticket_discard',
+        terminal_id: caja2.terminalId,
+        details: {
+          ticketId: parked.id,
+          label: 'Se fue',
+          total: 2380,
+          parkedBy: 'Cajero',
+          lines: [{ productId: leche.id, name: leche.name, quantity: '2.000', unitPrice: leche.price }],
+        },
       },
-    });
+    ]);
   });
 });
 
