@@ -26,7 +26,11 @@ import {
   setupTenantNamespaces,
 } from './realtime/tenant-namespace.ts';
 import { registerReportHandlers, registerWallHandlers, storeSalesChanged } from './reporting/index.ts';
-import { registerSalesHandlers, registerSalesHistoryHandlers } from './sales/index.ts';
+import {
+  registerParkedTicketHandlers,
+  registerSalesHandlers,
+  registerSalesHistoryHandlers,
+} from './sales/index.ts';
 import { registerDteDownloadRoutes } from './sii/dte-download.routes.ts';
 import { SharedPdfRenderer } from './sii/dte-pdf.ts';
 import { checkFolioAlertsAtStart } from './sii/index.ts';
@@ -43,6 +47,7 @@ const REGISTRARS: HandlerRegistrar[] = [
   registerTenancyHandlers,
   registerCashHandlers,
   registerSalesHandlers,
+  registerParkedTicketHandlers,
   registerCatalogHandlers,
   registerInventoryHandlers,
   registerPurchasingHandlers,

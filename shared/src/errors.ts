@@ -30,6 +30,10 @@ export const ERROR_MESSAGES = {
     'Una boleta sobre 135 UF debe identificar al comprador (Ley 21.713): RUT, nombre, correo y teléfono.',
   INVALID_RUT: 'El RUT no es válido.',
   CASH_SESSION_REQUIRED: 'Debe abrir una caja antes de vender.',
+  /** Another till resumed or discarded the parked ticket first. */
+  PARKED_TICKET_GONE: 'Ese ticket en espera ya no está: otra caja lo retomó o lo descartó.',
+  PARKED_TICKETS_FULL:
+    'La sucursal ya tiene el máximo de tickets en espera. Retome o descarte alguno antes de dejar otro.',
   CAF_INVALID: 'El archivo CAF no es válido.',
   CERTIFICATE_INVALID: 'El certificado digital no es válido o la contraseña es incorrecta.',
   CERTIFICATE_REQUIRED: 'Cargue el certificado digital de la empresa para firmar documentos.',

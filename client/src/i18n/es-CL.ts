@@ -340,6 +340,38 @@ export const t = {
       returnCount: 'Devoluciones',
       refresh: 'Actualizar',
     },
+    parked: {
+      open: 'En espera',
+      openLabel: (n: number) => (n === 0 ? 'Tickets en espera' : `Tickets en espera: ${n}`),
+      title: 'Tickets en espera',
+      current: (items: string, total: string) => `Ticket actual: ${items} · ${total}`,
+      label: 'Nombre del ticket (opcional)',
+      defaultLabel: (n: number, time: string) => `Espera ${n} · ${time}`,
+      park: 'Poner en espera',
+      parking: 'Guardando…',
+      done: (label: string) => `«${label}» quedó en espera.`,
+      resumed: (label: string) => `Retomado «${label}».`,
+      empty: 'No hay tickets en espera en la sucursal.',
+      resume: 'Retomar',
+      resumeLabel: (label: string) => `Retomar ${label}`,
+      discard: 'Descartar',
+      discardLabel: (label: string) => `Descartar ${label}`,
+      confirmDiscard: '¿Descartar? Queda registrado.',
+      yesDiscard: 'Sí, descartar',
+      keep: 'No',
+      cartBusy: 'Cobre o ponga en espera el ticket actual antes de retomar otro.',
+      who: (name: string, terminal: string) => `${name} · ${terminal}`,
+      customer: (name: string) => `Cliente: ${name}`,
+      age: (minutes: number) =>
+        minutes < 1
+          ? 'recién'
+          : minutes < 60
+            ? `hace ${minutes} min`
+            : `hace ${Math.floor(minutes / 60)} h ${minutes % 60} min`,
+      unsure: (label: string) =>
+        `No llegó la respuesta al retomar «${label}». Reintente: si esta caja lo tomó, vuelve a llegar.`,
+      retry: 'Reintentar',
+    },
   },
   roles: {
     owner: 'Dueño',

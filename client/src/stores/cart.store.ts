@@ -1,4 +1,10 @@
-import type { CustomerView, PriceChange, ProductView } from '@erp/shared/events/index';
+import type {
+  CustomerView,
+  ParkedTicket,
+  ParkTicketInput,
+  PriceChange,
+  ProductView,
+} from '@erp/shared/events/index';
 import { boletaNeedsBuyer } from '@erp/shared/tax';
 import { type BuyerField, missingBuyerData } from '@erp/sii-core/identified-boleta';
 import { saleTotals } from '@erp/sii-core/sale-amounts';
@@ -316,6 +322,48 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     };
   }
 
+  /**
+   * The ticket as it is parked on the server: its lines and its other fields exactly as the cart
+   * keeps them (whatever a line carries comes back on resume), under the ticket's sale id.
+   */
+  function toParked(): Omit<z.input<typeof ParkTicketInput>, 'terminalId' | 'label'> {
+    const { saleId, docType, customer, lines: ticketLines, voidedLines, ...extra } = ticket.value;
+    return {
+      id: saleId,
+      docType,
+      ...(customer ? { customerId: customer.id } : {}),
+      lines: ticketLines.map((line) => ({ ...line })),
+      voidedLines: (voidedLines ?? []).map((line) => ({ ...line })),
+      extra,
+      itemCount: itemCount.value,
+      total: total.value,
+    };
+  }
+
+  /**
+   * Puts a resumed ticket on screen as a new sale (the parked id is spent), its lines at the
+   * prices seen when it was parked; a price changed since then moves as a live change does, with
+   * its notice. Lines voided on this empty ticket stay, to be audited with the sale.
+   */
+  function restore(parked: z.output<typeof ParkedTicket>): void {
+    const voidedHere = ticket.value.voidedLines ?? [];
+    // Parked by a till from its cart, so its lines are cart lines.
+    const lines = parked.lines as unknown as CartLine[];
+    ticket.value = {
+      ...parked.extra,
+      saleId: crypto.randomUUID(),
+      docType: parked.docType === 33 ? 33 : 39,
+      customer: parked.customer,
+      lines,
+      voidedLines: [...(parked.voidedLines as unknown as CartLine[]), ...voidedHere],
+    };
+    selectedLineId.value = lines.at(-1)?.lineId ?? null;
+    clearPriceNotices();
+    catalogPrices.clear();
+    for (const line of lines) catalogPrices.set(line.productId, line.unitPrice);
+    followCatalogPrices();
+  }
+
   /** Starts the next customer's ticket with a new sale id. */
   function reset(): void {
     ticket.value = newTicket();
@@ -372,6 +420,8 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     applyPrices,
     clearPriceNotices,
     toSale,
+    toParked,
+    restore,
     reset,
     settle,
     start,

@@ -9,6 +9,7 @@ export const STORE_IDS = {
   HARDWARE: 'hardware',
   CART: 'cart',
   CHECKOUT: 'checkout',
+  PARKED_TICKETS: 'parkedTickets',
   WALL: 'wall',
   RETURN: 'return',
   WAREHOUSES: 'warehouses',

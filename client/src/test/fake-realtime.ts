@@ -8,13 +8,17 @@ import {
 } from '../stores/realtime.store.ts';
 import { useSessionStore } from '../stores/session.store.ts';
 
+type Answer<K extends CommandName> =
+  | Result<CommandResult<ClientCommands, K>>
+  | CommandResult<ClientCommands, K>;
 type Handler<K extends CommandName> = (
   payload: CommandPayload<ClientCommands, K>,
-) => Result<CommandResult<ClientCommands, K>> | CommandResult<ClientCommands, K>;
+) => Answer<K> | Promise<Answer<K>>;
 
 /**
  * Replaces the page socket of the active Pinia with an in-memory server for store tests:
- * `on(name, handler)` answers a command (a plain value means ok), `emit` pushes a
+ * `on(name, handler)` answers a command (a plain value means ok; a promise answers when it
+ * settles, for a command still on its way while something else happens), `emit` pushes a
  * notification, `resync()` runs the resync callbacks as a non-recovered reconnect would.
  * Unanswered commands fail with OFFLINE. `sent` records every command sent.
  */
@@ -29,7 +33,9 @@ export function fakeRealtime() {
     sent.push({ name, payload: JSON.parse(JSON.stringify(payload)) });
     const handler = handlers.get(name);
     if (!handler) return fail('OFFLINE');
-    const answer = handler(payload);
+    const returned = handler(payload);
+    // Only a promise waits: a plain answer comes back as soon as before (tests count the ticks).
+    const answer = returned instanceof Promise ? await returned : returned;
     const isResult = typeof answer === 'object' && answer !== null && 'ok' in answer;
     return isResult ? answer : ok(answer);
   }) as typeof realtime.command;

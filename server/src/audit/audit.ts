@@ -25,6 +25,8 @@ export interface AuditInput {
     | 'approval_refused'
     // A stored customer's blank fields filled in at a till (set values never change).
     | 'customer_complete'
+    // A parked ticket dropped at a till, with its lines (rung up, never paid).
+    | 'ticket_discard'
     // Back office: a base or store price changed, a CSV import, company settings, a user's access.
     | 'price_change'
     | 'catalog_import'

@@ -10,18 +10,14 @@ import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import { approvalActor } from '../tenancy/index.ts';
 import { fillCustomerBlanks, findCustomerByRut, insertCustomer } from './customer.queries.ts';
 import { findReturnableSale, returnSale } from './returns.service.ts';
-import { commitSale, type Seller } from './sales.service.ts';
+import { commitSale } from './sales.service.ts';
+import { SELLING_ROLES, sellerOf } from './seller.ts';
 import { storeContext } from './store-context.ts';
-
-const SELLING_ROLES = ['owner', 'admin', 'supervisor', 'cashier'] as const;
 
 export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
   const { orm, logger, secrets, approvals, news } = deps;
   const { tenantId } = socket.data;
-  const seller = (): Seller => {
-    if (!socket.data.storeId) throw AppError.validation(undefined, 'Seleccione una sucursal para vender.');
-    return { tenantId, userId: socket.data.userId, role: socket.data.role, storeId: socket.data.storeId };
-  };
+  const seller = () => sellerOf(socket.data);
 
   onCommand(socket, logger, 'sale:commit', { roles: SELLING_ROLES }, async (input) => {
     const events = new PendingEvents();

@@ -8,6 +8,7 @@ const STORE_OF = {
   warehouse: 'select store_id from warehouse where id = ?',
   terminal: 'select store_id from terminal where id = ?',
   sale: 'select store_id from sale where id = ?',
+  parkedTicket: 'select store_id from parked_ticket where id = ?',
 } as const;
 
 export type StoreResolvedKind = keyof typeof STORE_OF;

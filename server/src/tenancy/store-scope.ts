@@ -19,6 +19,7 @@ const NOUNS: Record<StoreScopedKind, string> = {
   terminal: 'la caja',
   cashSession: 'la sesión de caja',
   sale: 'la venta',
+  parkedTicket: 'el ticket en espera',
 };
 
 /**

@@ -8,6 +8,7 @@ import {
   hardwareScreenCommands,
 } from './hardware.events.ts';
 import { inventoryCommands, inventoryNotifications } from './inventory.events.ts';
+import { parkedTicketCommands, parkedTicketNotifications } from './parked-tickets.events.ts';
 import { purchasingCommands, purchasingHistoryCommands } from './purchasing.events.ts';
 import { reportingCommands } from './reporting.events.ts';
 import { salesCommands, salesNotifications } from './sales.events.ts';
@@ -28,6 +29,7 @@ export const clientCommands = {
   ...purchasingCommands,
   ...cashCommands,
   ...salesCommands,
+  ...parkedTicketCommands,
   ...hardwareCommands,
   ...hardwareScreenCommands,
   ...siiCommands,
@@ -45,6 +47,7 @@ export const serverNotifications = {
   ...inventoryNotifications,
   ...cashNotifications,
   ...salesNotifications,
+  ...parkedTicketNotifications,
   ...hardwareNotifications,
   ...siiNotifications,
   ...wallNotifications,

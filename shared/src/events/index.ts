@@ -7,6 +7,7 @@ export * from './document-line.ts';
 export * from './hardware.events.ts';
 export * from './inventory.events.ts';
 export * from './paging.ts';
+export * from './parked-tickets.events.ts';
 export * from './primitives.ts';
 export * from './purchasing.events.ts';
 export * from './reporting.events.ts';

@@ -1,5 +1,8 @@
 import type { WallSnapshot, WallStoreSales } from '@erp/shared/events/index';
 
+/** The wall's times are Chile's, as the tills'. */
+export { chileTime } from '../../ui/chile-time.ts';
+
 type Figures = WallStoreSales['figures'];
 type Ticket = WallStoreSales['tickets'][number];
 
@@ -77,17 +80,6 @@ export function chileHour(date: Date): number {
       hourCycle: 'h23',
     }).format(date),
   );
-}
-
-/** `HH:MM:SS` in Chile's time. */
-export function chileTime(iso: string, seconds = true): string {
-  return new Date(iso).toLocaleTimeString('es-CL', {
-    timeZone: 'America/Santiago',
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(seconds ? { second: '2-digit' } : {}),
-    hourCycle: 'h23',
-  });
 }
 
 /** Names for the ids the wall's data carries, from its snapshot. */

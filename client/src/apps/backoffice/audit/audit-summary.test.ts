@@ -26,6 +26,10 @@ describe('auditSummary', () => {
     expect(auditSummary('customer_complete', { rut: '11111111-1', filled: ['giro', 'phone'] })).toBe(
       'Cliente 11.111.111-1: se completó giro, teléfono',
     );
+    const lines = [{ name: 'Leche', quantity: '2.000', unitPrice: 1190 }];
+    expect(
+      auditSummary('ticket_discard', { label: 'Espera 1', total: 2380, parkedBy: 'Cajero', lines }),
+    ).toBe('«Espera 1»: 1 línea por $2.380, dejado en espera por Cajero');
   });
 
   it('says whose approval PIN was refused and what was left, and which PIN was set or cleared', () => {

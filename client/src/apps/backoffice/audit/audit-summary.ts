@@ -39,6 +39,13 @@ const SUMMARIES: Record<string, (d: Details) => string> = {
       formatRut(text(d.rut)),
       (Array.isArray(d.filled) ? d.filled : []).map((f) => say.customerFields[text(f)] ?? text(f)).join(', '),
     ),
+  ticket_discard: (d) =>
+    say.ticketDiscard(
+      text(d.label),
+      Array.isArray(d.lines) ? d.lines.length : 0,
+      pesos(d.total),
+      text(d.parkedBy),
+    ),
   // A role, store or activity change reads as its fields; an approval PIN set or cleared, in words.
   user_change: (d) => (d.approvalPin ? say.pinChange(text(d.email), text(d.approvalPin)) : plainFields(d)),
 };

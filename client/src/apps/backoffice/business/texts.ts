@@ -269,6 +269,7 @@ export const tx = {
       user_change: 'Cambio de usuario',
       approval_refused: 'PIN de autorización rechazado',
       customer_complete: 'Datos de cliente completados',
+      ticket_discard: 'Ticket en espera descartado',
     } as Readonly<Record<string, string>>,
     kindLabel: (kind: string) => tx.audit.kinds[kind] ?? kind,
     /** One line per entry kind; amounts and quantities come formatted. */
@@ -294,6 +295,8 @@ export const tx = {
         email: 'correo',
         phone: 'teléfono',
       } as Readonly<Record<string, string>>,
+      ticketDiscard: (label: string, lines: number, total: string, parkedBy: string) =>
+        `«${label}»: ${lines === 1 ? '1 línea' : `${lines} líneas`} por ${total}, dejado en espera por ${parkedBy}`,
       pinChange: (email: string, change: string) =>
         `PIN de autorización de ${email}: ${change === 'cleared' ? 'quitado' : 'definido'}`,
     },
