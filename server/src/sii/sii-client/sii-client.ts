@@ -2,7 +2,7 @@ import { isBoletaType } from '@erp/shared';
 import { BoletaRestClient } from './boleta-rest.client.ts';
 import { DteSoapClient } from './dte-soap.client.ts';
 import { SiiAuthError } from './http.ts';
-import type { EnvioStatus } from './status-codes.ts';
+import type { DocumentQuery, EnvioStatus } from './status-codes.ts';
 import { signedTokenRequest } from './token-request.ts';
 import type { EnvioDocument, SiiApi, SiiSession } from './types.ts';
 
@@ -39,6 +39,13 @@ export class SiiClient {
   status(session: SiiSession, trackId: string, documents: readonly EnvioDocument[]): Promise<EnvioStatus> {
     const boleta = documents.some((d) => isBoletaType(d.type));
     return this.withToken(session, boleta, (api, token) => api.status(session, token, trackId, documents));
+  }
+
+  /** What the SII holds of one document, whatever envío carried it (see `DocumentStanding`). */
+  documentStatus(session: SiiSession, doc: EnvioDocument): Promise<DocumentQuery> {
+    return this.withToken(session, isBoletaType(doc.type), (api, token) =>
+      api.documentStatus(session, token, doc),
+    );
   }
 
   private async withToken<T>(
