@@ -58,8 +58,9 @@ function workerEnv(extra: Record<string, string> = {}): Record<string, string> {
     // The simulator processes an envío in 200 ms unless a test says otherwise.
     SII_RECONCILE_AFTER_MS: '600',
     SII_ENVELOPE_WINDOW_MS: '200',
-    // Generous on a busy machine: a client that gives up cannot know whether the SII got the envío.
-    SII_HTTP_TIMEOUT_MS: '5000',
+    // Generous on a busy machine (the simulator's first check, with the schemas still to load,
+    // takes seconds there): an upload that times out is reconciled, one more step in its history.
+    SII_HTTP_TIMEOUT_MS: '15000',
     SII_JOB_LOCK_MS: '2000',
     SII_STALLED_INTERVAL_MS: '500',
     SII_RELAY_TENANTS: tenant.tenantId,
@@ -443,16 +444,21 @@ describe('SII pipeline', () => {
     expect(secrets.filter((secret) => log.includes(secret))).toEqual([]);
   });
 
-  it('times out an upload the SII never answers and sends it again: accepted, received once', async () => {
-    const worker = await startWorker({ SII_HTTP_TIMEOUT_MS: '800' });
+  it('times out an upload the SII never answers, finds it never arrived and sends it again: accepted, received once', async () => {
+    // Long enough for the re-send to be answered on a busy machine: an upload that outlasts the
+    // timeout may still be processed after the worker stopped waiting, later than it asks again.
+    const worker = await startWorker({ SII_HTTP_TIMEOUT_MS: '3000' });
     try {
       simulator.setFaults({ uploadHangs: 1 });
       const requests = simulator.stats.uploadRequests;
+      const questions = simulator.stats.documentQueries;
       const sale = await sell(39);
       const [row] = await allFinal([sale.saleId]);
       expect(row!.state).toBe('accepted');
       expect(simulator.faults.uploadHangs).toBe(0);
+      // The hung request, then the one sent after the SII said it had nothing (FAU).
       expect(simulator.stats.uploadRequests - requests).toBe(2);
+      expect(simulator.stats.documentQueries - questions).toBe(1);
       expect(arrivalsOf([sale.folio])).toEqual([1]);
     } finally {
       simulator.setFaults({ uploadHangs: 0 });
@@ -508,6 +514,59 @@ describe('SII pipeline', () => {
       }
     });
   }
+
+  it('sends anew only the documents a lost upload did not leave at the SII (refused in the lost envío)', async () => {
+    // A long envelope window puts both sales in one envelope even on a busy machine.
+    const worker = await startWorker({ SII_ENVELOPE_WINDOW_MS: '2000' });
+    try {
+      const [{ next }] = (await query<{ next: number }>(
+        'select next_folio as next from caf where doc_type = 39 and next_folio <= folio_to order by folio_from limit 1',
+      )) as [{ next: number }];
+      // The SII takes the envelope, refuses one boleta in it (so it registers only the other), and
+      // the answer is lost.
+      simulator.setFaults({
+        uploadDrops: 1,
+        rejections: { [`39-${next + 1}`]: { code: 'RCH', reason: 'Monto total no cuadra (prueba)' } },
+      });
+      const received = simulator.stats.uploadsReceived;
+      const sales = await Promise.all([sell(39), sell(39)]);
+      const rows = await allFinal(sales.map((s) => s.saleId));
+      const byFolio = new Map(rows.map((r) => [r.folio, r]));
+      expect(byFolio.get(next)).toMatchObject({ state: 'accepted' });
+      // Not held by the SII, it travelled again in a new envelope; refused again, with the reason.
+      expect(byFolio.get(next + 1)).toMatchObject({
+        state: 'rejected',
+        sii_detail: 'RCH: Monto total no cuadra (prueba)',
+      });
+      expect(simulator.stats.uploadsReceived - received).toBe(2);
+      expect(arrivalsOf([next, next + 1])).toEqual([1, 2]);
+      const history = await query<{ folio: number; state: string; detail: string | null }>(
+        `select d.folio, e.state, e.detail from dte_event e join dte_document d on d.id = e.document_id
+          where d.sale_id = any(?::uuid[]) order by e.id`,
+        [`{${sales.map((s) => s.saleId).join(',')}}`],
+      );
+      const steps = (folio: number) =>
+        history.filter((h) => h.folio === folio).map((h) => [h.state, h.detail]);
+      expect(steps(next).map(([state]) => state)).toEqual([
+        'stamped',
+        'signed',
+        'in_envelope',
+        'in_envelope',
+        'accepted',
+      ]);
+      expect(steps(next + 1).slice(2)).toEqual([
+        ['in_envelope', null],
+        ['in_envelope', 'Verificando con el SII…'],
+        ['signed', 'El SII no lo recibió: va en otro sobre.'],
+        ['in_envelope', null],
+        ['uploaded', null],
+        ['rejected', 'RCH: Monto total no cuadra (prueba)'],
+      ]);
+    } finally {
+      simulator.setFaults({ uploadDrops: 0, rejections: {} });
+      await closeWorker(worker);
+    }
+  });
 
   it('records what the SII holds of a copy refused as repeated, and still records real rejections', async () => {
     // The worker does not wait for the SII to process a lost upload, so it sends it again, and the

@@ -21,7 +21,6 @@ import {
 } from './envelope.queries.ts';
 import type { PipelineDeps } from './sii.jobs.ts';
 import type { EnvelopeRefJob } from './sii.queues.ts';
-import { SiiTransientError } from './sii-client/http.ts';
 import { type DocumentQuery, type DocumentResult, isRepeatedRejection } from './sii-client/status-codes.ts';
 import type { SiiSession } from './sii-client/types.ts';
 
@@ -75,10 +74,13 @@ export function markVerifying(
 }
 
 /**
- * What the caller does after a reconciliation: send the envelope again; or it is finished, with
- * (`split`) or without documents sent back to be enveloped anew.
+ * What the caller does after a reconciliation: send the envelope again; nothing more, as it is
+ * finished (`split` when documents went back to be enveloped anew); or ask again later (`why`).
  */
-export type Reconciled = 'send' | 'finished' | 'split';
+export type Reconciled =
+  | { next: 'send' }
+  | { next: 'finished'; split: boolean }
+  | { next: 'ask-again'; why: string };
 
 /**
  * An envelope whose last upload has no known outcome. Once the SII has had time to process it
@@ -90,8 +92,8 @@ export type Reconciled = 'send' | 'finished' | 'split';
  *   while it holds others (an envelope is taken whole, so this should not happen) go back to
  *   signed, to travel in a new envelope;
  * - any answer that settles nothing (DNK, EMP, an error): the verdicts given are recorded, and
- *   the job fails with a transient error, to ask again with backoff. Nothing is ever sent again
- *   on such an answer.
+ *   the rest is asked again later (the caller fails the job, to retry with backoff). Nothing is
+ *   ever sent again on such an answer.
  *
  * For facturas only QueryEstDte answers this: DOK says the SII received the document and its
  * data match, not how the envío was judged. It counts as accepted because it is asked only after
@@ -118,7 +120,7 @@ export async function reconcileUpload(
   const missing = waiting.filter((_, i) => answers[i]!.standing === 'not-received');
   const open = answers.filter((a) => a.standing === 'held' || a.standing === 'unknown');
   // Sent again whole only while no document of it has an outcome yet.
-  if (waiting.length > 0 && missing.length === documents.length) return 'send';
+  if (waiting.length > 0 && missing.length === documents.length) return { next: 'send' };
 
   const changes = await withTenant(deps.orm, tenantId, async (em) => {
     const settled = await transition(em, ['in_envelope'], verdicts);
@@ -145,9 +147,12 @@ export async function reconcileUpload(
   });
   deps.announce(tenantId, changes);
   if (open.length > 0) {
-    throw new SiiTransientError(`El SII aún no confirma ${open.length} documento(s): ${open[0]!.detail}`);
+    return {
+      next: 'ask-again',
+      why: `El SII aún no confirma ${open.length} documento(s): ${open[0]!.detail}`,
+    };
   }
-  return missing.length > 0 ? 'split' : 'finished';
+  return { next: 'finished', split: missing.length > 0 };
 }
 
 /**

@@ -44,7 +44,7 @@ import {
   type SignJob,
   type SiiQueues,
 } from './sii.queues.ts';
-import { SiiRefusedError, SiiUncertainError } from './sii-client/http.ts';
+import { SiiRefusedError, SiiTransientError, SiiUncertainError } from './sii-client/http.ts';
 import type { SiiClient } from './sii-client/sii-client.ts';
 import type { SiiSession } from './sii-client/types.ts';
 import { siiHosts, targetFor } from './sii-target.ts';
@@ -233,9 +233,10 @@ export async function uploadEnvelope(
   const session = await sessionFor(deps, tenantId);
   if (envelope.upload_outcome_unknown_ms !== null) {
     const reconciled = await reconcileUpload(deps, job, token, envelope, session);
-    if (reconciled !== 'send') {
+    if (reconciled.next !== 'send') {
       await queuePdfs(deps, tenantId, envelopeId);
-      if (reconciled === 'split') await scheduleEnvelope(deps, tenantId, envelope.kind);
+      if (reconciled.next === 'ask-again') throw new SiiTransientError(reconciled.why);
+      if (reconciled.split) await scheduleEnvelope(deps, tenantId, envelope.kind);
       return;
     }
   }
@@ -313,8 +314,10 @@ export async function pollStatus(
   };
   if (!status.final) return pollAgain();
   const byFolio = new Map(status.documents.map((r) => [`${r.type}-${r.folio}`, r]));
-  // A copy refused as repeated says nothing of the document the SII holds: that is asked for.
-  const repeated = await outcomeOfRepeated(deps, session, documents, {
+  // A copy refused as repeated says nothing of the document the SII holds: that is asked for
+  // (for the documents still waiting: a previous poll may have settled some).
+  const waiting = documents.filter((d) => d.state === 'uploaded');
+  const repeated = await outcomeOfRepeated(deps, session, waiting, {
     results: byFolio,
     raw: status.raw,
     uploadedMs: envelope.uploaded_ms!,
@@ -343,8 +346,8 @@ export async function pollStatus(
     return settled;
   });
   deps.announce(tenantId, changes);
-  if (open.length > 0) return pollAgain();
   await queuePdfs(deps, tenantId, envelopeId);
+  if (open.length > 0) return pollAgain();
 }
 
 /**

@@ -5,6 +5,8 @@
  * refused for good, try later), what the SII holds of each document, and the hosts of each
  * environment.
  */
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import type { DteType } from '@erp/shared';
 import { buildDte, buildEnvelope, type SignedDte } from '@erp/sii-core';
 import { ISSUER_RUT, SIGNER_RUT, sampleDocument, testCaf, testCredentials } from '@erp/sii-core/testing';
@@ -209,7 +211,7 @@ describe('answer codes', () => {
   });
 
   it('refuses for good what the SII will never take, and leaves HTTP 500s and timeouts for later', async () => {
-    const client = new SiiClient({ timeoutMs: 800 });
+    const client = new SiiClient({ timeoutMs: 3_000 });
     // A factura that breaks the schema: DTEUpload STATUS 7.
     const invalid = envelope([signed(33)])
       .toString('latin1')
@@ -225,13 +227,30 @@ describe('answer codes', () => {
 
     simulator.setFaults({ uploadErrors: 1 });
     const five = await client.upload(session, true, envelope([signed(39)]), 'e.xml').catch((e: unknown) => e);
-    expect(five).toBeInstanceOf(SiiTransientError);
+    // The SII may have taken the envío before either: the pipeline asks before sending again.
+    expect(five).toBeInstanceOf(SiiUncertainError);
     expect((five as Error).message).toBe('SII boleta envío: HTTP 500');
 
     simulator.setFaults({ uploadHangs: 1 });
     const hang = await client.upload(session, true, envelope([signed(39)]), 'e.xml').catch((e: unknown) => e);
-    expect(hang).toBeInstanceOf(SiiTransientError);
-    expect((hang as Error).message).toBe('SII boleta envío: sin respuesta en 800 ms');
+    expect(hang).toBeInstanceOf(SiiUncertainError);
+    expect((hang as Error).message).toBe('SII boleta envío: sin respuesta en 3000 ms');
+  });
+
+  it('knows a request that never left (connection refused) reached nothing', async () => {
+    const client = new SiiClient({ timeoutMs: 3_000 });
+    // A port just freed: nothing listens there.
+    const closed = createServer().listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const nowhere = { ...session, hosts: siiHosts('simulator', `http://127.0.0.1:${port}`) };
+    const refused = await client
+      .upload(nowhere, true, envelope([signed(39)]), 'e.xml')
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SiiTransientError);
+    expect(refused).not.toBeInstanceOf(SiiUncertainError);
+    expect((refused as Error).message).toBe('SII boleta semilla: sin conexión');
   });
 
   it('classifies every documented code', () => {
