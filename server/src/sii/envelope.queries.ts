@@ -47,8 +47,13 @@ export interface EnvelopeRow {
   track_id: string | null;
   /** When the SII gave the track id, in milliseconds since the epoch. */
   uploaded_ms: number | null;
-  /** Set while an upload request has had no definite answer (see `startUploadAttempt`). */
+  /**
+   * Set while an upload may have reached the SII without a definite answer: the last moment a
+   * request may still reach it (see `startUploadAttempt`), in milliseconds since the epoch.
+   */
   upload_outcome_unknown_ms: number | null;
+  /** Upload requests made so far; also the version `startUploadAttempt` checks. */
+  upload_attempts: number;
   /** Only when asked for: the bytes are up to a few megabytes and only the upload needs them. */
   xml: Buffer | null;
 }
@@ -59,7 +64,7 @@ export async function envelopeById(
   withXml: boolean,
 ): Promise<EnvelopeRow | undefined> {
   const [row] = await em.execute<EnvelopeRow[]>(
-    `select kind, state, track_id, ${withXml ? 'xml' : 'null as xml'},
+    `select kind, state, track_id, upload_attempts, ${withXml ? 'xml' : 'null as xml'},
             (extract(epoch from uploaded_at) * 1000)::float8 as uploaded_ms,
             (extract(epoch from upload_outcome_unknown_at) * 1000)::float8 as upload_outcome_unknown_ms
        from dte_envelope where id = ?`,
@@ -70,14 +75,26 @@ export async function envelopeById(
 
 /**
  * Marks an upload request as about to be made: counted, and its outcome unknown until an answer
- * says otherwise. Set before the request, so a worker killed mid-upload leaves it set too.
+ * says otherwise, the request possibly in flight for `inFlightMs` more. Set before the request,
+ * so a worker killed mid-upload leaves it set too. Only when no other attempt started since the
+ * envelope was read with `seenAttempts` (a job may run twice at once after Redis lost it): false
+ * when another did, and this one must not send.
  */
-export async function startUploadAttempt(em: SqlExecutor, envelopeId: string) {
-  await em.execute(
-    `update dte_envelope set upload_attempts = upload_attempts + 1, upload_outcome_unknown_at = now()
-      where id = ? and state = 'built'`,
-    [envelopeId],
+export async function startUploadAttempt(
+  em: SqlExecutor,
+  envelopeId: string,
+  seenAttempts: number,
+  inFlightMs: number,
+): Promise<boolean> {
+  const rows = await em.execute<{ id: string }[]>(
+    `update dte_envelope
+        set upload_attempts = upload_attempts + 1,
+            upload_outcome_unknown_at = now() + ? * interval '1 millisecond'
+      where id = ? and state = 'built' and upload_attempts = ?
+      returning id`,
+    [inFlightMs, envelopeId, seenAttempts],
   );
+  return rows.length === 1;
 }
 
 /**
@@ -128,7 +145,9 @@ export async function markEnvelopeUploaded(
  */
 export async function finishEnvelope(em: SqlExecutor, envelopeId: string, response: string) {
   await em.execute(
-    `update dte_envelope set state = 'done', finished_at = now(), last_response = ? where id = ?`,
+    // An envelope abandoned meanwhile (the back office's retry) stays refused.
+    `update dte_envelope set state = 'done', finished_at = now(), last_response = ?
+      where id = ? and state in ('built', 'uploaded')`,
     [response, envelopeId],
   );
 }

@@ -31,6 +31,7 @@ import { waitUntil } from '../../test/wait.ts';
 import { createLogger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';
 import { storeCertificate } from './certificate.store.ts';
+import { insertEnvelope, startUploadAttempt } from './envelope.queries.ts';
 import { type SiiWorker, startSiiWorker } from './sii.worker.ts';
 import { SiiSimulator } from './simulator/simulator.ts';
 
@@ -514,6 +515,28 @@ describe('SII pipeline', () => {
       }
     });
   }
+
+  it('lets one of two runs of an upload job send: the mark before a request is taken once per attempt', async () => {
+    const envelopeId = randomUUID();
+    await withTenant(server.orm, tenant.tenantId, (em) =>
+      insertEnvelope(em, { id: envelopeId, kind: 'EnvioBOLETA', xml: Buffer.from('<x/>'), documentIds: [] }),
+    );
+    try {
+      // Both read the envelope with no attempt yet; their marks race on the row.
+      const mark = () =>
+        withTenant(server.orm, tenant.tenantId, (em) => startUploadAttempt(em, envelopeId, 0, 20_000));
+      expect((await Promise.all([mark(), mark()])).sort()).toEqual([false, true]);
+      const [row] = await query<{ upload_attempts: number; in_flight: boolean }>(
+        `select upload_attempts, upload_outcome_unknown_at > now() + interval '10 seconds' as in_flight
+           from dte_envelope where id = ?`,
+        [envelopeId],
+      );
+      // Counted once, and possibly in flight until the request's timeout.
+      expect(row).toEqual({ upload_attempts: 1, in_flight: true });
+    } finally {
+      await query(`update dte_envelope set state = 'refused' where id = ?`, [envelopeId]);
+    }
+  });
 
   it('sends anew only the documents a lost upload did not leave at the SII (refused in the lost envío)', async () => {
     // A long envelope window puts both sales in one envelope even on a busy machine.

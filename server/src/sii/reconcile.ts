@@ -84,13 +84,15 @@ export type Reconciled =
 
 /**
  * An envelope whose last upload has no known outcome. Once the SII has had time to process it
- * (SII_RECONCILE_AFTER_MS after the last request that may have reached it; the job waits
- * meanwhile, without using an attempt), each document still in the envelope is looked up:
+ * (SII_RECONCILE_AFTER_MS after the last moment a request may have reached it, which for a
+ * request still in flight elsewhere is its deadline; the job waits meanwhile, without using an
+ * attempt), each document still in the envelope is looked up:
  * - none held (FAU for every one): the SII never took it; `send` it again;
  * - a verdict for each: recorded as the document's outcome, and the envelope is finished (without
  *   a track id: the upload's answer, which carried it, was lost). Documents the SII does not hold
- *   while it holds others (an envelope is taken whole, so this should not happen) go back to
- *   signed, to travel in a new envelope;
+ *   while it holds others of the envelope (it registers only what it accepts: these were refused
+ *   in the lost envío, whose status had the reason) go back to signed, to travel in a new
+ *   envelope, whose answer will say why if they are refused again;
  * - any answer that settles nothing (DNK, EMP, an error): the verdicts given are recorded, and
  *   the rest is asked again later (the caller fails the job, to retry with backoff). Nothing is
  *   ever sent again on such an answer.

@@ -214,6 +214,13 @@ function envelopeRow(deps: PipelineDeps, tenantId: string, envelopeId: string, w
   });
 }
 
+/** Another run of the same upload job started a request since this one read the envelope. */
+class UploadElsewhere extends Error {
+  constructor(envelopeId: string) {
+    super(`Otro intento de envío del sobre ${envelopeId} está en curso`);
+  }
+}
+
 /**
  * Envelope → SII; the track id is stored in the same transaction that marks it uploaded. An
  * upload whose answer may have been lost (SiiUncertainError, or a worker that died during the
@@ -240,12 +247,28 @@ export async function uploadEnvelope(
       return;
     }
   }
-  await withTenant(deps.orm, tenantId, (em) => startUploadAttempt(em, envelopeId));
   const boleta = envelope.kind === 'EnvioBOLETA';
+  let attempts = envelope.upload_attempts;
+  // The request may reach the SII until its timeout: another run must not decide before that.
+  const beforeSend = async () => {
+    const started = await withTenant(deps.orm, tenantId, (em) =>
+      startUploadAttempt(em, envelopeId, attempts, deps.config.SII_HTTP_TIMEOUT_MS),
+    );
+    if (!started) throw new UploadElsewhere(envelopeId);
+    attempts++;
+  };
   let uploaded: { trackId: string; raw: string };
   try {
-    uploaded = await deps.client.upload(session, boleta, envelope.xml!, `${envelope.kind}-${envelopeId}.xml`);
+    uploaded = await deps.client.upload(
+      session,
+      boleta,
+      envelope.xml!,
+      `${envelope.kind}-${envelopeId}.xml`,
+      beforeSend,
+    );
   } catch (error) {
+    // The other run owns the outcome; this one retries later and then reconciles.
+    if (error instanceof UploadElsewhere) throw error;
     if (!(error instanceof SiiRefusedError)) {
       const message = (error as Error).message;
       const changes = await withTenant(deps.orm, tenantId, async (em) => {

@@ -32,8 +32,21 @@ export class SiiClient {
     this.now = options.now ?? Date.now;
   }
 
-  upload(session: SiiSession, boleta: boolean, xml: Buffer, fileName: string) {
-    return this.withToken(session, boleta, (api, token) => api.upload(session, token, xml, fileName));
+  /**
+   * Uploads an envelope. `beforeSend` runs once the token is at hand, right before each upload
+   * request (the pipeline records there that the request may reach the SII).
+   */
+  upload(
+    session: SiiSession,
+    boleta: boolean,
+    xml: Buffer,
+    fileName: string,
+    beforeSend?: () => Promise<void>,
+  ) {
+    return this.withToken(session, boleta, async (api, token) => {
+      await beforeSend?.();
+      return api.upload(session, token, xml, fileName);
+    });
   }
 
   status(session: SiiSession, trackId: string, documents: readonly EnvioDocument[]): Promise<EnvioStatus> {
