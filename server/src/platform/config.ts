@@ -111,6 +111,12 @@ const ConfigSchema = z.object({
   /** First retry delay of SII jobs (doubles per attempt) and the wait between status polls. */
   SII_RETRY_DELAY_MS: z.coerce.number().int().min(10).default(2_000),
   SII_STATUS_POLL_MS: z.coerce.number().int().min(10).default(5_000),
+  /**
+   * How long the SII may take to process an envío before a document it does not report (FAU)
+   * counts as never received: an upload whose answer was lost is sent again only after this
+   * (docs/reliability.md#uploads-with-an-unknown-outcome).
+   */
+  SII_RECONCILE_AFTER_MS: z.coerce.number().int().min(0).default(120_000),
   /** Signed documents wait this long to be grouped into one envelope. */
   SII_ENVELOPE_WINDOW_MS: z.coerce.number().int().min(10).default(1_000),
   /** BullMQ lock and stalled-check intervals (tests shorten them to recover killed workers fast). */

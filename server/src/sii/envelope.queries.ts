@@ -4,8 +4,11 @@
  * the caller's tenant transaction; the document state changes themselves are `transition` in
  * `dte.queries.ts`.
  */
+
+import type { DteState } from '@erp/shared';
 import type { SignedDte } from '@erp/sii-core';
 import type { SqlExecutor } from '../platform/sql-session.ts';
+import type { EnvioDocument } from './sii-client/types.ts';
 
 /** What signing keeps of a DTE besides its XML, for the envelope and the status queries. */
 export type SignedMeta = Omit<SignedDte, 'xml'> & { receiverRut: string };
@@ -42,6 +45,15 @@ export interface EnvelopeRow {
   kind: 'EnvioDTE' | 'EnvioBOLETA';
   state: string;
   track_id: string | null;
+  /** When the SII gave the track id, in milliseconds since the epoch. */
+  uploaded_ms: number | null;
+  /**
+   * Set while an upload may have reached the SII without a definite answer: the last moment a
+   * request may still reach it (see `startUploadAttempt`), in milliseconds since the epoch.
+   */
+  upload_outcome_unknown_ms: number | null;
+  /** Upload requests made so far; also the version `startUploadAttempt` checks. */
+  upload_attempts: number;
   /** Only when asked for: the bytes are up to a few megabytes and only the upload needs them. */
   xml: Buffer | null;
 }
@@ -52,21 +64,63 @@ export async function envelopeById(
   withXml: boolean,
 ): Promise<EnvelopeRow | undefined> {
   const [row] = await em.execute<EnvelopeRow[]>(
-    `select kind, state, track_id, ${withXml ? 'xml' : 'null as xml'} from dte_envelope where id = ?`,
+    `select kind, state, track_id, upload_attempts, ${withXml ? 'xml' : 'null as xml'},
+            (extract(epoch from uploaded_at) * 1000)::float8 as uploaded_ms,
+            (extract(epoch from upload_outcome_unknown_at) * 1000)::float8 as upload_outcome_unknown_ms
+       from dte_envelope where id = ?`,
     [envelopeId],
   );
   return row;
 }
 
-/** Keeps the SII's (or the network's) last answer on an envelope that stays as it is. */
-export async function noteEnvelopeResponse(em: SqlExecutor, envelopeId: string, response: string) {
-  await em.execute('update dte_envelope set last_response = ? where id = ?', [response, envelopeId]);
+/**
+ * Marks an upload request as about to be made: counted, and its outcome unknown until an answer
+ * says otherwise, the request possibly in flight for `inFlightMs` more. Set before the request,
+ * so a worker killed mid-upload leaves it set too. Only when no other attempt started since the
+ * envelope was read with `seenAttempts` (a job may run twice at once after Redis lost it): false
+ * when another did, and this one must not send.
+ */
+export async function startUploadAttempt(
+  em: SqlExecutor,
+  envelopeId: string,
+  seenAttempts: number,
+  inFlightMs: number,
+): Promise<boolean> {
+  const rows = await em.execute<{ id: string }[]>(
+    `update dte_envelope
+        set upload_attempts = upload_attempts + 1,
+            upload_outcome_unknown_at = now() + ? * interval '1 millisecond'
+      where id = ? and state = 'built' and upload_attempts = ?
+      returning id`,
+    [inFlightMs, envelopeId, seenAttempts],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * Keeps the SII's (or the network's) last answer on an envelope that stays built: either a
+ * definite "not taken" (the outcome is known again) or one that leaves the outcome unknown (from
+ * now: the SII's processing time counts from the last request that may have reached it).
+ */
+export async function noteUploadAnswer(
+  em: SqlExecutor,
+  envelopeId: string,
+  response: string,
+  outcome: 'not-taken' | 'unknown',
+) {
+  await em.execute(
+    `update dte_envelope
+        set last_response = ?, upload_outcome_unknown_at = case when ? then now() end
+      where id = ?`,
+    [response, outcome === 'unknown', envelopeId],
+  );
 }
 
 /** The SII refused the envelope as a whole: it is finished, never to be uploaded again. */
 export async function refuseEnvelope(em: SqlExecutor, envelopeId: string, response: string) {
   await em.execute(
-    `update dte_envelope set state = 'refused', last_response = ?, finished_at = now() where id = ?`,
+    `update dte_envelope set state = 'refused', last_response = ?, finished_at = now(), upload_outcome_unknown_at = null
+      where id = ?`,
     [response, envelopeId],
   );
 }
@@ -78,15 +132,22 @@ export async function markEnvelopeUploaded(
   uploaded: { trackId: string; raw: string },
 ) {
   await em.execute(
-    `update dte_envelope set state = 'uploaded', track_id = ?, uploaded_at = now(), last_response = ? where id = ? and state = 'built'`,
+    `update dte_envelope set state = 'uploaded', track_id = ?, uploaded_at = now(), last_response = ?,
+            upload_outcome_unknown_at = null
+      where id = ? and state = 'built'`,
     [uploaded.trackId, uploaded.raw, envelopeId],
   );
 }
 
-/** The SII's final answer on the envelope's documents came in. */
+/**
+ * The SII's final answer on the envelope's documents came in: from the envío's status, or from
+ * asking for each document when the upload's own answer was lost.
+ */
 export async function finishEnvelope(em: SqlExecutor, envelopeId: string, response: string) {
   await em.execute(
-    `update dte_envelope set state = 'done', finished_at = now(), last_response = ? where id = ?`,
+    // An envelope abandoned meanwhile (the back office's retry) stays refused.
+    `update dte_envelope set state = 'done', finished_at = now(), last_response = ?
+      where id = ? and state in ('built', 'uploaded')`,
     [response, envelopeId],
   );
 }
@@ -99,20 +160,34 @@ export async function envelopeDocumentIds(em: SqlExecutor, envelopeId: string): 
   return rows.map(({ id }) => id);
 }
 
+/** A document of an envelope, with what the status services need of it. */
+export interface EnvelopeDocument {
+  id: string;
+  doc_type: number;
+  folio: number;
+  total: string;
+  state: DteState;
+  sii_detail: string | null;
+  signed_meta: SignedMeta;
+}
+
 /** The documents of an envelope as the status services need them. */
 export function documentsOfEnvelope(em: SqlExecutor, envelopeId: string) {
-  return em.execute<
-    {
-      id: string;
-      doc_type: number;
-      folio: number;
-      total: string;
-      issued_at: Date;
-      signed_meta: SignedMeta;
-    }[]
-  >('select id, doc_type, folio, total, issued_at, signed_meta from dte_document where envelope_id = ?', [
-    envelopeId,
-  ]);
+  return em.execute<EnvelopeDocument[]>(
+    'select id, doc_type, folio, total, state, sii_detail, signed_meta from dte_document where envelope_id = ?',
+    [envelopeId],
+  );
+}
+
+/** What the SII's status services are asked about a document: its folio and signed data. */
+export function envioDocument(d: EnvelopeDocument): EnvioDocument {
+  return {
+    type: d.doc_type,
+    folio: d.folio,
+    total: Number(d.total),
+    receiverRut: d.signed_meta.receiverRut,
+    issueDate: d.signed_meta.issueDate,
+  };
 }
 
 /** The envelope's valid documents (accepted, or accepted with objections) that have no PDF yet. */

@@ -31,6 +31,7 @@ import { waitUntil } from '../../test/wait.ts';
 import { createLogger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';
 import { storeCertificate } from './certificate.store.ts';
+import { insertEnvelope, startUploadAttempt } from './envelope.queries.ts';
 import { type SiiWorker, startSiiWorker } from './sii.worker.ts';
 import { SiiSimulator } from './simulator/simulator.ts';
 
@@ -55,9 +56,12 @@ function workerEnv(extra: Record<string, string> = {}): Record<string, string> {
     SII_SIMULATOR_URL: simulatorUrl,
     SII_STATUS_POLL_MS: '100',
     SII_RETRY_DELAY_MS: '100',
+    // The simulator processes an envío in 200 ms unless a test says otherwise.
+    SII_RECONCILE_AFTER_MS: '600',
     SII_ENVELOPE_WINDOW_MS: '200',
-    // Generous on a busy machine: a client that gives up cannot know whether the SII got the envío.
-    SII_HTTP_TIMEOUT_MS: '5000',
+    // Generous on a busy machine (the simulator's first check, with the schemas still to load,
+    // takes seconds there): an upload that times out is reconciled, one more step in its history.
+    SII_HTTP_TIMEOUT_MS: '15000',
     SII_JOB_LOCK_MS: '2000',
     SII_STALLED_INTERVAL_MS: '500',
     SII_RELAY_TENANTS: tenant.tenantId,
@@ -441,22 +445,221 @@ describe('SII pipeline', () => {
     expect(secrets.filter((secret) => log.includes(secret))).toEqual([]);
   });
 
-  it('times out an upload the SII never answers and sends it again: accepted, received once', async () => {
-    const worker = await startWorker({ SII_HTTP_TIMEOUT_MS: '800' });
+  it('times out an upload the SII never answers, finds it never arrived and sends it again: accepted, received once', async () => {
+    // Long enough for the re-send to be answered on a busy machine: an upload that outlasts the
+    // timeout may still be processed after the worker stopped waiting, later than it asks again.
+    const worker = await startWorker({ SII_HTTP_TIMEOUT_MS: '3000' });
     try {
       simulator.setFaults({ uploadHangs: 1 });
       const requests = simulator.stats.uploadRequests;
+      const questions = simulator.stats.documentQueries;
       const sale = await sell(39);
       const [row] = await allFinal([sale.saleId]);
       expect(row!.state).toBe('accepted');
       expect(simulator.faults.uploadHangs).toBe(0);
+      // The hung request, then the one sent after the SII said it had nothing (FAU).
       expect(simulator.stats.uploadRequests - requests).toBe(2);
+      expect(simulator.stats.documentQueries - questions).toBe(1);
       expect(arrivalsOf([sale.folio])).toEqual([1]);
     } finally {
       simulator.setFaults({ uploadHangs: 0 });
       await closeWorker(worker);
     }
   });
+
+  for (const docType of [39, 33] as const) {
+    it(`asks the SII about a ${docType === 39 ? 'boleta' : 'factura'} whose upload answer was lost: accepted, received once, never rejected`, async () => {
+      const worker = await startWorker();
+      try {
+        const received = simulator.stats.uploadsReceived;
+        const questions = simulator.stats.documentQueries;
+        // The SII takes the envelope, then the connection drops before its answer.
+        simulator.setFaults({ uploadDrops: 1 });
+        const sale = await sell(docType);
+        const [row] = await allFinal([sale.saleId]);
+        expect(row!.state).toBe('accepted');
+        expect(simulator.faults.uploadDrops).toBe(0);
+        expect(simulator.stats.uploadsReceived - received).toBe(1);
+        expect(arrivalsOf([sale.folio], docType)).toEqual([1]);
+        expect(simulator.stats.documentQueries - questions).toBeGreaterThan(0);
+
+        const history = await query<{ state: string; detail: string | null }>(
+          `select e.state, e.detail from dte_event e join dte_document d on d.id = e.document_id
+            where d.sale_id = ? order by e.id`,
+          [sale.saleId],
+        );
+        expect(history.map((h) => [h.state, h.detail])).toEqual([
+          ['stamped', null],
+          ['signed', null],
+          ['in_envelope', null],
+          ['in_envelope', 'Verificando con el SII…'],
+          ['accepted', 'DOK: Documento Recibido por el SII. Datos Coinciden con los Registrados.'],
+        ]);
+        const [envelope] = await query<{ state: string; track_id: string | null; upload_attempts: number }>(
+          `select e.state, e.track_id, e.upload_attempts from dte_envelope e
+             join dte_document d on d.envelope_id = e.id where d.sale_id = ?`,
+          [sale.saleId],
+        );
+        // Finished by asking for the document: the track id went with the lost answer.
+        expect(envelope).toEqual({ state: 'done', track_id: null, upload_attempts: 1 });
+        await waitFor('its PDF', async () => {
+          const [pdf] = await query<{ n: number }>(
+            'select count(*)::int as n from dte_pdf p join dte_document d on d.id = p.document_id where d.sale_id = ?',
+            [sale.saleId],
+          );
+          return pdf!.n === 1;
+        });
+      } finally {
+        simulator.setFaults({ uploadDrops: 0 });
+        await closeWorker(worker);
+      }
+    });
+  }
+
+  it('lets one of two runs of an upload job send: the mark before a request is taken once per attempt', async () => {
+    const envelopeId = randomUUID();
+    await withTenant(server.orm, tenant.tenantId, (em) =>
+      insertEnvelope(em, { id: envelopeId, kind: 'EnvioBOLETA', xml: Buffer.from('<x/>'), documentIds: [] }),
+    );
+    try {
+      // Both read the envelope with no attempt yet; their marks race on the row.
+      const mark = () =>
+        withTenant(server.orm, tenant.tenantId, (em) => startUploadAttempt(em, envelopeId, 0, 20_000));
+      expect((await Promise.all([mark(), mark()])).sort()).toEqual([false, true]);
+      const [row] = await query<{ upload_attempts: number; in_flight: boolean }>(
+        `select upload_attempts, upload_outcome_unknown_at > now() + interval '10 seconds' as in_flight
+           from dte_envelope where id = ?`,
+        [envelopeId],
+      );
+      // Counted once, and possibly in flight until the request's timeout.
+      expect(row).toEqual({ upload_attempts: 1, in_flight: true });
+    } finally {
+      await query(`update dte_envelope set state = 'refused' where id = ?`, [envelopeId]);
+    }
+  });
+
+  it('sends anew only the documents a lost upload did not leave at the SII (refused in the lost envío)', async () => {
+    // A long envelope window puts both sales in one envelope even on a busy machine.
+    const worker = await startWorker({ SII_ENVELOPE_WINDOW_MS: '2000' });
+    try {
+      const [{ next }] = (await query<{ next: number }>(
+        'select next_folio as next from caf where doc_type = 39 and next_folio <= folio_to order by folio_from limit 1',
+      )) as [{ next: number }];
+      // The SII takes the envelope, refuses one boleta in it (so it registers only the other), and
+      // the answer is lost.
+      simulator.setFaults({
+        uploadDrops: 1,
+        rejections: { [`39-${next + 1}`]: { code: 'RCH', reason: 'Monto total no cuadra (prueba)' } },
+      });
+      const received = simulator.stats.uploadsReceived;
+      const sales = await Promise.all([sell(39), sell(39)]);
+      const rows = await allFinal(sales.map((s) => s.saleId));
+      const byFolio = new Map(rows.map((r) => [r.folio, r]));
+      expect(byFolio.get(next)).toMatchObject({ state: 'accepted' });
+      // Not held by the SII, it travelled again in a new envelope; refused again, with the reason.
+      expect(byFolio.get(next + 1)).toMatchObject({
+        state: 'rejected',
+        sii_detail: 'RCH: Monto total no cuadra (prueba)',
+      });
+      expect(simulator.stats.uploadsReceived - received).toBe(2);
+      expect(arrivalsOf([next, next + 1])).toEqual([1, 2]);
+      const history = await query<{ folio: number; state: string; detail: string | null }>(
+        `select d.folio, e.state, e.detail from dte_event e join dte_document d on d.id = e.document_id
+          where d.sale_id = any(?::uuid[]) order by e.id`,
+        [`{${sales.map((s) => s.saleId).join(',')}}`],
+      );
+      const steps = (folio: number) =>
+        history.filter((h) => h.folio === folio).map((h) => [h.state, h.detail]);
+      expect(steps(next).map(([state]) => state)).toEqual([
+        'stamped',
+        'signed',
+        'in_envelope',
+        'in_envelope',
+        'accepted',
+      ]);
+      expect(steps(next + 1).slice(2)).toEqual([
+        ['in_envelope', null],
+        ['in_envelope', 'Verificando con el SII…'],
+        ['signed', 'El SII no lo recibió: va en otro sobre.'],
+        ['in_envelope', null],
+        ['uploaded', null],
+        ['rejected', 'RCH: Monto total no cuadra (prueba)'],
+      ]);
+    } finally {
+      simulator.setFaults({ uploadDrops: 0, rejections: {} });
+      await closeWorker(worker);
+    }
+  });
+
+  it('records what the SII holds of a copy refused as repeated, and still records real rejections', async () => {
+    // The worker does not wait for the SII to process a lost upload, so it sends it again, and the
+    // second copy is refused as repeated: the documents' outcome must come from what the SII holds.
+    const worker = await startWorker({ SII_RECONCILE_AFTER_MS: '0' });
+    try {
+      const received = simulator.stats.uploadsReceived;
+      simulator.setFaults({ uploadDrops: 2, statusDelayMs: 1_500 });
+      const sales = [await sell(39), await sell(33)];
+      const rows = await allFinal(
+        sales.map((s) => s.saleId),
+        45_000,
+      );
+      expect(rows.map((r) => r.state)).toEqual(['accepted', 'accepted']);
+      expect(simulator.stats.uploadsReceived - received).toBe(4);
+      expect([...arrivalsOf([sales[0]!.folio], 39), ...arrivalsOf([sales[1]!.folio], 33)]).toEqual([2, 2]);
+      const history = await query<{ state: string }>(
+        `select e.state from dte_event e join dte_document d on d.id = e.document_id
+          where d.sale_id = ? order by e.id`,
+        [sales[0]!.saleId],
+      );
+      expect(history.map((h) => h.state)).toEqual([
+        'stamped',
+        'signed',
+        'in_envelope',
+        'in_envelope',
+        'uploaded',
+        'accepted',
+      ]);
+      const [doc] = await query<{ sii_status: string; sii_detail: string }>(
+        'select sii_status, sii_detail from dte_document where sale_id = ?',
+        [sales[0]!.saleId],
+      );
+      expect(doc).toEqual({
+        sii_status: 'DOK',
+        sii_detail: 'DOK: Documento Recibido por el SII. Datos Coinciden con los Registrados.',
+      });
+      const everyState = await query<{ state: string }>(
+        `select e.state from dte_event e join dte_document d on d.id = e.document_id where d.sale_id = any(?::uuid[])`,
+        [`{${sales.map((s) => s.saleId).join(',')}}`],
+      );
+      expect(everyState.filter((e) => e.state === 'rejected')).toEqual([]);
+
+      // A rejection for a reason of its own is recorded as it comes; one that says "repetido" of
+      // a document the SII does not hold stays a rejection too.
+      simulator.setFaults({ statusDelayMs: 200 });
+      const [{ next }] = (await query<{ next: number }>(
+        'select next_folio as next from caf where doc_type = 39 and next_folio <= folio_to order by folio_from limit 1',
+      )) as [{ next: number }];
+      simulator.setFaults({
+        rejections: {
+          [`39-${next}`]: { code: 'RCH', reason: 'Monto total no cuadra (prueba)' },
+          [`39-${next + 1}`]: { code: 'RCH', reason: 'DTE repetido (prueba)' },
+        },
+      });
+      const real = await sell(39);
+      const unconfirmed = await sell(39);
+      expect([real.folio, unconfirmed.folio]).toEqual([next, next + 1]);
+      const rejected = await allFinal([real.saleId, unconfirmed.saleId]);
+      expect(new Map(rejected.map((r) => [r.folio, [r.state, r.sii_detail]]))).toEqual(
+        new Map([
+          [next, ['rejected', 'RCH: Monto total no cuadra (prueba)']],
+          [next + 1, ['rejected', 'RCH: DTE repetido (prueba) (FAU: Documento No Recibido por el SII.)']],
+        ]),
+      );
+    } finally {
+      simulator.setFaults({ uploadDrops: 0, statusDelayMs: 200, rejections: {} });
+      await closeWorker(worker);
+    }
+  }, 60_000);
 
   it('recovers from kill -9 of the worker mid-signing and mid-upload: every document final, none twice', async () => {
     const children: ChildProcess[] = [];

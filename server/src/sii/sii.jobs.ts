@@ -18,20 +18,23 @@ import { withTenant } from '../platform/orm.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { tenantSiiIdentity } from './caf.queries.ts';
 import { activeCredentials } from './certificate.store.ts';
-import { ensureDocument, saveSignature, transition } from './dte.queries.ts';
+import { ensureDocument, saveSignature, type Transition, transition } from './dte.queries.ts';
 import {
   claimSignedDocuments,
   documentsOfEnvelope,
   documentsWithoutPdf,
   envelopeById,
   envelopeDocumentIds,
+  envioDocument,
   finishEnvelope,
   insertEnvelope,
   markEnvelopeUploaded,
-  noteEnvelopeResponse,
+  noteUploadAnswer,
   refuseEnvelope,
+  startUploadAttempt,
 } from './envelope.queries.ts';
 import { loadCaf } from './folios.ts';
+import { markVerifying, outcomeOfRepeated, reconcileUpload } from './reconcile.ts';
 import {
   type EnvelopeJob,
   type EnvelopeRefJob,
@@ -41,9 +44,9 @@ import {
   type SignJob,
   type SiiQueues,
 } from './sii.queues.ts';
-import { SiiRefusedError } from './sii-client/http.ts';
+import { SiiRefusedError, SiiTransientError, SiiUncertainError } from './sii-client/http.ts';
 import type { SiiClient } from './sii-client/sii-client.ts';
-import type { EnvioDocument, SiiSession } from './sii-client/types.ts';
+import type { SiiSession } from './sii-client/types.ts';
 import { siiHosts, targetFor } from './sii-target.ts';
 
 const ENVELOPE_TYPES = { EnvioBOLETA: [39, 41], EnvioDTE: [33, 34, 52, 56, 61] } as const;
@@ -211,22 +214,72 @@ function envelopeRow(deps: PipelineDeps, tenantId: string, envelopeId: string, w
   });
 }
 
-/** Envelope → SII; the track id is stored in the same transaction that marks it uploaded. */
-export async function uploadEnvelope(deps: PipelineDeps, job: Job<EnvelopeRefJob>): Promise<void> {
+/** Another run of the same upload job started a request since this one read the envelope. */
+class UploadElsewhere extends Error {
+  constructor(envelopeId: string) {
+    super(`Otro intento de envío del sobre ${envelopeId} está en curso`);
+  }
+}
+
+/**
+ * Envelope → SII; the track id is stored in the same transaction that marks it uploaded. An
+ * upload whose answer may have been lost (SiiUncertainError, or a worker that died during the
+ * request) is never simply repeated: the next run asks the SII what it holds first (reconcile.ts).
+ */
+export async function uploadEnvelope(
+  deps: PipelineDeps,
+  job: Job<EnvelopeRefJob>,
+  token?: string,
+): Promise<void> {
   const { tenantId, envelopeId } = job.data;
   const envelope = await envelopeRow(deps, tenantId, envelopeId, true);
   if (envelope.state === 'uploaded') return void (await queueStatus(deps, tenantId, envelopeId, 0));
+  // Finished by a reconciliation: a re-run only makes sure the PDFs are queued.
+  if (envelope.state === 'done') return void (await queuePdfs(deps, tenantId, envelopeId));
   if (envelope.state !== 'built') return;
   const session = await sessionFor(deps, tenantId);
+  if (envelope.upload_outcome_unknown_ms !== null) {
+    const reconciled = await reconcileUpload(deps, job, token, envelope, session);
+    if (reconciled.next !== 'send') {
+      await queuePdfs(deps, tenantId, envelopeId);
+      if (reconciled.next === 'ask-again') throw new SiiTransientError(reconciled.why);
+      if (reconciled.split) await scheduleEnvelope(deps, tenantId, envelope.kind);
+      return;
+    }
+  }
   const boleta = envelope.kind === 'EnvioBOLETA';
+  let attempts = envelope.upload_attempts;
+  // The request may reach the SII until its timeout: another run must not decide before that.
+  const beforeSend = async () => {
+    const started = await withTenant(deps.orm, tenantId, (em) =>
+      startUploadAttempt(em, envelopeId, attempts, deps.config.SII_HTTP_TIMEOUT_MS),
+    );
+    if (!started) throw new UploadElsewhere(envelopeId);
+    attempts++;
+  };
   let uploaded: { trackId: string; raw: string };
   try {
-    uploaded = await deps.client.upload(session, boleta, envelope.xml!, `${envelope.kind}-${envelopeId}.xml`);
+    uploaded = await deps.client.upload(
+      session,
+      boleta,
+      envelope.xml!,
+      `${envelope.kind}-${envelopeId}.xml`,
+      beforeSend,
+    );
   } catch (error) {
+    // The other run owns the outcome; this one retries later and then reconciles.
+    if (error instanceof UploadElsewhere) throw error;
     if (!(error instanceof SiiRefusedError)) {
-      await withTenant(deps.orm, tenantId, (em) =>
-        noteEnvelopeResponse(em, envelopeId, (error as Error).message),
-      );
+      const message = (error as Error).message;
+      const changes = await withTenant(deps.orm, tenantId, async (em) => {
+        if (!(error instanceof SiiUncertainError)) {
+          await noteUploadAnswer(em, envelopeId, message, 'not-taken');
+          return [];
+        }
+        await noteUploadAnswer(em, envelopeId, message, 'unknown');
+        return markVerifying(em, 'in_envelope', await documentsOfEnvelope(em, envelopeId), message);
+      });
+      deps.announce(tenantId, changes);
       throw error;
     }
     const changes = await withTenant(deps.orm, tenantId, async (em) => {
@@ -273,47 +326,51 @@ export async function pollStatus(
   if (envelope.state !== 'uploaded' || !envelope.track_id) return;
   const documents = await withTenant(deps.orm, tenantId, (em) => documentsOfEnvelope(em, envelopeId));
   const session = await sessionFor(deps, tenantId);
-  const status = await deps.client.status(
-    session,
-    envelope.track_id,
-    documents.map(
-      (d): EnvioDocument => ({
-        type: d.doc_type,
-        folio: d.folio,
-        total: Number(d.total),
-        receiverRut: d.signed_meta.receiverRut,
-        issueDate: d.signed_meta.issueDate,
-      }),
-    ),
-  );
-  if (!status.final) {
+  const status = await deps.client.status(session, envelope.track_id, documents.map(envioDocument));
+  const pollAgain = async () => {
     const polls = (job.data.polls ?? 0) + 1;
     if (polls > MAX_POLLS)
       throw new UnrecoverableError(`El SII no terminó de procesar el envío ${envelope.track_id}`);
     await job.updateData({ ...job.data, polls });
     await job.moveToDelayed(Date.now() + deps.config.SII_STATUS_POLL_MS, token);
     throw new DelayedError();
-  }
+  };
+  if (!status.final) return pollAgain();
   const byFolio = new Map(status.documents.map((r) => [`${r.type}-${r.folio}`, r]));
+  // A copy refused as repeated says nothing of the document the SII holds: that is asked for
+  // (for the documents still waiting: a previous poll may have settled some).
+  const waiting = documents.filter((d) => d.state === 'uploaded');
+  const repeated = await outcomeOfRepeated(deps, session, waiting, {
+    results: byFolio,
+    raw: status.raw,
+    uploadedMs: envelope.uploaded_ms!,
+  });
+  const outcomes = documents.flatMap((d): Transition[] => {
+    if (repeated.has(d.id)) {
+      const outcome = repeated.get(d.id);
+      return outcome ? [outcome] : [];
+    }
+    const result = byFolio.get(`${d.doc_type}-${d.folio}`);
+    return [
+      {
+        id: d.id,
+        state: result?.outcome ?? 'rejected',
+        detail: result?.detail ?? `${status.status}: el SII no informó este documento`,
+        siiStatus: result?.status ?? status.status,
+        raw: status.raw,
+      },
+    ];
+  });
+  const open = documents.filter((d) => repeated.has(d.id) && !repeated.get(d.id));
   const changes = await withTenant(deps.orm, tenantId, async (em) => {
+    const settled = await transition(em, ['uploaded'], outcomes);
+    if (open.length > 0) return [...settled, ...(await markVerifying(em, 'uploaded', open, status.raw))];
     await finishEnvelope(em, envelopeId, status.raw);
-    return transition(
-      em,
-      ['uploaded'],
-      documents.map((d) => {
-        const result = byFolio.get(`${d.doc_type}-${d.folio}`);
-        return {
-          id: d.id,
-          state: result?.outcome ?? 'rejected',
-          detail: result?.detail ?? `${status.status}: el SII no informó este documento`,
-          siiStatus: result?.status ?? status.status,
-          raw: status.raw,
-        };
-      }),
-    );
+    return settled;
   });
   deps.announce(tenantId, changes);
   await queuePdfs(deps, tenantId, envelopeId);
+  if (open.length > 0) return pollAgain();
 }
 
 /**

@@ -83,7 +83,7 @@ export async function startSiiWorker(
   const processors: Record<SiiQueueName, (job: Job, token?: string) => Promise<void>> = {
     'sii-sign': (job) => signDocument(deps, job),
     'sii-envelope': (job, token) => envelopeDocuments(deps, job, token),
-    'sii-upload': (job) => uploadEnvelope(deps, job),
+    'sii-upload': (job, token) => uploadEnvelope(deps, job, token),
     'sii-status': (job, token) => pollStatus(deps, job, token),
     'sii-pdf': (job, token) => renderPdf(deps, renderer, job, token),
   };

@@ -3,16 +3,25 @@
  * SOAP one), envío (multipart) and estado (JSON with the documents rejected or with objections; every other
  * document of the envío was accepted).
  */
+
+import { issueDateParts, readBoletaEstado } from './document-status.ts';
 import {
   SiiRefusedError,
   SiiTokenRefusedError,
   SiiTransientError,
+  SiiUncertainError,
   siiRequest,
   splitRut,
   uploadForm,
   xmlField,
 } from './http.ts';
-import { type DocumentResult, documentOutcome, type EnvioStatus, unprocessedEnvio } from './status-codes.ts';
+import {
+  type DocumentQuery,
+  type DocumentResult,
+  documentOutcome,
+  type EnvioStatus,
+  unprocessedEnvio,
+} from './status-codes.ts';
 import type { EnvioDocument, SiiApi, SiiSession } from './types.ts';
 
 const BASE = '/recursos/v1';
@@ -29,11 +38,11 @@ interface EstadoAnswer {
   }[];
 }
 
-function parseJson<T>(text: string, operation: string): T {
+function parseJson<T>(text: string, operation: string, failure = SiiTransientError): T {
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new SiiTransientError(`SII ${operation}: respuesta no es JSON`);
+    throw new failure(`SII ${operation}: respuesta no es JSON`);
   }
 }
 
@@ -84,9 +93,11 @@ export class BoletaRestClient implements SiiApi {
       { method: 'POST', headers: { Cookie: `TOKEN=${token}`, Accept: 'application/json' }, body: form },
       this.timeoutMs,
     );
+    // An answer that is not the receipt does not say whether the envío was taken.
     const answer = parseJson<{ trackid?: number | string; estado?: string; glosa?: string }>(
       text,
       'boleta envío',
+      SiiUncertainError,
     );
     if (answer.trackid !== undefined && answer.estado === 'REC')
       return { trackId: String(answer.trackid), raw: text };
@@ -132,5 +143,29 @@ export class BoletaRestClient implements SiiApi {
       };
     });
     return { final: true, status: estado, detail: answer.glosa ?? '', raw, documents: results };
+  }
+
+  /**
+   * What the SII holds of one boleta, checked against our receiver, amount and date:
+   * `GET boleta.electronica/{rut}-{dv}-{tipo}-{folio}/estado?rut_receptor&dv_receptor&monto&fechaEmision`
+   * (date `DD-MM-AAAA`), answered `{ codigo, descripcion }`.
+   */
+  async documentStatus(session: SiiSession, token: string, doc: EnvioDocument): Promise<DocumentQuery> {
+    const [rut, dv] = splitRut(session.issuerRut);
+    const [rutReceiver, dvReceiver] = splitRut(doc.receiverRut);
+    const [d, m, y] = issueDateParts(doc.issueDate);
+    const query = new URLSearchParams({
+      rut_receptor: rutReceiver,
+      dv_receptor: dvReceiver,
+      monto: String(doc.total),
+      fechaEmision: `${d}-${m}-${y}`,
+    });
+    const { text } = await siiRequest(
+      'boleta estado documento',
+      `${session.hosts.boletaApi}${BASE}/boleta.electronica/${rut}-${dv}-${doc.type}-${doc.folio}/estado?${query}`,
+      { method: 'GET', headers: { Cookie: `TOKEN=${token}`, Accept: 'application/json' } },
+      this.timeoutMs,
+    );
+    return readBoletaEstado(text, doc);
   }
 }

@@ -4,12 +4,15 @@
  * QueryEstUp; when an envío has rejections or objections the per-document answer comes from QueryEstDte
  * (QueryEstUp only gives counts per type).
  */
+
+import { issueDateParts, readEstDte } from './document-status.ts';
 import {
   escapeXml,
   SiiAuthError,
   SiiRefusedError,
   SiiTokenRefusedError,
   SiiTransientError,
+  SiiUncertainError,
   siiRequest,
   splitRut,
   unescapeXml,
@@ -17,6 +20,7 @@ import {
   xmlField,
 } from './http.ts';
 import {
+  type DocumentQuery,
   type DocumentResult,
   documentOutcome,
   type EnvioStatus,
@@ -94,7 +98,8 @@ export class DteSoapClient implements SiiApi {
       this.timeoutMs,
     );
     const status = xmlField(text, 'STATUS');
-    if (status === undefined) throw new SiiTransientError('SII DTEUpload: respuesta sin STATUS (¿HTML?)');
+    // An error page instead of the receipt does not say whether the envío was taken.
+    if (status === undefined) throw new SiiUncertainError('SII DTEUpload: respuesta sin STATUS (¿HTML?)');
     const trackId = xmlField(text, 'TRACKID');
     if (status === '0' && trackId) return { trackId, raw: text };
     const known = UPLOAD_STATUS[status] ?? { meaning: 'Error interno del SII', retry: 'later' as const };
@@ -135,21 +140,23 @@ export class DteSoapClient implements SiiApi {
           status: 'EPR',
           detail: glosa || 'Envío procesado',
         }))
-      : await Promise.all(documents.map((d) => this.documentStatus(session, token, d)));
+      : await Promise.all(
+          documents.map(async (d): Promise<DocumentResult> => {
+            // In a processed envío a document the SII does not hold (FAU) was rejected.
+            const { code, detail } = await this.documentStatus(session, token, d);
+            return { type: d.type, folio: d.folio, outcome: documentOutcome(code), status: code, detail };
+          }),
+        );
     return { final: true, status: estado, detail: glosa, raw, documents: results };
   }
 
-  /** QueryEstDte for one document: DOK received and matching; anything else is a problem. */
-  private async documentStatus(
-    session: SiiSession,
-    token: string,
-    doc: EnvioDocument,
-  ): Promise<DocumentResult> {
+  /** QueryEstDte for one document: what the SII holds under its folio, checked against our data. */
+  async documentStatus(session: SiiSession, token: string, doc: EnvioDocument): Promise<DocumentQuery> {
     const [rut, dv] = splitRut(session.issuerRut);
     const [rutSender, dvSender] = splitRut(session.senderRut);
     const [rutReceiver, dvReceiver] = splitRut(doc.receiverRut);
-    const [y, m, d] = doc.issueDate.split('-');
-    const raw = await this.call(
+    const [d, m, y] = issueDateParts(doc.issueDate);
+    const answer = await this.call(
       session,
       'QueryEstDte.jws',
       'getEstDte',
@@ -159,14 +166,8 @@ export class DteSoapClient implements SiiApi {
         `<TipoDte>${doc.type}</TipoDte><FolioDte>${doc.folio}</FolioDte><FechaEmisionDte>${d}${m}${y}</FechaEmisionDte>` +
         `<MontoDte>${doc.total}</MontoDte><Token>${escapeXml(token)}</Token></getEstDte>`,
     );
-    const estado = xmlField(raw, 'ESTADO') ?? '';
-    if (TOKEN_PROBLEMS.has(estado)) throw new SiiAuthError(`QueryEstDte ${estado}: token no vigente`);
-    return {
-      type: doc.type,
-      folio: doc.folio,
-      outcome: documentOutcome(estado),
-      status: estado,
-      detail: `${estado}: ${xmlField(raw, 'GLOSA_ERR') ?? xmlField(raw, 'GLOSA') ?? ''}`.trim(),
-    };
+    const query = readEstDte(answer, doc);
+    if (TOKEN_PROBLEMS.has(query.code)) throw new SiiAuthError(`QueryEstDte ${query.code}: token no vigente`);
+    return query;
   }
 }

@@ -11,6 +11,16 @@ export class SiiTransientError extends Error {
   override name = 'SiiTransientError';
 }
 
+/**
+ * The request may have reached the SII, which may have acted on it, but no answer came back: a
+ * timeout, a connection cut after the request was sent, a server error. Harmless to repeat for a
+ * question; an upload must not be repeated before asking the SII what it holds
+ * (docs/reliability.md#uploads-with-an-unknown-outcome).
+ */
+export class SiiUncertainError extends SiiTransientError {
+  override name = 'SiiUncertainError';
+}
+
 /** The token was refused or expired: drop it, get a new one, retry. */
 export class SiiAuthError extends SiiTransientError {
   override name = 'SiiAuthError';
@@ -42,6 +52,22 @@ export interface SiiResponse {
   text: string;
 }
 
+/** Connection failures that happen before a single byte of the request leaves this machine. */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function neverSent(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
+  const code = cause?.code ?? cause?.errors?.[0]?.code;
+  return code !== undefined && NOT_SENT.has(code);
+}
+
 export async function siiRequest(
   operation: string,
   url: string,
@@ -57,15 +83,24 @@ export async function siiRequest(
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
+    if (neverSent(error)) throw new SiiTransientError(`SII ${operation}: sin conexión`);
     const reason =
-      (error as Error).name === 'TimeoutError' ? `sin respuesta en ${timeoutMs} ms` : 'sin conexión';
-    throw new SiiTransientError(`SII ${operation}: ${reason}`);
+      (error as Error).name === 'TimeoutError' ? `sin respuesta en ${timeoutMs} ms` : 'conexión cortada';
+    throw new SiiUncertainError(`SII ${operation}: ${reason}`);
   }
-  const text = await response.text().catch(() => '');
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    throw new SiiUncertainError(`SII ${operation}: respuesta cortada`);
+  }
   if (response.status === 401) throw new SiiAuthError(`SII ${operation}: token rechazado (HTTP 401)`);
-  if (response.status >= 500 || response.status === 429 || response.status === 408) {
+  // Too busy (429), the request not read in time (408), or unavailable (503): nothing was done.
+  // Any other server error may come after the work was done.
+  if (response.status === 429 || response.status === 408 || response.status === 503) {
     throw new SiiTransientError(`SII ${operation}: HTTP ${response.status}`);
   }
+  if (response.status >= 500) throw new SiiUncertainError(`SII ${operation}: HTTP ${response.status}`);
   if (response.status >= 400) {
     throw new SiiRefusedError(`HTTP${response.status}`, `SII ${operation}: HTTP ${response.status}`, text);
   }

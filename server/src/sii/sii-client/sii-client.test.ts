@@ -2,15 +2,18 @@
  * The SII clients against the simulator over HTTP: tokens per API and certificate reused until
  * they expire, a token the SII stopped accepting replaced once, the User-Agent the SII requires,
  * the answer codes mapped to what the pipeline does (accepted, with objections, rejected, pending,
- * refused for good, try later), and the hosts of each environment.
+ * refused for good, try later), what the SII holds of each document, and the hosts of each
+ * environment.
  */
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import type { DteType } from '@erp/shared';
 import { buildDte, buildEnvelope, type SignedDte } from '@erp/sii-core';
 import { ISSUER_RUT, SIGNER_RUT, sampleDocument, testCaf, testCredentials } from '@erp/sii-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siiHosts } from '../sii-target.ts';
 import { SiiSimulator } from '../simulator/simulator.ts';
-import { SiiRefusedError, SiiTokenRefusedError, SiiTransientError } from './http.ts';
+import { SiiRefusedError, SiiTokenRefusedError, SiiTransientError, SiiUncertainError } from './http.ts';
 import { SiiClient } from './sii-client.ts';
 import {
   documentOutcome,
@@ -208,7 +211,7 @@ describe('answer codes', () => {
   });
 
   it('refuses for good what the SII will never take, and leaves HTTP 500s and timeouts for later', async () => {
-    const client = new SiiClient({ timeoutMs: 800 });
+    const client = new SiiClient({ timeoutMs: 3_000 });
     // A factura that breaks the schema: DTEUpload STATUS 7.
     const invalid = envelope([signed(33)])
       .toString('latin1')
@@ -224,13 +227,30 @@ describe('answer codes', () => {
 
     simulator.setFaults({ uploadErrors: 1 });
     const five = await client.upload(session, true, envelope([signed(39)]), 'e.xml').catch((e: unknown) => e);
-    expect(five).toBeInstanceOf(SiiTransientError);
+    // The SII may have taken the envío before either: the pipeline asks before sending again.
+    expect(five).toBeInstanceOf(SiiUncertainError);
     expect((five as Error).message).toBe('SII boleta envío: HTTP 500');
 
     simulator.setFaults({ uploadHangs: 1 });
     const hang = await client.upload(session, true, envelope([signed(39)]), 'e.xml').catch((e: unknown) => e);
-    expect(hang).toBeInstanceOf(SiiTransientError);
-    expect((hang as Error).message).toBe('SII boleta envío: sin respuesta en 800 ms');
+    expect(hang).toBeInstanceOf(SiiUncertainError);
+    expect((hang as Error).message).toBe('SII boleta envío: sin respuesta en 3000 ms');
+  });
+
+  it('knows a request that never left (connection refused) reached nothing', async () => {
+    const client = new SiiClient({ timeoutMs: 3_000 });
+    // A port just freed: nothing listens there.
+    const closed = createServer().listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const nowhere = { ...session, hosts: siiHosts('simulator', `http://127.0.0.1:${port}`) };
+    const refused = await client
+      .upload(nowhere, true, envelope([signed(39)]), 'e.xml')
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SiiTransientError);
+    expect(refused).not.toBeInstanceOf(SiiUncertainError);
+    expect((refused as Error).message).toBe('SII boleta semilla: sin conexión');
   });
 
   it('classifies every documented code', () => {
@@ -256,6 +276,96 @@ describe('answer codes', () => {
       '9': 'later',
       '-1': 'never',
     });
+  });
+});
+
+describe('per-document status', () => {
+  it('answers FAU until the envío is processed, then DOK; DNK when the amount or date differ', async () => {
+    const client = new SiiClient({ timeoutMs: 5_000 });
+    for (const type of [39, 33] as const) {
+      const [dte] = [signed(type)];
+      const [doc] = asEnvioDocuments([dte!]);
+      expect(await client.documentStatus(session, doc!)).toMatchObject({
+        standing: 'not-received',
+        code: 'FAU',
+      });
+      simulator.setFaults({ statusDelayMs: 400 });
+      await client.upload(session, type === 39, envelope([dte!]), 'e.xml');
+      simulator.setFaults({ statusDelayMs: 50 });
+      // Taken, not yet processed: the SII has not registered it.
+      expect((await client.documentStatus(session, doc!)).standing).toBe('not-received');
+      await new Promise((r) => setTimeout(r, 450));
+      expect(await client.documentStatus(session, doc!)).toMatchObject({
+        type,
+        folio: dte!.folio,
+        standing: 'accepted',
+        code: 'DOK',
+        detail: 'DOK: Documento Recibido por el SII. Datos Coinciden con los Registrados.',
+      });
+      for (const other of [
+        { total: doc!.total + 1 },
+        { issueDate: '2020-01-01' },
+        { receiverRut: '11111111-1' },
+      ]) {
+        expect(await client.documentStatus(session, { ...doc!, ...other })).toMatchObject({
+          standing: 'held',
+          code: 'DNK',
+        });
+      }
+    }
+  });
+
+  it('keeps answering what the SII registered after a repeated copy was refused', async () => {
+    const client = new SiiClient({ timeoutMs: 5_000 });
+    for (const type of [39, 33] as const) {
+      const dtes = [signed(type)];
+      await sendAndWait(client, dtes);
+      const again = await sendAndWait(client, dtes);
+      if (!again.final) throw new Error('not final');
+      expect(again.documents[0]!.status).toBe(type === 39 ? 'RCH' : 'DOK');
+      if (type === 39) expect(again.documents[0]!.detail).toMatch(/^RCH: DTE repetido/);
+      expect((await client.documentStatus(session, asEnvioDocuments(dtes)[0]!)).standing).toBe('accepted');
+    }
+  });
+
+  it('gives a refused document its verdict at QueryEstDte and FAU at the boleta API (documented codes only)', async () => {
+    const client = new SiiClient({ timeoutMs: 5_000 });
+    const [boleta, factura] = [signed(39), signed(33)];
+    simulator.setFaults({
+      rejections: {
+        [`39-${boleta.folio}`]: { code: 'RCH', reason: 'Monto no cuadra' },
+        [`33-${factura.folio}`]: { code: 'RCH', reason: 'Monto no cuadra' },
+      },
+    });
+    try {
+      await sendAndWait(client, [boleta]);
+      await sendAndWait(client, [factura]);
+    } finally {
+      simulator.setFaults({ rejections: {} });
+    }
+    const [onBoleta, onFactura] = await Promise.all(
+      asEnvioDocuments([boleta, factura]).map((d) => client.documentStatus(session, d)),
+    );
+    expect(onBoleta).toMatchObject({ standing: 'not-received', code: 'FAU' });
+    expect(onFactura).toMatchObject({ standing: 'rejected', code: 'RCH', detail: 'RCH: Monto no cuadra' });
+  });
+
+  it('takes an upload whose connection it then cuts: the client cannot tell, the SII holds it', async () => {
+    const client = new SiiClient({ timeoutMs: 5_000 });
+    for (const type of [39, 33] as const) {
+      const dtes = [signed(type)];
+      const received = simulator.stats.uploadsReceived;
+      simulator.setFaults({ uploadDrops: 1 });
+      const lost = await client
+        .upload(session, type === 39, envelope(dtes), 'e.xml')
+        .catch((e: unknown) => e);
+      expect(lost).toBeInstanceOf(SiiUncertainError);
+      expect((lost as Error).message).toMatch(/conexión cortada$/);
+      expect(simulator.faults.uploadDrops).toBe(0);
+      expect(simulator.stats.uploadsReceived - received).toBe(1);
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await client.documentStatus(session, asEnvioDocuments(dtes)[0]!)).standing).toBe('accepted');
+    }
   });
 });
 

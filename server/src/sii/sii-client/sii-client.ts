@@ -2,7 +2,7 @@ import { isBoletaType } from '@erp/shared';
 import { BoletaRestClient } from './boleta-rest.client.ts';
 import { DteSoapClient } from './dte-soap.client.ts';
 import { SiiAuthError } from './http.ts';
-import type { EnvioStatus } from './status-codes.ts';
+import type { DocumentQuery, EnvioStatus } from './status-codes.ts';
 import { signedTokenRequest } from './token-request.ts';
 import type { EnvioDocument, SiiApi, SiiSession } from './types.ts';
 
@@ -32,13 +32,33 @@ export class SiiClient {
     this.now = options.now ?? Date.now;
   }
 
-  upload(session: SiiSession, boleta: boolean, xml: Buffer, fileName: string) {
-    return this.withToken(session, boleta, (api, token) => api.upload(session, token, xml, fileName));
+  /**
+   * Uploads an envelope. `beforeSend` runs once the token is at hand, right before each upload
+   * request (the pipeline records there that the request may reach the SII).
+   */
+  upload(
+    session: SiiSession,
+    boleta: boolean,
+    xml: Buffer,
+    fileName: string,
+    beforeSend?: () => Promise<void>,
+  ) {
+    return this.withToken(session, boleta, async (api, token) => {
+      await beforeSend?.();
+      return api.upload(session, token, xml, fileName);
+    });
   }
 
   status(session: SiiSession, trackId: string, documents: readonly EnvioDocument[]): Promise<EnvioStatus> {
     const boleta = documents.some((d) => isBoletaType(d.type));
     return this.withToken(session, boleta, (api, token) => api.status(session, token, trackId, documents));
+  }
+
+  /** What the SII holds of one document, whatever envío carried it (see `DocumentStanding`). */
+  documentStatus(session: SiiSession, doc: EnvioDocument): Promise<DocumentQuery> {
+    return this.withToken(session, isBoletaType(doc.type), (api, token) =>
+      api.documentStatus(session, token, doc),
+    );
   }
 
   private async withToken<T>(

@@ -68,6 +68,71 @@ export function documentOutcome(status: string): DocumentOutcome {
 }
 
 /**
+ * What the SII holds of one document, from its per-document status services (QueryEstDte for
+ * facturas and notas, `boleta.electronica/{rut}-{dv}-{tipo}-{folio}/estado` for boletas):
+ * - `accepted`, `objected`, `rejected`: the SII processed the document and this is its verdict;
+ * - `held`: the SII has a document under this folio whose amount, date or receiver differ from
+ *   ours (DNK), so it is neither ours to call accepted nor free to send again;
+ * - `not-received`: the SII says it has no such document (FAU); also what it answers while the
+ *   envío that carries it is still being processed;
+ * - `unknown`: an answer that settles nothing (a company-level refusal, an error code, an
+ *   unreadable answer): ask again later, never act on it.
+ */
+export type DocumentStanding = 'accepted' | 'objected' | 'rejected' | 'held' | 'not-received' | 'unknown';
+
+/** A per-document status answer, read: the standing, the SII's code and words, the raw answer. */
+export interface DocumentQuery {
+  type: number;
+  folio: number;
+  standing: DocumentStanding;
+  code: string;
+  detail: string;
+  raw: string;
+}
+
+/**
+ * Codes that say the SII registered the document and a later nota changed its text (TMD, TMC),
+ * its amounts (MMD, MMC) or annulled it (AND, ANC): it was received and accepted; the nota is a
+ * document of its own.
+ */
+const MODIFIED_BY_NOTE: ReadonlySet<string> = new Set(['TMD', 'TMC', 'MMD', 'MMC', 'AND', 'ANC']);
+
+/** Per-document verdicts the simulator's QueryEstDte gives for documents it judged. */
+const VERDICTS: Readonly<Record<string, DocumentStanding>> = {
+  DOK: 'accepted',
+  EPR: 'accepted',
+  ACE: 'accepted',
+  RPR: 'objected',
+  RLV: 'objected',
+  ACD: 'objected',
+  RPD: 'objected',
+  RCH: 'rejected',
+  RCT: 'rejected',
+  RFR: 'rejected',
+  RSC: 'rejected',
+  // Folio not authorised, or annulled before being sent: this document can never be valid.
+  FNA: 'rejected',
+  FAN: 'rejected',
+  FAU: 'not-received',
+  DNK: 'held',
+};
+
+/** The standing of a per-document status code; anything not listed (EMP, -1…-4) is `unknown`. */
+export function documentStanding(code: string): DocumentStanding {
+  if (MODIFIED_BY_NOTE.has(code)) return 'accepted';
+  return VERDICTS[code] ?? 'unknown';
+}
+
+/**
+ * Whether a rejection in an envío's status is the SII refusing a copy of a document it already
+ * has: the whole envío repeated (RPT) or the document's reason saying "repetido". Such a
+ * rejection says nothing about the document the SII holds.
+ */
+export function isRepeatedRejection(result: Pick<DocumentResult, 'outcome' | 'status' | 'detail'>): boolean {
+  return result.outcome === 'rejected' && (result.status === 'RPT' || /repetid/i.test(result.detail));
+}
+
+/**
  * What both APIs answer alike: an envío still being processed, or one refused whole (each of its
  * documents rejected with the envío's reason, or the code's meaning when the SII gives none).
  * Undefined once the envío is processed: then its documents are read one by one.

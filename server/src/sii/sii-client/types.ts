@@ -1,6 +1,6 @@
 import type { SigningCredentials } from '@erp/sii-core';
 import type { SiiHosts, SiiTarget } from '../sii-target.ts';
-import type { EnvioStatus } from './status-codes.ts';
+import type { DocumentQuery, EnvioStatus } from './status-codes.ts';
 
 /** Who talks to which SII: the issuer, the certificate holder who signs and sends, the hosts. */
 export interface SiiSession {
@@ -21,7 +21,7 @@ export interface EnvioDocument {
   total: number;
 }
 
-/** One SII API (SOAP for DTE, REST for boletas): the same four steps. */
+/** One SII API (SOAP for DTE, REST for boletas): the same four steps, and one document's status. */
 export interface SiiApi {
   seed(session: SiiSession): Promise<string>;
   token(session: SiiSession, signedSeed: string): Promise<string>;
@@ -37,4 +37,5 @@ export interface SiiApi {
     trackId: string,
     documents: readonly EnvioDocument[],
   ): Promise<EnvioStatus>;
+  documentStatus(session: SiiSession, token: string, doc: EnvioDocument): Promise<DocumentQuery>;
 }

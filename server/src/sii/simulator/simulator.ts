@@ -5,19 +5,22 @@
  * signature and TED (via the verifier, which uses xml-crypto's C14N, not the builder's own
  * serialisation, in a worker thread: see verify-thread.ts; the seed signature with xmlsec1 when
  * installed), that each folio is covered by a CAF of the local test authority, and duplicate
- * folios. Status answers come after a delay.
+ * folios. Status answers come after a delay; the per-document services (QueryEstDte, the boleta
+ * API's `…/estado`) answer what it registered (see document-registry.ts).
  *
  * Like the SII it answers nothing useful to a client without the `PROG 1.0` User-Agent (HTML for
  * the SOAP services and the upload, 401 for the boleta API).
  *
  * Fault knobs (`faults`, or POST /__simulator/faults from another process): HTTP 500s, requests
- * never answered (client timeouts), slow answers, refused token requests, rejections of given
- * folios with a given code; `revokeTokens()` expires every token it gave.
+ * never answered (client timeouts), uploads taken and then left unanswered (connection cut),
+ * slow answers, refused token requests, rejections of given folios with a given code;
+ * `revokeTokens()` expires every token it gave.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { VerificationReport } from '@erp/sii-core';
 import { escapeXml, unescapeXml, xmlField } from '../sii-client/http.ts';
+import { askedStamp, DocumentRegistry, readStamps, type Stamp } from './document-registry.ts';
 import { verifySignedSeed } from './seed-check.ts';
 import { VerifyThread } from './verify-thread.ts';
 
@@ -26,6 +29,11 @@ export interface SimulatorFaults {
   uploadErrors: number;
   /** The next N uploads are never answered (the client times out; nothing recorded). */
   uploadHangs: number;
+  /**
+   * The next N uploads are taken (the envío recorded, its folios registered, as a valid upload),
+   * then the connection is cut before any answer: the client cannot know the SII has them.
+   */
+  uploadDrops: number;
   /** The next N status queries answer HTTP 500. */
   statusErrors: number;
   /** Every upload waits this long before it is processed; a client that gives up meanwhile sent nothing. */
@@ -66,6 +74,7 @@ export class SiiSimulator {
   readonly faults: SimulatorFaults = {
     uploadErrors: 0,
     uploadHangs: 0,
+    uploadDrops: 0,
     statusErrors: 0,
     slowMs: 0,
     statusDelayMs: 200,
@@ -73,12 +82,14 @@ export class SiiSimulator {
     rejections: {},
   };
   /**
-   * What the simulator received, for tests: accepted uploads, how often each folio arrived, every
-   * token it gave (tests look for them in logs) and requests refused for their User-Agent.
+   * What the simulator received, for tests: accepted uploads, how often each folio arrived,
+   * per-document status queries, every token it gave (tests look for them in logs) and requests
+   * refused for their User-Agent.
    */
   readonly stats = {
     uploadRequests: 0,
     uploadsReceived: 0,
+    documentQueries: 0,
     folioArrivals: new Map<string, number>(),
     tokensIssued: [] as string[],
     foreignUserAgents: 0,
@@ -88,6 +99,7 @@ export class SiiSimulator {
   private readonly tokens = new Set<string>();
   private readonly envios = new Map<string, Envio>();
   private readonly folios = new Map<string, string>();
+  private readonly registry = new DocumentRegistry();
   /** The last unexpected failure of the simulator itself (answered as HTTP 500), for debugging. */
   lastError: Error | undefined;
   private server: Server | undefined;
@@ -181,6 +193,8 @@ export class SiiSimulator {
       return this.upload(req, res, body, true);
     const estado = /^\/recursos\/v1\/boleta\.electronica\.envio\/(\d+)-([\dkK])-(\d+)$/.exec(path);
     if (estado) return this.restStatus(req, res, estado[3]!);
+    const boleta = /^\/recursos\/v1\/boleta\.electronica\/(\d+-[\dkK])-(\d+)-(\d+)\/estado$/.exec(path);
+    if (boleta && req.method === 'GET') return this.restDocumentStatus(req, res, boleta);
     send(res, 404, 'text/plain', 'not found');
   }
 
@@ -265,13 +279,19 @@ export class SiiSimulator {
       if (res.destroyed || req.socket.destroyed) return;
     }
     const xml = Buffer.from(await file.arrayBuffer());
+    const stamps = readStamps(xml.toString('latin1'));
     const report = await this.verifier.verify(xml).catch((error: Error) => error);
     if (report instanceof Error) return refuse('7', report.message);
     if (!report.schema.ok && !boleta) return refuse('7', report.schema.errors.slice(0, 5).join(' | '));
     this.stats.uploadsReceived++;
     // Track ids: 15 digits for boletas, 10 for facturas [docs/sii-rules.md#web-services].
     const trackId = `${randomInt(1e5, 1e6)}${boleta ? String(randomInt(0, 1e9)).padStart(9, '0') : randomInt(1e3, 1e4)}`;
-    this.envios.set(trackId, this.judge(rut, boleta, report));
+    this.envios.set(trackId, this.judge(rut, boleta, report, stamps));
+    if (this.faults.uploadDrops > 0) {
+      this.faults.uploadDrops--;
+      req.socket.destroy();
+      return;
+    }
     if (boleta) {
       return send(
         res,
@@ -294,7 +314,7 @@ export class SiiSimulator {
   }
 
   /** Decides now what the status will say once `statusDelayMs` has passed. */
-  private judge(rut: string, boleta: boolean, report: VerificationReport): Envio {
+  private judge(rut: string, boleta: boolean, report: VerificationReport, stamps: Map<string, Stamp>): Envio {
     const readyAt = Date.now() + this.faults.statusDelayMs;
     if (!report.schema.ok) {
       return {
@@ -320,19 +340,18 @@ export class SiiSimulator {
     const documents = report.documents.map((doc): DocumentVerdict => {
       const key = `${rut}-${doc.type}-${doc.folio}`;
       this.stats.folioArrivals.set(key, (this.stats.folioArrivals.get(key) ?? 0) + 1);
-      const verdict = (status: string, reason: string) => ({
-        type: doc.type,
-        folio: doc.folio,
-        status,
-        reason,
-      });
+      const verdict = (status: string, reason: string, registers = false) => {
+        const stamp = stamps.get(`${doc.type}-${doc.folio}`);
+        this.registry.add(key, { status, reason, stamp, readyAt, registers });
+        return { type: doc.type, folio: doc.folio, status, reason };
+      };
       const injected = this.faults.rejections[`${doc.type}-${doc.folio}`];
       if (injected) return verdict(injected.code, injected.reason);
       if (doc.failures.length > 0) return verdict('RCH', doc.failures.join('; '));
       if (doc.issuerRut !== rut) return verdict('RCH', `el documento no es de la empresa ${rut}`);
       if (this.folios.has(key)) return verdict('RCH', `DTE repetido: el folio ${doc.folio} ya fue recibido`);
       this.folios.set(key, 'received');
-      return verdict('DOK', 'Aceptado');
+      return verdict('DOK', 'Aceptado', true);
     });
     return { rut, boleta, readyAt, envioStatus: 'EPR', glosa: 'Envío procesado', documents };
   }
@@ -374,24 +393,67 @@ export class SiiSimulator {
     );
   }
 
+  /**
+   * QueryEstDte: what the registry answers for the company's document, checked against the
+   * receiver, date (DDMMAAAA) and amount asked. A document judged without being registered
+   * answers its own verdict (RCH, RPR… with the reason), which the status of a processed envío
+   * relies on for the reasons of its rejections.
+   */
   private soapDocumentStatus(res: ServerResponse, body: string): void {
     if (!this.tokens.has(xmlField(body, 'Token') ?? '')) {
-      this.soap(res, 'getEstDte', RESPUESTA('<ESTADO>001</ESTADO>'));
+      this.soap(
+        res,
+        'getEstDte',
+        RESPUESTA('<ESTADO>001</ESTADO><GLOSA_ESTADO>Token no existe</GLOSA_ESTADO>'),
+      );
       return;
     }
-    const type = Number(xmlField(body, 'TipoDte'));
-    const folio = Number(xmlField(body, 'FolioDte'));
-    const found = [...this.envios.values()]
-      .flatMap((e) => e.documents)
-      .findLast((d) => d.type === type && d.folio === folio);
-    const estado = !found ? 'FAU' : found.status;
+    this.stats.documentQueries++;
+    const field = (name: string) => xmlField(body, name) ?? '';
+    const answer = this.registry.answer(
+      `${field('RutCompania')}-${field('DvCompania')}-${field('TipoDte')}-${field('FolioDte')}`,
+      askedStamp(
+        field('FechaEmisionDte'),
+        `${field('RutReceptor')}-${field('DvReceptor')}`,
+        field('MontoDte'),
+      ),
+      Date.now(),
+    );
     this.soap(
       res,
       'getEstDte',
       RESPUESTA(
-        `<ESTADO>${estado}</ESTADO><GLOSA_ERR>${escapeXml(found?.reason ?? 'Documento no recibido')}</GLOSA_ERR>`,
+        `<SII:ESTADO>${answer.code}</SII:ESTADO><SII:GLOSA_ESTADO>${answer.code === 'FAU' ? 'DTE No Recibido' : 'DTE Recibido'}</SII:GLOSA_ESTADO>` +
+          `<SII:GLOSA_ERR>${escapeXml(answer.reason)}</SII:GLOSA_ERR><SII:NUM_ATENCION>${randomInt(1e5, 1e6)} (${new Date().toISOString()})</SII:NUM_ATENCION>`,
       ),
     );
+  }
+
+  /** The boleta API's per-document status, in the documented codes only. */
+  private restDocumentStatus(req: IncomingMessage, res: ServerResponse, path: RegExpExecArray): void {
+    if (!this.authorized(req)) {
+      send(res, 401, 'application/json', '{"error":"token no valido"}');
+      return;
+    }
+    const params = new URL(req.url ?? '', 'http://simulator').searchParams;
+    for (const name of ['rut_receptor', 'dv_receptor', 'monto', 'fechaEmision']) {
+      // As the SII does: HTTP 200 with a line of text instead of JSON.
+      if (!params.get(name)) {
+        send(res, 200, 'application/json', `falta ${name}`);
+        return;
+      }
+    }
+    this.stats.documentQueries++;
+    const answer = this.registry.documentedAnswer(
+      `${path[1]}-${path[2]}-${path[3]}`,
+      askedStamp(
+        params.get('fechaEmision')!,
+        `${params.get('rut_receptor')}-${params.get('dv_receptor')}`,
+        params.get('monto')!,
+      ),
+      Date.now(),
+    );
+    send(res, 200, 'application/json', JSON.stringify({ codigo: answer.code, descripcion: answer.reason }));
   }
 
   private restStatus(req: IncomingMessage, res: ServerResponse, trackId: string): void {
