@@ -20,6 +20,8 @@ export const MOVEMENT_KINDS = [
   'transfer_out',
   'transfer_in',
   'count_adjustment',
+  // A merma (see write-off.events.ts): out at the current PPP.
+  'write_off',
 ] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 

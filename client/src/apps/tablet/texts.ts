@@ -34,6 +34,7 @@ export const tx = {
     transfer_out: 'Transferencia enviada',
     transfer_in: 'Transferencia recibida',
     count_adjustment: 'Ajuste de conteo',
+    write_off: 'Merma',
   } satisfies Record<MovementKind, string>,
   stock: {
     empty: 'Escanee un producto para ver su stock en cada bodega y su kardex.',

@@ -193,6 +193,7 @@ export const tx = {
       transfer_out: 'Traslado enviado',
       transfer_in: 'Traslado recibido',
       count_adjustment: 'Ajuste por conteo',
+      write_off: 'Merma',
     } as Readonly<Record<string, string>>,
     quantity: 'Cantidad',
     unitCost: 'Costo unit.',
@@ -269,6 +270,7 @@ export const tx = {
       user_change: 'Cambio de usuario',
       approval_refused: 'PIN de autorización rechazado',
       customer_complete: 'Datos de cliente completados',
+      write_off: 'Merma',
     } as Readonly<Record<string, string>>,
     kindLabel: (kind: string) => tx.audit.kinds[kind] ?? kind,
     /** One line per entry kind; amounts and quantities come formatted. */
