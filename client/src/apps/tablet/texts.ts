@@ -161,6 +161,17 @@ export const tx = {
     applied: 'Ajustes aplicados al stock.',
     closedByOther: 'Otro equipo cerró el conteo.',
   },
+  writeOff: {
+    action: 'Merma',
+    actionLabel: (name: string) => `Registrar merma de ${name}`,
+    title: (name: string) => `Merma de ${name}`,
+    estimate: 'Valor al PPP:',
+    belowZero: 'La merma supera el stock registrado: el stock quedará negativo hasta el próximo conteo.',
+    confirm: 'Registrar merma',
+    sending: 'Registrando…',
+    done: (quantity: string, name: string, reason: string, value: string) =>
+      `Merma registrada: ${quantity} de ${name} (${reason}), ${value} al PPP.`,
+  },
   low: {
     title: 'Productos bajo el mínimo',
     empty: 'Ningún producto está bajo su mínimo en esta bodega.',
