@@ -15,6 +15,7 @@ export const tx = {
     purchases: 'Compras',
     suppliers: 'Proveedores',
     audit: 'Auditoría',
+    writeOffs: 'Mermas',
   },
   common: {
     all: 'Todas',
@@ -249,6 +250,34 @@ export const tx = {
     missingName: 'Ingrese la razón social.',
     empty: 'No hay proveedores con esa búsqueda.',
   },
+  writeOffs: {
+    title: 'Mermas',
+    hint: 'Productos vencidos, dañados, robados o de consumo interno, valorizados al PPP del momento en que se registraron. Los días son de Chile.',
+    record: 'Registrar merma',
+    export: 'Exportar CSV',
+    exporting: 'Generando CSV…',
+    exported: (rows: number, file: string) => `CSV con ${n(rows)} filas descargado: ${file}`,
+    total: 'Total mermas',
+    count: (count: number) => (count === 1 ? '1 merma' : `${n(count)} mermas`),
+    code: 'Código',
+    product: 'Producto',
+    quantity: 'Cantidad',
+    value: 'Total',
+    empty: 'No hay mermas en el período.',
+    dialogTitle: 'Registrar merma',
+    warehouse: 'Bodega',
+    chooseWarehouse: 'Elija la bodega',
+    search: 'Producto',
+    searchPlaceholder: 'Código o nombre del producto',
+    noMatches: 'Ningún producto coincide.',
+    change: 'Cambiar',
+    stockLine: (stock: string, ppp: string) => `Stock ${stock} · PPP ${ppp}`,
+    needWarehouse: 'Elija la bodega.',
+    needProduct: 'Busque y elija el producto.',
+    estimate: (value: string) => `Valor al PPP: ${value}`,
+    recorded: (quantity: string, name: string, reason: string, value: string) =>
+      `Merma registrada: ${quantity} de ${name} (${reason}), ${value} al PPP.`,
+  },
   audit: {
     title: 'Auditoría',
     hint: 'Registro inalterable de anulaciones, descuentos, cambios de precio, aperturas de cajón, reimpresiones, devoluciones, PIN de autorización rechazados y cambios de configuración.',
@@ -298,6 +327,8 @@ export const tx = {
       } as Readonly<Record<string, string>>,
       pinChange: (email: string, change: string) =>
         `PIN de autorización de ${email}: ${change === 'cleared' ? 'quitado' : 'definido'}`,
+      writeOff: (name: string, quantity: string, reason: string, value: string, note: string) =>
+        `${name} × ${quantity} (${reason}) a PPP: ${value}${note ? ` · ${note}` : ''}`,
     },
   },
 } as const;
