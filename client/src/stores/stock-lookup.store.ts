@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { STORE_IDS } from './ids.ts';
 import { type NotificationPayload, useRealtimeStore } from './realtime.store.ts';
 import { useWarehousesStore } from './warehouses.store.ts';
+import { writeOffAttempts } from './write-off-form.ts';
 
 export type StockLevel = z.output<typeof StockLevelView>;
 export type Movement = z.output<typeof KardexEntry>;
@@ -35,6 +36,7 @@ export const useStockLookupStore = defineStore(STORE_IDS.STOCK_LOOKUP, () => {
   const kardex = ref<Movement[]>([]);
   const loading = ref(false);
   const error = ref<ErrorPayload | null>(null);
+  const writeOffId = writeOffAttempts();
   // Answers that arrive after the person moved on to another product are dropped.
   let levelsAsked = 0;
   let kardexAsked = 0;
@@ -127,12 +129,13 @@ export const useStockLookupStore = defineStore(STORE_IDS.STOCK_LOOKUP, () => {
    * through the `stock:changed` it causes. Null (and `error` set) when refused.
    */
   async function writeOff(
-    input: Omit<CommandPayload<ClientCommands, 'stock:write-off'>, 'productId'>,
+    input: Omit<CommandPayload<ClientCommands, 'stock:write-off'>, 'id' | 'productId'>,
   ): Promise<RecordedWriteOff | null> {
     const id = productId.value;
     if (!id) return null;
     error.value = null;
-    const answer = await useRealtimeStore().command('stock:write-off', { ...input, productId: id });
+    const merma = { ...input, productId: id };
+    const answer = await useRealtimeStore().command('stock:write-off', { ...merma, id: writeOffId(merma) });
     if (!answer.ok) {
       error.value = answer.error;
       return null;

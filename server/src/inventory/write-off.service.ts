@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { WriteOffInput, WriteOffView } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
@@ -9,7 +8,9 @@ import { assertStoreScope } from '../tenancy/index.ts';
 import { Dec } from './decimal.ts';
 import type { StockActor } from './inventory.service.ts';
 import { applyDocumentMovements } from './stock-ledger.ts';
-import { insertWriteOff, writeOffProduct } from './write-off.queries.ts';
+import { insertWriteOff, recordedWriteOff, writeOffProduct } from './write-off.queries.ts';
+
+type WriteOff = z.infer<typeof WriteOffView>;
 
 /**
  * Records a merma in one transaction: its row (reason, note), one `write_off` movement in the
@@ -21,13 +22,16 @@ import { insertWriteOff, writeOffProduct } from './write-off.queries.ts';
  * default) a merma may take stock below zero, because the stock on record may already be short
  * of what is on the shelf (goods sold before their receipt was entered), and the broken or
  * expired goods in hand must still be written off; the count corrects the rest.
+ *
+ * The screen names the merma (`id`): a repeat answers the merma first recorded with that id and
+ * writes nothing more, so an answer lost on a shaky store network never doubles a merma.
  */
 export async function recordWriteOff(
   em: EntityManager,
   input: z.output<typeof WriteOffInput>,
   events: PendingEvents,
   actor: StockActor & { userId: string },
-): Promise<z.infer<typeof WriteOffView>> {
+): Promise<WriteOff> {
   const storeId = await assertStoreScope(em, actor, 'warehouse', input.warehouseId);
   const product = await writeOffProduct(em, input.productId);
   if (!product) throw AppError.notFound('el producto');
@@ -39,8 +43,9 @@ export async function recordWriteOff(
     );
   }
   const note = input.note || null;
-  const id = randomUUID();
-  const at = await insertWriteOff(em, { ...input, id, note, quantity: input.quantity, userId: actor.userId });
+  const at = await insertWriteOff(em, { ...input, note, userId: actor.userId });
+  if (at === undefined) return repeated(em, { ...input, note });
+  const { id } = input;
   const [movement] = await applyDocumentMovements(
     em,
     { warehouseId: input.warehouseId, kind: 'write_off', documentType: 'write_off', documentId: id },
@@ -86,4 +91,22 @@ export async function recordWriteOff(
     events,
   );
   return view;
+}
+
+/** The merma an id already names, when the repeat asks for the same one. */
+async function repeated(
+  em: EntityManager,
+  input: Omit<z.output<typeof WriteOffInput>, 'note'> & { note: string | null },
+): Promise<WriteOff> {
+  const first = await recordedWriteOff(em, input.id);
+  if (!first)
+    throw new AppError('CONFLICT', 'Ese identificador de merma ya está en uso. Intente nuevamente.');
+  const same =
+    first.warehouseId === input.warehouseId &&
+    first.productId === input.productId &&
+    new Dec(first.quantity).eq(input.quantity) &&
+    first.reason === input.reason &&
+    first.note === input.note;
+  if (!same) throw new AppError('IDEMPOTENCY_MISMATCH');
+  return first;
 }

@@ -5,6 +5,7 @@
  * cashiers, other stores and other companies are refused, and bad input writes nothing. Below
  * zero it follows the company's negative-stock policy, as sales do.
  */
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nextEvent, type TestClient, type TestTenant } from '../../test/harness.ts';
 import { useTestServer } from '../../test/test-server-fixture.ts';
@@ -66,7 +67,7 @@ const writeOff = (
   reason: 'expired' | 'damaged' | 'theft' | 'internal_use' = 'expired',
   by = bodega,
   warehouseId = storeAWarehouse(),
-) => by.emitWithAck('stock:write-off', { warehouseId, productId, quantity, reason });
+) => by.emitWithAck('stock:write-off', { id: randomUUID(), warehouseId, productId, quantity, reason });
 
 const level = async (productId: string) =>
   (
@@ -93,6 +94,7 @@ describe('stock:write-off', () => {
     const heardAtTablet = nextEvent<{ changes: unknown[] }>(bodega, 'stock:changed');
     const recorded = await ok(
       bodega.emitWithAck('stock:write-off', {
+        id: randomUUID(),
         warehouseId: storeAWarehouse(),
         productId: p!.id,
         quantity: '4',
@@ -228,6 +230,7 @@ describe('stock:write-off', () => {
     }
     expect(
       await bodega.emitWithAck('stock:write-off', {
+        id: randomUUID(),
         warehouseId: storeAWarehouse(),
         productId: p!.id,
         quantity: '1',
@@ -236,6 +239,7 @@ describe('stock:write-off', () => {
     ).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(
       await bodega.emitWithAck('stock:write-off', {
+        id: randomUUID(),
         warehouseId: storeAWarehouse(),
         productId: p!.id,
         quantity: '1',
@@ -256,6 +260,55 @@ describe('stock:write-off', () => {
         }),
       ),
     ).toEqual([]);
+  });
+
+  it('answers a repeat with the merma first recorded, writing nothing more; other data under its id is refused', async () => {
+    const [p] = await createProducts(world.server.orm, tenant.tenantId, [{ name: 'Jugo naranja' }]);
+    const [foreign] = await createProducts(world.server.orm, other.tenantId, [{}]);
+    await receive(p!.id, '10', '500');
+    const input = {
+      id: randomUUID(),
+      warehouseId: storeAWarehouse(),
+      productId: p!.id,
+      quantity: '2',
+      reason: 'damaged' as const,
+      note: 'caja aplastada',
+    };
+    const first = await ok(bodega.emitWithAck('stock:write-off', input));
+    const [again, alsoAgain] = await Promise.all([
+      ok(bodega.emitWithAck('stock:write-off', { ...input, quantity: '2.000' })),
+      ok(bodega.emitWithAck('stock:write-off', input)),
+    ]);
+    expect(again).toEqual(first);
+    expect(alsoAgain).toEqual(first);
+    expect(first).toMatchObject({
+      quantity: '2.000',
+      value: 1000,
+      resultingQuantity: '8.000',
+      note: 'caja aplastada',
+    });
+    expect(await level(p!.id)).toMatchObject({ quantity: '8.000' });
+    expect((await kardex(p!.id)).map((m) => m.kind)).toEqual(['write_off', 'receipt']);
+    const audit = await ok(admin.emitWithAck('audit:list', { kind: 'write_off', limit: 200 }));
+    expect(audit.items.filter((e) => e.details.writeOffId === input.id)).toHaveLength(1);
+
+    expect(await bodega.emitWithAck('stock:write-off', { ...input, quantity: '3' })).toMatchObject({
+      ok: false,
+      error: { code: 'IDEMPOTENCY_MISMATCH' },
+    });
+    expect(await bodega.emitWithAck('stock:write-off', { ...input, note: undefined })).toMatchObject({
+      ok: false,
+      error: { code: 'IDEMPOTENCY_MISMATCH' },
+    });
+    // Another company cannot read or reuse this merma through its id.
+    expect(
+      await otherAdmin.emitWithAck('stock:write-off', {
+        ...input,
+        warehouseId: other.stores[0]!.warehouseId,
+        productId: foreign!.id,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await level(p!.id)).toMatchObject({ quantity: '8.000' });
   });
 
   it('may take stock below zero as a sale may, unless the company forbids negative stock', async () => {

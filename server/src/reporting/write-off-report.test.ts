@@ -4,6 +4,7 @@
  * the same pesos, which are the ledger's own values (round(quantity × PPP) per merma); the
  * period, the store filter, paging and the CSV follow; only the owner and admins read it.
  */
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { superuserUrl, type TestClient, type TestTenant } from '../../test/harness.ts';
@@ -70,7 +71,7 @@ beforeAll(async () => {
     reason: 'expired' | 'damaged' | 'theft' | 'internal_use',
   ) => {
     const { id } = await ok(
-      admin.emitWithAck('stock:write-off', { warehouseId, productId, quantity, reason }),
+      admin.emitWithAck('stock:write-off', { id: randomUUID(), warehouseId, productId, quantity, reason }),
     );
     recordedToday.push({ id, warehouseId, productId });
     return id;

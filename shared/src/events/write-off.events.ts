@@ -32,6 +32,11 @@ export const WRITE_OFF_NOTE_MAX = 200;
 
 export const WriteOffInput = z
   .object({
+    /**
+     * Chosen by the screen for one attempt: sent again (its answer was lost), the same merma is
+     * answered as first recorded instead of being written twice.
+     */
+    id: Uuid,
     warehouseId: Uuid,
     productId: Uuid,
     /** Units, or kilograms with up to 3 decimals for a weighed product. */
@@ -62,7 +67,10 @@ export const WriteOffView = z.object({
 });
 
 export const writeOffCommands = {
-  /** Records a merma: stock leaves at the current PPP; under the company's negative-stock policy. */
+  /**
+   * Records a merma: stock leaves at the current PPP, under the company's negative-stock policy.
+   * A repeat of an id answers the first merma (IDEMPOTENCY_MISMATCH when its data differ).
+   */
   'stock:write-off': command(WriteOffInput, WriteOffView),
 };
 

@@ -1,7 +1,7 @@
 import { MAX_WRITE_OFF_QUANTITY, type WriteOffReason } from '@erp/shared/events/index';
 import { divRoundHalfUp } from '@erp/shared/money';
 import { t } from '../i18n/es-CL.ts';
-import { parseQuantity, toMilli } from '../stores/quantity.ts';
+import { parseQuantity, toMilli } from './quantity.ts';
 
 /** A merma as typed in its form (tablet or back office). */
 export interface WriteOffFields {
@@ -45,4 +45,18 @@ export function writeOffValue(quantity: string, averageCost: string): number {
   const [whole = '0', fraction = ''] = averageCost.split('.');
   const micro = BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, '0').slice(0, 6));
   return Number(divRoundHalfUp(toMilli(quantity) * micro, 1_000_000_000n));
+}
+
+/**
+ * The id a screen sends with a merma: the same while the same merma is sent again (its answer
+ * lost: the server answers the first instead of writing another), a new one once anything in it
+ * changed (`merma` is the payload without its id).
+ */
+export function writeOffAttempts(): (merma: object) => string {
+  let attempt: { fingerprint: string; id: string } | null = null;
+  return (merma) => {
+    const fingerprint = JSON.stringify(merma);
+    if (attempt?.fingerprint !== fingerprint) attempt = { fingerprint, id: crypto.randomUUID() };
+    return attempt.id;
+  };
 }

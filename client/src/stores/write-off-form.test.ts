@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { t } from '../i18n/es-CL.ts';
-import { checkWriteOff, emptyWriteOff, writeOffValue } from './write-off-form.ts';
+import { checkWriteOff, emptyWriteOff, writeOffAttempts, writeOffValue } from './write-off-form.ts';
 
 const fields = (quantity: string, reason: 'expired' | '' = 'expired', note = '') => ({
   ...emptyWriteOff(),
@@ -41,5 +41,19 @@ describe('writeOffValue', () => {
     expect(writeOffValue('0.345', '999.990000')).toBe(345);
     expect(writeOffValue('1.000', '1234.500000')).toBe(1235);
     expect(writeOffValue('3.000', '0.000000')).toBe(0);
+  });
+});
+
+describe('writeOffAttempts', () => {
+  it('keeps the id while the same merma is sent again, and takes a new one when it changes', () => {
+    const idFor = writeOffAttempts();
+    const merma = { warehouseId: 'w', productId: 'p', quantity: '2.000', reason: 'expired' };
+    const first = idFor(merma);
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(idFor({ ...merma })).toBe(first);
+    const changed = idFor({ ...merma, quantity: '3.000' });
+    expect(changed).not.toBe(first);
+    expect(idFor({ ...merma, quantity: '3.000' })).toBe(changed);
+    expect(writeOffAttempts()(merma)).not.toBe(first);
   });
 });
