@@ -137,14 +137,14 @@ describe('merma on the stock tablet (Chromium, demo seed)', () => {
         expect(await text(tablet, done)).toBe(
           `Merma registrada: ${shown(c.quantity, c.product.weighable)} de ${c.product.name} (${c.reason}), ${pesos(value)} al PPP.`,
         );
-        // No reload: the level follows the ledger, and the kardex's newest row is the merma.
+        // No reload: the level follows the ledger, and the kardex's newest row is the merma, with its reason.
         await here
           .getByTestId('level-quantity')
           .getByText(shown(after, c.product.weighable), { exact: true })
           .waitFor();
         await expect
           .poll(async () => text(tablet, tablet.getByTestId('kardex-row').first()))
-          .toMatch(new RegExp(` Merma -${shown(c.quantity, c.product.weighable)} `));
+          .toMatch(new RegExp(` Merma · ${c.reason} -${shown(c.quantity, c.product.weighable)} `));
         expect(await levelOf(c.product.name)).toMatchObject({
           quantity: (after / 1000).toFixed(3),
           averageCost: before.averageCost,

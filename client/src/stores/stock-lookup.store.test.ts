@@ -22,6 +22,7 @@ function movement(warehouseId: string, productId: string, resultingQuantity: str
     deviceId: null,
     documentType: 'sale',
     documentId: null,
+    writeOffReason: null,
     at: '2026-11-24T13:00:00.000Z',
   };
 }

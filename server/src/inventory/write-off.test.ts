@@ -118,9 +118,11 @@ describe('stock:write-off', () => {
     expect(await level(p!.id)).toMatchObject({ quantity: '16.000', averageCost: '1250.000000' });
     expect(valueBefore - (await warehouseValue())).toBe(4 * 1250);
 
-    const [last] = await kardex(p!.id);
+    const [last, receipt] = await kardex(p!.id);
+    expect(receipt).toMatchObject({ kind: 'receipt', writeOffReason: null });
     expect(last).toMatchObject({
       kind: 'write_off',
+      writeOffReason: 'expired',
       quantity: '-4.000',
       unitCost: '1250.000000',
       resultingQuantity: '16.000',

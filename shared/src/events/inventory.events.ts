@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { command } from './define.ts';
 import { Quantity, QuantityOrZero, SignedQuantity, Uuid } from './primitives.ts';
+import { WRITE_OFF_REASONS } from './write-off.events.ts';
 
 /** Net unit cost with up to 6 decimals. */
 export const UnitCost = z.string().regex(/^\d{1,13}(\.\d{1,6})?$/, 'Costo con hasta 6 decimales');
@@ -67,6 +68,8 @@ export const MovementView = z.object({
   deviceId: z.string().nullable(),
   documentType: z.string().nullable(),
   documentId: Uuid.nullable(),
+  /** Why a merma (`write_off`) left; null for every other kind. */
+  writeOffReason: z.enum(WRITE_OFF_REASONS).nullable(),
   at: z.string(),
 });
 
