@@ -371,7 +371,7 @@ export const t = {
   screenHints: {
     pos: 'Venta en caja',
     wall: 'Ventas y alertas en vivo para supervisión',
-    tablet: 'Recepción, conteo y traslados',
+    tablet: 'Recepción, conteo, traslados y mermas',
     backoffice: 'Administración de la empresa',
   } satisfies Record<AppScreen, string>,
 } as const;
