@@ -7,9 +7,9 @@ import { writeOffReport } from './write-off-report.service.ts';
 import { writeOffReportCsv } from './write-off-report-csv.ts';
 
 /**
- * Sales and mermas reports show costs and margins: the owner's and admins' business, not the floor's. They
- * aggregate a period's sale lines, so they run as heavy reads: on their own pool (a burst of
- * reports never takes the connections sales use), in the tenant's turn.
+ * Sales and mermas reports show costs and margins: the owner's and admins' business, not the
+ * floor's. They aggregate a period's sale lines or mermas, so they run as heavy reads: on their
+ * own pool (a burst of reports never takes the connections sales use), in the tenant's turn.
  */
 export const registerReportHandlers: HandlerRegistrar = (socket, { logger, heavy }) => {
   const { tenantId } = socket.data;
@@ -25,7 +25,6 @@ export const registerReportHandlers: HandlerRegistrar = (socket, { logger, heavy
   onCommand(socket, logger, 'report:csv', { roles: ADMIN_ROLES, cost: WHOLE_READ_COST }, (query) =>
     heavy.read(tenantId, async (em) => salesReportCsv(query, await salesReport(em, query, null))),
   );
-  // Mermas are valued at PPP: the same readers, the same turn.
   onCommand(
     socket,
     logger,
