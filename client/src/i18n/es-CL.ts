@@ -373,6 +373,20 @@ export const t = {
       retry: 'Reintentar',
     },
   },
+  writeOff: {
+    quantity: 'Cantidad',
+    unitKg: 'kg',
+    units: 'unidades',
+    reason: 'Motivo',
+    note: 'Nota (opcional)',
+    notePlaceholder: 'Ej.: envases rotos al descargar',
+    badQuantity: 'Ingrese una cantidad mayor que cero, con hasta 3 decimales.',
+    wholeUnits: 'Este producto se cuenta por unidad: ingrese unidades enteras.',
+    tooMuch: (max: string) => `Una merma es de a lo más ${max} unidades o kilos.`,
+    needReason: 'Elija el motivo de la merma.',
+    record: 'Registrar merma',
+    recording: 'Registrando…',
+  },
   roles: {
     owner: 'Dueño',
     admin: 'Administrador',
@@ -389,7 +403,7 @@ export const t = {
   screenHints: {
     pos: 'Venta en caja',
     wall: 'Ventas y alertas en vivo para supervisión',
-    tablet: 'Recepción, conteo y traslados',
+    tablet: 'Recepción, conteo, traslados y mermas',
     backoffice: 'Administración de la empresa',
   } satisfies Record<AppScreen, string>,
 } as const;

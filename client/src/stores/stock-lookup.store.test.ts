@@ -22,6 +22,7 @@ function movement(warehouseId: string, productId: string, resultingQuantity: str
     deviceId: null,
     documentType: 'sale',
     documentId: null,
+    writeOffReason: null,
     at: '2026-11-24T13:00:00.000Z',
   };
 }
@@ -112,5 +113,50 @@ describe('stock lookup store', () => {
     server.on('stock:set-minimum', () => ({ ok: false, error: { code: 'FORBIDDEN', message: 'No puede.' } }));
     expect(await lookup.setMinimum(a!.id, null)).toBe(false);
     expect(lookup.error).toMatchObject({ code: 'FORBIDDEN', message: 'No puede.' });
+  });
+
+  it('writes off the product: a retry after a lost answer sends the same merma id, a changed merma a new one', async () => {
+    const storeA = signedIn();
+    const server = fakeRealtime();
+    const [a] = testWarehouses(storeA);
+    const productId = crypto.randomUUID();
+    server.on('warehouse:list', () => [a!]);
+    server.on('stock:list', () => []);
+    server.on('stock:kardex', () => []);
+    const warehouses = useWarehousesStore();
+    const lookup = useStockLookupStore();
+    warehouses.start();
+    await server.resync();
+    await lookup.select(productId, a!.id);
+
+    const merma = { warehouseId: a!.id, quantity: '2.000', reason: 'expired' as const };
+    server.on('stock:write-off', () => ({
+      ok: false,
+      error: { code: 'TIMEOUT', message: 'Sin respuesta.' },
+    }));
+    expect(await lookup.writeOff(merma)).toBeNull();
+    expect(lookup.error).toMatchObject({ code: 'TIMEOUT' });
+
+    server.on('stock:write-off', (payload) => ({
+      ...payload,
+      productName: 'Yogur',
+      note: null,
+      unitCost: '500.000000',
+      value: 1000,
+      resultingQuantity: '-2.000',
+      resultingAverageCost: '500.000000',
+      at: '2026-12-06T13:00:00.000Z',
+    }));
+    expect(await lookup.writeOff(merma)).toMatchObject({ value: 1000, productId });
+    expect(lookup.error).toBeNull();
+    await lookup.writeOff({ ...merma, quantity: '3.000' });
+
+    const ids = server.sent
+      .filter((s) => s.name === 'stock:write-off')
+      .map((s) => (s.payload as { id: string }).id);
+    expect(ids).toHaveLength(3);
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[2]).not.toBe(ids[0]);
+    expect(server.sent.at(-1)?.payload).toMatchObject({ productId, quantity: '3.000', reason: 'expired' });
   });
 });

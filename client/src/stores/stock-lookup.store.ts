@@ -1,14 +1,22 @@
 import type { ErrorPayload } from '@erp/shared/errors';
-import type { KardexEntry, StockLevelView } from '@erp/shared/events/index';
+import type {
+  ClientCommands,
+  CommandPayload,
+  KardexEntry,
+  StockLevelView,
+  WriteOffView,
+} from '@erp/shared/events/index';
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { z } from 'zod';
 import { STORE_IDS } from './ids.ts';
 import { type NotificationPayload, useRealtimeStore } from './realtime.store.ts';
 import { useWarehousesStore } from './warehouses.store.ts';
+import { writeOffAttempts } from './write-off-form.ts';
 
 export type StockLevel = z.output<typeof StockLevelView>;
 export type Movement = z.output<typeof KardexEntry>;
+export type RecordedWriteOff = z.output<typeof WriteOffView>;
 
 /** A product with no stock row in a warehouse has never moved there. */
 function emptyLevel(warehouseId: string, productId: string): StockLevel {
@@ -28,6 +36,7 @@ export const useStockLookupStore = defineStore(STORE_IDS.STOCK_LOOKUP, () => {
   const kardex = ref<Movement[]>([]);
   const loading = ref(false);
   const error = ref<ErrorPayload | null>(null);
+  const writeOffId = writeOffAttempts();
   // Answers that arrive after the person moved on to another product are dropped.
   let levelsAsked = 0;
   let kardexAsked = 0;
@@ -115,6 +124,25 @@ export const useStockLookupStore = defineStore(STORE_IDS.STOCK_LOOKUP, () => {
     return true;
   }
 
+  /**
+   * Records a merma of the product looked up in `warehouseId`; the level and the kardex follow
+   * through the `stock:changed` it causes. Null (and `error` set) when refused.
+   */
+  async function writeOff(
+    input: Omit<CommandPayload<ClientCommands, 'stock:write-off'>, 'id' | 'productId'>,
+  ): Promise<RecordedWriteOff | null> {
+    const id = productId.value;
+    if (!id) return null;
+    error.value = null;
+    const merma = { ...input, productId: id };
+    const answer = await useRealtimeStore().command('stock:write-off', { ...merma, id: writeOffId(merma) });
+    if (!answer.ok) {
+      error.value = answer.error;
+      return null;
+    }
+    return answer.data;
+  }
+
   function onStockChanged({ changes }: NotificationPayload<'stock:changed'>): void {
     let kardexMoved = false;
     for (const change of changes) {
@@ -156,6 +184,7 @@ export const useStockLookupStore = defineStore(STORE_IDS.STOCK_LOOKUP, () => {
     showKardex,
     levelIn,
     setMinimum,
+    writeOff,
     clear,
     start,
     stop,

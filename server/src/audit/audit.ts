@@ -31,7 +31,9 @@ export interface AuditInput {
     | 'price_change'
     | 'catalog_import'
     | 'settings_change'
-    | 'user_change';
+    | 'user_change'
+    // A merma recorded at a tablet or the back office (inventory).
+    | 'write_off';
   details: Record<string, unknown>;
 }
 

@@ -17,6 +17,7 @@ import {
   startCount,
 } from './stock-count.service.ts';
 import { listTransfers, receiveTransfer, sendTransfer } from './transfer.service.ts';
+import { recordWriteOff } from './write-off.service.ts';
 
 export const registerInventoryHandlers: HandlerRegistrar = (socket, { orm, logger }) => {
   const { tenantId, storeId, role } = socket.data;
@@ -48,6 +49,9 @@ export const registerInventoryHandlers: HandlerRegistrar = (socket, { orm, logge
   );
   onCommand(socket, logger, 'stock:set-minimum', { roles: STOCK_ROLES }, (input) =>
     withTenantEvents(orm, socket, (em, events) => setMinimum(em, input, events, actor)),
+  );
+  onCommand(socket, logger, 'stock:write-off', { roles: STOCK_ROLES }, (input) =>
+    withTenantEvents(orm, socket, (em, events) => recordWriteOff(em, input, events, actor)),
   );
   onCommand(socket, logger, 'transfer:send', { roles: STOCK_ROLES }, (input) =>
     withTenantEvents(orm, socket, (em, events) => sendTransfer(em, input, events, actor)),

@@ -19,13 +19,14 @@ describe('weighted average cost (PPP)', () => {
     expect(text(second)).toEqual({ quantity: '12.000', averageCost: '12.000000', unitCost: '16.000000' });
   });
 
-  it('sales, returns and adjustments move at the current average and keep it', () => {
+  it('sales, returns, adjustments and mermas move at the current average and keep it', () => {
     for (const [kind, qty] of [
       ['sale', '-5'],
       ['return', '1'],
       ['adjustment', '-0.250'],
       ['transfer_out', '-2'],
       ['count_adjustment', '3'],
+      ['write_off', '-0.345'],
     ] as const) {
       expect(text(nextStockState(state('12', '12'), kind, new Dec(qty), null))).toEqual({
         quantity: new Dec(12).plus(qty).toFixed(3),

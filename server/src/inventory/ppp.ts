@@ -18,7 +18,7 @@ export const isValuedAtOwnCost = (kind: MovementKind) => VALUED_AT_OWN_COST.has(
  *   (old qty + qty), rounded half up to 6 decimals. When the old quantity is zero or negative
  *   there is nothing on hand to weigh against (units sold below zero already left at the old
  *   average), so the new average is the unit cost itself.
- * - Everything else (sales, returns, adjustments, transfers out, count adjustments) moves at
+ * - Everything else (sales, returns, adjustments, transfers out, count adjustments, mermas) moves at
  *   the current average and leaves it unchanged, also when stock reaches zero: the last
  *   average stays as the cost of future returns or sales below zero.
  *

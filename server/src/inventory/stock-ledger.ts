@@ -56,6 +56,7 @@ const DIRECTION: Record<MovementKind, 'in' | 'out' | 'any'> = {
   transfer_out: 'out',
   transfer_in: 'in',
   count_adjustment: 'any',
+  write_off: 'out',
 };
 
 export interface PlannedMovements {

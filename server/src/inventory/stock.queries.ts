@@ -21,9 +21,11 @@ const LEVEL_KEYS = `warehouse_id as "warehouseId", product_id as "productId", qu
   min_quantity::text as minimum`;
 const LEVEL_COLUMNS = `${LEVEL_KEYS}, average_cost::text as "averageCost"`;
 
+/** A merma's reason lives on its own row: a primary-key look-up, for `write_off` rows only. */
 const MOVEMENT_KEYS = `m.id, m.warehouse_id as "warehouseId", m.product_id as "productId", m.kind,
   m.quantity::text as quantity, m.resulting_quantity::text as "resultingQuantity",
   m.user_id as "userId", m.device_id as "deviceId", m.document_type as "documentType", m.document_id as "documentId",
+  (select w.reason from stock_write_off w where m.kind = 'write_off' and w.id = m.document_id) as "writeOffReason",
   to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at`;
 /** A `stock_movement m` row as `MovementView`. */
 export const MOVEMENT_COLUMNS = `${MOVEMENT_KEYS}, m.unit_cost::text as "unitCost",

@@ -17,6 +17,7 @@ import { siiCommands, siiNotifications } from './sii.events.ts';
 import { inventoryValuationCommands } from './stock-valuation.events.ts';
 import { tenancyCommands, tenancyNotifications } from './tenancy.events.ts';
 import { wallCommands, wallNotifications } from './wall.events.ts';
+import { writeOffCommands, writeOffReportCommands } from './write-off.events.ts';
 
 /**
  * The whole real-time contract: every command a client (POS, wall, tablet, back office, hub)
@@ -39,6 +40,8 @@ export const clientCommands = {
   ...inventoryValuationCommands,
   ...purchasingHistoryCommands,
   ...reportingCommands,
+  ...writeOffCommands,
+  ...writeOffReportCommands,
 };
 
 export const serverNotifications = {

@@ -17,3 +17,4 @@ export * from './sii.events.ts';
 export * from './stock-valuation.events.ts';
 export * from './tenancy.events.ts';
 export * from './wall.events.ts';
+export * from './write-off.events.ts';

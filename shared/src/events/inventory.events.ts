@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { command } from './define.ts';
 import { Quantity, QuantityOrZero, SignedQuantity, Uuid } from './primitives.ts';
+import { WRITE_OFF_REASONS } from './write-off.events.ts';
 
 /** Net unit cost with up to 6 decimals. */
 export const UnitCost = z.string().regex(/^\d{1,13}(\.\d{1,6})?$/, 'Costo con hasta 6 decimales');
@@ -20,6 +21,8 @@ export const MOVEMENT_KINDS = [
   'transfer_out',
   'transfer_in',
   'count_adjustment',
+  // A merma (see write-off.events.ts): out at the current PPP.
+  'write_off',
 ] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
@@ -65,6 +68,8 @@ export const MovementView = z.object({
   deviceId: z.string().nullable(),
   documentType: z.string().nullable(),
   documentId: Uuid.nullable(),
+  /** Why a merma (`write_off`) left; null for every other kind. */
+  writeOffReason: z.enum(WRITE_OFF_REASONS).nullable(),
   at: z.string(),
 });
 

@@ -83,6 +83,11 @@ export const SECTIONS: BackofficeSection[] = [
     component: defineAsyncComponent(() => import('./inventory/InventorySection.vue')),
   },
   {
+    id: 'mermas',
+    label: businessTexts.sections.writeOffs,
+    component: defineAsyncComponent(() => import('./inventory/WriteOffsSection.vue')),
+  },
+  {
     id: 'compras',
     label: businessTexts.sections.purchases,
     component: defineAsyncComponent(() => import('./purchases/ReceiptsSection.vue')),

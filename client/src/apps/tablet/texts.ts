@@ -34,6 +34,7 @@ export const tx = {
     transfer_out: 'Transferencia enviada',
     transfer_in: 'Transferencia recibida',
     count_adjustment: 'Ajuste de conteo',
+    write_off: 'Merma',
   } satisfies Record<MovementKind, string>,
   stock: {
     empty: 'Escanee un producto para ver su stock en cada bodega y su kardex.',
@@ -159,6 +160,17 @@ export const tx = {
     applying: 'Aplicando…',
     applied: 'Ajustes aplicados al stock.',
     closedByOther: 'Otro equipo cerró el conteo.',
+  },
+  writeOff: {
+    action: 'Merma',
+    actionLabel: (name: string) => `Registrar merma de ${name}`,
+    title: (name: string) => `Merma de ${name}`,
+    estimate: 'Valor al PPP:',
+    belowZero: 'La merma supera el stock registrado: el stock quedará negativo hasta el próximo conteo.',
+    confirm: 'Registrar merma',
+    sending: 'Registrando…',
+    done: (quantity: string, name: string, reason: string, value: string) =>
+      `Merma registrada: ${quantity} de ${name} (${reason}), ${value} al PPP.`,
   },
   low: {
     title: 'Productos bajo el mínimo',

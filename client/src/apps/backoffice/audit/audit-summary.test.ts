@@ -32,6 +32,23 @@ describe('auditSummary', () => {
     ).toBe('«Espera 1»: 1 línea por $2.380, dejado en espera por Cajero');
   });
 
+  it('says what a merma wrote off, why, its value at PPP and its note', () => {
+    const merma = {
+      writeOffId: 'x',
+      name: 'Pan',
+      quantity: '0.345',
+      reason: 'damaged',
+      unitCost: '999.99',
+      value: 345,
+    };
+    expect(auditSummary('write_off', { ...merma, note: 'Se cayó la bandeja' })).toBe(
+      'Pan × 0,345 (Dañado) a PPP: $345 · Se cayó la bandeja',
+    );
+    expect(auditSummary('write_off', { ...merma, reason: 'internal_use', note: null })).toBe(
+      'Pan × 0,345 (Consumo interno) a PPP: $345',
+    );
+  });
+
   it('says whose approval PIN was refused and what was left, and which PIN was set or cleared', () => {
     const refused = { action: 'return', supervisorId: 'x', supervisor: 'Sergio', attemptsLeft: 3 };
     expect(auditSummary('approval_refused', refused)).toBe('PIN incorrecto de Sergio: quedan 3 intentos');

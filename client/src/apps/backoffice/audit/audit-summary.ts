@@ -1,3 +1,4 @@
+import { WRITE_OFF_REASON_LABELS, type WriteOffReason } from '@erp/shared/events/index';
 import { formatClp } from '@erp/shared/money';
 import { formatRut } from '@erp/shared/rut';
 import { formatQuantity } from '../business/numbers.ts';
@@ -45,6 +46,14 @@ const SUMMARIES: Record<string, (d: Details) => string> = {
       Array.isArray(d.lines) ? d.lines.length : 0,
       pesos(d.total),
       text(d.parkedBy),
+    ),
+  write_off: (d) =>
+    say.writeOff(
+      text(d.name),
+      typeof d.quantity === 'string' ? formatQuantity(d.quantity) : '',
+      WRITE_OFF_REASON_LABELS[text(d.reason) as WriteOffReason] ?? text(d.reason),
+      pesos(d.value),
+      text(d.note),
     ),
   // A role, store or activity change reads as its fields; an approval PIN set or cleared, in words.
   user_change: (d) => (d.approvalPin ? say.pinChange(text(d.email), text(d.approvalPin)) : plainFields(d)),

@@ -1,3 +1,5 @@
+import { daysInRange, MAX_REPORT_DAYS } from '@erp/shared/events/index';
+
 /** Calendar days as the server filters them: Chile's days, written `AAAA-MM-DD`. */
 const chileDay = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'America/Santiago',
@@ -21,4 +23,16 @@ export function addDays(day: string, days: number): string {
 /** The first day of `day`'s month. */
 export function monthStart(day: string): string {
   return `${day.slice(0, 8)}01`;
+}
+
+/**
+ * Why a report's period cannot be asked for, in Spanish (the server's own check, said before
+ * asking), or null; also null while a day is missing.
+ */
+export function reportPeriodProblem(from: string, to: string): string | null {
+  if (!from || !to) return null;
+  const days = daysInRange(from, to);
+  if (days < 1) return 'La fecha final es anterior a la inicial.';
+  if (days > MAX_REPORT_DAYS) return `El período no puede superar ${MAX_REPORT_DAYS} días.`;
+  return null;
 }

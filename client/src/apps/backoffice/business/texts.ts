@@ -15,6 +15,7 @@ export const tx = {
     purchases: 'Compras',
     suppliers: 'Proveedores',
     audit: 'Auditoría',
+    writeOffs: 'Mermas',
   },
   common: {
     all: 'Todas',
@@ -193,6 +194,7 @@ export const tx = {
       transfer_out: 'Traslado enviado',
       transfer_in: 'Traslado recibido',
       count_adjustment: 'Ajuste por conteo',
+      write_off: 'Merma',
     } as Readonly<Record<string, string>>,
     quantity: 'Cantidad',
     unitCost: 'Costo unit.',
@@ -248,6 +250,34 @@ export const tx = {
     missingName: 'Ingrese la razón social.',
     empty: 'No hay proveedores con esa búsqueda.',
   },
+  writeOffs: {
+    title: 'Mermas',
+    hint: 'Productos vencidos, dañados, robados o de consumo interno, valorizados al PPP del momento en que se registraron. Los días son de Chile.',
+    record: 'Registrar merma',
+    export: 'Exportar CSV',
+    exporting: 'Generando CSV…',
+    exported: (rows: number, file: string) => `CSV con ${n(rows)} filas descargado: ${file}`,
+    total: 'Total mermas',
+    count: (count: number) => (count === 1 ? '1 merma' : `${n(count)} mermas`),
+    code: 'Código',
+    product: 'Producto',
+    quantity: 'Cantidad',
+    value: 'Total',
+    empty: 'No hay mermas en el período.',
+    dialogTitle: 'Registrar merma',
+    warehouse: 'Bodega',
+    chooseWarehouse: 'Elija la bodega',
+    search: 'Producto',
+    searchPlaceholder: 'Código o nombre del producto',
+    noMatches: 'Ningún producto coincide.',
+    change: 'Cambiar',
+    stockLine: (stock: string, ppp: string) => `Stock ${stock} · PPP ${ppp}`,
+    needWarehouse: 'Elija la bodega.',
+    needProduct: 'Busque y elija el producto.',
+    estimate: (value: string) => `Valor al PPP: ${value}`,
+    recorded: (quantity: string, name: string, reason: string, value: string) =>
+      `Merma registrada: ${quantity} de ${name} (${reason}), ${value} al PPP.`,
+  },
   audit: {
     title: 'Auditoría',
     hint: 'Registro inalterable de anulaciones, descuentos, cambios de precio, aperturas de cajón, reimpresiones, devoluciones, PIN de autorización rechazados y cambios de configuración.',
@@ -270,6 +300,7 @@ export const tx = {
       approval_refused: 'PIN de autorización rechazado',
       customer_complete: 'Datos de cliente completados',
       ticket_discard: 'Ticket en espera descartado',
+      write_off: 'Merma',
     } as Readonly<Record<string, string>>,
     kindLabel: (kind: string) => tx.audit.kinds[kind] ?? kind,
     /** One line per entry kind; amounts and quantities come formatted. */
@@ -299,6 +330,8 @@ export const tx = {
         `«${label}»: ${lines === 1 ? '1 línea' : `${lines} líneas`} por ${total}, dejado en espera por ${parkedBy}`,
       pinChange: (email: string, change: string) =>
         `PIN de autorización de ${email}: ${change === 'cleared' ? 'quitado' : 'definido'}`,
+      writeOff: (name: string, quantity: string, reason: string, value: string, note: string) =>
+        `${name} × ${quantity} (${reason}) a PPP: ${value}${note ? ` · ${note}` : ''}`,
     },
   },
 } as const;
