@@ -30,6 +30,13 @@ export type DiscountValue = { kind: 'percent'; percent: string } | { kind: 'amou
 /** A discount as given: its value, its reason and, for "otro" or to say more, a short note. */
 export type Discount = DiscountValue & { reason: DiscountReason; note?: string | undefined };
 
+/** Only the value of a discount (its percentage or amount), whatever else it carries. */
+export function discountValue(discount: DiscountValue): DiscountValue {
+  return discount.kind === 'percent'
+    ? { kind: 'percent', percent: discount.percent }
+    : { kind: 'amount', amount: discount.amount };
+}
+
 /** Percentages carry two decimals: `'12.5'` → 1250n hundredths of a percent. */
 const PERCENT_SCALE = 2;
 const PERCENT_DENOMINATOR = 10_000n;

@@ -5,6 +5,7 @@ import {
   type DiscountApprovalInput,
   discountLabel,
   discountPesos,
+  discountValue,
   discountWithinLimit,
   type Role,
   type TenantSettings,
@@ -53,10 +54,7 @@ export function discountOf(given: Discount): Discount {
 /** The ticket discount as the document's global discount, described as the receipt prints it. */
 export function ticketDiscountOf(given: Discount | undefined): TicketDiscount | undefined {
   if (!given) return undefined;
-  const description = ticketDiscountText(discountOf(given));
-  return given.kind === 'percent'
-    ? { kind: 'percent', percent: given.percent, description }
-    : { kind: 'amount', amount: given.amount, description };
+  return { ...discountValue(given), description: ticketDiscountText(discountOf(given)) };
 }
 
 export function ticketDiscountText(discount: Discount): string {
