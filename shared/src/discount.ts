@@ -71,8 +71,13 @@ export function lineDiscount(
  * same way, so a 10 % discount is always within a 10 % limit (10 % of $1.995 is $200).
  */
 export function withinLimit(reduction: number, base: number, limitPercent: number): boolean {
+  return reduction <= limitPesos(base, limitPercent);
+}
+
+/** The most pesos a `limitPercent` % limit lets off `base`: that percentage of it, rounded half up. */
+export function limitPesos(base: number, limitPercent: number): number {
   const hundredths = BigInt(Math.round(limitPercent * 100));
-  return BigInt(reduction) <= divRoundHalfUp(BigInt(base) * hundredths, PERCENT_DENOMINATOR);
+  return Number(divRoundHalfUp(BigInt(base) * hundredths, PERCENT_DENOMINATOR));
 }
 
 /**

@@ -11,6 +11,7 @@ export const STORE_IDS = {
   CHECKOUT: 'checkout',
   WALL: 'wall',
   RETURN: 'return',
+  APPROVERS: 'approvers',
   WAREHOUSES: 'warehouses',
   STOCK_LOOKUP: 'stockLookup',
   PURCHASE_RECEIPT: 'purchaseReceipt',

@@ -3,12 +3,17 @@ import type { DiscountInput } from '@erp/shared/events/index';
 import { saleSummary, type TillLine, tillLineAmount } from '@erp/sii-core/sale-amounts';
 import type { z } from 'zod';
 
-/**
- * A discount on a ticket line or on the ticket, as the till keeps it: what the server is sent
- * (value, reason, note and, above the seller's limit, the supervisor approval's id) and, for the
- * cashier's eyes only, who approved it.
- */
-export type CartDiscount = z.input<typeof DiscountInput> & { approvedBy?: string };
+/** A discount as the server is sent it: value, reason, note and, above the limit, the approval's id. */
+export type WireDiscount = z.input<typeof DiscountInput>;
+
+/** A discount on a ticket line or on the ticket, as the till keeps it: also who approved it, for the cashier's eyes. */
+export type CartDiscount = WireDiscount & { approvedBy?: string };
+
+export function wireDiscount(discount: CartDiscount): WireDiscount {
+  const { approvedBy: _, ...wire } = discount;
+  // The rest of a discriminated union loses its discriminant in TypeScript; it is still one of them.
+  return wire as WireDiscount;
+}
 
 /** What the amounts of a ticket depend on: its lines' quantities, prices and discounts. */
 export interface AmountsLine {
