@@ -243,6 +243,7 @@ export const t = {
       ticketAction: 'Descuento ticket',
       lineTitle: (name: string) => `Descuento · ${name}`,
       ticketTitle: 'Descuento del ticket',
+      ticketOf: (amount: string) => `el ticket (${amount})`,
       kindLegend: 'Descuento en',
       kinds: { percent: 'Porcentaje (%)', amount: 'Pesos ($)' },
       value: { percent: 'Porcentaje', amount: 'Monto en pesos' },
@@ -263,6 +264,8 @@ export const t = {
       askApproval: 'Pedir autorización',
       authorize: 'Autorizar descuento',
       approving: 'Autorizando…',
+      approvalSubject: (label: string, amount: string, where: string, limit: string) =>
+        `Descuento ${label} de ${amount} en ${where}: supera el máximo de ${limit} de quien vende.`,
       remove: 'Quitar descuento',
       invalidPercent: 'Ingrese un porcentaje mayor que 0 y hasta 100, con hasta 2 decimales.',
       invalidAmount: 'Ingrese un monto en pesos mayor que 0.',

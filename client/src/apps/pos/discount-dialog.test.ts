@@ -89,6 +89,9 @@ it("asks a supervisor's PIN above the limit and keeps the approval, not the PIN"
   await new Promise((resolve) => setTimeout(resolve, 0));
   await nextTick();
   expect(text('supervisor-dialog')).toContain('Sergio · Supervisor');
+  expect(text('approval-subject')).toBe(
+    'Descuento cliente frecuente de $500 en Bebida cola 1,5 L ($1.990): supera el máximo de 10% de quien vende.',
+  );
   await press(...'246810', 'Autorizar descuento');
   await new Promise((resolve) => setTimeout(resolve, 0));
   expect(server.sent.find((c) => c.name === 'sale:approve-discount')?.payload).toEqual({
