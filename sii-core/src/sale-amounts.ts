@@ -10,7 +10,7 @@
  * percentage travels as DescuentoPct and the document applies it to its own line gross.
  *
  * A ticket discount is a global discount (DscRcgGlobal, TpoMov D) on what the lines add up to
- * after their own discounts [docs/sii-rules.md#amounts-and-rounding]: a percentage goes as
+ * after their own discounts [docs/sii-rules.md#discounts-at-the-till]: a percentage goes as
  * TpoValor % to each tax group (afecto, and exempt with IndExeDR); an amount goes as TpoValor $,
  * split between the groups in proportion to their IVA-included sums, gross on boletas and net
  * (÷ 1.19, half up) on a factura's afecto group.

@@ -7,6 +7,7 @@ import {
   discountPesos,
   discountValue,
   discountWithinLimit,
+  formatPercent,
   type Role,
   type TenantSettings,
   withinLimit,
@@ -127,7 +128,7 @@ export async function checkDiscounts(
     if (!r.given?.approvalId) {
       throw new AppError(
         'DISCOUNT_NOT_ALLOWED',
-        `El descuento ${whereOf(r.line)} supera el ${formatLimit(limit)} permitido para su rol: pida la autorización de un supervisor.`,
+        `El descuento ${whereOf(r.line)} supera el ${formatPercent(String(limit))} permitido para su rol: pida la autorización de un supervisor.`,
       );
     }
   }
@@ -158,21 +159,17 @@ function listAmount(line: PricedLine): number {
   return lineGross(line.listPrice, line.quantity);
 }
 
-function formatLimit(limit: number): string {
-  return `${String(limit).replace('.', ',')}%`;
-}
-
 /** The approval a discount above the limit names, if it is exactly this one and still unused. */
 function approvedBy(
   row: DiscountApprovalRow | undefined,
   r: Reduction,
-  sale: { saleId: string; storeId: string; limits: TenantSettings['discountLimitPercent'] },
+  sale: { storeId: string; limits: TenantSettings['discountLimitPercent'] },
 ): Approved {
   const matches =
     row &&
     row.store_id === sale.storeId &&
     row.product_id === (r.line?.productId ?? null) &&
-    (row.sale_id === null || row.sale_id === sale.saleId) &&
+    row.sale_id === null &&
     sameDiscount(row.discount, discountOf(r.given!));
   if (!matches) {
     throw new AppError(
@@ -184,7 +181,7 @@ function approvedBy(
   if (!within(r, limit)) {
     throw new AppError(
       'DISCOUNT_NOT_ALLOWED',
-      `El descuento ${whereOf(r.line)} supera el ${formatLimit(limit)} que puede autorizar ${row.approver_name}.`,
+      `El descuento ${whereOf(r.line)} supera el ${formatPercent(String(limit))} que puede autorizar ${row.approver_name}.`,
     );
   }
   return { userId: row.approved_by, name: row.approver_name };
@@ -218,7 +215,7 @@ export async function grantDiscount(
   if (!discountWithinLimit(given, base, limit)) {
     throw new AppError(
       'DISCOUNT_NOT_ALLOWED',
-      `${approver.name} puede autorizar descuentos de hasta ${formatLimit(limit)}.`,
+      `${approver.name} puede autorizar descuentos de hasta ${formatPercent(String(limit))}.`,
     );
   }
   const approvalId = crypto.randomUUID();
