@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DteDocument, DteType, SaleCommit } from '@erp/shared';
+import { BoletaDocument, type DteDocument, type DteType, type SaleCommit } from '@erp/shared';
 import { buildDte, buildEnvelope } from '@erp/sii-core';
 import {
   testCaf,
@@ -247,21 +247,30 @@ describe('discounts within the limit', () => {
       { details: { lineNo: null, productId: null, name: 'Descuento ticket', amount: 500 } },
     ]);
 
-    // After a 10 % line discount: 5560 − 199 = 5361; 10 % of it is 536.
+    // After a 10 % line discount: 5560 − 199 = 5361; 10 % of it is 536. "Otro" says why in 40 characters.
+    const why = 'Cumpleaños de la señora Ñúñez, 40 años!!';
+    expect(why).toHaveLength(40);
     const percent = await sold(
       [
         { product: LECHE, quantity: '3' },
         { product: BEBIDA, quantity: '1', discount: { kind: 'percent', percent: '10', reason: 'damaged' } },
       ],
-      { discount: { kind: 'percent', percent: '10', reason: 'other', note: 'Cumpleaños' } },
+      { discount: { kind: 'percent', percent: '10', reason: 'other', note: why } },
     );
     expect(percent.result).toMatchObject({
       total: 4825,
       discounts: [
         { lineNo: 2, label: '10% dañado', amount: 199 },
-        { lineNo: null, label: '10% Cumpleaños', amount: 536 },
+        { lineNo: null, label: `10% ${why}`, amount: 536 },
       ],
     });
+    // The hub's job takes the whole words; the document's GlosaDR keeps the first 45 characters.
+    const printed = BoletaDocument.parse(await outboxDocument('print.receipt', percent.result.saleId));
+    expect(printed.discounts).toEqual([{ label: `Descuento ticket 10% ${why}`, amount: 536 }]);
+    const credentials = testCredentials();
+    const document = await outboxDocument<DteDocument>('sii.document', percent.result.saleId);
+    const xml = buildDte(document, { caf: testCaf(39), credentials, folio: percent.result.folio }).xml;
+    expect(xml).toContain(`<GlosaDR>${`Descuento ticket 10% ${why}`.slice(0, 45)}</GlosaDR>`);
   });
 });
 

@@ -58,7 +58,7 @@ export const ReceiptLine = z.object({
 });
 
 /** A discount on the whole document (the ticket's), printed under the lines: `Descuento ticket …`. */
-export const ReceiptDiscount = z.object({ label: Text(60), amount: Pesos });
+export const ReceiptDiscount = z.object({ label: Text(80), amount: Pesos });
 
 export const ReceiptTotals = z.object({
   net: Pesos.optional(),
