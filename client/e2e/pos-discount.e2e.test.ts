@@ -187,6 +187,10 @@ describe('discounts at the touch POS (Chromium, demo catalog, real server)', () 
       `Descuento ticket 5% cliente frecuente ${clp(-expected.ticketDiscount)}`,
     );
     expect(await text(pos, 'receipt-folio')).toBe('Boleta electrónica N° 1');
+    // The timbre is drawn once its PDF417 code has loaded.
+    await expect
+      .poll(async () => (await pos.getByTestId('timbre').boundingBox())?.width ?? 0)
+      .toBeGreaterThan(200);
     await screenshot(pos, 'pos-discount-receipt');
 
     // What the server recorded: the boleta's total, and who gave each discount, why, and who approved it.
