@@ -50,7 +50,16 @@ async function ring(till: Till, product: number, quantity = '1', discount = 0) {
     saleId: randomUUID(),
     terminalId: till.terminalId,
     cashSessionId: till.cashSessionId,
-    lines: [{ productId: products[product]!.id, quantity, unitPrice: products[product]!.price, discount }],
+    lines: [
+      {
+        productId: products[product]!.id,
+        quantity,
+        unitPrice: products[product]!.price,
+        ...(discount
+          ? { discount: { kind: 'amount' as const, amount: discount, reason: 'damaged' as const } }
+          : {}),
+      },
+    ],
     payments: [{ method: 'cash', tendered: 50_000 }],
   });
   if (!result.ok) throw new Error(JSON.stringify(result.error));

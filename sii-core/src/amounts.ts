@@ -15,6 +15,7 @@ import {
   isBoletaType,
   isExemptType,
   ivaFromNet,
+  percentOf,
   splitGross,
   toScaled,
 } from '@erp/shared';
@@ -23,8 +24,6 @@ import { DteError } from './errors.ts';
 /** Quantities and prices have six decimals at most: scale both by 10^6. */
 const DECIMAL_SCALE = 6;
 const PRODUCT_DENOMINATOR = 10n ** BigInt(2 * DECIMAL_SCALE);
-/** Percentages have two decimals: `12.5` % → 1250n, applied as × 1250 / 10000. */
-const PERCENT_DENOMINATOR = 10_000n;
 
 export interface LineAmounts {
   exempt: boolean;
@@ -150,10 +149,6 @@ export function computeAmounts(doc: AmountsInput): DocumentAmounts {
     adjustments: adjustments.map((a) => ({ exempt: a.exempt, amount: toPesos(a.amount) })),
     totals,
   };
-}
-
-function percentOf(amount: bigint, percent: string): bigint {
-  return divRoundHalfUp(amount * toScaled(percent, 2), PERCENT_DENOMINATOR);
 }
 
 function toPesos(value: bigint): number {

@@ -26,9 +26,14 @@ export {
   creditNoteAmounts,
   documentLinePrices,
   lineShare,
+  proportionalShares,
+  type SaleSummary,
   type SoldLine,
+  saleSummary,
   saleTotals,
+  type TicketDiscount,
   type TillLine,
+  tillLineAmount,
 } from './sale-amounts.ts';
 export { flattenTed, stampTed, verifyTed } from './ted.ts';
 export { TIMBRE_LIMITS_MM, timbrePng, timbreSizeMm } from './timbre.ts';

@@ -1,8 +1,18 @@
-import { type DteType, divRoundHalfUp } from '@erp/shared';
+import { type DiscountValue, type DteType, divRoundHalfUp, lineDiscount } from '@erp/shared';
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { creditNoteAmounts, documentLinePrices, saleTotals, type TillLine } from './sale-amounts.ts';
+import { computeAmounts } from './amounts.ts';
+import {
+  creditNoteAmounts,
+  documentLinePrices,
+  proportionalShares,
+  saleSummary,
+  saleTotals,
+  type TicketDiscount,
+  type TillLine,
+  tillLineAmount,
+} from './sale-amounts.ts';
 
 describe('sale amounts', () => {
   it('turns IVA-included prices into net ones to the same digits decimal arithmetic gives', () => {
@@ -39,30 +49,205 @@ describe('sale amounts', () => {
   });
 });
 
-/** A random till line: unit or weighed quantity, a price, maybe a discount, maybe exempt. */
+/** A percentage with up to two decimals, as the till takes it. */
+const percent = fc
+  .integer({ min: 1, max: 10_000 })
+  .map((hundredths) => new Decimal(hundredths).div(100).toString());
+
+/**
+ * A random till line: unit or weighed quantity, a price, maybe exempt, and no discount, one in
+ * pesos (up to a third of the line) or one as a percentage, as the till computes them.
+ */
 const tillLine = fc
   .record({
     weighed: fc.boolean(),
     units: fc.integer({ min: 1, max: 12 }),
     grams: fc.integer({ min: 1, max: 4_000 }),
     unitPrice: fc.integer({ min: 1, max: 60_000 }),
-    discountPercent: fc.integer({ min: 0, max: 100 }),
+    discount: fc.oneof(
+      fc.constant(null),
+      fc.integer({ min: 0, max: 100 }).map((share) => ({ share })),
+      percent.map((p): DiscountValue => ({ kind: 'percent', percent: p })),
+    ),
     exempt: fc.boolean(),
   })
-  .map(({ weighed, units, grams, unitPrice, discountPercent, exempt }): TillLine => {
+  .map(({ weighed, units, grams, unitPrice, discount, exempt }): TillLine => {
     const quantity = weighed ? (grams / 1000).toFixed(3) : `${units}.000`;
     const gross = Number(divRoundHalfUp(BigInt(unitPrice) * BigInt(weighed ? grams : units * 1000), 1000n));
-    return { quantity, unitPrice, discount: Math.floor((gross * discountPercent) / 100 / 3), exempt };
+    const value: DiscountValue | undefined =
+      discount === null
+        ? undefined
+        : 'share' in discount
+          ? { kind: 'amount', amount: Math.floor((gross * discount.share) / 100 / 3) }
+          : discount;
+    return { quantity, unitPrice, exempt, ...lineDiscount(gross, value) };
   });
 
-/** A random sale: its document type (a cart of only exempt goods is a 41 or 34) and lines. */
+/** Maybe a ticket discount: a percentage, or an amount as a share of what the lines come to. */
+const ticketOf = (lines: readonly TillLine[]) =>
+  fc.oneof(
+    fc.constant(undefined),
+    percent.map((p): TicketDiscount => ({ kind: 'percent', percent: p, description: 'Descuento ticket' })),
+    fc.integer({ min: 0, max: 1000 }).map((perMille): TicketDiscount | undefined => {
+      const amount = Math.floor((lines.reduce((sum, l) => sum + tillLineAmount(l), 0) * perMille) / 1000);
+      return amount > 0 ? { kind: 'amount', amount, description: 'Descuento ticket' } : undefined;
+    }),
+  );
+
+/** A random sale: its document type (a cart of only exempt goods is a 41 or 34), lines and ticket discount. */
 const sale = fc
   .record({ factura: fc.boolean(), lines: fc.array(tillLine, { minLength: 1, maxLength: 6 }) })
-  .map(({ factura, lines }) => {
+  .chain(({ factura, lines }) => ticketOf(lines).map((ticket) => ({ factura, lines, ticket })))
+  .map(({ factura, lines, ticket }) => {
     const exempt = lines.every((l) => l.exempt);
     const type: DteType = factura ? (exempt ? 34 : 33) : exempt ? 41 : 39;
-    return { type, lines, total: saleTotals(type, lines).total };
+    return { type, lines, ticket, total: saleTotals(type, lines, ticket).total };
   });
+
+describe('discounts at the till', () => {
+  it("makes a boleta's DescuentoMonto exactly the till's discount, also from a percentage", () => {
+    fc.assert(
+      fc.property(tillLine, (line) => {
+        const [documented] = computeAmounts({
+          type: 39,
+          lines: [
+            { quantity: line.quantity, exempt: line.exempt || undefined, ...documentLinePrices(39, line) },
+          ],
+          adjustments: [],
+        }).lines;
+        expect(documented!.discount).toBe(line.discount);
+        expect(documented!.amount).toBe(tillLineAmount(line));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('takes 10 % of $1.900 as $190, and rounds half a peso up: 10 % of $1.995 is $200', () => {
+    expect(lineDiscount(1900, { kind: 'percent', percent: '10' })).toEqual({
+      discount: 190,
+      discountPercent: '10',
+    });
+    expect(lineDiscount(1995, { kind: 'percent', percent: '10' })).toEqual({
+      discount: 200,
+      discountPercent: '10',
+    });
+    expect(lineDiscount(1990, { kind: 'percent', percent: '12.5' })).toEqual({
+      discount: 249, // 248.75
+      discountPercent: '12.5',
+    });
+    expect(
+      documentLinePrices(39, { unitPrice: 1900, discount: 190, discountPercent: '10', exempt: false }),
+    ).toEqual({
+      unitPrice: '1900',
+      discountPercent: '10',
+    });
+  });
+
+  it('records a ticket discount as global discounts, exactly the amount off a boleta', () => {
+    const lines: TillLine[] = [
+      { quantity: '3.000', unitPrice: 1190, discount: 0, exempt: false },
+      {
+        quantity: '1.000',
+        unitPrice: 1990,
+        ...lineDiscount(1990, { kind: 'percent', percent: '10' }),
+        exempt: false,
+      },
+    ];
+    // 3570 + 1990 − 199 = 5361; $500 off it.
+    const amount = saleSummary(39, lines, { kind: 'amount', amount: 500, description: 'Descuento ticket' });
+    expect(amount).toEqual({
+      totals: { net: 4085, ivaRate: 19, iva: 776, total: 4861 },
+      ticketDiscount: 500,
+      adjustments: [{ kind: 'discount', description: 'Descuento ticket', amount: 500 }],
+    });
+    // 10 % of 5361 = 536.1 → 536.
+    const tenth = saleSummary(39, lines, { kind: 'percent', percent: '10', description: 'Descuento ticket' });
+    expect(tenth.ticketDiscount).toBe(536);
+    expect(tenth.totals.total).toBe(5361 - 536);
+    expect(tenth.adjustments).toEqual([{ kind: 'discount', description: 'Descuento ticket', percent: '10' }]);
+  });
+
+  it("gives a factura's afecto lines a net global discount and a mixed ticket one per tax group", () => {
+    const lines: TillLine[] = [
+      { quantity: '2.000', unitPrice: 1190, discount: 0, exempt: false },
+      { quantity: '1.000', unitPrice: 3590, discount: 0, exempt: true },
+    ];
+    const ticket: TicketDiscount = { kind: 'amount', amount: 595, description: 'Descuento ticket' };
+    // 2380 afecto and 3590 exempt: the exempt share is round(595 × 3590 / 5970) = 358, the afecto one 237.
+    expect(saleSummary(39, lines, ticket).adjustments).toEqual([
+      { kind: 'discount', description: 'Descuento ticket', amount: 237 },
+      { kind: 'discount', description: 'Descuento ticket', amount: 358, exempt: true },
+    ]);
+    // On a factura the afecto share is net: round(237 / 1.19) = 199.
+    const factura = saleSummary(33, lines, ticket);
+    expect(factura.adjustments).toEqual([
+      { kind: 'discount', description: 'Descuento ticket', amount: 199 },
+      { kind: 'discount', description: 'Descuento ticket', amount: 358, exempt: true },
+    ]);
+    expect(factura.ticketDiscount).toBe(saleTotals(33, lines).total - factura.totals.total);
+    expect(
+      saleSummary(33, lines, { kind: 'percent', percent: '5', description: 'Descuento ticket' }).adjustments,
+    ).toEqual([
+      { kind: 'discount', description: 'Descuento ticket', percent: '5' },
+      { kind: 'discount', description: 'Descuento ticket', percent: '5', exempt: true },
+    ]);
+  });
+
+  it('takes off at most what the ticket comes to, and never more than the lines of a factura net', () => {
+    fc.assert(
+      fc.property(sale, ({ type, lines, ticket }) => {
+        const summary = saleSummary(type, lines, ticket);
+        const before = saleTotals(type, lines).total;
+        expect(summary.ticketDiscount).toBe(before - summary.totals.total);
+        expect(summary.totals.total).toBeGreaterThanOrEqual(0);
+        if (!ticket) {
+          expect(summary.adjustments).toEqual([]);
+          return;
+        }
+        if (type === 39 || type === 41) {
+          const subtotal = lines.reduce((sum, l) => sum + tillLineAmount(l), 0);
+          if (ticket.kind === 'amount') expect(summary.ticketDiscount).toBe(ticket.amount);
+          else
+            expect(
+              Math.abs(summary.ticketDiscount - Math.round((subtotal * Number(ticket.percent)) / 100)),
+            ).toBeLessThanOrEqual(1);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+    // Ten $4 lines net 3.361345 each, MontoItem 3: $40 off is round(40 / 1.19) = 34 net, but
+    // the lines come to 30 net, and the factura can only go down to zero.
+    const tenLines = Array.from({ length: 10 }, () => ({
+      quantity: '1.000',
+      unitPrice: 4,
+      discount: 0,
+      exempt: false,
+    }));
+    const all = saleSummary(33, tenLines, { kind: 'amount', amount: 40, description: 'Descuento ticket' });
+    expect(all.adjustments).toEqual([{ kind: 'discount', description: 'Descuento ticket', amount: 30 }]);
+    expect(all.totals.total).toBe(0);
+  });
+
+  it('spreads a total over amounts in whole pesos that add up to it, none above its amount', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (amounts, perMille) => {
+          const sum = amounts.reduce((a, b) => a + b, 0);
+          const total = Math.floor((sum * perMille) / 1000);
+          const shares = proportionalShares(total, amounts);
+          expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
+          shares.forEach((share, i) => {
+            expect(share).toBeGreaterThanOrEqual(0);
+            expect(share).toBeLessThanOrEqual(amounts[i]!);
+          });
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+});
 
 const thousandths = (quantity: string) => Math.round(Number(quantity) * 1000);
 const quantityOf = (milli: number) => (milli / 1000).toFixed(3);
@@ -70,14 +255,15 @@ const quantityOf = (milli: number) => (milli / 1000).toFixed(3);
 describe('notas de crédito of a sale', () => {
   it('credit exactly the sale total when the whole sale is returned, with the same net and IVA', () => {
     fc.assert(
-      fc.property(sale, ({ type, lines, total }) => {
+      fc.property(sale, ({ type, lines, ticket, total }) => {
         const note = creditNoteAmounts({
           originalType: type,
           sold: lines.map((l) => ({ ...l, returned: '0' })),
           returning: lines.map((l, index) => ({ index, quantity: l.quantity })),
           creditedBefore: 0,
+          ticketDiscount: ticket,
         });
-        expect(note.amounts.totals).toEqual(saleTotals(type, lines));
+        expect(note.amounts.totals).toEqual(saleTotals(type, lines, ticket));
         expect(note.adjustments).toEqual([]);
         expect(note.grossAmounts).toBe(type === 39);
         expect(note.amounts.totals.total).toBe(total);
@@ -99,7 +285,7 @@ describe('notas de crédito of a sale', () => {
       }),
     );
     fc.assert(
-      fc.property(plan, ({ sale: { type, lines, total }, cuts }) => {
+      fc.property(plan, ({ sale: { type, lines, ticket, total }, cuts }) => {
         const returned = lines.map(() => 0);
         let credited = 0;
         for (let round = 0; round < 4; round++) {
@@ -115,6 +301,7 @@ describe('notas de crédito of a sale', () => {
             sold: lines.map((l, i) => ({ ...l, returned: quantityOf(returned[i]!) })),
             returning,
             creditedBefore: credited,
+            ticketDiscount: ticket,
           });
           // Each line of the note is what the document says: MontoItem = PrcItem × QtyItem − discount.
           expect(note.amounts.lines.every((l) => l.amount >= 0)).toBe(true);

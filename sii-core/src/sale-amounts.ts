@@ -6,9 +6,18 @@
  * Catalog prices include IVA. Boletas carry them as they are. Facturas and notas carry net
  * prices: the IVA-included unit price ÷ 1.19 to six decimals and the line discount ÷ 1.19 to
  * whole pesos (both half up), and IVA is then 19 % of the net sum; so a factura's total may
- * differ by a peso or two from the sum of the IVA-included line amounts.
+ * differ by a peso or two from the sum of the IVA-included line amounts. A discount given as a
+ * percentage travels as DescuentoPct and the document applies it to its own line gross.
+ *
+ * A ticket discount is a global discount (DscRcgGlobal, TpoMov D) on what the lines add up to
+ * after their own discounts [docs/sii-rules.md#discounts-at-the-till]: a percentage goes as
+ * TpoValor % to each tax group (afecto, and exempt with IndExeDR); an amount goes as TpoValor $,
+ * split between the groups in proportion to their IVA-included sums, gross on boletas and net
+ * (÷ 1.19, half up) on a factura's afecto group.
  */
 import {
+  type DiscountValue,
+  type DteAdjustment,
   type DteDocument,
   type DteType,
   divRoundHalfUp,
@@ -23,18 +32,27 @@ import { computeAmounts, type DocumentAmounts, type Totals } from './amounts.ts'
 export interface TillLine {
   quantity: string;
   unitPrice: number;
+  /** Pesos the line's discount takes off its gross (IVA included); see `lineDiscount`. */
   discount: number;
+  /** The discount's percentage when it was given as one (DescuentoPct). */
+  discountPercent?: string | undefined;
   exempt: boolean;
 }
 
+/** A discount on the whole ticket, with the text the document shows for it (GlosaDR). */
+export type TicketDiscount = DiscountValue & { description: string };
+
 const NET_DECIMALS = 6;
 const GROSS_PER_NET = BigInt(100 + IVA_RATE_PERCENT);
+const QUANTITY_SCALE = 6;
+
+const toNet = (pesos: number) => Number(divRoundHalfUp(BigInt(pesos) * 100n, GROSS_PER_NET));
 
 /** The unit price and discount a till line carries on a document of `type`. */
 export function documentLinePrices(
   type: DteType,
-  line: Pick<TillLine, 'unitPrice' | 'discount' | 'exempt'>,
-): { unitPrice: string; discountAmount?: number } {
+  line: Pick<TillLine, 'unitPrice' | 'discount' | 'discountPercent' | 'exempt'>,
+): { unitPrice: string; discountAmount?: number; discountPercent?: string } {
   const net = !isBoletaType(type) && !line.exempt;
   const unitPrice = net
     ? fromScaled(
@@ -42,24 +60,90 @@ export function documentLinePrices(
         NET_DECIMALS,
       )
     : String(line.unitPrice);
+  if (line.discountPercent !== undefined) return { unitPrice, discountPercent: line.discountPercent };
   if (line.discount <= 0) return { unitPrice };
-  const discountAmount = net
-    ? Number(divRoundHalfUp(BigInt(line.discount) * 100n, GROSS_PER_NET))
-    : line.discount;
-  return { unitPrice, discountAmount };
+  return { unitPrice, discountAmount: net ? toNet(line.discount) : line.discount };
+}
+
+/** round(quantity × unit price) − discount: what a till line comes to, IVA included. */
+export function tillLineAmount(line: Pick<TillLine, 'quantity' | 'unitPrice' | 'discount'>): number {
+  return lineAmount(line.quantity, String(line.unitPrice)) - line.discount;
+}
+
+function documentLines(type: DteType, lines: readonly TillLine[]): AmountsLine[] {
+  return lines.map((line) => ({
+    quantity: line.quantity,
+    exempt: line.exempt || undefined,
+    ...documentLinePrices(type, line),
+  }));
+}
+type AmountsLine = Parameters<typeof computeAmounts>[0]['lines'][number];
+
+/**
+ * The global discounts (DscRcgGlobal) of a ticket discount on these lines: one per tax group
+ * that has lines. Throws when an amount is more than the lines come to.
+ */
+export function ticketAdjustments(
+  type: DteType,
+  lines: readonly TillLine[],
+  ticket: TicketDiscount,
+): DteAdjustment[] {
+  const groups = [false, true]
+    .map((exempt) => {
+      const group = lines.filter((line) => line.exempt === exempt);
+      return { exempt, lines: group, gross: group.reduce((sum, line) => sum + tillLineAmount(line), 0) };
+    })
+    .filter((group) => group.lines.length > 0);
+  const base = { kind: 'discount' as const, description: ticket.description };
+  if (ticket.kind === 'percent') {
+    return groups.map((g) => ({ ...base, percent: ticket.percent, ...(g.exempt ? { exempt: true } : {}) }));
+  }
+  const all = groups.reduce((sum, g) => sum + g.gross, 0);
+  if (ticket.amount > all) throw new RangeError(`ticket discount ${ticket.amount} above ${all}`);
+  // The exempt group's share is rounded half up; the afecto group takes the rest. Neither is
+  // more than its group comes to, since the amount is at most both together.
+  const exemptGroup = groups.find((g) => g.exempt);
+  const exemptShare = !exemptGroup
+    ? 0
+    : groups.length === 1
+      ? ticket.amount
+      : Number(divRoundHalfUp(BigInt(ticket.amount) * BigInt(exemptGroup.gross), BigInt(all)));
+  return groups.flatMap((g): DteAdjustment[] => {
+    const gross = g.exempt ? exemptShare : ticket.amount - exemptShare;
+    if (gross === 0) return [];
+    if (g.exempt) return [{ ...base, amount: gross, exempt: true }];
+    if (isBoletaType(type)) return [{ ...base, amount: gross }];
+    // Net on a factura, never above what its net lines come to (a 100 % discount of many lines).
+    const netLines = computeAmounts({ type, lines: documentLines(type, g.lines), adjustments: [] }).lines;
+    const net = Math.min(
+      toNet(gross),
+      netLines.reduce((sum, l) => sum + l.amount, 0),
+    );
+    return net === 0 ? [] : [{ ...base, amount: net }];
+  });
+}
+
+/** What a ticket comes to: the document's totals and the pesos its ticket discount takes off. */
+export interface SaleSummary {
+  totals: Totals;
+  /** The total before the ticket discount minus after it (IVA included): what it took off. */
+  ticketDiscount: number;
+  /** The ticket discount as the document's global discounts. */
+  adjustments: DteAdjustment[];
+}
+
+export function saleSummary(type: DteType, lines: readonly TillLine[], ticket?: TicketDiscount): SaleSummary {
+  const documented = documentLines(type, lines);
+  const before = computeAmounts({ type, lines: documented, adjustments: [] }).totals;
+  if (!ticket) return { totals: before, ticketDiscount: 0, adjustments: [] };
+  const adjustments = ticketAdjustments(type, lines, ticket);
+  const { totals } = computeAmounts({ type, lines: documented, adjustments });
+  return { totals, ticketDiscount: before.total - totals.total, adjustments };
 }
 
 /** The totals the document of these till lines carries: what the customer pays. */
-export function saleTotals(type: DteType, lines: readonly TillLine[]): Totals {
-  return computeAmounts({
-    type,
-    lines: lines.map((line) => ({
-      quantity: line.quantity,
-      exempt: line.exempt || undefined,
-      ...documentLinePrices(type, line),
-    })),
-    adjustments: [],
-  }).totals;
+export function saleTotals(type: DteType, lines: readonly TillLine[], ticket?: TicketDiscount): Totals {
+  return saleSummary(type, lines, ticket).totals;
 }
 
 /** A sold line as a return sees it: as the till rang it, and how much earlier returns took back. */
@@ -86,7 +170,6 @@ export interface CreditNoteAmounts {
   amounts: DocumentAmounts;
 }
 
-const QUANTITY_SCALE = 6;
 const ROUNDING_NOTE = 'Ajuste al total de la venta original';
 
 /**
@@ -101,10 +184,30 @@ export function lineShare(amount: number, sold: string, upTo: string): number {
 }
 
 /**
+ * `total` split over `amounts` in proportion to them, by cumulative rounding: the i-th share is
+ * round(total × amounts up to i / all) minus the same up to i − 1, so the shares are whole pesos
+ * that add up to `total` exactly, and none is above its amount while `total` is at most their sum.
+ */
+export function proportionalShares(total: number, amounts: readonly number[]): number[] {
+  const all = BigInt(amounts.reduce((sum, a) => sum + a, 0));
+  if (all === 0n) return amounts.map(() => 0);
+  let before = 0n;
+  let cumulative = 0n;
+  return amounts.map((amount) => {
+    cumulative += BigInt(amount);
+    const upTo = divRoundHalfUp(BigInt(total) * cumulative, all);
+    const share = upTo - before;
+    before = upTo;
+    return Number(share);
+  });
+}
+
+/**
  * The nota de crédito of a return, computed the way the original document was: a boleta's lines
- * with IVA (MntBruto), a factura's net. Each returned line credits its share of the original
- * line amount (see `lineShare`), so a whole return credits exactly the sale's total and the notes
- * of a sale add up to it, never more. The total the notes may reach after this one is the
+ * with IVA (MntBruto), a factura's net. Each returned line credits its share of what the line was
+ * sold for: its amount less its part of the ticket discount (each global discount spread over its
+ * tax group's lines by `proportionalShares`), taken by quantity (see `lineShare`); so a whole
+ * return credits exactly the sale's total and the notes of a sale add up to it, never more. The total the notes may reach after this one is the
  * original's total of everything returned so far; when the lines miss it (notes issued by older
  * code, or a factura's IVA rounded per note) a global adjustment takes the difference, exactly
  * on IVA-included or exempt amounts and to the peso below it on a factura's net.
@@ -115,6 +218,8 @@ export function creditNoteAmounts(input: {
   returning: readonly { index: number; quantity: string }[];
   /** Sum of the totals of the notas de crédito already issued against the sale. */
   creditedBefore: number;
+  /** The sale's ticket discount, if it had one. */
+  ticketDiscount?: TicketDiscount | undefined;
 }): CreditNoteAmounts {
   const { originalType, sold } = input;
   const prices = sold.map((line) => documentLinePrices(originalType, line));
@@ -125,8 +230,20 @@ export function creditNoteAmounts(input: {
       exempt: line.exempt || undefined,
       ...prices[i]!,
     })),
-    adjustments: [],
+    adjustments: input.ticketDiscount ? ticketAdjustments(originalType, sold, input.ticketDiscount) : [],
   });
+  // What each line was sold for, in the document's terms: its amount less its ticket discount part.
+  const soldFor = original.lines.map((line) => line.amount);
+  for (const adjustment of original.adjustments) {
+    const group = original.lines.flatMap((line, i) => (line.exempt === adjustment.exempt ? [i] : []));
+    const shares = proportionalShares(
+      adjustment.amount,
+      group.map((i) => original.lines[i]!.amount),
+    );
+    group.forEach((i, k) => {
+      soldFor[i]! -= shares[k]!;
+    });
+  }
   const returnedAfter = sold.map((line) => line.returned);
   const lines = input.returning.map(({ index, quantity }): CreditNoteLine => {
     const line = sold[index]!;
@@ -135,11 +252,11 @@ export function creditNoteAmounts(input: {
       QUANTITY_SCALE,
     );
     returnedAfter[index] = upTo;
-    const amount = original.lines[index]!;
     const credit =
-      lineShare(amount.amount, line.quantity, upTo) - lineShare(amount.amount, line.quantity, line.returned);
+      lineShare(soldFor[index]!, line.quantity, upTo) -
+      lineShare(soldFor[index]!, line.quantity, line.returned);
     const { unitPrice } = prices[index]!;
-    const exempt = amount.exempt ? { exempt: true as const } : {};
+    const exempt = original.lines[index]!.exempt ? { exempt: true as const } : {};
     const gross = lineAmount(quantity, unitPrice);
     if (gross >= credit) {
       return {
@@ -162,7 +279,7 @@ export function creditNoteAmounts(input: {
     type: originalType,
     lines: sold.map((line, i) => ({
       quantity: '1',
-      unitPrice: String(lineShare(original.lines[i]!.amount, line.quantity, returnedAfter[i]!)),
+      unitPrice: String(lineShare(soldFor[i]!, line.quantity, returnedAfter[i]!)),
       exempt: original.lines[i]!.exempt || undefined,
     })),
     adjustments: [],
@@ -175,6 +292,7 @@ export function creditNoteAmounts(input: {
   return { grossAmounts, lines, adjustments, amounts: adjustments.length ? noteOf(adjustments) : plain };
 }
 
+/** round(quantity × unit price), half up. */
 function lineAmount(quantity: string, unitPrice: string): number {
   const product = toScaled(quantity, QUANTITY_SCALE) * toScaled(unitPrice, QUANTITY_SCALE);
   return Number(divRoundHalfUp(product, 10n ** BigInt(2 * QUANTITY_SCALE)));

@@ -229,8 +229,8 @@ describe('cart store', () => {
       docType: 33,
       customerId: customer.id,
       lines: [
-        { productId: bebida.id, quantity: '1.000', unitPrice: 1990, discount: 0, priceOverride: false },
-        { productId: pan.id, quantity: '0.750', unitPrice: 2490, discount: 0, priceOverride: false },
+        { productId: bebida.id, quantity: '1.000', unitPrice: 1990, priceOverride: false },
+        { productId: pan.id, quantity: '0.750', unitPrice: 2490, priceOverride: false },
       ],
       payments,
       voidedLines: [],
@@ -244,7 +244,10 @@ describe('cart store', () => {
     // UF $100,00: 135 UF = $13.500, as the server reads it (sale:settings on every resync).
     const server = fakeRealtime();
     server.on('store:list', () => []);
-    server.on('sale:settings', () => ({ uf: { centavos: 10_000, date: '2026-12-01' } }));
+    server.on('sale:settings', () => ({
+      uf: { centavos: 10_000, date: '2026-12-01' },
+      discountLimitPercent: 10,
+    }));
     await useTillStore().load();
     cart.addProduct(bebida, '6.000'); // 6 × $1.990 = $11.940
     expect(cart.buyerRequired).toBe(false);
@@ -285,6 +288,79 @@ describe('cart store', () => {
     expect([cart.buyerRequired, cart.awaitingBuyer]).toEqual([true, true]);
     cart.reset();
     expect(cart.buyerRequired).toBe(false);
+  });
+
+  it('discounts a line and the ticket with the server arithmetic and sends them with their reason', async () => {
+    const { cart } = await till();
+    const server = fakeRealtime();
+    server.on('store:list', () => []);
+    server.on('sale:settings', () => ({ uf: null, discountLimitPercent: 10 }));
+    await useTillStore().load();
+    useTillStore().terminalId = crypto.randomUUID();
+    const cola = cart.addProduct(bebida, '2.000'); // 3980
+    cart.addProduct(pan, '0.750'); // 1868
+    cart.setDiscount({ lineId: cola.lineId }, { kind: 'percent', percent: '10', reason: 'damaged' });
+    expect(cart.lines.map((l) => [l.gross, l.discountPesos, l.amount])).toEqual([
+      [3980, 398, 3582],
+      [1868, 0, 1868],
+    ]);
+    cart.setDiscount('ticket', { kind: 'amount', amount: 450, reason: 'frequent_customer' });
+    expect([cart.subtotal, cart.ticketDiscount, cart.total]).toEqual([5450, 450, 5000]);
+    expect(cart.discountProblem).toBeNull();
+
+    // $600 is 11 % of the ticket: above the cashier's 10 % it waits for a supervisor.
+    cart.setDiscount('ticket', { kind: 'amount', amount: 600, reason: 'frequent_customer' });
+    expect(cart.discountProblem).toBe(
+      'El descuento del ticket supera su máximo: cámbielo o pida la autorización de un supervisor.',
+    );
+    const approvalId = crypto.randomUUID();
+    server.on('sale:approve-discount', () => ({
+      approvalId,
+      approver: { userId: crypto.randomUUID(), name: 'Sergio' },
+    }));
+    const approval = { email: 'sergio@demo.cl', pin: '246810' };
+    const answer = await cart.approveDiscount(
+      'ticket',
+      { kind: 'amount', amount: 600, reason: 'frequent_customer' },
+      approval,
+    );
+    expect(answer.ok).toBe(true);
+    expect(server.sent.at(-1)).toEqual({
+      name: 'sale:approve-discount',
+      payload: {
+        terminalId: useTillStore().terminalId,
+        productId: null,
+        base: 5450,
+        discount: { kind: 'amount', amount: 600, reason: 'frequent_customer' },
+        approval,
+      },
+    });
+    expect(cart.discountProblem).toBeNull();
+    expect(cart.total).toBe(4850);
+
+    const sale = cart.toSale({ terminalId: crypto.randomUUID(), cashSessionId: crypto.randomUUID() }, [
+      { method: 'cash', tendered: 5000 },
+    ]);
+    // The approver's name stays on the till; the server gets the approval's id.
+    expect(sale.payload.lines[0]).toMatchObject({
+      discount: { kind: 'percent', percent: '10', reason: 'damaged' },
+    });
+    expect(sale.payload.lines[1]).not.toHaveProperty('discount');
+    expect(sale.payload.discount).toEqual({
+      kind: 'amount',
+      amount: 600,
+      reason: 'frequent_customer',
+      approvalId,
+    });
+    expect(sale.lines.map((l) => l.amount)).toEqual([3582, 1868]);
+
+    // Fewer colas: the ticket's $600 is now more than the lines come to.
+    cart.setQuantity(cola.lineId, '1.000');
+    cart.setDiscount('ticket', { kind: 'amount', amount: 5000, reason: 'frequent_customer', approvalId });
+    expect(cart.discountProblem).toBe('El descuento del ticket supera su total: cámbielo.');
+    cart.setDiscount('ticket', null);
+    expect(cart.ticket).not.toHaveProperty('discount');
+    expect(cart.total).toBe(1791 + 1868);
   });
 
   it('survives a reload with the same sale id, and a new ticket gets a new one', async () => {

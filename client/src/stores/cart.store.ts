@@ -1,3 +1,5 @@
+import { type DiscountValue, discountWithinLimit, withinLimit } from '@erp/shared/discount';
+import { fail, type Result } from '@erp/shared/errors';
 import type {
   CustomerView,
   ParkedTicket,
@@ -7,16 +9,19 @@ import type {
 } from '@erp/shared/events/index';
 import { boletaNeedsBuyer } from '@erp/shared/tax';
 import { type BuyerField, missingBuyerData } from '@erp/sii-core/identified-boleta';
-import { saleTotals } from '@erp/sii-core/sale-amounts';
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { z } from 'zod';
+import { t } from '../i18n/es-CL.ts';
 import { type PosDb, posDbFor } from '../storage/pos-db.ts';
+import type { Approval } from './approvers.store.ts';
 import { useCatalogStore } from './catalog.store.ts';
 import type { Payment, PendingSale } from './checkout.store.ts';
 import { STORE_IDS } from './ids.ts';
-import { fromMilli, lineGross, toMilli } from './quantity.ts';
+import { fromMilli, toMilli } from './quantity.ts';
+import { useRealtimeStore } from './realtime.store.ts';
 import { useSessionStore } from './session.store.ts';
+import { type CartDiscount, ticketAmounts, type WireDiscount, wireDiscount } from './ticket-amounts.ts';
 import { useTillStore } from './till.store.ts';
 
 export type Customer = z.output<typeof CustomerView>;
@@ -50,7 +55,12 @@ export interface CartLine {
   unitPrice: number;
   /** Exempt from IVA (absent on tickets saved before it was kept: taken as afecto). */
   exempt?: boolean;
+  /** The line's discount: a percentage or pesos, with its reason (and approval, above the limit). */
+  discount?: CartDiscount;
 }
+
+/** What a discount is given on: a line of the ticket, or the whole ticket. */
+export type DiscountTarget = { lineId: string } | 'ticket';
 
 export interface Ticket {
   /** Generated when the ticket opens; the server commits each sale id at most once. */
@@ -62,6 +72,13 @@ export interface Ticket {
   voidedLines?: CartLine[];
   /** The server refused this boleta without its buyer (its UF may be newer than the till's). */
   buyerAsked?: boolean;
+  /** A discount on the whole ticket, on what the lines come to after theirs. */
+  discount?: CartDiscount;
+}
+
+/** A discount as the server is sent it: without the approver's name, which the till shows only. */
+function sent(discount: CartDiscount | undefined): { discount?: WireDiscount } {
+  return discount ? { discount: wireDiscount(discount) } : {};
 }
 
 /** What ringing up a scan did, for the cashier's feedback. */
@@ -103,25 +120,47 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
 
   let db: PosDb | null = null;
 
-  const lines = computed(() =>
-    ticket.value.lines.map((line) => ({ ...line, amount: lineGross(line.unitPrice, line.quantity) })),
-  );
   /**
-   * What the document will total, computed by the server's own code: a boleta adds the line
-   * amounts, a factura its net lines plus 19 % IVA (which may differ from that sum by a peso).
+   * What the ticket comes to, computed by the server's own code: each line's discount, the
+   * ticket's, and the document's total (a boleta adds the line amounts, a factura its net lines
+   * plus 19 % IVA, which may differ from that sum by a peso).
    */
-  const total = computed(
-    () =>
-      saleTotals(
-        ticket.value.docType,
-        ticket.value.lines.map((line) => ({
-          quantity: line.quantity,
-          unitPrice: line.unitPrice,
-          discount: 0,
-          exempt: line.exempt ?? false,
-        })),
-      ).total,
+  const amounts = computed(() =>
+    ticketAmounts(ticket.value.docType, ticket.value.lines, ticket.value.discount),
   );
+  /** The lines with their gross, the pesos their discount takes off and what they come to. */
+  const lines = computed(() =>
+    ticket.value.lines.map((line, i) => {
+      const { gross, discount, amount } = amounts.value.lines[i]!;
+      return { ...line, gross, discountPesos: discount, amount };
+    }),
+  );
+  const subtotal = computed(() => amounts.value.subtotal);
+  const ticketDiscount = computed(() => amounts.value.ticketDiscount);
+  const total = computed(() => amounts.value.total);
+  /** The largest discount (percent) this person gives without a supervisor. */
+  const discountLimit = computed(() => useTillStore().discountLimit);
+  /**
+   * A discount the server would refuse as it stands (above what it discounts, or above the limit
+   * without an approval: say, a line's quantity lowered after an amount was given): Cobrar waits.
+   */
+  const discountProblem = computed<string | null>(() => {
+    for (const line of lines.value) {
+      if (!line.discount) continue;
+      if (line.discountPesos > line.gross) return t.pos.discounts.aboveLine(line.name);
+      if (!line.discount.approvalId && !withinLimit(line.discountPesos, line.gross, discountLimit.value))
+        return t.pos.discounts.needsApproval(line.name);
+    }
+    const discount = ticket.value.discount;
+    if (!discount) return null;
+    if (discount.kind === 'amount' && discount.amount > subtotal.value) return t.pos.discounts.aboveTicket;
+    if (
+      !discount.approvalId &&
+      !discountWithinLimit(discount as DiscountValue, subtotal.value, discountLimit.value)
+    )
+      return t.pos.discounts.ticketNeedsApproval;
+    return null;
+  });
   /** A boleta above 135 UF (the company's UF, as the server checks it) identifies its buyer (Ley 21.713). */
   const buyerRequired = computed(
     () =>
@@ -224,6 +263,44 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     ticket.value.docType = docType;
   }
 
+  /** The cashier touched a line: the next quantity key or discount is for it. */
+  function select(lineId: string): void {
+    if (findLine(lineId)) selectedLineId.value = lineId;
+  }
+
+  /** Gives (or, with null, takes away) a discount on a line or on the ticket. */
+  function setDiscount(target: DiscountTarget, discount: CartDiscount | null): void {
+    const owner = target === 'ticket' ? ticket.value : findLine(target.lineId);
+    if (!owner) return;
+    if (discount) owner.discount = discount;
+    else delete owner.discount;
+  }
+
+  /**
+   * A supervisor at this till approves a discount above the limit with their PIN: the server
+   * keeps the approval and the discount names it (the PIN is never kept here).
+   */
+  async function approveDiscount(
+    target: DiscountTarget,
+    discount: CartDiscount,
+    approval: Approval,
+  ): Promise<Result<void>> {
+    const terminalId = useTillStore().terminalId;
+    const line = target === 'ticket' ? null : lines.value.find((l) => l.lineId === target.lineId);
+    if (!terminalId || line === undefined) return fail('VALIDATION');
+    const answer = await useRealtimeStore().command('sale:approve-discount', {
+      terminalId,
+      productId: line?.productId ?? null,
+      base: line ? line.gross : subtotal.value,
+      discount: wireDiscount(discount),
+      approval,
+    });
+    if (!answer.ok) return answer;
+    const { approvalId, approver } = answer.data;
+    setDiscount(target, { ...wireDiscount(discount), approvalId, approvedBy: approver.name });
+    return { ok: true, data: undefined };
+  }
+
   function setCustomer(customer: Customer | null): void {
     ticket.value.customer = customer;
   }
@@ -300,9 +377,10 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
           productId: l.productId,
           quantity: l.quantity,
           unitPrice: l.unitPrice,
-          discount: 0,
+          ...sent(l.discount),
           priceOverride: false,
         })),
+        ...sent(ticket.value.discount),
         payments,
         voidedLines: (ticket.value.voidedLines ?? []).map((l) => ({
           productId: l.productId,
@@ -403,7 +481,11 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     selectedLineId,
     priceNotices,
     lines,
+    subtotal,
+    ticketDiscount,
     total,
+    discountLimit,
+    discountProblem,
     buyerRequired,
     awaitingBuyer,
     isEmpty,
@@ -415,6 +497,9 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     step,
     voidLine,
     setDocType,
+    select,
+    setDiscount,
+    approveDiscount,
     setCustomer,
     askBuyer,
     applyPrices,

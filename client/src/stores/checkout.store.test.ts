@@ -40,6 +40,7 @@ function answer(saleId: string, folio: number): SaleAnswer {
     paidCard: 0,
     change: 10,
     ted: '<TED version="1.0"><DD></DD></TED>',
+    discounts: [],
   };
 }
 

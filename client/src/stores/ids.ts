@@ -12,6 +12,7 @@ export const STORE_IDS = {
   PARKED_TICKETS: 'parkedTickets',
   WALL: 'wall',
   RETURN: 'return',
+  APPROVERS: 'approvers',
   WAREHOUSES: 'warehouses',
   STOCK_LOOKUP: 'stockLookup',
   PURCHASE_RECEIPT: 'purchaseReceipt',

@@ -193,6 +193,7 @@ describe('return store', () => {
       paidCard: 0,
       change: 0,
       ted: '<TED/>',
+      discounts: [],
       reference: { docType: 39, folio: 12, date: '2026-11-24', code: 3 as const },
     }));
     const done = await returns.submit(till, request);
@@ -218,16 +219,5 @@ describe('return store', () => {
     await returns.submit(till, request);
     expect(ids()[4]).not.toBe(ids()[3]);
     expect(ids()[5]).not.toBe(ids()[4]);
-  });
-
-  it("lists the store's approvers for the supervisor's picker", async () => {
-    const { server, returns } = await setup();
-    const approvers = [{ userId: supervisorId, name: 'Sergio Supervisor', role: 'supervisor' as const }];
-    server.on('approval:approvers', () => approvers);
-    expect((await returns.loadApprovers()).ok).toBe(true);
-    expect(returns.approvers).toEqual(approvers);
-    server.on('approval:approvers', () => fail('OFFLINE'));
-    await returns.loadApprovers();
-    expect(returns.approvers).toEqual(approvers); // a failed read keeps the last list
   });
 });

@@ -1,16 +1,11 @@
 import { type ErrorPayload, fail, type Result } from '@erp/shared/errors';
-import type {
-  ApprovalInput,
-  Approver,
-  ReturnableSale,
-  ReturnResult,
-  SaleReturnInput,
-} from '@erp/shared/events/index';
+import type { ReturnableSale, ReturnResult, SaleReturnInput } from '@erp/shared/events/index';
 import { divRoundHalfUp } from '@erp/shared/money';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { z } from 'zod';
 import { parseSaleReference, type ReturnableDocType, tedMatches } from '../apps/pos/sale-reference.ts';
+import type { Approval } from './approvers.store.ts';
 import { STORE_IDS } from './ids.ts';
 import { fromMilli, lineGross, toMilli } from './quantity.ts';
 import { useRealtimeStore } from './realtime.store.ts';
@@ -19,9 +14,6 @@ import { useTillStore } from './till.store.ts';
 export type OriginalSale = z.output<typeof ReturnableSale>;
 export type ReturnAnswer = z.output<typeof ReturnResult>;
 export type RefundMethod = z.input<typeof SaleReturnInput>['refundMethod'];
-/** Who authorizes (picked from the store's approvers, or typed by email) and their PIN. */
-export type Approval = z.input<typeof ApprovalInput>;
-export type ReturnApprover = z.output<typeof Approver>;
 
 export interface ReturnLine {
   lineNo: number;
@@ -66,8 +58,6 @@ export const useReturnStore = defineStore(STORE_IDS.RETURN, () => {
   const result = ref<ReturnAnswer | null>(null);
   const error = ref<ErrorPayload | null>(null);
   const busy = ref(false);
-  /** Who may authorize at this store (with a PIN set), for the supervisor's picker. */
-  const approvers = ref<ReturnApprover[]>([]);
   /** The last return sent without a definite answer: same content, same id. */
   let attempt: { fingerprint: string; returnId: string } | null = null;
 
@@ -134,13 +124,6 @@ export const useReturnStore = defineStore(STORE_IDS.RETURN, () => {
     clear();
     sale.value = found.data;
     return found;
-  }
-
-  /** Reads the store's approvers again (someone may have set or lost their PIN since). */
-  async function loadApprovers(): Promise<Result<ReturnApprover[]>> {
-    const answer = await useRealtimeStore().command('approval:approvers', {});
-    if (answer.ok) approvers.value = answer.data;
-    return answer;
   }
 
   function refuse<T>(answer: Result<T> & { ok: false }): Result<T> {
@@ -222,8 +205,6 @@ export const useReturnStore = defineStore(STORE_IDS.RETURN, () => {
     result,
     error,
     busy,
-    approvers,
-    loadApprovers,
     find,
     choose,
     step,

@@ -35,6 +35,11 @@ export const useTillStore = defineStore(STORE_IDS.TILL, () => {
   const error = ref<ErrorPayload | null>(null);
   /** The company's UF (null: not set, or not read yet; the conservative fallback applies as on the server). */
   const uf = ref<TenantSettings['uf']>(null);
+  /**
+   * The largest discount (percent) the signed-in person gives without a supervisor, as the server
+   * checks it (0 until read: every discount then asks for a supervisor, never the other way).
+   */
+  const discountLimit = ref(0);
 
   const terminals = computed(() => store.value?.terminals ?? []);
   const terminal = computed(() => terminals.value.find((t) => t.id === terminalId.value) ?? null);
@@ -56,7 +61,9 @@ export const useTillStore = defineStore(STORE_IDS.TILL, () => {
   /** The settings the server checks a sale with; a failed read keeps the last ones. */
   async function loadSettings(): Promise<void> {
     const settings = await useRealtimeStore().command('sale:settings', {});
-    if (settings.ok) uf.value = settings.data.uf;
+    if (!settings.ok) return;
+    uf.value = settings.data.uf;
+    discountLimit.value = settings.data.discountLimitPercent;
   }
 
   /** Reads the store (terminals, warehouse), the sale settings and the terminal's cash session; runs on every resync. */
@@ -174,6 +181,7 @@ export const useTillStore = defineStore(STORE_IDS.TILL, () => {
     loaded,
     error,
     uf,
+    discountLimit,
     terminals,
     terminal,
     warehouseId,

@@ -71,6 +71,26 @@ describe('receipts', () => {
     );
   });
 
+  it("prints each line's discount with its reason and the ticket's discount under the lines, in 58 mm too", () => {
+    const boleta = sampleBoletaJob();
+    if (boleta.document.kind !== 'boleta') throw new Error('sample must be a boleta');
+    const job = PrintJob.parse({
+      ...boleta,
+      document: {
+        ...boleta.document,
+        discounts: [{ label: 'Descuento ticket 10% cliente frecuente', amount: 599 }],
+        totals: { net: 4530, iva: 861, total: 5391 },
+        payments: [{ method: 'cash', amount: 6000 }],
+        change: 610,
+      },
+    });
+    const text = receiptToText(render(job));
+    expect(text).toMatch(/ {2}2 x \$1\.090 +\$2\.180\n {2}Desc\. cliente frecuente +-\$200\n/);
+    expect(text).toMatch(/-{48}\nDescuento ticket 10% cliente frecuente +-\$599\n-{48}\nNeto/);
+    for (const line of textLines(job, 58)) expect(line.text.length).toBeLessThanOrEqual(line.columns);
+    expect(receiptToText(render(job, 58))).toMatch(/\nDescuento ticket 10%\ncliente frecuente +-\$599\n/);
+  });
+
   it('marks every reprint as COPIA', () => {
     const blocks = render(sampleBoletaJob({ isCopy: true })).blocks;
     expect(blocks.filter((block) => block.kind === 'text' && block.text.includes('COPIA'))).toHaveLength(2);

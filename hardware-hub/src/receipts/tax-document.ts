@@ -39,9 +39,16 @@ export function renderTaxDocument(doc: TaxDocument, options: RenderOptions): Rec
       `  ${formatQuantity(line.quantity, line.unit)} x ${formatClp(line.unitPrice)}`,
       formatClp(line.amount + line.discount),
     );
-    if (line.discount > 0) out.pair('  Descuento', formatClp(-line.discount));
+    if (line.discount > 0) {
+      out.pair(
+        line.discountLabel ? `  Desc. ${line.discountLabel}` : '  Descuento',
+        formatClp(-line.discount),
+      );
+    }
   }
   out.rule();
+  for (const discount of doc.discounts) out.pair(discount.label, formatClp(-discount.amount));
+  if (doc.discounts.length > 0) out.rule();
   totalsBlock(out, doc);
   if (doc.kind === 'boleta' && doc.payments.length > 0) {
     out.rule();

@@ -43,6 +43,7 @@ export function sampleBoletaJob(overrides: Partial<PrintJob> = {}): PrintJob {
           quantity: '2',
           unitPrice: 1090,
           discount: 200,
+          discountLabel: 'cliente frecuente',
           amount: 1980,
         },
         { description: 'Té Supremo 20 bolsitas', quantity: '1', unitPrice: 1767, amount: 1767 },

@@ -51,11 +51,17 @@ async function ring(
     unitPrice: products[l.product]!.price,
     discount: l.discount ?? 0,
   }));
+  const wire = priced.map(({ discount, ...l }) => ({
+    ...l,
+    ...(discount
+      ? { discount: { kind: 'amount' as const, amount: discount, reason: 'damaged' as const } }
+      : {}),
+  }));
   const result = await till.socket.emitWithAck('sale:commit', {
     saleId: randomUUID(),
     terminalId: till.terminalId,
     cashSessionId: till.cashSessionId,
-    lines: priced,
+    lines: wire,
     payments: card
       ? [
           {

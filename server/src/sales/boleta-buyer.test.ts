@@ -111,10 +111,10 @@ describe('boletas above 135 UF', () => {
       data: { settings: { uf: { centavos: 10_000, date: '2026-12-01' } } },
     });
 
-    // The till reads the UF its tickets are checked with.
+    // The till reads the UF its tickets are checked with, and its seller's discount limit.
     expect(await storeB.socket.emitWithAck('sale:settings', {})).toEqual({
       ok: true,
-      data: { uf: { centavos: 10_000, date: '2026-12-01' } },
+      data: { uf: { centavos: 10_000, date: '2026-12-01' }, discountLimitPercent: 10 },
     });
 
     // 12 × 1190 = 14.280 > 13.500.

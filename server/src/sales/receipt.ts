@@ -1,6 +1,7 @@
-import type { BoletaDocument, CreditNoteDocument } from '@erp/shared';
+import { type BoletaDocument, type CreditNoteDocument, discountLabel } from '@erp/shared';
 import type { DocumentAmounts } from '@erp/sii-core';
 import type { z } from 'zod';
+import { discountOf } from './sale-discounts.ts';
 import type { IssuerData, ReceiverData } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
 
@@ -13,6 +14,8 @@ export function receiptDocument(input: {
   receiver: ReceiverData | null;
   lines: readonly PricedLine[];
   amounts: DocumentAmounts;
+  /** Discounts on the whole document (the ticket's), as printed above the totals. */
+  discounts?: { label: string; amount: number }[];
   ted: string;
   cashRounding: number;
   paidCash: number;
@@ -49,8 +52,10 @@ export function receiptDocument(input: {
       unit: line.unit === 'kg' ? ('kg' as const) : ('un' as const),
       unitPrice: line.unitPrice,
       discount: line.discount,
+      ...(line.given ? { discountLabel: discountLabel(discountOf(line.given)) } : {}),
       amount: amounts.lines[i]!.amount,
     })),
+    discounts: input.discounts ?? [],
     totals: { ...amounts.totals, cashRounding: input.cashRounding },
     timbre: {
       ted: input.ted,

@@ -1,11 +1,13 @@
 /**
  * A return never gives back more than was sold: repeated lines in one return are refused, and
  * returns of the same sale sent at the same moment are taken one after the other. Its notas de
- * crédito never credit more than the sale's total (a whole return exactly that), and its refunds
- * never give back more than each payment method paid (a whole return exactly that).
+ * crédito never credit more than the sale's total (a whole return exactly that), discounts on
+ * the lines and on the ticket included, and its refunds never give back more than each payment
+ * method paid (a whole return exactly that).
  */
 import { randomUUID } from 'node:crypto';
-import { saleTotals } from '@erp/sii-core/sale-amounts';
+import { type DiscountValue, lineDiscount } from '@erp/shared';
+import { saleTotals, tillLineAmount } from '@erp/sii-core/sale-amounts';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type PaymentMethod, paymentPlan } from '../../../client/src/apps/pos/payment-plan.ts';
@@ -102,20 +104,27 @@ it('takes two returns of the same sale sent at once one after the other: only on
   }
 });
 
-/** Sells at the first till; `payment` as the POS plans it (card, cash with some change, or both). */
+/**
+ * Sells at the first till, with the lines' and the ticket's discounts (given as a price
+ * adjustment); `payment` as the POS plans it (card, cash with some change, or both).
+ */
 async function sell(
-  lines: { product: number; quantity: string; unitPrice: number; discount?: number }[],
+  lines: { product: number; quantity: string; unitPrice: number; discount?: DiscountValue }[],
   payment: { method: PaymentMethod; cardShare?: number; extraCash?: number },
+  ticket?: DiscountValue,
 ) {
   const products = shop.products;
   const tillLines = lines.map((l) => ({
     quantity: l.quantity,
     unitPrice: l.unitPrice,
-    discount: l.discount ?? 0,
     exempt: products[l.product]!.exempt,
+    ...lineDiscount(
+      tillLineAmount({ quantity: l.quantity, unitPrice: l.unitPrice, discount: 0 }),
+      l.discount,
+    ),
   }));
   const type = tillLines.every((l) => l.exempt) ? 41 : 39;
-  const total = saleTotals(type, tillLines).total;
+  const total = saleTotals(type, tillLines, ticket && { ...ticket, description: 'Descuento ticket' }).total;
   // A mixed payment leaves at least $10 in cash (less would round to no cash at all).
   const method = payment.method === 'mixed' && total < 20 ? 'card' : payment.method;
   const cardAmount =
@@ -136,9 +145,10 @@ async function sell(
       productId: products[l.product]!.id,
       quantity: l.quantity,
       unitPrice: l.unitPrice,
-      discount: l.discount ?? 0,
+      ...(l.discount ? { discount: { ...l.discount, reason: 'price_adjustment' as const } } : {}),
       priceOverride: l.unitPrice !== products[l.product]!.price,
     })),
+    ...(ticket ? { discount: { ...ticket, reason: 'frequent_customer' as const } } : {}),
     payments: plan.payments,
   });
   if (!sold.ok) throw new Error(JSON.stringify({ error: sold.error, lines, plan }));
@@ -181,13 +191,54 @@ describe('what returns credit and refund', () => {
     });
   });
 
+  it('credits a sale with a 10 % line discount and a $500 ticket discount with what was paid, in two returns', async () => {
+    // Milk 3 × 1190 = 3570 and a cola 2 × 1990 = 3980 less 10 % (398): 7152, less $500 = 6652.
+    const sale = await sell(
+      [
+        { product: LECHE, quantity: '3', unitPrice: 1190 },
+        { product: BEBIDA, quantity: '2', unitPrice: 1990, discount: { kind: 'percent', percent: '10' } },
+      ],
+      { method: 'card' },
+      { kind: 'amount', amount: 500 },
+    );
+    expect(sale).toMatchObject({ total: 6652, paidCard: 6652 });
+    // The $500 spread over 3570 and 3582: 250 and 250. One cola is half of 3582 − 250 = 1666.
+    const found = await shop.till.socket.emitWithAck('sale:find', { original: { saleId: sale.saleId } });
+    expect(found).toMatchObject({
+      ok: true,
+      data: {
+        lines: [
+          { amount: 3320, discount: 250 },
+          { amount: 3332, discount: 648 },
+        ],
+      },
+    });
+    const cola = await returnFrom(shop.till, sale.saleId, [{ lineNo: 2, quantity: '1' }], 'card');
+    expect(cola).toMatchObject({ ok: true, data: { total: 1666, paidCard: -1666, reference: { code: 3 } } });
+    const rest = await returnFrom(
+      shop.till,
+      sale.saleId,
+      [
+        { lineNo: 1, quantity: '3' },
+        { lineNo: 2, quantity: '1' },
+      ],
+      'card',
+    );
+    expect(rest).toMatchObject({ ok: true, data: { total: 6652 - 1666, paidCard: -(6652 - 1666) } });
+  });
+
   it(`keeps the notas de crédito of ${RANDOM_SALES} random sales within their total and the refunds within each payment`, async () => {
     const line = fc.record({
       product: fc.constantFrom(PAN, LECHE, BEBIDA, HUEVOS),
       units: fc.integer({ min: 1, max: 5 }),
       grams: fc.integer({ min: 1, max: 3000 }),
       extra: fc.integer({ min: 0, max: 30_000 }),
-      discountPercent: fc.integer({ min: 0, max: 5 }),
+      // None, a percentage with decimals, or an amount: all within the cashier's 10 %.
+      discount: fc.oneof(
+        fc.constant(null),
+        fc.integer({ min: 1, max: 1000 }).map((hundredths) => ({ percent: hundredths / 100 })),
+        fc.integer({ min: 1, max: 50 }).map((perMille) => ({ perMille })),
+      ),
     });
     const cases = fc.sample(
       fc.record({
@@ -197,6 +248,12 @@ describe('what returns credit and refund', () => {
           cardShare: fc.double({ min: 0.01, max: 0.99, noNaN: true }),
           extraCash: fc.constantFrom(0, 3, 1000),
         }),
+        // A ticket discount on some: a percentage, or an amount of up to 9 % of the ticket.
+        ticket: fc.oneof(
+          fc.constant(null),
+          fc.constantFrom('5', '7.5', '10').map((percent): DiscountValue => ({ kind: 'percent', percent })),
+          fc.integer({ min: 1, max: 90 }).map((perMille) => ({ perMille })),
+        ),
         whole: fc.boolean(),
         // Up to two partial returns before the last, each a share of every line (0: none of it).
         cuts: fc.array(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }), {
@@ -213,15 +270,39 @@ describe('what returns credit and refund', () => {
         const weighed = products[l.product]!.weighable;
         const quantity = weighed ? (l.grams / 1000).toFixed(3) : `${l.units}.000`;
         const unitPrice = products[l.product]!.price + l.extra;
-        const gross = Math.floor((unitPrice * (weighed ? l.grams : l.units * 1000)) / 1000);
-        return {
-          product: l.product,
-          quantity,
-          unitPrice,
-          discount: Math.floor((gross * l.discountPercent) / 100),
-        };
+        const gross = tillLineAmount({ quantity, unitPrice, discount: 0 });
+        const pesos =
+          l.discount && 'perMille' in l.discount ? Math.floor((gross * l.discount.perMille) / 1000) : 0;
+        const discount: DiscountValue | undefined =
+          l.discount === null
+            ? undefined
+            : 'percent' in l.discount
+              ? { kind: 'percent', percent: String(l.discount.percent) }
+              : pesos > 0
+                ? { kind: 'amount', amount: pesos }
+                : undefined;
+        return { product: l.product, quantity, unitPrice, discount };
       });
-      const sale = await sell(lines, c.payment);
+      const subtotal = lines.reduce(
+        (sum, l) =>
+          sum +
+          tillLineAmount({
+            ...l,
+            ...lineDiscount(tillLineAmount({ ...l, discount: 0 }), l.discount),
+          }),
+        0,
+      );
+      const ticketPesos =
+        c.ticket && 'perMille' in c.ticket ? Math.floor((subtotal * c.ticket.perMille) / 1000) : 0;
+      const ticket: DiscountValue | undefined =
+        c.ticket === null
+          ? undefined
+          : 'kind' in c.ticket
+            ? c.ticket
+            : ticketPesos > 0
+              ? { kind: 'amount', amount: ticketPesos }
+              : undefined;
+      const sale = await sell(lines, c.payment, ticket);
       const credited = { total: 0, cash: 0, card: 0 };
       const take = (answer: Awaited<ReturnType<typeof returnFrom>>) => {
         if (!answer.ok) throw new Error(JSON.stringify({ error: answer.error, c }));

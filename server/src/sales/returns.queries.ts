@@ -1,4 +1,4 @@
-import type { ReturnableSale, SaleReference } from '@erp/shared';
+import type { Discount, ReturnableSale, SaleReference } from '@erp/shared';
 import type { z } from 'zod';
 import { camelView } from '../platform/rows.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
@@ -15,6 +15,9 @@ export interface OriginalSale {
   total: string;
   paid_cash: string;
   paid_card: string;
+  /** What the ticket discount took off (IVA included), and how it was given. */
+  discount: string;
+  discount_detail: Discount | null;
   customer_rut: string | null;
   razon_social: string | null;
   giro: string | null;
@@ -32,6 +35,7 @@ export interface OriginalLine {
   unit_price: string;
   list_price: string;
   discount: string;
+  discount_detail: Discount | null;
   amount: string;
   exempt: boolean;
   unit: string;
@@ -52,7 +56,8 @@ export async function originalSale(
 ): Promise<OriginalSale | undefined> {
   const [sale] = await em.execute<OriginalSale[]>(
     `select s.id, s.store_id, s.doc_type, s.folio, to_char(s.issue_date, 'YYYY-MM-DD') as issue_date,
-            s.issued_at, s.total, s.paid_cash, s.paid_card, c.rut as customer_rut, c.razon_social, c.giro, c.address, c.comuna, c.email, c.phone
+            s.issued_at, s.total, s.paid_cash, s.paid_card, s.discount, s.discount_detail,
+            c.rut as customer_rut, c.razon_social, c.giro, c.address, c.comuna, c.email, c.phone
        from sale s left join customer c on c.id = s.customer_id
       where s.kind = 'sale' and ${'saleId' in original ? 's.id = ?' : 's.doc_type = ? and s.folio = ?'}
       ${lock ? 'for update of s' : ''}`,
@@ -64,7 +69,8 @@ export async function originalSale(
 /** The lines of a sale with the quantity each earlier return took back. */
 export function originalLines(em: SqlExecutor, saleId: string): Promise<OriginalLine[]> {
   return em.execute<OriginalLine[]>(
-    `select l.line_no, l.product_id, l.name, l.quantity, l.unit_price, l.list_price, l.discount, l.amount, l.exempt,
+    `select l.line_no, l.product_id, l.name, l.quantity, l.unit_price, l.list_price, l.discount, l.discount_detail,
+            l.amount, l.exempt,
             p.unit, p.code, p.weighable,
             coalesce((select sum(r.quantity) from sale_line r join sale rs on rs.id = r.sale_id
                        where rs.original_sale_id = l.sale_id and r.original_line_no = l.line_no), 0) as returned

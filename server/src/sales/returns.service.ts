@@ -12,6 +12,7 @@ import {
   computeAmounts,
   creditNoteAmounts,
   lineShare,
+  proportionalShares,
 } from '@erp/sii-core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
@@ -31,11 +32,13 @@ import { receiptDocument } from './receipt.ts';
 import {
   creditedSoFar,
   creditNotesOf,
+  type OriginalLine,
   type OriginalSale,
   originalLines,
   originalSale,
 } from './returns.queries.ts';
 import { insertSale } from './sale.queries.ts';
+import { ticketDiscountOf } from './sale-discounts.ts';
 import { saleDocument } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
 import { drawerOwner, type Seller } from './sales.service.ts';
@@ -54,6 +57,17 @@ async function findOriginal(
   const sale = await originalSale(em, original, options);
   if (!sale) throw AppError.notFound('la venta original');
   return sale;
+}
+
+/**
+ * What each line of a sale was sold for, IVA included: its amount less its part of the ticket
+ * discount (spread over the lines in proportion to their amounts, in whole pesos adding up to
+ * it), so the lines of a sale add up to what was paid for them.
+ */
+function soldFor(sale: OriginalSale, rows: readonly OriginalLine[]): number[] {
+  const amounts = rows.map((r) => Number(r.amount));
+  const shares = proportionalShares(Number(sale.discount), amounts);
+  return amounts.map((amount, i) => amount - shares[i]!);
 }
 
 /** What a return credits: its lines as stored, the nota de crédito's amounts, and what it leaves. */
@@ -107,6 +121,7 @@ async function planReturn(
     quantity: milliText(toMilli(r.quantity)),
     unitPrice: Number(r.unit_price),
     discount: Number(r.discount),
+    discountPercent: r.discount_detail?.kind === 'percent' ? r.discount_detail.percent : undefined,
     exempt: r.exempt,
     returned: milliText(toMilli(r.returned)),
   }));
@@ -115,14 +130,16 @@ async function planReturn(
     sold,
     returning,
     creditedBefore,
+    ticketDiscount: ticketDiscountOf(sale.discount_detail ?? undefined),
   });
+  const paidFor = soldFor(sale, rows);
   const lines = returning.map(({ index, quantity }): PricedLine => {
     const row = rows[index]!;
     const { returned } = sold[index]!;
     const upTo = milliText(toMilli(returned) + toMilli(quantity));
     const amount =
-      lineShare(Number(row.amount), sold[index]!.quantity, upTo) -
-      lineShare(Number(row.amount), sold[index]!.quantity, returned);
+      lineShare(paidFor[index]!, sold[index]!.quantity, upTo) -
+      lineShare(paidFor[index]!, sold[index]!.quantity, returned);
     const unitPrice = Number(row.unit_price);
     return {
       lineNo: row.line_no,
@@ -157,12 +174,25 @@ export async function findReturnableSale(
   const sale = await findOriginal(em, reference);
   const lines = await originalLines(em, sale.id);
   const creditNotes = await creditNotesOf(em, sale.id);
-  const { id, customer_rut, razon_social, giro, address, comuna, email, phone, ...head } = sale;
+  const paidFor = soldFor(sale, lines);
+  const {
+    id,
+    customer_rut,
+    razon_social,
+    giro,
+    address,
+    comuna,
+    email,
+    phone,
+    discount: _discount,
+    discount_detail: _detail,
+    ...head
+  } = sale;
   return {
     saleId: id,
     ...camelView(head, { numbers: ['total', 'paid_cash', 'paid_card'], dates: ['issued_at'] }),
     customer: customer_rut ? { rut: customer_rut, razonSocial: razon_social ?? '' } : null,
-    lines: lines.map((l) => ({
+    lines: lines.map((l, i) => ({
       lineNo: l.line_no,
       productId: l.product_id,
       name: l.name,
@@ -170,8 +200,8 @@ export async function findReturnableSale(
       quantity: milliText(toMilli(l.quantity)),
       returned: milliText(toMilli(l.returned)),
       unitPrice: Number(l.unit_price),
-      discount: Number(l.discount),
-      amount: Number(l.amount),
+      discount: Number(l.amount) + Number(l.discount) - paidFor[i]!,
+      amount: paidFor[i]!,
     })),
     creditNotes,
   };
@@ -291,6 +321,7 @@ export async function returnSale(
     paidCash: -refund.cash,
     paidCard: -refund.card,
     change: 0,
+    discounts: [],
     reference: {
       docType: reference.type,
       folio: reference.folio,

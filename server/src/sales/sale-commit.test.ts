@@ -234,16 +234,29 @@ describe('sale:commit', () => {
   });
 
   it("refuses a discount above the cashier's limit", async () => {
-    const result = await till.socket.emitWithAck(
-      'sale:commit',
-      sale({ lines: [{ productId: products[BEBIDA]!.id, quantity: '1', unitPrice: 1990, discount: 500 }] }),
-    );
+    const bebida = (amount: number) =>
+      sale({
+        lines: [
+          {
+            productId: products[BEBIDA]!.id,
+            quantity: '1',
+            unitPrice: 1990,
+            discount: { kind: 'amount', amount, reason: 'damaged' },
+          },
+        ],
+      });
+    const result = await till.socket.emitWithAck('sale:commit', bebida(500));
     expect(result).toMatchObject({ ok: false, error: { code: 'DISCOUNT_NOT_ALLOWED' } });
-    const allowed = await till.socket.emitWithAck(
-      'sale:commit',
-      sale({ lines: [{ productId: products[BEBIDA]!.id, quantity: '1', unitPrice: 1990, discount: 190 }] }),
-    );
+    const allowed = await till.socket.emitWithAck('sale:commit', bebida(190));
     expect(allowed).toMatchObject({ ok: true, data: { total: 1800 } });
+  });
+
+  it('reads a line discount of 0 from a till of the previous version as no discount', async () => {
+    const legacy = await till.socket.emitWithAck(
+      'sale:commit',
+      sale({ lines: [{ productId: products[BEBIDA]!.id, quantity: '1', unitPrice: 1990, discount: 0 }] }),
+    );
+    expect(legacy).toMatchObject({ ok: true, data: { total: 1990, discounts: [] } });
   });
 
   it('does not leave a folio gap when the transaction fails after taking one', async () => {

@@ -40,7 +40,8 @@ export function finalDocType(
 /**
  * The SII document of a sale. Catalog prices include IVA: boletas carry them as they are; on
  * facturas the afecto lines carry net prices (`documentLinePrices`, the same code the POS totals
- * with) and the module computes net, IVA and total from them. A nota de crédito carries the
+ * with) and the module computes net, IVA and total from them. A line's discount goes as its
+ * DescuentoPct or DescuentoMonto, the ticket's as global discounts (DscRcgGlobal). A nota de crédito carries the
  * prices `creditNoteAmounts` worked out from the original (`credit`), line for line.
  */
 export function saleDocument(input: {
@@ -51,6 +52,8 @@ export function saleDocument(input: {
   lines: readonly PricedLine[];
   paidCash: number;
   references?: DteDocumentInput['references'];
+  /** The ticket discount as global discounts (`saleSummary`). */
+  adjustments?: DteDocumentInput['adjustments'];
   credit?: Pick<CreditNoteAmounts, 'grossAmounts' | 'lines' | 'adjustments'>;
 }): DteDocument {
   const boleta = input.type === 39 || input.type === 41;
@@ -91,7 +94,7 @@ export function saleDocument(input: {
         ...(line.exempt ? { exempt: true } : {}),
       }),
     })),
-    adjustments: input.credit?.adjustments ?? [],
+    adjustments: input.credit?.adjustments ?? input.adjustments ?? [],
     references: input.references ?? [],
   });
 }

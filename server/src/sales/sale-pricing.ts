@@ -1,8 +1,11 @@
-import type { Role, SaleLineInput, TenantSettings } from '@erp/shared';
+import { type DiscountInput, lineDiscount, type SaleLineInput } from '@erp/shared';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import { lineGross, toMilli } from './quantity.ts';
 import type { ProductPriceRow } from './sale.queries.ts';
+
+/** A discount as the till sent it: its value, reason and note, and maybe an approval's id. */
+export type GivenDiscount = z.output<typeof DiscountInput>;
 
 export interface PricedLine {
   lineNo: number;
@@ -14,7 +17,12 @@ export interface PricedLine {
   /** IVA-included unit price charged (the list price unless overridden). */
   unitPrice: number;
   listPrice: number;
+  /** Pesos the line's discount takes off (IVA included). */
   discount: number;
+  /** The discount's percentage when given as one: the document carries it (DescuentoPct). */
+  discountPercent?: string;
+  /** The discount as given; none for a line without one (a return's lines carry none either). */
+  given?: GivenDiscount;
   exempt: boolean;
   priceOverride: boolean;
   /** round(unitPrice × quantity) − discount, IVA included. */
@@ -24,14 +32,13 @@ export interface PricedLine {
 /**
  * Prices the cart with the server's current prices (`rows`, from `cartProductsQuery`). A line
  * whose shown price differs from the current one, without an explicit override, makes the
- * whole sale fail with PRICE_CHANGED and the current prices so the cashier can confirm.
- * Discounts and price overrides are limited by the role's percentage.
+ * whole sale fail with PRICE_CHANGED and the current prices so the cashier can confirm. Each
+ * line's discount is computed here (`lineDiscount`, the POS's own arithmetic); whether the
+ * discounts and lower prices are within the seller's limit is `sale-discounts.ts`'s to say.
  */
 export function priceLines(
   rows: readonly ProductPriceRow[],
   lines: z.infer<typeof SaleLineInput>[],
-  role: Role,
-  limits: TenantSettings['discountLimitPercent'],
 ): PricedLine[] {
   const products = new Map(rows.map((r) => [r.id, r]));
   const changes: { productId: string; shown: number; current: number }[] = [];
@@ -48,17 +55,9 @@ export function priceLines(
       changes.push({ productId: product.id, shown: line.unitPrice, current: product.price });
     }
     const gross = lineGross(line.unitPrice, line.quantity);
-    if (line.discount > gross)
+    const { discount, discountPercent } = lineDiscount(gross, line.discount);
+    if (discount > gross)
       throw AppError.validation(undefined, `El descuento supera el valor de ${product.name}.`);
-    const listAmount = lineGross(product.price, line.quantity);
-    const amount = gross - line.discount;
-    // Everything below the list amount counts against the role's limit: discounts and lower prices.
-    if ((listAmount - amount) * 100 > limits[role] * listAmount) {
-      throw new AppError(
-        'DISCOUNT_NOT_ALLOWED',
-        `El descuento en ${product.name} supera el ${limits[role]}% permitido para su rol.`,
-      );
-    }
     return {
       lineNo: i + 1,
       productId: product.id,
@@ -68,10 +67,12 @@ export function priceLines(
       quantity: line.quantity,
       unitPrice: line.unitPrice,
       listPrice: product.price,
-      discount: line.discount,
+      discount,
+      ...(discountPercent !== undefined ? { discountPercent } : {}),
+      ...(line.discount ? { given: line.discount } : {}),
       exempt: product.exempt,
       priceOverride: line.priceOverride,
-      amount,
+      amount: gross - discount,
     };
   });
   if (changes.length > 0) throw new AppError('PRICE_CHANGED', undefined, { changes });

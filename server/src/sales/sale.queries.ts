@@ -115,7 +115,9 @@ export interface SaleRecord {
   cafId: string;
   receiver: (ReceiverData & { id?: string }) | null;
   result: SaleResultData;
-  lines: readonly (PricedLine & { unitCost?: string; originalLineNo?: number })[];
+  lines: readonly (PricedLine & { unitCost?: string; originalLineNo?: number; discountDetail?: unknown })[];
+  /** The ticket discount: the pesos it took off the total and how it was given. */
+  discount?: { amount: number; detail: unknown };
   payments: readonly {
     method: 'cash' | 'card';
     amount: number;
@@ -149,17 +151,19 @@ export async function insertSale(em: SqlExecutor, record: SaleRecord): Promise<n
      s as (
        insert into sale (id, tenant_id, kind, store_id, terminal_id, warehouse_id, cash_session_id, cashier_id, authorized_by,
                          doc_type, folio, caf_id, customer_id, original_sale_id, issued_at, issue_date,
-                         net, iva, exempt, total, cash_rounding, paid_cash, paid_card, change_given, ted)
+                         net, iva, exempt, total, cash_rounding, paid_cash, paid_card, change_given, ted,
+                         discount, discount_detail)
        values (?, current_tenant_id(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-               (select id from customer where rut = ?), ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               (select id from customer where rut = ?), ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
        returning id),
      l as (
        insert into sale_line (tenant_id, sale_id, line_no, product_id, name, quantity, unit_price, list_price, discount, amount,
-                              exempt, unit_cost, original_line_no)
+                              exempt, unit_cost, original_line_no, discount_detail)
        select current_tenant_id(), (select id from s), x."lineNo", x."productId", x.name, x.quantity, x."unitPrice", x."listPrice",
-              x.discount, x.amount, x.exempt, coalesce(x."unitCost", 0), x."originalLineNo"
+              x.discount, x.amount, x.exempt, coalesce(x."unitCost", 0), x."originalLineNo", x."discountDetail"
          from jsonb_to_recordset(?::jsonb) as x("lineNo" int, "productId" uuid, name text, quantity numeric, "unitPrice" bigint,
-              "listPrice" bigint, discount bigint, amount bigint, exempt boolean, "unitCost" numeric, "originalLineNo" int)),
+              "listPrice" bigint, discount bigint, amount bigint, exempt boolean, "unitCost" numeric, "originalLineNo" int,
+              "discountDetail" jsonb)),
      p as (
        insert into sale_payment (tenant_id, sale_id, seq, method, amount, tendered, change, authorization_code)
        select current_tenant_id(), (select id from s), x.seq, x.method, x.amount, x.tendered, x.change, x."authorizationCode"
@@ -197,6 +201,8 @@ export async function insertSale(em: SqlExecutor, record: SaleRecord): Promise<n
       result.paidCard,
       result.change,
       result.ted,
+      record.discount?.amount ?? 0,
+      record.discount?.detail ? JSON.stringify(record.discount.detail) : null,
       JSON.stringify(record.lines.map((line, i) => ({ ...line, amount: line.amount, lineNo: i + 1 }))),
       JSON.stringify(record.payments.map((p, i) => ({ ...p, seq: i + 1 }))),
       JSON.stringify(record.outbox),

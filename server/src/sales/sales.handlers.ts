@@ -10,6 +10,7 @@ import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import { approvalActor } from '../tenancy/index.ts';
 import { fillCustomerBlanks, findCustomerByRut, insertCustomer } from './customer.queries.ts';
 import { findReturnableSale, returnSale } from './returns.service.ts';
+import { grantDiscount } from './sale-discounts.ts';
 import { commitSale } from './sales.service.ts';
 import { SELLING_ROLES, sellerOf } from './seller.ts';
 import { storeContext } from './store-context.ts';
@@ -35,7 +36,7 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
 
   onCommand(socket, logger, 'sale:return', { roles: SELLING_ROLES }, async (input) => {
     const selling = seller();
-    const supervisor = await approvals.verify(approvalActor(socket), input.approval, {
+    const { userId: supervisor } = await approvals.verify(approvalActor(socket), input.approval, {
       storeId: selling.storeId,
       terminalId: input.terminalId,
       action: 'return',
@@ -82,8 +83,23 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
 
   // The same settings (and cache) the sale is checked with, so the till gates a ticket as the server will.
   onCommand(socket, logger, 'sale:settings', { roles: ALL_ROLES }, async () => {
-    const { storeId } = seller();
+    const { storeId, role } = seller();
     const { settings } = await withTenantSql(orm, tenantId, (sql) => storeContext(sql, tenantId, storeId));
-    return { uf: settings.uf };
+    return { uf: settings.uf, discountLimitPercent: settings.discountLimitPercent[role] };
+  });
+
+  // A supervisor's PIN at the till approves one discount above the seller's limit; the sale,
+  // which may wait in the till's outbox, names the approval instead of carrying the PIN.
+  onCommand(socket, logger, 'sale:approve-discount', { roles: SELLING_ROLES }, async (input) => {
+    const selling = seller();
+    const approver = await approvals.verify(approvalActor(socket), input.approval, {
+      storeId: selling.storeId,
+      terminalId: input.terminalId,
+      action: 'discount',
+    });
+    return withTenantSql(orm, tenantId, async (sql) => {
+      const { settings } = await storeContext(sql, tenantId, selling.storeId);
+      return grantDiscount(sql, { ...selling, limits: settings.discountLimitPercent }, approver, input);
+    });
   });
 };

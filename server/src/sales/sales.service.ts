@@ -2,6 +2,7 @@ import {
   boletaNeedsBuyer,
   buyerIdThreshold,
   type DteDocument,
+  discountLabel,
   formatClp,
   isBoletaType,
   type Role,
@@ -11,7 +12,14 @@ import {
   type TenantSettings,
   UF_FALLBACK,
 } from '@erp/shared';
-import { type BuyerField, chileTimestamp, computeAmounts, missingBuyerData } from '@erp/sii-core';
+import {
+  type BuyerField,
+  chileTimestamp,
+  computeAmounts,
+  missingBuyerData,
+  saleSummary,
+  tillLineAmount,
+} from '@erp/sii-core';
 import type { z } from 'zod';
 import { type AuditInput, announceAudit, auditRows } from '../audit/index.ts';
 import { sessionTally } from '../cash/index.ts';
@@ -26,6 +34,13 @@ import { claimKeyWith, requestHash } from './idempotency.ts';
 import { settlePayments } from './payments.ts';
 import { receiptDocument } from './receipt.ts';
 import { cartProductsQuery, insertSale, type ProductPriceRow } from './sale.queries.ts';
+import {
+  checkDiscounts,
+  discountAudit,
+  discountOf,
+  ticketDiscountOf,
+  ticketDiscountText,
+} from './sale-discounts.ts';
 import { finalDocType, type ReceiverData, saleDocument } from './sale-document.ts';
 import { priceLines } from './sale-pricing.ts';
 import { storeContext } from './store-context.ts';
@@ -134,9 +149,26 @@ export async function commitSale(
   if (!claim.fresh) return claim.result;
 
   const context = await storeContext(em, seller.tenantId, seller.storeId);
-  const lines = priceLines(rows, input.lines, seller.role, context.settings.discountLimitPercent);
+  const lines = priceLines(rows, input.lines);
   const receiver = await receiverFor(em, input);
   const type = finalDocType(input.docType, lines);
+  const ticket = ticketDiscountOf(input.discount);
+  const subtotal = lines.reduce((sum, l) => sum + tillLineAmount(l), 0);
+  if (ticket?.kind === 'amount' && ticket.amount > subtotal) {
+    throw AppError.validation(undefined, 'El descuento supera el total del ticket.');
+  }
+  const summary = saleSummary(type, lines, ticket);
+  const { discounts, useApprovals } = await checkDiscounts(
+    em,
+    {
+      saleId: input.saleId,
+      storeId: seller.storeId,
+      role: seller.role,
+      limits: context.settings.discountLimitPercent,
+    },
+    lines,
+    { given: input.discount, summary, subtotal },
+  );
   const issuedAt = new Date();
   const stampedAt = chileTimestamp(issuedAt);
   const document = saleDocument({
@@ -146,6 +178,7 @@ export async function commitSale(
     receiver,
     lines,
     paidCash: input.payments.some((p) => p.method === 'cash') ? 1 : 0,
+    adjustments: summary.adjustments,
   });
   const amounts = computeAmounts(document);
   assertBuyerIdentified(document, amounts.totals.total, context.settings.uf);
@@ -187,25 +220,18 @@ export async function commitSale(
     paidCash: payments.paidCash,
     paidCard: payments.paidCard,
     change: payments.change,
+    discounts: discounts.map((d) => ({
+      lineNo: d.line?.lineNo ?? null,
+      label: discountLabel(discountOf(d.given)),
+      amount: d.amount,
+    })),
   };
   const voids = input.voidedLines.map(
     (line): AuditInput => ({ kind: 'line_void', details: { saleId: input.saleId, ...line } }),
   );
   const audit = voids.concat(
+    discountAudit(input.saleId, discounts),
     lines.flatMap((line): AuditInput[] => [
-      ...(line.discount > 0
-        ? [
-            {
-              kind: 'discount' as const,
-              details: {
-                saleId: input.saleId,
-                productId: line.productId,
-                name: line.name,
-                amount: line.discount,
-              },
-            },
-          ]
-        : []),
       ...(line.priceOverride && line.unitPrice !== line.listPrice
         ? [
             {
@@ -222,7 +248,10 @@ export async function commitSale(
         : []),
     ]),
   );
-  const [tallied] = await drawerOfThisStore(
+  const approvedBy = new Map(discounts.map((d) => [d.line, d.approvedBy?.userId]));
+  const detail = (given: typeof input.discount, approver: string | undefined) =>
+    given ? { ...discountOf(given), ...(approver ? { approvedBy: approver } : {}) } : null;
+  const counts = await drawerOfThisStore(
     insertSale(em, {
       seller,
       input,
@@ -231,7 +260,8 @@ export async function commitSale(
       cafId,
       receiver,
       result,
-      lines,
+      lines: lines.map((line) => ({ ...line, discountDetail: detail(line.given, approvedBy.get(line)) })),
+      discount: { amount: summary.ticketDiscount, detail: detail(input.discount, approvedBy.get(null)) },
       alongside: [
         sessionTally({
           sessionId: input.cashSessionId,
@@ -241,6 +271,7 @@ export async function commitSale(
           terminalId: input.terminalId,
         }),
         ...ledgerWrites,
+        ...(useApprovals ? [useApprovals] : []),
       ],
       payments: payments.rows,
       stampedAt,
@@ -274,6 +305,16 @@ export async function commitSale(
                     receiver,
                     lines,
                     amounts: amounts,
+                    ...(input.discount
+                      ? {
+                          discounts: [
+                            {
+                              label: ticketDiscountText(discountOf(input.discount)),
+                              amount: summary.ticketDiscount,
+                            },
+                          ],
+                        }
+                      : {}),
                     ted: ted,
                     cashRounding: payments.cashRounding,
                     paidCash: payments.paidCash,
@@ -290,7 +331,14 @@ export async function commitSale(
   );
 
   // Not open on this terminal: the whole sale rolls back (folio included, so no gap).
-  if (tallied === 0) throw new AppError('CASH_SESSION_REQUIRED');
+  if (counts[0] === 0) throw new AppError('CASH_SESSION_REQUIRED');
+  // Another sale took one of its approvals meanwhile: this one rolls back too.
+  if (useApprovals && counts.at(-1) !== discounts.filter((d) => d.approvedBy).length) {
+    throw new AppError(
+      'APPROVAL_INVALID',
+      'La autorización de un descuento ya se usó en otra venta: pídala de nuevo.',
+    );
+  }
 
   if (audit.length > 0) announceAudit(events, auditRows(seller, input.terminalId, audit));
   return result;

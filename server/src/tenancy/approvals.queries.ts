@@ -17,6 +17,8 @@ export interface ApproverCandidate {
   approves: boolean;
   /** …whose membership also covers the store (bound to it, or to no store). */
   approvesHere: boolean;
+  /** The highest role they approve with here (null when they do not). */
+  role: Role | null;
 }
 
 /** The member named by id or email, with what they may approve at `storeId`; undefined: not a member. */
@@ -28,14 +30,16 @@ export async function approverCandidate(
   const [row] = await em.execute<ApproverCandidate[]>(
     `select u.id, u.name, p.pin_hash as "pinHash",
             coalesce(bool_or(u.active and m.active and m.role = any(?::text[])), false) as approves,
-            coalesce(bool_or(u.active and m.active and m.role = any(?::text[])
-                             and (m.store_id is null or m.store_id = ?)), false) as "approvesHere"
+            coalesce(bool_or(here.approves), false) as "approvesHere",
+            (array_agg(m.role order by array_position(?::text[], m.role)) filter (where here.approves))[1] as role
        from app_user u
        join membership m on m.user_id = u.id
+       cross join lateral (select u.active and m.active and m.role = any(?::text[])
+                                  and (m.store_id is null or m.store_id = ?) as approves) here
        left join approval_pin p on p.user_id = u.id
       where ${'userId' in who ? 'u.id = ?' : 'u.email = ?'}
       group by u.id, u.name, p.pin_hash`,
-    [APPROVER_ROLES, APPROVER_ROLES, storeId, 'userId' in who ? who.userId : who.email],
+    [APPROVER_ROLES, APPROVER_ROLES, APPROVER_ROLES, storeId, 'userId' in who ? who.userId : who.email],
   );
   return row;
 }

@@ -47,7 +47,7 @@ export interface ApprovalScope {
   /** The approver must be tenant-wide or bound to this store. */
   storeId: string;
   terminalId: string | null;
-  action: 'return';
+  action: 'return' | 'discount';
 }
 
 const tries = (n: number) => (n === 1 ? 'Queda 1 intento' : `Quedan ${n} intentos`);
@@ -76,12 +76,12 @@ export class ApprovalService {
     this.redisPrefix = settings.redisPrefix;
   }
 
-  /** Returns the approver's user id, or throws why the approval is refused. */
+  /** Returns who approves (with the role they approve with here), or throws why the approval is refused. */
   async verify(
     actor: ApprovalActor,
     approval: z.output<typeof ApprovalInput>,
     scope: ApprovalScope,
-  ): Promise<string> {
+  ): Promise<z.output<typeof Approver>> {
     const who = 'supervisorId' in approval ? { userId: approval.supervisorId } : { email: approval.email };
     const candidate = await withTenant(this.orm, actor.tenantId, (em) =>
       approverCandidate(em, who, scope.storeId),
@@ -105,7 +105,7 @@ export class ApprovalService {
       );
     }
     const left = await this.check(actor.tenantId, candidate, candidate.pinHash, approval.pin);
-    if (left === null) return candidate.id;
+    if (left === null) return { userId: candidate.id, name: candidate.name, role: candidate.role! };
     await this.auditRefusal(actor, scope.terminalId, {
       action: scope.action,
       supervisorId: candidate.id,

@@ -38,7 +38,14 @@ async function ringOneSale(s: TestServer, tenant: TestTenant) {
     saleId: crypto.randomUUID(),
     terminalId: till.terminalId,
     cashSessionId: till.cashSessionId,
-    lines: [{ productId: product!.id, quantity: '1', unitPrice: 1000, discount: 100 }],
+    lines: [
+      {
+        productId: product!.id,
+        quantity: '1',
+        unitPrice: 1000,
+        discount: { kind: 'amount', amount: 100, reason: 'damaged' },
+      },
+    ],
     payments: [{ method: 'cash', tendered: 1000 }],
   });
   till.socket.close();

@@ -42,7 +42,8 @@ describe('event contract types', () => {
     type Line = CommandPayload<ClientCommands, 'sale:commit'>['lines'][number];
     expectTypeOf<Line['quantity']>().toEqualTypeOf<string>();
     expectTypeOf<Line['unitPrice']>().toEqualTypeOf<number>();
-    expectTypeOf<Line['discount']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<Line['priceOverride']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<{ kind: 'percent'; percent: '10'; reason: 'damaged' }>().toExtend<Line['discount']>();
     type Session = CommandResult<ClientCommands, 'cash:current'>;
     expectTypeOf<Session>().toExtend<{ id: string } | null>();
     expectTypeOf<null>().toExtend<Session>();

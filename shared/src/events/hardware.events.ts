@@ -51,9 +51,14 @@ export const ReceiptLine = z.object({
   unit: z.enum(['un', 'kg']).default('un'),
   unitPrice: Pesos,
   discount: Pesos.default(0),
+  /** What the discount was, printed after "Desc.": `10% dañado`. */
+  discountLabel: Text(60).optional(),
   /** Line total after discount, as the tax document has it; the hub never computes money. */
   amount: Pesos,
 });
+
+/** A discount on the whole document (the ticket's), printed under the lines: `Descuento ticket …`. */
+export const ReceiptDiscount = z.object({ label: Text(80), amount: Pesos });
 
 export const ReceiptTotals = z.object({
   net: Pesos.optional(),
@@ -91,6 +96,7 @@ const TaxDocumentBase = z.object({
   terminal: Text(40).optional(),
   cashier: Text(60).optional(),
   lines: z.array(ReceiptLine).min(1).max(1000),
+  discounts: z.array(ReceiptDiscount).max(20).default([]),
   totals: ReceiptTotals,
   timbre: ReceiptTimbre,
   footer: z.array(Text(200)).max(10).default([]),

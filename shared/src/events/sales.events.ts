@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DISCOUNT_REASONS } from '../discount.ts';
+import { canonicalDecimal } from '../dte/decimal.ts';
 import { TenantSettings } from '../settings.ts';
 import { command } from './define.ts';
 import { EnteredPesos, Quantity, Rut, Uuid } from './primitives.ts';
@@ -46,14 +48,49 @@ export const CustomerView = z.object({
   phone: z.string().nullable(),
 });
 
+/** A percentage with up to two decimals, above 0 and at most 100, kept canonical: `'10'`, `'12.5'`. */
+export const DiscountPercent = z
+  .string()
+  .regex(/^\d{1,3}(\.\d{1,2})?$/, 'Porcentaje con hasta 2 decimales')
+  .refine((p) => Number(p) > 0 && Number(p) <= 100, 'El porcentaje debe estar entre 0 y 100')
+  .transform((p) => canonicalDecimal(p)!);
+
+const discountFields = {
+  reason: z.enum(DISCOUNT_REASONS),
+  /** Free text: what "otro" means, or more about the reason (audited, and printed for "otro"). */
+  note: z.string().trim().min(1).max(40).optional(),
+  /**
+   * A supervisor's approval (`sale:approve-discount`) of exactly this discount, for one above the
+   * seller's limit. The PIN itself never travels with the sale, which waits in the till's outbox.
+   */
+  approvalId: Uuid.optional(),
+};
+
+/**
+ * A discount on a line or on the ticket: a percentage of what it discounts, or an amount in
+ * pesos (IVA included), with its reason. The server computes the pesos (`discountPesos`).
+ */
+export const DiscountInput = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('percent'), percent: DiscountPercent, ...discountFields }).strict(),
+    z.object({ kind: z.literal('amount'), amount: EnteredPesos.min(1), ...discountFields }).strict(),
+  ])
+  .refine((d) => d.reason !== 'other' || d.note !== undefined, {
+    message: 'Escriba el motivo del descuento.',
+    path: ['note'],
+  });
+
 export const SaleLineInput = z
   .object({
     productId: Uuid,
     quantity: Quantity,
     /** IVA-included unit price the cashier saw; the server compares it with the current price. */
     unitPrice: EnteredPesos,
-    /** Line discount in pesos (IVA included). */
-    discount: EnteredPesos.default(0),
+    /**
+     * The line's discount. Tills of the previous version send `0` for none (their queued sales
+     * replay after an upgrade): read as no discount.
+     */
+    discount: z.union([z.literal(0).transform(() => undefined), DiscountInput]).optional(),
     /** The cashier typed a different price on purpose (audited; limited by role like a discount). */
     priceOverride: z.boolean().default(false),
   })
@@ -82,6 +119,8 @@ export const SaleCommit = z
     /** A new customer typed at the till; a RUT already registered is used as stored, unchanged. */
     customer: CustomerInput.optional(),
     lines: z.array(SaleLineInput).min(1).max(1000),
+    /** A discount on the whole ticket (DscRcgGlobal), on what the lines add up to after theirs. */
+    discount: DiscountInput.optional(),
     payments: z.array(PaymentInput).min(1).max(10),
     /** Lines the cashier rang up and then voided before paying: audited with the sale. */
     voidedLines: z
@@ -117,6 +156,35 @@ export const SaleResult = z.object({
   paidCard: z.number().int(),
   change: z.number().int(),
   ted: z.string(),
+  /**
+   * Each discount as the document gives it: a line's (by its number) or the ticket's (`lineNo`
+   * null), with its label and the pesos it took off (IVA included). Absent on older results.
+   */
+  discounts: z
+    .array(z.object({ lineNo: z.number().int().nullable(), label: z.string(), amount: z.number().int() }))
+    .default([]),
+});
+
+/**
+ * A supervisor approves, at the till, one discount above the seller's limit: on a product's line
+ * or on the ticket, as the cashier means to give it. `base` is what it discounts as the till
+ * shows it (IVA included) so the approver's own limit is checked at once; the sale is checked
+ * again with the server's amounts when it commits.
+ */
+export const DiscountApprovalInput = z
+  .object({
+    terminalId: Uuid,
+    /** The product of the line, or none for a discount on the ticket. */
+    productId: Uuid.nullable(),
+    base: EnteredPesos.min(1),
+    discount: DiscountInput,
+    approval: ApprovalInput,
+  })
+  .strict();
+
+export const DiscountApproval = z.object({
+  approvalId: Uuid,
+  approver: z.object({ userId: Uuid, name: z.string() }),
 });
 
 export const PriceChange = z.object({ productId: Uuid, shown: z.number().int(), current: z.number().int() });
@@ -182,7 +250,9 @@ export const ReturnableSale = z.object({
       quantity: z.string(),
       returned: z.string(),
       unitPrice: z.number().int(),
+      /** What the line was sold below its gross: its discount and its part of the ticket discount. */
       discount: z.number().int(),
+      /** What the line was sold for, IVA included: what returning all of it credits. */
       amount: z.number().int(),
     }),
   ),
@@ -200,7 +270,16 @@ export const salesCommands = {
   /** Fills in a stored customer's blank fields only (audited); set values never change. */
   'customer:complete': command(CustomerComplete, CustomerView),
   /** What the till needs of the company's settings to check a ticket as the server will. */
-  'sale:settings': command(z.object({}).strict(), z.object({ uf: TenantSettings.shape.uf })),
+  'sale:settings': command(
+    z.object({}).strict(),
+    z.object({
+      uf: TenantSettings.shape.uf,
+      /** The largest discount (percent) the signed-in role gives without a supervisor. */
+      discountLimitPercent: z.number(),
+    }),
+  ),
+  /** A supervisor's PIN approves one discount above the seller's limit (see DiscountApprovalInput). */
+  'sale:approve-discount': command(DiscountApprovalInput, DiscountApproval),
 };
 
 export const AuditEntry = z.object({

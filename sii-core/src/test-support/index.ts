@@ -5,5 +5,5 @@
  */
 
 export { pngSize } from '../timbre.ts';
-export { run } from './external-tools.ts';
+export { run, writeStandalone, xmllintSchema, xmlsecVerify } from './external-tools.ts';
 export { ISSUER_RUT, SIGNER_RUT, sampleDocument, testCaf, testCredentials } from './fixtures.ts';

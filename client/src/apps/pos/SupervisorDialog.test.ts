@@ -1,16 +1,16 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Component, createApp, h, nextTick, ref } from 'vue';
-import type { Approval, ReturnApprover } from '../../stores/return.store.ts';
+import type { Approval, StoreApprover } from '../../stores/approvers.store.ts';
 import SupervisorDialog from './SupervisorDialog.vue';
 
-const sergio: ReturnApprover = { userId: crypto.randomUUID(), name: 'Sergio', role: 'supervisor' };
-const ana: ReturnApprover = { userId: crypto.randomUUID(), name: 'Ana', role: 'admin' };
+const sergio: StoreApprover = { userId: crypto.randomUUID(), name: 'Sergio', role: 'supervisor' };
+const ana: StoreApprover = { userId: crypto.randomUUID(), name: 'Ana', role: 'admin' };
 
 let unmount: (() => void) | undefined;
 afterEach(() => unmount?.());
 
-function open(approvers: ReturnApprover[]) {
+function open(approvers: StoreApprover[]) {
   const authorized: Approval[] = [];
   const error = ref<string | null>(null);
   const host = document.createElement('div');

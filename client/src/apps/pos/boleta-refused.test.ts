@@ -46,7 +46,10 @@ it('on BOLETA_NEEDS_RECEIVER shows the message and the buyer picker, and sends t
       details: { missing: ['rut', 'name', 'email', 'phone'] },
     },
   }));
-  server.on('sale:settings', () => ({ uf: { centavos: 10_000, date: '2026-12-01' } }));
+  server.on('sale:settings', () => ({
+    uf: { centavos: 10_000, date: '2026-12-01' },
+    discountLimitPercent: 10,
+  }));
 
   const host = document.createElement('div');
   document.body.append(host);

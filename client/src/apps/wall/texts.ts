@@ -50,6 +50,7 @@ export const tx = {
   drawerReasons: { no_sale: 'sin venta', cash_count: 'para arqueo' } as Record<string, string>,
   copy: (n: number) => `copia ${n}`,
   /** A wrong approval PIN: whose, and how many tries are left before it locks. */
+  approvedBy: (name: string) => `autorizó ${name}`,
   refusedPin: (supervisor: string, left: number) =>
     `${supervisor} · ${left === 0 ? 'PIN bloqueado' : `quedan ${plural(left, 'intento', 'intentos')}`}`,
   sii: 'Documentos SII de hoy',

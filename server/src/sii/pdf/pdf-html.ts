@@ -4,7 +4,7 @@
  * IVA, timbre) and an 80 mm roll for boletas. Rendered from the signed XML as read back, so the paper shows
  * exactly what was signed.
  */
-import { DTE_TYPE_NAMES, type DteType, formatClp, formatRut } from '@erp/shared';
+import { DTE_TYPE_NAMES, type DteType, formatClp, formatRut, percentOf } from '@erp/shared';
 import type { ReadDocument } from '@erp/sii-core';
 
 export type PdfFormat = 'thermal' | 'letter';
@@ -91,7 +91,7 @@ function letterHtml(doc: ReadDocument, timbre: Timbre, options: PrintOptions): s
             <td>${esc(line.name)}${line.exempt ? ' <small>(exento)</small>' : ''}${line.description ? `<br><small>${esc(line.description)}</small>` : ''}</td>
             <td class="num">${esc(line.quantity)}</td><td>${esc(line.unit)}</td>
             <td class="num">${esc(line.unitPrice)}</td>
-            <td class="num">${line.discountPercent ? `${esc(line.discountPercent)} %` : line.discount ? clp(line.discount) : ''}</td>
+            <td class="num">${lineDiscount(line)}</td>
             <td class="num">${clp(line.amount)}</td></tr>`,
         )
         .join('')}</tbody>
@@ -126,7 +126,7 @@ function thermalHtml(doc: ReadDocument, timbre: Timbre, options: PrintOptions): 
       <tbody>${doc.lines
         .map(
           (line) => `<tr><td colspan="4">${esc(line.name)}${line.exempt ? ' (exento)' : ''}</td></tr>
-          <tr><td>${line.discountPercent ? `Desc. ${esc(line.discountPercent)} %` : line.discount ? `Desc. ${clp(line.discount)}` : ''}</td>
+          <tr><td>${line.discount ? `Desc. ${lineDiscount(line)}` : ''}</td>
           <td class="num">${esc(line.quantity)}${line.unit ? ` ${esc(line.unit)}` : ''}</td>
           <td class="num">${esc(line.unitPrice)}</td><td class="num">${clp(line.amount)}</td></tr>`,
         )
@@ -162,12 +162,31 @@ function referencesHtml(doc: ReadDocument): string {
   return `<div class="references"><b>Referencias</b><ul>${rows.join('')}</ul></div>`;
 }
 
+/** A line's discount: its percentage with the pesos it took (DescuentoPct, DescuentoMonto), or the pesos. */
+function lineDiscount(line: ReadDocument['lines'][number]): string {
+  if (!line.discount) return line.discountPercent ? `${esc(line.discountPercent)} %` : '';
+  return line.discountPercent
+    ? `${esc(line.discountPercent)} % -${clp(line.discount)}`
+    : `-${clp(line.discount)}`;
+}
+
+/**
+ * Global discounts and surcharges; a percentage with the pesos it comes to on its lines (the
+ * afecto or the exempt ones, as the SII applies it).
+ */
 function adjustmentsHtml(doc: ReadDocument): string {
   return doc.adjustments
     .map((a) => {
       const label = a.description || (a.kind === 'discount' ? 'Descuento global' : 'Recargo global');
-      const value = a.valueType === '%' ? `${esc(a.value)} %` : clp(Number(a.value));
-      return `<tr><th>${esc(label)}${a.exempt ? ' (exento)' : ''}</th><td>${a.kind === 'discount' ? '-' : '+'}${value}</td></tr>`;
+      const sign = a.kind === 'discount' ? '-' : '+';
+      const base = doc.lines.filter((l) => l.exempt === a.exempt).reduce((sum, l) => sum + l.amount, 0);
+      const value =
+        a.valueType === '$'
+          ? `${sign}${clp(Number(a.value))}`
+          : /^\d{1,3}(\.\d{1,2})?$/.test(a.value)
+            ? `${sign}${esc(a.value)} % (${sign}${clp(Number(percentOf(BigInt(base), a.value)))})`
+            : `${sign}${esc(a.value)} %`;
+      return `<tr><th>${esc(label)}${a.exempt ? ' (exento)' : ''}</th><td>${value}</td></tr>`;
     })
     .join('');
 }

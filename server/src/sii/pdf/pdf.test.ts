@@ -97,6 +97,36 @@ describe('PDF', () => {
     expect(text).toContain('maria.perez@example.cl · +56 9 8765 4321');
   });
 
+  it("prints each discount of a boleta: the line's percentage with its pesos, the ticket's with its words", async () => {
+    const credentials = testCredentials();
+    const boleta = {
+      ...sampleDocument(39),
+      lines: [
+        { name: 'Bebida cola 1,5 L', quantity: '2', unitPrice: '1990', discountPercent: '10' },
+        { name: 'Leche entera 1 L', quantity: '3', unitPrice: '1190', discountAmount: 300 },
+      ],
+      adjustments: [
+        { kind: 'discount' as const, percent: '5', description: 'Descuento ticket 5% cliente frecuente' },
+        { kind: 'discount' as const, amount: 100, description: 'Descuento ticket dañado' },
+      ],
+    };
+    const dte = buildDte(boleta, { caf: testCaf(39), credentials });
+    const doc = readDocuments(buildEnvelope([dte], { credentials })).documents[0]!;
+    const file = join(dir, 'boleta-discounts.pdf');
+    writeFileSync(
+      file,
+      await renderer.render(doc, { format: 'thermal', resolution: { number: 80, date: '2014-08-22' } }),
+    );
+    const text = run('pdftotext', ['-layout', file, '-']).output.replace(/\s+/g, ' ');
+    // 2 × 1990 = 3980 less 10 % (398); 3570 less 300; 5 % of 3582 + 3270 = 6852 is 343.
+    expect(text).toContain('Desc. 10 % -$398');
+    expect(text).toContain('Leche entera 1 L Desc. -$300 3 1190 $3.270');
+    // The 80 mm roll wraps the ticket discount's words beside its value.
+    expect(text).toMatch(/Descuento ticket 5% cliente -5 % frecuente \(-\$343\)/);
+    expect(text).toContain('Descuento ticket dañado -$100');
+    expect(text).toContain('Total $6.409');
+  });
+
   it('prints a nota de crédito on letter paper with receiver, references, totals and timbre', async () => {
     const doc = signedDocument(61);
     const file = join(dir, 'nota.pdf');

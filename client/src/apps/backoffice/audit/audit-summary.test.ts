@@ -4,6 +4,9 @@ import { auditSummary } from './audit-summary.ts';
 describe('auditSummary', () => {
   it('says what the POS entries record, in Spanish with pesos and quantities as es-CL writes them', () => {
     expect(auditSummary('discount', { name: 'Leche', amount: 1500 })).toBe('Leche: descuento de $1.500');
+    expect(
+      auditSummary('discount', { name: 'Leche', amount: 1500, label: '20% dañado', approverName: 'Sergio' }),
+    ).toBe('Leche: descuento de $1.500 (20% dañado) · autorizó Sergio');
     expect(auditSummary('price_override', { name: 'Pan', listPrice: 2490, price: 1990 })).toBe(
       'Pan: $2.490 → $1.990',
     );

@@ -13,7 +13,7 @@ const say = tx.audit.summary;
 
 /** One line per kind the POS writes; other kinds show their plain fields. */
 const SUMMARIES: Record<string, (d: Details) => string> = {
-  discount: (d) => say.discount(text(d.name), pesos(d.amount)),
+  discount: (d) => say.discount(text(d.name), pesos(d.amount), text(d.label), text(d.approverName)),
   price_override: (d) => say.priceOverride(text(d.name), pesos(d.listPrice), pesos(d.price)),
   line_void: (d) =>
     say.lineVoid(

@@ -305,7 +305,8 @@ export const tx = {
     kindLabel: (kind: string) => tx.audit.kinds[kind] ?? kind,
     /** One line per entry kind; amounts and quantities come formatted. */
     summary: {
-      discount: (name: string, amount: string) => `${name}: descuento de ${amount}`,
+      discount: (name: string, amount: string, label: string, approver: string) =>
+        `${name}: descuento de ${amount}${label ? ` (${label})` : ''}${approver ? ` · autorizó ${approver}` : ''}`,
       priceOverride: (name: string, list: string, price: string) => `${name}: ${list} → ${price}`,
       lineVoid: (name: string, quantity: string, price: string) => `${name} × ${quantity} a ${price}`,
       return: (creditNote: unknown, original: string, total: string, method: string, reason: string) =>
