@@ -71,8 +71,8 @@ describe('parked tickets store', () => {
     cart.addProduct(leche, '2.000');
     cart.setCustomer(customer);
     cart.setDocType(33);
-    // A field the server does not know (a line discount, as the discounts work adds): it rides along.
-    Object.assign(cart.ticket.lines[0]!, { discount: { kind: 'percent', value: 10 } });
+    // A field the server's park check does not read (the line's discount): it rides along.
+    Object.assign(cart.ticket.lines[0]!, { discount: { kind: 'percent', percent: '10', reason: 'damaged' } });
     cart.voidLine(cart.ticket.lines[1]!.lineId);
     cart.addProduct(leche);
     const saleId = cart.ticket.saleId;
@@ -97,7 +97,7 @@ describe('parked tickets store', () => {
         total,
       },
     });
-    expect(lines[0].discount).toEqual({ kind: 'percent', value: 10 });
+    expect(lines[0].discount).toEqual({ kind: 'percent', percent: '10', reason: 'damaged' });
     expect(cart.isEmpty).toBe(true);
     expect(cart.ticket.saleId).not.toBe(saleId);
     expect(parked.tickets.map((t) => t.label)).toEqual(['Señora del pan']);
@@ -128,7 +128,7 @@ describe('parked tickets store', () => {
       quantity,
       unitPrice,
       exempt: false,
-      discount: { kind: 'amount', value: 100 },
+      discount: { kind: 'amount', amount: 100, reason: 'frequent_customer' },
     });
     // Parked when the bebida was $1.790; the catalog says $1.990 now. The milk kept its price.
     const resumed: ResumedTicket = {
