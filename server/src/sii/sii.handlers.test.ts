@@ -346,8 +346,9 @@ describe('dte:retry through the worker', () => {
     const simulator = pipeline!.simulator;
     simulator.setFaults({ uploadErrors: 1_000_000 });
     try {
-      // Sold at once, so both are signed in the same envelope window (200 ms, aligned to the
-      // clock): one after the other, a busy machine could sign them on either side of a boundary.
+      // Sold at once, so both are usually signed in the same envelope window (200 ms, aligned to
+      // the clock); a busy machine may still sign them on either side of a boundary, and then each
+      // envelope is retried on its own.
       const sales = await Promise.all([sell(), sell()]);
       const stuck = await waitFor('both documents in a failing envelope', async () => {
         const rows = await query<{ id: string; envelope_id: string; last_response: string | null }>(
@@ -357,7 +358,7 @@ describe('dte:retry through the worker', () => {
         );
         return rows.length === 2 && rows.every((r) => r.last_response) && rows;
       });
-      expect(new Set(stuck.map((r) => r.envelope_id)).size).toBe(1);
+      const envelopeIds = [...new Set(stuck.map((r) => r.envelope_id))];
 
       // Still within its upload retries: a retry could send the documents twice.
       const early = await admin.emitWithAck('dte:retry', { documentId: stuck[0]!.id });
@@ -370,13 +371,17 @@ describe('dte:retry through the worker', () => {
       });
 
       // Twenty minutes later the upload job has given up.
-      await query(`update dte_envelope set created_at = created_at - interval '20 minutes' where id = ?`, [
-        stuck[0]!.envelope_id,
-      ]);
+      await query(
+        `update dte_envelope set created_at = created_at - interval '20 minutes' where id = any(?::uuid[])`,
+        [`{${envelopeIds.join(',')}}`],
+      );
       const pushed: DteStatusChange[] = [];
       admin.on('dte:status', ({ changes }) => pushed.push(...changes));
-      const retried = await admin.emitWithAck('dte:retry', { documentId: stuck[0]!.id });
-      expect(retried).toEqual({ ok: true, data: { state: 'signed' } });
+      for (const envelopeId of envelopeIds) {
+        const member = stuck.find((r) => r.envelope_id === envelopeId)!;
+        const retried = await admin.emitWithAck('dte:retry', { documentId: member.id });
+        expect(retried).toEqual({ ok: true, data: { state: 'signed' } });
+      }
       simulator.setFaults({ uploadErrors: 0 });
 
       const ids = stuck.map((r) => r.id).sort();
@@ -393,11 +398,16 @@ describe('dte:retry through the worker', () => {
           'accepted',
         ]);
       }
-      const [old] = await query<{ state: string; last_response: string }>(
-        'select state, last_response from dte_envelope where id = ?',
-        [stuck[0]!.envelope_id],
+      const old = await query<{ state: string; last_response: string }>(
+        'select state, last_response from dte_envelope where id = any(?::uuid[])',
+        [`{${envelopeIds.join(',')}}`],
       );
-      expect(old).toEqual({ state: 'refused', last_response: 'Reintento solicitado en el back office.' });
+      expect(old).toEqual(
+        envelopeIds.map(() => ({
+          state: 'refused',
+          last_response: 'Reintento solicitado en el back office.',
+        })),
+      );
       for (const { folio } of sales) expect(simulator.stats.folioArrivals.get(`${RUT}-39-${folio}`)).toBe(1);
     } finally {
       simulator.setFaults({ uploadErrors: 0 });
