@@ -3,6 +3,14 @@ import { defineConfig } from 'vitest/config';
 
 // One vitest run over every workspace. Tests that need PostgreSQL or Redis read the
 // connection settings that scripts/test.ts exports (a dedicated test database).
+
+/**
+ * Tests that assert latency figures. `npm test` runs them on their own after everything else, so
+ * that what they measure is the system under the load they create, not the rest of the suite
+ * running beside them on the machine's two cores.
+ */
+const LATENCY_TESTS = ['server/src/realtime/noisy-neighbour.test.ts'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -12,8 +20,13 @@ export default defineConfig({
       { extends: true, test: { name: 'repo', include: ['scripts/**/*.test.ts'] } },
       {
         extends: true,
-        test: { name: 'server', include: ['server/src/**/*.test.ts', 'server/test/**/*.test.ts'] },
+        test: {
+          name: 'server',
+          include: ['server/src/**/*.test.ts', 'server/test/**/*.test.ts'],
+          exclude: LATENCY_TESTS,
+        },
       },
+      { extends: true, test: { name: 'latency', include: LATENCY_TESTS } },
       { extends: true, test: { name: 'hardware-hub', include: ['hardware-hub/src/**/*.test.ts'] } },
       {
         extends: true,
