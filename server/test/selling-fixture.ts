@@ -17,6 +17,8 @@ export interface SellingSetup {
   /** Indexes of the products that get stock, when not all of them. */
   stocked?: number[];
   everyStore?: boolean;
+  /** The products it sells: the sample products unless given. */
+  products?: Omit<TestProduct, 'id'>[];
   /** CAFs to load, as [document type, first folio, last folio]. */
   cafs: [type: number, from: number, to: number][];
 }
@@ -42,7 +44,7 @@ export function useSellingFixture(setup: SellingSetup): SellingFixture {
   beforeAll(async () => {
     const { server, tenants } = fixture;
     const tenant = tenants[0]!;
-    const products = await addProducts(server, tenant);
+    const products = await addProducts(server, tenant, setup.products);
     const stocked = setup.stocked?.map((i) => products[i]!) ?? products;
     const stores = setup.everyStore ? tenant.stores : tenant.stores.slice(0, 1);
     for (const store of stores) {

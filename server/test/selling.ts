@@ -3,7 +3,7 @@
  * terminals, and cashier sockets with open cash sessions.
  */
 import { randomUUID } from 'node:crypto';
-import type { ProductInput } from '@erp/shared';
+import type { AdditionalTaxCode, ProductInput } from '@erp/shared';
 import { makeTestCaf } from '@erp/sii-core/test-authority';
 import type { AppInstance } from '../src/app.ts';
 import { upsertProducts } from '../src/catalog/index.ts';
@@ -24,6 +24,7 @@ export interface TestProduct {
   price: number;
   exempt: boolean;
   weighable: boolean;
+  additionalTax?: AdditionalTaxCode;
 }
 
 export const SAMPLE_PRODUCTS: Omit<TestProduct, 'id'>[] = [
@@ -49,7 +50,7 @@ export async function addProducts(server: Backend, tenant: SeededTenant, product
         plu: null,
         price: p.price,
         exempt: p.exempt,
-        additionalTax: null,
+        additionalTax: p.additionalTax ?? null,
         active: true,
         barcodes: [],
       })),

@@ -44,3 +44,31 @@ export function boletaNeedsBuyer(total: number, uf: { centavos: number } | null)
 export function buyerIdThreshold(uf: { centavos: number } | null): number {
   return Math.floor((BUYER_ID_THRESHOLD_UF * (uf ?? UF_FALLBACK).centavos) / 100);
 }
+
+/**
+ * SII additional taxes a minimarket sells under, by code [FMT-DTE §4]: the ILA on alcoholic
+ * drinks (24 licores 31.5 %, 25 vinos and 26 cervezas 20.5 %) and on non-alcoholic drinks (27
+ * 10 %, 271 high in sugar 18 %). Rates in tenths of a percent, so the tax stays integer arithmetic.
+ */
+export const ADDITIONAL_TAX_PERMILLE = { 24: 315, 25: 205, 26: 205, 27: 100, 271: 180 } as const;
+export const ADDITIONAL_TAX_CODES = [24, 25, 26, 27, 271] as const;
+export type AdditionalTaxCode = (typeof ADDITIONAL_TAX_CODES)[number];
+
+/** The rate as the documents write it (TasaImp): `31.5`, `10`. */
+export function additionalTaxRate(code: AdditionalTaxCode): string {
+  const permille = ADDITIONAL_TAX_PERMILLE[code];
+  return permille % 10 === 0 ? String(permille / 10) : `${Math.floor(permille / 10)}.${permille % 10}`;
+}
+
+/** The additional tax on a net amount: round(net × rate), half up. */
+export function additionalTaxOn(net: bigint, code: AdditionalTaxCode): bigint {
+  return divRoundHalfUp(net * BigInt(ADDITIONAL_TAX_PERMILLE[code]), 1000n);
+}
+
+/**
+ * How many net pesos a thousand catalog pesos hold, as a fraction: a catalog price includes IVA
+ * and the product's additional tax, so its net is price × 1000 / (1190 + rate‰).
+ */
+export function grossPerThousandNet(code: AdditionalTaxCode | null | undefined): bigint {
+  return BigInt(1000 + IVA_RATE_PERCENT * 10 + (code ? ADDITIONAL_TAX_PERMILLE[code] : 0));
+}

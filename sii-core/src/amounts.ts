@@ -7,8 +7,15 @@
  * IVA-included prices: net = round(gross / 1.19) and IVA = gross − net, so the three always add
  * up [docs/sii-rules.md#amounts-and-rounding]; so do facturas and notas marked `grossAmounts`
  * (MntBruto = 1).
+ *
+ * A net document's afecto lines may carry an additional tax (CodImpAdic: ILA, sugary drinks):
+ * each code's tax is its rate on the net sum of its lines, after the afecto global discounts and
+ * surcharges share (in proportion), and goes in ImptoReten; MntTotal adds them.
  */
 import {
+  type AdditionalTaxCode,
+  additionalTaxOn,
+  additionalTaxRate,
   type DteDocument,
   divRoundHalfUp,
   IVA_RATE_PERCENT,
@@ -49,7 +56,16 @@ export interface Totals {
   /** TasaIVA in percent, present with `net`. */
   ivaRate?: number;
   iva?: number;
+  /** ImptoReten: one per additional tax code on the document's lines, in code order. */
+  additionalTaxes?: AdditionalTax[];
   total: number;
+}
+
+export interface AdditionalTax {
+  code: AdditionalTaxCode;
+  /** TasaImp in percent, as written: `20.5`. */
+  rate: string;
+  amount: number;
 }
 
 export interface DocumentAmounts {
@@ -71,12 +87,14 @@ export interface AmountsInput {
   grossAmounts?: DteDocument['grossAmounts'];
   lines: readonly Pick<
     DteDocument['lines'][number],
-    'quantity' | 'unitPrice' | 'exempt' | 'discountPercent' | 'discountAmount'
+    'quantity' | 'unitPrice' | 'exempt' | 'discountPercent' | 'discountAmount' | 'additionalTax'
   >[];
   adjustments: DteDocument['adjustments'];
 }
 
 export function computeAmounts(doc: AmountsInput): DocumentAmounts {
+  // Boletas and MntBruto documents carry additional taxes inside their gross prices.
+  const netPrices = !isBoletaType(doc.type) && !doc.grossAmounts;
   const lines = doc.lines.map((line, index) => {
     const product = toScaled(line.quantity, DECIMAL_SCALE) * toScaled(line.unitPrice, DECIMAL_SCALE);
     const gross = divRoundHalfUp(product, PRODUCT_DENOMINATOR);
@@ -87,7 +105,9 @@ export function computeAmounts(doc: AmountsInput): DocumentAmounts {
     if (discount > gross) {
       throw new DteError('VALIDATION', `Línea ${index + 1}: el descuento supera el monto de la línea`);
     }
-    return { exempt: isLineExempt(doc, line), gross, discount, amount: gross - discount };
+    const exempt = isLineExempt(doc, line);
+    const additionalTax = exempt || !netPrices ? undefined : line.additionalTax;
+    return { exempt, gross, discount, amount: gross - discount, additionalTax };
   });
 
   const groupSum = (exempt: boolean) =>
@@ -135,9 +155,12 @@ export function computeAmounts(doc: AmountsInput): DocumentAmounts {
     totals.net = net;
     totals.ivaRate = IVA_RATE_PERCENT;
     totals.iva = iva;
+    const additional = additionalTaxes(lines, adjustments);
+    if (additional.length > 0) totals.additionalTaxes = additional;
   }
   if (hasLines.exempt) totals.exempt = exempt;
-  totals.total = toPesos(BigInt(totals.net ?? 0) + BigInt(totals.iva ?? 0) + BigInt(exempt));
+  const additionalSum = (totals.additionalTaxes ?? []).reduce((sum, tax) => sum + BigInt(tax.amount), 0n);
+  totals.total = toPesos(BigInt(totals.net ?? 0) + BigInt(totals.iva ?? 0) + BigInt(exempt) + additionalSum);
 
   return {
     lines: lines.map((l) => ({
@@ -149,6 +172,59 @@ export function computeAmounts(doc: AmountsInput): DocumentAmounts {
     adjustments: adjustments.map((a) => ({ exempt: a.exempt, amount: toPesos(a.amount) })),
     totals,
   };
+}
+
+/**
+ * ImptoReten of the afecto lines: per code, the rate on its lines' net sum after each afecto
+ * global discount or surcharge is spread over the afecto lines by `proportionalShares`, the way
+ * a nota de crédito credits each line, so a whole return's note carries the same taxes.
+ */
+function additionalTaxes(
+  lines: readonly { exempt: boolean; amount: bigint; additionalTax: AdditionalTaxCode | undefined }[],
+  adjustments: readonly { exempt: boolean; amount: bigint; sign: bigint }[],
+): AdditionalTax[] {
+  const afecto = lines.filter((line) => !line.exempt);
+  const net = afecto.map((line) => line.amount);
+  for (const adjustment of adjustments.filter((a) => !a.exempt)) {
+    const shares = proportionalShares(
+      Number(adjustment.amount),
+      afecto.map((line) => Number(line.amount)),
+    );
+    shares.forEach((share, i) => {
+      net[i]! += adjustment.sign * BigInt(share);
+    });
+  }
+  const sums = new Map<AdditionalTaxCode, bigint>();
+  afecto.forEach((line, i) => {
+    if (line.additionalTax !== undefined)
+      sums.set(line.additionalTax, (sums.get(line.additionalTax) ?? 0n) + net[i]!);
+  });
+  return [...sums]
+    .sort(([a], [b]) => a - b)
+    .map(([code, sum]) => ({
+      code,
+      rate: additionalTaxRate(code),
+      amount: toPesos(additionalTaxOn(sum, code)),
+    }));
+}
+
+/**
+ * `total` split over `amounts` in proportion to them, by cumulative rounding: the i-th share is
+ * round(total × amounts up to i / all) minus the same up to i − 1, so the shares are whole pesos
+ * that add up to `total` exactly, and none is above its amount while `total` is at most their sum.
+ */
+export function proportionalShares(total: number, amounts: readonly number[]): number[] {
+  const all = BigInt(amounts.reduce((sum, a) => sum + a, 0));
+  if (all === 0n) return amounts.map(() => 0);
+  let before = 0n;
+  let cumulative = 0n;
+  return amounts.map((amount) => {
+    cumulative += BigInt(amount);
+    const upTo = divRoundHalfUp(BigInt(total) * cumulative, all);
+    const share = upTo - before;
+    before = upTo;
+    return Number(share);
+  });
 }
 
 function toPesos(value: bigint): number {

@@ -122,6 +122,12 @@ function totals({ totals }: DocumentAmounts, boleta: boolean): string {
     element('MntExe', totals.exempt) +
     (boleta ? '' : element('TasaIVA', totals.ivaRate)) +
     element('IVA', totals.iva) +
+    (totals.additionalTaxes ?? [])
+      .map(
+        (tax) =>
+          `<ImptoReten>${element('TipoImp', tax.code)}${element('TasaImp', tax.rate)}${element('MontoImp', tax.amount)}</ImptoReten>`,
+      )
+      .join('') +
     element('MntTotal', totals.total) +
     '</Totales>'
   );
@@ -148,6 +154,7 @@ function detailLine(
     (priced ? element('PrcItem', line.unitPrice) : '') +
     element('DescuentoPct', line.discountPercent) +
     (amounts.discount > 0 ? element('DescuentoMonto', amounts.discount) : '') +
+    element('CodImpAdic', line.additionalTax) +
     element('MontoItem', amounts.amount) +
     '</Detalle>'
   );

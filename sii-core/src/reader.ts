@@ -23,6 +23,8 @@ export interface ReadLine {
   discount?: number;
   amount: number;
   exempt: boolean;
+  /** CodImpAdic: the additional tax code of the line. */
+  additionalTax?: string;
 }
 
 export interface ReadDocument {
@@ -67,7 +69,15 @@ export interface ReadDocument {
     exempt: boolean;
   }[];
   references: { type?: string; folio?: string; date?: string; code?: string; reason?: string }[];
-  totals: { net?: number; exempt?: number; ivaRate?: string; iva?: number; total: number };
+  totals: {
+    net?: number;
+    exempt?: number;
+    ivaRate?: string;
+    iva?: number;
+    /** ImptoReten, as written. */
+    additionalTaxes: { code: string; rate?: string; amount: number }[];
+    total: number;
+  };
   /** The TED element as found (possibly indented), or undefined when the document has none. */
   ted?: string;
 }
@@ -196,6 +206,13 @@ function readDte(xml: string): ReadDocument {
       exempt: number(['Totales', 'MntExe']),
       ivaRate: get(['Totales', 'TasaIVA']),
       iva: number(['Totales', 'IVA']),
+      additionalTaxes: childrenOf(header && childElement(header, 'Totales'))
+        .filter((el) => el.localName === 'ImptoReten')
+        .map((el) => ({
+          code: childText(el, 'TipoImp')?.trim() ?? '',
+          rate: childText(el, 'TasaImp')?.trim() || undefined,
+          amount: Number(childText(el, 'MontoImp') ?? 0),
+        })),
       total: Number(get(['Totales', 'MntTotal']) ?? 0),
     },
     ted: /<TED\b[\s\S]*?<\/TED>/.exec(xml)?.[0],
@@ -217,7 +234,12 @@ function readLine(el: Element): ReadLine {
     discount: optionalNumber(text('DescuentoMonto')),
     amount: Number(text('MontoItem') ?? 0),
     exempt: text('IndExe') === '1',
+    additionalTax: text('CodImpAdic'),
   };
+}
+
+function childrenOf(parent: Element | undefined): Element[] {
+  return parent ? childElements(parent) : [];
 }
 
 function optionalNumber(value: string | undefined): number | undefined {

@@ -1,4 +1,11 @@
-import { type DiscountValue, type DteType, divRoundHalfUp, lineDiscount } from '@erp/shared';
+import {
+  ADDITIONAL_TAX_CODES,
+  ADDITIONAL_TAX_PERMILLE,
+  type DiscountValue,
+  type DteType,
+  divRoundHalfUp,
+  lineDiscount,
+} from '@erp/shared';
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +38,65 @@ describe('sale amounts', () => {
     );
   });
 
+  it('takes IVA and the additional tax out of a factura price, and leaves a boleta price whole', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000_000 }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.constantFrom(...ADDITIONAL_TAX_CODES),
+        (price, discount, additionalTax) => {
+          const divisor = new Decimal(1.19).plus(
+            new Decimal(ADDITIONAL_TAX_PERMILLE[additionalTax]).div(1000),
+          );
+          expect(
+            documentLinePrices(33, { unitPrice: price, discount, exempt: false, additionalTax }),
+          ).toEqual({
+            unitPrice: new Decimal(price).div(divisor).toDecimalPlaces(6).toString(),
+            discountAmount: new Decimal(discount).div(divisor).toDecimalPlaces(0).toNumber(),
+            additionalTax,
+          });
+          expect(
+            documentLinePrices(39, { unitPrice: price, discount, exempt: false, additionalTax }),
+          ).toEqual({
+            unitPrice: String(price),
+            discountAmount: discount,
+          });
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('totals a factura with additional taxes: each code its rate on its net lines, in the total', () => {
+    // A beer at $1.395 (net 1000 × (1 + 19 % + 20,5 %)), a pisco at $15.050 (net 10000 × 1.505)
+    // and two sugary drinks at $1.370 (net 1000 × 1.37), with no rounding anywhere.
+    const lines: TillLine[] = [
+      { quantity: '1', unitPrice: 1395, discount: 0, exempt: false, additionalTax: 26 },
+      { quantity: '1', unitPrice: 15050, discount: 0, exempt: false, additionalTax: 24 },
+      { quantity: '2', unitPrice: 1370, discount: 0, exempt: false, additionalTax: 271 },
+      { quantity: '1', unitPrice: 1190, discount: 0, exempt: false },
+    ];
+    expect(saleTotals(33, lines)).toEqual({
+      net: 14000,
+      ivaRate: 19,
+      iva: 2660,
+      additionalTaxes: [
+        { code: 24, rate: '31.5', amount: 3150 },
+        { code: 26, rate: '20.5', amount: 205 },
+        { code: 271, rate: '18', amount: 360 },
+      ],
+      total: 20375,
+    });
+    expect(saleTotals(39, lines)).toEqual({ net: 17122, ivaRate: 19, iva: 3253, total: 20375 });
+    // A 10 % ticket discount takes 10 % of every code's base too.
+    const discounted = saleSummary(33, lines, { kind: 'percent', percent: '10', description: 'x' });
+    expect(discounted.totals.additionalTaxes).toEqual([
+      { code: 24, rate: '31.5', amount: 2835 },
+      { code: 26, rate: '20.5', amount: 185 }, // 20.5 % of 900 = 184.5
+      { code: 271, rate: '18', amount: 324 },
+    ]);
+  });
+
   it('keeps IVA-included prices on boletas and on exempt lines', () => {
     expect(documentLinePrices(39, { unitPrice: 1990, discount: 100, exempt: false })).toEqual({
       unitPrice: '1990',
@@ -55,8 +121,9 @@ const percent = fc
   .map((hundredths) => new Decimal(hundredths).div(100).toString());
 
 /**
- * A random till line: unit or weighed quantity, a price, maybe exempt, and no discount, one in
- * pesos (up to a third of the line) or one as a percentage, as the till computes them.
+ * A random till line: unit or weighed quantity, a price, maybe exempt or with an additional tax,
+ * and no discount, one in pesos (up to a third of the line) or one as a percentage, as the till
+ * computes them.
  */
 const tillLine = fc
   .record({
@@ -70,8 +137,9 @@ const tillLine = fc
       percent.map((p): DiscountValue => ({ kind: 'percent', percent: p })),
     ),
     exempt: fc.boolean(),
+    additionalTax: fc.option(fc.constantFrom(...ADDITIONAL_TAX_CODES), { freq: 3 }),
   })
-  .map(({ weighed, units, grams, unitPrice, discount, exempt }): TillLine => {
+  .map(({ weighed, units, grams, unitPrice, discount, exempt, additionalTax }): TillLine => {
     const quantity = weighed ? (grams / 1000).toFixed(3) : `${units}.000`;
     const gross = Number(divRoundHalfUp(BigInt(unitPrice) * BigInt(weighed ? grams : units * 1000), 1000n));
     const value: DiscountValue | undefined =
@@ -80,7 +148,8 @@ const tillLine = fc
         : 'share' in discount
           ? { kind: 'amount', amount: Math.floor((gross * discount.share) / 100 / 3) }
           : discount;
-    return { quantity, unitPrice, exempt, ...lineDiscount(gross, value) };
+    const tax = !exempt && additionalTax !== null ? { additionalTax } : {};
+    return { quantity, unitPrice, exempt, ...tax, ...lineDiscount(gross, value) };
   });
 
 /** Maybe a ticket discount: a percentage, or an amount as a share of what the lines come to. */
@@ -310,9 +379,11 @@ describe('notas de crédito of a sale', () => {
           for (const { index, quantity } of returning) returned[index]! += thousandths(quantity);
           expect(credited).toBeLessThanOrEqual(total);
         }
-        // A factura's net notes round IVA each: the last lands on the total or, when no net
-        // reaches it exactly, one peso below it; IVA-included and exempt amounts land on it.
-        if (type === 33) expect(credited).toBeGreaterThanOrEqual(total - 1);
+        // A factura's net notes round IVA (and each additional tax) each: the last lands on the
+        // total or, when no net reaches it exactly, a peso below it per tax it rounds;
+        // IVA-included and exempt amounts land on it.
+        const taxes = new Set(lines.flatMap((l) => (l.additionalTax ? [l.additionalTax] : []))).size;
+        if (type === 33) expect(credited).toBeGreaterThanOrEqual(total - 1 - taxes);
         else expect(credited).toBe(total);
       }),
       { numRuns: 500 },

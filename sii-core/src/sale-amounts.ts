@@ -9,6 +9,10 @@
  * differ by a peso or two from the sum of the IVA-included line amounts. A discount given as a
  * percentage travels as DescuentoPct and the document applies it to its own line gross.
  *
+ * A product with an additional tax (ILA, sugary drinks) has it in its catalog price too. A boleta
+ * carries the price as it is; a factura or nota divides it by 1 + 19 % + the tax's rate, writes
+ * the code on the line (CodImpAdic) and the tax in ImptoReten.
+ *
  * A ticket discount is a global discount (DscRcgGlobal, TpoMov D) on what the lines add up to
  * after their own discounts [docs/sii-rules.md#discounts-at-the-till]: a percentage goes as
  * TpoValor % to each tax group (afecto, and exempt with IndExeDR); an amount goes as TpoValor $,
@@ -16,17 +20,20 @@
  * (÷ 1.19, half up) on a factura's afecto group.
  */
 import {
+  type AdditionalTaxCode,
   type DiscountValue,
   type DteAdjustment,
   type DteDocument,
   type DteType,
   divRoundHalfUp,
   fromScaled,
-  IVA_RATE_PERCENT,
+  grossPerThousandNet,
   isBoletaType,
   toScaled,
 } from '@erp/shared';
-import { computeAmounts, type DocumentAmounts, type Totals } from './amounts.ts';
+import { computeAmounts, type DocumentAmounts, proportionalShares, type Totals } from './amounts.ts';
+
+export { proportionalShares };
 
 /** A line as the till rings it: IVA-included unit price and discount, in pesos. */
 export interface TillLine {
@@ -37,32 +44,49 @@ export interface TillLine {
   /** The discount's percentage when it was given as one (DescuentoPct). */
   discountPercent?: string | undefined;
   exempt: boolean;
+  /** The product's SII additional tax, included in its price. */
+  additionalTax?: AdditionalTaxCode | null | undefined;
 }
 
 /** A discount on the whole ticket, with the text the document shows for it (GlosaDR). */
 export type TicketDiscount = DiscountValue & { description: string };
 
 const NET_DECIMALS = 6;
-const GROSS_PER_NET = BigInt(100 + IVA_RATE_PERCENT);
 const QUANTITY_SCALE = 6;
 
-const toNet = (pesos: number) => Number(divRoundHalfUp(BigInt(pesos) * 100n, GROSS_PER_NET));
+const toNet = (pesos: number, additionalTax?: AdditionalTaxCode | null) =>
+  Number(divRoundHalfUp(BigInt(pesos) * 1000n, grossPerThousandNet(additionalTax)));
 
-/** The unit price and discount a till line carries on a document of `type`. */
+type DocumentLinePrices = {
+  unitPrice: string;
+  discountAmount?: number;
+  discountPercent?: string;
+  additionalTax?: AdditionalTaxCode;
+};
+
+/** The unit price, discount and additional tax a till line carries on a document of `type`. */
 export function documentLinePrices(
   type: DteType,
-  line: Pick<TillLine, 'unitPrice' | 'discount' | 'discountPercent' | 'exempt'>,
-): { unitPrice: string; discountAmount?: number; discountPercent?: string } {
+  line: Pick<TillLine, 'unitPrice' | 'discount' | 'discountPercent' | 'exempt' | 'additionalTax'>,
+): DocumentLinePrices {
   const net = !isBoletaType(type) && !line.exempt;
+  const tax = net && line.additionalTax ? { additionalTax: line.additionalTax } : {};
   const unitPrice = net
     ? fromScaled(
-        divRoundHalfUp(BigInt(line.unitPrice) * 100n * 10n ** BigInt(NET_DECIMALS), GROSS_PER_NET),
+        divRoundHalfUp(
+          BigInt(line.unitPrice) * 1000n * 10n ** BigInt(NET_DECIMALS),
+          grossPerThousandNet(line.additionalTax),
+        ),
         NET_DECIMALS,
       )
     : String(line.unitPrice);
-  if (line.discountPercent !== undefined) return { unitPrice, discountPercent: line.discountPercent };
-  if (line.discount <= 0) return { unitPrice };
-  return { unitPrice, discountAmount: net ? toNet(line.discount) : line.discount };
+  if (line.discountPercent !== undefined) return { unitPrice, discountPercent: line.discountPercent, ...tax };
+  if (line.discount <= 0) return { unitPrice, ...tax };
+  return {
+    unitPrice,
+    discountAmount: net ? toNet(line.discount, line.additionalTax) : line.discount,
+    ...tax,
+  };
 }
 
 /** round(quantity × unit price) − discount: what a till line comes to, IVA included. */
@@ -114,10 +138,14 @@ export function ticketAdjustments(
     if (g.exempt) return [{ ...base, amount: gross, exempt: true }];
     if (isBoletaType(type)) return [{ ...base, amount: gross }];
     // Net on a factura, never above what its net lines come to (a 100 % discount of many lines).
+    // With additional taxes the lines' prices hold different rates: the discount takes the
+    // lines' own net-to-gross proportion.
     const netLines = computeAmounts({ type, lines: documentLines(type, g.lines), adjustments: [] }).lines;
+    const netSum = netLines.reduce((sum, l) => sum + l.amount, 0);
+    const proportional = g.lines.some((line) => line.additionalTax) && g.gross > 0;
     const net = Math.min(
-      toNet(gross),
-      netLines.reduce((sum, l) => sum + l.amount, 0),
+      proportional ? Number(divRoundHalfUp(BigInt(gross) * BigInt(netSum), BigInt(g.gross))) : toNet(gross),
+      netSum,
     );
     return net === 0 ? [] : [{ ...base, amount: net }];
   });
@@ -157,6 +185,7 @@ export interface CreditNoteLine {
   unitPrice: string;
   discountAmount?: number;
   exempt?: true;
+  additionalTax?: AdditionalTaxCode;
 }
 
 /** The lines and amounts of a nota de crédito that credits part or all of a sale. */
@@ -181,25 +210,6 @@ export function lineShare(amount: number, sold: string, upTo: string): number {
   return Number(
     divRoundHalfUp(BigInt(amount) * toScaled(upTo, QUANTITY_SCALE), toScaled(sold, QUANTITY_SCALE)),
   );
-}
-
-/**
- * `total` split over `amounts` in proportion to them, by cumulative rounding: the i-th share is
- * round(total × amounts up to i / all) minus the same up to i − 1, so the shares are whole pesos
- * that add up to `total` exactly, and none is above its amount while `total` is at most their sum.
- */
-export function proportionalShares(total: number, amounts: readonly number[]): number[] {
-  const all = BigInt(amounts.reduce((sum, a) => sum + a, 0));
-  if (all === 0n) return amounts.map(() => 0);
-  let before = 0n;
-  let cumulative = 0n;
-  return amounts.map((amount) => {
-    cumulative += BigInt(amount);
-    const upTo = divRoundHalfUp(BigInt(total) * cumulative, all);
-    const share = upTo - before;
-    before = upTo;
-    return Number(share);
-  });
 }
 
 /**
@@ -255,8 +265,9 @@ export function creditNoteAmounts(input: {
     const credit =
       lineShare(soldFor[index]!, line.quantity, upTo) -
       lineShare(soldFor[index]!, line.quantity, line.returned);
-    const { unitPrice } = prices[index]!;
+    const { unitPrice, additionalTax } = prices[index]!;
     const exempt = original.lines[index]!.exempt ? { exempt: true as const } : {};
+    const tax = additionalTax ? { additionalTax } : {};
     const gross = lineAmount(quantity, unitPrice);
     if (gross >= credit) {
       return {
@@ -264,6 +275,7 @@ export function creditNoteAmounts(input: {
         unitPrice,
         ...(gross > credit ? { discountAmount: gross - credit } : {}),
         ...exempt,
+        ...tax,
       };
     }
     // Rarely (a weighed line split in parts) the share is a peso above price × quantity: the
@@ -272,7 +284,7 @@ export function creditNoteAmounts(input: {
       BigInt(credit) * 10n ** BigInt(2 * QUANTITY_SCALE),
       toScaled(quantity, QUANTITY_SCALE),
     );
-    return { quantity, unitPrice: fromScaled(exact, QUANTITY_SCALE), ...exempt };
+    return { quantity, unitPrice: fromScaled(exact, QUANTITY_SCALE), ...exempt, ...tax };
   });
   const grossAmounts = isBoletaType(originalType) && lines.some((line) => !line.exempt);
   const reachable = computeAmounts({
@@ -281,6 +293,7 @@ export function creditNoteAmounts(input: {
       quantity: '1',
       unitPrice: String(lineShare(soldFor[i]!, line.quantity, returnedAfter[i]!)),
       exempt: original.lines[i]!.exempt || undefined,
+      additionalTax: prices[i]!.additionalTax,
     })),
     adjustments: [],
   }).totals.total;
@@ -296,6 +309,16 @@ export function creditNoteAmounts(input: {
 function lineAmount(quantity: string, unitPrice: string): number {
   const product = toScaled(quantity, QUANTITY_SCALE) * toScaled(unitPrice, QUANTITY_SCALE);
   return Number(divRoundHalfUp(product, 10n ** BigInt(2 * QUANTITY_SCALE)));
+}
+
+/**
+ * About the net amount that moves a net note's total by `difference`: ÷ 1.19, or with additional
+ * taxes in the note's own proportion of net to what its afecto part comes to.
+ */
+function netOfDifference(plain: DocumentAmounts, difference: number): number {
+  const { net = 0, exempt = 0, total, additionalTaxes } = plain.totals;
+  if (!additionalTaxes || total - exempt === 0) return toNet(difference);
+  return Number(divRoundHalfUp(BigInt(difference) * BigInt(net), BigInt(total - exempt)));
 }
 
 /**
@@ -327,8 +350,8 @@ function settle(
   if (plain.totals.exempt !== undefined && difference <= base.exempt)
     candidates.push(adjustment(true, difference));
   if (plain.totals.net !== undefined) {
-    const net = grossAmounts ? difference : Number(divRoundHalfUp(BigInt(difference) * 100n, GROSS_PER_NET));
-    for (let step = grossAmounts ? 0 : -2; step <= (grossAmounts ? 0 : 2); step++) {
+    const net = grossAmounts ? difference : netOfDifference(plain, difference);
+    for (let step = grossAmounts ? 0 : -3; step <= (grossAmounts ? 0 : 3); step++) {
       if (net + step <= (grossAmounts ? base.afecto : plain.totals.net))
         candidates.push(adjustment(false, net + step));
     }

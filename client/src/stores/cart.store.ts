@@ -7,7 +7,7 @@ import type {
   PriceChange,
   ProductView,
 } from '@erp/shared/events/index';
-import { boletaNeedsBuyer } from '@erp/shared/tax';
+import { type AdditionalTaxCode, boletaNeedsBuyer } from '@erp/shared/tax';
 import { type BuyerField, missingBuyerData } from '@erp/sii-core/identified-boleta';
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
@@ -55,6 +55,8 @@ export interface CartLine {
   unitPrice: number;
   /** Exempt from IVA (absent on tickets saved before it was kept: taken as afecto). */
   exempt?: boolean;
+  /** The product's SII additional tax (ILA), inside the price: a factura breaks it out. */
+  additionalTax?: AdditionalTaxCode | null;
   /** The line's discount: a percentage or pesos, with its reason (and approval, above the limit). */
   discount?: CartDiscount;
 }
@@ -203,6 +205,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
       quantity: fromMilli(toMilli(quantity)),
       unitPrice: useCatalogStore().priceOf(product),
       exempt: product.exempt,
+      additionalTax: product.additionalTax,
     };
     ticket.value.lines.push(line);
     catalogPrices.set(product.id, line.unitPrice);

@@ -1,5 +1,6 @@
 import { type DiscountValue, discountValue, lineDiscount } from '@erp/shared/discount';
 import type { DiscountInput } from '@erp/shared/events/index';
+import type { AdditionalTaxCode } from '@erp/shared/tax';
 import { saleSummary, type TillLine, tillLineAmount } from '@erp/sii-core/sale-amounts';
 import type { z } from 'zod';
 
@@ -20,6 +21,7 @@ export interface AmountsLine {
   quantity: string;
   unitPrice: number;
   exempt?: boolean;
+  additionalTax?: AdditionalTaxCode | null | undefined;
   discount?: CartDiscount;
 }
 
@@ -40,7 +42,7 @@ const amountOf = (discount: CartDiscount | undefined): DiscountValue | undefined
 /**
  * The ticket as the server will total it, with the server's own code (`lineDiscount`,
  * `saleSummary`): a boleta adds the line amounts less the ticket discount, a factura its net
- * lines plus 19 % IVA. The POS shows and charges these amounts; the server recomputes them.
+ * lines plus 19 % IVA and their additional taxes. The POS shows and charges these amounts; the server recomputes them.
  */
 export function ticketAmounts(
   docType: 39 | 33,
@@ -53,6 +55,7 @@ export function ticketAmounts(
       quantity: line.quantity,
       unitPrice: line.unitPrice,
       exempt: line.exempt ?? false,
+      additionalTax: line.additionalTax,
       ...lineDiscount(gross, amountOf(line.discount)),
     };
   });

@@ -8,23 +8,15 @@
  * crédito of a discounted sale credits what was paid.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BoletaDocument, type DteDocument, type DteType, type SaleCommit } from '@erp/shared';
-import { buildDte, buildEnvelope } from '@erp/sii-core';
-import {
-  testCaf,
-  testCredentials,
-  writeStandalone,
-  xmllintSchema,
-  xmlsecVerify,
-} from '@erp/sii-core/testing';
+import { buildDte } from '@erp/sii-core';
+import { testCaf, testCredentials } from '@erp/sii-core/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { type CartDiscount, ticketAmounts } from '../../../client/src/stores/ticket-amounts.ts';
 import { TEST_PIN } from '../../test/harness.ts';
+import { signedSaleXml } from '../../test/sale-documents.ts';
 import type { Till } from '../../test/selling.ts';
 import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
@@ -471,36 +463,8 @@ it(`totals ${RANDOM_SALES} random discounted carts exactly as the POS previews t
 });
 
 describe('documents of discounted sales', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'discount-dte-'));
-  const SCHEMAS = {
-    boleta: 'sii-2025/schema_envio_bol/EnvioBOLETA_v11.xsd',
-    dte: 'EnvioDTE_v10.xsd',
-  } as const;
-
-  /** Builds, signs and envelopes the sale's document as the worker does, and checks it with xmllint and xmlsec1. */
-  async function signedXml(saleId: string, type: DteType, folio: number, schema: keyof typeof SCHEMAS) {
-    const document = await outboxDocument<DteDocument>('sii.document', saleId);
-    const credentials = testCredentials();
-    const dte = buildDte(document, { caf: testCaf(type), credentials, folio });
-    const file = join(dir, `envio-${type}-${folio}.xml`);
-    const envelope = buildEnvelope([dte], { credentials });
-    writeFileSync(file, envelope);
-    const valid = xmllintSchema(file, SCHEMAS[schema]);
-    expect(valid.output).toContain('validates');
-    expect(valid.status).toBe(0);
-    const xml = envelope.toString('latin1');
-    const cut = join(dir, `dte-${type}-${folio}.xml`);
-    writeStandalone(cut, /<DTE [\s\S]*<\/DTE>/.exec(xml)![0]);
-    for (const verified of [
-      xmlsecVerify(file),
-      xmlsecVerify(file, "(//*[local-name()='Signature'])[1]"),
-      xmlsecVerify(cut),
-    ]) {
-      expect(verified.output).toMatch(/^OK/m);
-      expect(verified.status).toBe(0);
-    }
-    return xml;
-  }
+  const signedXml = (saleId: string, type: DteType, folio: number) =>
+    signedSaleXml(shop.server, shop.tenant.tenantId, { saleId, docType: type, folio });
 
   const lines: Line[] = [
     { product: BEBIDA, quantity: '2', discount: { kind: 'percent', percent: '10', reason: 'damaged' } },
@@ -514,7 +478,7 @@ describe('documents of discounted sales', () => {
       discount: { kind: 'percent', percent: '5', reason: 'frequent_customer' },
     });
     expect(result).toMatchObject({ docType: 39, total: 9919 });
-    const xml = await signedXml(result.saleId, 39, result.folio, 'boleta');
+    const xml = await signedXml(result.saleId, 39, result.folio);
     expect(xml).toMatch(
       /<PrcItem>1990<\/PrcItem><DescuentoPct>10<\/DescuentoPct><DescuentoMonto>398<\/DescuentoMonto><MontoItem>3582<\/MontoItem>/,
     );
@@ -537,7 +501,7 @@ describe('documents of discounted sales', () => {
       discount: { kind: 'amount', amount: 1000, reason: 'frequent_customer' },
     });
     expect(result).toMatchObject({ docType: 33, total: preview.total });
-    const xml = await signedXml(result.saleId, 33, result.folio, 'dte');
+    const xml = await signedXml(result.saleId, 33, result.folio);
     // Net 1990 / 1.19 = 1672.268908, × 2 = 3345; 10 % of it is 334.5 → 335 (the factura applies
     // DescuentoPct to its own net line).
     expect(xml).toMatch(
@@ -580,7 +544,7 @@ describe('documents of discounted sales', () => {
       paidCard: -10_000,
       reference: { code: 1 },
     });
-    const xml = await signedXml(note.data.saleId, 61, note.data.folio, 'dte');
+    const xml = await signedXml(note.data.saleId, 61, note.data.folio);
     expect(xml).toContain('<MntTotal>10000</MntTotal>');
   });
 });

@@ -1,4 +1,4 @@
-import type { Discount, ReturnableSale, SaleReference } from '@erp/shared';
+import type { AdditionalTaxCode, Discount, ReturnableSale, SaleReference } from '@erp/shared';
 import type { z } from 'zod';
 import { camelView } from '../platform/rows.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
@@ -38,6 +38,7 @@ export interface OriginalLine {
   discount_detail: Discount | null;
   amount: string;
   exempt: boolean;
+  additional_tax: AdditionalTaxCode | null;
   unit: string;
   code: string;
   weighable: boolean;
@@ -70,7 +71,7 @@ export async function originalSale(
 export function originalLines(em: SqlExecutor, saleId: string): Promise<OriginalLine[]> {
   return em.execute<OriginalLine[]>(
     `select l.line_no, l.product_id, l.name, l.quantity, l.unit_price, l.list_price, l.discount, l.discount_detail,
-            l.amount, l.exempt,
+            l.amount, l.exempt, l.additional_tax,
             p.unit, p.code, p.weighable,
             coalesce((select sum(r.quantity) from sale_line r join sale rs on rs.id = r.sale_id
                        where rs.original_sale_id = l.sale_id and r.original_line_no = l.line_no), 0) as returned

@@ -123,6 +123,7 @@ async function planReturn(
     discount: Number(r.discount),
     discountPercent: r.discount_detail?.kind === 'percent' ? r.discount_detail.percent : undefined,
     exempt: r.exempt,
+    additionalTax: r.additional_tax,
     returned: milliText(toMilli(r.returned)),
   }));
   const credit = creditNoteAmounts({
@@ -152,6 +153,7 @@ async function planReturn(
       listPrice: Number(row.list_price),
       discount: Math.max(0, lineGross(unitPrice, quantity) - amount),
       exempt: row.exempt,
+      additionalTax: row.additional_tax,
       priceOverride: false,
       amount,
     };

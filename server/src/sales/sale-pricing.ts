@@ -1,4 +1,4 @@
-import { type DiscountInput, lineDiscount, type SaleLineInput } from '@erp/shared';
+import { type AdditionalTaxCode, type DiscountInput, lineDiscount, type SaleLineInput } from '@erp/shared';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import { lineGross, toMilli } from './quantity.ts';
@@ -24,6 +24,8 @@ export interface PricedLine {
   /** The discount as given; none for a line without one (a return's lines carry none either). */
   given?: GivenDiscount;
   exempt: boolean;
+  /** The product's SII additional tax, inside its price (a factura breaks it out). */
+  additionalTax: AdditionalTaxCode | null;
   priceOverride: boolean;
   /** round(unitPrice × quantity) − discount, IVA included. */
   amount: number;
@@ -71,6 +73,7 @@ export function priceLines(
       ...(discountPercent !== undefined ? { discountPercent } : {}),
       ...(line.discount ? { given: line.discount } : {}),
       exempt: product.exempt,
+      additionalTax: product.additionalTax,
       priceOverride: line.priceOverride,
       amount: gross - discount,
     };

@@ -1,3 +1,4 @@
+import type { AdditionalTaxCode } from '@erp/shared';
 import { type AuditRow, INSERT_AUDIT_SQL } from '../audit/index.ts';
 import type { SqlFragment } from '../platform/sql-fragment.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
@@ -54,6 +55,7 @@ export interface ProductPriceRow {
   weighable: boolean;
   active: boolean;
   exempt: boolean;
+  additionalTax: AdditionalTaxCode | null;
   price: number;
 }
 
@@ -61,7 +63,8 @@ export interface ProductPriceRow {
 export function cartProductsQuery(storeId: string, lines: readonly { productId: string }[]): SqlFragment {
   const ids = [...new Set(lines.map((l) => l.productId))];
   return {
-    sql: `select p.id, p.code, p.name, p.unit, p.weighable, p.active, p.exempt, coalesce(sp.price, p.price) as price
+    sql: `select p.id, p.code, p.name, p.unit, p.weighable, p.active, p.exempt, p.additional_tax as "additionalTax",
+                   coalesce(sp.price, p.price) as price
             from product p left join store_price sp on sp.product_id = p.id and sp.store_id = ?
            where p.id = any(?::uuid[])`,
     params: [storeId, `{${ids.join(',')}}`],
@@ -158,11 +161,12 @@ export async function insertSale(em: SqlExecutor, record: SaleRecord): Promise<n
        returning id),
      l as (
        insert into sale_line (tenant_id, sale_id, line_no, product_id, name, quantity, unit_price, list_price, discount, amount,
-                              exempt, unit_cost, original_line_no, discount_detail)
+                              exempt, additional_tax, unit_cost, original_line_no, discount_detail)
        select current_tenant_id(), (select id from s), x."lineNo", x."productId", x.name, x.quantity, x."unitPrice", x."listPrice",
-              x.discount, x.amount, x.exempt, coalesce(x."unitCost", 0), x."originalLineNo", x."discountDetail"
+              x.discount, x.amount, x.exempt, x."additionalTax", coalesce(x."unitCost", 0), x."originalLineNo", x."discountDetail"
          from jsonb_to_recordset(?::jsonb) as x("lineNo" int, "productId" uuid, name text, quantity numeric, "unitPrice" bigint,
-              "listPrice" bigint, discount bigint, amount bigint, exempt boolean, "unitCost" numeric, "originalLineNo" int,
+              "listPrice" bigint, discount bigint, amount bigint, exempt boolean, "additionalTax" int, "unitCost" numeric,
+              "originalLineNo" int,
               "discountDetail" jsonb)),
      p as (
        insert into sale_payment (tenant_id, sale_id, seq, method, amount, tendered, change, authorization_code)

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ANONYMOUS_CONSUMER_RUT, normalizeRut } from '../rut.ts';
+import { ADDITIONAL_TAX_CODES } from '../tax.ts';
 import { canonicalDecimal, fractionDigits, integerDigits } from './decimal.ts';
 import { toLatin1Text } from './latin1.ts';
 
@@ -152,6 +153,8 @@ export const lineSchema = z
     exempt: z.boolean().optional(),
     discountPercent: percent.optional(),
     discountAmount: pesos.optional(),
+    /** CodImpAdic: the line's additional tax (ILA), on the net documents' afecto lines only. */
+    additionalTax: z.literal(ADDITIONAL_TAX_CODES).optional(),
   })
   .refine((line) => line.discountPercent === undefined || line.discountAmount === undefined, {
     message: 'Indique el descuento como porcentaje o como monto, no ambos',
@@ -234,6 +237,15 @@ export const dteDocumentSchema = z
         issue('La factura o guía requiere giro, dirección y comuna del receptor', ['receiver']);
       }
     }
+    doc.lines.forEach((line, i) => {
+      if (line.additionalTax === undefined) return;
+      // Boletas carry additional taxes inside their prices: their format has no field for them.
+      if (isBoletaType(doc.type) || doc.grossAmounts || line.exempt || isExemptType(doc.type))
+        issue(
+          'El impuesto adicional (CodImpAdic) va solo en líneas afectas con precio neto de facturas, notas y guías',
+          ['lines', i, 'additionalTax'],
+        );
+    });
     if (isExemptType(doc.type)) {
       doc.lines.forEach((line, i) => {
         if (line.exempt === false)

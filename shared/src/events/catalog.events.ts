@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SCALE_VALUE_KINDS, scaleRuleProblem } from '../scale-label.ts';
+import { ADDITIONAL_TAX_CODES } from '../tax.ts';
 import { command } from './define.ts';
 import { PageRequest, pageOf } from './paging.ts';
 import { EnteredPesos, Uuid } from './primitives.ts';
@@ -21,7 +22,7 @@ export const ADDITIONAL_TAXES = {
   27: 'Bebidas analcohólicas (10%)',
   271: 'Bebidas azucaradas (18%)',
 } as const;
-export const ADDITIONAL_TAX_CODES = [24, 25, 26, 27, 271] as const;
+export { ADDITIONAL_TAX_CODES };
 
 export const ProductInput = z
   .object({

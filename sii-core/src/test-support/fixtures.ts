@@ -75,6 +75,11 @@ export function sampleDocument(type: DteType, folio = 1): DteDocumentInput {
     },
   ];
   const common = { folio, issueDate: '2025-06-04', issuer: testIssuer() };
+  // On the net documents the drink carries its additional tax (a sugary drink, 18 %): the
+  // builder writes CodImpAdic and ImptoReten, and the schema checks both.
+  const netLines = lines.map((line) =>
+    line.name === 'Bebida 1.5 L' ? { ...line, additionalTax: 271 as const } : line,
+  );
   switch (type) {
     case 39:
       return {
@@ -95,14 +100,14 @@ export function sampleDocument(type: DteType, folio = 1): DteDocumentInput {
         lines: lines.map(({ exempt: _, ...line }) => line),
       };
     case 52:
-      return { ...common, type, receiver, transferType: 1, lines };
+      return { ...common, type, receiver, transferType: 1, lines: netLines };
     case 56:
     case 61:
       return {
         ...common,
         type,
         receiver,
-        lines,
+        lines: netLines,
         references: [
           { type: 33, folio: 15, date: '2025-06-01', code: 3, reason: `Corrige montos ${TRICKY}` },
         ],
@@ -114,7 +119,7 @@ export function sampleDocument(type: DteType, folio = 1): DteDocumentInput {
         receiver,
         paymentForm: 2,
         dueDate: '2025-07-04',
-        lines,
+        lines: netLines,
         adjustments: [{ kind: 'surcharge', amount: 500, description: `Flete ${TRICKY}` }],
         references: [{ type: '801', folio: 'OC-77', date: '2025-06-01', reason: `Orden ${TRICKY}` }],
       };
