@@ -4,7 +4,8 @@
  * POS's own code, so 500 random carts across every kind and their overlaps total the same on
  * both; a promotion outside its hours or of another store does not apply; one that ended while
  * the ticket was open is PRICE_CHANGED; the receipt names each promotion's discount and the
- * document carries it as DescuentoMonto, valid against the SII schema and signed.
+ * document carries it as DescuentoMonto (named in DscItem), valid against the SII schema and
+ * signed; a nota de crédito of it credits what was paid.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { type CartDiscount, ticketAmounts } from '../../../client/src/stores/ticket-amounts.ts';
 import { linePromotions } from '../../../client/src/stores/ticket-promotions.ts';
-import type { TestClient } from '../../test/harness.ts';
+import { TEST_PIN, type TestClient } from '../../test/harness.ts';
 import { addProducts, receiveStock, type TestProduct } from '../../test/selling.ts';
 import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { withTenant } from '../platform/orm.ts';
@@ -46,6 +47,7 @@ const shop = useSellingFixture({
     [41, 1, RANDOM_SALES],
     [33, 1, RANDOM_SALES],
     [34, 1, RANDOM_SALES],
+    [61, 1, 5],
   ],
 });
 
@@ -416,5 +418,18 @@ describe('promotions at the sale', () => {
       /<PrcItem>990<\/PrcItem><DescuentoMonto>1470<\/DescuentoMonto><MontoItem>1500<\/MontoItem>/,
     );
     expect(xml).toContain('<MntTotal>4140</MntTotal>');
+    expect(xml).toContain('<DscItem>Promo 2x1 Bebida cola: -$1.990</DscItem>');
+
+    // A return of the whole sale credits what was paid, the promotions' pesos taken off its lines.
+    const returned = await shop.till.socket.emitWithAck('sale:return', {
+      returnId: randomUUID(),
+      terminalId: shop.till.terminalId,
+      cashSessionId: shop.till.cashSessionId,
+      original: { saleId: result.saleId },
+      refundMethod: 'card',
+      reason: 'Cliente se arrepintió',
+      approval: { email: shop.tenant.emails.supervisor, pin: TEST_PIN },
+    });
+    expect(returned).toMatchObject({ ok: true, data: { docType: 61, total: 4140, paidCard: -4140 } });
   });
 });

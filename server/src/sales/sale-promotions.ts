@@ -1,4 +1,10 @@
-import { applyPromotions, type ChileMoment, type Promotion, type SaleLineInput } from '@erp/shared';
+import {
+  applyPromotions,
+  type ChileMoment,
+  formatClp,
+  type Promotion,
+  type SaleLineInput,
+} from '@erp/shared';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import type { ProductPriceRow } from './sale.queries.ts';
@@ -65,4 +71,13 @@ export function promotionDiscounts(
   return lines.flatMap((line) =>
     (line.promotions ?? []).map((p) => ({ lineNo: line.lineNo, label: `Promo ${p.name}`, amount: p.amount })),
   );
+}
+
+/**
+ * What a promoted line's document says of its promotions (DscItem, printed on the PDF under the
+ * line): each with its pesos, whose sum is the line's DescuentoMonto.
+ */
+export function promotionDescription(line: PricedLine): string | undefined {
+  if (!line.promotions?.length) return undefined;
+  return line.promotions.map((p) => `Promo ${p.name}: -${formatClp(p.amount)}`).join('; ');
 }
