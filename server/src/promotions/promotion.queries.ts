@@ -1,5 +1,6 @@
 import type { PromotionInput, PromotionView } from '@erp/shared';
 import type { z } from 'zod';
+import { AppError } from '../platform/app-error.ts';
 import { isoTime } from '../platform/rows.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 
@@ -74,8 +75,8 @@ export async function savePromotion(
     input.active,
     userId,
   ];
-  const rows = create
-    ? await em.execute<PromotionRow[]>(
+  const rows = await (create
+    ? em.execute<PromotionRow[]>(
         `insert into promotion (tenant_id, id, store_id, name, rule, product_ids, categories, starts_on, ends_on,
                                 weekdays, from_time, to_time, active, updated_by)
          values (current_tenant_id(), ?, ?, ?, ?::jsonb, ?::uuid[], array(select jsonb_array_elements_text(?::jsonb)), ?::date, ?::date, ?::smallint[],
@@ -83,15 +84,31 @@ export async function savePromotion(
          returning ${COLUMNS}`,
         [id, ...values],
       )
-    : await em.execute<PromotionRow[]>(
+    : em.execute<PromotionRow[]>(
         `update promotion set store_id = ?, name = ?, rule = ?::jsonb, product_ids = ?::uuid[], categories = array(select jsonb_array_elements_text(?::jsonb)),
                 starts_on = ?::date, ends_on = ?::date, weekdays = ?::smallint[], from_time = ?::time,
                 to_time = ?::time, active = ?, updated_by = ?, updated_at = now()
           where id = ?
           returning ${COLUMNS}`,
         [...values, id],
-      );
+      )
+  ).catch((error: unknown) => {
+    // A store id that is not the company's (RLS hides the others) fails the store's foreign key.
+    if ((error as { constraint?: string }).constraint === 'promotion_tenant_id_store_id_fkey') {
+      throw AppError.notFound('la sucursal');
+    }
+    throw error;
+  });
   return rows[0] ? view(rows[0]) : null;
+}
+
+/** The store of a saved promotion (null: every store), or undefined when there is none with that id. */
+export async function promotionStore(em: SqlExecutor, id: string): Promise<string | null | undefined> {
+  const rows = await em.execute<{ storeId: string | null }[]>(
+    'select store_id as "storeId" from promotion where id = ?',
+    [id],
+  );
+  return rows[0]?.storeId;
 }
 
 /** Deletes a promotion; false when it is not there. Sales keep the names and pesos they took. */

@@ -178,7 +178,7 @@ beforeAll(async () => {
 });
 
 describe('the back office edits promotions', () => {
-  it('validates with Spanish messages, admits admins only, and tells the tills', async () => {
+  it('validates with Spanish messages, admits admins only (of their store when they serve one), and tells the tills', async () => {
     const bad = await admin.emitWithAck('promotion:save', {
       ...running('Mal', { kind: 'buy_pay', buy: 2, pay: 2 }, { codes: ['GAL-01'] }),
       fromTime: '18:00',
@@ -206,6 +206,30 @@ describe('the back office edits promotions', () => {
     expect((await current()).map((p) => p.id)).not.toContain(other.id);
     const listed = await admin.emitWithAck('promotion:list', {});
     expect(listed.ok && listed.data.map((p) => p.id)).toContain(other.id);
+
+    // A store id that is not the company's, and an admin serving one store editing others'.
+    const nowhere = await admin.emitWithAck('promotion:save', {
+      ...running('2x1', { kind: 'buy_pay', buy: 2, pay: 1 }, { codes: ['GAL-01'] }),
+      storeId: randomUUID(),
+    });
+    expect(nowhere).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'No se encontró la sucursal.' },
+    });
+    const serving = await shop.signIn(shop.tenant, shop.tenant.emails.admin, {
+      screen: 'backoffice',
+      storeId,
+    });
+    shop.keep(serving);
+    const everywhere = await serving.emitWithAck(
+      'promotion:save',
+      running('2x1', { kind: 'buy_pay', buy: 2, pay: 1 }, { codes: ['GAL-01'] }),
+    );
+    expect(everywhere).toMatchObject({ ok: false, error: { code: 'STORE_SCOPE' } });
+    expect(await serving.emitWithAck('promotion:delete', { id: other.id })).toMatchObject({
+      ok: false,
+      error: { code: 'STORE_SCOPE', message: 'La promoción pertenece a otra sucursal.' },
+    });
   });
 });
 
