@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './platform/logger.ts';
 import { initOrm } from './platform/orm.ts';
 import { connectRedis } from './platform/redis.ts';
 import { SecretBox } from './platform/secrets.ts';
+import { registerPromotionHandlers } from './promotions/index.ts';
 import { registerPurchasingHandlers, registerPurchasingHistoryHandlers } from './purchasing/index.ts';
 import { AfterCommit } from './realtime/after-commit.ts';
 import { BackgroundWork } from './realtime/background-work.ts';
@@ -49,6 +50,7 @@ const REGISTRARS: HandlerRegistrar[] = [
   registerSalesHandlers,
   registerParkedTicketHandlers,
   registerCatalogHandlers,
+  registerPromotionHandlers,
   registerInventoryHandlers,
   registerPurchasingHandlers,
   registerHardwareHandlers,

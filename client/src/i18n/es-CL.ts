@@ -97,6 +97,11 @@ export const t = {
     next: 'Siguiente',
   },
   pos: {
+    promotions: {
+      line: (name: string) => `Promo ${name}`,
+      changed:
+        'Cambiaron las promociones mientras el ticket estaba abierto: el total ya muestra las de ahora. Revíselo con el cliente y cobre de nuevo.',
+    },
     loading: 'Cargando la caja…',
     catalogLoading: 'Cargando el catálogo…',
     scanWaiting: (code: string) => `${code}: se agrega cuando llegue el catálogo`,

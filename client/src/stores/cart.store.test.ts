@@ -229,8 +229,14 @@ describe('cart store', () => {
       docType: 33,
       customerId: customer.id,
       lines: [
-        { productId: bebida.id, quantity: '1.000', unitPrice: 1990, priceOverride: false },
-        { productId: pan.id, quantity: '0.750', unitPrice: 2490, priceOverride: false },
+        {
+          productId: bebida.id,
+          quantity: '1.000',
+          unitPrice: 1990,
+          priceOverride: false,
+          promotionDiscount: 0,
+        },
+        { productId: pan.id, quantity: '0.750', unitPrice: 2490, priceOverride: false, promotionDiscount: 0 },
       ],
       payments,
       voidedLines: [],

@@ -18,10 +18,12 @@ import type { Approval } from './approvers.store.ts';
 import { useCatalogStore } from './catalog.store.ts';
 import type { Payment, PendingSale } from './checkout.store.ts';
 import { STORE_IDS } from './ids.ts';
+import { usePromotionsStore } from './promotions.store.ts';
 import { fromMilli, toMilli } from './quantity.ts';
 import { useRealtimeStore } from './realtime.store.ts';
 import { useSessionStore } from './session.store.ts';
 import { type CartDiscount, ticketAmounts, type WireDiscount, wireDiscount } from './ticket-amounts.ts';
+import { linePromotions } from './ticket-promotions.ts';
 import { useTillStore } from './till.store.ts';
 
 export type Customer = z.output<typeof CustomerView>;
@@ -128,13 +130,27 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
    * plus 19 % IVA, which may differ from that sum by a peso).
    */
   const amounts = computed(() =>
-    ticketAmounts(ticket.value.docType, ticket.value.lines, ticket.value.discount),
+    ticketAmounts(
+      ticket.value.docType,
+      ticket.value.lines.map((line, i) => ({ ...line, promotionDiscount: promoted.value[i]!.discount })),
+      ticket.value.discount,
+    ),
   );
-  /** The lines with their gross, the pesos their discount takes off and what they come to. */
+  /** Each line's promotions now, as the server will give them (`linePromotions`). */
+  const promoted = computed(() => {
+    const promotions = usePromotionsStore();
+    const catalog = useCatalogStore();
+    const lines = ticket.value.lines.map((line) => ({
+      ...line,
+      category: catalog.product(line.productId)?.category ?? '',
+    }));
+    return linePromotions(lines, promotions.list, useSessionStore().storeId ?? '', promotions.now);
+  });
+  /** The lines with their gross, the pesos their discount (or promotions) take off and what they come to. */
   const lines = computed(() =>
     ticket.value.lines.map((line, i) => {
       const { gross, discount, amount } = amounts.value.lines[i]!;
-      return { ...line, gross, discountPesos: discount, amount };
+      return { ...line, gross, discountPesos: discount, amount, promotions: promoted.value[i]!.promotions };
     }),
   );
   const subtotal = computed(() => amounts.value.subtotal);
@@ -376,12 +392,13 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
         ...till,
         docType,
         ...(customer ? { customerId: customer.id } : {}),
-        lines: ticket.value.lines.map((l) => ({
+        lines: ticket.value.lines.map((l, i) => ({
           productId: l.productId,
           quantity: l.quantity,
           unitPrice: l.unitPrice,
           ...sent(l.discount),
           priceOverride: false,
+          promotionDiscount: promoted.value[i]!.discount,
         })),
         ...sent(ticket.value.discount),
         payments,

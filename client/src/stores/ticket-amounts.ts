@@ -23,6 +23,8 @@ export interface AmountsLine {
   exempt?: boolean;
   additionalTax?: AdditionalTaxCode | null | undefined;
   discount?: CartDiscount;
+  /** Pesos its promotions take off (`linePromotions`); a line with a discount of its own takes none. */
+  promotionDiscount?: number;
 }
 
 export interface TicketAmounts {
@@ -41,7 +43,7 @@ const amountOf = (discount: CartDiscount | undefined): DiscountValue | undefined
 
 /**
  * The ticket as the server will total it, with the server's own code (`lineDiscount`,
- * `saleSummary`): a boleta adds the line amounts less the ticket discount, a factura its net
+ * `saleSummary`, and the promotions of `linePromotions`): a boleta adds the line amounts less the ticket discount, a factura its net
  * lines plus 19 % IVA and their additional taxes. The POS shows and charges these amounts; the server recomputes them.
  */
 export function ticketAmounts(
@@ -56,7 +58,9 @@ export function ticketAmounts(
       unitPrice: line.unitPrice,
       exempt: line.exempt ?? false,
       additionalTax: line.additionalTax,
-      ...lineDiscount(gross, amountOf(line.discount)),
+      ...(line.discount
+        ? lineDiscount(gross, amountOf(line.discount))
+        : { discount: line.promotionDiscount ?? 0 }),
     };
   });
   const amounts = till.map((line) => {

@@ -33,7 +33,10 @@ export interface AuditInput {
     | 'settings_change'
     | 'user_change'
     // A merma recorded at a tablet or the back office (inventory).
-    | 'write_off';
+    | 'write_off'
+    // Back office: a promotion saved (with what it now says) or deleted.
+    | 'promotion_save'
+    | 'promotion_delete';
   details: Record<string, unknown>;
 }
 

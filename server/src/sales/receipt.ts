@@ -1,4 +1,4 @@
-import { type BoletaDocument, type CreditNoteDocument, discountLabel } from '@erp/shared';
+import { type BoletaDocument, type CreditNoteDocument, discountLabel, promotionLabel } from '@erp/shared';
 import type { DocumentAmounts } from '@erp/sii-core';
 import type { z } from 'zod';
 import { discountOf } from './sale-discounts.ts';
@@ -53,6 +53,7 @@ export function receiptDocument(input: {
       unitPrice: line.unitPrice,
       discount: line.discount,
       ...(line.given ? { discountLabel: discountLabel(discountOf(line.given)) } : {}),
+      ...(line.promotions ? { discountLabel: `Promo ${promotionLabel(line.promotions)}`.slice(0, 60) } : {}),
       amount: amounts.lines[i]!.amount,
     })),
     discounts: input.discounts ?? [],

@@ -27,6 +27,7 @@ import {
 } from './discount-approval.queries.ts';
 import { lineGross } from './quantity.ts';
 import type { GivenDiscount, PricedLine } from './sale-pricing.ts';
+import { promotionPesos } from './sale-promotions.ts';
 
 /**
  * Discounts at the till: within the seller's role limit (`discountLimitPercent`, a percentage of
@@ -35,7 +36,7 @@ import type { GivenDiscount, PricedLine } from './sale-pricing.ts';
  * named by the sale, and within the approver's own limit.
  *
  * What counts against a limit: on a line, everything below its list amount (its discount and a
- * lower price typed by hand); on the ticket, what the ticket discount takes off the total it
+ * lower price typed by hand) but its promotions; on the ticket, what the ticket discount takes off the total it
  * applies to (the lines after their own discounts). Every discount is audited with its reason,
  * its pesos and its approver.
  */
@@ -112,7 +113,8 @@ export async function checkDiscounts(
   const reductions: Reduction[] = lines.map((line) => ({
     line,
     given: line.given,
-    reduction: listAmount(line) - line.amount,
+    // A promotion is the company's price, not the seller's discount: no limit counts it.
+    reduction: listAmount(line) - line.amount - promotionPesos(line),
     base: listAmount(line),
   }));
   if (ticket.given) {

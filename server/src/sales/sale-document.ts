@@ -1,6 +1,7 @@
 import { ANONYMOUS_CONSUMER_RUT, type DteDocument, type DteDocumentInput } from '@erp/shared';
 import { type CreditNoteAmounts, documentLinePrices, validateDocument } from '@erp/sii-core';
 import type { PricedLine } from './sale-pricing.ts';
+import { promotionDescription } from './sale-promotions.ts';
 
 export interface IssuerData {
   rut: string;
@@ -41,7 +42,7 @@ export function finalDocType(
  * The SII document of a sale. Catalog prices include IVA: boletas carry them as they are; on
  * facturas the afecto lines carry net prices (`documentLinePrices`, the same code the POS totals
  * with) and the module computes net, IVA and total from them. A line's discount goes as its
- * DescuentoPct or DescuentoMonto, the ticket's as global discounts (DscRcgGlobal). A nota de crédito carries the
+ * DescuentoPct or DescuentoMonto (its promotions' pesos too, each named in DscItem), the ticket's as global discounts (DscRcgGlobal). A nota de crédito carries the
  * prices `creditNoteAmounts` worked out from the original (`credit`), line for line.
  */
 export function saleDocument(input: {
@@ -86,6 +87,7 @@ export function saleDocument(input: {
       : { rut: ANONYMOUS_CONSUMER_RUT },
     lines: input.lines.map((line, i) => ({
       name: line.name,
+      ...(promotionDescription(line) ? { description: promotionDescription(line) } : {}),
       code: { type: 'INT1', value: line.code },
       unit: UNIT_CODES[line.unit] ?? 'UN',
       ...(input.credit?.lines[i] ?? {

@@ -1,4 +1,10 @@
-import { type AdditionalTaxCode, type DiscountInput, lineDiscount, type SaleLineInput } from '@erp/shared';
+import {
+  type AdditionalTaxCode,
+  type DiscountInput,
+  type LinePromotion,
+  lineDiscount,
+  type SaleLineInput,
+} from '@erp/shared';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import { lineGross, toMilli } from './quantity.ts';
@@ -17,12 +23,14 @@ export interface PricedLine {
   /** IVA-included unit price charged (the list price unless overridden). */
   unitPrice: number;
   listPrice: number;
-  /** Pesos the line's discount takes off (IVA included). */
+  /** Pesos the line's discount, or its promotions, take off (IVA included). */
   discount: number;
   /** The discount's percentage when given as one: the document carries it (DescuentoPct). */
   discountPercent?: string;
   /** The discount as given; none for a line without one (a return's lines carry none either). */
   given?: GivenDiscount;
+  /** The promotions the line took (`sale-promotions.ts`); none on a line discounted by hand. */
+  promotions?: LinePromotion[];
   exempt: boolean;
   /** The product's SII additional tax, inside its price (a factura breaks it out). */
   additionalTax: AdditionalTaxCode | null;

@@ -57,6 +57,8 @@ export interface ProductPriceRow {
   exempt: boolean;
   additionalTax: AdditionalTaxCode | null;
   price: number;
+  /** The catalog's category name: what category promotions match. */
+  category: string;
 }
 
 /** Reads the current price (store override first) and sale data of the cart's products. */
@@ -64,7 +66,7 @@ export function cartProductsQuery(storeId: string, lines: readonly { productId: 
   const ids = [...new Set(lines.map((l) => l.productId))];
   return {
     sql: `select p.id, p.code, p.name, p.unit, p.weighable, p.active, p.exempt, p.additional_tax as "additionalTax",
-                   coalesce(sp.price, p.price) as price
+                   p.category, coalesce(sp.price, p.price) as price
             from product p left join store_price sp on sp.product_id = p.id and sp.store_id = ?
            where p.id = any(?::uuid[])`,
     params: [storeId, `{${ids.join(',')}}`],
@@ -161,13 +163,13 @@ export async function insertSale(em: SqlExecutor, record: SaleRecord): Promise<n
        returning id),
      l as (
        insert into sale_line (tenant_id, sale_id, line_no, product_id, name, quantity, unit_price, list_price, discount, amount,
-                              exempt, additional_tax, unit_cost, original_line_no, discount_detail)
+                              exempt, additional_tax, unit_cost, original_line_no, discount_detail, promotions)
        select current_tenant_id(), (select id from s), x."lineNo", x."productId", x.name, x.quantity, x."unitPrice", x."listPrice",
-              x.discount, x.amount, x.exempt, x."additionalTax", coalesce(x."unitCost", 0), x."originalLineNo", x."discountDetail"
+              x.discount, x.amount, x.exempt, x."additionalTax", coalesce(x."unitCost", 0), x."originalLineNo", x."discountDetail",
+              x.promotions
          from jsonb_to_recordset(?::jsonb) as x("lineNo" int, "productId" uuid, name text, quantity numeric, "unitPrice" bigint,
               "listPrice" bigint, discount bigint, amount bigint, exempt boolean, "additionalTax" int, "unitCost" numeric,
-              "originalLineNo" int,
-              "discountDetail" jsonb)),
+              "originalLineNo" int, "discountDetail" jsonb, promotions jsonb)),
      p as (
        insert into sale_payment (tenant_id, sale_id, seq, method, amount, tendered, change, authorization_code)
        select current_tenant_id(), (select id from s), x.seq, x.method, x.amount, x.tendered, x.change, x."authorizationCode"

@@ -1,6 +1,7 @@
 import {
   boletaNeedsBuyer,
   buyerIdThreshold,
+  chileMoment,
   type DteDocument,
   discountLabel,
   formatClp,
@@ -27,6 +28,7 @@ import { planMovements } from '../inventory/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
+import { storePromotions } from '../promotions/index.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { issueTaxDocument } from '../sii/index.ts';
 import { customerFromInput, getCustomer } from './customer.queries.ts';
@@ -43,6 +45,7 @@ import {
 } from './sale-discounts.ts';
 import { finalDocType, type ReceiverData, saleDocument } from './sale-document.ts';
 import { priceLines } from './sale-pricing.ts';
+import { promoteLines, promotionDiscounts } from './sale-promotions.ts';
 import { storeContext } from './store-context.ts';
 
 export type SaleCommitInput = z.infer<typeof SaleCommit>;
@@ -149,7 +152,15 @@ export async function commitSale(
   if (!claim.fresh) return claim.result;
 
   const context = await storeContext(em, seller.tenantId, seller.storeId);
-  const lines = priceLines(rows, input.lines);
+  const issuedAt = new Date();
+  const moment = chileMoment(issuedAt);
+  const lines = promoteLines(
+    priceLines(rows, input.lines),
+    rows,
+    input.lines,
+    await storePromotions(em, seller.storeId, moment.date),
+    { storeId: seller.storeId, moment },
+  );
   const receiver = await receiverFor(em, input);
   const type = finalDocType(input.docType, lines);
   const ticket = ticketDiscountOf(input.discount);
@@ -169,7 +180,6 @@ export async function commitSale(
     lines,
     { given: input.discount, summary, subtotal },
   );
-  const issuedAt = new Date();
   const stampedAt = chileTimestamp(issuedAt);
   const document = saleDocument({
     type,
@@ -220,11 +230,14 @@ export async function commitSale(
     paidCash: payments.paidCash,
     paidCard: payments.paidCard,
     change: payments.change,
-    discounts: discounts.map((d) => ({
-      lineNo: d.line?.lineNo ?? null,
-      label: discountLabel(discountOf(d.given)),
-      amount: d.amount,
-    })),
+    discounts: [
+      ...discounts.map((d) => ({
+        lineNo: d.line?.lineNo ?? null,
+        label: discountLabel(discountOf(d.given)),
+        amount: d.amount,
+      })),
+      ...promotionDiscounts(lines),
+    ],
   };
   const voids = input.voidedLines.map(
     (line): AuditInput => ({ kind: 'line_void', details: { saleId: input.saleId, ...line } }),

@@ -12,7 +12,7 @@ export interface StoreScopedActor {
 }
 
 /** Kinds of rows that belong to a store and whose ids arrive in payloads. */
-export type StoreScopedKind = StoreResolvedKind | 'cashSession';
+export type StoreScopedKind = StoreResolvedKind | 'cashSession' | 'promotion';
 
 const NOUNS: Record<StoreScopedKind, string> = {
   warehouse: 'la bodega',
@@ -20,6 +20,7 @@ const NOUNS: Record<StoreScopedKind, string> = {
   cashSession: 'la sesión de caja',
   sale: 'la venta',
   parkedTicket: 'el ticket en espera',
+  promotion: 'la promoción',
 };
 
 /**

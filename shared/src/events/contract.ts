@@ -9,6 +9,7 @@ import {
 } from './hardware.events.ts';
 import { inventoryCommands, inventoryNotifications } from './inventory.events.ts';
 import { parkedTicketCommands, parkedTicketNotifications } from './parked-tickets.events.ts';
+import { promotionCommands, promotionNotifications } from './promotions.events.ts';
 import { purchasingCommands, purchasingHistoryCommands } from './purchasing.events.ts';
 import { reportingCommands } from './reporting.events.ts';
 import { salesCommands, salesNotifications } from './sales.events.ts';
@@ -42,6 +43,7 @@ export const clientCommands = {
   ...reportingCommands,
   ...writeOffCommands,
   ...writeOffReportCommands,
+  ...promotionCommands,
 };
 
 export const serverNotifications = {
@@ -54,6 +56,7 @@ export const serverNotifications = {
   ...hardwareNotifications,
   ...siiNotifications,
   ...wallNotifications,
+  ...promotionNotifications,
 };
 
 /** Requests the server sends to one client and waits for its answer (hub print jobs, drawer kicks). */

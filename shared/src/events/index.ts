@@ -9,6 +9,7 @@ export * from './inventory.events.ts';
 export * from './paging.ts';
 export * from './parked-tickets.events.ts';
 export * from './primitives.ts';
+export * from './promotions.events.ts';
 export * from './purchasing.events.ts';
 export * from './reporting.events.ts';
 export * from './sales.events.ts';

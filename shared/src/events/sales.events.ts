@@ -93,6 +93,11 @@ export const SaleLineInput = z
     discount: z.union([z.literal(0).transform(() => undefined), DiscountInput]).optional(),
     /** The cashier typed a different price on purpose (audited; limited by role like a discount). */
     priceOverride: z.boolean().default(false),
+    /**
+     * Pesos the till's preview took off the line for promotions: the server answers
+     * PRICE_CHANGED when its own differ. Absent (tills of the previous version): not compared.
+     */
+    promotionDiscount: EnteredPesos.optional(),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import { type Component, defineAsyncComponent } from 'vue';
 import { tx as businessTexts } from './business/texts.ts';
 import { tx as catalogTexts } from './catalog/texts.ts';
+import { tx as promotionTexts } from './promotions/texts.ts';
 import { tx as settingsTexts } from './settings/texts.ts';
 import { tx as siiTexts } from './sii/texts.ts';
 
@@ -31,6 +32,11 @@ export const SECTIONS: BackofficeSection[] = [
     id: 'etiquetas-balanza',
     label: catalogTexts.sections.labels,
     component: defineAsyncComponent(() => import('./catalog/LabelsSection.vue')),
+  },
+  {
+    id: 'promociones',
+    label: promotionTexts.section,
+    component: defineAsyncComponent(() => import('./promotions/PromotionsSection.vue')),
   },
   {
     id: 'documentos-sii',
