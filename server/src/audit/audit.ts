@@ -33,7 +33,11 @@ export interface AuditInput {
     | 'settings_change'
     | 'user_change'
     // A merma recorded at a tablet or the back office (inventory).
-    | 'write_off';
+    | 'write_off'
+    // Fiado: a sale charged to a customer account, an abono to one, an account created or edited.
+    | 'fiado'
+    | 'account_payment'
+    | 'account_change';
   details: Record<string, unknown>;
 }
 

@@ -17,7 +17,7 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { announceAudit, auditRows } from '../audit/index.ts';
-import { recordInSession } from '../cash/index.ts';
+import { drawerOwner, recordInSession } from '../cash/index.ts';
 import { applyMovements } from '../inventory/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import { camelView } from '../platform/rows.ts';
@@ -41,7 +41,7 @@ import { insertSale } from './sale.queries.ts';
 import { ticketDiscountOf } from './sale-discounts.ts';
 import { saleDocument } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
-import { drawerOwner, type Seller } from './sales.service.ts';
+import type { Seller } from './sales.service.ts';
 import { storeContext } from './store-context.ts';
 
 type ReturnInput = z.infer<typeof SaleReturnInput>;
@@ -320,6 +320,7 @@ export async function returnSale(
     cashRounding: refunded - total,
     paidCash: -refund.cash,
     paidCard: -refund.card,
+    paidFiado: 0,
     change: 0,
     discounts: [],
     reference: {
