@@ -19,6 +19,7 @@ export const STORE_IDS = {
   TRANSFERS: 'transfers',
   STOCK_COUNT: 'stockCount',
   LOW_STOCK: 'lowStock',
+  CUSTOMER_ACCOUNTS: 'customerAccounts',
 } as const;
 
 export type StoreId = (typeof STORE_IDS)[keyof typeof STORE_IDS];
