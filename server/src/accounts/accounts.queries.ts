@@ -6,8 +6,8 @@ import type { SqlExecutor } from '../platform/sql-session.ts';
 
 /**
  * Customer accounts (fiado) and their ledger: the statements and the views. The balance is
- * always the ledger's sum (fiado sales less abonos); an account is overdue when the abonos,
- * applied to its oldest fiados first, leave one unpaid older than its terms. Every function runs
+ * always the ledger's sum (fiado sales less abonos and returns); an account is overdue when the
+ * credits, applied to its oldest fiados first, leave one unpaid older than its terms. Every function runs
  * in the caller's tenant transaction.
  */
 
@@ -45,7 +45,7 @@ export async function accountViews(
   const rows = await em.execute<AccountRow[]>(
     `with totals as (
        select account_id, coalesce(sum(amount) filter (where kind = 'sale'), 0) as debits,
-              coalesce(sum(amount) filter (where kind = 'payment'), 0) as credits
+              coalesce(sum(amount) filter (where kind <> 'sale'), 0) as credits
          from customer_account_movement where (?::uuid is null or account_id = ?::uuid) group by account_id),
      unpaid as (
        select d.account_id, min(d.created_at) as oldest
@@ -179,6 +179,49 @@ export function fiadoDebit(debit: {
   };
 }
 
+/** What a sale charged to an account, and what its returns credited back so far. */
+export async function fiadoOfSale(
+  em: SqlExecutor,
+  saleId: string,
+): Promise<{ accountId: string; charged: number; credited: number } | undefined> {
+  const [row] = await em.execute<{ account_id: string; amount: string; credited: string }[]>(
+    `select m.account_id, m.amount,
+            (select coalesce(sum(c.amount), 0) from customer_account_movement c join sale r on r.id = c.sale_id
+              where c.kind = 'return' and r.original_sale_id = m.sale_id) as credited
+       from customer_account_movement m where m.sale_id = ? and m.kind = 'sale'`,
+    [saleId],
+  );
+  return row && { accountId: row.account_id, charged: num(row.amount), credited: num(row.credited) };
+}
+
+/** A return's credit to the account its sale was charged to, written in the return's one statement. */
+export function fiadoCredit(credit: {
+  returnId: string;
+  accountId: string;
+  amount: number;
+  storeId: string;
+  terminalId: string;
+  cashSessionId: string;
+  userId: string;
+  approvedBy: string;
+}): SqlFragment {
+  return {
+    sql: `insert into customer_account_movement (id, tenant_id, account_id, kind, amount, sale_id, store_id, terminal_id,
+                                                 cash_session_id, user_id, approved_by)
+          values (gen_random_uuid(), current_tenant_id(), ?, 'return', ?, ?, ?, ?, ?, ?, ?) returning id`,
+    params: [
+      credit.accountId,
+      credit.amount,
+      credit.returnId,
+      credit.storeId,
+      credit.terminalId,
+      credit.cashSessionId,
+      credit.userId,
+      credit.approvedBy,
+    ],
+  };
+}
+
 export interface PaymentRow {
   id: string;
   account_id: string;
@@ -246,7 +289,7 @@ export async function storedPayment(
 
 interface MovementRow {
   id: string;
-  kind: 'sale' | 'payment';
+  kind: 'sale' | 'payment' | 'return';
   amount: string;
   balance: string;
   sale_id: string | null;

@@ -3,8 +3,9 @@
  * at the till within the account's limit (over it or blocked only with a supervisor's PIN),
  * never past the limit when two tills charge one account at once, abonos in cash or card counted
  * in the cash session (exactly once however often the till retries) with their voucher printed
- * by the store's real hub process, the statement's balance = fiado sales − abonos, the overdue
- * list, and another company that can neither see nor use an account.
+ * by the store's real hub process, returns of a fiado sale credited to the account, the
+ * statement's balance = fiado sales − abonos, the overdue list, and another company that can
+ * neither see nor use an account.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -35,6 +36,7 @@ const shop = useSellingFixture({
   cafs: [
     [39, 1, 300],
     [41, 1, 50],
+    [61, 1, 50],
   ],
 });
 
@@ -437,6 +439,52 @@ describe('abonos', () => {
       }),
     ).toMatchObject({ ok: false, error: { code: 'CASH_SESSION_REQUIRED' } });
     expect(await balanceOf(account.id)).toBe(0);
+  });
+});
+
+describe('returns of a fiado sale', () => {
+  it('credits the account first with what the sale charged to it, then refunds the rest', async () => {
+    const account = await createAccount({ creditLimit: 10_000 });
+    const sale = await sell([fiado(account.id, 2000), { method: 'cash', tendered: 2000 }], { quantity: 3 });
+    expect(sale).toMatchObject({
+      ok: true,
+      data: { total: 3570, paidFiado: 2000, paidCash: 1570, change: 430 },
+    });
+    if (!sale.ok) return;
+    const before = await sessionTotals(shop.till.cashSessionId);
+    const giveBack = (lines?: { lineNo: number; quantity: string }[]) =>
+      shop.till.socket.emitWithAck('sale:return', {
+        returnId: randomUUID(),
+        terminalId: shop.till.terminalId,
+        cashSessionId: shop.till.cashSessionId,
+        original: { saleId: sale.data.saleId },
+        ...(lines ? { lines } : {}),
+        refundMethod: 'cash',
+        reason: 'Producto vencido',
+        approval: { email: shop.tenant.emails.supervisor, pin: TEST_PIN },
+      });
+    // One unit back: all of it to the account.
+    expect(await giveBack([{ lineNo: 1, quantity: '1' }])).toMatchObject({
+      ok: true,
+      data: { docType: 61, total: 1190, paidFiado: -1190, paidCash: 0, paidCard: 0, toPay: -1190 },
+    });
+    expect(await balanceOf(account.id)).toBe(810);
+    // The rest: what is left on the account, and the cash the customer paid.
+    expect(await giveBack()).toMatchObject({
+      ok: true,
+      data: { total: 2380, paidFiado: -810, paidCash: -1570, toPay: -2380 },
+    });
+    expect(await balanceOf(account.id)).toBe(0);
+    const after = await sessionTotals(shop.till.cashSessionId);
+    expect(after.cashRefunds - before.cashRefunds).toBe(1570);
+    const statement = await admin.emitWithAck('customer-account:statement', { accountId: account.id });
+    expect(
+      statement.ok && statement.data.movements.map((m) => [m.kind, m.amount, m.balance, m.docType]),
+    ).toEqual([
+      ['sale', 2000, 2000, 39],
+      ['return', 1190, 810, 61],
+      ['return', 810, 0, 61],
+    ]);
   });
 });
 

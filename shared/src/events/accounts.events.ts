@@ -36,7 +36,7 @@ export const CustomerAccountView = z.object({
   creditLimit: z.number().int(),
   blocked: z.boolean(),
   termsDays: z.number().int(),
-  /** Fiado sales less abonos: what the customer owes. */
+  /** Fiado sales less abonos and returns: what the customer owes. */
   balance: z.number().int(),
   /** The oldest fiado the abonos have not paid yet (YYYY-MM-DDTHH…), if any. */
   oldestUnpaidAt: z.string().nullable(),
@@ -45,8 +45,9 @@ export const CustomerAccountView = z.object({
 
 export const CustomerAccountMovement = z.object({
   id: Uuid,
-  kind: z.enum(['sale', 'payment']),
-  /** Positive: a sale adds it to the balance, an abono takes it off. */
+  /** A fiado sale, an abono, or the return of a fiado sale (its nota de crédito). */
+  kind: z.enum(['sale', 'payment', 'return']),
+  /** Positive: a sale adds it to the balance, an abono or a return takes it off. */
   amount: z.number().int(),
   /** The balance after this movement. */
   balance: z.number().int(),
