@@ -239,6 +239,9 @@ describe('fiado at the till', () => {
       em.execute('select method, amount from sale_payment where sale_id = ?', [sale.data.saleId]),
     );
     expect(rows).toEqual([{ method: 'fiado', amount: '2380' }]);
+    // The back office's sale detail names the payment.
+    const detail = await admin.emitWithAck('sale:detail', { saleId: sale.data.saleId });
+    expect(detail.ok && detail.data.payments).toMatchObject([{ method: 'fiado', amount: 2380 }]);
   });
 
   it('refuses a fiado over the limit unless a supervisor approves it with their PIN, once', async () => {
