@@ -16,7 +16,8 @@ import {
  * Fiado at the touch POS (Chromium, real server): a cashier charges a ticket to Doña Juanita's
  * account within its $1.500 limit, a second one over it with the supervisor's PIN at the till,
  * and then takes a $2.000 cash abono from «Opciones»; the account ends owing what she bought
- * less what she paid.
+ * less what she paid. The back office lists the account with its balance, opens its statement,
+ * adds another account and filters the overdue ones.
  */
 const [, LECHE, BEBIDA] = SAMPLE_PRODUCTS;
 const LIMIT = 1500;
@@ -25,6 +26,7 @@ let server: TestServer;
 let tenant: TestTenant;
 let browser: Browser;
 let pos: Page;
+let office: Page;
 let accountId: string;
 
 async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -59,6 +61,7 @@ afterAll(async () => {
 
 afterEach(async (context) => {
   if (context.task.result?.state === 'fail' && pos) await screenshot(pos, 'pos-fiado-failure');
+  if (context.task.result?.state === 'fail' && office) await screenshot(office, 'backoffice-fiado-failure');
 });
 
 async function ringUp(name: string): Promise<void> {
@@ -144,4 +147,39 @@ describe('fiado at the touch POS (Chromium, real server)', () => {
     );
     expect(session).toEqual({ cash_abonos: '2000' });
   }, 180_000);
+
+  it('keeps the accounts in the back office: a new one, the statement and the overdue list', async () => {
+    office = await signedInPage(browser, server.url, tenant.emails.admin, VIEWPORTS.backoffice);
+    await office.getByRole('button', { name: /Back office/ }).click();
+    await office.waitForURL(`${server.url}/backoffice/`);
+    await office.getByTestId('backoffice-menu').getByRole('link', { name: 'Clientes (fiado)' }).click();
+    const rows = office.getByTestId('account-row');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await text(office, rows.first())).toMatch(
+      /^Doña Juanita 12\.345\.678-5 \$1\.500 \$1\.180 \$320 Al día/,
+    );
+
+    await office.getByTestId('new-account').click();
+    const form = office.getByTestId('account-form');
+    await form.getByTestId('account-name').fill('Don Pedro');
+    await form.getByTestId('account-limit').fill('20.000');
+    await form.getByRole('button', { name: 'Guardar' }).click();
+    await office.getByTestId('account-notice').waitFor();
+    expect(await text(office, 'account-notice')).toBe('Cuenta de Don Pedro guardada.');
+    await expect.poll(() => rows.count()).toBe(2);
+
+    await rows.filter({ hasText: 'Doña Juanita' }).getByRole('button', { name: 'Estado de cuenta' }).click();
+    const statement = office.getByTestId('account-statement');
+    await expect.poll(() => statement.getByTestId('statement-row').count()).toBe(3);
+    expect(await text(office, 'statement-totals')).toBe(
+      'Ventas fiadas $3.180 − abonos y devoluciones $2.000 = saldo $1.180',
+    );
+    await screenshot(office, 'backoffice-fiado-statement');
+    await office.getByRole('button', { name: 'Cerrar', exact: true }).click();
+
+    // Nobody owes past their terms yet.
+    await office.getByTestId('overdue-only').check();
+    await expect.poll(() => rows.count()).toBe(0);
+    await screenshot(office, 'backoffice-fiado-overdue');
+  }, 120_000);
 });
