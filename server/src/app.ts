@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyHttpOptions } from 'fastify';
+import { registerAccountHandlers } from './accounts/index.ts';
 import { registerAuditHandlers } from './audit/index.ts';
 import { registerCashHandlers, registerCashHistoryHandlers } from './cash/index.ts';
 import { registerCatalogHandlers } from './catalog/index.ts';
@@ -48,6 +49,7 @@ const REGISTRARS: HandlerRegistrar[] = [
   registerTenancyHandlers,
   registerCashHandlers,
   registerSalesHandlers,
+  registerAccountHandlers,
   registerParkedTicketHandlers,
   registerCatalogHandlers,
   registerPromotionHandlers,
@@ -130,10 +132,15 @@ export async function createServer(config: Config, logger: Logger = createLogger
   // so printing starts as soon as it can), and the walls read the store's figures again.
   const background = new BackgroundWork();
   const services = { orm, logger, background };
-  for (const topic of ['sale:committed', 'return:committed', 'reprint:committed'] as const) {
+  for (const topic of [
+    'sale:committed',
+    'return:committed',
+    'reprint:committed',
+    'account-payment:committed',
+  ] as const) {
     news.subscribe(topic, (store) => deliverStoreReceipts(store, services));
   }
-  for (const topic of ['sale:committed', 'return:committed'] as const) {
+  for (const topic of ['sale:committed', 'return:committed', 'account-payment:committed'] as const) {
     news.subscribe(topic, (store) => storeSalesChanged(store, services));
   }
   setupTenantNamespaces(

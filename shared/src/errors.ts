@@ -29,6 +29,9 @@ export const ERROR_MESSAGES = {
   BOLETA_NEEDS_RECEIVER:
     'Una boleta sobre 135 UF debe identificar al comprador (Ley 21.713): RUT, nombre, correo y teléfono.',
   INVALID_RUT: 'El RUT no es válido.',
+  /** Fiado: the sale would take the account over its limit, or the account is blocked. */
+  FIADO_OVER_LIMIT: 'La venta supera el cupo de fiado del cliente: pida la autorización de un supervisor.',
+  ACCOUNT_BLOCKED: 'La cuenta del cliente está bloqueada: pida la autorización de un supervisor.',
   CASH_SESSION_REQUIRED: 'Debe abrir una caja antes de vender.',
   /** Another till resumed or discarded the parked ticket first. */
   PARKED_TICKET_GONE: 'Ese ticket en espera ya no está: otra caja lo retomó o lo descartó.',

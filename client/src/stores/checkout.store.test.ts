@@ -38,6 +38,7 @@ function answer(saleId: string, folio: number): SaleAnswer {
     cashRounding: 0,
     paidCash: 1990,
     paidCard: 0,
+    paidFiado: 0,
     change: 10,
     ted: '<TED version="1.0"><DD></DD></TED>',
     discounts: [],

@@ -20,6 +20,7 @@ export const STORE_IDS = {
   STOCK_COUNT: 'stockCount',
   LOW_STOCK: 'lowStock',
   PROMOTIONS: 'promotions',
+  CUSTOMER_ACCOUNTS: 'customerAccounts',
 } as const;
 
 export type StoreId = (typeof STORE_IDS)[keyof typeof STORE_IDS];

@@ -191,6 +191,7 @@ describe('return store', () => {
       cashRounding: 0,
       paidCash: -2180,
       paidCard: 0,
+      paidFiado: 0,
       change: 0,
       ted: '<TED/>',
       discounts: [],

@@ -11,6 +11,9 @@ export function openedSession(terminalId: string, status: CashSession['status'] 
     cashOut: 0,
     ticketCount: 0,
     returnCount: 0,
+    cashAbonos: 0,
+    cardAbonos: 0,
+    abonoCount: 0,
     expectedCard: 0,
   };
   return {

@@ -7,6 +7,7 @@ export const PAYMENT_LABELS = {
   credit: 'Tarjeta de crédito',
   transfer: 'Transferencia',
   voucher: 'Vale',
+  fiado: 'Fiado (cuenta cliente)',
   other: 'Otro medio de pago',
 } as const;
 

@@ -1,4 +1,5 @@
 import type { PrintJob } from '@erp/shared';
+import { renderAccountPayment } from './account-payment.ts';
 import { renderCashClose } from './cash-close.ts';
 import { formatDateTime } from './format.ts';
 import type { Receipt } from './receipt.ts';
@@ -24,6 +25,8 @@ export function renderJob(job: PrintJob, printer: PrinterDescription, timeZone: 
       return renderTaxDocument(doc, options);
     case 'cash_close':
       return renderCashClose(doc, options);
+    case 'account_payment':
+      return renderAccountPayment(doc, options);
     case 'test_page':
       return renderTestPage({
         ...printer,

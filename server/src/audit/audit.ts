@@ -36,7 +36,11 @@ export interface AuditInput {
     | 'write_off'
     // Back office: a promotion saved (with what it now says) or deleted.
     | 'promotion_save'
-    | 'promotion_delete';
+    | 'promotion_delete'
+    // Fiado: a sale charged to a customer account, an abono to one, an account created or edited.
+    | 'fiado'
+    | 'account_payment'
+    | 'account_change';
   details: Record<string, unknown>;
 }
 

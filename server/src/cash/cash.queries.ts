@@ -30,6 +30,9 @@ export interface SessionRow {
   cash_out: string;
   ticket_count: number;
   return_count: number;
+  cash_abonos: string;
+  card_abonos: string;
+  abono_count: number;
   counted_cash: string | null;
   counted_card: string | null;
   closed_at: Date | null;
@@ -49,6 +52,9 @@ export function toSessionView(row: SessionRow): SessionView {
     cashOut: n(row.cash_out),
     ticketCount: row.ticket_count,
     returnCount: row.return_count,
+    cashAbonos: n(row.cash_abonos),
+    cardAbonos: n(row.card_abonos),
+    abonoCount: row.abono_count,
   };
   return {
     id: row.id,
@@ -60,8 +66,13 @@ export function toSessionView(row: SessionRow): SessionView {
     totals: {
       ...totals,
       expectedCash:
-        totals.openingFloat + totals.cashSales - totals.cashRefunds + totals.cashIn - totals.cashOut,
-      expectedCard: totals.cardSales - totals.cardRefunds,
+        totals.openingFloat +
+        totals.cashSales -
+        totals.cashRefunds +
+        totals.cashAbonos +
+        totals.cashIn -
+        totals.cashOut,
+      expectedCard: totals.cardSales - totals.cardRefunds + totals.cardAbonos,
     },
   };
 }
@@ -132,7 +143,9 @@ export interface SessionTallyInput {
   cashierId: string | null;
   cash: number;
   card: number;
+  /** A return's refund (taken out), an abono to a customer account (taken in), or else a sale. */
   refund?: boolean;
+  abono?: boolean;
 }
 
 /**
@@ -143,11 +156,13 @@ export interface SessionTallyInput {
  */
 export function sessionTally(input: SessionTallyInput): SqlFragment {
   return {
-    sql: input.refund
-      ? `update cash_session set cash_refunds = cash_refunds + ?, card_refunds = card_refunds + ?, return_count = return_count + 1
-          where id = ? and status = 'open' and terminal_id = coalesce(?, terminal_id) and store_id = ?
-            and cashier_id = coalesce(?, cashier_id) returning *`
-      : `update cash_session set cash_sales = cash_sales + ?, card_sales = card_sales + ?, ticket_count = ticket_count + 1
+    sql: `update cash_session set ${
+      input.refund
+        ? 'cash_refunds = cash_refunds + ?, card_refunds = card_refunds + ?, return_count = return_count + 1'
+        : input.abono
+          ? 'cash_abonos = cash_abonos + ?, card_abonos = card_abonos + ?, abono_count = abono_count + 1'
+          : 'cash_sales = cash_sales + ?, card_sales = card_sales + ?, ticket_count = ticket_count + 1'
+    }
           where id = ? and status = 'open' and terminal_id = coalesce(?, terminal_id) and store_id = ?
             and cashier_id = coalesce(?, cashier_id) returning *`,
     params: [

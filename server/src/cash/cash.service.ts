@@ -5,7 +5,7 @@ import type {
   TillCloseReport,
   TillSessionView,
 } from '@erp/shared';
-import { CLP_DENOMINATIONS } from '@erp/shared';
+import { CLP_DENOMINATIONS, type Role, SUPERVISOR_ROLES } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
@@ -43,7 +43,7 @@ const SUPERVISORS = ['owner', 'admin', 'supervisor'];
  * server for them, before or after the close.
  */
 export function blindSession(session: SessionView): z.infer<typeof TillSessionView> {
-  const { cashSales: _sales, expectedCash: _expected, ...totals } = session.totals;
+  const { cashSales: _sales, cashAbonos: _abonos, expectedCash: _expected, ...totals } = session.totals;
   return { ...session, totals };
 }
 
@@ -51,6 +51,20 @@ export function blindSession(session: SessionView): z.infer<typeof TillSessionVi
 export function blindCloseReport(report: CloseReport): z.infer<typeof TillCloseReport> {
   const { cashDifference: _difference, ...rest } = report;
   return { ...rest, session: blindSession(report.session) };
+}
+
+/**
+ * Whose drawer a seller may ring into (a sale, a return, an abono): a session of their own
+ * store, their own unless they supervise (a supervisor may act for the store's cashiers).
+ */
+export function drawerOwner(seller: { userId: string; role: Role; storeId: string }): {
+  storeId: string;
+  cashierId: string | null;
+} {
+  return {
+    storeId: seller.storeId,
+    cashierId: SUPERVISOR_ROLES.includes(seller.role) ? null : seller.userId,
+  };
 }
 
 /** An open drawer holding more cash than the tenant's threshold: time for a cash drop (retiro). */

@@ -101,6 +101,9 @@ describe('cash sessions', () => {
       cashOut: 10000,
       ticketCount: 3,
       returnCount: 1,
+      cashAbonos: 0,
+      cardAbonos: 0,
+      abonoCount: 0,
       expectedCash: 20000 + 4990 - 990 - 10000,
       expectedCard: 6500,
     });
@@ -122,6 +125,8 @@ describe('cash sessions', () => {
       cashOut: 0,
       ticketCount: 1,
       returnCount: 0,
+      cardAbonos: 0,
+      abonoCount: 0,
       expectedCard: 2500,
     };
     const report = await cashier.emitWithAck('cash:report', { sessionId: session.id });
@@ -137,7 +142,13 @@ describe('cash sessions', () => {
     expect(moved.ok && moved.data.totals).toEqual({ ...blind, cashIn: 1000 });
 
     // The supervisor sees what the drawer should hold, on the same commands.
-    const full = { ...blind, cashIn: 1000, cashSales: 4000, expectedCash: 15000 + 4000 + 1000 };
+    const full = {
+      ...blind,
+      cashIn: 1000,
+      cashSales: 4000,
+      cashAbonos: 0,
+      expectedCash: 15000 + 4000 + 1000,
+    };
     const supervised = await supervisor.emitWithAck('cash:report', { sessionId: session.id });
     expect(supervised.ok && supervised.data.totals).toEqual(full);
     const seen = await supervisor.emitWithAck('cash:current', { terminalId: session.terminalId });

@@ -4,5 +4,5 @@
  */
 export { registerCashHandlers } from './cash.handlers.ts';
 export { sessionTally, toSessionView } from './cash.queries.ts';
-export { dropSuggested, recordInSession } from './cash.service.ts';
+export { drawerOwner, dropSuggested, recordInSession } from './cash.service.ts';
 export { registerCashHistoryHandlers } from './cash-history.handlers.ts';

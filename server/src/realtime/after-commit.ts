@@ -17,6 +17,8 @@ export interface AfterCommitTopics {
   'return:committed': StoreNews;
   /** A reprint (hardware domain): its copy waits in the outbox. */
   'reprint:committed': StoreNews;
+  /** An abono to a customer account (accounts): its voucher waits in the outbox, a drawer changed. */
+  'account-payment:committed': StoreNews;
 }
 
 type Handler<K extends keyof AfterCommitTopics> = (news: AfterCommitTopics[K]) => void;

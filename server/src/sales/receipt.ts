@@ -20,6 +20,7 @@ export function receiptDocument(input: {
   cashRounding: number;
   paidCash: number;
   paidCard: number;
+  paidFiado?: number;
   change: number;
   reference?: z.input<typeof CreditNoteDocument>['reference'];
 }): z.input<typeof BoletaDocument> | z.input<typeof CreditNoteDocument> {
@@ -74,6 +75,7 @@ export function receiptDocument(input: {
     payments: [
       ...(input.paidCash > 0 ? [{ method: 'cash' as const, amount: input.paidCash + input.change }] : []),
       ...(input.paidCard > 0 ? [{ method: 'debit' as const, amount: input.paidCard }] : []),
+      ...(input.paidFiado ? [{ method: 'fiado' as const, amount: input.paidFiado }] : []),
     ],
     change: input.change,
   };

@@ -16,8 +16,9 @@ import {
 } from '@erp/sii-core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
+import { fiadoCredit, fiadoOfSale } from '../accounts/index.ts';
 import { announceAudit, auditRows } from '../audit/index.ts';
-import { recordInSession } from '../cash/index.ts';
+import { drawerOwner, recordInSession } from '../cash/index.ts';
 import { applyMovements } from '../inventory/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import { camelView } from '../platform/rows.ts';
@@ -41,7 +42,7 @@ import { insertSale } from './sale.queries.ts';
 import { ticketDiscountOf } from './sale-discounts.ts';
 import { saleDocument } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
-import { drawerOwner, type Seller } from './sales.service.ts';
+import type { Seller } from './sales.service.ts';
 import { storeContext } from './store-context.ts';
 
 type ReturnInput = z.infer<typeof SaleReturnInput>;
@@ -213,8 +214,9 @@ export async function findReturnableSale(
  * Returns some or all lines of a sale, authorized by a supervisor: issues a nota de crédito 61
  * referencing the original (CodRef 1 when it annuls it whole, 3 when it corrects amounts) for
  * the returned lines' share of the sale, restocks the chosen warehouse at the current average
- * cost, refunds through the cash session (the chosen method first, each method at most what it
- * paid: `splitRefund`), and logs the return. Exactly once per return id.
+ * cost, credits back first what the sale charged to a customer's account (fiado) and not yet
+ * credited, refunds the rest through the cash session (the chosen method first, each method at
+ * most what it paid: `splitRefund`), and logs the return. Exactly once per return id.
  */
 export async function returnSale(
   em: EntityManager,
@@ -265,8 +267,12 @@ export async function returnSale(
   });
   const amounts = computeAmounts(document);
   const total = amounts.totals.total;
+  // What was charged to a customer's account goes back to it first, exactly (never rounded).
+  const fiado = await fiadoOfSale(em, original.id);
+  const fiadoLeft = fiado ? fiado.charged - fiado.credited : 0;
+  const toAccount = completes ? fiadoLeft : Math.min(total, fiadoLeft);
   const refund = splitRefund({
-    owed: total,
+    owed: total - toAccount,
     preferred: input.refundMethod,
     left: {
       cash: Number(original.paid_cash) - before.cash,
@@ -274,7 +280,7 @@ export async function returnSale(
     },
     completes,
   });
-  const refunded = refund.cash + refund.card;
+  const refunded = refund.cash + refund.card + toAccount;
 
   await applyMovements(
     em,
@@ -322,6 +328,7 @@ export async function returnSale(
     cashRounding: refunded - total,
     paidCash: -refund.cash,
     paidCard: -refund.card,
+    paidFiado: -toAccount,
     change: 0,
     discounts: [],
     reference: {
@@ -343,6 +350,7 @@ export async function returnSale(
         refundMethod: input.refundMethod,
         refundedCash: refund.cash,
         refundedCard: refund.card,
+        ...(toAccount > 0 ? { creditedAccount: fiado!.accountId, credited: toAccount } : {}),
         authorizedBy: supervisorId,
         reason: input.reason,
       },
@@ -361,7 +369,23 @@ export async function returnSale(
     payments: [
       ...(refund.cash > 0 ? [{ method: 'cash' as const, amount: refund.cash }] : []),
       ...(refund.card > 0 ? [{ method: 'card' as const, amount: refund.card }] : []),
+      ...(toAccount > 0 ? [{ method: 'fiado' as const, amount: toAccount }] : []),
     ],
+    alongside:
+      toAccount > 0
+        ? [
+            fiadoCredit({
+              returnId: input.returnId,
+              accountId: fiado!.accountId,
+              amount: toAccount,
+              storeId: seller.storeId,
+              terminalId: input.terminalId,
+              cashSessionId: input.cashSessionId,
+              userId: seller.userId,
+              approvedBy: supervisorId,
+            }),
+          ]
+        : [],
     stampedAt,
     originalSaleId: original.id,
     authorizedBy: supervisorId,

@@ -22,8 +22,8 @@ import {
   DISCOUNT_APPROVAL_HOURS,
   type DiscountApprovalRow,
   discountApprovals,
-  insertDiscountApproval,
-  useDiscountApprovals,
+  insertTillApproval,
+  useTillApprovals,
 } from './discount-approval.queries.ts';
 import { lineGross } from './quantity.ts';
 import type { GivenDiscount, PricedLine } from './sale-pricing.ts';
@@ -153,7 +153,7 @@ export async function checkDiscounts(
         ]
       : [],
   );
-  return { discounts, useApprovals: ids.length ? useDiscountApprovals(sale.saleId, ids) : null };
+  return { discounts, useApprovals: ids.length ? useTillApprovals(sale.saleId, ids) : null };
 }
 
 /** The line at its list price: what its discount and a lower price are measured against. */
@@ -221,15 +221,14 @@ export async function grantDiscount(
     );
   }
   const approvalId = crypto.randomUUID();
-  await insertDiscountApproval(em, {
+  await insertTillApproval(em, {
     id: approvalId,
     storeId: seller.storeId,
     terminalId: input.terminalId,
     requestedBy: seller.userId,
     approvedBy: approver.userId,
     approverRole: approver.role,
-    productId: input.productId,
-    discount: discountOf(given),
+    subject: { kind: 'discount', productId: input.productId, discount: discountOf(given) },
   });
   return { approvalId, approver: { userId: approver.userId, name: approver.name } };
 }

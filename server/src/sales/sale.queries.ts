@@ -124,7 +124,7 @@ export interface SaleRecord {
   /** The ticket discount: the pesos it took off the total and how it was given. */
   discount?: { amount: number; detail: unknown };
   payments: readonly {
-    method: 'cash' | 'card';
+    method: 'cash' | 'card' | 'fiado';
     amount: number;
     tendered?: number;
     change?: number;

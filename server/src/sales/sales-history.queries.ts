@@ -103,7 +103,7 @@ export async function saleLines(em: SqlExecutor, saleId: string): Promise<Detail
 export async function salePayments(em: SqlExecutor, saleId: string): Promise<Detail['payments']> {
   const payments = await em.execute<
     {
-      method: 'cash' | 'card';
+      method: 'cash' | 'card' | 'fiado';
       amount: string;
       tendered: string | null;
       change: string | null;

@@ -9,6 +9,7 @@ import { PendingEvents } from '../realtime/pending-events.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import { approvalActor } from '../tenancy/index.ts';
 import { fillCustomerBlanks, findCustomerByRut, insertCustomer } from './customer.queries.ts';
+import { grantFiado } from './fiado.ts';
 import { findReturnableSale, returnSale } from './returns.service.ts';
 import { grantDiscount } from './sale-discounts.ts';
 import { commitSale } from './sales.service.ts';
@@ -101,5 +102,16 @@ export const registerSalesHandlers: HandlerRegistrar = (socket, deps) => {
       const { settings } = await storeContext(sql, tenantId, selling.storeId);
       return grantDiscount(sql, { ...selling, limits: settings.discountLimitPercent }, approver, input);
     });
+  });
+
+  // The same PIN at the till approves a fiado above the account's limit (or on a blocked account).
+  onCommand(socket, logger, 'sale:approve-fiado', { roles: SELLING_ROLES }, async (input) => {
+    const selling = seller();
+    const approver = await approvals.verify(approvalActor(socket), input.approval, {
+      storeId: selling.storeId,
+      terminalId: input.terminalId,
+      action: 'fiado',
+    });
+    return withTenantSql(orm, tenantId, (sql) => grantFiado(sql, selling, approver, input));
   });
 };

@@ -9,7 +9,6 @@ import {
   type Role,
   type SaleCommit,
   type SaleResult,
-  SUPERVISOR_ROLES,
   type TenantSettings,
   UF_FALLBACK,
 } from '@erp/shared';
@@ -23,7 +22,7 @@ import {
 } from '@erp/sii-core';
 import type { z } from 'zod';
 import { type AuditInput, announceAudit, auditRows } from '../audit/index.ts';
-import { sessionTally } from '../cash/index.ts';
+import { drawerOwner, sessionTally } from '../cash/index.ts';
 import { planMovements } from '../inventory/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
@@ -32,6 +31,7 @@ import { storePromotions } from '../promotions/index.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { issueTaxDocument } from '../sii/index.ts';
 import { customerFromInput, getCustomer } from './customer.queries.ts';
+import { chargeFiado } from './fiado.ts';
 import { claimKeyWith, requestHash } from './idempotency.ts';
 import { settlePayments } from './payments.ts';
 import { receiptDocument } from './receipt.ts';
@@ -57,17 +57,6 @@ export interface Seller {
   userId: string;
   role: Role;
   storeId: string;
-}
-
-/**
- * Whose drawer a seller may ring into: a session of their own store, their own unless they
- * supervise (a supervisor may act for the store's cashiers).
- */
-export function drawerOwner(seller: Seller): { storeId: string; cashierId: string | null } {
-  return {
-    storeId: seller.storeId,
-    cashierId: SUPERVISOR_ROLES.includes(seller.role) ? null : seller.userId,
-  };
 }
 
 /**
@@ -193,6 +182,21 @@ export async function commitSale(
   const amounts = computeAmounts(document);
   assertBuyerIdentified(document, amounts.totals.total, context.settings.uf);
   const payments = settlePayments(amounts.totals.total, input.payments);
+  // The customer's account is locked first and held to commit: its fiados go one at a time.
+  const fiadoPayment = input.payments.find((p) => p.method === 'fiado');
+  const fiado = fiadoPayment
+    ? await chargeFiado(
+        em,
+        {
+          saleId: input.saleId,
+          storeId: seller.storeId,
+          terminalId: input.terminalId,
+          cashSessionId: input.cashSessionId,
+          userId: seller.userId,
+        },
+        fiadoPayment,
+      )
+    : null;
 
   // Row locks are taken from here on: the stock rows shared with other tills, then the tenant's
   // folio counter (hottest last), then, with the sale's own rows, the terminal's cash session;
@@ -229,6 +233,7 @@ export async function commitSale(
     cashRounding: payments.cashRounding,
     paidCash: payments.paidCash,
     paidCard: payments.paidCard,
+    paidFiado: payments.paidFiado,
     change: payments.change,
     discounts: [
       ...discounts.map((d) => ({
@@ -244,6 +249,7 @@ export async function commitSale(
   );
   const audit = voids.concat(
     discountAudit(input.saleId, discounts),
+    fiado ? [fiado.audit] : [],
     lines.flatMap((line): AuditInput[] => [
       ...(line.priceOverride && line.unitPrice !== line.listPrice
         ? [
@@ -284,6 +290,7 @@ export async function commitSale(
           terminalId: input.terminalId,
         }),
         ...ledgerWrites,
+        ...(fiado?.writes ?? []),
         ...(useApprovals ? [useApprovals] : []),
       ],
       payments: payments.rows,
@@ -332,6 +339,7 @@ export async function commitSale(
                     cashRounding: payments.cashRounding,
                     paidCash: payments.paidCash,
                     paidCard: payments.paidCard,
+                    paidFiado: payments.paidFiado,
                     change: payments.change,
                   }),
                 },
@@ -345,6 +353,7 @@ export async function commitSale(
 
   // Not open on this terminal: the whole sale rolls back (folio included, so no gap).
   if (counts[0] === 0) throw new AppError('CASH_SESSION_REQUIRED');
+  fiado?.verify(counts.slice(1 + ledgerWrites.length));
   // Another sale took one of its approvals meanwhile: this one rolls back too.
   if (useApprovals && counts.at(-1) !== discounts.filter((d) => d.approvedBy).length) {
     throw new AppError(

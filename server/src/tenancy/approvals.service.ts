@@ -47,7 +47,7 @@ export interface ApprovalScope {
   /** The approver must be tenant-wide or bound to this store. */
   storeId: string;
   terminalId: string | null;
-  action: 'return' | 'discount';
+  action: 'return' | 'discount' | 'fiado';
 }
 
 const tries = (n: number) => (n === 1 ? 'Queda 1 intento' : `Quedan ${n} intentos`);

@@ -22,9 +22,13 @@ export const CashTotals = z.object({
   cashOut: z.number().int(),
   ticketCount: z.number().int(),
   returnCount: z.number().int(),
-  /** Cash that should be in the drawer: float + cash sales − cash refunds + in − out. */
+  /** Abonos to customer accounts (fiado) taken in this session, by method. */
+  cashAbonos: z.number().int(),
+  cardAbonos: z.number().int(),
+  abonoCount: z.number().int(),
+  /** Cash that should be in the drawer: float + cash sales − cash refunds + cash abonos + in − out. */
   expectedCash: z.number().int(),
-  /** Card payments that should match the vouchers: card sales − card refunds. */
+  /** Card payments that should match the vouchers: card sales − card refunds + card abonos. */
   expectedCard: z.number().int(),
 });
 
@@ -45,7 +49,7 @@ export const CashSessionView = z.object({
  * movements the cashier knows would give it away. Supervisors (SUPERVISOR_ROLES) get them.
  */
 export const TillSessionView = CashSessionView.extend({
-  totals: CashTotals.partial({ cashSales: true, expectedCash: true }),
+  totals: CashTotals.partial({ cashSales: true, cashAbonos: true, expectedCash: true }),
 });
 
 export const CashCloseReport = z.object({

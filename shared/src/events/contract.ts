@@ -1,3 +1,4 @@
+import { accountCommands } from './accounts.events.ts';
 import { cashCommands, cashHistoryCommands, cashNotifications } from './cash.events.ts';
 import { catalogCommands, catalogNotifications } from './catalog.events.ts';
 import type { CommandEvents, NotificationEvents, RequestEvents } from './define.ts';
@@ -44,6 +45,7 @@ export const clientCommands = {
   ...writeOffCommands,
   ...writeOffReportCommands,
   ...promotionCommands,
+  ...accountCommands,
 };
 
 export const serverNotifications = {

@@ -69,7 +69,15 @@ export const ReceiptTotals = z.object({
   cashRounding: SignedPesos.optional(),
 });
 
-export const RECEIPT_PAYMENT_METHODS = ['cash', 'debit', 'credit', 'transfer', 'voucher', 'other'] as const;
+export const RECEIPT_PAYMENT_METHODS = [
+  'cash',
+  'debit',
+  'credit',
+  'transfer',
+  'voucher',
+  'fiado',
+  'other',
+] as const;
 
 export const ReceiptPayment = z.object({
   method: z.enum(RECEIPT_PAYMENT_METHODS),
@@ -156,6 +164,20 @@ export const CashCloseDocument = z.object({
     .default([]),
 });
 
+/** The voucher of an abono to a customer account (fiado): not a tax document, no folio. */
+export const AccountPaymentDocument = z.object({
+  kind: z.literal('account_payment'),
+  issuedAt: Timestamp,
+  issuer: ReceiptIssuer.pick({ rut: true, businessName: true, address: true, comuna: true }),
+  customer: z.object({ name: Text(100), rut: z.string().optional() }),
+  method: z.enum(RECEIPT_PAYMENT_METHODS),
+  amount: Pesos,
+  /** What the customer still owes after the abono. */
+  balance: SignedPesos,
+  terminal: Text(40).optional(),
+  cashier: Text(60).optional(),
+});
+
 /** The printer's self-test page: configuration, code page check, a sample PDF417. */
 export const TestPageDocument = z.object({ kind: z.literal('test_page') });
 
@@ -163,6 +185,7 @@ export const PrintDocument = z.discriminatedUnion('kind', [
   BoletaDocument,
   CreditNoteDocument,
   CashCloseDocument,
+  AccountPaymentDocument,
   TestPageDocument,
 ]);
 export type PrintDocument = z.output<typeof PrintDocument>;

@@ -1,3 +1,4 @@
+export * from './accounts.events.ts';
 export * from './cash.events.ts';
 export * from './catalog.events.ts';
 export * from './contract.ts';

@@ -62,7 +62,7 @@ export const SaleDetail = SaleSummary.extend({
   ),
   payments: z.array(
     z.object({
-      method: z.enum(['cash', 'card']),
+      method: z.enum(['cash', 'card', 'fiado']),
       amount: z.number().int(),
       tendered: z.number().int().nullable(),
       change: z.number().int().nullable(),

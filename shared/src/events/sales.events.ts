@@ -110,6 +110,18 @@ export const PaymentInput = z.discriminatedUnion('method', [
       authorizationCode: z.string().trim().min(1).max(40),
     })
     .strict(),
+  /**
+   * On the customer's account (fiado), exact like a card: within its limit, or with a
+   * supervisor's approval (`sale:approve-fiado`) when over it or blocked.
+   */
+  z
+    .object({
+      method: z.literal('fiado'),
+      amount: EnteredPesos.min(1),
+      customerAccountId: Uuid,
+      approvalId: Uuid.optional(),
+    })
+    .strict(),
 ]);
 
 export const SaleCommit = z
@@ -126,7 +138,11 @@ export const SaleCommit = z
     lines: z.array(SaleLineInput).min(1).max(1000),
     /** A discount on the whole ticket (DscRcgGlobal), on what the lines add up to after theirs. */
     discount: DiscountInput.optional(),
-    payments: z.array(PaymentInput).min(1).max(10),
+    payments: z
+      .array(PaymentInput)
+      .min(1)
+      .max(10)
+      .refine((ps) => ps.filter((p) => p.method === 'fiado').length <= 1, 'Un solo pago fiado por venta.'),
     /** Lines the cashier rang up and then voided before paying: audited with the sale. */
     voidedLines: z
       .array(
@@ -159,6 +175,8 @@ export const SaleResult = z.object({
   cashRounding: z.number().int(),
   paidCash: z.number().int(),
   paidCard: z.number().int(),
+  /** Charged to the customer's account (fiado); absent on older results. */
+  paidFiado: z.number().int().default(0),
   change: z.number().int(),
   ted: z.string(),
   /**

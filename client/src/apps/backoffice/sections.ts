@@ -1,4 +1,5 @@
 import { type Component, defineAsyncComponent } from 'vue';
+import { tx as accountTexts } from './accounts/texts.ts';
 import { tx as businessTexts } from './business/texts.ts';
 import { tx as catalogTexts } from './catalog/texts.ts';
 import { tx as promotionTexts } from './promotions/texts.ts';
@@ -102,6 +103,11 @@ export const SECTIONS: BackofficeSection[] = [
     id: 'proveedores',
     label: businessTexts.sections.suppliers,
     component: defineAsyncComponent(() => import('./purchases/SuppliersSection.vue')),
+  },
+  {
+    id: 'clientes',
+    label: accountTexts.section,
+    component: defineAsyncComponent(() => import('./accounts/AccountsSection.vue')),
   },
   {
     id: 'auditoria',

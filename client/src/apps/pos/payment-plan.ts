@@ -5,7 +5,13 @@ import type { z } from 'zod';
 /** A payment as sale:commit takes it (pure: the server's tests plan payments with this module too). */
 type Payment = z.input<typeof PaymentInput>;
 
-export type PaymentMethod = 'cash' | 'card' | 'mixed';
+export type PaymentMethod = 'cash' | 'card' | 'mixed' | 'fiado';
+
+/** The customer account a fiado charges, with the supervisor's approval when it needs one. */
+export interface FiadoChoice {
+  customerAccountId: string;
+  approvalId?: string;
+}
 
 export interface PaymentEntry {
   method: PaymentMethod;
@@ -14,9 +20,11 @@ export interface PaymentEntry {
   authorizationCode: string;
   /** Cash the customer handed over. */
   tendered: number;
+  /** Fiado: the whole total on this account (null: none picked yet, or an approval missing). */
+  fiado?: FiadoChoice | null;
 }
 
-export type PlanProblem = 'card-over-total' | 'authorization' | 'missing';
+export type PlanProblem = 'card-over-total' | 'authorization' | 'missing' | 'account';
 
 export interface PaymentPlan {
   cardPart: number;
@@ -37,6 +45,19 @@ export interface PaymentPlan {
  *   → cashDue 2000 (1995 rounds up), change 0
  */
 export function paymentPlan(total: number, entry: PaymentEntry): PaymentPlan {
+  if (entry.method === 'fiado') {
+    // On the customer's account, exact like a card: nothing is rounded, nothing is tendered.
+    const { fiado } = entry;
+    return {
+      cardPart: 0,
+      cashDue: 0,
+      toPay: total,
+      change: 0,
+      missing: 0,
+      problem: fiado ? null : 'account',
+      payments: fiado ? [{ method: 'fiado', amount: total, ...fiado }] : [],
+    };
+  }
   const cardPart = entry.method === 'card' ? total : entry.method === 'mixed' ? entry.cardAmount : 0;
   const cashDue = roundCash(Math.max(0, total - cardPart));
   const tendered = entry.method === 'card' ? 0 : entry.tendered;

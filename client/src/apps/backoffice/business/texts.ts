@@ -35,6 +35,7 @@ export const tx = {
     calculating: 'Calculando…',
     cash: 'Efectivo',
     card: 'Tarjeta',
+    fiado: 'Fiado',
     noStore: 'Central',
   },
   reports: {
