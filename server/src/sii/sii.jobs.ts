@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type DteStatusChange, isBoletaType } from '@erp/shared';
-import { buildDte, buildEnvelope, DteError } from '@erp/sii-core';
+import { buildDte, buildEnvelope, DteError, envelopeFit, MAX_DOCUMENTS } from '@erp/sii-core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { AppError } from '../platform/app-error.ts';
@@ -50,8 +50,6 @@ import type { SiiSession } from './sii-client/types.ts';
 import { siiHosts, targetFor } from './sii-target.ts';
 
 const ENVELOPE_TYPES = { EnvioBOLETA: [39, 41], EnvioDTE: [33, 34, 52, 56, 61] } as const;
-/** Documents per envelope: EnvioBOLETA allows 500 (EnvioDTE 2000); one limit keeps uploads small. */
-const ENVELOPE_SIZE = 500;
 /** Status polls before giving up on an envío (then an operator retries). */
 const MAX_POLLS = 500;
 
@@ -131,7 +129,9 @@ export async function scheduleEnvelope(deps: PipelineDeps, tenantId: string, kin
 const MAX_ENVELOPE_WAITS = 10;
 
 /**
- * Signed documents → envelopes of at most 500 (boletas and the rest never mixed). While envíos
+ * Signed documents → envelopes (boletas and the rest never mixed), each within its kind's limits:
+ * 500 boletas, or 2000 other documents, and MAX_ENVELOPE_BYTES (`envelopeFit`); a backlog becomes
+ * as many envelopes as it takes, each signed, stored and uploaded on its own. While envíos
  * already wait to be uploaded, building more would only lengthen that queue: the documents keep
  * gathering for another window (up to MAX_ENVELOPE_WAITS), so a busy pipeline sends fewer, fuller
  * envelopes, each paying the per-envío cost (token, upload, the SII's checks) once.
@@ -150,8 +150,16 @@ export async function envelopeDocuments(
   }
   for (;;) {
     const built = await withTenant(deps.orm, tenantId, async (em) => {
-      const rows = await claimSignedDocuments(em, ENVELOPE_TYPES[kind], ENVELOPE_SIZE);
-      if (rows.length === 0) return null;
+      const claimed = await claimSignedDocuments(em, ENVELOPE_TYPES[kind], MAX_DOCUMENTS[kind]);
+      if (claimed.length === 0) return null;
+      // The documents past the fit stay signed (unlocked at commit) for the next envelope.
+      const rows = claimed.slice(
+        0,
+        envelopeFit(
+          kind,
+          claimed.map((r) => r.signed_xml.length),
+        ),
+      );
       const { credentials } = await activeCredentials(em, deps.box, tenantId);
       const xml = buildEnvelope(
         rows.map((r) => ({ ...r.signed_meta, xml: r.signed_xml })),
@@ -164,12 +172,16 @@ export async function envelopeDocuments(
         ['signed'],
         rows.map((r) => ({ id: r.id, state: 'in_envelope' as const })),
       );
-      return { envelopeId, changes, full: rows.length === ENVELOPE_SIZE };
+      return {
+        envelopeId,
+        changes,
+        more: claimed.length === MAX_DOCUMENTS[kind] || rows.length < claimed.length,
+      };
     });
     if (!built) return;
     deps.announce(tenantId, built.changes);
     await queueUpload(deps, tenantId, built.envelopeId);
-    if (!built.full) return;
+    if (!built.more) return;
   }
 }
 
