@@ -59,10 +59,14 @@ export async function documentFailedToSign(
   saleId: string,
   detail: string,
 ): Promise<string> {
-  const job = `sign-sale-${saleId}`;
+  // Sign jobs carry batches of documents: the failed one is the job holding this sale.
+  const failedJob = async () =>
+    (await pipeline.worker.deps.queues.sign.getFailed()).find((j) =>
+      j.data.documents.some((d) => d.saleId === saleId),
+    );
   const deadline = Date.now() + 30_000;
-  while (!(await (await pipeline.worker.deps.queues.sign.getJob(job))?.isFailed())) {
-    if (Date.now() > deadline) throw new Error(`sign job ${job} never failed`);
+  while (!(await failedJob())) {
+    if (Date.now() > deadline) throw new Error(`the sign job of sale ${saleId} never failed`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const [doc] = await withTenant(orm, tenantId, (em) =>

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildDte } from './builder.ts';
 import { loadPfx } from './certificate.ts';
-import { buildEnvelope } from './envelope.ts';
+import { buildEnvelope, envelopeFit, MAX_ENVELOPE_BYTES } from './envelope.ts';
 import { readDocuments } from './reader.ts';
 import { makeTestCertificate } from './test-authority/test-certificate.ts';
 import { SIGNER_RUT, sampleDocument, testCaf, testCredentials } from './test-support/fixtures.ts';
@@ -59,5 +59,36 @@ describe('buildEnvelope', () => {
     expect(() => buildEnvelope(many, { credentials })).toThrow(
       'Un EnvioBOLETA admite a lo más 500 documentos.',
     );
+  });
+
+  it('refuses an envelope over MAX_ENVELOPE_BYTES', () => {
+    const boleta = buildDte(sampleDocument(39), { caf: testCaf(39), credentials });
+    const count = Math.floor(MAX_ENVELOPE_BYTES / boleta.xml.length / 2) + 20;
+    // Documents of twice the real size (their XML repeated) so that fewer than 500 overflow.
+    const heavy = Array.from({ length: count }, (_, i) => ({
+      ...boleta,
+      id: `F${i + 1}T39`,
+      xml: boleta.xml + boleta.xml.slice(boleta.xml.indexOf('>') + 1),
+    }));
+    expect(() => buildEnvelope(heavy, { credentials })).toThrow(/El envío pesa \d+ bytes: a lo más 4194304/);
+  });
+});
+
+describe('envelopeFit', () => {
+  it('splits boletas at 500 and other documents at 2000', () => {
+    expect(envelopeFit('EnvioBOLETA', Array(1200).fill(5_000))).toBe(500);
+    expect(envelopeFit('EnvioBOLETA', Array(200).fill(5_000))).toBe(200);
+    expect(envelopeFit('EnvioDTE', Array(2500).fill(1_000))).toBe(2000);
+  });
+
+  it('splits at the byte limit, counting the envelope around the documents, and always takes one', () => {
+    // 700 facturas of 6 KB: 4.2 MB, more than 4 MiB with the envelope around them.
+    const sizes = Array(700).fill(6_000);
+    const fit = envelopeFit('EnvioDTE', sizes);
+    expect(fit).toBeLessThan(700);
+    expect(fit * 6_001 + 16 * 1024).toBeLessThanOrEqual(MAX_ENVELOPE_BYTES);
+    expect((fit + 1) * 6_001 + 16 * 1024).toBeGreaterThan(MAX_ENVELOPE_BYTES);
+    expect(envelopeFit('EnvioDTE', [MAX_ENVELOPE_BYTES * 2, 10])).toBe(1);
+    expect(envelopeFit('EnvioDTE', [])).toBe(0);
   });
 });

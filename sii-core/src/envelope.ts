@@ -13,8 +13,21 @@ import { element } from './xml.ts';
 
 export type EnvelopeKind = 'EnvioDTE' | 'EnvioBOLETA';
 
-/** Documents per envelope [XSD EnvioDTE_v10 / EnvioBOLETA_v11]. */
-const MAX_DOCUMENTS: Readonly<Record<EnvelopeKind, number>> = { EnvioDTE: 2000, EnvioBOLETA: 500 };
+/** Documents per envelope [XSD EnvioDTE_v10 / EnvioBOLETA_v11; docs/sii-rules.md#envelopes]. */
+export const MAX_DOCUMENTS: Readonly<Record<EnvelopeKind, number>> = { EnvioDTE: 2000, EnvioBOLETA: 500 };
+
+/**
+ * Bytes per envelope file. The SII publishes no number: its upload only answers STATUS 2
+ * ("error en tamaño del archivo") for a file too large or too small [docs/sii-rules.md#envelopes].
+ * So the limit is kept at the size the document-count limits already make the SII take: a full
+ * EnvioBOLETA of 500 ordinary boletas (about 5 KB each signed) is 2.5 to 3 MB. 4 MiB stays close
+ * to that; it only bites on EnvioDTE, whose 2000 documents of up to 60 lines could otherwise reach
+ * tens of megabytes.
+ */
+export const MAX_ENVELOPE_BYTES = 4 * 1024 * 1024;
+
+/** What an envelope adds to its documents' bytes: declarations, Caratula, the set's signature with its certificate. */
+const ENVELOPE_OVERHEAD_BYTES = 16 * 1024;
 const SCHEMA_FILE: Readonly<Record<EnvelopeKind, string>> = {
   EnvioDTE: 'EnvioDTE_v10.xsd',
   EnvioBOLETA: 'EnvioBOLETA_v11.xsd',
@@ -38,6 +51,28 @@ export interface EnvelopeOptions {
 
 export function envelopeKindFor(type: number): EnvelopeKind {
   return isBoletaType(type) ? 'EnvioBOLETA' : 'EnvioDTE';
+}
+
+/**
+ * How many of the next documents (their signed XML sizes in bytes, oldest first) go into one
+ * envelope of this kind: at most its document limit, and no more than fit in MAX_ENVELOPE_BYTES.
+ * At least one, so a queue always moves (one document alone is far below the limit).
+ */
+export function envelopeFit(
+  kind: EnvelopeKind,
+  sizes: readonly number[],
+  maxBytes = MAX_ENVELOPE_BYTES,
+): number {
+  const limit = Math.min(sizes.length, MAX_DOCUMENTS[kind]);
+  let bytes = ENVELOPE_OVERHEAD_BYTES;
+  let count = 0;
+  while (count < limit) {
+    // Each document is pasted with a line break after it.
+    bytes += sizes[count]! + 1;
+    if (bytes > maxBytes && count > 0) break;
+    count++;
+  }
+  return count;
 }
 
 /** Builds and signs the envelope; returns its ISO-8859-1 bytes. */
@@ -82,6 +117,12 @@ export function buildEnvelope(dtes: readonly SignedDte[], options: EnvelopeOptio
     '<?xml version="1.0" encoding="ISO-8859-1"?>\n' +
     `<${kind} ${SII_NAMESPACE_DECLARATIONS} xsi:schemaLocation="http://www.sii.cl/SiiDte ${SCHEMA_FILE[kind]}" version="1.0">` +
     `<SetDTE ID="SetDoc">${setContent(dtes.map((dte) => dte.xml))}</SetDTE>${signature}</${kind}>\n`;
+  if (xml.length > MAX_ENVELOPE_BYTES && dtes.length > 1) {
+    throw new DteError(
+      'VALIDATION',
+      `El envío pesa ${xml.length} bytes: a lo más ${MAX_ENVELOPE_BYTES} (repártalo con envelopeFit).`,
+    );
+  }
   return Buffer.from(xml, 'latin1');
 }
 

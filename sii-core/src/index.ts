@@ -17,7 +17,14 @@ export {
 } from './caf-authority.ts';
 export { loadPfx, type SigningCredentials } from './certificate.ts';
 export { chileTimestamp } from './chile-time.ts';
-export { buildEnvelope } from './envelope.ts';
+export {
+  buildEnvelope,
+  type EnvelopeKind,
+  envelopeFit,
+  envelopeKindFor,
+  MAX_DOCUMENTS,
+  MAX_ENVELOPE_BYTES,
+} from './envelope.ts';
 export { DteError } from './errors.ts';
 export { type BuyerField, missingBuyerData } from './identified-boleta.ts';
 export { type ReadDocument, readDocuments } from './reader.ts';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { siiCafAuthorities } from './caf-authority.ts';
-import { verifyFile } from './verifier.ts';
+import { type VerificationReport, verifyFile } from './verifier.ts';
 
 const sample = (name: string) =>
   readFileSync(new URL(`../../../shared/sii/samples/${name}`, import.meta.url));
@@ -33,6 +33,17 @@ describe('real SII samples', () => {
     expect(production.failureLines).toEqual([
       'Documento DTE-61-110616: timbre: el CAF no es válido: no hay una llave del SII configurada para el IDK 300; la llave pública del SII para ese IDK debe configurarse en el servidor',
     ]);
+  });
+
+  it('verifies the XMLDSig of one document in N with signatureSample, every TED still', async () => {
+    const signatureFailures = (report: VerificationReport) =>
+      report.documents.map((d) => d.failures.some((f) => f.startsWith('firma del documento')));
+    const all = await verifyFile(sample('BASICO_762352915.xml'));
+    // The 8 DTEs were edited after signing: every signature fails when each is checked.
+    expect(signatureFailures(all)).toEqual(Array(8).fill(true));
+    const sampled = await verifyFile(sample('BASICO_762352915.xml'), { signatureSample: 3 });
+    expect(signatureFailures(sampled)).toEqual([true, false, false, true, false, false, true, false]);
+    expect(sampled.envelopeFailures).toEqual(all.envelopeFailures);
   });
 
   it('validates the namespaced envelopes against the schema and skips it only for bare DTEs without namespace', async () => {

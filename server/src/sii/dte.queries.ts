@@ -12,7 +12,7 @@ import { AppError } from '../platform/app-error.ts';
 import { camelView } from '../platform/rows.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { SignedMeta } from './envelope.queries.ts';
-import type { SignJob } from './sii.queues.ts';
+import type { SignDocument } from './sii.queues.ts';
 
 type DteViewData = z.infer<typeof DteView>;
 
@@ -156,42 +156,63 @@ export async function detachFromEnvelope(em: SqlExecutor, documentIds: readonly 
   );
 }
 
-/**
- * The sale's document, created (with its first event) unless a previous run did, in one round
- * trip; null when the sale is not there.
- */
-export async function ensureDocument(
-  em: SqlExecutor,
-  d: Pick<SignJob, 'saleId' | 'type' | 'folio' | 'issuedAt'>,
-): Promise<{ id: string; state: string; caf_id: string } | null> {
-  const [doc] = await em.execute<{ id: string; state: string; caf_id: string }[]>(
-    `with sold as (select caf_id, total from sale where id = ?),
-          created as (
-            insert into dte_document (id, tenant_id, sale_id, doc_type, folio, issued_at, total, state)
-            select ?, current_tenant_id(), ?, ?, ?, ?, total, 'stamped' from sold
-            on conflict do nothing returning id),
-          logged as (
-            insert into dte_event (tenant_id, document_id, state, created_at)
-            select current_tenant_id(), id, 'stamped', ? from created)
-     select coalesce(c.id, d.id) as id, case when c.id is null then d.state else 'stamped' end as state, s.caf_id
-       from sold s left join created c on true left join dte_document d on c.id is null and d.sale_id = ?`,
-    [d.saleId, randomUUID(), d.saleId, d.type, d.folio, d.issuedAt, d.issuedAt, d.saleId],
-  );
-  return doc ?? null;
+/** A sale's document as the signing job finds it. */
+export interface SigningDocument {
+  sale_id: string;
+  id: string;
+  state: string;
+  caf_id: string;
 }
 
-/** Stores a document's signed XML with what the envelope and the status queries need of it. */
-export async function saveSignature(
+/**
+ * The sales' documents, each created (with its first event) unless a previous run did, in one
+ * round trip; a sale that is not there has none.
+ */
+export async function ensureDocuments(
   em: SqlExecutor,
-  documentId: string,
-  xml: string,
-  meta: SignedMeta,
+  documents: readonly Pick<SignDocument, 'saleId' | 'type' | 'folio' | 'issuedAt'>[],
+): Promise<SigningDocument[]> {
+  return em.execute<SigningDocument[]>(
+    `with input as (
+       select * from jsonb_to_recordset(?::jsonb)
+         as x("saleId" uuid, id uuid, type smallint, folio integer, "issuedAt" timestamptz)),
+     sold as (select i.*, s.caf_id, s.total from input i join sale s on s.id = i."saleId"),
+     created as (
+       insert into dte_document (id, tenant_id, sale_id, doc_type, folio, issued_at, total, state)
+       select id, current_tenant_id(), "saleId", type, folio, "issuedAt", total, 'stamped' from sold
+       on conflict do nothing returning id, sale_id, issued_at),
+     logged as (
+       insert into dte_event (tenant_id, document_id, state, created_at)
+       select current_tenant_id(), id, 'stamped', issued_at from created)
+     select s."saleId" as sale_id, coalesce(c.id, d.id) as id,
+            case when c.id is null then d.state else 'stamped' end as state, s.caf_id
+       from sold s left join created c on c.sale_id = s."saleId"
+       left join dte_document d on c.id is null and d.sale_id = s."saleId"`,
+    [
+      JSON.stringify(
+        documents.map((d) => ({
+          saleId: d.saleId,
+          id: randomUUID(),
+          type: d.type,
+          folio: d.folio,
+          issuedAt: d.issuedAt,
+        })),
+      ),
+    ],
+  );
+}
+
+/** Stores documents' signed XML with what the envelope and the status queries need of each. */
+export async function saveSignatures(
+  em: SqlExecutor,
+  signed: readonly { id: string; xml: string; meta: SignedMeta }[],
 ): Promise<void> {
-  await em.execute('update dte_document set signed_xml = ?, signed_meta = ? where id = ?', [
-    xml,
-    JSON.stringify(meta),
-    documentId,
-  ]);
+  if (signed.length === 0) return;
+  await em.execute(
+    `update dte_document d set signed_xml = i.xml, signed_meta = i.meta
+       from jsonb_to_recordset(?::jsonb) as i(id uuid, xml text, meta jsonb) where d.id = i.id`,
+    [JSON.stringify(signed)],
+  );
 }
 
 /** The PDF the worker stored for a document in a format, if any. */

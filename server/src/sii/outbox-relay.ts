@@ -1,13 +1,35 @@
 import pg from 'pg';
 import type { Logger } from '../platform/logger.ts';
-import { claimOutbox, LISTEN_OUTBOX, markOutboxProcessed, siiWork } from './outbox.queries.ts';
+import {
+  claimOutbox,
+  LISTEN_OUTBOX,
+  markOutboxProcessed,
+  type OutboxRow,
+  siiWork,
+} from './outbox.queries.ts';
 import { type PipelineDeps, queuePdfs, queueStatus, queueUpload, scheduleEnvelope } from './sii.jobs.ts';
 import { jobDefaults, jobIds } from './sii.queues.ts';
 
 const TOPIC = 'sii.document';
 const BATCH = 200;
+/**
+ * Documents per sign job: one job signs them in one transaction (a handful of round trips for
+ * all), where a job per document paid BullMQ's and the transaction's overhead for each.
+ */
+const SIGN_BATCH = 50;
 const POLL_MS = 1_000;
 const SWEEP_MS = 5_000;
+
+/** Claimed rows as sign jobs: per tenant, in claim order, SIGN_BATCH at most per job. */
+function signBatches(rows: readonly OutboxRow[]): OutboxRow[][] {
+  const byTenant = new Map<string, OutboxRow[]>();
+  for (const row of rows) byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), row]);
+  return [...byTenant.values()].flatMap((own) =>
+    Array.from({ length: Math.ceil(own.length / SIGN_BATCH) }, (_, i) =>
+      own.slice(i * SIGN_BATCH, (i + 1) * SIGN_BATCH),
+    ),
+  );
+}
 
 /** Runs `pass` now, or once more right after the running pass when triggered meanwhile. */
 function coalescing(pass: () => Promise<void>) {
@@ -119,10 +141,16 @@ export class OutboxRelay {
         const rows = await claimOutbox(client, TOPIC, BATCH, this.tenants);
         if (rows.length > 0) {
           await this.deps.queues.sign.addBulk(
-            rows.map((row) => ({
+            signBatches(rows).map((batch) => ({
               name: 'sign',
-              data: { ...row.payload, tenantId: row.tenant_id, outboxId: String(row.id) },
-              opts: { ...jobDefaults(this.deps.config.SII_RETRY_DELAY_MS, 8), jobId: jobIds.sign(row.key) },
+              data: {
+                tenantId: batch[0]!.tenant_id,
+                documents: batch.map((row) => ({ ...row.payload, outboxId: String(row.id) })),
+              },
+              opts: {
+                ...jobDefaults(this.deps.config.SII_RETRY_DELAY_MS, 8),
+                jobId: jobIds.sign(batch[0]!.key, batch.length),
+              },
             })),
           );
           await markOutboxProcessed(

@@ -4,7 +4,7 @@
  * of the tenants listed (a Postgres array literal, null for all).
  */
 import type pg from 'pg';
-import type { SignJob } from './sii.queues.ts';
+import type { SignDocument } from './sii.queues.ts';
 
 /** The channel the outbox trigger notifies on insert. */
 export const LISTEN_OUTBOX = 'listen outbox';
@@ -13,7 +13,7 @@ export interface OutboxRow {
   id: string;
   tenant_id: string;
   key: string;
-  payload: Omit<SignJob, 'tenantId' | 'outboxId'>;
+  payload: Omit<SignDocument, 'outboxId'>;
 }
 
 /** Claims up to `batch` unprocessed rows of a topic (`for update skip locked`, in the caller's transaction). */

@@ -15,7 +15,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { DteStatusChange } from '@erp/shared';
 import { makeTestCertificate } from '@erp/sii-core/test-authority';
-import { run } from '@erp/sii-core/testing';
+import { run, writeStandalone, xmllintSchema, xmlsecVerify } from '@erp/sii-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type TestClient,
@@ -127,6 +127,18 @@ interface Sold {
   saleId: string;
   folio: number;
   ted: string;
+}
+
+/** `count` boletas through the till's socket, `parallel` commits in flight at a time. */
+async function sellMany(count: number, parallel = 8): Promise<Sold[]> {
+  const sold: Sold[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next++ < count) sold.push(await sell(39));
+    }),
+  );
+  return sold;
 }
 
 async function sell(docType: 39 | 33 = 39): Promise<Sold> {
@@ -761,4 +773,63 @@ describe('SII pipeline', () => {
       await redis?.stop();
     }
   }, 90_000);
+
+  // One flush of a large backlog: the envelope step is held (its queue paused) until all 1,200
+  // are signed, so it finds them all at once and must split them, 500 at most per EnvioBOLETA.
+  it('splits 1,200 boletas committed at once into envelopes of at most 500, each valid for xmllint and xmlsec1: all accepted', async () => {
+    const COUNT = 1200;
+    const sales = await sellMany(COUNT);
+    const ids = sales.map((s) => s.saleId);
+    const inState = async (state: string) =>
+      (
+        await query<{ n: number }>(
+          'select count(*)::int as n from dte_document where sale_id = any(?::uuid[]) and state = ?',
+          [`{${ids.join(',')}}`, state],
+        )
+      )[0]!.n;
+    // An upload of 500 documents waits for the simulator's checks of every signature.
+    const worker = await startWorker({ SII_HTTP_TIMEOUT_MS: '90000' });
+    try {
+      await worker.deps.queues.envelope.pause();
+      await waitFor('every document signed', async () => (await inState('signed')) === COUNT, 60_000);
+      await worker.deps.queues.envelope.resume();
+      const rows = await allFinal(ids, 90_000);
+      expect(rows.filter((r) => r.state !== 'accepted')).toEqual([]);
+      expect(arrivalsOf(sales.map((s) => s.folio))).toEqual(sales.map(() => 1));
+    } finally {
+      await worker.deps.queues.envelope.resume();
+      await closeWorker(worker);
+    }
+
+    const envelopes = await query<{ id: string; document_count: number; xml: Buffer }>(
+      `select id, document_count, xml from dte_envelope
+        where id in (select envelope_id from dte_document where sale_id = any(?::uuid[]))`,
+      [`{${ids.join(',')}}`],
+    );
+    expect(envelopes.map((e) => e.document_count).sort((a, b) => a - b)).toEqual([200, 500, 500]);
+    const dir = mkdtempSync(join(tmpdir(), 'sii-split-'));
+    for (const envelope of envelopes) {
+      const file = join(dir, `${envelope.id}.xml`);
+      writeFileSync(file, envelope.xml);
+      const schema = xmllintSchema(file, 'sii-2025/schema_envio_bol/EnvioBOLETA_v11.xsd');
+      expect(schema.output).toContain('validates');
+      expect(schema.status).toBe(0);
+      // The set's signature in place, and one DTE's in place (each DTE's cut out below).
+      for (const verified of [xmlsecVerify(file), xmlsecVerify(file, "(//*[local-name()='Signature'])[1]")]) {
+        expect(verified.output).toMatch(/^OK/m);
+        expect(verified.status).toBe(0);
+      }
+      const xml = envelope.xml.toString('latin1');
+      const dtes = xml.match(/<DTE [\s\S]*?<\/DTE>/g)!;
+      expect(dtes).toHaveLength(envelope.document_count);
+      const cut = dtes.map((dte, i) => {
+        const standalone = join(dir, `${envelope.id}-${i}.xml`);
+        writeStandalone(standalone, dte);
+        return standalone;
+      });
+      const verified = xmlsecVerify(cut);
+      expect(verified.output.match(/^OK$/gm)).toHaveLength(cut.length);
+      expect(verified.status).toBe(0);
+    }
+  }, 240_000);
 });

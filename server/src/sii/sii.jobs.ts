@@ -7,8 +7,16 @@
  * mark the documents and throw UnrecoverableError.
  */
 import { randomUUID } from 'node:crypto';
-import { type DteStatusChange, isBoletaType } from '@erp/shared';
-import { buildDte, buildEnvelope, DteError } from '@erp/sii-core';
+import type { DteStatusChange } from '@erp/shared';
+import {
+  buildDte,
+  buildEnvelope,
+  DteError,
+  envelopeFit,
+  envelopeKindFor,
+  MAX_DOCUMENTS,
+  type SigningCredentials,
+} from '@erp/sii-core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { AppError } from '../platform/app-error.ts';
@@ -18,7 +26,7 @@ import { withTenant } from '../platform/orm.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { tenantSiiIdentity } from './caf.queries.ts';
 import { activeCredentials } from './certificate.store.ts';
-import { ensureDocument, saveSignature, type Transition, transition } from './dte.queries.ts';
+import { ensureDocuments, saveSignatures, type Transition, transition } from './dte.queries.ts';
 import {
   claimSignedDocuments,
   documentsOfEnvelope,
@@ -31,6 +39,7 @@ import {
   markEnvelopeUploaded,
   noteUploadAnswer,
   refuseEnvelope,
+  type SignedMeta,
   startUploadAttempt,
 } from './envelope.queries.ts';
 import { loadCaf } from './folios.ts';
@@ -50,8 +59,6 @@ import type { SiiSession } from './sii-client/types.ts';
 import { siiHosts, targetFor } from './sii-target.ts';
 
 const ENVELOPE_TYPES = { EnvioBOLETA: [39, 41], EnvioDTE: [33, 34, 52, 56, 61] } as const;
-/** Documents per envelope: EnvioBOLETA allows 500 (EnvioDTE 2000); one limit keeps uploads small. */
-const ENVELOPE_SIZE = 500;
 /** Status polls before giving up on an envío (then an operator retries). */
 const MAX_POLLS = 500;
 
@@ -69,44 +76,70 @@ function isPermanent(error: unknown): boolean {
   return error instanceof DteError || (error instanceof AppError && error.code !== 'INTERNAL');
 }
 
-/** Stamped sale → signed DTE (the TED comes out identical: same CAF, same TSTED). */
-export async function signDocument(deps: PipelineDeps, job: Job<SignJob>): Promise<void> {
+/**
+ * Stamped sales → signed DTEs (the TED comes out identical: same CAF, same TSTED), a batch of one
+ * tenant's documents in one transaction: their rows created, signed, stored and moved to `signed`
+ * in a few statements. A document that cannot be signed for good (no certificate, an invalid
+ * document) is marked failed with the reason while the others go on; the job then fails without
+ * retry, naming them. Anything else (the database, a lost connection) rolls the whole batch back
+ * for a retry, which finds done whatever a previous run committed.
+ */
+export async function signDocuments(deps: PipelineDeps, job: Job<SignJob>): Promise<void> {
   const { orm, box } = deps;
-  const d = job.data;
-  let changes: DteStatusChange[];
-  try {
-    changes = await withTenant(orm, d.tenantId, async (em) => {
-      const doc = await ensureDocument(em, d);
-      if (!doc) throw AppError.notFound('la venta del documento');
-      if (doc.state !== 'stamped') return [];
-      const { credentials } = await activeCredentials(em, box, d.tenantId);
-      const caf = await loadCaf(em, box, d.tenantId, doc.caf_id);
-      const { xml, ...meta } = buildDte(d.document, {
-        caf,
-        credentials,
-        folio: d.folio,
-        signedAt: new Date(d.issuedAt),
-      });
-      const receiverRut = (d.document as { receiver: { rut: string } }).receiver.rut;
-      await saveSignature(em, doc.id, xml, { ...meta, receiverRut });
-      return transition(em, ['stamped'], [{ id: doc.id, state: 'signed' }]);
+  const { tenantId, documents } = job.data;
+  const { changes, failures } = await withTenant(orm, tenantId, async (em) => {
+    const rows = await ensureDocuments(em, documents);
+    const bySale = new Map(rows.map((r) => [r.sale_id, r]));
+    const missing = documents.filter((d) => !bySale.has(d.saleId));
+    const failures = missing.map(
+      (d) => `venta ${d.saleId}: ${AppError.notFound('la venta del documento').message}`,
+    );
+    const todo = documents.flatMap((d) => {
+      const doc = bySale.get(d.saleId);
+      return doc?.state === 'stamped' ? [{ job: d, doc }] : [];
     });
-  } catch (error) {
-    if (!isPermanent(error)) throw error;
-    const detail = (error as Error).message;
-    // The signing transaction rolled back with the error, the document's creation included: it is
-    // created again here so the back office shows it, failed, with the reason.
-    const failed = await withTenant(orm, d.tenantId, async (em) => {
-      const doc = await ensureDocument(em, d);
-      return doc?.state === 'stamped'
-        ? transition(em, ['stamped'], [{ id: doc.id, state: 'failed', detail }])
-        : [];
-    });
-    deps.announce(d.tenantId, failed);
-    throw new UnrecoverableError(detail);
-  }
-  deps.announce(d.tenantId, changes);
-  await scheduleEnvelope(deps, d.tenantId, isBoletaType(d.type) ? 'EnvioBOLETA' : 'EnvioDTE');
+    if (todo.length === 0) return { changes: [], failures };
+    const failed: Transition[] = [];
+    const fail = (id: string, folio: number, error: unknown) => {
+      if (!isPermanent(error)) throw error;
+      const detail = (error as Error).message;
+      failed.push({ id, state: 'failed', detail });
+      failures.push(`folio ${folio}: ${detail}`);
+    };
+    let credentials: SigningCredentials | undefined;
+    try {
+      ({ credentials } = await activeCredentials(em, box, tenantId));
+    } catch (error) {
+      for (const { job: d, doc } of todo) fail(doc.id, d.folio, error);
+    }
+    const signed: { id: string; xml: string; meta: SignedMeta }[] = [];
+    for (const { job: d, doc } of credentials ? todo : []) {
+      try {
+        const caf = await loadCaf(em, box, tenantId, doc.caf_id);
+        const { xml, ...meta } = buildDte(d.document, {
+          caf,
+          credentials: credentials!,
+          folio: d.folio,
+          signedAt: new Date(d.issuedAt),
+        });
+        const receiverRut = (d.document as { receiver: { rut: string } }).receiver.rut;
+        signed.push({ id: doc.id, xml, meta: { ...meta, receiverRut } });
+      } catch (error) {
+        fail(doc.id, d.folio, error);
+      }
+    }
+    await saveSignatures(em, signed);
+    const changes = await transition(
+      em,
+      ['stamped'],
+      [...signed.map(({ id }) => ({ id, state: 'signed' as const })), ...failed],
+    );
+    return { changes, failures };
+  });
+  deps.announce(tenantId, changes);
+  const kinds = new Set(changes.filter((c) => c.state === 'signed').map((c) => envelopeKindFor(c.docType)));
+  for (const kind of kinds) await scheduleEnvelope(deps, tenantId, kind);
+  if (failures.length > 0) throw new UnrecoverableError(failures.join('; '));
 }
 
 /**
@@ -131,7 +164,9 @@ export async function scheduleEnvelope(deps: PipelineDeps, tenantId: string, kin
 const MAX_ENVELOPE_WAITS = 10;
 
 /**
- * Signed documents → envelopes of at most 500 (boletas and the rest never mixed). While envíos
+ * Signed documents → envelopes (boletas and the rest never mixed), each within its kind's limits:
+ * 500 boletas, or 2000 other documents, and MAX_ENVELOPE_BYTES (`envelopeFit`); a backlog becomes
+ * as many envelopes as it takes, each signed, stored and uploaded on its own. While envíos
  * already wait to be uploaded, building more would only lengthen that queue: the documents keep
  * gathering for another window (up to MAX_ENVELOPE_WAITS), so a busy pipeline sends fewer, fuller
  * envelopes, each paying the per-envío cost (token, upload, the SII's checks) once.
@@ -150,8 +185,16 @@ export async function envelopeDocuments(
   }
   for (;;) {
     const built = await withTenant(deps.orm, tenantId, async (em) => {
-      const rows = await claimSignedDocuments(em, ENVELOPE_TYPES[kind], ENVELOPE_SIZE);
-      if (rows.length === 0) return null;
+      const claimed = await claimSignedDocuments(em, ENVELOPE_TYPES[kind], MAX_DOCUMENTS[kind]);
+      if (claimed.length === 0) return null;
+      // The documents past the fit stay signed (unlocked at commit) for the next envelope.
+      const rows = claimed.slice(
+        0,
+        envelopeFit(
+          kind,
+          claimed.map((r) => r.signed_xml.length),
+        ),
+      );
       const { credentials } = await activeCredentials(em, deps.box, tenantId);
       const xml = buildEnvelope(
         rows.map((r) => ({ ...r.signed_meta, xml: r.signed_xml })),
@@ -164,12 +207,16 @@ export async function envelopeDocuments(
         ['signed'],
         rows.map((r) => ({ id: r.id, state: 'in_envelope' as const })),
       );
-      return { envelopeId, changes, full: rows.length === ENVELOPE_SIZE };
+      return {
+        envelopeId,
+        changes,
+        more: claimed.length === MAX_DOCUMENTS[kind] || rows.length < claimed.length,
+      };
     });
     if (!built) return;
     deps.announce(tenantId, built.changes);
     await queueUpload(deps, tenantId, built.envelopeId);
-    if (!built.full) return;
+    if (!built.more) return;
   }
 }
 

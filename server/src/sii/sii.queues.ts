@@ -5,14 +5,19 @@ import { createClient } from 'redis';
 export const SII_QUEUES = ['sii-sign', 'sii-envelope', 'sii-upload', 'sii-status', 'sii-pdf'] as const;
 export type SiiQueueName = (typeof SII_QUEUES)[number];
 
-export interface SignJob {
-  tenantId: string;
+/** A stamped sale's document to sign: its `sii.document` outbox row. */
+export interface SignDocument {
   outboxId: string;
   saleId: string;
   type: number;
   folio: number;
   issuedAt: string;
   document: unknown;
+}
+/** Documents of one tenant signed in one job (one relay pass makes a job of up to SIGN_BATCH). */
+export interface SignJob {
+  tenantId: string;
+  documents: SignDocument[];
 }
 export interface EnvelopeJob {
   tenantId: string;
@@ -117,7 +122,8 @@ export type SiiQueues = Awaited<ReturnType<typeof openSiiQueues>>;
 
 /** BullMQ job ids: no ':' and never only digits (docs/reliability.md#outbox-job-ids). */
 export const jobIds = {
-  sign: (outboxKey: string) => `sign-${outboxKey}`,
+  /** A batch by its first outbox key and size: the same rows relayed again make the same id. */
+  sign: (firstOutboxKey: string, count: number) => `sign-${firstOutboxKey}-${count}`,
   /** One envelope job per tenant, kind and time window: documents signed in a window share an envelope. */
   envelope: (tenantId: string, kind: string, window: number) => `env-${tenantId}-${kind}-${window}`,
   upload: (envelopeId: string) => `up-${envelopeId}`,

@@ -11,7 +11,7 @@ import {
   envelopeDocuments,
   type PipelineDeps,
   pollStatus,
-  signDocument,
+  signDocuments,
   uploadEnvelope,
 } from './sii.jobs.ts';
 import { openSiiQueues, type SiiQueueName } from './sii.queues.ts';
@@ -19,12 +19,12 @@ import { SiiClient } from './sii-client/sii-client.ts';
 import { connectWorkerRedis } from './worker-redis.ts';
 
 /**
- * Concurrency per queue. A signing job spends far more time waiting on PostgreSQL (ten round
- * trips in its transaction) than signing (about a millisecond of RSA), so several run at once;
- * uploads and polls wait on the SII.
+ * Concurrency per queue. A signing job signs a batch of up to 50 documents in one transaction
+ * (a few milliseconds of CPU each, a handful of round trips for all), so a few at once keep the
+ * CPU busy while another waits on PostgreSQL; uploads and polls wait on the SII.
  */
 const CONCURRENCY: Readonly<Record<SiiQueueName, number>> = {
-  'sii-sign': 12,
+  'sii-sign': 3,
   'sii-envelope': 1,
   'sii-upload': 2,
   'sii-status': 4,
@@ -81,7 +81,7 @@ export async function startSiiWorker(
 
   const renderer = new SharedPdfRenderer();
   const processors: Record<SiiQueueName, (job: Job, token?: string) => Promise<void>> = {
-    'sii-sign': (job) => signDocument(deps, job),
+    'sii-sign': (job) => signDocuments(deps, job),
     'sii-envelope': (job, token) => envelopeDocuments(deps, job, token),
     'sii-upload': (job, token) => uploadEnvelope(deps, job, token),
     'sii-status': (job, token) => pollStatus(deps, job, token),

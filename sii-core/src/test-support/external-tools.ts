@@ -41,10 +41,14 @@ export function xmllintSchema(file: string, schema: string): RunResult {
 }
 
 /**
- * xmlsec1 on one Signature (by XPath) of a file, IDs declared as the SII namespace requires
+ * xmlsec1 on one Signature (by XPath) of a file, or of each of several files (one `OK` line per
+ * file that verifies), IDs declared as the SII namespace requires
  * [docs/sii-rules.md#verification-with-independent-tools].
  */
-export function xmlsecVerify(file: string, signatureXPath = "/*/*[local-name()='Signature']"): RunResult {
+export function xmlsecVerify(
+  file: string | readonly string[],
+  signatureXPath = "/*/*[local-name()='Signature']",
+): RunResult {
   return run('xmlsec1', [
     '--verify',
     '--insecure',
@@ -54,7 +58,7 @@ export function xmlsecVerify(file: string, signatureXPath = "/*/*[local-name()='
     `${SII_NS}:SetDTE`,
     '--node-xpath',
     signatureXPath,
-    file,
+    ...(typeof file === 'string' ? [file] : file),
   ]);
 }
 

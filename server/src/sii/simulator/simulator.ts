@@ -3,8 +3,8 @@
  * (SOAP seed/token/upload/status for DTE, REST for boletas) on one port and checks what the SII
  * checks: the token's signed seed, field order and token cookie on upload, the schema, every
  * signature and TED (via the verifier, which uses xml-crypto's C14N, not the builder's own
- * serialisation, in a worker thread: see verify-thread.ts; the seed signature with xmlsec1 when
- * installed), that each folio is covered by a CAF of the local test authority, and duplicate
+ * serialisation, in a pool of worker threads: see verify-thread.ts; the seed signature with
+ * xmlsec1 when installed; a `light` simulator checks only a sample of the documents' signatures), that each folio is covered by a CAF of the local test authority, and duplicate
  * folios. Status answers come after a delay; the per-document services (QueryEstDte, the boleta
  * API's `…/estado`) answer what it registered (see document-registry.ts).
  *
@@ -22,7 +22,21 @@ import type { VerificationReport } from '@erp/sii-core';
 import { escapeXml, unescapeXml, xmlField } from '../sii-client/http.ts';
 import { askedStamp, DocumentRegistry, readStamps, type Stamp } from './document-registry.ts';
 import { verifySignedSeed } from './seed-check.ts';
-import { VerifyThread } from './verify-thread.ts';
+import { VerifyPool, type VerifyPoolOptions } from './verify-thread.ts';
+
+/**
+ * `light` verification: the XMLDSig of one document in this many (the envelope's signature, the
+ * schema and every TED are always checked). For load tests, where the signatures cost the
+ * simulator 10 to 25 ms of CPU per document and would otherwise be the bottleneck being measured.
+ */
+export const LIGHT_SIGNATURE_SAMPLE = 25;
+
+export interface SimulatorOptions {
+  /** Threads that check uploads (`SII_SIMULATOR_THREADS`); by default one per core, at most 4. */
+  threads?: number;
+  /** `full` (the default) verifies every signature; `light` one document's in LIGHT_SIGNATURE_SAMPLE. */
+  verify?: 'full' | 'light';
+}
 
 export interface SimulatorFaults {
   /** The next N uploads answer HTTP 500 (nothing recorded). */
@@ -103,8 +117,13 @@ export class SiiSimulator {
   /** The last unexpected failure of the simulator itself (answered as HTTP 500), for debugging. */
   lastError: Error | undefined;
   private server: Server | undefined;
-  private readonly verifier = new VerifyThread();
+  private readonly verifier: VerifyPool;
   private readonly hanging = new Set<ServerResponse>();
+
+  constructor({ threads, verify = 'full' }: SimulatorOptions = {}) {
+    const pool: VerifyPoolOptions = { signatureSample: verify === 'light' ? LIGHT_SIGNATURE_SAMPLE : 1 };
+    this.verifier = new VerifyPool(threads ? { ...pool, threads } : pool);
+  }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((req, res) => {
