@@ -230,28 +230,15 @@ describe('touch POS (Chromium, real server)', () => {
   });
 
   it('on a first load says the catalog is loading and rings up the scans typed meanwhile, in order', async () => {
-    // The catalog snapshot's answer is held on the wire until the scans are typed.
+    // The catalog snapshot (HTTP) is held on the wire until the scans are typed.
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    // On the context, as the later test does: its route, registered last, then takes over.
-    await pos.context().routeWebSocket(/socket\.io/, (ws) => {
-      const upstream = ws.connectToServer();
-      let snapshotAck: string | null = null;
-      ws.onMessage((message) => {
-        const asked = typeof message === 'string' ? /^42[^[]*?(\d+)\["catalog:snapshot"/.exec(message) : null;
-        if (asked) snapshotAck = asked[1]!;
-        upstream.send(message);
-      });
-      upstream.onMessage((message) => {
-        const isSnapshot =
-          snapshotAck !== null &&
-          typeof message === 'string' &&
-          new RegExp(`^43[^[]*?,?${snapshotAck}\\[`).test(message);
-        if (isSnapshot) void held.then(() => ws.send(message));
-        else ws.send(message);
-      });
+    await pos.route(/\/catalog\/snapshot/, async (route) => {
+      const response = await route.fetch();
+      await held;
+      await route.fulfill({ response });
     });
     // An empty browser storage: the next load is this device's first.
     // A string: the e2e files are type-checked without the DOM library.
@@ -278,6 +265,7 @@ describe('touch POS (Chromium, real server)', () => {
     expect(await text(pos, 'cart-total')).toBe('$5.070');
     await pos.getByRole('button', { name: `Anular ${PRODUCTS.bebida.name}` }).click();
     await pos.getByRole('button', { name: `Anular ${PRODUCTS.leche.name}` }).click();
+    await pos.unroute(/\/catalog\/snapshot/);
   });
 
   it('weighs by hand without a scale, keeps the open ticket across a reload, and voids lines', async () => {
