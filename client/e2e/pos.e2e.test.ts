@@ -230,28 +230,15 @@ describe('touch POS (Chromium, real server)', () => {
   });
 
   it('on a first load says the catalog is loading and rings up the scans typed meanwhile, in order', async () => {
-    // The catalog snapshot's answer is held on the wire until the scans are typed.
+    // The catalog snapshot (HTTP) is held on the wire until the scans are typed.
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    // On the context, as the later test does: its route, registered last, then takes over.
-    await pos.context().routeWebSocket(/socket\.io/, (ws) => {
-      const upstream = ws.connectToServer();
-      let snapshotAck: string | null = null;
-      ws.onMessage((message) => {
-        const asked = typeof message === 'string' ? /^42[^[]*?(\d+)\["catalog:snapshot"/.exec(message) : null;
-        if (asked) snapshotAck = asked[1]!;
-        upstream.send(message);
-      });
-      upstream.onMessage((message) => {
-        const isSnapshot =
-          snapshotAck !== null &&
-          typeof message === 'string' &&
-          new RegExp(`^43[^[]*?,?${snapshotAck}\\[`).test(message);
-        if (isSnapshot) void held.then(() => ws.send(message));
-        else ws.send(message);
-      });
+    await pos.route(/\/catalog\/snapshot/, async (route) => {
+      const response = await route.fetch();
+      await held;
+      await route.fulfill({ response });
     });
     // An empty browser storage: the next load is this device's first.
     // A string: the e2e files are type-checked without the DOM library.
@@ -278,6 +265,63 @@ describe('touch POS (Chromium, real server)', () => {
     expect(await text(pos, 'cart-total')).toBe('$5.070');
     await pos.getByRole('button', { name: `Anular ${PRODUCTS.bebida.name}` }).click();
     await pos.getByRole('button', { name: `Anular ${PRODUCTS.leche.name}` }).click();
+    await pos.unroute(/\/catalog\/snapshot/);
+  });
+
+  it('drives a sale from the keyboard alone, with the keys listed on screen', async () => {
+    const keys = await text(pos, 'shortcuts');
+    for (const entry of [
+      'F2 Buscar',
+      'F3 Cantidad',
+      'F4 Descuento línea',
+      'F8 En espera',
+      'F9 Cobrar',
+      'Esc',
+    ])
+      expect(keys).toContain(entry);
+    // F2 takes the cursor back to the search field from anywhere, its text selected.
+    await pos.getByRole('tab', { name: 'Almacén' }).focus();
+    await pos.keyboard.press('F2');
+    await pos.keyboard.type('leche');
+    await pos.getByTestId('product-tile').filter({ hasText: PRODUCTS.leche.name }).waitFor();
+    await pos.keyboard.press('F2');
+    await scan(pos, PRODUCTS.bebida.barcode);
+    await scan(pos, PRODUCTS.leche.barcode);
+    const lines = pos.getByTestId('cart-line');
+    await expect.poll(() => lines.count()).toBe(2);
+
+    // ↑ picks the line above, F3 asks its quantity.
+    await pos.keyboard.press('ArrowUp');
+    await expect.poll(() => lines.nth(0).getAttribute('class')).toContain('selected');
+    await pos.keyboard.press('F3');
+    await pos.getByTestId('quantity-input').waitFor();
+    await pos.keyboard.type('3');
+    await pos.keyboard.press('Enter');
+    await pos.getByTestId('quantity-input').waitFor({ state: 'detached' });
+    // 3 × $1.890 + $1.290.
+    expect(await text(pos, 'cart-total')).toBe('$6.960');
+
+    // F4 opens the selected line's discount, F8 the parked tickets; Esc closes either.
+    await pos.keyboard.press('F4');
+    await pos.getByTestId('discount-dialog').waitFor();
+    await pos.keyboard.press('Escape');
+    await pos.getByTestId('discount-dialog').waitFor({ state: 'detached' });
+    await pos.keyboard.press('F8');
+    await pos.getByTestId('park-form').waitFor();
+    await pos.keyboard.press('Escape');
+    await pos.getByTestId('park-form').waitFor({ state: 'detached' });
+    await shot(pos, 'keyboard-ticket');
+
+    // F9 opens the payment, F9 again charges exact cash ($6.960), Esc starts the next sale.
+    await pos.keyboard.press('F9');
+    await pos.getByTestId('to-pay').waitFor();
+    await pos.keyboard.press('F9');
+    const folio = pos.getByTestId('receipt-folio');
+    await folio.waitFor();
+    expect(await text(pos, 'receipt-change')).toBe('$0');
+    await pos.keyboard.press('Escape');
+    await folio.waitFor({ state: 'detached' });
+    expect(await lines.count()).toBe(0);
   });
 
   it('weighs by hand without a scale, keeps the open ticket across a reload, and voids lines', async () => {
@@ -355,35 +399,36 @@ describe('touch POS (Chromium, real server)', () => {
     await pos.reload();
     const folio = pos.getByTestId('receipt-folio');
     await folio.waitFor({ timeout: 15_000 });
-    expect(await text(pos, folio)).toBe('Boleta electrónica N° 3');
+    expect(await text(pos, folio)).toBe('Boleta electrónica N° 4');
     await pos.getByTestId('new-sale').click();
 
     // Exactly one sale on the wall for it.
-    await expect.poll(() => wall.getByTestId('recent-sale').count()).toBe(3);
+    await expect.poll(() => wall.getByTestId('recent-sale').count()).toBe(4);
     expect(await text(wall, wall.getByTestId('recent-sale').first())).toMatch(
-      /Boleta electrónica 3 \$1\.890$/,
+      /Boleta electrónica 4 \$1\.890$/,
     );
     await pos.context().unrouteAll();
   }, 60_000);
 
   it('closes the till blind, and the cashier sees what was counted but never the expected cash', async () => {
     await pos.getByRole('button', { name: 'Cerrar caja' }).click();
-    // Drawer: $20.000 float + $2.050 + $1.290 + $1.890 cash = $25.230; card vouchers $3.000.
+    // Drawer: $20.000 float + $2.050 + $1.290 + $6.960 + $1.890 cash = $32.190; card vouchers $3.000.
     const count = async (face: string, n: string) =>
       pos.getByLabel(`Cantidad de ${face}`, { exact: true }).fill(n);
     await count('$20.000', '1');
-    await count('$5.000', '1');
-    await count('$100', '2');
-    await count('$10', '3');
+    await count('$10.000', '1');
+    await count('$2.000', '1');
+    await count('$100', '1');
+    await count('$10', '9');
     await pos.getByTestId('counted-card').fill('3000');
-    expect(await text(pos, 'counted-cash')).toBe('$25.230');
+    expect(await text(pos, 'counted-cash')).toBe('$32.190');
     await shot(pos, 'close-count');
     await pos.getByTestId('close-submit').click();
 
     const report = pos.getByTestId('close-report');
     await report.waitFor();
     const shown = await text(pos, 'close-report');
-    expect(shown).toContain('Efectivo — $25.230 —');
+    expect(shown).toContain('Efectivo — $32.190 —');
     expect(shown).toContain('Tarjeta $3.000 $3.000 $0');
     expect(shown).toContain('Cierre ciego: el efectivo esperado y su diferencia los revisa el supervisor.');
     expect(shown).toContain('Caja cerrada.');

@@ -5,7 +5,7 @@ import Fastify, { type FastifyHttpOptions } from 'fastify';
 import { registerAccountHandlers } from './accounts/index.ts';
 import { registerAuditHandlers } from './audit/index.ts';
 import { registerCashHandlers, registerCashHistoryHandlers } from './cash/index.ts';
-import { registerCatalogHandlers } from './catalog/index.ts';
+import { registerCatalogHandlers, registerCatalogRoutes } from './catalog/index.ts';
 import { deliverStoreReceipts, registerHardwareHandlers, registerHubHandlers } from './hardware/index.ts';
 import { registerInventoryHandlers, registerValuationHandlers } from './inventory/index.ts';
 import { AppError, httpStatusOf, toErrorPayload } from './platform/app-error.ts';
@@ -164,6 +164,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
   // Chromium for on-demand PDFs: launched by the first download that needs one.
   const pdfRenderer = new SharedPdfRenderer();
   registerDteDownloadRoutes(app, { orm, auth, renderer: pdfRenderer });
+  registerCatalogRoutes(app, { orm, auth, heavy });
 
   app.get('/api/health', async (_request, reply) => {
     const [db, cache] = await Promise.all([

@@ -1,5 +1,5 @@
-import type { ErrorPayload } from '@erp/shared/errors';
-import type { ProductData, ProductView } from '@erp/shared/events/index';
+import { type ErrorPayload, fail, ok, type Result } from '@erp/shared/errors';
+import { type ProductData, ProductView } from '@erp/shared/events/index';
 import {
   DEFAULT_SCALE_LABEL_RULES,
   parseScaleLabel,
@@ -8,6 +8,8 @@ import {
 } from '@erp/shared/scale-label';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
+import { fetchCatalogSnapshot } from '../http/catalog-snapshot.ts';
+import { t } from '../i18n/es-CL.ts';
 import { type PosDb, posDbFor } from '../storage/pos-db.ts';
 import { CatalogIndex } from './catalog-index.ts';
 import { STORE_IDS } from './ids.ts';
@@ -27,13 +29,26 @@ const META = { version: 'version', rules: 'labelRules', favourites: 'favourites'
 export const SEARCH_LIMIT = 60;
 /** One collator for every tab sort: far quicker than `localeCompare` per comparison. */
 const byName = new Intl.Collator('es');
+/**
+ * Products checked, indexed or stored per slice of main-thread work while a whole catalog loads
+ * (50,000 products on a first load or a reload): each slice takes a few milliseconds, and the
+ * page paints and takes the scanner's keys between them instead of freezing for a second.
+ */
+export const LOAD_SLICE = 2000;
+
+/** Gives the page a turn (a paint, a key typed) between two slices of a long load. */
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 /**
  * The catalog the POS sells from, kept in IndexedDB and indexed in memory so a scan never
- * waits for the server: loaded from disk at start, then brought up to date with
- * `catalog:snapshot` (first time) or `catalog:changes` since the stored version after every
- * connection that did not recover the missed events, and kept live by `product:changed` and
- * `price:changed`. Prices shown are the store's (override first).
+ * waits for the server: loaded from disk at start, then brought up to date with the HTTP
+ * snapshot (first time: gzipped, shared by every till, revalidated by catalog version) or
+ * `catalog:changes` on the socket since the stored version after every connection that did not
+ * recover the missed events, and kept live by `product:changed` and `price:changed`. Prices
+ * shown are the store's (override first). Whole catalogs are checked, indexed and stored in
+ * slices (`LOAD_SLICE`), so no main-thread task of the load runs long.
  */
 export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
   const version = ref<number | null>(null);
@@ -138,6 +153,13 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
 
   async function persistProducts(products: ProductView[]): Promise<void> {
     if (!db || products.length === 0) return;
+    if (products.length > LOAD_SLICE) {
+      for (let i = 0; i < products.length; i += LOAD_SLICE) {
+        await persistProducts(products.slice(i, i + LOAD_SLICE));
+        await yieldToPage();
+      }
+      return;
+    }
     const active = products.filter((p) => p.active);
     const inactive = products.filter((p) => !p.active);
     await db.putMany(
@@ -152,27 +174,57 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
     await db?.put('meta', next, META.version);
   }
 
+  /**
+   * The whole catalog over HTTP, checked against the shared schema a slice at a time; the local
+   * copy is replaced by it.
+   */
+  async function loadSnapshot(): Promise<Result<number>> {
+    const session = useSessionStore();
+    const feed = await fetchCatalogSnapshot(session.tenantSlug!, session.storeId, session.token);
+    if (!feed.ok) return feed;
+    const products: ProductView[] = [];
+    for (let i = 0; i < feed.data.products.length; i += LOAD_SLICE) {
+      if (i > 0) await yieldToPage();
+      const slice = ProductView.array().safeParse(feed.data.products.slice(i, i + LOAD_SLICE));
+      if (!slice.success) return fail('INTERNAL', t.connection.unexpectedAnswer);
+      products.push(...slice.data);
+    }
+    index.clear();
+    await db?.clear('products');
+    await indexInSlices(products);
+    await persistProducts(products);
+    return ok(feed.data.version);
+  }
+
+  /** Adds products to the in-memory index a slice at a time. */
+  async function indexInSlices(products: ProductView[]): Promise<void> {
+    for (let i = 0; i < products.length; i += LOAD_SLICE) {
+      if (i > 0) await yieldToPage();
+      index.upsert(products.slice(i, i + LOAD_SLICE));
+    }
+  }
+
+  /** What changed since `since`, over the socket. */
+  async function loadChanges(since: number): Promise<Result<number>> {
+    const feed = await useRealtimeStore().command('catalog:changes', { since }, { timeoutMs: 60_000 });
+    if (!feed.ok) return feed;
+    await indexInSlices(feed.data.products);
+    await persistProducts(feed.data.products);
+    return ok(Math.max(feed.data.version, since));
+  }
+
   /** Brings the local catalog up to date: the whole snapshot the first time, then the changes. */
   async function sync(): Promise<void> {
     const realtime = useRealtimeStore();
     syncing.value = true;
     try {
       const since = version.value;
-      const feed =
-        since === null
-          ? await realtime.command('catalog:snapshot', {}, { timeoutMs: 60_000 })
-          : await realtime.command('catalog:changes', { since }, { timeoutMs: 60_000 });
-      if (!feed.ok) {
-        syncError.value = feed.error;
+      const loaded = since === null ? await loadSnapshot() : await loadChanges(since);
+      if (!loaded.ok) {
+        syncError.value = loaded.error;
         return;
       }
-      if (since === null) {
-        index.clear();
-        await db?.clear('products');
-      }
-      index.upsert(feed.data.products);
-      await persistProducts(feed.data.products);
-      await saveVersion(Math.max(feed.data.version, since ?? 0));
+      await saveVersion(loaded.data);
       const rules = await realtime.command('label:rules', {});
       if (rules.ok) {
         labelRules.value = rules.data;
@@ -235,7 +287,7 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
       db.get<ScaleLabelRule[]>('meta', META.rules),
       db.get<string[]>('meta', META.favourites),
     ]);
-    index.upsert(products);
+    await indexInSlices(products);
     version.value = storedVersion ?? null;
     if (rules) labelRules.value = rules;
     favouriteIds.value = favs ?? [];

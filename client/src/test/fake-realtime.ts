@@ -20,7 +20,9 @@ type Handler<K extends CommandName> = (
  * `on(name, handler)` answers a command (a plain value means ok; a promise answers when it
  * settles, for a command still on its way while something else happens), `emit` pushes a
  * notification, `resync()` runs the resync callbacks as a non-recovered reconnect would.
- * Unanswered commands fail with OFFLINE. `sent` records every command sent.
+ * Unanswered commands fail with OFFLINE. `sent` records every command sent. The catalog's
+ * HTTP snapshot (`GET …/catalog/snapshot`) is answered by the `catalog:snapshot` handler and
+ * recorded in `sent` under that name.
  */
 export function fakeRealtime() {
   const realtime = useRealtimeStore();
@@ -39,6 +41,13 @@ export function fakeRealtime() {
     const isResult = typeof answer === 'object' && answer !== null && 'ok' in answer;
     return isResult ? answer : ok(answer);
   }) as typeof realtime.command;
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (!url.includes('/catalog/snapshot')) return realFetch(input, init);
+    const answer = await realtime.command('catalog:snapshot', {});
+    return new Response(JSON.stringify(answer), { status: answer.ok ? 200 : 503 });
+  }) as typeof fetch;
   realtime.addEventListener = ((event: string, handler: (payload: unknown) => void) => {
     const set = listeners.get(event) ?? new Set();
     listeners.set(event, set);

@@ -8,13 +8,13 @@ import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import { currentCatalogVersion, productCategories } from './catalog.queries.ts';
 import {
-  catalogFeed,
   listCatalog,
   lookupProduct,
   productDetail,
   saveProduct,
   search,
   setStorePrice,
+  sharedCatalogFeed,
 } from './catalog.service.ts';
 import { applyImport, previewImport } from './catalog-import.ts';
 import { getLabelRules, setLabelRules, testLabel } from './scale-labels.service.ts';
@@ -25,18 +25,8 @@ export const registerCatalogHandlers: HandlerRegistrar = (socket, { orm, logger,
   if (socket.data.screen !== 'hub') socket.join(rooms.catalog());
   const read = <T>(work: (em: EntityManager) => Promise<T>) => withTenant(orm, tenantId, work);
   const editor = { userId: socket.data.userId, storeId };
-  /**
-   * The feed is the same for every till of the store at one catalog version (a store opening,
-   * or every till reconnecting after a restart, asks for it at once): read once on the heavy
-   * reads' pool in the tenant's turn, serialized once, shared. The version is read first: a
-   * change committed meanwhile lands in this answer and again in the next one, never lost.
-   */
-  const feed = async (since: number | null) => {
-    const version = await read(currentCatalogVersion);
-    return heavy.shared(tenantId, `catalog:${storeId ?? 'tenant'}:${since ?? 'all'}:${version}`, () =>
-      heavy.read(tenantId, (em) => catalogFeed(em, storeId, since)),
-    );
-  };
+  const feed = async (since: number | null) =>
+    sharedCatalogFeed(heavy, tenantId, storeId, since, await read(currentCatalogVersion));
 
   onCommand(socket, logger, 'product:search', { roles: ALL_ROLES }, (input) =>
     read((em) => search(em, input, storeId)),

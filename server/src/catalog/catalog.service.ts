@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
+import type { HeavyReads } from '../realtime/heavy-reads.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { rooms } from '../realtime/rooms.ts';
 import {
@@ -222,4 +223,23 @@ export async function catalogFeed(em: EntityManager, storeId: string | null, sin
   const version = await currentCatalogVersion(em);
   const products = await productsSince(em, since ?? 0, storeId, since === null);
   return { version, storeId, products };
+}
+
+/**
+ * The feed at catalog version `version` (read by the caller just before) is the same for every
+ * till of the store (a store opening, or every till reconnecting after a restart, asks for it at
+ * once): read once on the heavy reads' pool in the tenant's turn, serialized once, shared by the
+ * socket command and the HTTP snapshot. A change committed after `version` was read lands in this
+ * answer and again in the next one, never lost.
+ */
+export function sharedCatalogFeed(
+  heavy: HeavyReads,
+  tenantId: string,
+  storeId: string | null,
+  since: number | null,
+  version: number,
+) {
+  return heavy.shared(tenantId, `catalog:${storeId ?? 'tenant'}:${since ?? 'all'}:${version}`, () =>
+    heavy.read(tenantId, (em) => catalogFeed(em, storeId, since)),
+  );
 }

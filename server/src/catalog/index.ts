@@ -3,6 +3,7 @@
  * re-exports, so importing it runs nothing.
  */
 export { registerCatalogHandlers } from './catalog.handlers.ts';
+export { registerCatalogRoutes } from './catalog.routes.ts';
 export { type ProductWrite, upsertProducts } from './catalog.service.ts';
 export { parseCsv } from './csv.ts';
 export { demoProducts, seedDemoCatalog, seedDemoCatalogs } from './demo-catalog.ts';

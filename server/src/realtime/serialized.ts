@@ -1,4 +1,8 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { Decoder, Encoder, type Packet, PacketType } from 'socket.io-parser';
+
+const gzipAsync = promisify(gzip);
 
 /**
  * A command's answer turned into JSON once, to be sent many times as is: a handler may return it
@@ -11,6 +15,7 @@ export class Serialized<T> {
   declare readonly value: T;
   /** `{"ok":true,"data":…}`: the whole `Result` the client reads. */
   readonly reply: string;
+  #gzipped: Promise<Buffer> | undefined;
 
   private constructor(reply: string) {
     this.reply = reply;
@@ -18,6 +23,15 @@ export class Serialized<T> {
 
   static of<T>(value: T): Serialized<T> {
     return new Serialized<T>(`{"ok":true,"data":${JSON.stringify(value)}}`);
+  }
+
+  /**
+   * The reply gzipped, compressed once (on libuv's thread pool, not the event loop) for every
+   * HTTP request that serves it; about a tenth of the JSON for a catalog.
+   */
+  gzipped(): Promise<Buffer> {
+    this.#gzipped ??= gzipAsync(this.reply);
+    return this.#gzipped;
   }
 
   /** Size in memory (two bytes per UTF-16 code unit), for caches that count. */

@@ -50,8 +50,8 @@ function connectError(error: AppError): ExtendedError {
  * The store a socket serves: the one requested if a membership covers it (bound to it, or
  * tenant-wide and the store exists), else the store of a store-bound membership, else none.
  */
-async function resolveStore(
-  deps: RealtimeDeps,
+export async function resolveStore(
+  deps: Pick<RealtimeDeps, 'orm'>,
   memberships: MembershipRow[],
   requested: string | undefined,
 ): Promise<string | null> {
