@@ -34,7 +34,10 @@ export const registerCatalogHandlers: HandlerRegistrar = (socket, { orm, logger,
   onCommand(socket, logger, 'product:lookup', { roles: ALL_ROLES }, ({ code }) =>
     read((em) => lookupProduct(em, code, storeId)),
   );
-  onCommand(socket, logger, 'catalog:snapshot', { roles: ALL_ROLES, cost: WHOLE_READ_COST }, () =>
+  // The POS takes its first catalog over HTTP (catalog.routes.ts: gzipped once per version and
+  // shared); on the socket the whole catalog is for tools, and each copy is compressed for its
+  // socket alone, on the CPU every tenant's sales share: it costs twice a whole report.
+  onCommand(socket, logger, 'catalog:snapshot', { roles: ALL_ROLES, cost: 2 * WHOLE_READ_COST }, () =>
     feed(null),
   );
   onCommand(socket, logger, 'catalog:changes', { roles: ALL_ROLES, cost: HEAVY_READ_COST }, ({ since }) =>

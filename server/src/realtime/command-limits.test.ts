@@ -76,7 +76,11 @@ describe("a tenant's budget", () => {
 });
 
 describe('commands in flight', () => {
-  const world = useTestServer(['lim-f'], { COMMANDS_IN_FLIGHT_PER_SOCKET: '2' });
+  // Budgets with room for every snapshot asked here: only the in-flight limit refuses.
+  const world = useTestServer(['lim-f'], {
+    COMMANDS_IN_FLIGHT_PER_SOCKET: '2',
+    COMMAND_BURST_PER_SOCKET: '5000',
+  });
   beforeAll(async () => {
     // A catalog whose first snapshot takes a while to read, so that requests overlap.
     const [tenant] = world.tenants;
