@@ -2,6 +2,7 @@ import type { PromotionInput, PromotionView } from '@erp/shared';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import { isoTime } from '../platform/rows.ts';
+import type { SqlFragment } from '../platform/sql-fragment.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 
 /** Promotions' SQL. Every function runs in the caller's tenant transaction (RLS). */
@@ -21,8 +22,12 @@ interface PromotionRow {
   fromTime: string | null;
   toTime: string | null;
   active: boolean;
-  updatedAt: Date;
+  /** A Date from a row, ISO text from a JSON value. */
+  updatedAt: Date | string;
 }
+
+/** A promotion as `storePromotionsJson` gives it. */
+export type StoredPromotion = PromotionRow;
 
 const COLUMNS = `id, name, rule, product_ids as "productIds", categories, store_id as "storeId",
   to_char(starts_on, 'YYYY-MM-DD') as "startsOn", to_char(ends_on, 'YYYY-MM-DD') as "endsOn",
@@ -41,16 +46,32 @@ export async function listPromotions(em: SqlExecutor): Promise<View[]> {
 
 /**
  * The promotions a till of `storeId` may apply on `today` (Chile's date) or later: active, not
- * ended, its store's or every store's. Whether one runs at a given moment is `promotionRuns`'s.
+ * ended, its store's or every store's, as one JSON value. A fragment, so that a sale reads them
+ * in the same round trip as its cart (`storePromotionsFrom` reads the value back). Whether one
+ * runs at a given moment is `promotionRuns`'s.
  */
+export function storePromotionsJson(storeId: string, today: string): SqlFragment {
+  return {
+    sql: `(select coalesce(json_agg(p order by p.id), '[]'::json) from (
+             select ${COLUMNS} from promotion
+              where active and ends_on >= ?::date and (store_id is null or store_id = ?)) as p)`,
+    params: [today, storeId],
+  };
+}
+
+/** The promotions in a `storePromotionsJson` value. */
+export function storePromotionsFrom(json: readonly PromotionRow[]): View[] {
+  return json.map(view);
+}
+
+/** `storePromotionsJson` on its own. */
 export async function storePromotions(em: SqlExecutor, storeId: string, today: string): Promise<View[]> {
-  const rows = await em.execute<PromotionRow[]>(
-    `select ${COLUMNS} from promotion
-      where active and ends_on >= ?::date and (store_id is null or store_id = ?)
-      order by id`,
-    [today, storeId],
+  const promotions = storePromotionsJson(storeId, today);
+  const [row] = await em.execute<{ promotions: PromotionRow[] }[]>(
+    `select ${promotions.sql} as promotions`,
+    promotions.params,
   );
-  return rows.map(view);
+  return storePromotionsFrom(row?.promotions ?? []);
 }
 
 /** Creates or replaces a promotion; null when the id to replace is not the company's. */

@@ -2,6 +2,7 @@ import type { AdditionalTaxCode } from '@erp/shared';
 import { type AuditRow, INSERT_AUDIT_SQL } from '../audit/index.ts';
 import type { SqlFragment } from '../platform/sql-fragment.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
+import type { StoredPromotion } from '../promotions/index.ts';
 import type { ReceiverData } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
 import type { SaleResultData, Seller } from './sales.service.ts';
@@ -59,17 +60,26 @@ export interface ProductPriceRow {
   price: number;
   /** The catalog's category name: what category promotions match. */
   category: string;
+  /** The store's promotions, the same on every row (`cartProductsQuery`). */
+  promotions: StoredPromotion[];
 }
 
-/** Reads the current price (store override first) and sale data of the cart's products. */
-export function cartProductsQuery(storeId: string, lines: readonly { productId: string }[]): SqlFragment {
+/**
+ * Reads the current price (store override first) and sale data of the cart's products, with the
+ * store's promotions (`storePromotionsJson`, the same value on every row) in the same round trip.
+ */
+export function cartProductsQuery(
+  storeId: string,
+  lines: readonly { productId: string }[],
+  promotions: SqlFragment,
+): SqlFragment {
   const ids = [...new Set(lines.map((l) => l.productId))];
   return {
     sql: `select p.id, p.code, p.name, p.unit, p.weighable, p.active, p.exempt, p.additional_tax as "additionalTax",
-                   p.category, coalesce(sp.price, p.price) as price
+                   p.category, coalesce(sp.price, p.price) as price, ${promotions.sql} as promotions
             from product p left join store_price sp on sp.product_id = p.id and sp.store_id = ?
            where p.id = any(?::uuid[])`,
-    params: [storeId, `{${ids.join(',')}}`],
+    params: [...promotions.params, storeId, `{${ids.join(',')}}`],
   };
 }
 

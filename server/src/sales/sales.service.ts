@@ -27,7 +27,7 @@ import { planMovements } from '../inventory/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
-import { storePromotions } from '../promotions/index.ts';
+import { storePromotionsFrom, storePromotionsJson } from '../promotions/index.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import { issueTaxDocument } from '../sii/index.ts';
 import { customerFromInput, getCustomer } from './customer.queries.ts';
@@ -130,24 +130,24 @@ export async function commitSale(
   input: SaleCommitInput,
   events: PendingEvents,
 ): Promise<SaleResultData> {
-  // The key is claimed and the cart's current prices read in one round trip.
+  const issuedAt = new Date();
+  const moment = chileMoment(issuedAt);
+  // The key is claimed and the cart's current prices and promotions read in one round trip.
   const { claim, rows } = await claimKeyWith<SaleResultData, ProductPriceRow>(
     em,
     'sale:commit',
     input.saleId,
     requestHash(input),
-    cartProductsQuery(seller.storeId, input.lines),
+    cartProductsQuery(seller.storeId, input.lines, storePromotionsJson(seller.storeId, moment.date)),
   );
   if (!claim.fresh) return claim.result;
 
   const context = await storeContext(em, seller.tenantId, seller.storeId);
-  const issuedAt = new Date();
-  const moment = chileMoment(issuedAt);
   const lines = promoteLines(
     priceLines(rows, input.lines),
     rows,
     input.lines,
-    await storePromotions(em, seller.storeId, moment.date),
+    storePromotionsFrom(rows[0]?.promotions ?? []),
     { storeId: seller.storeId, moment },
   );
   const receiver = await receiverFor(em, input);
