@@ -14,6 +14,7 @@ export function openedSession(terminalId: string, status: CashSession['status'] 
     cashAbonos: 0,
     cardAbonos: 0,
     abonoCount: 0,
+    fiadoSales: 0,
     expectedCard: 0,
   };
   return {

@@ -234,6 +234,9 @@ describe('fiado at the till', () => {
     expect(after.cashSales - before.cashSales).toBe(990);
     expect(after.cardSales - before.cardSales).toBe(0);
     expect(after.ticketCount - before.ticketCount).toBe(2);
+    // What went on the account is in the session's tally (the X and Z reports), not in the drawer.
+    expect(after.fiadoSales - before.fiadoSales).toBe(3380);
+    expect(after.expectedCash - before.expectedCash).toBe(990);
     if (!sale.ok) return;
     const rows = await withTenant(shop.server.orm, shop.tenant.tenantId, (em) =>
       em.execute('select method, amount from sale_payment where sale_id = ?', [sale.data.saleId]),

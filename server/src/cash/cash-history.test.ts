@@ -78,6 +78,7 @@ describe('cash:sessions', () => {
         cashAbonos: 0,
         cardAbonos: 0,
         abonoCount: 0,
+        fiadoSales: 0,
         expectedCash: 28630,
         expectedCard: 7570,
       },

@@ -33,6 +33,7 @@ export interface SessionRow {
   cash_abonos: string;
   card_abonos: string;
   abono_count: number;
+  fiado_sales: string;
   counted_cash: string | null;
   counted_card: string | null;
   closed_at: Date | null;
@@ -55,6 +56,7 @@ export function toSessionView(row: SessionRow): SessionView {
     cashAbonos: n(row.cash_abonos),
     cardAbonos: n(row.card_abonos),
     abonoCount: row.abono_count,
+    fiadoSales: n(row.fiado_sales),
   };
   return {
     id: row.id,
@@ -143,6 +145,8 @@ export interface SessionTallyInput {
   cashierId: string | null;
   cash: number;
   card: number;
+  /** A sale's part on a customer account (fiado): tallied, but no money in the drawer. */
+  fiado?: number;
   /** A return's refund (taken out), an abono to a customer account (taken in), or else a sale. */
   refund?: boolean;
   abono?: boolean;
@@ -161,13 +165,14 @@ export function sessionTally(input: SessionTallyInput): SqlFragment {
         ? 'cash_refunds = cash_refunds + ?, card_refunds = card_refunds + ?, return_count = return_count + 1'
         : input.abono
           ? 'cash_abonos = cash_abonos + ?, card_abonos = card_abonos + ?, abono_count = abono_count + 1'
-          : 'cash_sales = cash_sales + ?, card_sales = card_sales + ?, ticket_count = ticket_count + 1'
+          : 'cash_sales = cash_sales + ?, card_sales = card_sales + ?, ticket_count = ticket_count + 1, fiado_sales = fiado_sales + ?'
     }
           where id = ? and status = 'open' and terminal_id = coalesce(?, terminal_id) and store_id = ?
             and cashier_id = coalesce(?, cashier_id) returning *`,
     params: [
       input.cash,
       input.card,
+      ...(input.refund || input.abono ? [] : [input.fiado ?? 0]),
       input.sessionId,
       input.terminalId ?? null,
       input.storeId,

@@ -104,6 +104,7 @@ describe('cash sessions', () => {
       cashAbonos: 0,
       cardAbonos: 0,
       abonoCount: 0,
+      fiadoSales: 0,
       expectedCash: 20000 + 4990 - 990 - 10000,
       expectedCard: 6500,
     });
@@ -127,6 +128,7 @@ describe('cash sessions', () => {
       returnCount: 0,
       cardAbonos: 0,
       abonoCount: 0,
+      fiadoSales: 0,
       expectedCard: 2500,
     };
     const report = await cashier.emitWithAck('cash:report', { sessionId: session.id });

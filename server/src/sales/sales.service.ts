@@ -287,6 +287,7 @@ export async function commitSale(
           ...drawerOwner(seller),
           cash: payments.paidCash,
           card: payments.paidCard,
+          fiado: payments.paidFiado,
           terminalId: input.terminalId,
         }),
         ...ledgerWrites,

@@ -26,6 +26,8 @@ export const CashTotals = z.object({
   cashAbonos: z.number().int(),
   cardAbonos: z.number().int(),
   abonoCount: z.number().int(),
+  /** What this session's sales put on customer accounts (fiado): no money in the drawer. */
+  fiadoSales: z.number().int(),
   /** Cash that should be in the drawer: float + cash sales − cash refunds + cash abonos + in − out. */
   expectedCash: z.number().int(),
   /** Card payments that should match the vouchers: card sales − card refunds + card abonos. */

@@ -28,22 +28,35 @@ function mount(component: Component): HTMLElement {
   return host;
 }
 
-/** A session with $4.000 in cash sales and $2.500 by card on a $20.000 float. */
+/**
+ * A session with $4.000 in cash sales and $2.500 by card on a $20.000 float, a $1.000 cash abono
+ * and a $3.000 sale on a customer's account (fiado).
+ */
 function supervised(): CashSession {
   const session = openedSession(crypto.randomUUID());
   return {
     ...session,
-    totals: { ...session.totals, cashSales: 4000, cardSales: 2500, expectedCash: 24000, expectedCard: 2500 },
+    totals: {
+      ...session.totals,
+      cashSales: 4000,
+      cardSales: 2500,
+      cashAbonos: 1000,
+      abonoCount: 1,
+      fiadoSales: 3000,
+      ticketCount: 3,
+      expectedCash: 25000,
+      expectedCard: 2500,
+    },
   };
 }
 
 /** The same session as a cashier's till gets it. */
 function blind(session: CashSession): CashSession {
-  const { cashSales: _sales, expectedCash: _expected, ...totals } = session.totals;
+  const { cashSales: _sales, cashAbonos: _abonos, expectedCash: _expected, ...totals } = session.totals;
   return { ...session, totals };
 }
 
-/** Each table row as its cells' text, space separated: `'Efectivo $24.000 $23.000 -$1.000'`. */
+/** Each table row as its cells' text, space separated: `'Efectivo $25.000 $23.000 -$2.000'`. */
 const rows = (host: HTMLElement) =>
   [...host.querySelectorAll('tbody tr')].map((tr) =>
     [...tr.children].map((cell) => cell.textContent?.trim()).join(' '),
@@ -89,9 +102,12 @@ describe('blind close at the till', () => {
       'Retiros de efectivo $0',
       'Ventas con tarjeta $2.500',
       'Reversas de tarjeta $0',
+      'Abonos de fiado con tarjeta $0',
       'Tarjeta esperada (vouchers) $2.500',
-      'Ventas 0',
+      'Ventas al fiado (a cuenta de clientes) $3.000',
+      'Ventas 3',
       'Devoluciones 0',
+      'Abonos 1',
     ]);
     expect(host.querySelector('[data-testid="x-blind"]')).not.toBeNull();
   });
@@ -99,7 +115,11 @@ describe('blind close at the till', () => {
   it("shows a supervisor's X report with every figure and no note", async () => {
     const host = await xReportOf(supervised());
     expect(rows(host)).toEqual(
-      expect.arrayContaining(['Ventas en efectivo $4.000', 'Efectivo esperado en caja $24.000']),
+      expect.arrayContaining([
+        'Ventas en efectivo $4.000',
+        'Abonos de fiado en efectivo $1.000',
+        'Efectivo esperado en caja $25.000',
+      ]),
     );
     expect(host.querySelector('[data-testid="x-blind"]')).toBeNull();
   });
@@ -111,8 +131,8 @@ describe('blind close at the till', () => {
   });
 
   it("shows a supervisor's close report with expected, counted and difference", () => {
-    const host = closeReportOf(supervised(), -1000);
-    expect(rows(host)).toEqual(['Efectivo $24.000 $23.000 -$1.000', 'Tarjeta $2.500 $2.500 $0']);
+    const host = closeReportOf(supervised(), -2000);
+    expect(rows(host)).toEqual(['Efectivo $25.000 $23.000 -$2.000', 'Tarjeta $2.500 $2.500 $0']);
     expect(host.querySelector('[data-testid="blind-close"]')).toBeNull();
   });
 });

@@ -149,6 +149,10 @@ export const tx = {
     cardRefunds: 'Devoluciones a tarjeta',
     cashIn: 'Ingresos de efectivo',
     cashOut: 'Retiros de efectivo',
+    cashAbonos: 'Abonos de fiado en efectivo',
+    fiado: 'Fiado',
+    fiadoTally: (sales: string, abonos: number, card: string) =>
+      `${sales} vendido a cuenta · ${n(abonos)} abonos (${card} con tarjeta)`,
     tickets: (sales: number, returns: number) => `${n(sales)} ventas · ${n(returns)} devoluciones`,
     breakdown: 'Cómo se llega a lo esperado',
     denominations: 'Conteo por billete y moneda',
