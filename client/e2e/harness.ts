@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { withTenant } from '../../server/src/platform/orm.ts';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../../server/test/harness.ts';
 
 export const ARTIFACTS_DIR = resolve(process.env.ARTIFACTS_DIR ?? '.artifacts');
@@ -75,4 +76,21 @@ export async function visibleText(page: Page, target: string | Locator): Promise
 export async function scan(page: Page, code: string): Promise<void> {
   await page.keyboard.type(code, { delay: 5 });
   await page.keyboard.press('Enter');
+}
+
+/** Rings a product up at the POS by typing its name and touching its tile. */
+export async function ringUp(page: Page, name: string): Promise<void> {
+  await page.getByTestId('scan-input').fill(name);
+  await page.getByTitle(name, { exact: true }).click();
+  await page.getByTestId('scan-input').fill('');
+}
+
+/** SQL in a tenant's transaction (row-level security on), to check what a screen wrote. */
+export function tenantQuery<T>(
+  server: TestServer,
+  tenantId: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  return withTenant(server.orm, tenantId, (em) => em.execute<T[]>(sql, params));
 }

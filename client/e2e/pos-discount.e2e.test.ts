@@ -1,15 +1,16 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoProducts, seedDemoCatalog } from '../../server/src/catalog/index.ts';
-import { withTenant } from '../../server/src/platform/orm.ts';
 import { createTestTenant, TEST_PIN, type TestServer, type TestTenant } from '../../server/test/harness.ts';
 import { addCaf } from '../../server/test/selling.ts';
 import { ticketAmounts } from '../src/stores/ticket-amounts.ts';
 import {
   launchChromium,
+  ringUp,
   screenshot,
   signedInPage,
   startServerWithClient,
+  tenantQuery,
   visibleText as text,
   VIEWPORTS,
 } from './harness.ts';
@@ -51,15 +52,8 @@ afterEach(async (context) => {
   if (context.task.result?.state === 'fail' && pos) await screenshot(pos, 'pos-discount-failure');
 });
 
-async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  return withTenant(server.orm, tenant.tenantId, (em) => em.execute<T[]>(sql, params));
-}
-
-async function ringUp(name: string): Promise<void> {
-  await pos.getByTestId('scan-input').fill(name);
-  await pos.getByTitle(name, { exact: true }).click();
-  await pos.getByTestId('scan-input').fill('');
-}
+const query = <T>(sql: string, params: unknown[] = []) =>
+  tenantQuery<T>(server, tenant.tenantId, sql, params);
 
 /** The whole element is inside the window. */
 async function expectOnScreen(target: Locator, what: string): Promise<void> {
@@ -83,8 +77,8 @@ describe('discounts at the touch POS (Chromium, demo catalog, real server)', () 
     await pos.getByRole('button', { name: 'Abrir caja' }).click();
     await pos.getByText(`${DEMO_SIZE.toLocaleString('es-CL')} productos`).waitFor();
 
-    await ringUp(damaged.name);
-    await ringUp(expensive.name);
+    await ringUp(pos, damaged.name);
+    await ringUp(pos, expensive.name);
     const lines = pos.getByTestId('cart-line');
     await expect.poll(() => lines.count()).toBe(2);
 

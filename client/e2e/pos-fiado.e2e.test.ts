@@ -1,13 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { withTenant } from '../../server/src/platform/orm.ts';
 import { createTestTenant, TEST_PIN, type TestServer, type TestTenant } from '../../server/test/harness.ts';
 import { addCaf, addProducts, receiveStock, SAMPLE_PRODUCTS } from '../../server/test/selling.ts';
 import {
   launchChromium,
+  ringUp,
   screenshot,
   signedInPage,
   startServerWithClient,
+  tenantQuery,
   visibleText as text,
   VIEWPORTS,
 } from './harness.ts';
@@ -29,9 +30,8 @@ let pos: Page;
 let office: Page;
 let accountId: string;
 
-async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  return withTenant(server.orm, tenant.tenantId, (em) => em.execute<T[]>(sql, params));
-}
+const query = <T>(sql: string, params: unknown[] = []) =>
+  tenantQuery<T>(server, tenant.tenantId, sql, params);
 
 beforeAll(async () => {
   server = await startServerWithClient();
@@ -64,12 +64,6 @@ afterEach(async (context) => {
   if (context.task.result?.state === 'fail' && office) await screenshot(office, 'backoffice-fiado-failure');
 });
 
-async function ringUp(name: string): Promise<void> {
-  await pos.getByTestId('scan-input').fill(name);
-  await pos.getByTitle(name, { exact: true }).click();
-  await pos.getByTestId('scan-input').fill('');
-}
-
 /** Opens payment, chooses Fiado and Doña Juanita's account (found by RUT as typed). */
 async function payOnAccount(): Promise<void> {
   await pos.getByTestId('pay-button').click();
@@ -89,7 +83,7 @@ describe('fiado at the touch POS (Chromium, real server)', () => {
     await pos.getByText(`${SAMPLE_PRODUCTS.length} productos`).waitFor();
 
     // Within the limit: $1.190 of $1.500.
-    await ringUp(LECHE!.name);
+    await ringUp(pos, LECHE!.name);
     await payOnAccount();
     expect(await text(pos, 'picked-account')).toContain('Debe $0 de $1.500 · Cupo disponible $1.500');
     expect(await text(pos, 'to-pay')).toBe('$1.190');
@@ -100,7 +94,7 @@ describe('fiado at the touch POS (Chromium, real server)', () => {
     await pos.getByTestId('new-sale').click();
 
     // Over it: $1.990 more needs the supervisor's PIN at this till.
-    await ringUp(BEBIDA!.name);
+    await ringUp(pos, BEBIDA!.name);
     await payOnAccount();
     expect(await text(pos, 'fiado-warning')).toContain(
       'El fiado de $1.990 supera el cupo disponible ($310): requiere autorización.',

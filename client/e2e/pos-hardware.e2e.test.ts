@@ -24,6 +24,7 @@ import {
   screenshot,
   signedInPage,
   startServerWithClient,
+  tenantQuery,
   visibleText as text,
   VIEWPORTS,
 } from './harness.ts';
@@ -53,9 +54,8 @@ const kicks: { reason: string }[] = [];
 const tares: unknown[] = [];
 const now = () => new Date().toISOString();
 
-async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  return withTenant(server.orm, tenant.tenantId, (em) => em.execute<T[]>(sql, params));
-}
+const query = <T>(sql: string, params: unknown[] = []) =>
+  tenantQuery<T>(server, tenant.tenantId, sql, params);
 
 const printerStatus = (state: 'ready' | 'paper_out', pendingJobs: number) =>
   hubEmit(hub, 'printer:status', {

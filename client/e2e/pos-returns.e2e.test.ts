@@ -12,6 +12,7 @@ import {
   screenshot,
   signedInPage,
   startServerWithClient,
+  tenantQuery,
   visibleText as text,
   VIEWPORTS,
 } from './harness.ts';
@@ -32,9 +33,8 @@ let tenant: TestTenant;
 let browser: Browser;
 let pos: Page;
 
-async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  return withTenant(server.orm, tenant.tenantId, (em) => em.execute<T[]>(sql, params));
-}
+const query = <T>(sql: string, params: unknown[] = []) =>
+  tenantQuery<T>(server, tenant.tenantId, sql, params);
 
 beforeAll(async () => {
   server = await startServerWithClient();
