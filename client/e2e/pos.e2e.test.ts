@@ -273,7 +273,8 @@ describe('touch POS (Chromium, real server)', () => {
     for (const entry of [
       'F2 Buscar',
       'F3 Cantidad',
-      'F4 Descuento línea',
+      'F4 Desc. línea',
+      '⇧F4 Desc. total',
       'F8 En espera',
       'F9 Cobrar',
       'Esc',

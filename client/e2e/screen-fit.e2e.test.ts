@@ -1,13 +1,20 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoProducts, seedDemoCatalog } from '../../server/src/catalog/index.ts';
-import { createTestTenant, type TestServer, type TestTenant } from '../../server/test/harness.ts';
+import {
+  connectClient,
+  createTestTenant,
+  type TestServer,
+  type TestTenant,
+  tokenFor,
+} from '../../server/test/harness.ts';
 import { addCaf } from '../../server/test/selling.ts';
 import {
   launchChromium,
   screenshot,
   signedInPage,
   startServerWithClient,
+  tenantQuery,
   VIEWPORTS,
   type Viewport,
 } from './harness.ts';
@@ -133,6 +140,8 @@ describe('screens that fit, with the demo catalog', () => {
       await expectOnScreen(pos, pos.getByTestId('pay-button'), `Cobrar at ${size}`);
       // The header is one line (wrapped at 1024 px it took 20 px from the ticket).
       expect((await pos.getByRole('banner').boundingBox())!.height).toBeLessThanOrEqual(64);
+      // The keyboard shortcuts stay listed in two short rows: the grid keeps its height.
+      expect((await pos.getByTestId('shortcuts').boundingBox())!.height).toBeLessThanOrEqual(50);
 
       // The tabs are one row, wider than the catalog column, that scrolls by itself.
       const row = await tabs.evaluate((el) => {
@@ -215,6 +224,54 @@ describe('screens that fit, with the demo catalog', () => {
     await expectNoSidewaysScroll(pos);
     await screenshot(pos, 'fit-pos-1024x768-receipt');
     await pos.getByTestId('new-sale').click();
+  }, 60_000);
+
+  it('POS: a price changed in the back office keeps its tile in place in a full category tab, and the line in the ticket shows it', async () => {
+    // Goes on with the first test's POS (till open, at 1024×768), on a tab of the demo's
+    // biggest category, so the tile changed sits among more products than the tab shows at once.
+    const pos = page!;
+    const sizes = new Map<string, number>();
+    for (const p of demo) sizes.set(p.category, (sizes.get(p.category) ?? 0) + 1);
+    const [category] = [...sizes].sort((a, b) => b[1] - a[1])[0]!;
+    await pos.getByRole('tablist').getByRole('tab', { name: category, exact: true }).click();
+    const titles = () =>
+      pos
+        .getByTestId('product-tile')
+        .evaluateAll((tiles) =>
+          tiles.map((tile) => tile.querySelector('button.pick')!.getAttribute('title')),
+        );
+    const before = await titles();
+    expect(before.length).toBeGreaterThan(20);
+    const name = before[12]!;
+    await pos.getByTitle(name, { exact: true }).click();
+    await pos.getByTestId('cart-line').first().waitFor();
+
+    const [product] = await tenantQuery<{ id: string; price: number }>(
+      server,
+      tenant.tenantId,
+      'select id, price from product where name = ?',
+      [name],
+    );
+    const price = product!.price + 110;
+    const admin = await connectClient(server.url, tenant.slug, {
+      token: await tokenFor(server.url, tenant.emails.admin),
+      screen: 'backoffice',
+    });
+    const set = await admin.emitWithAck('product:set-store-price', {
+      productId: product!.id,
+      storeId: tenant.stores[0]!.id,
+      price,
+    });
+    admin.close();
+    expect(set.ok).toBe(true);
+    const shown = `$${price.toLocaleString('es-CL')}`;
+    const tile = pos.getByTestId('product-tile').filter({ has: pos.getByTitle(name, { exact: true }) });
+    await tile.getByText(shown).waitFor();
+    expect(await titles()).toEqual(before);
+    await pos.getByTestId('price-notices').getByText(`Cambió el precio de ${name}`).waitFor();
+    expect(await pos.getByTestId('cart-total').innerText()).toBe(shown);
+    await expectNoSidewaysScroll(pos);
+    await screenshot(pos, 'fit-pos-1024x768-price-changed');
   });
 
   it('stock tablet at 1280×800: no section scrolls sideways', async () => {

@@ -22,13 +22,13 @@ describe('POS shortcuts', () => {
     expect(POS_SHORTCUTS.map((s) => `${keyLabel(s)} ${t.pos.shortcuts[s.action]}`)).toEqual([
       'F2 Buscar',
       'F3 Cantidad',
-      'F4 Descuento línea',
-      'Mayús+F4 Descuento total',
-      '↑ Línea anterior',
-      '↓ Línea siguiente',
+      'F4 Desc. línea',
+      '⇧F4 Desc. total',
+      '↑ Anterior',
+      '↓ Siguiente',
       'F8 En espera',
-      'F9 Cobrar (otra vez: efectivo exacto)',
-      'Esc Cerrar / nueva venta',
+      'F9 Cobrar (2ª vez: exacto)',
+      'Esc Cerrar',
     ]);
   });
 });

@@ -39,5 +39,5 @@ export function shortcutOf(
 export function keyLabel(shortcut: { key: string; shift?: boolean }): string {
   const key =
     ({ ArrowUp: '↑', ArrowDown: '↓', Escape: 'Esc' } as Record<string, string>)[shortcut.key] ?? shortcut.key;
-  return shortcut.shift ? `Mayús+${key}` : key;
+  return shortcut.shift ? `⇧${key}` : key;
 }
