@@ -421,6 +421,15 @@ describe('promotions at the sale', () => {
       },
       { line_no: 3, discount: '0', promotions: null },
     ]);
+    // The back office's detail of the sale names the promotions of each line.
+    const detail = await admin.emitWithAck('sale:detail', { saleId: result.saleId });
+    if (!detail.ok) throw new Error(JSON.stringify(detail.error));
+    expect(detail.data.lines.map((l) => l.discounts)).toEqual([
+      [{ label: 'Promo 2x1 Bebida cola', amount: 1990 }],
+      [{ label: 'Promo 3 por $1.500', amount: 1470 }],
+      [],
+    ]);
+    expect(detail.data.ticketDiscount).toBeNull();
 
     const document = await outboxDocument<DteDocument>('sii.document', result.saleId);
     const credentials = testCredentials();

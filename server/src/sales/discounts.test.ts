@@ -263,6 +263,14 @@ describe('discounts within the limit', () => {
     const document = await outboxDocument<DteDocument>('sii.document', percent.result.saleId);
     const xml = buildDte(document, { caf: testCaf(39), credentials, folio: percent.result.folio }).xml;
     expect(xml).toContain(`<GlosaDR>${`Descuento ticket 10% ${why}`.slice(0, 45)}</GlosaDR>`);
+
+    // The back office's detail of the sale names each discount with its reason, as the receipt.
+    const office = await shop.signIn(shop.tenant, shop.tenant.emails.admin, { screen: 'backoffice' });
+    shop.keep(office);
+    const detail = await office.emitWithAck('sale:detail', { saleId: percent.result.saleId });
+    if (!detail.ok) throw new Error(JSON.stringify(detail.error));
+    expect(detail.data.lines.map((l) => l.discounts)).toEqual([[], [{ label: '10% dañado', amount: 199 }]]);
+    expect(detail.data.ticketDiscount).toEqual({ label: `Descuento ticket 10% ${why}`, amount: 536 });
   });
 });
 

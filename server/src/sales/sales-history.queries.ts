@@ -1,4 +1,10 @@
-import type { SaleDetail, SaleSummary } from '@erp/shared';
+import {
+  type Discount,
+  discountLabel,
+  type LinePromotion,
+  type SaleDetail,
+  type SaleSummary,
+} from '@erp/shared';
 import type { z } from 'zod';
 import { camelView } from '../platform/rows.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
@@ -49,6 +55,8 @@ export function toSummary(row: SummaryRow): Summary {
 
 /** A sale's summary row with its amounts, customer, authorizer and the sale it credits, if any. */
 export interface DetailRow extends SummaryRow {
+  discount: string;
+  discount_detail: Discount | null;
   net: string;
   iva: string;
   exempt: string;
@@ -64,7 +72,7 @@ export interface DetailRow extends SummaryRow {
 
 export async function saleDetailRow(em: SqlExecutor, saleId: string): Promise<DetailRow | undefined> {
   const [row] = await em.execute<DetailRow[]>(
-    `select ${SUMMARY_COLUMNS}, s.net, s.iva, s.exempt, s.cash_rounding, s.change_given,
+    `select ${SUMMARY_COLUMNS}, s.discount, s.discount_detail, s.net, s.iva, s.exempt, s.cash_rounding, s.change_given,
             c.rut as customer_rut, c.razon_social, a.name as authorized_by_name,
             o.id as original_id, o.doc_type as original_doc_type, o.folio as original_folio
        from sale s ${SUMMARY_JOINS}
@@ -89,15 +97,23 @@ export async function saleLines(em: SqlExecutor, saleId: string): Promise<Detail
       discount: string;
       amount: string;
       exempt: boolean;
+      discount_detail: Discount | null;
+      promotions: LinePromotion[] | null;
     }[]
   >(
     `select l.line_no, l.product_id, p.code, l.name, l.quantity::text as quantity, l.unit_price, l.discount,
-            l.amount, l.exempt
+            l.amount, l.exempt, l.discount_detail, l.promotions
        from sale_line l join product p on p.id = l.product_id
       where l.sale_id = ? order by l.line_no`,
     [saleId],
   );
-  return lines.map((l) => camelView(l, { numbers: ['unit_price', 'discount', 'amount'] }));
+  return lines.map(({ discount_detail, promotions, ...l }) => ({
+    ...camelView(l, { numbers: ['unit_price', 'discount', 'amount'] }),
+    // A line takes part in promotions only without a discount of its own: one or the other.
+    discounts: discount_detail
+      ? [{ label: discountLabel(discount_detail), amount: Number(l.discount) }]
+      : (promotions ?? []).map((p) => ({ label: `Promo ${p.name}`, amount: p.amount })),
+  }));
 }
 
 export async function salePayments(em: SqlExecutor, saleId: string): Promise<Detail['payments']> {

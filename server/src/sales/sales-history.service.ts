@@ -5,6 +5,7 @@ import { AppError } from '../platform/app-error.ts';
 import { Filters } from '../platform/list-filters.ts';
 import { type Page, readPage } from '../platform/list-page.ts';
 import { documentOfSale } from '../sii/index.ts';
+import { ticketDiscountText } from './sale-discounts.ts';
 import {
   returnsOfSale,
   SALE_LIST,
@@ -50,6 +51,8 @@ export async function saleDetail(em: EntityManager, saleId: string): Promise<Det
   const document = await documentOfSale(em, saleId);
   const returns = await returnsOfSale(em, saleId);
   const {
+    discount,
+    discount_detail,
     net,
     iva,
     exempt,
@@ -73,6 +76,9 @@ export async function saleDetail(em: EntityManager, saleId: string): Promise<Det
     customer: customer_rut ? { rut: customer_rut, razonSocial: razon_social ?? '' } : null,
     authorizedByName: authorized_by_name,
     lines,
+    ticketDiscount: discount_detail
+      ? { label: ticketDiscountText(discount_detail), amount: Number(discount) }
+      : null,
     payments,
     document,
     original:

@@ -43,6 +43,9 @@ export const SaleSummary = z.object({
   returnedTotal: z.number().int(),
 });
 
+/** A discount as the sale's detail names it: a hand discount with its reason, or a promotion. */
+const NamedDiscount = z.object({ label: z.string(), amount: z.number().int() });
+
 export const SaleDetail = SaleSummary.extend({
   net: z.number().int(),
   iva: z.number().int(),
@@ -56,10 +59,14 @@ export const SaleDetail = SaleSummary.extend({
     DocumentLine.extend({
       unitPrice: z.number().int(),
       discount: z.number().int(),
+      /** What makes up `discount`: the cashier's discount (with its reason) or each promotion. */
+      discounts: z.array(NamedDiscount).default([]),
       amount: z.number().int(),
       exempt: z.boolean(),
     }),
   ),
+  /** The discount on the whole ticket, with its reason. */
+  ticketDiscount: NamedDiscount.nullable().default(null),
   payments: z.array(
     z.object({
       method: z.enum(['cash', 'card', 'fiado']),
