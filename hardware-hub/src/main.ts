@@ -74,8 +74,9 @@ if (config.node.httpPort !== undefined) {
     devices: localDevices,
     logger,
   });
+  // Knowing at once whether the server answers, so the first terminals are served the right way.
+  await link.start();
   await node.start();
-  link.start();
 }
 logger.info(
   {

@@ -62,9 +62,10 @@ export class LinkMonitor extends EventEmitter<LinkEvents> {
     return this.#state.online;
   }
 
-  start(): void {
+  /** Starts the heartbeats; resolves once the first one was answered or missed. */
+  async start(): Promise<void> {
     this.#stopped = false;
-    void this.probe();
+    await this.probe();
   }
 
   stop(): void {
