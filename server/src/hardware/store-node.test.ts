@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestClient, type TestServer, type TestTenant, tokenFor } from '../../test/harness.ts';
+import { type TestServer, type TestTenant, tokenFor } from '../../test/harness.ts';
 import {
   type HubProcess,
   issueHubCredential,
@@ -88,7 +88,7 @@ const sale = (saleId = randomUUID()) => ({
   terminalId: till.terminalId,
   cashSessionId: till.cashSessionId,
   lines: [{ productId: products[1]!.id, quantity: '2', unitPrice: 1190 }],
-  payments: [{ method: 'cash', tendered: 5000 }],
+  payments: [{ method: 'cash' as const, tendered: 5000 }],
 });
 
 const shop = useSellingFixture({ label: 'node', stock: '1000', cafs: [[39, 1, 100]] });
