@@ -66,7 +66,7 @@ const ServerUrl = z
 const REPOSITORY_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 
 /**
- * The store node (docs: architecture §8b): with `httpPort` set, the hub serves the built client
+ * The store node (README, "Store node"): with `httpPort` set, the hub serves the built client
  * and relays the terminals' connections on the store's network. Without it, the hub only drives
  * the devices for the central server, as before.
  */

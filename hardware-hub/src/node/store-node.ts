@@ -78,7 +78,7 @@ function refusal(code: 'OFFLINE' | 'WRONG_TENANT' | 'UNAUTHENTICATED', message?:
 /**
  * The store node: the hub serving the store's terminals on its network (`HUB_HTTP_PORT`), with
  * the built client, the API forwarded to the central server, and one relayed Socket.IO
- * connection per terminal (docs: architecture §8b). Pushes `node:state` to every terminal.
+ * connection per terminal (README, "Store node"). Pushes `node:state` to every terminal.
  */
 export class StoreNode {
   readonly #options: StoreNodeOptions;

@@ -1,6 +1,6 @@
 /**
  * The store node's state, pushed by the store's hub to every screen connected through it
- * (docs: architecture §8b). A screen connected straight to the central server never receives it.
+ * (README, "Store node"). A screen connected straight to the central server never receives it.
  */
 import { z } from 'zod';
 import { Timestamp } from './primitives.ts';
