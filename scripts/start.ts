@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ensureDemoHub } from '../server/src/hardware/index.ts';
 import { type Config, loadConfig } from '../server/src/platform/config.ts';
@@ -20,6 +21,8 @@ import { ensureDatabase, ensurePostgres, ensureRedis } from './services.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 3000);
+/** The demo store's hub is also its store node: the POS opened from it keeps working offline. */
+const hubHttpPort = Number(process.env.HUB_HTTP_PORT ?? 3100);
 const database = process.env.DATABASE_NAME ?? 'erp_market';
 
 function machineKey(): string {
@@ -107,6 +110,8 @@ const processes: { name: string; args: string[]; env?: Record<string, string> }[
       HUB_STORE_ID: demoHub.storeId,
       HUB_TOKEN: demoHub.token,
       HUB_DATA_DIR: hubDir,
+      HUB_HTTP_PORT: String(hubHttpPort),
+      HUB_CLIENT_DIST: clientDist,
     },
   },
 ];
@@ -140,8 +145,17 @@ const users = DEMO_TENANTS.flatMap((t) =>
       `    ${u.email.padEnd(22)} ${u.role.padEnd(11)} ${t.slug}${u.approvalPin ? ` (PIN de autorización ${u.approvalPin})` : ''}`,
   ),
 );
+// The store node's addresses: this machine's, as the store's terminals would open them.
+const storeNodeUrls = [
+  `http://127.0.0.1:${hubHttpPort}/`,
+  ...Object.values(networkInterfaces())
+    .flat()
+    .filter((address) => address && address.family === 'IPv4' && !address.internal)
+    .map((address) => `http://${address!.address}:${hubHttpPort}/`),
+];
 console.log(`
 ERP Market is running: http://127.0.0.1:${port}/
+Store node of ${DEMO_TENANTS[0]!.stores[0]!.name} (its hub: open the POS here, and the page and catalog still load when the central server is down): ${storeNodeUrls.join('  ')}
 
 Demo logins (password ${DEMO_PASSWORD}):
 ${users.join('\n')}

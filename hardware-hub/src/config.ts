@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CODE_PAGES } from './drivers/printer/code-pages.ts';
 import { SCALE_PROTOCOLS } from './drivers/scale/protocols.ts';
@@ -61,6 +62,25 @@ const ServerUrl = z
     },
   );
 
+/** The built client in this repository (`npm run build -w client`). */
+const REPOSITORY_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
+
+/**
+ * The store node (README, "Store node"): with `httpPort` set, the hub serves the built client
+ * and relays the terminals' connections on the store's network. Without it, the hub only drives
+ * the devices for the central server, as before.
+ */
+const NodeConfig = z.object({
+  /** 0 picks a free port (tests). */
+  httpPort: z.number().int().min(0).max(65535).optional(),
+  /** Every interface by default: the terminals are other machines of the store's network. */
+  httpHost: z.string().default('0.0.0.0'),
+  clientDist: z.string().default(REPOSITORY_CLIENT_DIST),
+  /** No heartbeat answered for this long: the central server counts as unreachable. */
+  offlineAfterMs: z.number().int().min(500).default(3000),
+  heartbeatMs: z.number().int().min(100).default(1000),
+});
+
 /** The hub's configuration file; server settings may come from the environment instead. */
 export const HubConfig = z.object({
   server: z.object({
@@ -73,6 +93,7 @@ export const HubConfig = z.object({
   timeZone: z.string().default(DEFAULT_TIME_ZONE),
   printers: z.array(PrinterConfig).default([]),
   scales: z.array(ScaleConfig).default([]),
+  node: NodeConfig.default(NodeConfig.parse({})),
 });
 export type HubConfig = z.output<typeof HubConfig>;
 export type PrinterConfig = z.output<typeof PrinterConfig>;
@@ -80,8 +101,9 @@ export type ScaleConfig = z.output<typeof ScaleConfig>;
 
 /**
  * Reads the configuration file (when given) and lets `HUB_SERVER_URL`, `HUB_TENANT`,
- * `HUB_STORE_ID`, `HUB_TOKEN` and `HUB_DATA_DIR` override it, so the token need not be stored
- * in the file.
+ * `HUB_STORE_ID`, `HUB_TOKEN`, `HUB_DATA_DIR`, and for the store node `HUB_HTTP_PORT`,
+ * `HUB_HTTP_HOST`, `HUB_CLIENT_DIST` and `HUB_OFFLINE_AFTER_MS` override it, so the token need
+ * not be stored in the file.
  */
 export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): HubConfig {
   const file = path ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
@@ -96,6 +118,13 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
       ...(env.HUB_TOKEN ? { token: env.HUB_TOKEN } : {}),
     },
     ...(env.HUB_DATA_DIR ? { dataDir: env.HUB_DATA_DIR } : {}),
+    node: {
+      ...((file.node ?? {}) as Record<string, unknown>),
+      ...(env.HUB_HTTP_PORT ? { httpPort: Number(env.HUB_HTTP_PORT) } : {}),
+      ...(env.HUB_HTTP_HOST ? { httpHost: env.HUB_HTTP_HOST } : {}),
+      ...(env.HUB_CLIENT_DIST ? { clientDist: env.HUB_CLIENT_DIST } : {}),
+      ...(env.HUB_OFFLINE_AFTER_MS ? { offlineAfterMs: Number(env.HUB_OFFLINE_AFTER_MS) } : {}),
+    },
   };
   const parsed = HubConfig.safeParse(merged);
   if (!parsed.success) {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hub } from './hub.ts';
 import { connectHub, type HubSocket } from './hub-connection.ts';
 import { PrintJournal } from './journal.ts';
+import { LocalDevices } from './local-devices.ts';
 import { VirtualScale } from './simulator/virtual-scale.ts';
 import { PrintSpool } from './spool.ts';
 import { type FakeTcpPrinter, startFakeTcpPrinter } from './testing/fake-escpos-printer.ts';
@@ -62,7 +63,7 @@ beforeAll(async () => {
     },
     logger,
   );
-  new Hub({ socket, spool, scales: [scale], logger, version: 'test' });
+  new Hub({ socket, spool, devices: new LocalDevices(spool, [scale], logger), logger, version: 'test' });
   await spool.start();
 });
 

@@ -1,24 +1,14 @@
-import {
-  DrawerKick,
-  fail,
-  ok,
-  type PrinterStatus,
-  type PrintJobReport,
-  ScaleCommand,
-  type ScaleReading,
-  ScaleWatch,
-} from '@erp/shared';
-import { PrinterUnreachableError } from './drivers/printer/printer.ts';
-import type { ScaleDriver } from './drivers/scale/scale.ts';
-import { assertNotExpired, HubError, parsePayload, toFailure } from './errors.ts';
+import { ok, type PrinterStatus, type PrintJobReport, type ScaleReading } from '@erp/shared';
+import { toFailure } from './errors.ts';
 import type { HubSocket } from './hub-connection.ts';
+import type { LocalDevices } from './local-devices.ts';
 import type { Logger } from './logger.ts';
 import type { PrintSpool } from './spool.ts';
 
 export interface HubOptions {
   socket: HubSocket;
   spool: PrintSpool;
-  scales: ScaleDriver[];
+  devices: LocalDevices;
   logger: Logger;
   version: string;
 }
@@ -33,7 +23,7 @@ const REPORT_TIMEOUT_MS = 5000;
 export class Hub {
   readonly #socket: HubSocket;
   readonly #spool: PrintSpool;
-  readonly #scales: Map<string, ScaleDriver>;
+  readonly #devices: LocalDevices;
   readonly #logger: Logger;
   readonly #version: string;
   /** Latest unacknowledged report per job. */
@@ -42,7 +32,7 @@ export class Hub {
   constructor(options: HubOptions) {
     this.#socket = options.socket;
     this.#spool = options.spool;
-    this.#scales = new Map(options.scales.map((scale) => [scale.info.id, scale]));
+    this.#devices = options.devices;
     this.#logger = options.logger;
     this.#version = options.version;
     this.#spool.on('state', (report) => {
@@ -50,7 +40,7 @@ export class Hub {
       this.#report(report);
     });
     this.#spool.on('status', (status) => this.#sendStatus(status));
-    for (const scale of options.scales) scale.onReading((reading) => this.#sendReading(reading));
+    for (const scale of options.devices.scales()) scale.onReading((reading) => this.#sendReading(reading));
     this.#listen();
   }
 
@@ -63,25 +53,10 @@ export class Hub {
         (error) => ack(toFailure(error)),
       );
     });
-    socket.on('drawer:kick', (payload, ack) => {
-      this.#drawerKick(payload).then(ack, (error) => ack(this.#failure(error)));
-    });
-    socket.on('scale:tare', (payload, ack) => {
-      this.#scaleCommand(payload, 'tare').then(ack, (error) => ack(this.#failure(error)));
-    });
-    socket.on('scale:zero', (payload, ack) => {
-      this.#scaleCommand(payload, 'zero').then(ack, (error) => ack(this.#failure(error)));
-    });
-    socket.on('scale:watch', (payload, ack) => {
-      try {
-        const watch = parsePayload(ScaleWatch, payload);
-        const scale = this.#scale(watch.scaleId);
-        scale.watch(watch.durationMs);
-        ack(ok(scale.latest()));
-      } catch (error) {
-        ack(this.#failure(error));
-      }
-    });
+    socket.on('drawer:kick', (payload, ack) => void this.#devices.drawerKick(payload).then(ack));
+    socket.on('scale:tare', (payload, ack) => void this.#devices.scaleCommand(payload, 'tare').then(ack));
+    socket.on('scale:zero', (payload, ack) => void this.#devices.scaleCommand(payload, 'zero').then(ack));
+    socket.on('scale:watch', (payload, ack) => ack(this.#devices.scaleWatch(payload)));
   }
 
   #onConnect(): void {
@@ -93,7 +68,7 @@ export class Hub {
       paperWidthMm: info.paperWidthMm,
       pdf417: info.pdf417,
     }));
-    const scales = [...this.#scales.values()].map(({ info }) => ({
+    const scales = this.#devices.scales().map(({ info }) => ({
       scaleId: info.id,
       name: info.name,
       protocol: info.protocol,
@@ -101,44 +76,6 @@ export class Hub {
     socket.emit('hub:announce', { hubVersion: this.#version, printers, scales }, () => {});
     for (const status of this.#spool.statuses()) this.#sendStatus(status);
     for (const report of this.#unreported.values()) this.#report(report);
-  }
-
-  /** A drawer kick is checked against its deadline on arrival and again right before the bytes go out. */
-  async #drawerKick(payload: unknown) {
-    const command = parsePayload(DrawerKick, payload);
-    assertNotExpired(command.expiresAt);
-    const printer = this.#spool.printer(command.printerId);
-    await printer.kickDrawer(async () => assertNotExpired(command.expiresAt));
-    this.#logger.info(
-      { commandId: command.commandId, reason: command.reason, printerId: printer.info.id },
-      'drawer opened',
-    );
-    return ok({ commandId: command.commandId, executedAt: new Date().toISOString() });
-  }
-
-  async #scaleCommand(payload: unknown, action: 'tare' | 'zero') {
-    const command = parsePayload(ScaleCommand, payload);
-    assertNotExpired(command.expiresAt);
-    const scale = this.#scale(command.scaleId);
-    await scale[action](() => assertNotExpired(command.expiresAt));
-    return ok({ commandId: command.commandId, executedAt: new Date().toISOString() });
-  }
-
-  #scale(scaleId: string | undefined): ScaleDriver {
-    const scale = scaleId ? this.#scales.get(scaleId) : this.#scales.values().next().value;
-    if (!scale) throw new HubError('DEVICE_UNAVAILABLE', 'La balanza indicada no existe en este hub.');
-    return scale;
-  }
-
-  #failure(error: unknown) {
-    if (error instanceof PrinterUnreachableError)
-      return fail('DEVICE_UNAVAILABLE', 'No se puede conectar con la impresora.');
-    if (error instanceof HubError) {
-      this.#logger.warn({ code: error.code }, error.message);
-      return toFailure(error);
-    }
-    this.#logger.error({ err: error }, 'command failed');
-    return fail('INTERNAL');
   }
 
   #report(report: PrintJobReport): void {

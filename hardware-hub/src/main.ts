@@ -1,6 +1,7 @@
 /**
  * The store's hardware hub: `node src/main.ts [--config hub.config.json] [--simulate]`.
- * Server settings may come from HUB_SERVER_URL, HUB_TENANT, HUB_STORE_ID, HUB_TOKEN.
+ * Server settings may come from HUB_SERVER_URL, HUB_TENANT, HUB_STORE_ID, HUB_TOKEN; with
+ * HUB_HTTP_PORT the hub is also the store node (see node/store-node.ts).
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +11,10 @@ import { createDevices } from './devices.ts';
 import { Hub } from './hub.ts';
 import { connectHub } from './hub-connection.ts';
 import { PrintJournal } from './journal.ts';
+import { LocalDevices } from './local-devices.ts';
 import { createLogger } from './logger.ts';
+import { LinkMonitor } from './node/link-monitor.ts';
+import { StoreNode } from './node/store-node.ts';
 import { PrintSpool } from './spool.ts';
 
 const { values } = parseArgs({
@@ -41,8 +45,39 @@ const socket = connectHub(
   },
   logger,
 );
-new Hub({ socket, spool, scales: devices.scales, logger, version: packageJson.version });
+const localDevices = new LocalDevices(spool, devices.scales, logger);
+new Hub({ socket, spool, devices: localDevices, logger, version: packageJson.version });
 await spool.start();
+
+// The store node: the POS and the tablet load from here and keep working without the central server.
+let node: StoreNode | null = null;
+let link: LinkMonitor | null = null;
+if (config.node.httpPort !== undefined) {
+  link = new LinkMonitor({
+    serverUrl: config.server.url,
+    logger,
+    heartbeatMs: config.node.heartbeatMs,
+    offlineAfterMs: config.node.offlineAfterMs,
+  });
+  // The hub's own connection dropping is the fastest sign the central server went away.
+  socket.on('disconnect', () => void link?.probe());
+  node = new StoreNode({
+    serverUrl: config.server.url,
+    tenantSlug: config.server.tenant,
+    storeId: config.server.storeId,
+    httpPort: config.node.httpPort,
+    httpHost: config.node.httpHost,
+    clientDist: config.node.clientDist,
+    dataDir: config.dataDir,
+    link,
+    spool,
+    devices: localDevices,
+    logger,
+  });
+  // Knowing at once whether the server answers, so the first terminals are served the right way.
+  await link.start();
+  await node.start();
+}
 logger.info(
   {
     simulate: values.simulate,
@@ -55,6 +90,8 @@ logger.info(
 async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'stopping');
   socket.close();
+  link?.stop();
+  await node?.stop();
   await spool.stop();
   await journal.close();
   await Promise.all([...devices.printers, ...devices.scales].map((device) => device.close()));

@@ -166,6 +166,10 @@ export async function createServer(config: Config, logger: Logger = createLogger
   registerDteDownloadRoutes(app, { orm, auth, renderer: pdfRenderer });
   registerCatalogRoutes(app, { orm, auth, heavy });
 
+  // The store hubs' heartbeat (several a second across a chain's stores): answered by this
+  // process alone, no database or Redis round trip; `/api/health` is the deep check.
+  app.get('/api/ping', async () => ({ ok: true }));
+
   app.get('/api/health', async (_request, reply) => {
     const [db, cache] = await Promise.all([
       orm.em

@@ -53,6 +53,8 @@ export function startHubProcess(
   credential: { token: string; storeId: string },
   dataDir: string,
   printers?: Record<string, unknown>[],
+  /** More settings, e.g. `HUB_HTTP_PORT` to run it as the store node. */
+  env: Record<string, string> = {},
 ): HubProcess {
   let args = ['--simulate'];
   if (printers) {
@@ -70,6 +72,7 @@ export function startHubProcess(
       HUB_STORE_ID: credential.storeId,
       HUB_TOKEN: credential.token,
       HUB_DATA_DIR: dataDir,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -91,6 +94,22 @@ export function startHubProcess(
       await exited;
     },
   };
+}
+
+/** The store node's port, once the hub process logged it listening. */
+export async function storeNodePort(hub: HubProcess, timeoutMs = 15_000): Promise<number> {
+  let port = 0;
+  await waitUntil(
+    'the store node to listen',
+    () => {
+      const line = hub.logs().find((l) => l.msg === 'store node listening');
+      port = Number(line?.port ?? 0);
+      return port > 0;
+    },
+    timeoutMs,
+    50,
+  );
+  return port;
 }
 
 /** Text of every receipt the simulated printer wrote. */

@@ -8,3 +8,4 @@ export * from './roles.ts';
 export * from './rut.ts';
 export * from './settings.ts';
 export * from './tax.ts';
+export * from './uuid.ts';

@@ -73,6 +73,12 @@ export const t = {
       'Se perdió la conexión antes de recibir la respuesta. Revise si la operación se realizó antes de reintentar.',
     unexpectedAnswer: 'El servidor respondió algo inesperado. Recargue la página.',
   },
+  /** The store node (the hub the page comes from) and its link to the central server. */
+  storeNode: {
+    online: 'Tienda en línea',
+    offlineSince: (time: string) => `Sin conexión con la central desde las ${time}`,
+    pending: (count: number) => (count === 1 ? '1 venta pendiente' : `${count} ventas pendientes`),
+  },
   rut: {
     label: 'RUT',
     placeholder: '12.345.678-5',

@@ -8,6 +8,7 @@ import type {
   ProductView,
 } from '@erp/shared/events/index';
 import { type AdditionalTaxCode, boletaNeedsBuyer } from '@erp/shared/tax';
+import { randomUuid } from '@erp/shared/uuid';
 import { type BuyerField, missingBuyerData } from '@erp/sii-core/identified-boleta';
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
@@ -105,7 +106,7 @@ export interface PriceNotice {
 const OPEN_TICKET_KEY = 'open';
 
 function newTicket(): Ticket {
-  return { saleId: crypto.randomUUID(), docType: 39, customer: null, lines: [] };
+  return { saleId: randomUuid(), docType: 39, customer: null, lines: [] };
 }
 
 /**
@@ -213,7 +214,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
       return existing;
     }
     const line: CartLine = {
-      lineId: crypto.randomUUID(),
+      lineId: randomUuid(),
       productId: product.id,
       name: product.name,
       code: product.code,
@@ -449,7 +450,7 @@ export const useCartStore = defineStore(STORE_IDS.CART, () => {
     const lines = parked.lines as unknown as CartLine[];
     ticket.value = {
       ...parked.extra,
-      saleId: crypto.randomUUID(),
+      saleId: randomUuid(),
       docType: parked.docType === 33 ? 33 : 39,
       customer: parked.customer,
       lines,

@@ -5,6 +5,7 @@ import type {
   CustomerPaymentResult,
   FiadoApproval,
 } from '@erp/shared/events/index';
+import { randomUuid } from '@erp/shared/uuid';
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { z } from 'zod';
@@ -66,7 +67,7 @@ export const useCustomerAccountsStore = defineStore(STORE_IDS.CUSTOMER_ACCOUNTS,
         error: { code: 'CASH_SESSION_REQUIRED', message: 'Debe abrir una caja antes de vender.' },
       };
     }
-    pendingPaymentId.value ??= crypto.randomUUID();
+    pendingPaymentId.value ??= randomUuid();
     const answer = await useRealtimeStore().command('customer:payment', {
       ...input,
       paymentId: pendingPaymentId.value,

@@ -133,6 +133,31 @@ describe('realtime store: incoming events', () => {
   });
 });
 
+describe('realtime store: the store node', () => {
+  it("keeps the hub's node:state, and re-reads the snapshots when the hub reaches the central server again", async () => {
+    const h = await startServer();
+    const realtime = await connected(h);
+    let resyncs = 0;
+    realtime.onResync(() => {
+      resyncs++;
+    });
+    await until(() => resyncs === 1);
+    expect(realtime.nodeState).toBeNull(); // straight to the central server: no store node
+
+    const since = '2025-03-04T13:05:00.000Z';
+    h.sockets[0]!.emit('node:state', { online: false, since, pendingSales: 0 });
+    await until(() => realtime.nodeState?.online === false);
+    expect(realtime.nodeState).toEqual({ online: false, since, pendingSales: 0 });
+    expect(resyncs).toBe(1); // the page's own connection never dropped
+
+    h.sockets[0]!.emit('node:state', { online: true, since: '2025-03-04T13:20:00.000Z', pendingSales: 0 });
+    await until(() => resyncs === 2);
+    expect(realtime.nodeState?.online).toBe(true);
+    realtime.disconnect();
+    expect(realtime.nodeState).toBeNull();
+  });
+});
+
 describe('realtime store: resync', () => {
   it('runs the resync callbacks on the first connect and on every reconnect that did not recover', async () => {
     const h = await startServer(); // no connection state recovery: every reconnect is a fresh session

@@ -66,6 +66,11 @@ export const useRealtimeStore = defineStore(STORE_IDS.REALTIME, () => {
   const fatalError = ref<ErrorPayload | null>(null);
   const droppedEvents = ref(0);
   const reconnectAttempts = ref(0);
+  /**
+   * The store node's state when the page is connected through the store's hub (null when
+   * connected straight to the central server): online or not, since when, sales pending.
+   */
+  const nodeState = ref<NotificationPayload<'node:state'> | null>(null);
   // Not state: kept private so no one bypasses validation by listening on the raw socket.
   let socket: TenantSocket | null = null;
 
@@ -84,6 +89,16 @@ export const useRealtimeStore = defineStore(STORE_IDS.REALTIME, () => {
     });
   }
 
+  /**
+   * The hub answered for the central server meanwhile: when it reaches the server again the
+   * page re-reads its snapshots, as after a reconnection (its own connection never dropped).
+   */
+  function onNodeState(state: NotificationPayload<'node:state'>): void {
+    const wasOffline = nodeState.value !== null && !nodeState.value.online;
+    nodeState.value = state;
+    if (wasOffline && state.online) void runResync(resyncCallbacks);
+  }
+
   function dispatch(event: string, args: unknown[]): void {
     if (!Object.hasOwn(serverNotifications, event)) {
       droppedEvents.value++;
@@ -97,6 +112,7 @@ export const useRealtimeStore = defineStore(STORE_IDS.REALTIME, () => {
       console.warn(`realtime: malformed "${event}" dropped`, parsed.error.issues);
       return;
     }
+    if (event === 'node:state') onNodeState(parsed.data as NotificationPayload<'node:state'>);
     for (const handler of listeners.get(event) ?? []) {
       try {
         handler(parsed.data);
@@ -181,6 +197,7 @@ export const useRealtimeStore = defineStore(STORE_IDS.REALTIME, () => {
     status.value = 'idle';
     recovered.value = false;
     reconnectAttempts.value = 0;
+    nodeState.value = null;
   }
 
   /**
@@ -286,6 +303,7 @@ export const useRealtimeStore = defineStore(STORE_IDS.REALTIME, () => {
     fatalError,
     droppedEvents,
     reconnectAttempts,
+    nodeState,
     isConnected,
     connect,
     disconnect,

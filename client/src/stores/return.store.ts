@@ -1,6 +1,7 @@
 import { type ErrorPayload, fail, type Result } from '@erp/shared/errors';
 import type { ReturnableSale, ReturnResult, SaleReturnInput } from '@erp/shared/events/index';
 import { divRoundHalfUp } from '@erp/shared/money';
+import { randomUuid } from '@erp/shared/uuid';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { z } from 'zod';
@@ -175,7 +176,7 @@ export const useReturnStore = defineStore(STORE_IDS.RETURN, () => {
       reason: request.reason.trim(),
     };
     const fingerprint = JSON.stringify(body);
-    if (attempt?.fingerprint !== fingerprint) attempt = { fingerprint, returnId: crypto.randomUUID() };
+    if (attempt?.fingerprint !== fingerprint) attempt = { fingerprint, returnId: randomUuid() };
     busy.value = true;
     const answer = await useRealtimeStore().command(
       'sale:return',

@@ -1,5 +1,6 @@
 import { MAX_WRITE_OFF_QUANTITY, type WriteOffReason } from '@erp/shared/events/index';
 import { divRoundHalfUp } from '@erp/shared/money';
+import { randomUuid } from '@erp/shared/uuid';
 import { t } from '../i18n/es-CL.ts';
 import { parseQuantity, toMilli } from './quantity.ts';
 
@@ -56,7 +57,7 @@ export function writeOffAttempts(): (merma: object) => string {
   let attempt: { fingerprint: string; id: string } | null = null;
   return (merma) => {
     const fingerprint = JSON.stringify(merma);
-    if (attempt?.fingerprint !== fingerprint) attempt = { fingerprint, id: crypto.randomUUID() };
+    if (attempt?.fingerprint !== fingerprint) attempt = { fingerprint, id: randomUuid() };
     return attempt.id;
   };
 }

@@ -9,6 +9,7 @@ import {
   hardwareScreenCommands,
 } from './hardware.events.ts';
 import { inventoryCommands, inventoryNotifications } from './inventory.events.ts';
+import { nodeStateNotifications } from './node-state.events.ts';
 import { parkedTicketCommands, parkedTicketNotifications } from './parked-tickets.events.ts';
 import { promotionCommands, promotionNotifications } from './promotions.events.ts';
 import { purchasingCommands, purchasingHistoryCommands } from './purchasing.events.ts';
@@ -59,6 +60,7 @@ export const serverNotifications = {
   ...siiNotifications,
   ...wallNotifications,
   ...promotionNotifications,
+  ...nodeStateNotifications,
 };
 
 /** Requests the server sends to one client and waits for its answer (hub print jobs, drawer kicks). */

@@ -7,6 +7,7 @@ export * from './define.ts';
 export * from './document-line.ts';
 export * from './hardware.events.ts';
 export * from './inventory.events.ts';
+export * from './node-state.events.ts';
 export * from './paging.ts';
 export * from './parked-tickets.events.ts';
 export * from './primitives.ts';
