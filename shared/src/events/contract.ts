@@ -17,6 +17,7 @@ import { salesCommands, salesNotifications } from './sales.events.ts';
 import { salesHistoryCommands } from './sales-history.events.ts';
 import { siiCommands, siiNotifications } from './sii.events.ts';
 import { inventoryValuationCommands } from './stock-valuation.events.ts';
+import { storeNodeCommands, storeNodeNotifications, storeNodeScreenCommands } from './store-node.events.ts';
 import { tenancyCommands, tenancyNotifications } from './tenancy.events.ts';
 import { wallCommands, wallNotifications } from './wall.events.ts';
 import { writeOffCommands, writeOffReportCommands } from './write-off.events.ts';
@@ -46,6 +47,8 @@ export const clientCommands = {
   ...writeOffReportCommands,
   ...promotionCommands,
   ...accountCommands,
+  ...storeNodeCommands,
+  ...storeNodeScreenCommands,
 };
 
 export const serverNotifications = {
@@ -59,6 +62,7 @@ export const serverNotifications = {
   ...siiNotifications,
   ...wallNotifications,
   ...promotionNotifications,
+  ...storeNodeNotifications,
 };
 
 /** Requests the server sends to one client and waits for its answer (hub print jobs, drawer kicks). */
