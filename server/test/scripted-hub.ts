@@ -40,7 +40,7 @@ export interface OfflineLine {
 }
 
 export class ScriptedHub {
-  readonly keys = generateLeaseKeyPair();
+  readonly keys: { publicKey: string; privateKeyPem: string };
   leases: Lease[] = [];
   readonly next = new Map<string, number>();
   readonly #cafs = new Map<string, Caf>();
@@ -50,8 +50,17 @@ export class ScriptedHub {
 
   readonly socket: TestClient;
 
-  constructor(socket: TestClient) {
+  /** `keys`: the hub's sealing key pair, a new one unless given (the same hub after a renewal). */
+  constructor(socket: TestClient, keys = generateLeaseKeyPair()) {
     this.socket = socket;
+    this.keys = keys;
+  }
+
+  /** Free folios of a type in its live leases, past its cursors. */
+  free(docType: number): number {
+    return this.leases
+      .filter((l) => l.docType === docType)
+      .reduce((sum, l) => sum + Math.max(0, l.to - (this.next.get(l.leaseId) ?? l.from) + 1), 0);
   }
 
   async lease(

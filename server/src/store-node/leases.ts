@@ -58,12 +58,20 @@ function leftIn(lease: LeaseRow, cursors: ReadonlyMap<string, number>): number {
   return Math.max(0, Math.min(total - lease.used, byCursor));
 }
 
+/** A hub's live leases with what sealing them needs, read in the tenant transaction. */
+export interface GrantedLeases {
+  leases: LeaseRow[];
+  keys: Map<string, { cafXml: string; privateKeyPem: string }>;
+  sizes: Sizes;
+}
+
 /**
- * A hub's leases, refilled: binds its sealing key on first use (another key later is refused
- * until the credential is renewed), adopts the leases of the credentials it renewed, and for each
- * document type the store leases whose free folios are down to half a lease or less, carves a new
- * lease from the folio counter (docs/store-node.md#leases). Answers every live lease with its CAF
- * and the CAF key sealed to the hub.
+ * A hub's leases, refilled, in the caller's transaction: binds its sealing key on first use
+ * (another key later is refused until the credential is renewed), adopts the leases of the
+ * credentials it renewed, and for each document type the store leases whose free folios are down
+ * to half a lease or less, carves a new lease from the folio counter (docs/store-node.md#leases).
+ * Returns every live lease with its CAF's key material: `sealLeases` seals them after commit, so
+ * the counter's row lock is not held for the cryptography.
  */
 export async function grantLeases(
   em: SqlExecutor,
@@ -71,7 +79,7 @@ export async function grantLeases(
   hub: HubActor,
   request: z.output<typeof LeaseRequest>,
   events: PendingEvents,
-): Promise<z.input<typeof LeaseAnswer>> {
+): Promise<GrantedLeases> {
   const bound = await bindSealKey(em, hub.deviceId, request.publicKey);
   if (bound === null) throw new AppError('TOKEN_REVOKED', 'La credencial de este hub fue revocada.');
   if (bound !== request.publicKey) throw new AppError('HUB_KEY_MISMATCH');
@@ -98,30 +106,43 @@ export async function grantLeases(
   }
   if (granted) leases = await liveLeasesOf(em, hub.deviceId);
   const keys = new Map<string, { cafXml: string; privateKeyPem: string }>();
-  const answer = [];
   for (const lease of leases) {
-    let key = keys.get(lease.caf_id);
-    if (!key) {
-      key = await cafKeyMaterial(em, box, hub.tenantId, lease.caf_id);
-      keys.set(lease.caf_id, key);
-    }
-    answer.push({
-      leaseId: lease.id,
-      docType: lease.doc_type as LeaseDocType,
-      from: lease.folio_from,
-      to: lease.folio_to,
-      cafId: lease.caf_id,
-      cafXml: key.cafXml,
-      sealedKey: sealToHub(
-        key.privateKeyPem,
-        request.publicKey,
-        leaseSealContext({ tenantId: hub.tenantId, deviceId: hub.deviceId, leaseId: lease.id }),
-      ),
-      grantedAt: isoTime(lease.granted_at),
-      used: lease.used,
-    });
+    if (!keys.has(lease.caf_id))
+      keys.set(lease.caf_id, await cafKeyMaterial(em, box, hub.tenantId, lease.caf_id));
   }
-  return { tenantId: hub.tenantId, deviceId: hub.deviceId, storeId: hub.storeId, leases: answer, sizes };
+  return { leases, keys, sizes };
+}
+
+/** The lease answer: each lease with its CAF and the CAF key sealed to the hub's key for that lease. */
+export function sealLeases(
+  granted: GrantedLeases,
+  hub: HubActor,
+  publicKey: string,
+): z.input<typeof LeaseAnswer> {
+  return {
+    tenantId: hub.tenantId,
+    deviceId: hub.deviceId,
+    storeId: hub.storeId,
+    sizes: granted.sizes,
+    leases: granted.leases.map((lease) => {
+      const key = granted.keys.get(lease.caf_id)!;
+      return {
+        leaseId: lease.id,
+        docType: lease.doc_type as LeaseDocType,
+        from: lease.folio_from,
+        to: lease.folio_to,
+        cafId: lease.caf_id,
+        cafXml: key.cafXml,
+        sealedKey: sealToHub(
+          key.privateKeyPem,
+          publicKey,
+          leaseSealContext({ tenantId: hub.tenantId, deviceId: hub.deviceId, leaseId: lease.id }),
+        ),
+        grantedAt: isoTime(lease.granted_at),
+        used: lease.used,
+      };
+    }),
+  };
 }
 
 /** A revoked hub credential takes its leases with it (and those of the credentials it renewed). */

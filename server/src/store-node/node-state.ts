@@ -8,10 +8,17 @@ import { type NodeStateRow, nodeStates } from './store-node.queries.ts';
 
 type State = z.input<typeof StoreNodeState>;
 
-/** Whether a hub of the store is connected now, on any server process. */
-export async function hubConnected(nsp: AppNamespace, storeId: string): Promise<boolean> {
-  const sockets = await nsp.in(rooms.storeScreen(storeId, 'hub')).fetchSockets();
-  return sockets.length > 0;
+/**
+ * Whether a hub of the store is connected now, on any server process; null when a process did
+ * not answer in time (the caller then goes by the recorded state).
+ */
+export async function hubConnected(nsp: AppNamespace, storeId: string): Promise<boolean | null> {
+  try {
+    const sockets = await nsp.in(rooms.storeScreen(storeId, 'hub')).fetchSockets();
+    return sockets.length > 0;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -31,7 +38,13 @@ export function stateView(row: NodeStateRow, hubOnline: boolean): State {
 
 export async function storeNodeStates(em: SqlExecutor, nsp: AppNamespace): Promise<State[]> {
   const rows = await nodeStates(em);
-  return Promise.all(rows.map(async (row) => stateView(row, await hubConnected(nsp, row.store_id))));
+  return Promise.all(
+    rows.map(async (row) => {
+      const connected = await hubConnected(nsp, row.store_id);
+      // Unknown: connected if it reported since its socket last dropped.
+      return stateView(row, connected ?? (row.disconnected_at === null && row.reported_at !== null));
+    }),
+  );
 }
 
 /** Screens that show the store's node state. */

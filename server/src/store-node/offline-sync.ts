@@ -9,14 +9,7 @@ import { type SqlExecutor, withTenantSql } from '../platform/sql-session.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { commitSale, type OfflineIssue, type SaleResultData, SELLING_ROLES } from '../sales/index.ts';
 import type { HubActor } from './leases.ts';
-import {
-  adoptRenewedLeases,
-  cafXmlOf,
-  leaseForSale,
-  offlineSaleRecorded,
-  recordOfflineSale,
-  sellingRole,
-} from './store-node.queries.ts';
+import { adoptRenewedLeases, leaseForSale, recordOfflineSale, sellingRole } from './store-node.queries.ts';
 
 type Sale = z.output<typeof OfflineSale>;
 
@@ -26,8 +19,9 @@ type Sale = z.output<typeof OfflineSale>;
  * TED verifies with the lease's CAF key and its DD is exactly what this document gives
  * (RUT, type, folio, date, receiver, total, first item, CAF, time); the totals are the hub's.
  */
-function leasedIssue(em: SqlExecutor, hub: HubActor, sale: Sale): OfflineIssue['issue'] {
+function leasedIssue(em: SqlExecutor, hub: HubActor, sale: Sale, issued: () => void): OfflineIssue['issue'] {
   return async (document, amounts, stampedAt) => {
+    issued();
     const lease = await leaseForSale(em, sale.leaseId);
     if (!lease || lease.device_id !== hub.deviceId) {
       throw new AppError('LEASE_REFUSED', 'El arriendo de folios de esta venta no es de este hub.');
@@ -50,9 +44,7 @@ function leasedIssue(em: SqlExecutor, hub: HubActor, sale: Sale): OfflineIssue['
         `El folio ${sale.folio} no está en el arriendo de este hub (${lease.folio_from}–${lease.folio_to}).`,
       );
     }
-    const cafXml = await cafXmlOf(em, lease.caf_id);
-    if (!cafXml) throw AppError.notFound('el CAF del arriendo');
-    const check = checkDocumentTed(sale.ted, document, sale.folio, amounts, cafXml, stampedAt);
+    const check = checkDocumentTed(sale.ted, document, sale.folio, amounts, lease.caf_xml, stampedAt);
     if (!check.ok) throw new AppError('TED_INVALID', `Timbre rechazado: ${check.reason}.`);
     const { net, iva, exempt, total } = amounts.totals;
     const fields = {
@@ -85,28 +77,35 @@ const FOLIO_CONSTRAINTS = ['offline_sale_tenant_id_doc_type_folio_key', 'sale_te
  * commit with the hub's time, prices, folio and TED (`OfflineIssue`), its folio's use written in
  * the same statement (a folio used twice breaks the unique keys: FOLIO_USED).
  */
+/** Who may have rung the batch's sales: each cashier's role in the hub's store (read once per batch). */
+export type SellingRoles = ReadonlyMap<string, string | undefined>;
+
 export async function syncOfflineSale(
   orm: MikroORM,
   box: SecretBox,
   logger: Logger,
   hub: HubActor,
+  roles: SellingRoles,
   sale: Sale,
 ): Promise<{ outcome: SyncOutcome; events: PendingEvents | null }> {
   const saleId = sale.sale.saleId;
   // Its own events: a refused sale's rolled back and must not be announced.
   const events = new PendingEvents();
   try {
-    const { result, before } = await withTenantSql(orm, hub.tenantId, async (em) => {
-      await adoptRenewedLeases(em, hub.deviceId);
-      const before = await offlineSaleRecorded(em, saleId);
-      const role = await sellingRole(em, sale.cashierId, hub.storeId);
+    // The commit checks the lease only for a sale it records now: one it returns from the
+    // idempotency key was recorded before.
+    let fresh = false;
+    const result = await withTenantSql(orm, hub.tenantId, async (em) => {
+      const role = roles.get(sale.cashierId);
       if (!role || !(SELLING_ROLES as readonly string[]).includes(role)) {
         throw AppError.forbidden('Quien registró la venta no vende en esta sucursal.');
       }
       const offline: OfflineIssue = {
         issuedAt: new Date(sale.issuedAt),
         prices: new Map(sale.prices.map((p) => [p.productId, p.unitPrice])),
-        issue: leasedIssue(em, hub, sale),
+        issue: leasedIssue(em, hub, sale, () => {
+          fresh = true;
+        }),
         alongside: [
           recordOfflineSale({
             saleId,
@@ -123,12 +122,13 @@ export async function syncOfflineSale(
         role: role as Role,
         storeId: hub.storeId,
       };
-      const result: SaleResultData = await commitSale(em, box, seller, sale.sale, events, offline);
-      return { result, before };
+      const committed: SaleResultData = await commitSale(em, box, seller, sale.sale, events, offline);
+      return committed;
     });
-    if (before) return { outcome: { saleId, status: 'duplicate', result }, events: null };
+    if (fresh) return { outcome: { saleId, status: 'recorded', result }, events };
+    // Stored before: by an earlier sync of this sale, or ONLINE under another folio.
     const ours = result.folio === sale.folio && result.docType === sale.docType;
-    return { outcome: { saleId, status: ours ? 'recorded' : 'superseded', result }, events };
+    return { outcome: { saleId, status: ours ? 'duplicate' : 'superseded', result }, events: null };
   } catch (error) {
     const constraint = (error as { constraint?: string }).constraint;
     const refused =
@@ -155,4 +155,19 @@ export async function syncOfflineSale(
     }
     return { outcome: { saleId, status: 'refused', error: payload }, events: null };
   }
+}
+
+/**
+ * Before a batch: the leases of the credentials this hub renewed become its own, and the role of
+ * each cashier who rang its sales is read (in this store: bound to it, or company-wide).
+ */
+export function prepareBatch(orm: MikroORM, hub: HubActor, sales: readonly Sale[]): Promise<SellingRoles> {
+  return withTenantSql(orm, hub.tenantId, async (em) => {
+    await adoptRenewedLeases(em, hub.deviceId);
+    const roles = new Map<string, string | undefined>();
+    for (const userId of new Set(sales.map((s) => s.cashierId))) {
+      roles.set(userId, await sellingRole(em, userId, hub.storeId));
+    }
+    return roles;
+  });
 }

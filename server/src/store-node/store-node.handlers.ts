@@ -4,9 +4,16 @@ import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import type { HandlerRegistrar, HubHandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import type { AppNamespace } from '../realtime/types.ts';
-import { grantLeases, leaseSettings, leaseViews, saveLeaseSettings, unusedFolios } from './leases.ts';
+import {
+  grantLeases,
+  leaseSettings,
+  leaseViews,
+  saveLeaseSettings,
+  sealLeases,
+  unusedFolios,
+} from './leases.ts';
 import { hubConnected, NODE_STATE_WATCHERS, stateView, storeNodeStates } from './node-state.ts';
-import { syncOfflineSale } from './offline-sync.ts';
+import { prepareBatch, syncOfflineSale } from './offline-sync.ts';
 import { writeNodeDisconnected, writeNodeReport } from './store-node.queries.ts';
 
 const HUB_ONLY = { roles: [], devices: true } as const;
@@ -27,19 +34,21 @@ export const registerStoreNodeHubHandlers: HubHandlerRegistrar = (socket, deps) 
 
   onCommand(socket, logger, 'node:lease', HUB_ONLY, async (request) => {
     const events = new PendingEvents();
-    const answer = await withTenantSql(orm, hub.tenantId, (sql) =>
+    const granted = await withTenantSql(orm, hub.tenantId, (sql) =>
       grantLeases(sql, secrets, hub, request, events),
     );
     events.publish(nsp);
-    return answer;
+    // Sealed after commit: the folio counter's row lock is not held for the cryptography.
+    return sealLeases(granted, hub, request.publicKey);
   });
 
   // In order, each sale in its own transaction; a repeat answers what was stored.
   onCommand(socket, logger, 'node:sync', HUB_ONLY, async ({ sales }) => {
     const outcomes = [];
     let recorded = false;
+    const roles = await prepareBatch(orm, hub, sales);
     for (const sale of sales) {
-      const { outcome, events } = await syncOfflineSale(orm, secrets, logger, hub, sale);
+      const { outcome, events } = await syncOfflineSale(orm, secrets, logger, hub, roles, sale);
       events?.publish(nsp);
       recorded ||= events !== null;
       outcomes.push(outcome);
@@ -56,7 +65,8 @@ export const registerStoreNodeHubHandlers: HubHandlerRegistrar = (socket, deps) 
 
   socket.on('disconnect', async () => {
     try {
-      if (await hubConnected(nsp, hub.storeId)) return; // another socket of the store's hub is up
+      // Another socket of the store's hub is up (unknown counts as not: the hub reports again).
+      if (await hubConnected(nsp, hub.storeId)) return;
       const row = await withTenantSql(orm, hub.tenantId, (sql) => writeNodeDisconnected(sql, hub.storeId));
       nsp.to(NODE_STATE_WATCHERS).emit('store-node:state', stateView(row, false));
     } catch (err) {

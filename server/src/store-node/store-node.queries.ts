@@ -136,50 +136,28 @@ export function unusedRevokedRanges(em: SqlExecutor, storeId: string | null): Pr
   );
 }
 
-/** The lease an offline sale names, if it is the hub's (after adoption) and live, locked for share. */
-export async function leaseForSale(
-  em: SqlExecutor,
-  leaseId: string,
-): Promise<
-  | {
-      device_id: string;
-      caf_id: string;
-      doc_type: number;
-      folio_from: number;
-      folio_to: number;
-      revoked_at: Date | null;
-    }
-  | undefined
-> {
-  const [row] = await em.execute<
-    {
-      device_id: string;
-      caf_id: string;
-      doc_type: number;
-      folio_from: number;
-      folio_to: number;
-      revoked_at: Date | null;
-    }[]
-  >(
-    'select device_id, caf_id, doc_type, folio_from, folio_to, revoked_at from folio_lease where id = ? for share',
+export interface SaleLeaseRow {
+  device_id: string;
+  caf_id: string;
+  doc_type: number;
+  folio_from: number;
+  folio_to: number;
+  revoked_at: Date | null;
+  /** The lease's CAF element (what goes into a TED's DD). */
+  caf_xml: string;
+}
+
+/**
+ * The lease an offline sale names with its CAF, locked for share (a revocation waits for the
+ * sales being recorded under it). RLS hides another tenant's.
+ */
+export async function leaseForSale(em: SqlExecutor, leaseId: string): Promise<SaleLeaseRow | undefined> {
+  const [row] = await em.execute<SaleLeaseRow[]>(
+    `select l.device_id, l.caf_id, l.doc_type, l.folio_from, l.folio_to, l.revoked_at, c.caf_xml
+       from folio_lease l join caf c on c.id = l.caf_id where l.id = ? for share of l`,
     [leaseId],
   );
   return row;
-}
-
-/** The CAF element of a stored CAF (what goes into a TED's DD). */
-export async function cafXmlOf(em: SqlExecutor, cafId: string): Promise<string | undefined> {
-  const [row] = await em.execute<{ caf_xml: string }[]>('select caf_xml from caf where id = ?', [cafId]);
-  return row?.caf_xml;
-}
-
-/** Whether an offline sale was recorded with this sale id (a re-sent batch). */
-export async function offlineSaleRecorded(em: SqlExecutor, saleId: string): Promise<boolean> {
-  const [row] = await em.execute<{ n: number }[]>(
-    'select count(*)::int as n from offline_sale where sale_id = ?',
-    [saleId],
-  );
-  return Boolean(row?.n);
 }
 
 /** The offline sale's use of its leased folio, written in the sale's one statement. */

@@ -87,6 +87,20 @@ function sellOnline(t: Till, count: number) {
   );
 }
 
+type NodeState = { storeId: string; hubOnline: boolean; offlineSince: string | null; pending: number };
+
+/** The wall's next `store-node:state` that matches. */
+function nodeEvent(matches: (state: NodeState) => boolean): Promise<NodeState> {
+  return new Promise((resolve) => {
+    const listener = (state: NodeState) => {
+      if (!matches(state)) return;
+      wall.off('store-node:state', listener);
+      resolve(state);
+    };
+    wall.on('store-node:state', listener);
+  });
+}
+
 beforeAll(async () => {
   ({ server, tenant, products, till } = shop);
   other = shop.tenants[1]!;
@@ -308,6 +322,22 @@ describe('folio leases', () => {
     expect((await query<{ n: number }>('select count(*)::int as n from sale'))[0]!.n).toBe(before);
   });
 
+  it('answers superseded for a sale the server committed online before the hub took it offline', async () => {
+    // At the central price of now (the store's LECHE was raised to 1290 above).
+    const offline = await hubA.sell(server.orm, till, cashier, [
+      { product: products[LECHE]!, quantity: '1', unitPrice: 1290 },
+    ]);
+    // The POS's commit reached the server, its ack was lost, and the hub then took the sale.
+    const online = await ok<{ folio: number }>(till.socket.emitWithAck('sale:commit', offline.sale));
+    const [outcome] = await hubA.sync([offline]);
+    expect(outcome).toMatchObject({ status: 'superseded', result: { folio: online.folio } });
+    expect(online.folio).not.toBe(offline.folio);
+    const rows = await query<{ n: number }>('select count(*)::int as n from sale where id = ?', [
+      offline.sale.saleId,
+    ]);
+    expect(rows[0]!.n).toBe(1);
+  });
+
   it("refuses a revoked hub's lease at sync and lists its unused folios for anulación", async () => {
     const leaseB = hubB.leases.find((l) => l.docType === 39)!;
     const used = (
@@ -390,20 +420,52 @@ describe('folio leases', () => {
       pending: 3,
     });
     await ok(hubA.socket.emitWithAck('node:status', { offlineSince: null, pending: 0 }));
-    const dropped = new Promise<{ hubOnline: boolean; offlineSince: string | null }>((resolve) => {
-      const listener = (state: { hubOnline: boolean; offlineSince: string | null }) => {
-        if (state.hubOnline) return;
-        wall.off('store-node:state', listener);
-        resolve(state);
-      };
-      wall.on('store-node:state', listener);
-    });
+    const dropped = nodeEvent((state) => !state.hubOnline);
     hubA.socket.disconnect();
     expect(await dropped).toMatchObject({ hubOnline: false, offlineSince: expect.any(String) });
     hubA.socket.connect();
     await waitUntil('hub A back', () => hubA.socket.connected, 5000, 50);
   });
+});
 
+describe('store node over time', () => {
+  it('a renewed credential keeps its leases (a new sealing key binds anew) and syncs sales stamped before', async () => {
+    const stamped = await hubA.sell(server.orm, till, cashier, [
+      { product: products[LECHE]!, quantity: '1' },
+    ]);
+    const renewed = await ok<{ token: string; storeId: string; deviceId: string }>(
+      admin.emitWithAck('hub:renew', { deviceId: hubA.deviceId }),
+    );
+    const oldDevice = hubA.deviceId;
+    const oldLeases = hubA.leases.map((l) => l.leaseId);
+    const dropped = nodeEvent((state) => state.storeId === tenant.stores[0]!.id && !state.hubOnline);
+    hubA.socket.close();
+    await dropped;
+    const socket = await connectHub(server.url, tenant.slug, renewed);
+    shop.keep(socket);
+    const next = new ScriptedHub(socket);
+    for (const [leaseId, folio] of hubA.next) next.next.set(leaseId, folio);
+    const answer = await next.lease();
+    expect(answer.ok).toBe(true);
+    expect(answer.data!.deviceId).toBe(renewed.deviceId);
+    expect(answer.data!.leases.map((l) => l.leaseId)).toEqual(expect.arrayContaining(oldLeases));
+    expect((await next.sync([stamped]))[0]!.status).toBe('recorded');
+    const [old] = await query<{ revoked_at: Date | null }>('select revoked_at from hub_device where id = ?', [
+      oldDevice,
+    ]);
+    expect(old!.revoked_at).not.toBeNull();
+    const live = await query<{ n: number }>(
+      'select count(*)::int as n from folio_lease where id = any(?::uuid[]) and revoked_at is null',
+      [`{${oldLeases.join(',')}}`],
+    );
+    expect(live[0]!.n).toBe(oldLeases.length);
+    hubA = next;
+  });
+});
+
+// Last: the SII worker joins the socket cluster, and for a few seconds after it stops the server's
+// cross-process look-ups (a hub's admission) wait for it.
+describe('SII', () => {
   it('signs the synchronised boletas and sends them to the SII like any other, with the TED the hub stamped', async () => {
     const pfx = makeTestCertificate({ rut: '11111111-1', name: 'Firmante Prueba', password: PFX_PASSWORD });
     await withTenant(server.orm, tenant.tenantId, (em) =>
@@ -442,4 +504,56 @@ describe('folio leases', () => {
   }, 120_000);
 });
 
-afterAll(() => undefined);
+describe('many offline sales', () => {
+  it('syncs hundreds of offline sales in batches, refilling its lease, a batch re-sent after a drop doubling nothing', async () => {
+    await ok(
+      admin.emitWithAck('folio-lease:save-settings', {
+        storeId: tenant.stores[0]!.id,
+        sizes: { 39: 300, 41: 10, 33: 0 },
+      }),
+    );
+    const refill = await hubA.lease();
+    expect(refill.data!.leases.filter((l) => l.docType === 39).some((l) => l.to - l.from + 1 === 300)).toBe(
+      true,
+    );
+    const count = 250;
+    const sales = [];
+    for (let i = 0; i < count; i++) {
+      sales.push(await hubA.sell(server.orm, till, cashier, [{ product: products[LECHE]!, quantity: '1' }]));
+    }
+    const stock = async () =>
+      Number(
+        (
+          await query<{ quantity: string }>(
+            'select quantity::text from stock_level where warehouse_id = ? and product_id = ?',
+            [tenant.stores[0]!.warehouseId, products[LECHE]!.id],
+          )
+        )[0]!.quantity,
+      );
+    const before = await stock();
+    const started = performance.now();
+    const outcomes = [];
+    for (let i = 0; i < count; i += 100) outcomes.push(...(await hubA.sync(sales.slice(i, i + 100))));
+    const ms = performance.now() - started;
+    console.info(
+      `store-node sync: ${count} offline sales in ${Math.round(ms)} ms (${Math.round((count * 1000) / ms)}/s)`,
+    );
+    expect(outcomes.every((o) => o.status === 'recorded')).toBe(true);
+    // The middle batch again, as after a connection dropped before its answer.
+    const again = await hubA.sync(sales.slice(100, 200));
+    expect(again.every((o) => o.status === 'duplicate')).toBe(true);
+    expect(await stock()).toBe(before - count);
+    const ids = `{${sales.map((s) => s.sale.saleId).join(',')}}`;
+    const rows = await query<{ n: number; folios: number }>(
+      'select count(*)::int as n, count(distinct folio)::int as folios from sale where id = any(?::uuid[])',
+      [ids],
+    );
+    expect(rows[0]).toEqual({ n: count, folios: count });
+    const outside = await query<{ n: number }>(
+      `select count(*)::int as n from offline_sale o join folio_lease l on l.id = o.lease_id
+        where o.sale_id = any(?::uuid[]) and (o.folio < l.folio_from or o.folio > l.folio_to)`,
+      [ids],
+    );
+    expect(outside[0]!.n).toBe(0);
+  }, 120_000);
+});
