@@ -4,7 +4,7 @@
  * clients with hub credentials) that stamp TEDs with sii-core's code and the opened lease key.
  */
 import { makeTestCertificate } from '@erp/sii-core/test-authority';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { nextEvent, type TestClient, type TestServer, type TestTenant } from '../../test/harness.ts';
 import { connectHub, issueHubCredential } from '../../test/hubs.ts';
 import { ScriptedHub } from '../../test/scripted-hub.ts';
