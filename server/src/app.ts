@@ -37,6 +37,7 @@ import { registerDteDownloadRoutes } from './sii/dte-download.routes.ts';
 import { SharedPdfRenderer } from './sii/dte-pdf.ts';
 import { checkFolioAlertsAtStart } from './sii/index.ts';
 import { registerSiiHandlers } from './sii/sii.handlers.ts';
+import { registerStoreNodeHandlers, registerStoreNodeHubHandlers } from './store-node/index.ts';
 import {
   ApprovalService,
   AuthService,
@@ -65,10 +66,11 @@ const REGISTRARS: HandlerRegistrar[] = [
   registerPurchasingHistoryHandlers,
   registerReportHandlers,
   registerWallHandlers,
+  registerStoreNodeHandlers,
 ];
 
 /** Handlers of store hub connections (device credentials). */
-const HUB_REGISTRARS: HubHandlerRegistrar[] = [registerHubHandlers];
+const HUB_REGISTRARS: HubHandlerRegistrar[] = [registerHubHandlers, registerStoreNodeHubHandlers];
 
 /**
  * Composition root of the API process: HTTP (login, health, client files) and Socket.IO on one

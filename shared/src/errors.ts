@@ -38,6 +38,15 @@ export const ERROR_MESSAGES = {
   PARKED_TICKETS_FULL:
     'La sucursal ya tiene el máximo de tickets en espera. Retome o descarte alguno antes de dejar otro.',
   CAF_INVALID: 'El archivo CAF no es válido.',
+  /** Store node: an offline sale's folio is not in a live lease of the hub that sends it. */
+  LEASE_REFUSED: 'El folio no pertenece a un arriendo de folios vigente de este hub.',
+  /** Store node: an offline sale's folio was already used by another sale. */
+  FOLIO_USED: 'Ese folio ya se usó en otra venta.',
+  /** Store node: an offline sale's timbre does not verify or does not match the sale. */
+  TED_INVALID: 'El timbre electrónico (TED) de la venta no es válido.',
+  /** Store node: the hub sent another sealing key than the one bound to its credential. */
+  HUB_KEY_MISMATCH:
+    'La llave de este hub no es la registrada con su credencial: renueve la credencial en el back office.',
   CERTIFICATE_INVALID: 'El certificado digital no es válido o la contraseña es incorrecta.',
   CERTIFICATE_REQUIRED: 'Cargue el certificado digital de la empresa para firmar documentos.',
   SII_ERROR: 'El SII rechazó o no respondió la solicitud.',

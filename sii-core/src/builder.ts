@@ -14,7 +14,7 @@ import { chileTimestamp } from './chile-time.ts';
 import { renderDocumentBody } from './document-xml.ts';
 import { DteError } from './errors.ts';
 import { SII_NAMESPACE_DECLARATIONS, signatureFor } from './signer.ts';
-import { stampTed } from './ted.ts';
+import { buildDd, stampTed, type TedCheck, type TedData, verifyTed } from './ted.ts';
 
 /** Start tag of every DTE we sign; the envelope relies on it to derive the canonical form in the set. */
 export const DTE_START_TAG = `<DTE ${SII_NAMESPACE_DECLARATIONS} version="1.0">`;
@@ -68,20 +68,67 @@ export function stampDocumentTed(
     folio,
     stampedOn: stampedAt.slice(0, 10),
   });
-  return stampTed(
-    {
-      issuerRut: doc.issuer.rut,
-      type: doc.type,
-      folio,
-      issueDate: doc.issueDate,
-      receiverRut: doc.receiver.rut,
-      receiverName: doc.receiver.businessName || ANONYMOUS_RECEIVER_NAME,
-      total: amounts.totals.total,
-      firstItemName: doc.lines[0]!.name.slice(0, 80),
-    },
-    caf,
-    stampedAt,
-  );
+  return stampTed(tedDataOf(doc, folio, amounts), caf, stampedAt);
+}
+
+function tedDataOf(doc: DteDocument, folio: number, amounts: DocumentAmounts): TedData {
+  return {
+    issuerRut: doc.issuer.rut,
+    type: doc.type,
+    folio,
+    issueDate: doc.issueDate,
+    receiverRut: doc.receiver.rut,
+    receiverName: doc.receiver.businessName || ANONYMOUS_RECEIVER_NAME,
+    total: amounts.totals.total,
+    firstItemName: doc.lines[0]!.name.slice(0, 80),
+  };
+}
+
+/** What the DD elements mean, for a refusal that names the one that differs. */
+const DD_FIELDS: readonly [string, string][] = [
+  ['RE', 'RUT emisor'],
+  ['TD', 'tipo de documento'],
+  ['F', 'folio'],
+  ['FE', 'fecha de emisión'],
+  ['RR', 'RUT receptor'],
+  ['RSR', 'razón social receptor'],
+  ['MNT', 'monto total'],
+  ['IT1', 'primer ítem'],
+  ['CAF', 'CAF'],
+  ['TSTED', 'fecha y hora del timbre'],
+];
+
+function ddElement(dd: string, name: string): string | undefined {
+  return new RegExp(`<${name}[ >][\\s\\S]*?</${name}>`).exec(dd)?.[0];
+}
+
+/**
+ * Checks a TED stamped elsewhere (a store hub, offline) against the document it claims to stamp:
+ * its FRMT verifies with the CAF key inside it, and its DD is exactly the one this document,
+ * folio, CAF and `stampedAt` give (RUT, type, folio, date, receiver, total, first item, CAF,
+ * timestamp). Then signing the DTE later stamps the very same TED, so the document the SII
+ * receives carries the timbre printed on the buyer's receipt.
+ */
+export function checkDocumentTed(
+  ted: string,
+  doc: DteDocument,
+  folio: number,
+  amounts: DocumentAmounts,
+  cafXml: string,
+  stampedAt: string,
+): TedCheck {
+  const signature = verifyTed(ted);
+  if (!signature.ok) return signature;
+  const stamped = /<DD>[\s\S]*<\/DD>/.exec(ted)?.[0]?.replace(/>\s+</g, '><') ?? '';
+  const expected = buildDd(tedDataOf(doc, folio, amounts), cafXml, stampedAt);
+  if (stamped === expected) return { ok: true };
+  const field = DD_FIELDS.find(([name]) => ddElement(stamped, name) !== ddElement(expected, name));
+  return {
+    ok: false,
+    reason: field
+      ? `el timbre no corresponde a la venta: difiere ${field[1]} (${field[0]})`
+      : 'el timbre no corresponde a la venta',
+  };
 }
 
 export function buildDte(input: unknown, options: BuildDteOptions): SignedDte {

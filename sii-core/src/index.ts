@@ -5,7 +5,7 @@
  * `@erp/sii-core/testing` and the local folio authority in `@erp/sii-core/test-authority`.
  */
 export { computeAmounts, type DocumentAmounts } from './amounts.ts';
-export { buildDte, type SignedDte, stampDocumentTed, validateDocument } from './builder.ts';
+export { buildDte, checkDocumentTed, type SignedDte, stampDocumentTed, validateDocument } from './builder.ts';
 export { type Caf, cafExpiresOn, parseCaf } from './caf.ts';
 export {
   assertCafAuthority,
@@ -27,6 +27,14 @@ export {
 } from './envelope.ts';
 export { DteError } from './errors.ts';
 export { type BuyerField, missingBuyerData } from './identified-boleta.ts';
+export {
+  generateLeaseKeyPair,
+  LEASE_SEAL_ALGORITHM,
+  leaseSealContext,
+  openSealed,
+  type SealedSecret,
+  sealToHub,
+} from './lease-seal.ts';
 export { type ReadDocument, readDocuments } from './reader.ts';
 export {
   type CreditNoteAmounts,

@@ -40,7 +40,11 @@ export interface AuditInput {
     // Fiado: a sale charged to a customer account, an abono to one, an account created or edited.
     | 'fiado'
     | 'account_payment'
-    | 'account_change';
+    | 'account_change'
+    // Store node: an offline sale sold at a price other than the central one at that moment, or
+    // took a product's stock below zero (recorded anyway: the goods are gone).
+    | 'offline_price'
+    | 'negative_stock';
   details: Record<string, unknown>;
 }
 

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
 import { withoutTenant, withTenant } from '../platform/orm.ts';
 import { isoTime } from '../platform/rows.ts';
+import { revokeHubLeases } from '../store-node/index.ts';
 import {
   hubByTokenHash,
   hubDeviceForRenewal,
@@ -86,10 +87,14 @@ export async function renewHubCredential(
   );
 }
 
-/** Revokes a credential; revoking it again keeps the first revocation time. */
+/**
+ * Revokes a credential, and with it its folio leases (their unused folios are then listed for
+ * anulación); revoking it again keeps the first revocation time.
+ */
 export async function revokeHubCredential(em: EntityManager, deviceId: string): Promise<string> {
   const revokedAt = await revokeHubDevice(em, deviceId);
   if (!revokedAt) throw AppError.notFound('el hub');
+  await revokeHubLeases(em, deviceId);
   return isoTime(revokedAt);
 }
 

@@ -157,6 +157,12 @@ export async function planMovements(
   movements: readonly MovementInput[],
   events: PendingEvents,
   actor: MovementActor,
+  /**
+   * `allowNegative`: the movements happened already and are recorded whatever the tenant's
+   * policy (a store's offline sales, synchronised later); the caller flags the rows that went
+   * below zero (`resultingQuantity`).
+   */
+  options: { allowNegative?: boolean } = {},
 ): Promise<PlannedMovements> {
   if (movements.length === 0) return { applied: [], ledgerWrites: [] };
   const checked = movements.map((m) => ({ ...m, delta: checkedQuantity(m), cost: ownUnitCost(m) }));
@@ -170,7 +176,7 @@ export async function planMovements(
       { quantity: new Dec(row.quantity), averageCost: new Dec(row.average_cost) },
     ]),
   );
-  const allowNegative = locked[0]?.allow_negative ?? true;
+  const allowNegative = options.allowNegative === true || (locked[0]?.allow_negative ?? true);
 
   const applied: AppliedMovement[] = [];
   for (const m of checked) {

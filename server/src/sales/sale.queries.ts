@@ -83,6 +83,42 @@ export function cartProductsQuery(
   };
 }
 
+/**
+ * `cartProductsQuery` as it was at an instant (an offline sale's): the current prices, put back
+ * by the price changes audited since then (the earliest one's `before`), store price first.
+ */
+export function cartProductsAtQuery(
+  storeId: string,
+  lines: readonly { productId: string }[],
+  at: Date,
+  promotions: SqlFragment,
+): SqlFragment {
+  const ids = [...new Set(lines.map((l) => l.productId))];
+  const since = (alias: string, scope: string) =>
+    `left join lateral (select a.details as d from audit_log a
+       where a.kind = 'price_change' and a.created_at > ?::timestamptz and a.details->>'productId' = p.id::text
+         and ${scope} order by a.created_at limit 1) ${alias} on true`;
+  return {
+    sql: `select p.id, p.code, p.name, p.unit, p.weighable, p.active, p.exempt, p.additional_tax as "additionalTax",
+                 p.category,
+                 coalesce(case when sc.d is null then sp.price else (sc.d->>'before')::integer end,
+                          case when bc.d is null then p.price else (bc.d->>'before')::integer end) as price,
+                 ${promotions.sql} as promotions
+            from product p left join store_price sp on sp.product_id = p.id and sp.store_id = ?
+                 ${since('sc', `a.details->>'storeId' = ?`)}
+                 ${since('bc', `a.details->>'storeId' is null`)}
+           where p.id = any(?::uuid[])`,
+    params: [
+      ...promotions.params,
+      storeId,
+      at.toISOString(),
+      storeId,
+      at.toISOString(),
+      `{${ids.join(',')}}`,
+    ],
+  };
+}
+
 export interface StoreContextRow {
   rut: string;
   razon_social: string;

@@ -16,6 +16,7 @@ import {
   type BuyerField,
   chileTimestamp,
   computeAmounts,
+  type DocumentAmounts,
   missingBuyerData,
   saleSummary,
   tillLineAmount,
@@ -26,16 +27,17 @@ import { drawerOwner, sessionTally } from '../cash/index.ts';
 import { planMovements } from '../inventory/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
+import type { SqlFragment } from '../platform/sql-fragment.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 import { storePromotionsFrom, storePromotionsJson } from '../promotions/index.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
-import { issueTaxDocument } from '../sii/index.ts';
+import { type IssuedDocument, issueTaxDocument } from '../sii/index.ts';
 import { customerFromInput, getCustomer } from './customer.queries.ts';
 import { chargeFiado } from './fiado.ts';
 import { claimKeyWith, requestHash } from './idempotency.ts';
 import { settlePayments } from './payments.ts';
 import { receiptDocument } from './receipt.ts';
-import { cartProductsQuery, insertSale, type ProductPriceRow } from './sale.queries.ts';
+import { cartProductsAtQuery, cartProductsQuery, insertSale, type ProductPriceRow } from './sale.queries.ts';
 import {
   checkDiscounts,
   discountAudit,
@@ -50,6 +52,25 @@ import { storeContext } from './store-context.ts';
 
 export type SaleCommitInput = z.infer<typeof SaleCommit>;
 export type SaleResultData = z.infer<typeof SaleResult>;
+
+/**
+ * A sale a store hub took while the central server could not be reached, being recorded at its
+ * synchronisation (the store-node domain). It goes through the same commit as an online sale,
+ * with what the hub decided instead of what the server would decide now: the hub's time, the
+ * prices its catalog replica sold at (any that differ from the central price at that moment
+ * are audited), and its folio and TED (checked by `issue` against the document this commit
+ * rebuilds, instead of a folio taken and stamped here). Stock moves at the current PPP even
+ * below zero (audited): the goods are gone.
+ */
+export interface OfflineIssue {
+  issuedAt: Date;
+  /** Unit prices (IVA included) the hub sold at, by product id. */
+  prices: ReadonlyMap<string, number>;
+  /** Checks the hub's folio and TED against the sale's document and hands them back. */
+  issue(document: DteDocument, amounts: DocumentAmounts, stampedAt: string): Promise<IssuedDocument>;
+  /** Written in the sale's one statement (the leased folio's use); each returns its rows. */
+  alongside: readonly SqlFragment[];
+}
 
 /** Who rings the sale, from the socket's handshake. */
 export interface Seller {
@@ -129,18 +150,27 @@ export async function commitSale(
   seller: Seller,
   input: SaleCommitInput,
   events: PendingEvents,
+  offline?: OfflineIssue,
 ): Promise<SaleResultData> {
-  const issuedAt = new Date();
+  const issuedAt = offline?.issuedAt ?? new Date();
   const moment = chileMoment(issuedAt);
-  // The key is claimed and the cart's current prices and promotions read in one round trip.
-  const { claim, rows } = await claimKeyWith<SaleResultData, ProductPriceRow>(
+  // The key is claimed and the cart's current prices and promotions read in one round trip (an
+  // offline sale's: the central prices when the hub sold it). The same key as online: a sale
+  // whose online ack was lost and that the hub then took offline is found, not written twice.
+  const promotions = storePromotionsJson(seller.storeId, moment.date);
+  const { claim, rows: central } = await claimKeyWith<SaleResultData, ProductPriceRow>(
     em,
     'sale:commit',
     input.saleId,
     requestHash(input),
-    cartProductsQuery(seller.storeId, input.lines, storePromotionsJson(seller.storeId, moment.date)),
+    offline
+      ? cartProductsAtQuery(seller.storeId, input.lines, offline.issuedAt, promotions)
+      : cartProductsQuery(seller.storeId, input.lines, promotions),
   );
   if (!claim.fresh) return claim.result;
+  const { rows, priceAudit } = offline
+    ? soldAtHubPrices(input.saleId, central, offline.prices)
+    : { rows: central, priceAudit: [] };
 
   const context = await storeContext(em, seller.tenantId, seller.storeId);
   const lines = promoteLines(
@@ -202,7 +232,7 @@ export async function commitSale(
   // folio counter (hottest last), then, with the sale's own rows, the terminal's cash session;
   // each is held until commit. The ledger rows and the cash tally are written with the sale, in
   // its one statement.
-  const { ledgerWrites } = await planMovements(
+  const { applied, ledgerWrites } = await planMovements(
     em,
     lines.map((line) => ({
       warehouseId: context.warehouseId,
@@ -214,16 +244,11 @@ export async function commitSale(
     })),
     events,
     { userId: seller.userId, deviceId: input.terminalId },
+    { allowNegative: offline !== undefined },
   );
-  const { cafId, fields } = await issueTaxDocument(
-    em,
-    box,
-    seller.tenantId,
-    document,
-    amounts,
-    stampedAt,
-    events,
-  );
+  const { cafId, fields } = offline
+    ? await offline.issue(document, amounts, stampedAt)
+    : await issueTaxDocument(em, box, seller.tenantId, document, amounts, stampedAt, events);
   const { folio, ted } = fields;
   const result: SaleResultData = {
     saleId: input.saleId,
@@ -247,7 +272,25 @@ export async function commitSale(
   const voids = input.voidedLines.map(
     (line): AuditInput => ({ kind: 'line_void', details: { saleId: input.saleId, ...line } }),
   );
+  const negative = offline
+    ? applied
+        .filter((m) => m.resultingQuantity.startsWith('-'))
+        .map(
+          (m): AuditInput => ({
+            kind: 'negative_stock',
+            details: {
+              saleId: input.saleId,
+              productId: m.productId,
+              warehouseId: m.warehouseId,
+              quantity: m.quantity,
+              resultingQuantity: m.resultingQuantity,
+            },
+          }),
+        )
+    : [];
   const audit = voids.concat(
+    priceAudit,
+    negative,
     discountAudit(input.saleId, discounts),
     fiado ? [fiado.audit] : [],
     lines.flatMap((line): AuditInput[] => [
@@ -292,6 +335,7 @@ export async function commitSale(
         }),
         ...ledgerWrites,
         ...(fiado?.writes ?? []),
+        ...(offline?.alongside ?? []),
         ...(useApprovals ? [useApprovals] : []),
       ],
       payments: payments.rows,
@@ -309,7 +353,8 @@ export async function commitSale(
             document,
           },
         },
-        ...(type === 39 || type === 41
+        // An offline sale's receipt was printed by the hub when it sold it.
+        ...(!offline && (type === 39 || type === 41)
           ? [
               {
                 topic: 'print.receipt' as const,
@@ -365,4 +410,30 @@ export async function commitSale(
 
   if (audit.length > 0) announceAudit(events, auditRows(seller, input.terminalId, audit));
   return result;
+}
+
+/**
+ * An offline sale is priced as the hub sold it: each product at the hub's price, and each price
+ * that differs from the central one at that moment goes into the audit log.
+ */
+function soldAtHubPrices(
+  saleId: string,
+  central: readonly ProductPriceRow[],
+  prices: ReadonlyMap<string, number>,
+): { rows: ProductPriceRow[]; priceAudit: AuditInput[] } {
+  const priceAudit: AuditInput[] = [];
+  const rows = central.map((row) => {
+    const sold = prices.get(row.id);
+    if (sold === undefined) {
+      throw AppError.validation(undefined, `Falta el precio con que se vendió ${row.name}.`);
+    }
+    if (sold !== row.price) {
+      priceAudit.push({
+        kind: 'offline_price',
+        details: { saleId, productId: row.id, name: row.name, centralPrice: row.price, soldPrice: sold },
+      });
+    }
+    return { ...row, price: sold };
+  });
+  return { rows, priceAudit };
 }

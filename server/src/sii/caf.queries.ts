@@ -169,3 +169,36 @@ export async function tenantIdBySlug(em: SqlExecutor, slug: string): Promise<str
 function isoDay(date: Date | string): string {
   return typeof date === 'string' ? date.slice(0, 10) : date.toISOString().slice(0, 10);
 }
+
+export interface CarvedRangeRow {
+  id: string;
+  folio_from: number;
+  folio_to: number;
+}
+
+/**
+ * Carves up to `?` folios of a type (`?`) for a lease out of the oldest CAF in force that has
+ * some: the same counter row online sales take folios from moves past the range in one UPDATE,
+ * so no online sale ever takes a leased folio, and a lease never crosses a CAF's end (it may be
+ * shorter than asked). The old counter is read under the row lock the UPDATE takes.
+ */
+export async function carveFolioRange(
+  em: SqlExecutor,
+  docType: number,
+  size: number,
+): Promise<CarvedRangeRow | undefined> {
+  const [row] = await em.execute<CarvedRangeRow[]>(
+    `with chosen as (
+       select id, next_folio as old from caf
+        where id = (select id from caf
+                     where doc_type = ? and next_folio <= folio_to and (expires_on is null or expires_on >= current_date)
+                     order by folio_from limit 1)
+          and next_folio <= folio_to
+        for update)
+     update caf c set next_folio = least(c.next_folio + ?, c.folio_to + 1)
+       from chosen where c.id = chosen.id
+     returning c.id, chosen.old as folio_from, c.next_folio - 1 as folio_to`,
+    [docType, size],
+  );
+  return row;
+}

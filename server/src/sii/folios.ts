@@ -8,6 +8,7 @@ import type { PendingEvents } from '../realtime/pending-events.ts';
 import {
   CAFS_WITH_FOLIOS,
   cafSecrets,
+  carveFolioRange,
   insertCaf,
   overlapsStoredCaf,
   TAKE_FOLIO,
@@ -114,4 +115,41 @@ export async function loadCaf(
   const caf = parseCaf(`<AUTORIZACION>${row.caf_xml}<RSASK>${rsask}</RSASK></AUTORIZACION>`);
   parsedCafs.set(cafId, caf);
   return caf;
+}
+
+/** A range of folios carved for a store hub's lease, inside one CAF. */
+export interface CarvedRange {
+  cafId: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * Takes up to `size` folios of a type for a lease, in the caller's transaction, from the counter
+ * online sales use (so neither ever takes the other's folios); shorter when the CAF ends first,
+ * null when no CAF in force has folios left. Fewer folios left may cross the low-folio threshold:
+ * checked in the same transaction, a crossing goes into `events`.
+ */
+export async function carveLeaseRange(
+  em: SqlExecutor,
+  docType: number,
+  size: number,
+  events: PendingEvents,
+): Promise<CarvedRange | null> {
+  const row = await carveFolioRange(em, docType, size);
+  if (!row) return null;
+  await checkFolioAlerts(em, events);
+  return { cafId: row.id, from: row.folio_from, to: row.folio_to };
+}
+
+/** A CAF's authorization element and its private key (PKCS#1 PEM), opened for sealing to a hub. */
+export async function cafKeyMaterial(
+  em: SqlExecutor,
+  box: SecretBox,
+  tenantId: string,
+  cafId: string,
+): Promise<{ cafXml: string; privateKeyPem: string }> {
+  const row = await cafSecrets(em, cafId);
+  if (!row) throw AppError.notFound('el CAF');
+  return { cafXml: row.caf_xml, privateKeyPem: box.open(row.private_key_sealed, tenantId).toString() };
 }

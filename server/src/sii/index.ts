@@ -9,4 +9,5 @@ export { documentOfSale } from './dte.queries.ts';
 export { createDteAnnouncer } from './dte-announcer.ts';
 export { folioStates } from './folio-alert.queries.ts';
 export { checkFolioAlerts, checkFolioAlertsAtStart } from './folio-alert.ts';
+export { type CarvedRange, cafKeyMaterial, carveLeaseRange, loadCaf } from './folios.ts';
 export { type IssuedDocument, issueTaxDocument } from './issue-document.ts';

@@ -18,6 +18,7 @@ import { salesCommands, salesNotifications } from './sales.events.ts';
 import { salesHistoryCommands } from './sales-history.events.ts';
 import { siiCommands, siiNotifications } from './sii.events.ts';
 import { inventoryValuationCommands } from './stock-valuation.events.ts';
+import { storeNodeCommands, storeNodeNotifications, storeNodeScreenCommands } from './store-node.events.ts';
 import { tenancyCommands, tenancyNotifications } from './tenancy.events.ts';
 import { wallCommands, wallNotifications } from './wall.events.ts';
 import { writeOffCommands, writeOffReportCommands } from './write-off.events.ts';
@@ -47,6 +48,8 @@ export const clientCommands = {
   ...writeOffReportCommands,
   ...promotionCommands,
   ...accountCommands,
+  ...storeNodeCommands,
+  ...storeNodeScreenCommands,
 };
 
 export const serverNotifications = {
@@ -61,6 +64,7 @@ export const serverNotifications = {
   ...wallNotifications,
   ...promotionNotifications,
   ...nodeStateNotifications,
+  ...storeNodeNotifications,
 };
 
 /** Requests the server sends to one client and waits for its answer (hub print jobs, drawer kicks). */

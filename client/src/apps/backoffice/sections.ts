@@ -50,6 +50,11 @@ export const SECTIONS: BackofficeSection[] = [
     component: defineAsyncComponent(() => import('./sii/CafSection.vue')),
   },
   {
+    id: 'folios-tiendas',
+    label: siiTexts.sections.leases,
+    component: defineAsyncComponent(() => import('./sii/LeasesSection.vue')),
+  },
+  {
     id: 'certificado',
     label: siiTexts.sections.certificate,
     component: defineAsyncComponent(() => import('./sii/CertificateSection.vue')),

@@ -72,6 +72,10 @@ export const tx = {
   hubOnline: 'Hub en línea',
   hubOffline: 'Hub desconectado',
   noHub: 'Sin hub',
+  /** A store selling on its own (docs/store-node.md): since when, and sales not yet received. */
+  nodeOffline: (since: string, pending: number) =>
+    `Sin conexión desde ${since}${pending > 0 ? `, ${plural(pending, 'venta', 'ventas')} por sincronizar` : ''}`,
+  nodeSyncing: (pending: number) => `${plural(pending, 'venta', 'ventas')} por sincronizar`,
   printerStates: {
     ready: 'Impresora lista',
     paper_out: 'Sin papel',

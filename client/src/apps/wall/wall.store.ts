@@ -1,7 +1,13 @@
 import type { ErrorPayload } from '@erp/shared/errors';
-import { WALL_AUDIT_KINDS, type WallSnapshot, type WallStoreSales } from '@erp/shared/events/index';
+import {
+  type StoreNodeState,
+  WALL_AUDIT_KINDS,
+  type WallSnapshot,
+  type WallStoreSales,
+} from '@erp/shared/events/index';
 import { defineStore } from 'pinia';
-import { computed, ref, watch } from 'vue';
+import { computed, ref, shallowRef, watch } from 'vue';
+import type { z } from 'zod';
 import { STORE_IDS } from '../../stores/ids.ts';
 import { type NotificationPayload, useRealtimeStore } from '../../stores/realtime.store.ts';
 import { auditKey, directory, latestTickets, sumFigures } from './wall-view.ts';
@@ -36,6 +42,8 @@ const WATCHED_AUDIT: ReadonlySet<string> = new Set(WALL_AUDIT_KINDS);
 export const useWallStore = defineStore(STORE_IDS.WALL, () => {
   const snapshot = ref<WallSnapshot | null>(null);
   const error = ref<ErrorPayload | null>(null);
+  /** Each store's node (docs/store-node.md): cut off since when, offline sales waiting. */
+  const nodes = shallowRef(new Map<string, z.output<typeof StoreNodeState>>());
 
   const names = computed(() => directory(snapshot.value));
   const blocks = computed<WallStoreSales[]>(() => snapshot.value?.sales ?? []);
@@ -202,14 +210,29 @@ export const useWallStore = defineStore(STORE_IDS.WALL, () => {
     hub.printers = [...hub.printers.filter((p) => p.printerId !== status.printerId), status];
   }
 
+  function loadNodes(): void {
+    void useRealtimeStore()
+      .command('store-node:states', {})
+      .then((answer) => {
+        if (answer.ok) nodes.value = new Map(answer.data.stores.map((s) => [s.storeId, s]));
+      });
+  }
+
+  function onNodeState(state: NotificationPayload<'store-node:state'>): void {
+    nodes.value = new Map(nodes.value).set(state.storeId, state);
+  }
+
   let stops: (() => void)[] = [];
   /** Loads the snapshot on every (re)connection that needs it and follows the live events. */
   function start(): void {
     if (stops.length > 0) return;
     const realtime = useRealtimeStore();
     const every = setInterval(() => void load(), WALL_REFRESH_MS);
+    loadNodes();
     stops = [
       realtime.onResync(load),
+      realtime.onResync(loadNodes),
+      realtime.addEventListener('store-node:state', onNodeState),
       // A recovered connection replays what it missed, except what the server broadcast while
       // its middleware re-checked the token (Socket.IO restores the session first and joins the
       // rooms after the middleware): the wall reads its snapshot after every reconnection.
@@ -246,6 +269,7 @@ export const useWallStore = defineStore(STORE_IDS.WALL, () => {
   return {
     snapshot,
     error,
+    nodes,
     names,
     blocks,
     company,

@@ -1,0 +1,103 @@
+import { SUPERVISOR_ROLES } from '@erp/shared';
+import { withTenantSql } from '../platform/sql-session.ts';
+import { onCommand } from '../realtime/commands.ts';
+import { PendingEvents } from '../realtime/pending-events.ts';
+import type { HandlerRegistrar, HubHandlerRegistrar } from '../realtime/tenant-namespace.ts';
+import type { AppNamespace } from '../realtime/types.ts';
+import {
+  grantLeases,
+  leaseSettings,
+  leaseViews,
+  saveLeaseSettings,
+  sealLeases,
+  unusedFolios,
+} from './leases.ts';
+import { hubConnected, NODE_STATE_WATCHERS, stateView, storeNodeStates } from './node-state.ts';
+import { prepareBatch, syncOfflineSale } from './offline-sync.ts';
+import { writeNodeDisconnected, writeNodeReport } from './store-node.queries.ts';
+
+const HUB_ONLY = { roles: [], devices: true } as const;
+const ADMIN_ROLES = ['owner', 'admin'] as const;
+
+/**
+ * A store hub as the store's node: its folio leases, the synchronisation of its offline sales
+ * and its reports of being cut off (docs/store-node.md).
+ */
+export const registerStoreNodeHubHandlers: HubHandlerRegistrar = (socket, deps) => {
+  const { orm, logger, secrets, news } = deps;
+  const hub = {
+    tenantId: socket.data.tenantId,
+    deviceId: socket.data.deviceId,
+    storeId: socket.data.storeId,
+  };
+  const nsp = socket.nsp as unknown as AppNamespace;
+
+  onCommand(socket, logger, 'node:lease', HUB_ONLY, async (request) => {
+    const events = new PendingEvents();
+    const granted = await withTenantSql(orm, hub.tenantId, (sql) =>
+      grantLeases(sql, secrets, hub, request, events),
+    );
+    events.publish(nsp);
+    // Sealed after commit: the folio counter's row lock is not held for the cryptography.
+    return sealLeases(granted, hub, request.publicKey);
+  });
+
+  // In order, each sale in its own transaction; a repeat answers what was stored.
+  onCommand(socket, logger, 'node:sync', HUB_ONLY, async ({ sales }) => {
+    const outcomes = [];
+    let recorded = false;
+    const roles = await prepareBatch(orm, hub, sales);
+    for (const sale of sales) {
+      const { outcome, events } = await syncOfflineSale(orm, secrets, logger, hub, roles, sale);
+      events?.publish(nsp);
+      recorded ||= events !== null;
+      outcomes.push(outcome);
+    }
+    if (recorded) news.publish('sale:committed', { nsp, tenantId: hub.tenantId, storeId: hub.storeId });
+    return { outcomes };
+  });
+
+  onCommand(socket, logger, 'node:status', HUB_ONLY, async (report) => {
+    const row = await withTenantSql(orm, hub.tenantId, (sql) => writeNodeReport(sql, hub.storeId, report));
+    nsp.to(NODE_STATE_WATCHERS).emit('store-node:state', stateView(row, true));
+    return {};
+  });
+
+  socket.on('disconnect', async () => {
+    try {
+      // Another socket of the store's hub is up (unknown counts as not: the hub reports again).
+      if (await hubConnected(nsp, hub.storeId)) return;
+      const row = await withTenantSql(orm, hub.tenantId, (sql) => writeNodeDisconnected(sql, hub.storeId));
+      nsp.to(NODE_STATE_WATCHERS).emit('store-node:state', stateView(row, false));
+    } catch (err) {
+      logger.warn({ err, storeId: hub.storeId }, 'store node state not recorded');
+    }
+  });
+};
+
+/** The wall's and back office's view of the store nodes, and the back office's lease screens. */
+export const registerStoreNodeHandlers: HandlerRegistrar = (socket, deps) => {
+  const { orm, logger } = deps;
+  const { tenantId } = socket.data;
+  const nsp = socket.nsp;
+
+  onCommand(socket, logger, 'store-node:states', { roles: SUPERVISOR_ROLES }, async () => ({
+    stores: await withTenantSql(orm, tenantId, (sql) => storeNodeStates(sql, nsp)),
+  }));
+
+  onCommand(socket, logger, 'folio-lease:list', { roles: ADMIN_ROLES }, async ({ storeId }) => ({
+    leases: await withTenantSql(orm, tenantId, (sql) => leaseViews(sql, storeId ?? null)),
+  }));
+
+  onCommand(socket, logger, 'folio-lease:unused', { roles: ADMIN_ROLES }, ({ storeId }) =>
+    withTenantSql(orm, tenantId, (sql) => unusedFolios(sql, storeId ?? null)),
+  );
+
+  onCommand(socket, logger, 'folio-lease:settings', { roles: ADMIN_ROLES }, () =>
+    withTenantSql(orm, tenantId, (sql) => leaseSettings(sql)),
+  );
+
+  onCommand(socket, logger, 'folio-lease:save-settings', { roles: ADMIN_ROLES }, ({ storeId, sizes }) =>
+    withTenantSql(orm, tenantId, (sql) => saveLeaseSettings(sql, storeId, sizes)),
+  );
+};

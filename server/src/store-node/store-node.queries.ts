@@ -1,0 +1,274 @@
+/**
+ * SQL of the store node: folio leases (`folio_lease`), the offline sales recorded against them
+ * (`offline_sale`), lease sizes per store and the stores' node state. Every function runs in the
+ * caller's tenant transaction.
+ */
+import type { SqlFragment } from '../platform/sql-fragment.ts';
+import type { SqlExecutor } from '../platform/sql-session.ts';
+
+/**
+ * Binds the hub's sealing key to its credential on first use; answers the key bound now (the
+ * one sent when none was, else the one bound before, which may differ).
+ */
+export async function bindSealKey(
+  em: SqlExecutor,
+  deviceId: string,
+  publicKey: string,
+): Promise<string | null> {
+  const [row] = await em.execute<{ seal_key: string | null }[]>(
+    `update hub_device set seal_key = coalesce(seal_key, ?) where id = ? and revoked_at is null returning seal_key`,
+    [publicKey, deviceId],
+  );
+  return row?.seal_key ?? null;
+}
+
+/**
+ * Moves the live leases of the credentials this one renewed (and those they renewed) to it: a
+ * lease follows its hub through a renewal. Cheap when there are none.
+ */
+export async function adoptRenewedLeases(em: SqlExecutor, deviceId: string): Promise<void> {
+  await em.execute(
+    `with recursive replaced(id) as (
+       select replaces from hub_device where id = ? and replaces is not null
+       union
+       select d.replaces from hub_device d join replaced r on d.id = r.id where d.replaces is not null
+     )
+     update folio_lease set device_id = ? where device_id in (select id from replaced) and revoked_at is null`,
+    [deviceId, deviceId],
+  );
+}
+
+export interface LeaseRow {
+  id: string;
+  store_id: string;
+  device_id: string;
+  caf_id: string;
+  doc_type: number;
+  folio_from: number;
+  folio_to: number;
+  granted_at: Date;
+  revoked_at: Date | null;
+  used: number;
+}
+
+const LEASE_COLUMNS = `l.id, l.store_id, l.device_id, l.caf_id, l.doc_type, l.folio_from, l.folio_to, l.granted_at,
+  l.revoked_at, (select count(*)::int from offline_sale o where o.lease_id = l.id) as used`;
+
+/** A hub's live leases, oldest first, each with how many of its folios have a recorded sale. */
+export function liveLeasesOf(em: SqlExecutor, deviceId: string): Promise<LeaseRow[]> {
+  return em.execute<LeaseRow[]>(
+    `select ${LEASE_COLUMNS} from folio_lease l
+      where l.device_id = ? and l.revoked_at is null order by l.doc_type, l.folio_from`,
+    [deviceId],
+  );
+}
+
+/** Every lease of the tenant, or of one store, newest first (the back office's list). */
+export function listLeases(em: SqlExecutor, storeId: string | null): Promise<LeaseRow[]> {
+  return em.execute<LeaseRow[]>(
+    `select ${LEASE_COLUMNS} from folio_lease l
+      where (?::uuid is null or l.store_id = ?::uuid) order by l.granted_at desc, l.doc_type`,
+    [storeId, storeId],
+  );
+}
+
+export async function insertLease(
+  em: SqlExecutor,
+  lease: {
+    id: string;
+    storeId: string;
+    deviceId: string;
+    cafId: string;
+    docType: number;
+    from: number;
+    to: number;
+  },
+): Promise<void> {
+  await em.execute(
+    `insert into folio_lease (id, tenant_id, store_id, device_id, caf_id, doc_type, folio_from, folio_to)
+     values (?, current_tenant_id(), ?, ?, ?, ?, ?, ?)`,
+    [lease.id, lease.storeId, lease.deviceId, lease.cafId, lease.docType, lease.from, lease.to],
+  );
+}
+
+/** Revokes the live leases of a credential (and of those it renewed); their ids. */
+export async function revokeLeases(em: SqlExecutor, deviceId: string): Promise<string[]> {
+  const rows = await em.execute<{ id: string }[]>(
+    `with recursive lineage(id) as (
+       select ?::uuid
+       union
+       select d.replaces from hub_device d join lineage r on d.id = r.id where d.replaces is not null
+     )
+     update folio_lease set revoked_at = now()
+      where device_id in (select id from lineage) and revoked_at is null returning id`,
+    [deviceId],
+  );
+  return rows.map((r) => r.id);
+}
+
+export interface UnusedRangeRow {
+  lease_id: string;
+  store_id: string;
+  doc_type: number;
+  folio_from: number;
+  folio_to: number;
+  revoked_at: Date;
+}
+
+/**
+ * The runs of consecutive folios of revoked leases that no sale used (gaps and islands over the
+ * lease's folios minus the recorded offline sales).
+ */
+export function unusedRevokedRanges(em: SqlExecutor, storeId: string | null): Promise<UnusedRangeRow[]> {
+  return em.execute<UnusedRangeRow[]>(
+    `with free as (
+       select l.id, l.store_id, l.doc_type, l.revoked_at, f.folio,
+              f.folio - row_number() over (partition by l.id order by f.folio) as run
+         from folio_lease l
+         cross join lateral generate_series(l.folio_from, l.folio_to) as f(folio)
+        where l.revoked_at is not null and (?::uuid is null or l.store_id = ?::uuid)
+          and not exists (select 1 from offline_sale o where o.doc_type = l.doc_type and o.folio = f.folio)
+     )
+     select id as lease_id, store_id, doc_type, min(folio) as folio_from, max(folio) as folio_to, revoked_at
+       from free group by id, store_id, doc_type, revoked_at, run
+      order by doc_type, folio_from`,
+    [storeId, storeId],
+  );
+}
+
+export interface SaleLeaseRow {
+  device_id: string;
+  caf_id: string;
+  doc_type: number;
+  folio_from: number;
+  folio_to: number;
+  revoked_at: Date | null;
+  /** The lease's CAF element (what goes into a TED's DD). */
+  caf_xml: string;
+}
+
+/**
+ * The lease an offline sale names with its CAF, locked for share (a revocation waits for the
+ * sales being recorded under it). RLS hides another tenant's.
+ */
+export async function leaseForSale(em: SqlExecutor, leaseId: string): Promise<SaleLeaseRow | undefined> {
+  const [row] = await em.execute<SaleLeaseRow[]>(
+    `select l.device_id, l.caf_id, l.doc_type, l.folio_from, l.folio_to, l.revoked_at, c.caf_xml
+       from folio_lease l join caf c on c.id = l.caf_id where l.id = ? for share of l`,
+    [leaseId],
+  );
+  return row;
+}
+
+/** The offline sale's use of its leased folio, written in the sale's one statement. */
+export function recordOfflineSale(sale: {
+  saleId: string;
+  leaseId: string;
+  deviceId: string;
+  docType: number;
+  folio: number;
+}): SqlFragment {
+  return {
+    sql: `insert into offline_sale (sale_id, tenant_id, lease_id, device_id, doc_type, folio)
+          values (?, current_tenant_id(), ?, ?, ?, ?) returning sale_id`,
+    params: [sale.saleId, sale.leaseId, sale.deviceId, sale.docType, sale.folio],
+  };
+}
+
+/** The person who rang an offline sale: their role in this store (bound to it, or company-wide). */
+export async function sellingRole(
+  em: SqlExecutor,
+  userId: string,
+  storeId: string,
+): Promise<string | undefined> {
+  const [row] = await em.execute<{ role: string }[]>(
+    `select role from membership
+      where user_id = ? and active and (store_id is null or store_id = ?)
+      order by store_id nulls last limit 1`,
+    [userId, storeId],
+  );
+  return row?.role;
+}
+
+/** Lease sizes stored per store and type (missing ones take the defaults). */
+export function leaseSettingRows(
+  em: SqlExecutor,
+  storeId: string | null,
+): Promise<{ store_id: string; doc_type: number; size: number }[]> {
+  return em.execute(
+    `select store_id, doc_type, size from store_lease_setting where (?::uuid is null or store_id = ?::uuid)`,
+    [storeId, storeId],
+  );
+}
+
+export async function storeIds(em: SqlExecutor): Promise<string[]> {
+  const rows = await em.execute<{ id: string }[]>('select id from store order by name', []);
+  return rows.map((r) => r.id);
+}
+
+export async function saveLeaseSize(
+  em: SqlExecutor,
+  storeId: string,
+  docType: number,
+  size: number,
+): Promise<void> {
+  await em.execute(
+    `insert into store_lease_setting (tenant_id, store_id, doc_type, size) values (current_tenant_id(), ?, ?, ?)
+     on conflict (tenant_id, store_id, doc_type) do update set size = excluded.size`,
+    [storeId, docType, size],
+  );
+}
+
+export interface NodeStateRow {
+  store_id: string;
+  offline_since: Date | null;
+  pending: number;
+  reported_at: Date | null;
+  disconnected_at: Date | null;
+}
+
+/** The hub's report: since when it is cut off, and how many sales wait. */
+export async function writeNodeReport(
+  em: SqlExecutor,
+  storeId: string,
+  report: { offlineSince: string | null; pending: number },
+): Promise<NodeStateRow> {
+  const [row] = await em.execute<NodeStateRow[]>(
+    `insert into store_node_state (tenant_id, store_id, offline_since, pending, reported_at, disconnected_at)
+     values (current_tenant_id(), ?, ?, ?, now(), null)
+     on conflict (tenant_id, store_id) do update
+       set offline_since = excluded.offline_since, pending = excluded.pending, reported_at = now(), disconnected_at = null
+     returning store_id, offline_since, pending, reported_at, disconnected_at`,
+    [storeId, report.offlineSince, report.pending],
+  );
+  return row!;
+}
+
+/** The store's hub socket dropped: cut off since now, unless already known to be. */
+export async function writeNodeDisconnected(em: SqlExecutor, storeId: string): Promise<NodeStateRow> {
+  const [row] = await em.execute<NodeStateRow[]>(
+    `insert into store_node_state (tenant_id, store_id, disconnected_at) values (current_tenant_id(), ?, now())
+     on conflict (tenant_id, store_id) do update set disconnected_at = coalesce(store_node_state.disconnected_at, now())
+     returning store_id, offline_since, pending, reported_at, disconnected_at`,
+    [storeId],
+  );
+  return row!;
+}
+
+/** The hub's socket is back (before its first report). */
+export async function writeNodeConnected(em: SqlExecutor, storeId: string): Promise<NodeStateRow> {
+  const [row] = await em.execute<NodeStateRow[]>(
+    `insert into store_node_state (tenant_id, store_id) values (current_tenant_id(), ?)
+     on conflict (tenant_id, store_id) do update set disconnected_at = null
+     returning store_id, offline_since, pending, reported_at, disconnected_at`,
+    [storeId],
+  );
+  return row!;
+}
+
+export function nodeStates(em: SqlExecutor): Promise<NodeStateRow[]> {
+  return em.execute<NodeStateRow[]>(
+    'select store_id, offline_since, pending, reported_at, disconnected_at from store_node_state',
+    [],
+  );
+}
