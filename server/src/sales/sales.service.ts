@@ -308,44 +308,41 @@ export async function commitSale(
             document,
           },
         },
-        ...(type === 39 || type === 41
-          ? [
-              {
-                topic: 'print.receipt' as const,
-                key: `sale-${input.saleId}`,
-                payload: {
-                  jobId: input.saleId,
-                  storeId: seller.storeId,
-                  terminalId: input.terminalId,
-                  document: receiptDocument({
-                    type,
-                    folio,
-                    issuedAt,
-                    issuer: context.issuer,
-                    receiver,
-                    lines,
-                    amounts: amounts,
-                    ...(input.discount
-                      ? {
-                          discounts: [
-                            {
-                              label: ticketDiscountText(discountOf(input.discount)),
-                              amount: summary.ticketDiscount,
-                            },
-                          ],
-                        }
-                      : {}),
-                    ted: ted,
-                    cashRounding: payments.cashRounding,
-                    paidCash: payments.paidCash,
-                    paidCard: payments.paidCard,
-                    paidFiado: payments.paidFiado,
-                    change: payments.change,
-                  }),
-                },
-              },
-            ]
-          : []),
+        // Every sale prints at the counter: a boleta, or a factura with its cedible copy.
+        {
+          topic: 'print.receipt' as const,
+          key: `sale-${input.saleId}`,
+          payload: {
+            jobId: input.saleId,
+            storeId: seller.storeId,
+            terminalId: input.terminalId,
+            document: receiptDocument({
+              type,
+              folio,
+              issuedAt,
+              issuer: context.issuer,
+              receiver,
+              lines,
+              amounts: amounts,
+              ...(input.discount
+                ? {
+                    discounts: [
+                      {
+                        label: ticketDiscountText(discountOf(input.discount)),
+                        amount: summary.ticketDiscount,
+                      },
+                    ],
+                  }
+                : {}),
+              ted: ted,
+              cashRounding: payments.cashRounding,
+              paidCash: payments.paidCash,
+              paidCard: payments.paidCard,
+              paidFiado: payments.paidFiado,
+              change: payments.change,
+            }),
+          },
+        },
       ],
       audit: auditRows(seller, input.terminalId, audit),
     }),
