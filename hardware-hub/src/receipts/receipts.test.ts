@@ -139,12 +139,16 @@ describe('receipts', () => {
         expect(copy).toContain(expected);
       }
       expect(copy.replace(/\s+/g, '')).toContain('N°88');
-      expect(copy).toMatch(/Neto +\$14\.000\nExento +\$3\.590\nIVA \(19%\) +\$2\.660\nILA licores 31,5% +\$3\.150\n/);
+      expect(copy).toMatch(
+        /Neto +\$14\.000\nExento +\$3\.590\nIVA \(19%\) +\$2\.660\nILA licores 31,5% +\$3\.150\n/,
+      );
       expect(copy).toMatch(/Imp\. bebidas alto en azúcar 18% +\$360\n/);
     }
     expect(buyer).not.toContain('CEDIBLE');
     expect(buyer).not.toContain('ACUSE DE RECIBO');
-    expect(cedible).toMatch(/ACUSE DE RECIBO\n\nNombre: _+\n\nR\.U\.T\.: _+\n\nFecha: _+\n\nRecinto: _+\n\nFirma: _+/);
+    expect(cedible).toMatch(
+      /ACUSE DE RECIBO\n\nNombre: _+\n\nR\.U\.T\.: _+\n\nFecha: _+\n\nRecinto: _+\n\nFirma: _+/,
+    );
     expect(cedible!.replace(/\s+/g, ' ')).toContain('letra c) del Art. 5° de la Ley 19.983');
     // CEDIBLE closes the copy, flush right, after the timbre's legend.
     expect(cedible).toMatch(/Verifique documento: www\.sii\.cl\n(.*\n)*\s+C E D I B L E\n$/);
