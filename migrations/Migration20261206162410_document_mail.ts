@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Facturas and notas e-mailed to their buyer (docs/sii-rules.md#receiving-side): the company's own
+ * Facturas and notas e-mailed to their buyer (docs/sii-rules.md#documents-for-the-buyer): the company's own
  * SMTP server, and one row per document and address that says whether it went.
  *
  * - `tenant_smtp`: one per company: host, port, TLS from the start (`secure`) or STARTTLS, the

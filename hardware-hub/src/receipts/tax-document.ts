@@ -29,7 +29,7 @@ export interface RenderOptions {
 }
 
 /**
- * A boleta or nota de crédito on thermal paper, with what docs/sii-rules.md#printed-document requires:
+ * A boleta, factura or nota de crédito on thermal paper, with what docs/sii-rules.md#printed-document requires:
  * issuer, the RUT / document name / folio box, SII office, date, detail, totals with IVA apart, payments,
  * the timbre with its legend, and "COPIA" on every reprint.
  */

@@ -1,5 +1,5 @@
 /**
- * Facturas and notas e-mailed to their buyer once signed (docs/sii-rules.md#receiving-side): the
+ * Facturas and notas e-mailed to their buyer once signed (docs/sii-rules.md#documents-for-the-buyer): the
  * document in a signed EnvioDTE addressed to the buyer (RutReceptor = the buyer's RUT, as the SII
  * expects between taxpayers) and its PDF, through the company's own SMTP server.
  *
