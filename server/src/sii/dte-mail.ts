@@ -39,7 +39,7 @@ export async function sendDocumentMail(
   const prepared = await withTenant(deps.orm, tenantId, async (em) => {
     const mail = await mailToSend(em, mailId);
     // Sent already, failed for good, or re-opened under a newer generation: nothing to do.
-    if (!mail || mail.state !== 'pending' || mail.generation !== generation) return null;
+    if (mail?.state !== 'pending' || mail.generation !== generation) return null;
     if (!mail.signed_xml || !mail.signed_meta)
       throw new UnrecoverableError(`mail ${mailId}: document not signed`);
     const smtp = await smtpSettings(em, deps.box, tenantId);
