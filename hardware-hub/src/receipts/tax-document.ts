@@ -1,4 +1,10 @@
-import { ANONYMOUS_CONSUMER_RUT, formatClp, formatRut, type PrintDocument } from '@erp/shared';
+import {
+  ANONYMOUS_CONSUMER_RUT,
+  additionalTaxLabel,
+  formatClp,
+  formatRut,
+  type PrintDocument,
+} from '@erp/shared';
 import { DTE_TYPE_NAMES } from '@erp/shared/dte/document';
 import { formatDate, formatDateTime, formatQuantity, PAYMENT_LABELS } from './format.ts';
 import { ReceiptLayout } from './layout.ts';
@@ -6,15 +12,6 @@ import type { Receipt } from './receipt.ts';
 
 type TaxDocument = Extract<PrintDocument, { kind: 'boleta' | 'factura' | 'credit_note' }>;
 type Factura = Extract<PrintDocument, { kind: 'factura' }>;
-
-/** How the totals name each additional tax (ImptoReten TipoImp), with its rate. */
-const ADDITIONAL_TAX_LABELS: Readonly<Record<number, string>> = {
-  24: 'ILA licores',
-  25: 'ILA vinos',
-  26: 'ILA cervezas',
-  27: 'Imp. bebidas analcohólicas',
-  271: 'Imp. bebidas alto en azúcar',
-};
 
 /** Ley 19.983's declaration, printed in the acuse de recibo box of the cedible copy (docs/sii-rules.md#printed-document). */
 export const ACUSE_DE_RECIBO_TEXT =
@@ -161,8 +158,7 @@ function totalsBlock(out: ReceiptLayout, doc: TaxDocument): void {
   if (totals.exempt !== undefined) out.pair('Exento', formatClp(totals.exempt));
   if (totals.iva !== undefined) out.pair('IVA (19%)', formatClp(totals.iva));
   for (const tax of totals.additionalTaxes) {
-    const label = ADDITIONAL_TAX_LABELS[tax.code] ?? `Impuesto adicional ${tax.code}`;
-    out.pair(`${label} ${tax.rate.replace('.', ',')}%`, formatClp(tax.amount));
+    out.pair(additionalTaxLabel(tax.code, tax.rate), formatClp(tax.amount));
   }
   out.pair('TOTAL', formatClp(totals.total), { bold: true, width: 2, height: 2 });
   if (totals.cashRounding) {
