@@ -371,4 +371,40 @@ describe('facturas e-mailed to the buyer', () => {
     expect(await mailRow(docId)).toMatchObject({ state: 'sent', attempts: 1 });
     expect(messagesTo('pagos@botilleria.cl')).toHaveLength(1);
   });
+
+  it('rebuilds from PostgreSQL a mail whose job the queue lost (worker recovery)', async () => {
+    const sale = await sellFactura('bodega@botilleria.cl');
+    const docId = await documentId(sale.saleId);
+    await waitUntil('the first mail', () => messagesTo('bodega@botilleria.cl').length > 0, 30_000, 100);
+    // As if Redis came back empty: a pending mail relayed to a queue that no longer has its job.
+    const mailId = randomUUID();
+    await query(
+      `insert into dte_mail (id, tenant_id, document_id, address) values (?, current_tenant_id(), ?, 'recepcion@botilleria.cl')`,
+      [mailId, docId],
+    );
+    await query(
+      `insert into outbox (tenant_id, topic, key, payload, processed_at)
+       values (current_tenant_id(), 'dte.mail', ?, ?::jsonb, now())`,
+      [`mail-${mailId}-1`, JSON.stringify({ mailId, generation: 1 })],
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(messagesTo('recepcion@botilleria.cl')).toEqual([]);
+    pipeline.worker.relay.recover();
+    await waitUntil(
+      'the recovered mail',
+      () => messagesTo('recepcion@botilleria.cl').length > 0,
+      30_000,
+      100,
+    );
+    await waitUntil(
+      'the recovered mail marked sent',
+      async () => {
+        const [row] = await query<{ state: string }>('select state from dte_mail where id = ?', [mailId]);
+        return row?.state === 'sent';
+      },
+      10_000,
+      100,
+    );
+    expect(messagesTo('bodega@botilleria.cl')).toHaveLength(1);
+  });
 });
