@@ -231,6 +231,8 @@ describe('facturas e-mailed to the buyer', () => {
   });
 
   it('mails the signed EnvioDTE and the PDF once, after the SMTP server refused the first try', async () => {
+    const pushed: { documentId: string; mails: { state: string; attempts: number }[] }[] = [];
+    backoffice.on('dte:mail', (news) => pushed.push(news));
     smtp.refuseNext = 1;
     const refusedBefore = smtp.refused;
     const sale = await sellFactura('Compras@Botilleria.cl');
@@ -245,6 +247,16 @@ describe('facturas e-mailed to the buyer', () => {
       100,
     );
     expect(await mailRow(docId)).toMatchObject({ state: 'sent', attempts: 2, last_error: null });
+    // The back office heard the refusal and then the delivery, live.
+    await waitUntil(
+      'the pushed states',
+      () => pushed.filter((p) => p.documentId === docId).length >= 2,
+      10_000,
+      50,
+    );
+    expect(
+      pushed.filter((p) => p.documentId === docId).map((p) => p.mails.map((m) => [m.state, m.attempts])),
+    ).toEqual([[['pending', 1]], [['sent', 2]]]);
 
     const [{ mail }] = messagesTo('compras@botilleria.cl') as [(typeof inbox)[number]];
     expect(mail.subject).toMatch(

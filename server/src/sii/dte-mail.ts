@@ -14,9 +14,16 @@ import { buildEnvelope } from '@erp/sii-core';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { sendMail, smtpSettings } from '../mail/index.ts';
 import { withTenant } from '../platform/orm.ts';
+import type { SqlExecutor } from '../platform/sql-session.ts';
 import { activeCredentials } from './certificate.store.ts';
 import { signedDocument, storedPdf } from './dte.queries.ts';
-import { type MailRef, mailToSend, markMailAttempt, markMailSent } from './dte-mail.queries.ts';
+import {
+  documentMails,
+  type MailRef,
+  mailToSend,
+  markMailAttempt,
+  markMailSent,
+} from './dte-mail.queries.ts';
 import { defaultPdfFormat, renderSigned, type SharedPdfRenderer } from './dte-pdf.ts';
 import type { PipelineDeps } from './sii.jobs.ts';
 import type { MailJob } from './sii.queues.ts';
@@ -51,9 +58,16 @@ export async function sendDocumentMail(
   });
   if (!prepared) return;
   const { mail, smtp } = prepared;
-  const fail = async (error: Error, final: boolean) => {
-    await withTenant(deps.orm, tenantId, (em) => markMailAttempt(em, ref, error.message, final));
+  // Each outcome reaches the back office's documents screen live.
+  const record = async (write: (em: SqlExecutor) => Promise<unknown>) => {
+    const mails = await withTenant(deps.orm, tenantId, async (em) => {
+      await write(em);
+      return documentMails(em, mail.document_id);
+    });
+    deps.announceMail?.(tenantId, mail.document_id, mails);
   };
+  const fail = (error: Error, final: boolean) =>
+    record((em) => markMailAttempt(em, ref, error.message, final));
   if (!smtp) {
     const error = new UnrecoverableError(
       'No hay servidor de correo (SMTP) configurado: configúrelo en Empresa y reenvíe el documento.',
@@ -88,5 +102,5 @@ export async function sendDocumentMail(
     await fail(error as Error, final);
     throw error;
   }
-  await withTenant(deps.orm, tenantId, (em) => markMailSent(em, ref, mailMessageId(ref)));
+  await record((em) => markMailSent(em, ref, mailMessageId(ref)));
 }

@@ -27,7 +27,7 @@ import type { SecretBox } from '../platform/secrets.ts';
 import { tenantSiiIdentity } from './caf.queries.ts';
 import { activeCredentials } from './certificate.store.ts';
 import { ensureDocuments, saveSignatures, type Transition, transition } from './dte.queries.ts';
-import { queueDocumentMails } from './dte-mail.queries.ts';
+import { type documentMails, queueDocumentMails } from './dte-mail.queries.ts';
 import {
   claimSignedDocuments,
   documentsOfEnvelope,
@@ -71,7 +71,11 @@ export interface PipelineDeps {
   config: Config;
   logger: Logger;
   announce: (tenantId: string, changes: DteStatusChange[]) => void;
+  /** A document's e-mails changed (dte-mail.ts); absent where nobody listens. */
+  announceMail?: (tenantId: string, documentId: string, mails: DteMailState[]) => void;
 }
+
+type DteMailState = Awaited<ReturnType<typeof documentMails>>[number];
 
 function isPermanent(error: unknown): boolean {
   return error instanceof DteError || (error instanceof AppError && error.code !== 'INTERNAL');

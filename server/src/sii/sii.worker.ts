@@ -80,6 +80,10 @@ export async function startSiiWorker(
       void announcer
         .announce(tenantId, changes)
         .catch((err: Error) => logger.warn({ err: err.message }, 'dte:status not announced')),
+    announceMail: (tenantId, documentId, mails) =>
+      void announcer
+        .announceMail(tenantId, documentId, mails)
+        .catch((err: Error) => logger.warn({ err: err.message }, 'dte:mail not announced')),
   };
 
   const renderer = new SharedPdfRenderer();

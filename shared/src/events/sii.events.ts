@@ -189,4 +189,6 @@ export const siiCommands = {
 export const siiNotifications = {
   /** Pushed to the tenant's back office room whenever documents change state. */
   'dte:status': z.object({ changes: z.array(DteStatusChange) }),
+  /** Pushed to the back office room when a document's e-mail to its buyer is sent or fails. */
+  'dte:mail': z.object({ documentId: Uuid, mails: z.array(DteMailView) }),
 };
