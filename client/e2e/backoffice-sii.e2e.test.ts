@@ -158,7 +158,7 @@ describe('back office: SII documents, CAF and certificate (Chromium, real pipeli
     await openSection('Documentos SII');
     await waitForState(1, 'failed');
     expect(await visibleText(page, row(1))).toMatch(
-      /^Boleta 1 \d{2}-\d{2}-\d{4},? \d{2}:\d{2} \$1\.190 Con error Cargue el certificado digital de la empresa para firmar documentos\. Ver Reintentar$/,
+      /^Boleta 1 \d{2}-\d{2}-\d{4},? \d{2}:\d{2} \$1\.190 Con error Cargue el certificado digital de la empresa para firmar documentos\. — Ver Reintentar$/,
     );
   });
 

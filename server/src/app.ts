@@ -8,6 +8,7 @@ import { registerCashHandlers, registerCashHistoryHandlers } from './cash/index.
 import { registerCatalogHandlers, registerCatalogRoutes } from './catalog/index.ts';
 import { deliverStoreReceipts, registerHardwareHandlers, registerHubHandlers } from './hardware/index.ts';
 import { registerInventoryHandlers, registerValuationHandlers } from './inventory/index.ts';
+import { registerMailHandlers } from './mail/index.ts';
 import { AppError, httpStatusOf, toErrorPayload } from './platform/app-error.ts';
 import type { Config } from './platform/config.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
@@ -58,6 +59,7 @@ const REGISTRARS: HandlerRegistrar[] = [
   registerPurchasingHandlers,
   registerHardwareHandlers,
   registerSiiHandlers,
+  registerMailHandlers,
   // Back office reads: past sales and the audit log, cash sessions, stock at PPP, receipts, reports.
   registerSalesHistoryHandlers,
   registerAuditHandlers,

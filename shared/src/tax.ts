@@ -54,6 +54,21 @@ export const ADDITIONAL_TAX_PERMILLE = { 24: 315, 25: 205, 26: 205, 27: 100, 271
 export const ADDITIONAL_TAX_CODES = [24, 25, 26, 27, 271] as const;
 export type AdditionalTaxCode = (typeof ADDITIONAL_TAX_CODES)[number];
 
+/** How printed documents name each additional tax in the totals (before its rate). */
+export const ADDITIONAL_TAX_LABELS: Readonly<Record<AdditionalTaxCode, string>> = {
+  24: 'ILA licores',
+  25: 'ILA vinos',
+  26: 'ILA cervezas',
+  27: 'Imp. bebidas analcohólicas',
+  271: 'Imp. bebidas alto en azúcar',
+};
+
+/** `ILA licores 31,5%`; a code outside the table is named by its number. */
+export function additionalTaxLabel(code: number | string, rate?: string): string {
+  const name = ADDITIONAL_TAX_LABELS[Number(code) as AdditionalTaxCode] ?? `Impuesto adicional ${code}`;
+  return rate ? `${name} ${rate.replace('.', ',')}%` : name;
+}
+
 /** The rate as the documents write it (TasaImp): `31.5`, `10`. */
 export function additionalTaxRate(code: AdditionalTaxCode): string {
   const permille = ADDITIONAL_TAX_PERMILLE[code];

@@ -80,6 +80,11 @@ export class ReceiptLayout {
     return this;
   }
 
+  cut(): this {
+    this.#blocks.push({ kind: 'cut' });
+    return this;
+  }
+
   build(): Receipt {
     return { columns: this.#columns, blocks: [...this.#blocks] };
   }

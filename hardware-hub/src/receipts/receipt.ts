@@ -15,7 +15,9 @@ export interface TextStyle {
 export type ReceiptBlock =
   | { kind: 'text'; text: string; style: TextStyle }
   | { kind: 'pdf417'; data: Buffer }
-  | { kind: 'feed'; lines: number };
+  | { kind: 'feed'; lines: number }
+  /** Feed and cut between two copies of one job (a factura and its cedible copy). */
+  | { kind: 'cut' };
 
 export interface Receipt {
   /** Characters per line in the normal font: 48 on 80 mm paper, 32 on 58 mm. */

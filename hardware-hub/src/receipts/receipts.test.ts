@@ -91,6 +91,72 @@ describe('receipts', () => {
     expect(receiptToText(render(job, 58))).toMatch(/\nDescuento ticket 10%\ncliente frecuente +-\$599\n/);
   });
 
+  it('prints a factura for the buyer and a CEDIBLE copy with the acuse de recibo, in 58 mm too', () => {
+    const boleta = sampleBoletaJob();
+    if (boleta.document.kind !== 'boleta') throw new Error('sample must be a boleta');
+    const factura = PrintJob.parse({
+      ...boleta,
+      document: {
+        ...boleta.document,
+        kind: 'factura',
+        documentType: 33,
+        folio: 88,
+        customer: {
+          rut: '77123456-9',
+          name: 'Botillería Ñuñoa Ltda.',
+          activity: 'Botillería',
+          address: 'Irarrázaval 100',
+          comuna: 'Ñuñoa',
+        },
+        totals: {
+          net: 14000,
+          exempt: 3590,
+          iva: 2660,
+          additionalTaxes: [
+            { code: 24, rate: '31.5', amount: 3150 },
+            { code: 271, rate: '18', amount: 360 },
+          ],
+          total: 23760,
+        },
+      },
+    });
+    const receipt = render(factura);
+    expect(receipt.blocks.filter((block) => block.kind === 'cut')).toHaveLength(1);
+    expect(receipt.blocks.filter((block) => block.kind === 'pdf417')).toHaveLength(2);
+    const [buyer, cedible] = receiptToText(receipt).split(/- - corte - -.*\n/);
+    for (const copy of [buyer!, cedible!]) {
+      for (const expected of [
+        'R.U.T.: 76.192.083-9',
+        'FACTURA ELECTRÓNICA',
+        'S.I.I. - ÑUÑOA',
+        'Señor(es): Botillería Ñuñoa Ltda.',
+        'R.U.T.: 77.123.456-9',
+        'Giro: Botillería',
+        'Dirección: Irarrázaval 100',
+        'Comuna: Ñuñoa',
+        'Timbre Electrónico SII',
+      ]) {
+        expect(copy).toContain(expected);
+      }
+      expect(copy.replace(/\s+/g, '')).toContain('N°88');
+      expect(copy).toMatch(
+        /Neto +\$14\.000\nExento +\$3\.590\nIVA \(19%\) +\$2\.660\nILA licores 31,5% +\$3\.150\n/,
+      );
+      expect(copy).toMatch(/Imp\. bebidas alto en azúcar 18% +\$360\n/);
+    }
+    expect(buyer).not.toContain('CEDIBLE');
+    expect(buyer).not.toContain('ACUSE DE RECIBO');
+    expect(cedible).toMatch(
+      /ACUSE DE RECIBO\n\nNombre: _+\n\nR\.U\.T\.: _+\n\nFecha: _+\n\nRecinto: _+\n\nFirma: _+/,
+    );
+    expect(cedible!.replace(/\s+/g, ' ')).toContain('letra c) del Art. 5° de la Ley 19.983');
+    // CEDIBLE closes the copy, flush right, after the timbre's legend.
+    expect(cedible).toMatch(/Verifique documento: www\.sii\.cl\n(.*\n)*\s+C E D I B L E\n$/);
+    for (const line of textLines(factura, 58)) expect(line.text.length).toBeLessThanOrEqual(line.columns);
+    const noCedible = PrintJob.parse({ ...factura, document: { ...factura.document, cedible: false } });
+    expect(receiptToText(render(noCedible))).not.toContain('CEDIBLE');
+  });
+
   it('marks every reprint as COPIA', () => {
     const blocks = render(sampleBoletaJob({ isCopy: true })).blocks;
     expect(blocks.filter((block) => block.kind === 'text' && block.text.includes('COPIA'))).toHaveLength(2);

@@ -21,6 +21,7 @@ export function renderJob(job: PrintJob, printer: PrinterDescription, timeZone: 
   const doc = job.document;
   switch (doc.kind) {
     case 'boleta':
+    case 'factura':
     case 'credit_note':
       return renderTaxDocument(doc, options);
     case 'cash_close':

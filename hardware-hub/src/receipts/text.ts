@@ -9,6 +9,8 @@ export function receiptToText(receipt: Receipt): string {
   for (const block of receipt.blocks) {
     if (block.kind === 'feed') {
       for (let i = 0; i < block.lines; i++) lines.push('');
+    } else if (block.kind === 'cut') {
+      lines.push('', pad('- - - - - - - - corte - - - - - - - -', receipt.columns, 'center'), '');
     } else if (block.kind === 'pdf417') {
       const label = `[ PDF417 ${block.data.length} bytes ]`;
       lines.push(pad(label, receipt.columns, 'center'));

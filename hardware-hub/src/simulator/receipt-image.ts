@@ -41,6 +41,7 @@ export function renderReceiptImage(receipt: Receipt, paperWidthMm: 58 | 80): Bit
   for (const block of receipt.blocks) {
     if (block.kind === 'text') pieces.push(textLine(block.text, block.style, dots));
     else if (block.kind === 'feed') pieces.push(createBitmap(dots, LINE_HEIGHT * block.lines));
+    else if (block.kind === 'cut') pieces.push(createBitmap(dots, LINE_HEIGHT * 3));
     else pieces.push(centerOn(renderPdf417(block.data, pdf417OptionsFor(paperWidthMm)), dots));
   }
   const width = Math.max(...pieces.map((piece) => piece.width)) + 2 * MARGIN;

@@ -154,7 +154,7 @@ export async function createReprint(
   await assertStoreScope(em, requester, 'sale', input.saleId);
   if (input.terminalId) await assertStoreScope(em, requester, 'terminal', input.terminalId);
   const original = await originalReceipt(em, input.saleId);
-  if (!original) throw AppError.notFound('la boleta de esa venta');
+  if (!original) throw AppError.notFound('el documento impreso de esa venta');
   const jobId = randomUUID();
   const terminalId = input.terminalId ?? original.terminal_id;
   const copies = await countCopies(em, input.saleId);

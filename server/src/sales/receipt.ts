@@ -1,11 +1,21 @@
-import { type BoletaDocument, type CreditNoteDocument, discountLabel, promotionLabel } from '@erp/shared';
+import {
+  type BoletaDocument,
+  type CreditNoteDocument,
+  discountLabel,
+  type FacturaDocument,
+  promotionLabel,
+} from '@erp/shared';
 import type { DocumentAmounts } from '@erp/sii-core';
 import type { z } from 'zod';
 import { discountOf } from './sale-discounts.ts';
 import type { IssuerData, ReceiverData } from './sale-document.ts';
 import type { PricedLine } from './sale-pricing.ts';
 
-/** What the hub prints for a boleta or nota de crédito: structured data, the hub never computes money. */
+/**
+ * What the hub prints for a boleta, factura or nota de crédito: structured data, the hub never
+ * computes money. A factura always carries its cedible copy: the counter is where the buyer can
+ * sign the acuse de recibo, with the goods in hand (docs/sii-rules.md#printed-document).
+ */
 export function receiptDocument(input: {
   type: number;
   folio: number;
@@ -23,7 +33,7 @@ export function receiptDocument(input: {
   paidFiado?: number;
   change: number;
   reference?: z.input<typeof CreditNoteDocument>['reference'];
-}): z.input<typeof BoletaDocument> | z.input<typeof CreditNoteDocument> {
+}): z.input<typeof BoletaDocument> | z.input<typeof FacturaDocument> | z.input<typeof CreditNoteDocument> {
   const { issuer, amounts } = input;
   const base = {
     folio: input.folio,
@@ -41,7 +51,9 @@ export function receiptDocument(input: {
           customer: {
             rut: input.receiver.rut,
             name: input.receiver.razonSocial,
+            ...(input.receiver.giro ? { activity: input.receiver.giro.slice(0, 80) } : {}),
             ...(input.receiver.address ? { address: input.receiver.address } : {}),
+            ...(input.receiver.comuna ? { comuna: input.receiver.comuna } : {}),
             ...(input.receiver.email ? { email: input.receiver.email } : {}),
             ...(input.receiver.phone ? { phone: input.receiver.phone } : {}),
           },
@@ -58,7 +70,14 @@ export function receiptDocument(input: {
       amount: amounts.lines[i]!.amount,
     })),
     discounts: input.discounts ?? [],
-    totals: { ...amounts.totals, cashRounding: input.cashRounding },
+    totals: {
+      ...(amounts.totals.net !== undefined ? { net: amounts.totals.net } : {}),
+      ...(amounts.totals.exempt !== undefined ? { exempt: amounts.totals.exempt } : {}),
+      ...(amounts.totals.iva !== undefined ? { iva: amounts.totals.iva } : {}),
+      additionalTaxes: (amounts.totals.additionalTaxes ?? []).map((tax) => ({ ...tax })),
+      total: amounts.totals.total,
+      cashRounding: input.cashRounding,
+    },
     timbre: {
       ted: input.ted,
       resolutionNumber: issuer.resolutionNumber,
@@ -68,15 +87,26 @@ export function receiptDocument(input: {
   if (input.type === 61) {
     return { ...base, kind: 'credit_note', documentType: 61, reference: input.reference! };
   }
+  const payments = [
+    ...(input.paidCash > 0 ? [{ method: 'cash' as const, amount: input.paidCash + input.change }] : []),
+    ...(input.paidCard > 0 ? [{ method: 'debit' as const, amount: input.paidCard }] : []),
+    ...(input.paidFiado ? [{ method: 'fiado' as const, amount: input.paidFiado }] : []),
+  ];
+  if (input.type === 33 || input.type === 34) {
+    return {
+      ...base,
+      kind: 'factura',
+      documentType: input.type,
+      payments,
+      change: input.change,
+      cedible: true,
+    };
+  }
   return {
     ...base,
     kind: 'boleta',
     documentType: input.type as 39 | 41,
-    payments: [
-      ...(input.paidCash > 0 ? [{ method: 'cash' as const, amount: input.paidCash + input.change }] : []),
-      ...(input.paidCard > 0 ? [{ method: 'debit' as const, amount: input.paidCard }] : []),
-      ...(input.paidFiado ? [{ method: 'fiado' as const, amount: input.paidFiado }] : []),
-    ],
+    payments,
     change: input.change,
   };
 }

@@ -353,9 +353,11 @@ export async function commitSale(
             document,
           },
         },
-        // An offline sale's receipt was printed by the hub when it sold it.
-        ...(!offline && (type === 39 || type === 41)
-          ? [
+        // Every sale prints at the counter (a boleta, or a factura with its cedible copy), but an
+        // offline sale, whose receipt the hub printed when it sold it.
+        ...(offline
+          ? []
+          : [
               {
                 topic: 'print.receipt' as const,
                 key: `sale-${input.saleId}`,
@@ -390,8 +392,7 @@ export async function commitSale(
                   }),
                 },
               },
-            ]
-          : []),
+            ]),
       ],
       audit: auditRows(seller, input.terminalId, audit),
     }),

@@ -1,7 +1,8 @@
-import type { DteStatusChange } from '@erp/shared';
+import type { DteMailView, DteStatusChange } from '@erp/shared';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
+import type { z } from 'zod';
 import { withTenant } from '../platform/orm.ts';
 import type { RedisClient } from '../platform/redis.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
@@ -36,6 +37,13 @@ export function createDteAnnouncer(orm: MikroORM, redis: RedisClient, streamName
         for (const change of changes) {
           events.collect([rooms.screen('backoffice'), rooms.screen('wall')], 'dte:status', change);
         }
+        events.publish(io.of(tenantNamespace(slug)));
+      });
+    },
+    announceMail(tenantId: string, documentId: string, mails: z.input<typeof DteMailView>[]): Promise<void> {
+      return slugOf(tenantId).then((slug) => {
+        const events = new PendingEvents();
+        events.push(rooms.screen('backoffice'), 'dte:mail', { documentId, mails });
         events.publish(io.of(tenantNamespace(slug)));
       });
     },

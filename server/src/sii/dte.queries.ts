@@ -28,10 +28,16 @@ interface DteViewRow {
   track_id: string | null;
   sii_detail: string | null;
   updated_at: Date;
+  mails: DteViewData['mails'];
 }
 
-const DTE_VIEW_COLUMNS =
-  'id, sale_id, doc_type, folio, issued_at, total, state, track_id, sii_detail, updated_at';
+/** With the document's e-mails to its buyer (few: one per address), as the view has them. */
+const DTE_VIEW_COLUMNS = `id, sale_id, doc_type, folio, issued_at, total, state, track_id, sii_detail, updated_at,
+  (select coalesce(jsonb_agg(jsonb_build_object('address', m.address, 'state', m.state,
+            'attempts', m.attempts, 'lastError', m.last_error,
+            'sentAt', to_char(m.sent_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+          order by m.address), '[]'::jsonb)
+     from dte_mail m where m.document_id = dte_document.id) as mails`;
 
 function toDteView(r: DteViewRow): DteViewData {
   return camelView(r, { numbers: ['total'], dates: ['issued_at', 'updated_at'] });

@@ -1,8 +1,11 @@
 import pg from 'pg';
 import type { Logger } from '../platform/logger.ts';
+import { MAIL_TOPIC, type MailRef } from './dte-mail.queries.ts';
+import { MAIL_ATTEMPTS } from './dte-mail.ts';
 import {
   claimOutbox,
   LISTEN_OUTBOX,
+  lostMails,
   markOutboxProcessed,
   type OutboxRow,
   siiWork,
@@ -158,8 +161,30 @@ export class OutboxRelay {
             rows.map((r) => r.id),
           );
         }
+        // Documents to e-mail to their buyers (dte-mail.ts), one job per mail and generation.
+        const mails = (await claimOutbox(client, MAIL_TOPIC, BATCH, this.tenants)) as unknown as {
+          id: string;
+          tenant_id: string;
+          payload: MailRef;
+        }[];
+        if (mails.length > 0) {
+          await this.deps.queues.mail.addBulk(
+            mails.map((row) => ({
+              name: 'mail',
+              data: { tenantId: row.tenant_id, ...row.payload },
+              opts: {
+                ...jobDefaults(this.deps.config.SII_RETRY_DELAY_MS, MAIL_ATTEMPTS),
+                jobId: jobIds.mail(row.payload.mailId, row.payload.generation),
+              },
+            })),
+          );
+          await markOutboxProcessed(
+            client,
+            mails.map((r) => r.id),
+          );
+        }
         await client.query('commit');
-        moved = rows.length;
+        moved = Math.max(rows.length, mails.length);
       } catch (error) {
         await client.query('rollback').catch(() => undefined);
         // Redis may have come back on a new connection while the old one stays broken.
@@ -178,6 +203,8 @@ export class OutboxRelay {
     this.recovering = false;
     try {
       const rows = await siiWork(this.pool, recovering, this.tenants);
+      // Mails whose jobs the queue may have lost go back to the outbox (dte_mail_lost).
+      if (recovering && (await lostMails(this.pool, this.tenants)) > 0) this.wake();
       for (const row of rows) {
         if (row.what === 'outbox') {
           this.wake();

@@ -59,3 +59,9 @@ export async function siiWork(
   );
   return rows;
 }
+
+/** On recovery: the relayed outbox rows of mails still pending become pending again; how many. */
+export async function lostMails(pool: pg.Pool, tenants: string | null): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>('select dte_mail_lost($1) as n', [tenants]);
+  return rows[0]?.n ?? 0;
+}

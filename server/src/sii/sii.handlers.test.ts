@@ -104,6 +104,8 @@ describe('dte:list and dte:history', () => {
       trackId: null,
       siiDetail: 'detalle accepted',
       updatedAt: expect.any(String),
+      // A boleta is never mailed.
+      mails: [],
     });
   });
 

@@ -22,6 +22,7 @@ import {
   retryCandidate,
   transition,
 } from './dte.queries.ts';
+import { documentExists, documentMails, reopenFailedMails } from './dte-mail.queries.ts';
 import { folioStates } from './folio-alert.queries.ts';
 import { targetFor } from './sii-target.ts';
 
@@ -100,6 +101,17 @@ export const registerSiiHandlers: HandlerRegistrar = (socket, deps) => {
     events.publish(socket.nsp);
     return { state: retried.state };
   });
+
+  // The worker's relay takes the re-opened mails from the outbox (dte-mail.ts).
+  onCommand(socket, logger, 'dte:resend-mail', { roles: BACK_OFFICE }, ({ documentId }) =>
+    withTenant(orm, tenantId, async (em) => {
+      if (!(await documentExists(em, documentId))) throw AppError.notFound('el documento');
+      if ((await reopenFailedMails(em, documentId)) === 0) {
+        throw new AppError('CONFLICT', 'El documento no tiene correos fallidos que reenviar.');
+      }
+      return { mails: await documentMails(em, documentId) };
+    }),
+  );
 
   onCommand(socket, logger, 'caf:upload', { roles: BACK_OFFICE }, ({ xml }) =>
     withTenantEvents(orm, socket, async (em, events) => {

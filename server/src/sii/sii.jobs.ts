@@ -7,7 +7,7 @@
  * mark the documents and throw UnrecoverableError.
  */
 import { randomUUID } from 'node:crypto';
-import type { DteStatusChange } from '@erp/shared';
+import { type DteStatusChange, isBoletaType } from '@erp/shared';
 import {
   buildDte,
   buildEnvelope,
@@ -27,6 +27,7 @@ import type { SecretBox } from '../platform/secrets.ts';
 import { tenantSiiIdentity } from './caf.queries.ts';
 import { activeCredentials } from './certificate.store.ts';
 import { ensureDocuments, saveSignatures, type Transition, transition } from './dte.queries.ts';
+import { type documentMails, queueDocumentMails } from './dte-mail.queries.ts';
 import {
   claimSignedDocuments,
   documentsOfEnvelope,
@@ -70,7 +71,11 @@ export interface PipelineDeps {
   config: Config;
   logger: Logger;
   announce: (tenantId: string, changes: DteStatusChange[]) => void;
+  /** A document's e-mails changed (dte-mail.ts); absent where nobody listens. */
+  announceMail?: (tenantId: string, documentId: string, mails: DteMailState[]) => void;
 }
+
+type DteMailState = Awaited<ReturnType<typeof documentMails>>[number];
 
 function isPermanent(error: unknown): boolean {
   return error instanceof DteError || (error instanceof AppError && error.code !== 'INTERNAL');
@@ -129,6 +134,17 @@ export async function signDocuments(deps: PipelineDeps, job: Job<SignJob>): Prom
       }
     }
     await saveSignatures(em, signed);
+    // The buyer of a factura or nota gets it by e-mail once signed (dte-mail.ts); boletas do not.
+    const signedIds = new Set(signed.map((s) => s.id));
+    await queueDocumentMails(
+      em,
+      todo.flatMap(({ job: d, doc }) => {
+        const address = (d.document as { receiver?: { email?: string } }).receiver?.email;
+        return signedIds.has(doc.id) && address && !isBoletaType(d.type)
+          ? [{ documentId: doc.id, address }]
+          : [];
+      }),
+    );
     const changes = await transition(
       em,
       ['stamped'],

@@ -2,7 +2,14 @@ import { type JobsOptions, Queue } from 'bullmq';
 import { createClient } from 'redis';
 
 /** The pipeline's queues, one per step (no giant job that signs, sends and polls). */
-export const SII_QUEUES = ['sii-sign', 'sii-envelope', 'sii-upload', 'sii-status', 'sii-pdf'] as const;
+export const SII_QUEUES = [
+  'sii-sign',
+  'sii-envelope',
+  'sii-upload',
+  'sii-status',
+  'sii-pdf',
+  'sii-mail',
+] as const;
 export type SiiQueueName = (typeof SII_QUEUES)[number];
 
 /** A stamped sale's document to sign: its `sii.document` outbox row. */
@@ -31,6 +38,13 @@ export interface EnvelopeRefJob {
 export interface PdfJob {
   tenantId: string;
   documentId: string;
+}
+
+/** A document's e-mail to one buyer address (`dte_mail`), of one generation. */
+export interface MailJob {
+  tenantId: string;
+  mailId: string;
+  generation: number;
 }
 
 export interface SiiQueueOptions {
@@ -84,6 +98,7 @@ export async function openSiiQueues(options: SiiQueueOptions) {
       upload: queue<EnvelopeRefJob>('sii-upload'),
       status: queue<EnvelopeRefJob>('sii-status'),
       pdf: queue<PdfJob>('sii-pdf'),
+      mail: queue<MailJob>('sii-mail'),
     };
     const close = async () => {
       await Promise.all(Object.values(queues).map((q) => q.close().catch(() => undefined)));
@@ -108,6 +123,9 @@ export async function openSiiQueues(options: SiiQueueOptions) {
     get pdf() {
       return current.queues.pdf;
     },
+    get mail() {
+      return current.queues.mail;
+    },
     async reopen() {
       const next = await open();
       const previous = current;
@@ -129,4 +147,6 @@ export const jobIds = {
   upload: (envelopeId: string) => `up-${envelopeId}`,
   status: (envelopeId: string) => `st-${envelopeId}`,
   pdf: (documentId: string) => `pdf-${documentId}`,
+  /** A generation's own id: a "reenviar" is a new job, a repeat of the same one a no-op. */
+  mail: (mailId: string, generation: number) => `mail-${mailId}-${generation}`,
 };

@@ -5,6 +5,7 @@ import { initOrm } from '../platform/orm.ts';
 import { connectRedis } from '../platform/redis.ts';
 import { SecretBox } from '../platform/secrets.ts';
 import { createDteAnnouncer } from './dte-announcer.ts';
+import { sendDocumentMail } from './dte-mail.ts';
 import { renderPdf, SharedPdfRenderer } from './dte-pdf.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import {
@@ -30,6 +31,8 @@ const CONCURRENCY: Readonly<Record<SiiQueueName, number>> = {
   'sii-status': 4,
   // One page of the process's one Chromium: PDFs are background work (see renderPdf).
   'sii-pdf': 1,
+  // Mails wait on the companies' SMTP servers; a PDF missing is rendered on the shared Chromium.
+  'sii-mail': 2,
 };
 
 /**
@@ -77,6 +80,10 @@ export async function startSiiWorker(
       void announcer
         .announce(tenantId, changes)
         .catch((err: Error) => logger.warn({ err: err.message }, 'dte:status not announced')),
+    announceMail: (tenantId, documentId, mails) =>
+      void announcer
+        .announceMail(tenantId, documentId, mails)
+        .catch((err: Error) => logger.warn({ err: err.message }, 'dte:mail not announced')),
   };
 
   const renderer = new SharedPdfRenderer();
@@ -86,6 +93,7 @@ export async function startSiiWorker(
     'sii-upload': (job, token) => uploadEnvelope(deps, job, token),
     'sii-status': (job, token) => pollStatus(deps, job, token),
     'sii-pdf': (job, token) => renderPdf(deps, renderer, job, token),
+    'sii-mail': (job) => sendDocumentMail(deps, renderer, job),
   };
   const relay = new OutboxRelay(config.WORKER_DATABASE_URL, deps, config.SII_RELAY_TENANTS);
   let workers: Worker[] = [];

@@ -38,7 +38,10 @@ export const ReceiptIssuer = z.object({
 export const ReceiptCustomer = z.object({
   rut: z.string(),
   name: Text(100).optional(),
+  /** GiroRecep: a factura names the buyer's line of business. */
+  activity: Text(80).optional(),
   address: Text(120).optional(),
+  comuna: Text(40).optional(),
   /** A boleta above 135 UF names its buyer with e-mail and phone too (Ley 21.713). */
   email: Text(80).optional(),
   phone: Text(20).optional(),
@@ -64,6 +67,11 @@ export const ReceiptTotals = z.object({
   net: Pesos.optional(),
   exempt: Pesos.optional(),
   iva: Pesos.optional(),
+  /** ImptoReten of a factura or nota (ILA, sugary drinks): one per code, as the document has them. */
+  additionalTaxes: z
+    .array(z.object({ code: z.number().int().positive(), rate: Text(8), amount: Pesos }))
+    .max(20)
+    .default([]),
   total: Pesos,
   /** Cash rounding (Ley 20.956), e.g. -3 when a $1.993 cash sale is charged $1.990. */
   cashRounding: SignedPesos.optional(),
@@ -115,6 +123,18 @@ export const BoletaDocument = TaxDocumentBase.extend({
   documentType: z.literal([39, 41]),
   payments: z.array(ReceiptPayment).default([]),
   change: Pesos.default(0),
+});
+
+/**
+ * A factura (33, or 34 exenta) handed over at the counter: the buyer's copy and, when `cedible`,
+ * a second copy marked CEDIBLE with the acuse de recibo (Ley 19.983) for the buyer to sign.
+ */
+export const FacturaDocument = TaxDocumentBase.extend({
+  kind: z.literal('factura'),
+  documentType: z.literal([33, 34]),
+  payments: z.array(ReceiptPayment).default([]),
+  change: Pesos.default(0),
+  cedible: z.boolean().default(true),
 });
 
 export const CreditNoteDocument = TaxDocumentBase.extend({
@@ -183,6 +203,7 @@ export const TestPageDocument = z.object({ kind: z.literal('test_page') });
 
 export const PrintDocument = z.discriminatedUnion('kind', [
   BoletaDocument,
+  FacturaDocument,
   CreditNoteDocument,
   CashCloseDocument,
   AccountPaymentDocument,

@@ -37,6 +37,20 @@ export const DteStatusChange = z.object({
 });
 export type DteStatusChange = z.infer<typeof DteStatusChange>;
 
+/**
+ * A document e-mailed to its buyer (XML EnvioDTE + PDF): `pending` while the worker tries,
+ * `sent` once the company's SMTP server took it, `failed` after the retries (the back office may
+ * send it again).
+ */
+export const DTE_MAIL_STATES = ['pending', 'sent', 'failed'] as const;
+export const DteMailView = z.object({
+  address: z.string(),
+  state: z.enum(DTE_MAIL_STATES),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  sentAt: z.string().nullable(),
+});
+
 export const DteView = z.object({
   id: Uuid,
   saleId: Uuid,
@@ -49,7 +63,40 @@ export const DteView = z.object({
   /** Last SII answer (code: reason). */
   siiDetail: z.string().nullable(),
   updatedAt: z.string(),
+  /** The document's e-mails to its buyer (facturas and notas with an e-mail address). */
+  mails: z.array(DteMailView).default([]),
 });
+
+/**
+ * The company's SMTP server for e-mailing documents. The password is write-only: the view says
+ * whether one is stored, never what it is.
+ */
+export const MailSettingsView = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+  secure: z.boolean(),
+  user: z.string().nullable(),
+  hasPassword: z.boolean(),
+  fromAddress: z.string(),
+});
+
+export const MailSettingsInput = z
+  .object({
+    host: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .regex(/^[A-Za-z0-9.:[\]-]+$/, 'Servidor no válido: solo el nombre o la dirección, sin protocolo.'),
+    port: z.number().int().min(1).max(65_535),
+    secure: z.boolean(),
+    user: z.string().trim().max(200).nullable(),
+    /** Absent keeps the stored password; null removes it. */
+    password: z.string().max(500).nullable().optional(),
+    fromAddress: z.string().trim().toLowerCase().email('Correo remitente no válido').max(254),
+  })
+  .strict();
 
 export const DteListQuery = z
   .object({
@@ -130,9 +177,18 @@ export const siiCommands = {
     CertificateView,
   ),
   'certificate:get': command(z.object({}).strict(), z.object({ certificate: CertificateView.nullable() })),
+  /** Sends a document's failed e-mails again (a new attempt, with its retries). */
+  'dte:resend-mail': command(
+    z.object({ documentId: Uuid }).strict(),
+    z.object({ mails: z.array(DteMailView) }),
+  ),
+  'mail:settings': command(z.object({}).strict(), z.object({ settings: MailSettingsView.nullable() })),
+  'mail:save-settings': command(MailSettingsInput, MailSettingsView),
 };
 
 export const siiNotifications = {
   /** Pushed to the tenant's back office room whenever documents change state. */
   'dte:status': z.object({ changes: z.array(DteStatusChange) }),
+  /** Pushed to the back office room when a document's e-mail to its buyer is sent or fails. */
+  'dte:mail': z.object({ documentId: Uuid, mails: z.array(DteMailView) }),
 };

@@ -65,6 +65,11 @@ export const SECTIONS: BackofficeSection[] = [
     component: defineAsyncComponent(() => import('./settings/CompanySection.vue')),
   },
   {
+    id: 'correo',
+    label: settingsTexts.sections.mail,
+    component: defineAsyncComponent(() => import('./settings/MailSection.vue')),
+  },
+  {
     id: 'usuarios',
     label: settingsTexts.sections.users,
     component: defineAsyncComponent(() => import('./settings/UsersSection.vue')),

@@ -24,6 +24,8 @@ export function encodeReceipt(receipt: Receipt, settings: EscPosSettings): Buffe
       out.align(style.align).bold(style.bold).size(style.width, style.height).line(block.text);
     } else if (block.kind === 'feed') {
       out.feed(block.lines);
+    } else if (block.kind === 'cut') {
+      out.align('left').bold(false).size(1, 1).cut();
     } else if (settings.pdf417 === 'native') {
       out.align('center').pdf417(block.data, pdf417).line();
     } else {

@@ -4,7 +4,14 @@
  * IVA, timbre) and an 80 mm roll for boletas. Rendered from the signed XML as read back, so the paper shows
  * exactly what was signed.
  */
-import { DTE_TYPE_NAMES, type DteType, formatClp, formatRut, percentOf } from '@erp/shared';
+import {
+  additionalTaxLabel,
+  DTE_TYPE_NAMES,
+  type DteType,
+  formatClp,
+  formatRut,
+  percentOf,
+} from '@erp/shared';
 import type { ReadDocument } from '@erp/sii-core';
 
 export type PdfFormat = 'thermal' | 'letter';
@@ -103,6 +110,7 @@ function letterHtml(doc: ReadDocument, timbre: Timbre, options: PrintOptions): s
         ${totals.net !== undefined ? `<tr><th>Monto neto</th><td>${clp(totals.net)}</td></tr>` : ''}
         ${totals.exempt !== undefined ? `<tr><th>Monto exento</th><td>${clp(totals.exempt)}</td></tr>` : ''}
         ${totals.iva !== undefined ? `<tr><th>IVA ${esc(totals.ivaRate ?? '19')} %</th><td>${clp(totals.iva)}</td></tr>` : ''}
+        ${totals.additionalTaxes.map((tax) => `<tr><th>${esc(additionalTaxLabel(tax.code, tax.rate))}</th><td>${clp(tax.amount)}</td></tr>`).join('')}
         <tr class="total"><th>Total</th><td>${clp(totals.total)}</td></tr>
       </table>
     </footer>`,

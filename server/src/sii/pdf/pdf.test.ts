@@ -127,6 +127,30 @@ describe('PDF', () => {
     expect(text).toContain('Total $6.409');
   });
 
+  it("prints a factura's additional taxes (ImptoReten) by name and rate in its totals", async () => {
+    const credentials = testCredentials();
+    const factura = {
+      ...sampleDocument(33),
+      lines: [
+        { name: 'Cerveza lager 1 L', quantity: '2', unitPrice: '1000', additionalTax: 26 as const },
+        { name: 'Pisco 35° 700 cc', quantity: '1', unitPrice: '10000', additionalTax: 24 as const },
+      ],
+      adjustments: [],
+    };
+    const dte = buildDte(factura, { caf: testCaf(33), credentials });
+    const doc = readDocuments(buildEnvelope([dte], { credentials })).documents[0]!;
+    const file = join(dir, 'factura-ila.pdf');
+    writeFileSync(
+      file,
+      await renderer.render(doc, { format: 'letter', resolution: { number: 0, date: '2025-03-26' } }),
+    );
+    const text = run('pdftotext', ['-layout', file, '-']).output.replace(/\s+/g, ' ');
+    // Net 12000, IVA 2280; ILA 31,5 % of 10000 and 20,5 % of 2000.
+    expect(text).toContain('ILA licores 31,5% $3.150');
+    expect(text).toContain('ILA cervezas 20,5% $410');
+    expect(text).toContain('Total $17.840');
+  });
+
   it('prints a nota de crédito on letter paper with receiver, references, totals and timbre', async () => {
     const doc = signedDocument(61);
     const file = join(dir, 'nota.pdf');

@@ -14,6 +14,7 @@ const row = (state: DteState, minutesAgo: number) => ({
   trackId: null,
   siiDetail: null,
   updatedAt: new Date(NOW - minutesAgo * 60_000).toISOString(),
+  mails: [],
 });
 
 describe('what a document state allows', () => {

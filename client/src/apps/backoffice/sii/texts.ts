@@ -95,6 +95,13 @@ export const tx = {
     raw: 'Respuesta del SII',
     showRaw: 'Ver respuesta',
     noHistory: 'Sin pasos registrados.',
+    mail: 'Correo al cliente',
+    mailStates: { pending: 'Enviando', sent: 'Enviado', failed: 'Falló' } as Record<string, string>,
+    mailTitle: (address: string, state: string, error: string | null) =>
+      `${address}: ${state}${error ? ` (${error})` : ''}`,
+    resendMail: 'Reenviar correo',
+    resendMailLabel: (type: string, folio: number) => `Reenviar por correo ${type} N° ${folio}`,
+    mailResent: (type: string, folio: number) => `${type} N° ${folio}: se reenviará por correo.`,
   },
   caf: {
     title: 'Folios autorizados (CAF)',
