@@ -9,7 +9,13 @@ import { type SqlExecutor, withTenantSql } from '../platform/sql-session.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { commitSale, type OfflineIssue, type SaleResultData, SELLING_ROLES } from '../sales/index.ts';
 import type { HubActor } from './leases.ts';
-import { adoptRenewedLeases, leaseForSale, recordOfflineSale, sellingRole } from './store-node.queries.ts';
+import {
+  adoptRenewedLeases,
+  leaseForSale,
+  recordOfflineSale,
+  sellingRole,
+  voidLeasedFolio,
+} from './store-node.queries.ts';
 
 type Sale = z.output<typeof OfflineSale>;
 
@@ -126,8 +132,14 @@ export async function syncOfflineSale(
       return committed;
     });
     if (fresh) return { outcome: { saleId, status: 'recorded', result }, events };
-    // Stored before: by an earlier sync of this sale, or ONLINE under another folio.
+    // Stored before: by an earlier sync of this sale, or ONLINE under another folio. Then the
+    // hub's folio was printed on a receipt no document matches: it is voided, to be annulled.
     const ours = result.folio === sale.folio && result.docType === sale.docType;
+    if (!ours) {
+      await withTenantSql(orm, hub.tenantId, (em) =>
+        voidLeasedFolio(em, { ...sale, deviceId: hub.deviceId, saleId }),
+      );
+    }
     return { outcome: { saleId, status: ours ? 'duplicate' : 'superseded', result }, events: null };
   } catch (error) {
     const constraint = (error as { constraint?: string }).constraint;
