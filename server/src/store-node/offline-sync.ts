@@ -1,5 +1,5 @@
 import type { OfflineSale, Role, SyncOutcome } from '@erp/shared';
-import { checkDocumentTed } from '@erp/sii-core';
+import { checkDocumentTed, flattenTed } from '@erp/sii-core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError, toErrorPayload } from '../platform/app-error.ts';
@@ -48,6 +48,13 @@ function leasedIssue(em: SqlExecutor, hub: HubActor, sale: Sale, issued: () => v
       throw new AppError(
         'LEASE_REFUSED',
         `El folio ${sale.folio} no está en el arriendo de este hub (${lease.folio_from}–${lease.folio_to}).`,
+      );
+    }
+    // Stored and printed as sent: the flat form, the one the signed DTE will carry.
+    if (flattenTed(sale.ted) !== sale.ted) {
+      throw new AppError(
+        'TED_INVALID',
+        'El timbre debe enviarse tal como se firmó, sin espacios entre etiquetas.',
       );
     }
     const check = checkDocumentTed(sale.ted, document, sale.folio, amounts, lease.caf_xml, stampedAt);

@@ -296,6 +296,9 @@ describe('folio leases', () => {
     // A TED whose signature does not verify (its total edited after stamping).
     const forged = await hubA.sell(server.orm, till, cashier, line);
     forged.ted = forged.ted.replace(/<MNT>(\d+)<\/MNT>/, (_m, n) => `<MNT>${Number(n) - 100}</MNT>`);
+    // A genuine TED, indented: not the form that is printed and signed.
+    const indented = await hubA.sell(server.orm, till, cashier, line);
+    indented.ted = indented.ted.replace('<DD>', '\n  <DD>');
     // A genuine TED for another sale: two units sold, one stamped.
     const mismatched = await hubA.sell(server.orm, till, cashier, line);
     mismatched.sale.lines[0]!.quantity = '2';
@@ -310,15 +313,16 @@ describe('folio leases', () => {
       folio: { lease: leaseA, folio: recorded.folio },
     });
     const before = (await query<{ n: number }>('select count(*)::int as n from sale'))[0]!.n;
-    const outcomes = await hubA.sync([outside, foreign, forged, mismatched, reused]);
+    const outcomes = await hubA.sync([outside, foreign, forged, indented, mismatched, reused]);
     expect(outcomes.map((o) => [o.status, o.error?.code])).toEqual([
       ['refused', 'LEASE_REFUSED'],
       ['refused', 'LEASE_REFUSED'],
       ['refused', 'TED_INVALID'],
       ['refused', 'TED_INVALID'],
+      ['refused', 'TED_INVALID'],
       ['refused', 'FOLIO_USED'],
     ]);
-    expect(outcomes[3]!.error!.message).toContain('monto total');
+    expect(outcomes[4]!.error!.message).toContain('monto total');
     expect((await query<{ n: number }>('select count(*)::int as n from sale'))[0]!.n).toBe(before);
   });
 
