@@ -12,7 +12,8 @@ import { Migration } from '@mikro-orm/migrations';
  * (`revoked_at`): its unused folios are then listed for anulación at the SII.
  *
  * `offline_sale` records which lease folio each synchronised sale used; (tenant, type, folio) is
- * unique here as it is on `sale`.
+ * unique here as it is on `sale`. `folio_lease_void` records leased folios printed on a sale the
+ * server had committed online under another folio: they are annulled like a revoked lease's.
  *
  * `store_lease_setting` is the lease size per store and document type (0: none of that type).
  * `store_node_state` is each store's node as last known: its hub's report (offline since, sales
@@ -61,6 +62,20 @@ export class Migration20261206162307_folio_lease extends Migration {
       create index offline_sale_lease on offline_sale (tenant_id, lease_id);
       select enable_tenant_rls('offline_sale');
 
+      -- Leased folios the hub printed on a sale the server had already committed online under
+      -- another folio (its ack was lost): no document will carry them; annul them at the SII.
+      create table folio_lease_void (
+        tenant_id uuid not null references tenant(id),
+        lease_id uuid not null,
+        doc_type smallint not null,
+        folio integer not null,
+        sale_id uuid not null references sale(id),
+        created_at timestamptz not null default now(),
+        primary key (tenant_id, doc_type, folio),
+        foreign key (tenant_id, lease_id) references folio_lease(tenant_id, id)
+      );
+      select enable_tenant_rls('folio_lease_void');
+
       create table store_lease_setting (
         tenant_id uuid not null references tenant(id),
         store_id uuid not null,
@@ -83,13 +98,13 @@ export class Migration20261206162307_folio_lease extends Migration {
       );
       select enable_tenant_rls('store_node_state');
 
-      revoke delete, truncate on folio_lease, offline_sale from erp_app;
+      revoke delete, truncate on folio_lease, offline_sale, folio_lease_void from erp_app;
     `);
   }
 
   override async down(): Promise<void> {
     this.addSql(`
-      drop table store_node_state, store_lease_setting, offline_sale, folio_lease;
+      drop table store_node_state, store_lease_setting, folio_lease_void, offline_sale, folio_lease;
       alter table hub_device drop column seal_key;
     `);
   }

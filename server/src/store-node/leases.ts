@@ -20,6 +20,7 @@ import { cafKeyMaterial, carveLeaseRange } from '../sii/index.ts';
 import {
   adoptRenewedLeases,
   bindSealKey,
+  foliosToAnnul,
   insertLease,
   type LeaseRow,
   leaseSettingRows,
@@ -28,7 +29,6 @@ import {
   revokeLeases,
   saveLeaseSize,
   storeIds,
-  unusedRevokedRanges,
 } from './store-node.queries.ts';
 
 /** The hub a command comes from (its socket's handshake). */
@@ -170,7 +170,8 @@ export async function leaseViews(
 
 /** What the admin does with the unused folios of a revoked lease (docs/sii-rules.md#caf). */
 export const ANNULMENT_INSTRUCTIONS =
-  'Estos folios se entregaron a un hub cuya credencial fue revocada y ninguna venta sincronizada los usó. ' +
+  'Estos folios se entregaron a un hub cuya credencial fue revocada y ninguna venta sincronizada los usó, ' +
+  'o el hub los imprimió en una venta que la central ya había registrado con otro folio (reemplazados). ' +
   'Antes de anularlos, revise si el hub guardó ventas sin sincronizar con alguno de ellos (esas boletas ya se entregaron al cliente: ' +
   'no anule esos folios). Luego anule los demás en sii.cl → Servicios online → Factura electrónica → Sistema de facturación de mercado → ' +
   'Anulación de folios, indicando el tipo de documento y cada rango (desde–hasta). Un folio anulado no se vuelve a usar.';
@@ -179,7 +180,7 @@ export async function unusedFolios(
   em: SqlExecutor,
   storeId: string | null,
 ): Promise<{ ranges: z.input<typeof UnusedFolioRange>[]; instructions: string }> {
-  const rows = await unusedRevokedRanges(em, storeId);
+  const rows = await foliosToAnnul(em, storeId);
   return {
     ranges: rows.map((r) => ({
       leaseId: r.lease_id,
@@ -188,7 +189,8 @@ export async function unusedFolios(
       from: r.folio_from,
       to: r.folio_to,
       count: r.folio_to - r.folio_from + 1,
-      revokedAt: isoTime(r.revoked_at),
+      reason: r.reason,
+      revokedAt: r.revoked_at ? isoTime(r.revoked_at) : null,
     })),
     instructions: ANNULMENT_INSTRUCTIONS,
   };

@@ -1,5 +1,5 @@
 import type { OfflineSale, Role, SyncOutcome } from '@erp/shared';
-import { checkDocumentTed } from '@erp/sii-core';
+import { checkDocumentTed, flattenTed } from '@erp/sii-core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError, toErrorPayload } from '../platform/app-error.ts';
@@ -9,7 +9,13 @@ import { type SqlExecutor, withTenantSql } from '../platform/sql-session.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import { commitSale, type OfflineIssue, type SaleResultData, SELLING_ROLES } from '../sales/index.ts';
 import type { HubActor } from './leases.ts';
-import { adoptRenewedLeases, leaseForSale, recordOfflineSale, sellingRole } from './store-node.queries.ts';
+import {
+  adoptRenewedLeases,
+  leaseForSale,
+  recordOfflineSale,
+  sellingRole,
+  voidLeasedFolio,
+} from './store-node.queries.ts';
 
 type Sale = z.output<typeof OfflineSale>;
 
@@ -42,6 +48,13 @@ function leasedIssue(em: SqlExecutor, hub: HubActor, sale: Sale, issued: () => v
       throw new AppError(
         'LEASE_REFUSED',
         `El folio ${sale.folio} no está en el arriendo de este hub (${lease.folio_from}–${lease.folio_to}).`,
+      );
+    }
+    // Stored and printed as sent: the flat form, the one the signed DTE will carry.
+    if (flattenTed(sale.ted) !== sale.ted) {
+      throw new AppError(
+        'TED_INVALID',
+        'El timbre debe enviarse tal como se firmó, sin espacios entre etiquetas.',
       );
     }
     const check = checkDocumentTed(sale.ted, document, sale.folio, amounts, lease.caf_xml, stampedAt);
@@ -126,8 +139,14 @@ export async function syncOfflineSale(
       return committed;
     });
     if (fresh) return { outcome: { saleId, status: 'recorded', result }, events };
-    // Stored before: by an earlier sync of this sale, or ONLINE under another folio.
+    // Stored before: by an earlier sync of this sale, or ONLINE under another folio. Then the
+    // hub's folio was printed on a receipt no document matches: it is voided, to be annulled.
     const ours = result.folio === sale.folio && result.docType === sale.docType;
+    if (!ours) {
+      await withTenantSql(orm, hub.tenantId, (em) =>
+        voidLeasedFolio(em, { ...sale, deviceId: hub.deviceId, saleId }),
+      );
+    }
     return { outcome: { saleId, status: ours ? 'duplicate' : 'superseded', result }, events: null };
   } catch (error) {
     const constraint = (error as { constraint?: string }).constraint;

@@ -112,28 +112,52 @@ export interface UnusedRangeRow {
   doc_type: number;
   folio_from: number;
   folio_to: number;
-  revoked_at: Date;
+  revoked_at: Date | null;
+  reason: 'revoked' | 'superseded';
 }
 
 /**
- * The runs of consecutive folios of revoked leases that no sale used (gaps and islands over the
- * lease's folios minus the recorded offline sales).
+ * The folios to annul, as runs of consecutive folios (gaps and islands): those of revoked leases
+ * that no recorded sale used, and those voided because their sale was committed online first.
  */
-export function unusedRevokedRanges(em: SqlExecutor, storeId: string | null): Promise<UnusedRangeRow[]> {
+export function foliosToAnnul(em: SqlExecutor, storeId: string | null): Promise<UnusedRangeRow[]> {
   return em.execute<UnusedRangeRow[]>(
     `with free as (
        select l.id, l.store_id, l.doc_type, l.revoked_at, f.folio,
-              f.folio - row_number() over (partition by l.id order by f.folio) as run
+              case when v.folio is null then 'revoked' else 'superseded' end as reason
          from folio_lease l
          cross join lateral generate_series(l.folio_from, l.folio_to) as f(folio)
-        where l.revoked_at is not null and (?::uuid is null or l.store_id = ?::uuid)
+         left join folio_lease_void v on v.doc_type = l.doc_type and v.folio = f.folio
+        where (?::uuid is null or l.store_id = ?::uuid)
+          and (l.revoked_at is not null or v.folio is not null)
           and not exists (select 1 from offline_sale o where o.doc_type = l.doc_type and o.folio = f.folio)
+     ), runs as (
+       select *, folio - row_number() over (partition by id, reason order by folio) as run from free
      )
-     select id as lease_id, store_id, doc_type, min(folio) as folio_from, max(folio) as folio_to, revoked_at
-       from free group by id, store_id, doc_type, revoked_at, run
+     select id as lease_id, store_id, doc_type, min(folio) as folio_from, max(folio) as folio_to, revoked_at, reason
+       from runs group by id, store_id, doc_type, revoked_at, reason, run
       order by doc_type, folio_from`,
     [storeId, storeId],
   );
+}
+
+/**
+ * A leased folio printed on a sale the server committed online under another folio: voided, if it
+ * lies in the hub's lease and no sale used it (a repeat keeps the first). Whether it was voided.
+ */
+export async function voidLeasedFolio(
+  em: SqlExecutor,
+  v: { leaseId: string; deviceId: string; docType: number; folio: number; saleId: string },
+): Promise<boolean> {
+  const rows = await em.execute<{ folio: number }[]>(
+    `insert into folio_lease_void (tenant_id, lease_id, doc_type, folio, sale_id)
+     select current_tenant_id(), l.id, l.doc_type, ?, ? from folio_lease l
+      where l.id = ? and l.device_id = ? and l.doc_type = ? and ? between l.folio_from and l.folio_to
+        and not exists (select 1 from offline_sale o where o.doc_type = l.doc_type and o.folio = ?)
+     on conflict do nothing returning folio`,
+    [v.folio, v.saleId, v.leaseId, v.deviceId, v.docType, v.folio, v.folio],
+  );
+  return rows.length > 0;
 }
 
 export interface SaleLeaseRow {

@@ -296,6 +296,9 @@ describe('folio leases', () => {
     // A TED whose signature does not verify (its total edited after stamping).
     const forged = await hubA.sell(server.orm, till, cashier, line);
     forged.ted = forged.ted.replace(/<MNT>(\d+)<\/MNT>/, (_m, n) => `<MNT>${Number(n) - 100}</MNT>`);
+    // A genuine TED, indented: not the form that is printed and signed.
+    const indented = await hubA.sell(server.orm, till, cashier, line);
+    indented.ted = indented.ted.replace('<DD>', '\n  <DD>');
     // A genuine TED for another sale: two units sold, one stamped.
     const mismatched = await hubA.sell(server.orm, till, cashier, line);
     mismatched.sale.lines[0]!.quantity = '2';
@@ -310,15 +313,16 @@ describe('folio leases', () => {
       folio: { lease: leaseA, folio: recorded.folio },
     });
     const before = (await query<{ n: number }>('select count(*)::int as n from sale'))[0]!.n;
-    const outcomes = await hubA.sync([outside, foreign, forged, mismatched, reused]);
+    const outcomes = await hubA.sync([outside, foreign, forged, indented, mismatched, reused]);
     expect(outcomes.map((o) => [o.status, o.error?.code])).toEqual([
       ['refused', 'LEASE_REFUSED'],
       ['refused', 'LEASE_REFUSED'],
       ['refused', 'TED_INVALID'],
       ['refused', 'TED_INVALID'],
+      ['refused', 'TED_INVALID'],
       ['refused', 'FOLIO_USED'],
     ]);
-    expect(outcomes[3]!.error!.message).toContain('monto total');
+    expect(outcomes[4]!.error!.message).toContain('monto total');
     expect((await query<{ n: number }>('select count(*)::int as n from sale'))[0]!.n).toBe(before);
   });
 
@@ -336,6 +340,17 @@ describe('folio leases', () => {
       offline.sale.saleId,
     ]);
     expect(rows[0]!.n).toBe(1);
+    // The hub printed its folio on that receipt: no document will carry it, so it is to annul.
+    const annul = await ok<{ ranges: { reason: string; from: number; to: number; docType: number }[] }>(
+      admin.emitWithAck('folio-lease:unused', { storeId: tenant.stores[0]!.id }),
+    );
+    expect(annul.ranges).toContainEqual(
+      expect.objectContaining({ reason: 'superseded', docType: 39, from: offline.folio, to: offline.folio }),
+    );
+    // Sent again, it stays one voided folio.
+    expect((await hubA.sync([offline]))[0]!.status).toBe('superseded');
+    const voided = await query<{ n: number }>('select count(*)::int as n from folio_lease_void', []);
+    expect(voided[0]!.n).toBe(1);
   });
 
   it("refuses a revoked hub's lease at sync and lists its unused folios for anulación", async () => {
@@ -360,7 +375,7 @@ describe('folio leases', () => {
       ranges: { leaseId: string; docType: number; from: number; to: number; count: number }[];
       instructions: string;
     }>(admin.emitWithAck('folio-lease:unused', { storeId: tenant.stores[1]!.id }));
-    const of39 = unused.ranges.filter((r) => r.leaseId === leaseB.leaseId);
+    const of39 = unused.ranges.filter((r) => r.leaseId === leaseB.leaseId && r.docType === 39);
     expect(of39.reduce((sum, r) => sum + r.count, 0)).toBe(40 - used.length);
     for (const r of of39) for (const f of used) expect(f < r.from || f > r.to).toBe(true);
     expect(unused.ranges.some((r) => r.docType === 41 && r.count === 10)).toBe(true);

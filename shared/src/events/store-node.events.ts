@@ -174,7 +174,11 @@ export const LeaseView = z.object({
   unused: z.number().int().nonnegative(),
 });
 
-/** A run of consecutive leased folios no sale used, on a revoked lease: to annul at the SII. */
+/**
+ * A run of consecutive leased folios no document will carry, to annul at the SII: `revoked`, of a
+ * revoked lease and used by no recorded sale; `superseded`, printed by the hub on a sale the
+ * server had already committed online under another folio.
+ */
 export const UnusedFolioRange = z.object({
   leaseId: Uuid,
   storeId: Uuid,
@@ -182,7 +186,8 @@ export const UnusedFolioRange = z.object({
   from: z.number().int(),
   to: z.number().int(),
   count: z.number().int().positive(),
-  revokedAt: Timestamp,
+  reason: z.enum(['revoked', 'superseded']),
+  revokedAt: Timestamp.nullable(),
 });
 
 export const StoreLeaseSettings = z.object({ storeId: Uuid, sizes: LeaseSizes });
@@ -199,7 +204,7 @@ export const storeNodeScreenCommands = {
     z.object({ storeId: Uuid.optional() }).strict(),
     z.object({ leases: z.array(LeaseView) }),
   ),
-  /** Unused folios of revoked leases, and what to do about them at the SII. */
+  /** Leased folios no document will carry (revoked leases, superseded sales), and what to do at the SII. */
   'folio-lease:unused': command(
     z.object({ storeId: Uuid.optional() }).strict(),
     z.object({ ranges: z.array(UnusedFolioRange), instructions: z.string() }),

@@ -114,6 +114,37 @@ describe('wall store', () => {
     expect(wall.company).toMatchObject({ total: 10990, tickets: 4, averageTicket: 2748 });
   });
 
+  it("follows each store's node: read with the wall, then each store-node:state as it comes", async () => {
+    const server = fakeRealtime();
+    server.on('wall:snapshot', () => snapshot([block(STORE_A, '2026-11-24T13:00:00.000Z', 0, 0)]));
+    server.on('store-node:states', () => ({
+      stores: [{ storeId: STORE_A, hubOnline: true, offlineSince: null, pending: 0, reportedAt: null }],
+    }));
+    const wall = useWallStore();
+    wall.start();
+    await server.resync();
+    expect(wall.nodes.get(STORE_A)).toMatchObject({ hubOnline: true, pending: 0 });
+    server.emit('store-node:state', {
+      storeId: STORE_A,
+      hubOnline: false,
+      offlineSince: '2026-11-24T13:10:00.000Z',
+      pending: 0,
+      reportedAt: null,
+    });
+    server.emit('store-node:state', {
+      storeId: STORE_B,
+      hubOnline: true,
+      offlineSince: '2026-11-24T12:00:00.000Z',
+      pending: 7,
+      reportedAt: '2026-11-24T13:11:00.000Z',
+    });
+    expect(wall.nodes.get(STORE_A)).toMatchObject({
+      hubOnline: false,
+      offlineSince: '2026-11-24T13:10:00.000Z',
+    });
+    expect(wall.nodes.get(STORE_B)).toMatchObject({ pending: 7 });
+  });
+
   it('reads the snapshot again after a reconnection that lost events, and then shows its numbers', async () => {
     const { server, wall } = await startedWall(
       snapshot([

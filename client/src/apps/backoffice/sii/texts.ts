@@ -35,7 +35,12 @@ export const tx = {
     live: 'Vigente',
     revoked: 'Revocado',
     empty: 'Ningún hub ha pedido folios todavía.',
-    unusedTitle: 'Folios sin usar de arriendos revocados',
+    unusedTitle: 'Folios arrendados por anular',
+    reason: 'Motivo',
+    reasons: {
+      revoked: 'Credencial del hub revocada',
+      superseded: 'Reemplazado: la venta ya estaba registrada con otro folio',
+    } as Readonly<Record<'revoked' | 'superseded', string>>,
     unusedEmpty: 'No hay folios por anular.',
     rangeValue: (from: number, to: number) => `${n(from)} – ${n(to)}`,
   },
