@@ -29,7 +29,7 @@ import { addCaf, addProducts, addTerminals, openTill, receiveStock } from '../se
 import { ensureDatabase, ensurePostgres, ensureRedis } from './services.ts';
 
 const SALES = Number(process.env.SALES ?? 5000);
-const CASHIERS = Number(process.env.CASHIERS ?? 8);
+const CASHIERS = Number(process.env.CASHIERS ?? 32);
 const STATUS_DELAY_MS = Number(process.env.STATUS_DELAY_MS ?? 1500);
 const ENVELOPE_WINDOW_MS = process.env.ENVELOPE_WINDOW_MS ?? '1000';
 const STATUS_POLL_MS = process.env.STATUS_POLL_MS ?? '1000';
@@ -81,10 +81,7 @@ const terminals = await addTerminals(backend, tenant, CASHIERS);
 
 const children: ChildProcess[] = [];
 function start(script: string, extra: Record<string, string> = {}) {
-  const profile =
-    process.env.BENCH_PROFILE && script !== 'server/src/main.ts'
-      ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']
-      : [];
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [];
   const child = spawn(process.execPath, [...profile, script], {
     cwd: root,
     env: { ...env, ...extra },
@@ -94,7 +91,7 @@ function start(script: string, extra: Record<string, string> = {}) {
   return child;
 }
 /** CPU seconds (user + system) used so far by a process and every live descendant (Chromium…). */
-function cpuSeconds(rootPid: number): number {
+function cpuSeconds(rootPid: number, withChildren = true): number {
   const stats = readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .flatMap((pid) => {
@@ -109,7 +106,7 @@ function cpuSeconds(rootPid: number): number {
       }
     });
   const tree = new Set([rootPid]);
-  for (let grew = true; grew; ) {
+  for (let grew = withChildren; grew; ) {
     grew = false;
     for (const s of stats) {
       if (!tree.has(s.pid) && tree.has(s.ppid)) {
@@ -119,6 +116,29 @@ function cpuSeconds(rootPid: number): number {
     }
   }
   return stats.filter((s) => tree.has(s.pid)).reduce((sum, s) => sum + s.cpu, 0);
+}
+
+/**
+ * CPU seconds so far of each PostgreSQL backend serving this bench's database, by pid, with its
+ * role: `erp_app` serves the server (sale commits), `erp_worker` the worker and its relay. Other
+ * databases on the same PostgreSQL are not counted.
+ */
+async function postgresBackends(): Promise<Map<number, { role: string; cpu: number }>> {
+  const rows = await orm.em
+    .getConnection()
+    .execute<{ pid: number; role: string }[]>(
+      'select pid, usename as role from pg_stat_activity where datname = current_database()',
+    );
+  return new Map(rows.map((r) => [r.pid, { role: r.role, cpu: cpuSeconds(r.pid) }]));
+}
+function postgresCpu(
+  before: Map<number, { role: string; cpu: number }>,
+  after: Map<number, { role: string; cpu: number }>,
+  role: string,
+): number {
+  let sum = 0;
+  for (const [pid, now] of after) if (now.role === role) sum += now.cpu - (before.get(pid)?.cpu ?? 0);
+  return sum;
 }
 
 function stopAll() {
@@ -171,7 +191,11 @@ const processes = { server, worker, simulator };
 const cpuAtStart = Object.fromEntries(
   Object.entries(processes).map(([name, child]) => [name, cpuSeconds(child.pid!)]),
 );
+const workerAlone = () => cpuSeconds(worker.pid!, false);
+const workerAloneAtStart = workerAlone();
 const loadAtStart = loadavg();
+const postgresAtStart = await postgresBackends();
+const benchAtStart = process.cpuUsage();
 const started = performance.now();
 let next = 0;
 await Promise.all(
@@ -213,7 +237,14 @@ const timedOut = accepted.size + other.size < committed.size;
 const cpuUsed = Object.fromEntries(
   Object.entries(processes).map(([name, child]) => [name, cpuSeconds(child.pid!) - cpuAtStart[name]!]),
 );
+const workerNode = workerAlone() - workerAloneAtStart;
+const chromium = cpuUsed.worker! - workerNode;
 const loadAtEnd = loadavg();
+const postgresAtEnd = await postgresBackends();
+const postgresServer = postgresCpu(postgresAtStart, postgresAtEnd, 'erp_app');
+const postgresWorker = postgresCpu(postgresAtStart, postgresAtEnd, 'erp_worker');
+const benchCpu = process.cpuUsage(benchAtStart);
+const benchUsed = (benchCpu.user + benchCpu.system) / 1e6;
 // Events can be lost only if a socket drops; the database is the truth for the count.
 const [states] = await withTenant(orm, tenant.tenantId, (em) =>
   em.execute<{ accepted: number; total: number }[]>(
@@ -262,6 +293,7 @@ latencies.sort((a, b) => a - b);
 const at = (q: number) =>
   latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
 const lastAccepted = Math.max(...accepted.values());
+const perDoc = (seconds: number) => `${((seconds * 1000) / Math.max(1, committed.size)).toFixed(2)} ms/doc`;
 
 console.log(`
 SII pipeline, ${committed.size} boletas from ${CASHIERS} cashiers (socket.io sale:commit) through the
@@ -281,8 +313,14 @@ simulator verification ${SIMULATOR_VERIFY}${process.env.SII_SIMULATOR_THREADS ? 
     in envelope → uploaded ${stage('in_envelope', 'uploaded')}   (upload queue, upload, simulator's checks)
     uploaded → accepted    ${stage('uploaded', 'accepted')}   (simulator's processing delay, status polls)
     accepted → PDF stored  ${stage('accepted', 'pdf')}   (${pdfs} PDFs by the end)
-  CPU seconds (with children) over ${((performance.now() - started) / 1000).toFixed(0)} s on ${availableParallelism()} cores:
-    server ${cpuUsed.server!.toFixed(1)}   worker ${cpuUsed.worker!.toFixed(1)}   SII simulator (apart: not the pipeline's cost) ${cpuUsed.simulator!.toFixed(1)}
+  CPU seconds (with children) over ${((performance.now() - started) / 1000).toFixed(0)} s on ${availableParallelism()} cores, and per document:
+    server (sale commits, dte:status to the back office) ${cpuUsed.server!.toFixed(1)} s  ${perDoc(cpuUsed.server!)}
+    worker (relay, sign, envelope, upload, status, PDFs)   ${workerNode.toFixed(1)} s  ${perDoc(workerNode)}
+    worker's Chromium (PDFs: ${pdfs} rendered by the end)    ${chromium.toFixed(1)} s  ${perDoc(chromium)}
+    PostgreSQL for the server (the commits)              ${postgresServer.toFixed(1)} s  ${perDoc(postgresServer)}
+    PostgreSQL for the worker                            ${postgresWorker.toFixed(1)} s  ${perDoc(postgresWorker)}
+    bench process (the cashiers' sockets, the listener)  ${benchUsed.toFixed(1)} s  ${perDoc(benchUsed)}
+    SII simulator (apart: not the pipeline's cost)       ${cpuUsed.simulator!.toFixed(1)} s  ${perDoc(cpuUsed.simulator!)}
   load average (1/5/15 min) at start ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}, at end ${loadAtEnd.map((l) => l.toFixed(1)).join(' ')}
   envelopes                ${envelopes!.n}, ${envelopes!.avg.toFixed(0)} documents on average, ${envelopes!.max} at most
 ${timedOut ? '  (stopped waiting after 300 s)\n' : ''}`);

@@ -4,6 +4,7 @@ import { buildDte } from './builder.ts';
 import { loadPfx } from './certificate.ts';
 import { buildEnvelope } from './envelope.ts';
 import { readDocuments } from './reader.ts';
+import { validateSchema } from './schema.ts';
 import { signatureValidFast } from './signature-fast.ts';
 import { makeTestCertificate } from './test-authority/test-certificate.ts';
 import { SIGNER_RUT, sampleDocument, testCaf, testCredentials } from './test-support/fixtures.ts';
@@ -76,5 +77,22 @@ describe('signatureValidFast', () => {
       expect(fast.failureLines).toEqual(generic.failureLines);
     }
     expect((await verifyFile(Buffer.from(text, 'latin1'), { fastSignatures: true })).ok).toBe(true);
+  });
+});
+
+describe('validateSchema with the system xmllint', () => {
+  it('answers as xmllint-wasm does, for a valid envelope and one that breaks the schema', async () => {
+    const text = envelopeOf(39);
+    const broken = text.replace(/<MntTotal>(\d+)<\/MntTotal>/, '<MntTotal>uno</MntTotal>');
+    for (const [file, ok] of [
+      [text, true],
+      [broken, false],
+    ] as const) {
+      const bytes = Buffer.from(file, 'latin1');
+      const wasm = await validateSchema(bytes, 'EnvioBOLETA');
+      const native = await validateSchema(bytes, 'EnvioBOLETA', { native: true });
+      expect(wasm.ok).toBe(ok);
+      expect(native).toEqual(wasm);
+    }
   });
 });

@@ -59,6 +59,8 @@ export interface VerifyOptions {
    * stand-in; off by default.
    */
   fastSignatures?: boolean;
+  /** Schema through the system's xmllint when installed (`SchemaOptions.native`). */
+  nativeSchema?: boolean;
 }
 
 export async function verifyFile(
@@ -66,7 +68,7 @@ export async function verifyFile(
   options: VerifyOptions = {},
 ): Promise<VerificationReport> {
   const read = readDocuments(bytes);
-  const schema = await checkSchema(bytes, read);
+  const schema = await checkSchema(bytes, read, options.nativeSchema ?? false);
   const envelopeFailures = read.kind === 'DTE' ? [] : checkEnvelope(read, options.fastSignatures ?? false);
   const sample = Math.max(1, options.signatureSample ?? 1);
   // The documents of a file share a few CAFs: each one's authority signature is checked once.
@@ -100,7 +102,11 @@ export async function verifyFile(
   };
 }
 
-async function checkSchema(bytes: Uint8Array, read: ReadResult): Promise<VerificationReport['schema']> {
+async function checkSchema(
+  bytes: Uint8Array,
+  read: ReadResult,
+  native: boolean,
+): Promise<VerificationReport['schema']> {
   if (!read.namespaced) {
     // Real bare DTEs extracted from envelopes often lack the namespace (or carry vendor
     // extensions after the Signature): the SII schema cannot describe them as they are.
@@ -117,7 +123,7 @@ async function checkSchema(bytes: Uint8Array, read: ReadResult): Promise<Verific
       skipped: 'el SII publica el esquema de boletas solo dentro de EnvioBOLETA',
     };
   }
-  return validateSchema(bytes, read.kind);
+  return validateSchema(bytes, read.kind, { native });
 }
 
 function checkEnvelope(read: ReadResult, fast: boolean): string[] {

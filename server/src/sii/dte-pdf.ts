@@ -50,15 +50,15 @@ export async function renderSigned(
   });
 }
 
-/** How long a PDF job steps aside while documents wait to be signed or sent, and how often at most. */
+/** How long a PDF job steps aside while documents are being signed or sent, and how often at most. */
 const PDF_YIELD_MS = 2_000;
 const PDF_MAX_YIELDS = 150;
 
 /**
  * The `sii-pdf` job: renders an accepted document once; a PDF already stored means done. The PDF
  * is a convenience (the download renders one on demand when none is stored) and rendering is the
- * pipeline's most expensive step (Chromium and the PDF417), so while documents wait to be signed
- * or uploaded it steps aside, for up to about five minutes, instead of taking their CPU.
+ * pipeline's most expensive step (Chromium and the PDF417), so while documents are being signed,
+ * enveloped or uploaded it steps aside, for up to about five minutes, instead of taking their CPU.
  */
 export async function renderPdf(
   deps: PipelineDeps,
@@ -82,11 +82,16 @@ export async function renderPdf(
   await withTenant(deps.orm, tenantId, (em) => savePdf(em, documentId, format, pdf));
 }
 
-/** Whether signing or uploading has a backlog (jobs waiting, not just running). */
+/**
+ * Whether documents are on their way to the SII: signing, enveloping or uploading jobs waiting or
+ * running. A steady flow keeps one of them running most of the time, and a PDF rendered then
+ * takes its CPU (tens of milliseconds in the worker, more in Chromium) from the documents behind.
+ */
 async function documentsWaiting(deps: PipelineDeps): Promise<boolean> {
-  const [sign, upload] = await Promise.all([
-    deps.queues.sign.getWaitingCount(),
-    deps.queues.upload.getWaitingCount(),
-  ]);
-  return sign + upload > 0;
+  const counts = await Promise.all(
+    [deps.queues.sign, deps.queues.envelope, deps.queues.upload].map((queue) =>
+      queue.getJobCountByTypes('waiting', 'active'),
+    ),
+  );
+  return counts.some((n) => n > 0);
 }

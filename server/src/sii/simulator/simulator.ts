@@ -29,9 +29,10 @@ import { VerifyPool, type VerifyPoolOptions } from './verify-thread.ts';
  * string-level fast path (sii-core's signature-fast.ts: the RSA signature and the digest for
  * real, over the text as it stands when that is its canonical form), with the generic check
  * (xml-crypto's C14N) whenever that does not prove it valid, and on one document in this many
- * regardless; the schema and every TED as in `full`. For load tests, where the generic checks
- * cost the simulator 10 to 25 ms of CPU per document and would otherwise be the bottleneck
- * being measured.
+ * regardless; every TED as in `full`, and the schema too, with the system's xmllint when
+ * installed (xmllint-wasm compiles its module again for every file: about 100 ms of CPU per
+ * envelope). For load tests, where the generic checks cost the simulator 10 to 25 ms of CPU per
+ * document and would otherwise be the bottleneck being measured.
  */
 export const LIGHT_SIGNATURE_SAMPLE = 25;
 
@@ -127,7 +128,7 @@ export class SiiSimulator {
   constructor({ threads, verify = 'full' }: SimulatorOptions = {}) {
     const pool: VerifyPoolOptions =
       verify === 'light'
-        ? { signatureSample: LIGHT_SIGNATURE_SAMPLE, fastSignatures: true }
+        ? { signatureSample: LIGHT_SIGNATURE_SAMPLE, fastSignatures: true, nativeSchema: true }
         : { signatureSample: 1 };
     this.verifier = new VerifyPool(threads ? { ...pool, threads } : pool);
   }

@@ -21,19 +21,23 @@ export interface VerifyPoolOptions {
   threads?: number;
   /** Verify the XMLDSig of one document in this many (`VerifyOptions.signatureSample`); 1 checks all. */
   signatureSample?: number;
-  /** The envelope's signature through the fast path first (`VerifyOptions.fastSignatures`). */
+  /** Signatures through the string-level fast path first (`VerifyOptions.fastSignatures`). */
   fastSignatures?: boolean;
+  /** The schema through the system's xmllint when installed (`VerifyOptions.nativeSchema`). */
+  nativeSchema?: boolean;
 }
 
-type ThreadSettings = Required<Pick<VerifyPoolOptions, 'signatureSample' | 'fastSignatures'>>;
+type ThreadSettings = Required<
+  Pick<VerifyPoolOptions, 'signatureSample' | 'fastSignatures' | 'nativeSchema'>
+>;
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
-  const { signatureSample, fastSignatures } = workerData as ThreadSettings;
+  const settings = workerData as ThreadSettings;
   // The simulator stands in for the SII with the local test authority: only its CAFs are valid.
   const authorities = new Map([TEST_CAF_AUTHORITY]);
   port.on('message', ({ id, bytes }: Request) => {
-    verifyFile(bytes, { authorities, signatureSample, fastSignatures }).then(
+    verifyFile(bytes, { authorities, ...settings }).then(
       (report) => port.postMessage({ id, report } satisfies Reply),
       (error: Error) => port.postMessage({ id, error: error.message } satisfies Reply),
     );
@@ -102,10 +106,11 @@ export class VerifyPool {
     threads = Math.min(4, availableParallelism()),
     signatureSample = 1,
     fastSignatures = false,
+    nativeSchema = false,
   }: VerifyPoolOptions = {}) {
     this.#threads = Array.from(
       { length: Math.max(1, threads) },
-      () => new VerifyThread({ signatureSample, fastSignatures }),
+      () => new VerifyThread({ signatureSample, fastSignatures, nativeSchema }),
     );
   }
 
