@@ -16,9 +16,10 @@
  *
  * Env: SALES (5000 per phase), CASHIERS (32), STATUS_DELAY_MS (simulator's processing time before a status
  * answers, 1500), ENVELOPE_WINDOW_MS (1000), STATUS_POLL_MS (1000), SII_SIMULATOR_VERIFY (`light`
- * by default here: the simulator checks one document's signature in 25, so its CPU stays off the
- * pipeline's critical path; `full` checks all), SII_SIMULATOR_THREADS, BENCH_PROFILE (CPU
- * profiles of the worker and the simulator into /tmp/prof).
+ * by default here: signatures through the fast path, the generic check on one document in 25,
+ * the schema with the system's xmllint, so the simulator's CPU stays small and is reported apart;
+ * `full` checks every signature generically), SII_SIMULATOR_THREADS, BENCH_PROFILE (CPU profiles
+ * of the processes into /tmp/prof).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
