@@ -104,12 +104,16 @@ const SII_NAMESPACE = 'http://www.sii.cl/SiiDte';
 
 export function readDocuments(bytes: Uint8Array): ReadResult {
   const text = decodeXml(bytes);
-  const root = parseXml(text, 'Documento XML').documentElement;
+  const dtes = cutDtes(text);
+  // An envelope is parsed without its DTEs: readDte parses (and so checks) each of them, and
+  // parsing the whole file as well doubled the work on a large envelope.
+  const envelope = /<(EnvioDTE|EnvioBOLETA)[\s>]/.test(text);
+  const root = parseXml(envelope ? text.replace(DTE_ELEMENTS, '') : text, 'Documento XML').documentElement;
   const kind = root?.localName;
   if (!root || (kind !== 'EnvioDTE' && kind !== 'EnvioBOLETA' && kind !== 'DTE')) {
     throw new DteError('VALIDATION', 'El archivo no es un EnvioDTE, un EnvioBOLETA ni un DTE.');
   }
-  const documents = cutDtes(text).map(readDte);
+  const documents = dtes.map(readDte);
   if (documents.length === 0) throw new DteError('VALIDATION', 'El archivo no contiene documentos (DTE).');
   return {
     kind,
@@ -122,8 +126,10 @@ export function readDocuments(bytes: Uint8Array): ReadResult {
 
 /** The `<DTE …>…</DTE>` texts of a file, unchanged (DTE elements never nest). */
 export function cutDtes(text: string): string[] {
-  return [...text.matchAll(/<DTE[\s>][\s\S]*?<\/DTE>/g)].map((match) => match[0]);
+  return [...text.matchAll(DTE_ELEMENTS)].map((match) => match[0]);
 }
+
+const DTE_ELEMENTS = /<DTE[\s>][\s\S]*?<\/DTE>/g;
 
 function readCaratula(root: Element): ReadResult['caratula'] {
   const caratula = childElement(childElement(root, 'SetDTE') ?? root, 'Caratula');

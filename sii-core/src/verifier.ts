@@ -12,6 +12,7 @@ import { type CafAuthorities, cafAuthorityProblem } from './caf-authority.ts';
 import { DteError } from './errors.ts';
 import { type ReadDocument, type ReadResult, readDocuments } from './reader.ts';
 import { type SchemaResult, validateSchema } from './schema.ts';
+import { signatureValidFast } from './signature-fast.ts';
 import { verifyTed } from './ted.ts';
 import { childElement, childElements, childText, parseXml } from './xml-dom.ts';
 
@@ -51,6 +52,15 @@ export interface VerifyOptions {
    * every one.
    */
   signatureSample?: number;
+  /**
+   * Check signatures with the string-level fast path (signature-fast.ts), the generic check only
+   * when that does not prove one valid: the envelope's, and with `signatureSample` above 1 each
+   * document's outside the sample (which still gets the generic check). For a load test's SII
+   * stand-in; off by default.
+   */
+  fastSignatures?: boolean;
+  /** Schema through the system's xmllint when installed (`SchemaOptions.native`). */
+  nativeSchema?: boolean;
 }
 
 export async function verifyFile(
@@ -58,15 +68,22 @@ export async function verifyFile(
   options: VerifyOptions = {},
 ): Promise<VerificationReport> {
   const read = readDocuments(bytes);
-  const schema = await checkSchema(bytes, read);
-  const envelopeFailures = read.kind === 'DTE' ? [] : checkEnvelope(read);
+  const schema = await checkSchema(bytes, read, options.nativeSchema ?? false);
+  const envelopeFailures = read.kind === 'DTE' ? [] : checkEnvelope(read, options.fastSignatures ?? false);
   const sample = Math.max(1, options.signatureSample ?? 1);
+  // The documents of a file share a few CAFs: each one's authority signature is checked once.
+  const cafChecks = new Map<string, ReturnType<typeof parseCafElement> | DteError>();
   const documents = read.documents.map((doc, i) => ({
     id: doc.id,
     type: doc.type,
     folio: doc.folio,
     issuerRut: doc.issuer.rut,
-    failures: [...(i % sample === 0 ? checkDteSignature(doc) : []), ...checkTed(doc, options)],
+    failures: [
+      ...(i % sample === 0 || (options.fastSignatures && !signatureValidFast(doc.xml, 'DTE', 'Documento'))
+        ? checkDteSignature(doc)
+        : []),
+      ...checkTed(doc, options, cafChecks),
+    ],
   }));
   const failureLines = [
     ...schema.errors.map((e) => `Esquema: ${e}`),
@@ -85,7 +102,11 @@ export async function verifyFile(
   };
 }
 
-async function checkSchema(bytes: Uint8Array, read: ReadResult): Promise<VerificationReport['schema']> {
+async function checkSchema(
+  bytes: Uint8Array,
+  read: ReadResult,
+  native: boolean,
+): Promise<VerificationReport['schema']> {
   if (!read.namespaced) {
     // Real bare DTEs extracted from envelopes often lack the namespace (or carry vendor
     // extensions after the Signature): the SII schema cannot describe them as they are.
@@ -102,15 +123,17 @@ async function checkSchema(bytes: Uint8Array, read: ReadResult): Promise<Verific
       skipped: 'el SII publica el esquema de boletas solo dentro de EnvioBOLETA',
     };
   }
-  return validateSchema(bytes, read.kind);
+  return validateSchema(bytes, read.kind, { native });
 }
 
-function checkEnvelope(read: ReadResult): string[] {
+function checkEnvelope(read: ReadResult, fast: boolean): string[] {
   const failures: string[] = [];
-  const root = parseXml(read.text, 'Envío').documentElement!;
-  const signature = childElements(root).find((el) => el.localName === 'Signature');
-  const reason = signature ? signatureProblem(read.text, signature) : 'el envío no está firmado';
-  if (reason) failures.push(`firma del envío (SetDTE): ${reason}`);
+  if (!(fast && signatureValidFast(read.text, read.kind as 'EnvioDTE' | 'EnvioBOLETA', 'SetDTE'))) {
+    const root = parseXml(read.text, 'Envío').documentElement!;
+    const signature = childElements(root).find((el) => el.localName === 'Signature');
+    const reason = signature ? signatureProblem(read.text, signature) : 'el envío no está firmado';
+    if (reason) failures.push(`firma del envío (SetDTE): ${reason}`);
+  }
   for (const { type, count } of read.caratula?.subtotals ?? []) {
     const actual = read.documents.filter((d) => d.type === type).length;
     if (actual !== count)
@@ -172,7 +195,11 @@ function keyOf(signature: Element): KeyObject {
   }
 }
 
-function checkTed(doc: ReadDocument, { caf, authorities }: VerifyOptions): string[] {
+function checkTed(
+  doc: ReadDocument,
+  { caf, authorities }: VerifyOptions,
+  cafChecks: Map<string, ReturnType<typeof parseCafElement> | DteError>,
+): string[] {
   if (!doc.ted) return ['el documento no tiene timbre electrónico (TED)'];
   const failures: string[] = [];
   let check: ReturnType<typeof verifyTed>;
@@ -197,7 +224,7 @@ function checkTed(doc: ReadDocument, { caf, authorities }: VerifyOptions): strin
     failures.push(`timbre: ${name} (${field(name!) ?? 'vacío'}) no coincide con el documento (${value})`);
   }
   const cafXml = /<CAF\b[\s\S]*?<\/CAF>/.exec(doc.ted.replace(/>\s+</g, '><'))?.[0] ?? '';
-  if (authorities) failures.push(...checkCafAuthority(doc, cafXml, authorities));
+  if (authorities) failures.push(...checkCafAuthority(doc, cafXml, authorities, cafChecks));
   if (caf) {
     const modulus = /<M>([^<]*)<\/M>/.exec(cafXml)?.[1]?.replace(/\s+/g, '');
     if (
@@ -218,11 +245,27 @@ function checkTed(doc: ReadDocument, { caf, authorities }: VerifyOptions): strin
  * its IDK (an edited range breaks FRMA), belong to the issuer and type, cover the folio and have
  * been in force on the issue date.
  */
-function checkCafAuthority(doc: ReadDocument, cafXml: string, authorities: CafAuthorities): string[] {
+function checkCafAuthority(
+  doc: ReadDocument,
+  cafXml: string,
+  authorities: CafAuthorities,
+  cafChecks: Map<string, ReturnType<typeof parseCafElement> | DteError>,
+): string[] {
   try {
-    const authorization = parseCafElement(cafXml);
-    const problem = cafAuthorityProblem(authorization, authorities);
-    if (problem) return [`timbre: el CAF no es válido: ${problem}`];
+    let checked = cafChecks.get(cafXml);
+    if (!checked) {
+      try {
+        const authorization = parseCafElement(cafXml);
+        const problem = cafAuthorityProblem(authorization, authorities);
+        checked = problem ? new DteError('CAF_INVALID', `el CAF no es válido: ${problem}`) : authorization;
+      } catch (error) {
+        if (!(error instanceof DteError)) throw error;
+        checked = error;
+      }
+      cafChecks.set(cafXml, checked);
+    }
+    if (checked instanceof DteError) return [`timbre: ${checked.message}`];
+    const authorization = checked;
     assertCafCovers(authorization, {
       issuerRut: doc.issuer.rut,
       type: doc.type,

@@ -50,28 +50,34 @@ export async function renderSigned(
   });
 }
 
-/** How long a PDF job steps aside while documents wait to be signed or sent, and how often at most. */
+/** How long a PDF job steps aside while documents are being signed or sent, and for how long at most. */
 const PDF_YIELD_MS = 2_000;
-const PDF_MAX_YIELDS = 150;
+const PDF_MAX_ASIDE_MS = 5 * 60_000;
 
 /**
  * The `sii-pdf` job: renders an accepted document once; a PDF already stored means done. The PDF
  * is a convenience (the download renders one on demand when none is stored) and rendering is the
- * pipeline's most expensive step (Chromium and the PDF417), so while documents wait to be signed
- * or uploaded it steps aside, for up to about five minutes, instead of taking their CPU.
+ * pipeline's most expensive step (Chromium and the PDF417), so while documents are being signed,
+ * enveloped or uploaded it steps aside, for up to about five minutes from its first step aside,
+ * instead of taking their CPU. Stepping aside holds the queue's one slot for PDF_YIELD_MS before
+ * the job goes back to wait: moved away at once, the next PDF job would step aside too, and a
+ * backlog of thousands made a busy loop through them all, at the CPU it was meant to leave.
  */
 export async function renderPdf(
   deps: PipelineDeps,
   renderer: SharedPdfRenderer,
-  job: Job<PdfJob & { yields?: number }>,
+  job: Job<PdfJob & { asideSince?: number }>,
   token?: string,
 ) {
   const { tenantId, documentId } = job.data;
-  const yields = job.data.yields ?? 0;
-  if (yields < PDF_MAX_YIELDS && (await documentsWaiting(deps))) {
-    await job.updateData({ ...job.data, yields: yields + 1 });
-    await job.moveToDelayed(Date.now() + PDF_YIELD_MS, token);
-    throw new DelayedError();
+  const asideSince = job.data.asideSince ?? Date.now();
+  if (Date.now() - asideSince < PDF_MAX_ASIDE_MS && (await documentsWaiting(deps))) {
+    await new Promise((resolve) => setTimeout(resolve, PDF_YIELD_MS));
+    if (await documentsWaiting(deps)) {
+      await job.updateData({ ...job.data, asideSince });
+      await job.moveToDelayed(Date.now() + PDF_YIELD_MS, token);
+      throw new DelayedError();
+    }
   }
   const document = await withTenant(deps.orm, tenantId, async (em) => {
     return (await hasStoredPdf(em, documentId)) ? null : signedDocument(em, documentId);
@@ -82,11 +88,16 @@ export async function renderPdf(
   await withTenant(deps.orm, tenantId, (em) => savePdf(em, documentId, format, pdf));
 }
 
-/** Whether signing or uploading has a backlog (jobs waiting, not just running). */
+/**
+ * Whether documents are on their way to the SII: signing, enveloping or uploading jobs waiting or
+ * running. A steady flow keeps one of them running most of the time, and a PDF rendered then
+ * takes its CPU (tens of milliseconds in the worker, more in Chromium) from the documents behind.
+ */
 async function documentsWaiting(deps: PipelineDeps): Promise<boolean> {
-  const [sign, upload] = await Promise.all([
-    deps.queues.sign.getWaitingCount(),
-    deps.queues.upload.getWaitingCount(),
-  ]);
-  return sign + upload > 0;
+  const counts = await Promise.all(
+    [deps.queues.sign, deps.queues.envelope, deps.queues.upload].map((queue) =>
+      queue.getJobCountByTypes('waiting', 'active'),
+    ),
+  );
+  return counts.some((n) => n > 0);
 }

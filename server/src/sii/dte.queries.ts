@@ -4,7 +4,6 @@
  * functions; none of them writes SQL itself. The pipeline's envelope steps are in
  * `envelope.queries.ts`.
  */
-import { randomUUID } from 'node:crypto';
 import type { DteEventView, DteListQuery, DteState, DteStatusChange, DteView } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
@@ -12,7 +11,6 @@ import { AppError } from '../platform/app-error.ts';
 import { camelView } from '../platform/rows.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
 import type { SignedMeta } from './envelope.queries.ts';
-import type { SignDocument } from './sii.queues.ts';
 
 type DteViewData = z.infer<typeof DteView>;
 
@@ -162,63 +160,85 @@ export async function detachFromEnvelope(em: SqlExecutor, documentIds: readonly 
   );
 }
 
-/** A sale's document as the signing job finds it. */
-export interface SigningDocument {
+/** A sale to sign, as the signing job finds it: its CAF, and its document when one exists. */
+export interface SaleToSign {
   sale_id: string;
-  id: string;
-  state: string;
   caf_id: string;
+  /** The document already created for the sale (a previous run, or a retry), if any. */
+  id: string | null;
+  state: DteState | null;
 }
+
+/** The sales (that exist) with their CAF and document, in one round trip. */
+export function salesToSign(em: SqlExecutor, saleIds: readonly string[]): Promise<SaleToSign[]> {
+  return em.execute<SaleToSign[]>(
+    `select s.id as sale_id, s.caf_id, d.id, d.state
+       from sale s left join dte_document d on d.sale_id = s.id
+      where s.id = any(?::uuid[])`,
+    [`{${saleIds.join(',')}}`],
+  );
+}
+
+/** A signing outcome: the signed XML with its metadata, or the reason it failed for good. */
+export type SigningOutcome = {
+  id: string;
+  saleId: string;
+  type: number;
+  folio: number;
+  issuedAt: string;
+  /** True when the document row does not exist yet. */
+  fresh: boolean;
+} & (
+  | { state: 'signed'; xml: string; meta: SignedMeta; detail?: undefined }
+  | { state: 'failed'; detail: string; xml?: undefined; meta?: undefined }
+);
 
 /**
- * The sales' documents, each created (with its first event) unless a previous run did, in one
- * round trip; a sale that is not there has none.
+ * Stores signing outcomes in one statement: a fresh document is created directly in its final
+ * state with its XML (its history: `stamped` at the sale's time, then `signed` or `failed`), one
+ * that exists in `stamped` (a retry) is moved there; others are left alone (a concurrent run did
+ * it). One row version per document where creating it `stamped` and then updating it twice wrote
+ * three. Returns the changes to announce after commit.
  */
-export async function ensureDocuments(
+export async function storeSigningOutcomes(
   em: SqlExecutor,
-  documents: readonly Pick<SignDocument, 'saleId' | 'type' | 'folio' | 'issuedAt'>[],
-): Promise<SigningDocument[]> {
-  return em.execute<SigningDocument[]>(
+  outcomes: readonly SigningOutcome[],
+): Promise<DteStatusChange[]> {
+  if (outcomes.length === 0) return [];
+  const rows = await em.execute<DteChangeRow[]>(
     `with input as (
        select * from jsonb_to_recordset(?::jsonb)
-         as x("saleId" uuid, id uuid, type smallint, folio integer, "issuedAt" timestamptz)),
-     sold as (select i.*, s.caf_id, s.total from input i join sale s on s.id = i."saleId"),
+         as x(id uuid, "saleId" uuid, type smallint, folio integer, "issuedAt" timestamptz, fresh boolean,
+              state text, detail text, xml text, meta jsonb)),
      created as (
-       insert into dte_document (id, tenant_id, sale_id, doc_type, folio, issued_at, total, state)
-       select id, current_tenant_id(), "saleId", type, folio, "issuedAt", total, 'stamped' from sold
-       on conflict do nothing returning id, sale_id, issued_at),
+       insert into dte_document
+         (id, tenant_id, sale_id, doc_type, folio, issued_at, total, state, signed_xml, signed_meta, sii_detail)
+       select i.id, current_tenant_id(), i."saleId", i.type, i.folio, i."issuedAt", s.total, i.state, i.xml,
+              i.meta, i.detail
+         from input i join sale s on s.id = i."saleId" where i.fresh
+       on conflict do nothing
+       returning id, sale_id, doc_type, folio, state, sii_detail, track_id, updated_at, issued_at),
+     moved as (
+       update dte_document d
+          set state = i.state, updated_at = clock_timestamp(), signed_xml = coalesce(i.xml, d.signed_xml),
+              signed_meta = coalesce(i.meta, d.signed_meta), sii_detail = coalesce(i.detail, d.sii_detail)
+         from input i
+        where not i.fresh and d.id = i.id and d.state = 'stamped'
+        returning d.id, d.sale_id, d.doc_type, d.folio, d.state, d.sii_detail, d.track_id, d.updated_at),
+     changed as (
+       select id, sale_id, doc_type, folio, state, sii_detail, track_id, updated_at from created
+       union all select * from moved),
      logged as (
-       insert into dte_event (tenant_id, document_id, state, created_at)
-       select current_tenant_id(), id, 'stamped', issued_at from created)
-     select s."saleId" as sale_id, coalesce(c.id, d.id) as id,
-            case when c.id is null then d.state else 'stamped' end as state, s.caf_id
-       from sold s left join created c on c.sale_id = s."saleId"
-       left join dte_document d on c.id is null and d.sale_id = s."saleId"`,
-    [
-      JSON.stringify(
-        documents.map((d) => ({
-          saleId: d.saleId,
-          id: randomUUID(),
-          type: d.type,
-          folio: d.folio,
-          issuedAt: d.issuedAt,
-        })),
-      ),
-    ],
+       insert into dte_event (tenant_id, document_id, state, detail, created_at)
+       select current_tenant_id(), e.id, e.state, e.detail, e.at from (
+         select c.id, 'stamped' as state, null as detail, c.issued_at as at, 0 as step from created c
+         union all
+         select c.id, c.state, i.detail, now(), 1 from changed c join input i on i.id = c.id
+       ) e order by e.id, e.step)
+     select * from changed`,
+    [JSON.stringify(outcomes)],
   );
-}
-
-/** Stores documents' signed XML with what the envelope and the status queries need of each. */
-export async function saveSignatures(
-  em: SqlExecutor,
-  signed: readonly { id: string; xml: string; meta: SignedMeta }[],
-): Promise<void> {
-  if (signed.length === 0) return;
-  await em.execute(
-    `update dte_document d set signed_xml = i.xml, signed_meta = i.meta
-       from jsonb_to_recordset(?::jsonb) as i(id uuid, xml text, meta jsonb) where d.id = i.id`,
-    [JSON.stringify(signed)],
-  );
+  return rows.map(toStatusChange);
 }
 
 /** The PDF the worker stored for a document in a format, if any. */
@@ -312,18 +332,7 @@ export async function transition(
   changes: readonly Transition[],
 ): Promise<DteStatusChange[]> {
   if (changes.length === 0) return [];
-  const rows = await em.execute<
-    {
-      id: string;
-      sale_id: string;
-      doc_type: number;
-      folio: number;
-      state: DteState;
-      sii_detail: string | null;
-      track_id: string | null;
-      updated_at: Date;
-    }[]
-  >(
+  const rows = await em.execute<DteChangeRow[]>(
     `with input as (
        select * from jsonb_to_recordset(?::jsonb)
          as x(id uuid, state text, detail text, raw text, "trackId" text, "siiStatus" text)),
@@ -342,7 +351,23 @@ export async function transition(
      select * from moved`,
     [JSON.stringify(changes), `{${from.join(',')}}`],
   );
-  return rows.map((r) => ({
+  return rows.map(toStatusChange);
+}
+
+/** A document row as a state change announces it. */
+interface DteChangeRow {
+  id: string;
+  sale_id: string;
+  doc_type: number;
+  folio: number;
+  state: DteState;
+  sii_detail: string | null;
+  track_id: string | null;
+  updated_at: Date;
+}
+
+function toStatusChange(r: DteChangeRow): DteStatusChange {
+  return {
     documentId: r.id,
     saleId: r.sale_id,
     docType: r.doc_type,
@@ -351,5 +376,5 @@ export async function transition(
     detail: r.sii_detail,
     trackId: r.track_id,
     at: new Date(r.updated_at).toISOString(),
-  }));
+  };
 }

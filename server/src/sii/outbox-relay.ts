@@ -22,6 +22,13 @@ const BATCH = 200;
 const SIGN_BATCH = 50;
 const POLL_MS = 1_000;
 const SWEEP_MS = 5_000;
+/**
+ * How long a wake-up waits before its pass, so that sales committed meanwhile go in the same
+ * sign job: each NOTIFY starting a pass at once made a job (a BullMQ round trip, a transaction,
+ * the certificate read) for every one or two sales of a steady flow, at about twice the worker
+ * CPU per document of full batches (docs/reliability.md#signing-in-batches).
+ */
+const GATHER_MS = 50;
 
 /** Claimed rows as sign jobs: per tenant, in claim order, SIGN_BATCH at most per job. */
 function signBatches(rows: readonly OutboxRow[]): OutboxRow[][] {
@@ -34,15 +41,16 @@ function signBatches(rows: readonly OutboxRow[]): OutboxRow[][] {
   );
 }
 
-/** Runs `pass` now, or once more right after the running pass when triggered meanwhile. */
-function coalescing(pass: () => Promise<void>) {
+/**
+ * Runs `pass` `delayMs` after a trigger (triggers meanwhile join it), or once more right after
+ * the running pass when triggered during it.
+ */
+function coalescing(pass: () => Promise<void>, delayMs = 0) {
   let running: Promise<void> | null = null;
   let again = false;
-  const trigger = (): void => {
-    if (running) {
-      again = true;
-      return;
-    }
+  let waiting: NodeJS.Timeout | null = null;
+  const run = (): void => {
+    waiting = null;
     running = pass().finally(() => {
       running = null;
       if (again) {
@@ -51,7 +59,24 @@ function coalescing(pass: () => Promise<void>) {
       }
     });
   };
-  return { trigger, settled: () => running ?? Promise.resolve() };
+  const trigger = (): void => {
+    if (running) {
+      again = true;
+    } else if (delayMs === 0) {
+      run();
+    } else {
+      waiting ??= setTimeout(run, delayMs);
+    }
+  };
+  return {
+    trigger,
+    /** The running pass; a pass still waiting is dropped (its rows wait in the outbox). */
+    settled: (): Promise<void> => {
+      if (waiting) clearTimeout(waiting);
+      waiting = null;
+      return running ?? Promise.resolve();
+    },
+  };
 }
 
 /**
@@ -76,10 +101,12 @@ export class OutboxRelay {
   private stopped = false;
   /** Set by `recover()`; the next sweep rebuilds lost work, and stays due until one succeeds. */
   private recovering = false;
-  private readonly drains = coalescing(() =>
-    this.drain().catch((err: Error) =>
-      this.logger.warn({ err: err.message }, 'outbox relay pass failed; rows wait'),
-    ),
+  private readonly drains = coalescing(
+    () =>
+      this.drain().catch((err: Error) =>
+        this.logger.warn({ err: err.message }, 'outbox relay pass failed; rows wait'),
+      ),
+    GATHER_MS,
   );
   private readonly sweeps = coalescing(() => this.sweep());
 

@@ -26,7 +26,13 @@ import { withTenant } from '../platform/orm.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { tenantSiiIdentity } from './caf.queries.ts';
 import { activeCredentials } from './certificate.store.ts';
-import { ensureDocuments, saveSignatures, type Transition, transition } from './dte.queries.ts';
+import {
+  type SigningOutcome,
+  salesToSign,
+  storeSigningOutcomes,
+  type Transition,
+  transition,
+} from './dte.queries.ts';
 import { type documentMails, queueDocumentMails } from './dte-mail.queries.ts';
 import {
   claimSignedDocuments,
@@ -40,7 +46,6 @@ import {
   markEnvelopeUploaded,
   noteUploadAnswer,
   refuseEnvelope,
-  type SignedMeta,
   startUploadAttempt,
 } from './envelope.queries.ts';
 import { loadCaf } from './folios.ts';
@@ -83,44 +88,57 @@ function isPermanent(error: unknown): boolean {
 
 /**
  * Stamped sales → signed DTEs (the TED comes out identical: same CAF, same TSTED), a batch of one
- * tenant's documents in one transaction: their rows created, signed, stored and moved to `signed`
- * in a few statements. A document that cannot be signed for good (no certificate, an invalid
- * document) is marked failed with the reason while the others go on; the job then fails without
- * retry, naming them. Anything else (the database, a lost connection) rolls the whole batch back
- * for a retry, which finds done whatever a previous run committed.
+ * tenant's documents in one transaction of two statements: the sales and any documents they
+ * have read, then every document created already signed (or moved there, for a retry) with its
+ * history. A document that cannot be signed for good (no certificate, an invalid document) is
+ * stored failed with the reason while the others go on; the job then fails without retry,
+ * naming them. Anything else (the database, a lost connection) rolls the whole batch back for a
+ * retry, which finds done whatever a previous run committed.
  */
 export async function signDocuments(deps: PipelineDeps, job: Job<SignJob>): Promise<void> {
   const { orm, box } = deps;
   const { tenantId, documents } = job.data;
   const { changes, failures } = await withTenant(orm, tenantId, async (em) => {
-    const rows = await ensureDocuments(em, documents);
+    const rows = await salesToSign(
+      em,
+      documents.map((d) => d.saleId),
+    );
     const bySale = new Map(rows.map((r) => [r.sale_id, r]));
     const missing = documents.filter((d) => !bySale.has(d.saleId));
     const failures = missing.map(
       (d) => `venta ${d.saleId}: ${AppError.notFound('la venta del documento').message}`,
     );
     const todo = documents.flatMap((d) => {
-      const doc = bySale.get(d.saleId);
-      return doc?.state === 'stamped' ? [{ job: d, doc }] : [];
+      const sale = bySale.get(d.saleId);
+      if (!sale || (sale.id && sale.state !== 'stamped')) return [];
+      return [{ job: d, sale, id: sale.id ?? randomUUID() }];
     });
     if (todo.length === 0) return { changes: [], failures };
-    const failed: Transition[] = [];
-    const fail = (id: string, folio: number, error: unknown) => {
+    const outcomes: SigningOutcome[] = [];
+    const of = ({ job: d, sale, id }: (typeof todo)[number]) => ({
+      id,
+      saleId: d.saleId,
+      type: d.type,
+      folio: d.folio,
+      issuedAt: d.issuedAt,
+      fresh: sale.id === null,
+    });
+    const fail = (item: (typeof todo)[number], error: unknown) => {
       if (!isPermanent(error)) throw error;
       const detail = (error as Error).message;
-      failed.push({ id, state: 'failed', detail });
-      failures.push(`folio ${folio}: ${detail}`);
+      outcomes.push({ ...of(item), state: 'failed', detail });
+      failures.push(`folio ${item.job.folio}: ${detail}`);
     };
     let credentials: SigningCredentials | undefined;
     try {
       ({ credentials } = await activeCredentials(em, box, tenantId));
     } catch (error) {
-      for (const { job: d, doc } of todo) fail(doc.id, d.folio, error);
+      for (const item of todo) fail(item, error);
     }
-    const signed: { id: string; xml: string; meta: SignedMeta }[] = [];
-    for (const { job: d, doc } of credentials ? todo : []) {
+    for (const item of credentials ? todo : []) {
+      const { job: d, sale } = item;
       try {
-        const caf = await loadCaf(em, box, tenantId, doc.caf_id);
+        const caf = await loadCaf(em, box, tenantId, sale.caf_id);
         const { xml, ...meta } = buildDte(d.document, {
           caf,
           credentials: credentials!,
@@ -128,27 +146,20 @@ export async function signDocuments(deps: PipelineDeps, job: Job<SignJob>): Prom
           signedAt: new Date(d.issuedAt),
         });
         const receiverRut = (d.document as { receiver: { rut: string } }).receiver.rut;
-        signed.push({ id: doc.id, xml, meta: { ...meta, receiverRut } });
+        outcomes.push({ ...of(item), state: 'signed', xml, meta: { ...meta, receiverRut } });
       } catch (error) {
-        fail(doc.id, d.folio, error);
+        fail(item, error);
       }
     }
-    await saveSignatures(em, signed);
+    const changes = await storeSigningOutcomes(em, outcomes);
     // The buyer of a factura or nota gets it by e-mail once signed (dte-mail.ts); boletas do not.
-    const signedIds = new Set(signed.map((s) => s.id));
+    const signedIds = new Set(outcomes.filter((o) => o.state === 'signed').map((o) => o.id));
     await queueDocumentMails(
       em,
-      todo.flatMap(({ job: d, doc }) => {
+      todo.flatMap(({ job: d, id }) => {
         const address = (d.document as { receiver?: { email?: string } }).receiver?.email;
-        return signedIds.has(doc.id) && address && !isBoletaType(d.type)
-          ? [{ documentId: doc.id, address }]
-          : [];
+        return signedIds.has(id) && address && !isBoletaType(d.type) ? [{ documentId: id, address }] : [];
       }),
-    );
-    const changes = await transition(
-      em,
-      ['stamped'],
-      [...signed.map(({ id }) => ({ id, state: 'signed' as const })), ...failed],
     );
     return { changes, failures };
   });

@@ -21,15 +21,23 @@ export interface VerifyPoolOptions {
   threads?: number;
   /** Verify the XMLDSig of one document in this many (`VerifyOptions.signatureSample`); 1 checks all. */
   signatureSample?: number;
+  /** Signatures through the string-level fast path first (`VerifyOptions.fastSignatures`). */
+  fastSignatures?: boolean;
+  /** The schema through the system's xmllint when installed (`VerifyOptions.nativeSchema`). */
+  nativeSchema?: boolean;
 }
+
+type ThreadSettings = Required<
+  Pick<VerifyPoolOptions, 'signatureSample' | 'fastSignatures' | 'nativeSchema'>
+>;
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
-  const { signatureSample } = workerData as { signatureSample: number };
+  const settings = workerData as ThreadSettings;
   // The simulator stands in for the SII with the local test authority: only its CAFs are valid.
   const authorities = new Map([TEST_CAF_AUTHORITY]);
   port.on('message', ({ id, bytes }: Request) => {
-    verifyFile(bytes, { authorities, signatureSample }).then(
+    verifyFile(bytes, { authorities, ...settings }).then(
       (report) => port.postMessage({ id, report } satisfies Reply),
       (error: Error) => port.postMessage({ id, error: error.message } satisfies Reply),
     );
@@ -45,10 +53,10 @@ interface Pending {
 class VerifyThread {
   #worker: Worker | undefined;
   readonly pending = new Map<number, Pending>();
-  readonly #signatureSample: number;
+  readonly #settings: ThreadSettings;
 
-  constructor(signatureSample: number) {
-    this.#signatureSample = signatureSample;
+  constructor(settings: ThreadSettings) {
+    this.#settings = settings;
   }
 
   post(id: number, bytes: Uint8Array, waiting: Pending): void {
@@ -65,7 +73,7 @@ class VerifyThread {
   #start(): Worker {
     if (this.#worker) return this.#worker;
     const worker = new Worker(new URL(import.meta.url), {
-      workerData: { signatureSample: this.#signatureSample },
+      workerData: this.#settings,
     });
     worker.on('message', (reply: Reply) => {
       const waiting = this.pending.get(reply.id);
@@ -97,8 +105,13 @@ export class VerifyPool {
   constructor({
     threads = Math.min(4, availableParallelism()),
     signatureSample = 1,
+    fastSignatures = false,
+    nativeSchema = false,
   }: VerifyPoolOptions = {}) {
-    this.#threads = Array.from({ length: Math.max(1, threads) }, () => new VerifyThread(signatureSample));
+    this.#threads = Array.from(
+      { length: Math.max(1, threads) },
+      () => new VerifyThread({ signatureSample, fastSignatures, nativeSchema }),
+    );
   }
 
   /**
