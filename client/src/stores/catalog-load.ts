@@ -171,9 +171,11 @@ export class ProductSplitter {
   private count = 0;
 
   private readonly onSlice: (json: string) => Promise<void> | void;
+  private readonly size: number;
 
-  constructor(onSlice: (json: string) => Promise<void> | void) {
+  constructor(onSlice: (json: string) => Promise<void> | void, size = LOAD_SLICE) {
     this.onSlice = onSlice;
+    this.size = size;
   }
 
   async push(text: string): Promise<void> {
@@ -211,7 +213,7 @@ export class ProductSplitter {
           this.tail = b.slice(i);
           break;
         }
-        if (--this.depth === 0 && ++this.count === LOAD_SLICE) {
+        if (--this.depth === 0 && ++this.count === this.size) {
           slices.push(b.slice(from, i + 1));
           from = i + 1;
           this.count = 0;
