@@ -37,6 +37,11 @@ function failureOf(response: Response, json: unknown): { ok: false; error: Error
   return response.status >= 500 ? fail('OFFLINE') : fail('INTERNAL');
 }
 
+/** The `Result` of an answer that is not ok: the server's error, or OFFLINE/INTERNAL. */
+export async function apiFailure(response: Response): Promise<{ ok: false; error: ErrorPayload }> {
+  return failureOf(response, await jsonOf(response));
+}
+
 /**
  * Calls the HTTP API and always resolves to a `Result`: network failures and a server that is
  * down become OFFLINE, error answers carry the server's code and Spanish message, and a body

@@ -5,8 +5,27 @@
  */
 
 export const POS_DB_VERSION = 1;
+/** The `meta` key of the stored catalog's version. */
+export const CATALOG_VERSION_KEY = 'version';
+/** The `meta` key of how many snapshot chunks are stored (`catalogChunk:<i>`). */
+export const CATALOG_CHUNKS_KEY = 'catalogChunks';
+export const catalogChunkKey = (i: number) => `catalogChunk:${i}`;
 
-/** Object stores: `products` by id; `meta`, `tickets` and `outbox` keyed by the caller. */
+/**
+ * A slice of the catalog as the snapshot brought it: its JSON text (an array of products) and
+ * their search texts joined by `\n`. Strings are written and read by IndexedDB at the speed
+ * of a copy, where 50,000 product objects take seconds to clone.
+ */
+export interface CatalogChunk {
+  json: string;
+  texts: string;
+}
+
+/**
+ * Object stores: `products` by id; `meta`, `tickets` and `outbox` keyed by the caller. The
+ * catalog is the snapshot's chunks (in `meta`) overlaid by `products`: every product changed
+ * since, inactive ones included (they hide the chunk's copy).
+ */
 export type PosTable = 'products' | 'meta' | 'tickets' | 'outbox';
 
 export interface PosDb {
@@ -17,6 +36,11 @@ export interface PosDb {
   put(table: PosTable, value: unknown, key?: string): Promise<void>;
   delete(table: PosTable, key: string): Promise<void>;
   clear(table: PosTable): Promise<void>;
+  /**
+   * Replaces the stored catalog with `products` and its `version` in one transaction: the copy
+   * and its version never disagree, whatever moment the page is closed at.
+   */
+  replaceCatalog(chunks: readonly CatalogChunk[], version: number): Promise<void>;
   close(): void;
 }
 
@@ -76,6 +100,18 @@ export async function openPosDb(name: string): Promise<PosDb> {
       }),
     delete: (table, key) => write(table, (store) => store.delete(key)),
     clear: (table) => write(table, (store) => store.clear()),
+    replaceCatalog: async (chunks, version) => {
+      const tx = db.transaction(['products', 'meta'], 'readwrite');
+      const meta = tx.objectStore('meta');
+      meta.delete(
+        IDBKeyRange.bound(catalogChunkKey(0).slice(0, -1), `${catalogChunkKey(0).slice(0, -1)}\uffff`),
+      );
+      tx.objectStore('products').clear();
+      for (const [i, chunk] of chunks.entries()) meta.put(chunk, catalogChunkKey(i));
+      meta.put(chunks.length, CATALOG_CHUNKS_KEY);
+      meta.put(version, CATALOG_VERSION_KEY);
+      await done(tx);
+    },
     close: () => db.close(),
   };
 }

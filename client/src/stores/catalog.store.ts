@@ -1,5 +1,5 @@
 import { type ErrorPayload, fail, ok, type Result } from '@erp/shared/errors';
-import { type ProductData, ProductView } from '@erp/shared/events/index';
+import type { ProductData, ProductView } from '@erp/shared/events/index';
 import {
   DEFAULT_SCALE_LABEL_RULES,
   parseScaleLabel,
@@ -8,10 +8,11 @@ import {
 } from '@erp/shared/scale-label';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { fetchCatalogSnapshot } from '../http/catalog-snapshot.ts';
 import { t } from '../i18n/es-CL.ts';
-import { type PosDb, posDbFor } from '../storage/pos-db.ts';
+import { type PosDb, posDbFor, posDbName } from '../storage/pos-db.ts';
 import { CatalogIndex } from './catalog-index.ts';
+import { LOAD_SLICE, type LoadRequest } from './catalog-load.ts';
+import { loadCatalog } from './catalog-loader.ts';
 import { STORE_IDS } from './ids.ts';
 import { type NotificationPayload, useRealtimeStore } from './realtime.store.ts';
 import { useSessionStore } from './session.store.ts';
@@ -29,12 +30,15 @@ const META = { version: 'version', rules: 'labelRules', favourites: 'favourites'
 export const SEARCH_LIMIT = 60;
 /** One collator for every tab sort: far quicker than `localeCompare` per comparison. */
 const byName = new Intl.Collator('es');
+const byNameThenCode = (a: ProductView, b: ProductView) =>
+  byName.compare(a.name, b.name) || byName.compare(a.code, b.code);
+
 /**
- * Products checked, indexed or stored per slice of main-thread work while a whole catalog loads
- * (50,000 products on a first load or a reload): each slice takes a few milliseconds, and the
- * page paints and takes the scanner's keys between them instead of freezing for a second.
+ * Products indexed or stored per slice of main-thread work while many products arrive (a whole
+ * catalog, or a long `catalog:changes`): each slice takes a few milliseconds, and the page
+ * paints and takes the scanner's keys between them instead of freezing for a second.
  */
-export const LOAD_SLICE = 2000;
+export { LOAD_SLICE };
 
 /** Gives the page a turn (a paint, a key typed) between two slices of a long load. */
 function yieldToPage(): Promise<void> {
@@ -47,8 +51,18 @@ function yieldToPage(): Promise<void> {
  * snapshot (first time: gzipped, shared by every till, revalidated by catalog version) or
  * `catalog:changes` on the socket since the stored version after every connection that did not
  * recover the missed events, and kept live by `product:changed` and `price:changed`. Prices
- * shown are the store's (override first). Whole catalogs are checked, indexed and stored in
- * slices (`LOAD_SLICE`), so no main-thread task of the load runs long.
+ * shown are the store's (override first).
+ *
+ * A whole catalog (the local copy at start, the snapshot the first time) is read, parsed as it
+ * downloads, checked, given its search texts and stored by a Web Worker (`catalog-load.ts`);
+ * the page indexes the slices it sends (`LOAD_SLICE` products each), so no task of the load
+ * holds the page. Live changes that arrive meanwhile are applied after it, in order.
+ *
+ * Stale prices: the local copy shown at once on a reload is the catalog at its stored version.
+ * The changes since then arrive as soon as the socket connects and are applied before anything
+ * else (a line already on the ticket takes the new price with a notice, `cart.store`); a sale
+ * paid before that, or offline, is checked by the server at `sale:commit`, which answers
+ * PRICE_CHANGED with the current prices for the cashier to confirm.
  */
 export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
   const version = ref<number | null>(null);
@@ -62,6 +76,8 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
 
   const index = new CatalogIndex();
   let db: PosDb | null = null;
+  /** Live changes received while a whole catalog loads: applied after it, in order. */
+  let queued: (() => void)[] | null = null;
   let markLoaded: () => void = () => {};
   const loadedOnce = new Promise<void>((resolve) => {
     markLoaded = resolve;
@@ -96,9 +112,7 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
 
   const categories = computed(() => {
     void revision.value;
-    const names = new Set<string>();
-    for (const p of index.products.values()) if (p.category) names.add(p.category);
-    return [...names].sort((a, b) => a.localeCompare(b, 'es'));
+    return [...index.categories()];
   });
 
   const favourites = computed(() => {
@@ -128,11 +142,7 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
    */
   function inCategory(category: string, limit = SEARCH_LIMIT): ProductView[] {
     void revision.value;
-    const found: ProductView[] = [];
-    for (const p of index.products.values()) if (p.category === category) found.push(p);
-    return found
-      .sort((a, b) => byName.compare(a.name, b.name) || byName.compare(a.code, b.code))
-      .slice(0, limit);
+    return index.inCategory(category, byNameThenCode).slice(0, limit);
   }
 
   /** A barcode or internal code first, then a scale label decoded with the tenant's rules. */
@@ -160,13 +170,11 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
       }
       return;
     }
-    const active = products.filter((p) => p.active);
-    const inactive = products.filter((p) => !p.active);
+    // Inactive ones too: over the stored snapshot, they hide its copy of the product.
     await db.putMany(
       'products',
-      active.map((value) => ({ value })),
+      products.map((value) => ({ value })),
     );
-    for (const p of inactive) await db.delete('products', p.id);
   }
 
   async function saveVersion(next: number): Promise<void> {
@@ -175,25 +183,43 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
   }
 
   /**
-   * The whole catalog over HTTP, checked against the shared schema a slice at a time; the local
-   * copy is replaced by it.
+   * A whole catalog from the worker: the local copy, or the HTTP snapshot (which replaces what
+   * is in memory once its first slice arrives; the worker stores it with its version after
+   * `done`). Resolves at `done` with the catalog's version (null: no local copy yet).
    */
-  async function loadSnapshot(): Promise<Result<number>> {
+  function loadWhole(request: LoadRequest): Promise<Result<number | null>> {
+    queued ??= [];
+    let replacing = request.kind === 'snapshot';
+    return new Promise((resolve) => {
+      const finish = (outcome: Result<number | null>) => {
+        const waiting = queued ?? [];
+        queued = null;
+        for (const apply of waiting) apply();
+        resolve(outcome);
+      };
+      void loadCatalog(request, (message) => {
+        if (message.kind === 'slice' || (message.kind === 'done' && replacing)) {
+          if (replacing) index.clear();
+          replacing = false;
+        }
+        if (message.kind === 'slice') index.upsert(message.slice.products, message.slice.texts);
+        else if (message.kind === 'done') finish(ok(message.version));
+        else if (message.kind === 'failed') finish({ ok: false, error: message.error });
+      });
+    });
+  }
+
+  /** The whole catalog over HTTP, gzipped, parsed and checked in the worker as it streams in. */
+  function loadSnapshot(): Promise<Result<number | null>> {
     const session = useSessionStore();
-    const feed = await fetchCatalogSnapshot(session.tenantSlug!, session.storeId, session.token);
-    if (!feed.ok) return feed;
-    const products: ProductView[] = [];
-    for (let i = 0; i < feed.data.products.length; i += LOAD_SLICE) {
-      if (i > 0) await yieldToPage();
-      const slice = ProductView.array().safeParse(feed.data.products.slice(i, i + LOAD_SLICE));
-      if (!slice.success) return fail('INTERNAL', t.connection.unexpectedAnswer);
-      products.push(...slice.data);
-    }
-    index.clear();
-    await db?.clear('products');
-    await indexInSlices(products);
-    await persistProducts(products);
-    return ok(feed.data.version);
+    const store = session.storeId ? `?store=${encodeURIComponent(session.storeId)}` : '';
+    const path = `/api/t/${encodeURIComponent(session.tenantSlug!)}/catalog/snapshot${store}`;
+    return loadWhole({
+      kind: 'snapshot',
+      url: new URL(path, location.href).href,
+      token: session.token,
+      dbName: db ? posDbName(session.tenantSlug!, session.storeId!) : null,
+    });
   }
 
   /** Adds products to the in-memory index a slice at a time. */
@@ -219,13 +245,18 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
     syncing.value = true;
     try {
       const since = version.value;
-      const loaded = since === null ? await loadSnapshot() : await loadChanges(since);
-      if (!loaded.ok) {
-        syncError.value = loaded.error;
+      const loading = since === null ? loadSnapshot() : loadChanges(since);
+      // The scale-label rules meanwhile: one round trip less before the catalog is ready.
+      const asked = realtime.command('label:rules', {});
+      const loaded = await loading;
+      const rules = await asked;
+      if (!loaded.ok || loaded.data === null) {
+        syncError.value = loaded.ok ? fail('INTERNAL', t.connection.unexpectedAnswer).error : loaded.error;
         return;
       }
-      await saveVersion(loaded.data);
-      const rules = await realtime.command('label:rules', {});
+      // A snapshot's version is stored with it, by the worker, in one transaction.
+      if (since === null) version.value = Math.max(loaded.data, version.value ?? 0);
+      else await saveVersion(loaded.data);
       if (rules.ok) {
         labelRules.value = rules.data;
         await db?.put('meta', rules.data, META.rules);
@@ -238,7 +269,12 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
     }
   }
 
-  function onProductChanged({ changes }: NotificationPayload<'product:changed'>): void {
+  function onProductChanged(payload: NotificationPayload<'product:changed'>): void {
+    if (queued) {
+      queued.push(() => onProductChanged(payload));
+      return;
+    }
+    const { changes } = payload;
     const merged = changes.map(
       (p: ProductData): ProductView => ({ ...p, storePrice: index.products.get(p.id)?.storePrice ?? null }),
     );
@@ -248,7 +284,12 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
     void bumpVersion(changes.map((c) => c.version));
   }
 
-  function onPriceChanged({ changes }: NotificationPayload<'price:changed'>): void {
+  function onPriceChanged(payload: NotificationPayload<'price:changed'>): void {
+    if (queued) {
+      queued.push(() => onPriceChanged(payload));
+      return;
+    }
+    const { changes } = payload;
     const storeId = useSessionStore().storeId;
     const touched: ProductView[] = [];
     for (const change of changes) {
@@ -281,14 +322,12 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
     if (db) return;
     const session = useSessionStore();
     db = await posDbFor(session.tenantSlug!, session.storeId!);
-    const [products, storedVersion, rules, favs] = await Promise.all([
-      db.getAll<ProductView>('products'),
-      db.get<number>('meta', META.version),
+    const [local, rules, favs] = await Promise.all([
+      loadWhole({ kind: 'local', dbName: posDbName(session.tenantSlug!, session.storeId!) }),
       db.get<ScaleLabelRule[]>('meta', META.rules),
       db.get<string[]>('meta', META.favourites),
     ]);
-    await indexInSlices(products);
-    version.value = storedVersion ?? null;
+    version.value = local.ok ? local.data : null;
     if (rules) labelRules.value = rules;
     favouriteIds.value = favs ?? [];
     loaded.value = true;
