@@ -254,6 +254,9 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
         syncError.value = loaded.ok ? fail('INTERNAL', t.connection.unexpectedAnswer).error : loaded.error;
         return;
       }
+      // The index is whole: screens re-read it before the catalog turns ready (a watcher of
+      // `ready` runs during the awaits below, and must see the categories).
+      revision.value++;
       // A snapshot's version is stored with it, by the worker, in one transaction.
       if (since === null) version.value = Math.max(loaded.data, version.value ?? 0);
       else await saveVersion(loaded.data);
@@ -262,7 +265,6 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
         await db?.put('meta', rules.data, META.rules);
       }
       syncError.value = null;
-      revision.value++;
       markReady();
     } finally {
       syncing.value = false;
