@@ -27,7 +27,13 @@ export type ScanResult =
   | { kind: 'unknown' };
 
 const META = { version: 'version', rules: 'labelRules', favourites: 'favourites' } as const;
-export const SEARCH_LIMIT = 60;
+/** A category tab's tiles: the tab is browsed by scrolling. */
+export const TAB_LIMIT = 60;
+/**
+ * A search's tiles: about two screens of the grid. A name search re-draws them on every key,
+ * and a cashier narrows the words rather than scrolling through matches.
+ */
+export const SEARCH_LIMIT = 24;
 /** One collator for every tab sort: far quicker than `localeCompare` per comparison. */
 const byName = new Intl.Collator('es');
 const byNameThenCode = (a: ProductView, b: ProductView) =>
@@ -140,7 +146,7 @@ export const useCatalogStore = defineStore(STORE_IDS.CATALOG, () => {
    * cutting: the index keeps insertion order and a changed product is re-inserted last, so
    * cutting first would drop it out of the tab on a price change.
    */
-  function inCategory(category: string, limit = SEARCH_LIMIT): ProductView[] {
+  function inCategory(category: string, limit = TAB_LIMIT): ProductView[] {
     void revision.value;
     return index.inCategory(category, byNameThenCode).slice(0, limit);
   }
