@@ -250,6 +250,7 @@ export class StoreNode {
     upstream.offAny(keep);
     const context: OfflineContext = {
       terminal: { storeId: auth.storeId, screen: auth.screen },
+      user: () => this.#sessions.user(auth.token),
       storeId: this.#options.storeId,
       replica: this.replica,
       devices: this.#options.devices,
@@ -276,16 +277,36 @@ export class StoreNode {
     for (const [event, ...args] of early) socket.emit(event as string, ...args);
     upstream.on('connect', () => {
       this.#sessions.accepted(auth.token, auth.storeId, auth.screen);
+      void this.#identify(upstream, auth.token);
       this.#tell(socket, terminal);
       if (inStore) void this.#refreshReplica(auth.token);
     });
     upstream.on('disconnect', () => this.#tell(socket, terminal));
+    if (upstream.connected) void this.#identify(upstream, auth.token);
     if (upstream.connected && inStore) void this.#refreshReplica(auth.token);
     socket.on('disconnect', () => {
       this.#terminals.delete(socket);
       this.#watchers.delete(socket);
     });
     this.#tell(socket, terminal);
+  }
+
+  /**
+   * Asks the server who the session is, so an offline sale names its cashier and the discount
+   * limit of their role (kept with the known session, on disk).
+   */
+  async #identify(upstream: UpstreamSocket, token: string): Promise<void> {
+    try {
+      const answer = (await upstream.timeout(10_000).emitWithAck('session:info', {})) as {
+        ok?: boolean;
+        data?: { userId?: unknown; role?: unknown };
+      };
+      const { userId, role } = answer?.data ?? {};
+      if (answer?.ok && typeof userId === 'string' && typeof role === 'string')
+        this.#sessions.identified(token, { userId, role });
+    } catch (error) {
+      this.#logger.warn({ err: (error as Error).message }, 'session not identified');
+    }
   }
 
   /**

@@ -29,3 +29,4 @@ export {
 } from './pricing.ts';
 export { promoteLines, promotionDescription, promotionDiscounts, promotionPesos } from './promotions.ts';
 export { lineGross, toMilli } from './quantity.ts';
+export { receiptDocument } from './receipt.ts';
