@@ -49,6 +49,9 @@ export const SYNC_BATCH = 100;
 /** A batch of 100 takes the server a second or more: wait this long, then send it again. */
 const SYNC_TIMEOUT_MS = 45_000;
 
+/** Refusals that may pass by themselves: the sale is sent again at the next synchronisation. */
+const RETRYABLE = new Set(['INTERNAL', 'RATE_LIMITED']);
+
 type Ask = (event: string, payload: unknown, timeoutMs: number) => Promise<unknown>;
 
 export interface OfflineSellingOptions {
@@ -228,7 +231,8 @@ export class OfflineSelling {
       this.#logger.error({ err: error, saleId: input.saleId }, 'offline sale not journaled');
       return offlineError('la venta no se pudo guardar en el hub. Intente de nuevo.');
     }
-    this.#logger.info(
+    // The journal is the record; one line per sale only when debugging.
+    this.#logger.debug(
       {
         saleId: input.saleId,
         docType: type,
@@ -271,12 +275,17 @@ export class OfflineSelling {
   }
 
   async #sync(ask: Ask): Promise<void> {
-    // Refused sales are kept for a person and not sent again in the same run.
+    // Refused sales are kept for a person; only a passing failure (INTERNAL, RATE_LIMITED) is
+    // sent again, in a later run.
     const tried = new Set<string>();
     for (;;) {
       const batch = this.journal
         .unsynced()
-        .filter((s) => !tried.has(s.offline.sale.saleId) && s.status !== 'refused')
+        .filter(
+          (s) =>
+            !tried.has(s.offline.sale.saleId) &&
+            (s.status !== 'refused' || RETRYABLE.has(s.error?.code ?? '')),
+        )
         .slice(0, SYNC_BATCH);
       if (batch.length === 0) break;
       const answer = (await ask('node:sync', { sales: batch.map((s) => s.offline) }, SYNC_TIMEOUT_MS)) as {
