@@ -69,8 +69,9 @@ type Ack = {
   error?: { code: string; message: string };
 };
 
-/** Every acknowledged offline sale: sale id → its answer. */
+/** Every acknowledged offline sale: sale id → its answer, and what it sold. */
 const acked = new Map<string, NonNullable<Ack['data']>>();
+const soldLines = new Map<string, { productId: string; quantity: string }[]>();
 
 const compact = (text: string) => text.replace(/\s+/g, '');
 
@@ -131,7 +132,10 @@ function sale(lines: { product: TestProduct; quantity: string }[], tendered?: nu
 
 async function commit(payload: ReturnType<typeof sale>, timeoutMs = 10_000): Promise<Ack> {
   const answer = (await pos.timeout(timeoutMs).emitWithAck('sale:commit', payload)) as Ack;
-  if (answer.ok) acked.set(payload.saleId, answer.data!);
+  if (answer.ok) {
+    acked.set(payload.saleId, answer.data!);
+    soldLines.set(payload.saleId, payload.lines);
+  }
   return answer;
 }
 
@@ -331,10 +335,15 @@ describe('the central server comes back', () => {
       expect(answer.ok).toBe(true);
     }
     await startCentral();
-    await waitFor(() => hub.logs().some((l) => l.msg === 'offline sales synchronised'), 90_000);
+    // Killed while the first batch of 100 is being recorded: part of it is in, its answer is lost.
+    const recorded = async () =>
+      (await query<{ n: number }>('select count(*)::int as n from offline_sale'))[0]!.n;
+    await waitUntil('the first batch half recorded', async () => (await recorded()) >= 10, 90_000, 10);
     await killCentral();
-    const recordedBefore = (await query<{ n: number }>('select count(*)::int as n from offline_sale'))[0]!.n;
+    const recordedBefore = await recorded();
     console.log(`central killed mid-sync with ${recordedBefore} of ${acked.size} offline sales recorded`);
+    expect(recordedBefore).toBeLessThan(100);
+    expect(hub.logs().some((l) => l.msg === 'offline sales synchronised')).toBe(false);
     await new Promise((r) => setTimeout(r, 1000));
     await startCentral();
     await waitFor(() => states.at(-1)?.pendingSales === 0 && states.at(-1)?.online === true, 120_000);
@@ -355,6 +364,31 @@ describe('the central server comes back', () => {
         group by doc_type, folio having count(*) > 1) d`,
     );
     expect(dupes[0]!.n).toBe(0);
+
+    // Stock = initial − everything sold (the one online sale of milk included), once.
+    const sold = new Map<string, number>([[products[LECHE]!.id, 1]]);
+    for (const saleId of acked.keys()) {
+      for (const line of soldLines.get(saleId)!) {
+        sold.set(line.productId, (sold.get(line.productId) ?? 0) + Number(line.quantity));
+      }
+    }
+    const stock = await query<{ product_id: string; quantity: string }>(
+      'select product_id, quantity::text from stock_level where warehouse_id = ?',
+      [tenant.stores[0]!.warehouseId],
+    );
+    for (const product of products) {
+      const level = Number(stock.find((r) => r.product_id === product.id)!.quantity);
+      expect(level, product.name).toBeCloseTo(5000 - (sold.get(product.id) ?? 0), 3);
+    }
+    // The till's session counts every sale once, with the cash each one kept (online one: $1.190).
+    const [session] = await query<{ ticket_count: number; cash_sales: number }>(
+      'select ticket_count, cash_sales::int as cash_sales from cash_session where id = ?',
+      [till.cashSessionId],
+    );
+    expect(session).toEqual({
+      ticket_count: acked.size + 1,
+      cash_sales: 1190 + [...acked.values()].reduce((sum, a) => sum + a.toPay, 0),
+    });
   }, 240_000);
 
   it('signs the synchronised boletas and the SII simulator accepts them, with the TED printed on the receipt', async () => {
