@@ -129,6 +129,10 @@ export class OfflineSelling {
 
     const refused = offlineRefusal(input, ctx);
     if (refused) return refused;
+    if (!this.leases.store || !this.leases.identity)
+      return offlineError(
+        'esta tienda aún no recibe folios para vender sin conexión. Espere a que vuelva la conexión.',
+      );
     const user = ctx.user()!;
     const store = this.leases.store!;
     const identity = this.leases.identity!;
