@@ -161,5 +161,6 @@ Demo logins (password ${DEMO_PASSWORD}):
 ${users.join('\n')}
 
 Receipts of ${DEMO_TENANTS[0]!.stores[0]!.name} (simulated hub printer): ${hubDir}/receipts/*.txt and *.png
+Try offline (README): cut the central server with  kill -STOP ${children[0]!.pid}  and bring it back with  kill -CONT ${children[0]!.pid}
 
 Ctrl-C stops it.`);

@@ -15,6 +15,7 @@ import {
   issueHubCredential,
   startHubProcess,
   storeNodePort,
+  waitFor,
 } from '../../server/test/hubs.ts';
 import { addCaf, addProducts, receiveStock } from '../../server/test/selling.ts';
 import {
@@ -63,6 +64,12 @@ beforeAll(async () => {
     token: await tokenFor(server.url, tenant.emails.admin),
     screen: 'backoffice',
   });
+  // The hub leases folios 1–10 for offline sales as it connects; online sales take the next ones.
+  const sizes = await admin.emitWithAck('folio-lease:save-settings', {
+    storeId: tenant.stores[0]!.id,
+    sizes: { 39: 10, 41: 10, 33: 0 },
+  });
+  expect(sizes.ok).toBe(true);
   const credential = await issueHubCredential(admin, tenant.stores[0]!.id);
   admin.close();
   dataDir = mkdtempSync(join(tmpdir(), 'store-node-e2e-'));
@@ -72,6 +79,7 @@ beforeAll(async () => {
     HUB_CLIENT_DIST: inject('clientDist'),
   });
   nodeUrl = `http://${lanAddress()}:${await storeNodePort(hub)}`;
+  await waitFor(() => hub.logs().some((l) => l.msg === 'leases refreshed'), 30_000);
   browser = await launchChromium();
 }, 180_000);
 
@@ -109,7 +117,7 @@ it('opens the POS from the hub at a LAN address, logs in through it and rings a 
   await pos.getByTestId('charge').click();
   const folio = pos.getByTestId('receipt-folio');
   await folio.waitFor();
-  expect(await text(pos, folio)).toBe('Boleta electrónica N° 1');
+  expect(await text(pos, folio)).toBe('Boleta electrónica N° 11');
   // $1.190 in cash is charged $1.190 (already a multiple of $10): $810 change.
   expect(await text(pos, 'receipt-change')).toBe('$810');
   await screenshot(pos, 'pos-store-node');

@@ -14,6 +14,7 @@ import { PrintJournal } from './journal.ts';
 import { LocalDevices } from './local-devices.ts';
 import { createLogger } from './logger.ts';
 import { LinkMonitor } from './node/link-monitor.ts';
+import { OfflineSelling } from './node/offline-selling.ts';
 import { StoreNode } from './node/store-node.ts';
 import { PrintSpool } from './spool.ts';
 
@@ -52,6 +53,7 @@ await spool.start();
 // The store node: the POS and the tablet load from here and keep working without the central server.
 let node: StoreNode | null = null;
 let link: LinkMonitor | null = null;
+let selling: OfflineSelling | null = null;
 if (config.node.httpPort !== undefined) {
   link = new LinkMonitor({
     serverUrl: config.server.url,
@@ -61,6 +63,8 @@ if (config.node.httpPort !== undefined) {
   });
   // The hub's own connection dropping is the fastest sign the central server went away.
   socket.on('disconnect', () => void link?.probe());
+  selling = new OfflineSelling({ dataDir: config.dataDir, storeId: config.server.storeId, spool, logger });
+  await selling.load();
   node = new StoreNode({
     serverUrl: config.server.url,
     tenantSlug: config.server.tenant,
@@ -73,7 +77,10 @@ if (config.node.httpPort !== undefined) {
     spool,
     devices: localDevices,
     logger,
+    offline: { 'sale:commit': selling.commit },
+    pendingSales: () => selling?.pending ?? 0,
   });
+  startNodeSync(selling, node, link);
   // Knowing at once whether the server answers, so the first terminals are served the right way.
   await link.start();
   await node.start();
@@ -87,11 +94,63 @@ logger.info(
   'hardware hub started',
 );
 
+/**
+ * The store node's side of the central server's hub connection: on every connection, the leases
+ * (asked with the cursors), then the offline sales journal synchronised, then the node's state
+ * reported; the state again whenever the pending count moves (at most every 2 s).
+ */
+function startNodeSync(selling: OfflineSelling, node: StoreNode, link: LinkMonitor): void {
+  const server = socket as unknown as {
+    connected: boolean;
+    timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
+  };
+  const ask = (event: string, payload: unknown, timeoutMs = 15_000) =>
+    server.timeout(timeoutMs).emitWithAck(event, payload);
+  let reportTimer: NodeJS.Timeout | null = null;
+  const report = () => {
+    if (reportTimer || !server.connected) return;
+    reportTimer = setTimeout(() => {
+      reportTimer = null;
+      if (!server.connected) return;
+      const { online, since } = link.state;
+      ask('node:status', {
+        offlineSince: online ? null : since.toISOString(),
+        pending: selling.pending,
+      }).catch((error: Error) => logger.warn({ err: error.message }, 'node status not reported'));
+    }, 2000);
+  };
+  let retry: NodeJS.Timeout | null = null;
+  const catchUp = async () => {
+    if (retry) clearTimeout(retry);
+    retry = null;
+    try {
+      await selling.refreshLeases((event, payload) => ask(event, payload));
+      await selling.sync(ask);
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'store node catch-up failed; trying again');
+      if (server.connected) retry = setTimeout(() => void catchUp(), 5000);
+    } finally {
+      report();
+    }
+  };
+  socket.on('connect', () => void catchUp());
+  if (server.connected) void catchUp();
+  link.on('change', (state) => {
+    report();
+    if (state.online && server.connected) void catchUp();
+  });
+  selling.onPendingChange(() => {
+    node.broadcastState();
+    report();
+  });
+}
+
 async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'stopping');
   socket.close();
   link?.stop();
   await node?.stop();
+  await selling?.close();
   await spool.stop();
   await journal.close();
   await Promise.all([...devices.printers, ...devices.scales].map((device) => device.close()));

@@ -101,6 +101,11 @@ export class PrintSpool extends EventEmitter<SpoolEvents> {
     return toReport(this.#journal.get(job.jobId)!, false);
   }
 
+  /** Whether the journal holds this job (received once: never printed again). */
+  knows(jobId: string): boolean {
+    return this.#journal.get(jobId) !== undefined;
+  }
+
   statuses(): PrinterStatus[] {
     return [...this.#queues.values()].flatMap((queue) => queue.status() ?? []);
   }

@@ -36,6 +36,7 @@ export {
   sealToHub,
 } from './lease-seal.ts';
 export { type ReadDocument, readDocuments } from './reader.ts';
+export * from './sale/index.ts';
 export {
   type CreditNoteAmounts,
   creditNoteAmounts,

@@ -155,6 +155,11 @@ export class CatalogReplica {
     return null;
   }
 
+  /** A product by id, active or not (an offline sale prices its lines with it). */
+  product(id: string): ProductView | null {
+    return this.#products.get(id) ?? null;
+  }
+
   #upsert(product: ProductView): void {
     const current = this.#products.get(product.id);
     if (!current || product.version >= current.version) this.#products.set(product.id, product);

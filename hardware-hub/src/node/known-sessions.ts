@@ -11,6 +11,14 @@ interface KnownSession {
   storeId: string | null;
   screen: string | null;
   acceptedAt: number;
+  /** Who the session is (`session:info`, asked once it connected): who rings an offline sale. */
+  user?: SessionUser;
+}
+
+/** The person behind a session and their role in the store (what discount limits read). */
+export interface SessionUser {
+  userId: string;
+  role: string;
 }
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -51,8 +59,27 @@ export class KnownSessions {
 
   /** The central server accepted this handshake. */
   accepted(token: string, storeId: string | null, screen: string | null): void {
-    this.#sessions.set(hashOf(token), { storeId, screen, acceptedAt: Date.now() });
+    const known = this.#sessions.get(hashOf(token));
+    this.#sessions.set(hashOf(token), {
+      storeId,
+      screen,
+      acceptedAt: Date.now(),
+      ...(known?.user ? { user: known.user } : {}),
+    });
     this.#save();
+  }
+
+  /** Who a session the server accepted is (its `session:info`). */
+  identified(token: string, user: SessionUser): void {
+    const known = this.#sessions.get(hashOf(token));
+    if (!known || (known.user?.userId === user.userId && known.user.role === user.role)) return;
+    this.#sessions.set(hashOf(token), { ...known, user });
+    this.#save();
+  }
+
+  /** Who a session is, if the hub heard it while online. */
+  user(token: string): SessionUser | null {
+    return this.#sessions.get(hashOf(token))?.user ?? null;
   }
 
   /** The server refused the token (revoked, expired): never admitted offline again. */

@@ -6,10 +6,13 @@ import type { LocalDevices } from '../local-devices.ts';
 import type { Logger } from '../logger.ts';
 import type { PrintSpool } from '../spool.ts';
 import type { CatalogReplica } from './catalog-replica.ts';
+import type { SessionUser } from './known-sessions.ts';
 
 /** What an offline answer may use: the terminal that asked and the store node's own parts. */
 export interface OfflineContext {
   terminal: { storeId: string | null; screen: string | null };
+  /** Who is logged in at the terminal, as the server said while online (null: never heard). */
+  user: () => SessionUser | null;
   storeId: string;
   replica: CatalogReplica;
   devices: LocalDevices;

@@ -6,6 +6,7 @@ import {
   catalogNotifications,
   fail,
   type NodeState,
+  ok,
   type Result,
   type ScaleReading,
   ScaleWatch,
@@ -26,6 +27,7 @@ import {
   OfflineLog,
   offlineCommands,
 } from './offline-commands.ts';
+import { ReadCache } from './read-cache.ts';
 import { TerminalRelay } from './terminal-relay.ts';
 
 export interface StoreNodeOptions {
@@ -85,6 +87,7 @@ export class StoreNode {
   readonly #logger: Logger;
   readonly replica: CatalogReplica;
   readonly #sessions: KnownSessions;
+  readonly #reads: ReadCache;
   readonly #offline: Partial<Record<string, OfflineHandler>>;
   readonly #offlineLog: OfflineLog;
   readonly #terminals = new Map<TerminalSocket, Terminal>();
@@ -106,6 +109,7 @@ export class StoreNode {
       this.#logger,
     );
     this.#sessions = new KnownSessions(join(options.dataDir, 'known-sessions.json'), this.#logger);
+    this.#reads = new ReadCache(join(options.dataDir, 'cached-reads.json'), this.#logger);
     this.#offline = offlineCommands(options.offline ?? {});
     this.#offlineLog = new OfflineLog(join(options.dataDir, 'offline-log.jsonl'));
   }
@@ -138,7 +142,7 @@ export class StoreNode {
 
   /** Loads what the hub kept on disk, then listens; resolves with the port. */
   async start(): Promise<number> {
-    await Promise.all([this.replica.load(), this.#sessions.load()]);
+    await Promise.all([this.replica.load(), this.#sessions.load(), this.#reads.load()]);
     const { link } = this.#options;
     const http = createServer(
       httpFront({
@@ -190,7 +194,7 @@ export class StoreNode {
     for (const timer of this.#readingTimers.values()) clearTimeout(timer);
     this.#io?.close();
     await new Promise<void>((resolve) => (this.#http ? this.#http.close(() => resolve()) : resolve()));
-    await Promise.all([this.replica.flush(), this.#sessions.flush()]);
+    await Promise.all([this.replica.flush(), this.#sessions.flush(), this.#reads.flush()]);
   }
 
   /**
@@ -250,6 +254,7 @@ export class StoreNode {
     upstream.offAny(keep);
     const context: OfflineContext = {
       terminal: { storeId: auth.storeId, screen: auth.screen },
+      user: () => this.#sessions.user(auth.token),
       storeId: this.#options.storeId,
       replica: this.replica,
       devices: this.#options.devices,
@@ -264,8 +269,17 @@ export class StoreNode {
       {
         online: () => this.#options.link.online,
         local: (event, payload) => (inStore ? this.#localDevice(socket, event, payload) : null),
-        offline: (event, payload) => answerOffline(this.#offline, event, payload, context),
-        answered: (event, _payload, answer) => this.#tapAnswer(event, answer),
+        offline: (event, payload) => {
+          const cached = this.#reads.get(auth.token, event, payload);
+          return cached
+            ? Promise.resolve(ok(cached.data))
+            : answerOffline(this.#offline, event, payload, context);
+        },
+        answered: (event, payload, answer) => {
+          const result = answer as { ok?: boolean; data?: unknown } | undefined;
+          if (result?.ok) this.#reads.put(auth.token, event, payload, result.data);
+          this.#tapAnswer(event, answer);
+        },
         notified: (event, payload) => this.#tapNotification(event, payload),
         dropped: () => void this.#options.link.probe(),
       },
@@ -276,16 +290,36 @@ export class StoreNode {
     for (const [event, ...args] of early) socket.emit(event as string, ...args);
     upstream.on('connect', () => {
       this.#sessions.accepted(auth.token, auth.storeId, auth.screen);
+      void this.#identify(upstream, auth.token);
       this.#tell(socket, terminal);
       if (inStore) void this.#refreshReplica(auth.token);
     });
     upstream.on('disconnect', () => this.#tell(socket, terminal));
+    if (upstream.connected) void this.#identify(upstream, auth.token);
     if (upstream.connected && inStore) void this.#refreshReplica(auth.token);
     socket.on('disconnect', () => {
       this.#terminals.delete(socket);
       this.#watchers.delete(socket);
     });
     this.#tell(socket, terminal);
+  }
+
+  /**
+   * Asks the server who the session is, so an offline sale names its cashier and the discount
+   * limit of their role (kept with the known session, on disk).
+   */
+  async #identify(upstream: UpstreamSocket, token: string): Promise<void> {
+    try {
+      const answer = (await upstream.timeout(10_000).emitWithAck('session:info', {})) as {
+        ok?: boolean;
+        data?: { userId?: unknown; role?: unknown };
+      };
+      const { userId, role } = answer?.data ?? {};
+      if (answer?.ok && typeof userId === 'string' && typeof role === 'string')
+        this.#sessions.identified(token, { userId, role });
+    } catch (error) {
+      this.#logger.warn({ err: (error as Error).message }, 'session not identified');
+    }
   }
 
   /**

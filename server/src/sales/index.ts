@@ -10,3 +10,4 @@ export {
 } from './sales.service.ts';
 export { registerSalesHistoryHandlers } from './sales-history.handlers.ts';
 export { SELLING_ROLES } from './seller.ts';
+export { type StoreContext, storeContext } from './store-context.ts';

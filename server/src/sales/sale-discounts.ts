@@ -5,14 +5,21 @@ import {
   type DiscountApprovalInput,
   discountLabel,
   discountPesos,
-  discountValue,
   discountWithinLimit,
   formatPercent,
   type Role,
   type TenantSettings,
-  withinLimit,
 } from '@erp/shared';
-import type { SaleSummary, TicketDiscount } from '@erp/sii-core';
+import {
+  discountOf,
+  overLimitMessage,
+  type Reduction,
+  type SaleSummary,
+  saleReductions,
+  TICKET_DISCOUNT,
+  discountPlace as whereOf,
+  withinDiscountLimit as within,
+} from '@erp/sii-core';
 import type { z } from 'zod';
 import type { AuditInput } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
@@ -25,9 +32,10 @@ import {
   insertTillApproval,
   useTillApprovals,
 } from './discount-approval.queries.ts';
-import { lineGross } from './quantity.ts';
 import type { GivenDiscount, PricedLine } from './sale-pricing.ts';
-import { promotionPesos } from './sale-promotions.ts';
+
+/** The pure parts (limits, what counts against them) are `@erp/sii-core`'s, shared with the hub. */
+export { discountOf, ticketDiscountOf, ticketDiscountText } from '@erp/sii-core';
 
 /**
  * Discounts at the till: within the seller's role limit (`discountLimitPercent`, a percentage of
@@ -40,28 +48,6 @@ import { promotionPesos } from './sale-promotions.ts';
  * applies to (the lines after their own discounts). Every discount is audited with its reason,
  * its pesos and its approver.
  */
-
-/** Text of the ticket's discount, before its own words: "Descuento ticket 10% cliente frecuente". */
-const TICKET_DISCOUNT = 'Descuento ticket';
-
-/** A discount as stored and approved: its value, reason and note, without the approval's id. */
-export function discountOf(given: Discount): Discount {
-  const value =
-    given.kind === 'percent'
-      ? { kind: given.kind, percent: given.percent }
-      : { kind: given.kind, amount: given.amount };
-  return { ...value, reason: given.reason, ...(given.note ? { note: given.note } : {}) };
-}
-
-/** The ticket discount as the document's global discount, described as the receipt prints it. */
-export function ticketDiscountOf(given: Discount | undefined): TicketDiscount | undefined {
-  if (!given) return undefined;
-  return { ...discountValue(given), description: ticketDiscountText(discountOf(given)) };
-}
-
-export function ticketDiscountText(discount: Discount): string {
-  return `${TICKET_DISCOUNT} ${discountLabel(discount)}`;
-}
 
 /** Who approved a discount: stored with it and named in its audit entry. */
 interface Approved {
@@ -78,25 +64,6 @@ export interface CheckedDiscount {
   approvedBy: Approved | null;
 }
 
-interface Reduction {
-  line: PricedLine | null;
-  given: GivenDiscount | undefined;
-  /** What is taken off `base`, the line's list amount: its discount and a lower price. */
-  reduction: number;
-  /** The line's list amount, or what the ticket's lines come to (IVA included). */
-  base: number;
-}
-
-/**
- * A line within a limit: everything below its list amount. The ticket: its discount on what the
- * lines come to after theirs.
- */
-function within(r: Reduction, limit: number): boolean {
-  return r.line ? withinLimit(r.reduction, r.base, limit) : discountWithinLimit(r.given!, r.base, limit);
-}
-
-const whereOf = (line: PricedLine | null) => (line ? `en ${line.name}` : 'del ticket');
-
 /**
  * Checks the sale's discounts and lower prices against the seller's limit, and those above it
  * against the supervisor approvals they name. Returns the discounts to record and the write that
@@ -110,29 +77,10 @@ export async function checkDiscounts(
   ticket: { given: GivenDiscount | undefined; summary: SaleSummary; subtotal: number },
 ): Promise<{ discounts: CheckedDiscount[]; useApprovals: SqlFragment | null }> {
   const limit = sale.limits[sale.role];
-  const reductions: Reduction[] = lines.map((line) => ({
-    line,
-    given: line.given,
-    // A promotion is the company's price, not the seller's discount: no limit counts it.
-    reduction: listAmount(line) - line.amount - promotionPesos(line),
-    base: listAmount(line),
-  }));
-  if (ticket.given) {
-    reductions.push({
-      line: null,
-      given: ticket.given,
-      reduction: ticket.summary.ticketDiscount,
-      base: ticket.subtotal,
-    });
-  }
+  const reductions = saleReductions(lines, ticket);
   const above = reductions.filter((r) => !within(r, limit));
   for (const r of above) {
-    if (!r.given?.approvalId) {
-      throw new AppError(
-        'DISCOUNT_NOT_ALLOWED',
-        `El descuento ${whereOf(r.line)} supera el ${formatPercent(String(limit))} permitido para su rol: pida la autorización de un supervisor.`,
-      );
-    }
+    if (!r.given?.approvalId) throw new AppError('DISCOUNT_NOT_ALLOWED', overLimitMessage(r, limit));
   }
   const ids = above.map((r) => r.given!.approvalId!);
   const rows = ids.length
@@ -154,11 +102,6 @@ export async function checkDiscounts(
       : [],
   );
   return { discounts, useApprovals: ids.length ? useTillApprovals(sale.saleId, ids) : null };
-}
-
-/** The line at its list price: what its discount and a lower price are measured against. */
-function listAmount(line: PricedLine): number {
-  return lineGross(line.listPrice, line.quantity);
 }
 
 /** The approval a discount above the limit names, if it is exactly this one and still unused. */

@@ -1,23 +1,16 @@
 import {
-  boletaNeedsBuyer,
-  buyerIdThreshold,
   chileMoment,
   type DteDocument,
   discountLabel,
-  formatClp,
-  isBoletaType,
   type Role,
   type SaleCommit,
   type SaleResult,
-  type TenantSettings,
-  UF_FALLBACK,
 } from '@erp/shared';
 import {
-  type BuyerField,
+  assertBuyerIdentified,
   chileTimestamp,
   computeAmounts,
   type DocumentAmounts,
-  missingBuyerData,
   saleSummary,
   tillLineAmount,
 } from '@erp/sii-core';
@@ -48,6 +41,7 @@ import {
 import { finalDocType, type ReceiverData, saleDocument } from './sale-document.ts';
 import { priceLines } from './sale-pricing.ts';
 import { promoteLines, promotionDiscounts } from './sale-promotions.ts';
+import { saleRule } from './sale-rules.ts';
 import { storeContext } from './store-context.ts';
 
 export type SaleCommitInput = z.infer<typeof SaleCommit>;
@@ -106,34 +100,6 @@ async function receiverFor(em: SqlExecutor, input: SaleCommitInput): Promise<Rec
     throw new AppError('CUSTOMER_REQUIRED');
   }
   return customer;
-}
-
-const BUYER_FIELD_NAMES: Readonly<Record<BuyerField, string>> = {
-  rut: 'RUT',
-  name: 'nombre',
-  email: 'correo',
-  phone: 'teléfono',
-  paymentMethod: 'medio de pago',
-};
-
-/**
- * A boleta above 135 UF must carry its buyer (Ley 21.713): refused before any folio is taken,
- * naming the threshold and what is missing. The UF is the tenant's setting, or the conservative
- * fallback while none is set.
- */
-function assertBuyerIdentified(document: DteDocument, total: number, uf: TenantSettings['uf']): void {
-  if (!isBoletaType(document.type) || !boletaNeedsBuyer(total, uf)) return;
-  const missing = missingBuyerData(document);
-  if (missing.length === 0) return;
-  const names = missing.map((field) => BUYER_FIELD_NAMES[field]);
-  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} y ${names.at(-1)}` : names[0];
-  const threshold = buyerIdThreshold(uf);
-  const ufDate = (uf ?? UF_FALLBACK).date.split('-').reverse().join('-');
-  throw new AppError(
-    'BOLETA_NEEDS_RECEIVER',
-    `La boleta de ${formatClp(total)} supera 135 UF (${formatClp(threshold)} con la UF del ${ufDate}): debe identificar al comprador (Ley 21.713). Falta: ${list}.`,
-    { missing, threshold },
-  );
 }
 
 /**
@@ -210,7 +176,7 @@ export async function commitSale(
     adjustments: summary.adjustments,
   });
   const amounts = computeAmounts(document);
-  assertBuyerIdentified(document, amounts.totals.total, context.settings.uf);
+  saleRule(() => assertBuyerIdentified(document, amounts.totals.total, context.settings.uf));
   const payments = settlePayments(amounts.totals.total, input.payments);
   // The customer's account is locked first and held to commit: its fiados go one at a time.
   const fiadoPayment = input.payments.find((p) => p.method === 'fiado');

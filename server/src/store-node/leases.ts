@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  chileMoment,
   DEFAULT_LEASE_SIZES,
   LEASE_DOC_TYPES,
   type LeaseAnswer,
@@ -7,6 +8,7 @@ import {
   type LeaseRequest,
   type LeaseSizes,
   type LeaseView,
+  type NodeStoreContext,
   type UnusedFolioRange,
 } from '@erp/shared';
 import { leaseSealContext, sealToHub } from '@erp/sii-core';
@@ -15,7 +17,9 @@ import { AppError } from '../platform/app-error.ts';
 import { isoTime } from '../platform/rows.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { SqlExecutor } from '../platform/sql-session.ts';
+import { storePromotions } from '../promotions/index.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
+import { storeContext } from '../sales/index.ts';
 import { cafKeyMaterial, carveLeaseRange } from '../sii/index.ts';
 import {
   adoptRenewedLeases,
@@ -63,6 +67,7 @@ export interface GrantedLeases {
   leases: LeaseRow[];
   keys: Map<string, { cafXml: string; privateKeyPem: string }>;
   sizes: Sizes;
+  store: z.input<typeof NodeStoreContext>;
 }
 
 /**
@@ -110,7 +115,21 @@ export async function grantLeases(
     if (!keys.has(lease.caf_id))
       keys.set(lease.caf_id, await cafKeyMaterial(em, box, hub.tenantId, lease.caf_id));
   }
-  return { leases, keys, sizes };
+  return { leases, keys, sizes, store: await nodeStoreContext(em, hub) };
+}
+
+/**
+ * What the hub sells offline with besides its catalog replica: the issuer, the settings the sale
+ * rules read and the store's promotions not ended as of today (Chile).
+ */
+async function nodeStoreContext(em: SqlExecutor, hub: HubActor): Promise<z.input<typeof NodeStoreContext>> {
+  const context = await storeContext(em, hub.tenantId, hub.storeId);
+  const promotions = await storePromotions(em, hub.storeId, chileMoment(new Date()).date);
+  return {
+    issuer: context.issuer,
+    settings: { uf: context.settings.uf, discountLimitPercent: context.settings.discountLimitPercent },
+    promotions,
+  };
 }
 
 /** The lease answer: each lease with its CAF and the CAF key sealed to the hub's key for that lease. */
@@ -124,6 +143,7 @@ export function sealLeases(
     deviceId: hub.deviceId,
     storeId: hub.storeId,
     sizes: granted.sizes,
+    store: granted.store,
     leases: granted.leases.map((lease) => {
       const key = granted.keys.get(lease.caf_id)!;
       return {

@@ -15,8 +15,10 @@
  * - `node:status`: since when the hub has been cut off and how many sales wait.
  */
 import { z } from 'zod';
+import { TenantSettings } from '../settings.ts';
 import { command } from './define.ts';
 import { Pesos, Timestamp, Uuid } from './primitives.ts';
+import { PromotionView } from './promotions.events.ts';
 import { SaleCommit, SaleResult } from './sales.events.ts';
 
 /** The document types a store may lease: boleta 39, boleta exenta 41, factura 33 (optional per store). */
@@ -75,10 +77,35 @@ export const LeaseGrant = z.object({
 });
 export type LeaseGrant = z.output<typeof LeaseGrant>;
 
+/**
+ * What the hub needs besides its catalog replica to sell offline as the server would: the issuer
+ * of the store's documents, the settings the sale rules read (discount limits, the UF of the
+ * 135 UF rule), and the store's promotions not ended (each runs by its own days and hours).
+ */
+export const NodeStoreContext = z.object({
+  issuer: z.object({
+    rut: z.string(),
+    razonSocial: z.string(),
+    giro: z.string(),
+    address: z.string(),
+    comuna: z.string(),
+    acteco: z.number().int(),
+    resolutionNumber: z.number().int(),
+    resolutionDate: z.string(),
+    siiBranchCode: z.number().int().nullable(),
+    storeAddress: z.string(),
+    storeComuna: z.string(),
+  }),
+  settings: TenantSettings.pick({ uf: true, discountLimitPercent: true }),
+  promotions: z.array(PromotionView),
+});
+
 export const LeaseAnswer = z.object({
   tenantId: Uuid,
   deviceId: Uuid,
   storeId: Uuid,
+  /** Read with every lease answer, so the hub's copy is as fresh as its last connection. */
+  store: NodeStoreContext,
   /** Every live lease of this hub, oldest first; a lease missing from here was revoked. */
   leases: z.array(LeaseGrant),
   sizes: LeaseSizes,

@@ -1,0 +1,134 @@
+import { open, readFile, truncate } from 'node:fs/promises';
+import type { OfflineSale, SaleResult } from '@erp/shared';
+import type { z } from 'zod';
+
+/** What became of a journaled sale at the server (`node:sync`'s outcome). */
+export type SyncStatus = 'recorded' | 'duplicate' | 'superseded' | 'refused';
+
+/** One offline sale as the hub keeps it: what the server is sent and what the POS was answered. */
+export interface JournaledSale {
+  offline: OfflineSale;
+  result: z.input<typeof SaleResult>;
+  /** The receipt's print job document (printed again only if the spool never received it). */
+  receipt: unknown;
+  /** Last sync outcome; absent while never answered. */
+  status?: SyncStatus;
+  error?: { code: string; message: string };
+}
+
+type Entry =
+  | { kind: 'sale'; offline: OfflineSale; result: z.input<typeof SaleResult>; receipt: unknown }
+  | { kind: 'outcome'; saleId: string; status: SyncStatus; error?: { code: string; message: string } };
+
+/** Done at the server: the sale exists there once (`refused` waits for a person). */
+export const SYNCED: ReadonlySet<SyncStatus> = new Set(['recorded', 'duplicate', 'superseded']);
+
+/**
+ * The hub's offline sales journal (`offline-sales.jsonl`): one JSON line per sale taken offline,
+ * fsync'ed before the POS is acknowledged, then one line per sync outcome. Read whole at start;
+ * a line torn by a crash mid-write can only be the last one, never acknowledged: it is cut off.
+ * Appends are serialised, each written and fsync'ed in one call.
+ */
+export class OfflineJournal {
+  readonly #path: string;
+  readonly #sales = new Map<string, JournaledSale>();
+  /** Sale ids in the order they were taken. */
+  readonly #order: string[] = [];
+  #writing: Promise<void> = Promise.resolve();
+  #file: Awaited<ReturnType<typeof open>> | null = null;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  async load(): Promise<void> {
+    const text = await readFile(this.#path, 'utf8').catch(() => '');
+    let good = 0;
+    for (const line of text.split('\n')) {
+      if (good + line.length >= text.length) break; // no newline after it: torn (or empty tail)
+      let entry: Entry;
+      try {
+        entry = JSON.parse(line) as Entry;
+      } catch {
+        break;
+      }
+      this.#apply(entry);
+      good += line.length + 1;
+    }
+    if (good < text.length) await truncate(this.#path, good);
+    this.#file = await open(this.#path, 'a', 0o600);
+  }
+
+  get(saleId: string): JournaledSale | undefined {
+    return this.#sales.get(saleId);
+  }
+
+  /** Every journaled sale, oldest first. */
+  all(): JournaledSale[] {
+    return this.#order.map((id) => this.#sales.get(id)!);
+  }
+
+  /** Sales the server has not taken yet, oldest first (refused ones included: they may be retried). */
+  unsynced(): JournaledSale[] {
+    return this.all().filter((s) => !s.status || !SYNCED.has(s.status));
+  }
+
+  /** Sales waiting for the server (the POS and the wall show this count). */
+  get pending(): number {
+    let count = 0;
+    for (const sale of this.#sales.values()) if (!sale.status || !SYNCED.has(sale.status)) count++;
+    return count;
+  }
+
+  /** Writes the sale and waits until it is on disk. */
+  appendSale(sale: Omit<JournaledSale, 'status' | 'error'>): Promise<void> {
+    const entry: Entry = { kind: 'sale', offline: sale.offline, result: sale.result, receipt: sale.receipt };
+    return this.#append(entry).then(() => this.#apply(entry));
+  }
+
+  /** Records sync outcomes (one write for a batch). */
+  async appendOutcomes(
+    outcomes: { saleId: string; status: SyncStatus; error?: { code: string; message: string } }[],
+  ): Promise<void> {
+    if (outcomes.length === 0) return;
+    const entries: Entry[] = outcomes.map((o) => ({ kind: 'outcome', ...o }));
+    await this.#append(...entries);
+    for (const entry of entries) this.#apply(entry);
+  }
+
+  async close(): Promise<void> {
+    await this.#writing;
+    await this.#file?.close();
+    this.#file = null;
+  }
+
+  #append(...entries: Entry[]): Promise<void> {
+    const text = entries.map((e) => `${JSON.stringify(e)}\n`).join('');
+    const write = this.#writing.then(async () => {
+      if (!this.#file) throw new Error('offline journal is closed');
+      await this.#file.write(text);
+      await this.#file.datasync();
+    });
+    this.#writing = write.catch(() => undefined);
+    return write;
+  }
+
+  #apply(entry: Entry): void {
+    if (entry.kind === 'sale') {
+      const saleId = entry.offline.sale.saleId;
+      if (this.#sales.has(saleId)) return;
+      this.#sales.set(saleId, {
+        offline: entry.offline,
+        result: entry.result,
+        receipt: entry.receipt,
+      });
+      this.#order.push(saleId);
+    } else {
+      const sale = this.#sales.get(entry.saleId);
+      if (!sale) return;
+      sale.status = entry.status;
+      if (entry.error) sale.error = entry.error;
+      else delete sale.error;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Logger } from '../logger.ts';
+import { writeDurably } from './durable-file.ts';
+import { OFFLINE_SESSION_TTL_MS } from './known-sessions.ts';
+
+/**
+ * The reads a POS makes when it loads (who am I, the store and its terminals, the till's cash
+ * session, the sale settings, the promotions): while online the hub keeps each session's last
+ * answer, so a page reloaded offline opens the till and sells. Offline the answer is the last one
+ * the server gave (a cash session's totals as of then).
+ */
+export const CACHED_READS: ReadonlySet<string> = new Set([
+  'session:info',
+  'store:list',
+  'cash:current',
+  'sale:settings',
+  'promotion:current',
+]);
+
+interface CachedRead {
+  data: unknown;
+  at: number;
+}
+
+const SAVE_DELAY_MS = 500;
+
+/** Last answers by session (SHA-256 of its token), command and payload; on disk, mode 0600. */
+export class ReadCache {
+  readonly #path: string;
+  readonly #logger: Logger;
+  readonly #reads = new Map<string, CachedRead>();
+  #timer: NodeJS.Timeout | null = null;
+  #saving: Promise<void> = Promise.resolve();
+
+  constructor(path: string, logger: Logger) {
+    this.#path = path;
+    this.#logger = logger;
+  }
+
+  async load(now = Date.now()): Promise<void> {
+    const text = await readFile(this.#path, 'utf8').catch(() => null);
+    if (!text) return;
+    try {
+      for (const [key, read] of Object.entries(JSON.parse(text) as Record<string, CachedRead>)) {
+        if (now - read.at < OFFLINE_SESSION_TTL_MS) this.#reads.set(key, read);
+      }
+    } catch {
+      this.#logger.warn('cached reads unreadable; ignored');
+    }
+  }
+
+  /** An answer the server gave while online: a cached read, or a write that changes one. */
+  put(token: string, event: string, payload: unknown, data: unknown): void {
+    const terminalId = (payload as { terminalId?: unknown } | null)?.terminalId;
+    if (CACHED_READS.has(event)) this.#reads.set(keyOf(token, event, payload), { data, at: Date.now() });
+    // Opening the till is what `cash:current` answers next; a closed till answers none.
+    else if (event === 'cash:open' && typeof terminalId === 'string')
+      this.#reads.set(keyOf(token, 'cash:current', { terminalId }), { data, at: Date.now() });
+    else if (event === 'cash:close' && typeof closedOn(data) === 'string')
+      this.#reads.set(keyOf(token, 'cash:current', { terminalId: closedOn(data) }), {
+        data: null,
+        at: Date.now(),
+      });
+    else return;
+    this.#schedule();
+  }
+
+  /** The last answer the server gave this session to the same read, if any. */
+  get(token: string, event: string, payload: unknown): { data: unknown } | null {
+    if (!CACHED_READS.has(event)) return null;
+    const read = this.#reads.get(keyOf(token, event, payload));
+    return read && Date.now() - read.at < OFFLINE_SESSION_TTL_MS ? { data: read.data } : null;
+  }
+
+  #schedule(): void {
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#saving = this.#saving
+        .then(() => writeDurably(this.#path, JSON.stringify(Object.fromEntries(this.#reads))))
+        .catch((error: Error) => this.#logger.error({ err: error.message }, 'cached reads not saved'));
+    }, SAVE_DELAY_MS);
+  }
+
+  async flush(): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+      this.#saving = this.#saving.then(() =>
+        writeDurably(this.#path, JSON.stringify(Object.fromEntries(this.#reads))),
+      );
+    }
+    await this.#saving;
+  }
+}
+
+/** The terminal of a `cash:close` answer's session. */
+const closedOn = (data: unknown) =>
+  (data as { session?: { terminalId?: unknown } } | null)?.session?.terminalId;
+
+function keyOf(token: string, event: string, payload: unknown): string {
+  return createHash('sha256')
+    .update(token)
+    .update('\0')
+    .update(event)
+    .update('\0')
+    .update(JSON.stringify(payload ?? null))
+    .digest('hex');
+}
