@@ -134,6 +134,12 @@ it('sells with leased folios while the central server is down, also after a relo
     .getByTestId('node-state')
     .getByText(/Sin conexión con la central desde las/)
     .waitFor({ timeout: 15_000 });
+  // The header keeps to one row with the state in it: nothing overlaps, nothing scrolls sideways.
+  const header = await pos.getByRole('banner').evaluate((el) => ({
+    height: el.getBoundingClientRect().height,
+    overflows: el.scrollWidth > el.clientWidth,
+  }));
+  expect(header).toEqual({ height: expect.toSatisfy((h: number) => h <= 64), overflows: false });
 
   expect(await ringLeche(pos)).toBe('Boleta electrónica N° 1');
   await screenshot(pos, 'pos-offline-sale');
