@@ -22,7 +22,7 @@ import { ensureDatabase, ensurePostgres, ensureRedis } from './services.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 3000);
 /** The demo store's hub is also its store node: the POS opened from it keeps working offline. */
-const hubHttpPort = Number(process.env.HUB_HTTP_PORT ?? 3100);
+const hubHttpPort = Number(process.env.HUB_HTTP_PORT ?? 3200);
 const database = process.env.DATABASE_NAME ?? 'erp_market';
 
 function machineKey(): string {
