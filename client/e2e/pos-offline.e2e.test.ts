@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +9,12 @@ import {
   type HubProcess,
   issueHubCredential,
   printedReceipts,
-  startHubProcess,
+  startStoreNode,
   storeNodePort,
   waitFor,
 } from '../../server/test/hubs.ts';
 import { addCaf, addProducts, receiveStock } from '../../server/test/selling.ts';
-import { randomPort, spawnServerProcess } from '../../server/test/server-process.ts';
+import { killableServer } from '../../server/test/server-process.ts';
 import {
   launchChromium,
   screenshot,
@@ -37,15 +36,8 @@ let browser: Browser;
 let hub: HubProcess;
 let dataDir: string;
 let nodeUrl: string;
-let central: ChildProcess | undefined;
-const centralPort = randomPort();
-const centralUrl = `http://127.0.0.1:${centralPort}`;
-
-async function startCentral(): Promise<void> {
-  const started = spawnServerProcess(centralPort, 'error', { CLIENT_DIST: inject('clientDist') });
-  central = started.child;
-  await started.ready;
-}
+const central = killableServer({ CLIENT_DIST: inject('clientDist') });
+const centralUrl = central.url;
 
 const compact = (value: string) => value.replace(/\s+/g, '');
 
@@ -62,7 +54,7 @@ beforeAll(async () => {
   );
   await addCaf(seeder, tenant, 39, 1, 50);
   await addCaf(seeder, tenant, 41, 1, 50);
-  await startCentral();
+  await central.start();
   const admin = await connectClient(centralUrl, tenant.slug, {
     token: await tokenFor(centralUrl, tenant.emails.admin),
     screen: 'backoffice',
@@ -75,10 +67,7 @@ beforeAll(async () => {
   const credential = await issueHubCredential(admin, tenant.stores[0]!.id);
   admin.close();
   dataDir = mkdtempSync(join(tmpdir(), 'pos-offline-e2e-'));
-  hub = startHubProcess(centralUrl, tenant.slug, credential, dataDir, undefined, {
-    HUB_HTTP_PORT: '0',
-    HUB_HTTP_HOST: '127.0.0.1',
-    HUB_OFFLINE_AFTER_MS: '2000',
+  hub = startStoreNode(centralUrl, tenant.slug, credential, dataDir, {
     HUB_CLIENT_DIST: inject('clientDist'),
   });
   nodeUrl = `http://127.0.0.1:${await storeNodePort(hub)}`;
@@ -89,7 +78,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await hub?.stop();
-  central?.kill('SIGKILL');
+  await central.kill();
   await seeder?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -127,9 +116,7 @@ it('sells with leased folios while the central server is down, also after a relo
   await waitFor(() => hub.logs().some((l) => l.msg === 'catalog replica refreshed'), 30_000);
   await new Promise((r) => setTimeout(r, 1500));
 
-  const exited = new Promise<void>((r) => central!.once('exit', () => r()));
-  central!.kill('SIGKILL');
-  await exited;
+  await central.kill();
   await pos
     .getByTestId('node-state')
     .getByText(/Sin conexión con la central desde las/)
@@ -168,7 +155,7 @@ it('sells with leased folios while the central server is down, also after a relo
     expect(receipts.filter((r) => new RegExp(`BOLETAELECTRÓNICAN°${folio}(?!\\d)`).test(r))).toHaveLength(1);
   }
 
-  await startCentral();
+  await central.start();
   await pos.getByTestId('node-state').getByText('Tienda en línea').waitFor({ timeout: 90_000 });
   await expect
     .poll(

@@ -97,6 +97,22 @@ export function startHubProcess(
 }
 
 /** The store node's port, once the hub process logged it listening. */
+/** The hub as its store's node on a loopback port of its own, offline after 2 s without the central server. */
+export function startStoreNode(
+  url: string,
+  slug: string,
+  credential: { token: string; storeId: string },
+  dataDir: string,
+  env: Record<string, string> = {},
+): HubProcess {
+  return startHubProcess(url, slug, credential, dataDir, undefined, {
+    HUB_HTTP_PORT: '0',
+    HUB_HTTP_HOST: '127.0.0.1',
+    HUB_OFFLINE_AFTER_MS: '2000',
+    ...env,
+  });
+}
+
 export async function storeNodePort(hub: HubProcess, timeoutMs = 15_000): Promise<number> {
   let port = 0;
   await waitUntil(

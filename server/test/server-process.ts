@@ -43,3 +43,26 @@ export function spawnServerProcess(
   })();
   return { child, url, ready };
 }
+
+/**
+ * The central server as a process of its own that a test kills (SIGKILL, as a crash or a cut
+ * link) and starts again on the same port, as a store node's hub sees it.
+ */
+export function killableServer(env: Record<string, string> = {}) {
+  const port = randomPort();
+  let child: ChildProcess | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async start(): Promise<void> {
+      const started = spawnServerProcess(port, 'error', env);
+      child = started.child;
+      await started.ready;
+    },
+    async kill(): Promise<void> {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

@@ -8,7 +8,6 @@
  * loses no acknowledged sale and reuses no folio; the central server killed in the middle of a
  * sync batch doubles nothing; when it is back every sale exists once and its boleta is accepted.
  */
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,13 +21,13 @@ import {
   type HubProcess,
   issueHubCredential,
   printedReceipts,
-  startHubProcess,
+  startStoreNode,
   storeNodePort,
   waitFor,
 } from '../../test/hubs.ts';
 import type { TestProduct, Till } from '../../test/selling.ts';
 import { useSellingFixture } from '../../test/selling-fixture.ts';
-import { randomPort, spawnServerProcess } from '../../test/server-process.ts';
+import { killableServer } from '../../test/server-process.ts';
 import { startTestPipeline } from '../../test/sii-pipeline.ts';
 import { waitUntil } from '../../test/wait.ts';
 import { withTenant } from '../platform/orm.ts';
@@ -43,9 +42,8 @@ const HUEVOS = 3; // exempt: a boleta exenta (41)
 let tenant: TestTenant;
 let products: TestProduct[];
 let till: Till;
-let central: ChildProcess | undefined;
-const centralPort = randomPort();
-const centralUrl = `http://127.0.0.1:${centralPort}`;
+const central = killableServer();
+const centralUrl = central.url;
 let credential: { token: string; storeId: string };
 let dataDir: string;
 let hub: HubProcess;
@@ -79,25 +77,9 @@ async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
   return withTenant(shop.server.orm, tenant.tenantId, (em) => em.execute<T[]>(sql, params));
 }
 
-function startCentral(): Promise<void> {
-  const started = spawnServerProcess(centralPort, 'error');
-  central = started.child;
-  return started.ready;
-}
-
-async function killCentral(): Promise<void> {
-  const exited = new Promise<void>((r) => central!.once('exit', () => r()));
-  central!.kill('SIGKILL');
-  await exited;
-}
-
 /** The hub process; a terminal (the cashier's POS) connected through it, hearing `node:state`. */
 async function startHub(): Promise<void> {
-  hub = startHubProcess(centralUrl, tenant.slug, credential, dataDir, undefined, {
-    HUB_HTTP_PORT: '0',
-    HUB_HTTP_HOST: '127.0.0.1',
-    HUB_OFFLINE_AFTER_MS: '2000',
-  });
+  hub = startStoreNode(centralUrl, tenant.slug, credential, dataDir);
   const url = `http://127.0.0.1:${await storeNodePort(hub)}`;
   states = [];
   pos = io(`${url}/t/${tenant.slug}`, {
@@ -173,7 +155,7 @@ beforeAll(async () => {
   await withTenant(shop.server.orm, tenant.tenantId, (em) =>
     storeCertificate(em, shop.server.secrets, tenant.tenantId, pfx, PFX_PASSWORD),
   );
-  await startCentral();
+  await central.start();
   dataDir = mkdtempSync(join(tmpdir(), 'offline-selling-'));
   token = await tokenFor(centralUrl, tenant.emails.cashier);
   await startHub();
@@ -182,7 +164,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const socket of sockets) socket.close();
   await hub?.stop();
-  central?.kill('SIGKILL');
+  await central.kill();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -215,7 +197,7 @@ describe('the central server goes away', () => {
   const offline: { payload: ReturnType<typeof sale>; answer: Ack }[] = [];
 
   it('sells 3 sales with leased folios and TEDs that verify against the CAF, each receipt printed once', async () => {
-    await killCentral();
+    await central.kill();
     await waitFor(() => states.at(-1)?.online === false, 10_000);
     const payloads = [
       sale([{ product: products[PAN]!, quantity: '0.734' }]), // a scale label's weight
@@ -334,18 +316,18 @@ describe('the central server comes back', () => {
       const answer = await commit(sale([{ product: products[LECHE]!, quantity: '1' }]));
       expect(answer.ok).toBe(true);
     }
-    await startCentral();
+    await central.start();
     // Killed while the first batch of 100 is being recorded: part of it is in, its answer is lost.
     const recorded = async () =>
       (await query<{ n: number }>('select count(*)::int as n from offline_sale'))[0]!.n;
     await waitUntil('the first batch half recorded', async () => (await recorded()) >= 10, 90_000, 10);
-    await killCentral();
+    await central.kill();
     const recordedBefore = await recorded();
     console.log(`central killed mid-sync with ${recordedBefore} of ${acked.size} offline sales recorded`);
     expect(recordedBefore).toBeLessThan(100);
     expect(hub.logs().some((l) => l.msg === 'offline sales synchronised')).toBe(false);
     await new Promise((r) => setTimeout(r, 1000));
-    await startCentral();
+    await central.start();
     await waitFor(() => states.at(-1)?.pendingSales === 0 && states.at(-1)?.online === true, 120_000);
 
     const rows = await query<{ id: string; folio: number; doc_type: number }>(

@@ -7,7 +7,6 @@
  * replica (also after its own restart) and answers what it cannot serve with the Spanish
  * OFFLINE error at once (offline selling itself: offline-selling.test.ts).
  */
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,22 +18,21 @@ import {
   type HubProcess,
   issueHubCredential,
   printedReceipts,
-  startHubProcess,
+  startStoreNode,
   storeNodePort,
   waitFor,
 } from '../../test/hubs.ts';
 import type { TestProduct, Till } from '../../test/selling.ts';
 import { useSellingFixture } from '../../test/selling-fixture.ts';
-import { randomPort, spawnServerProcess } from '../../test/server-process.ts';
+import { killableServer } from '../../test/server-process.ts';
 import { withTenant } from '../platform/orm.ts';
 
 let seeder: TestServer;
 let tenant: TestTenant;
 let products: TestProduct[];
 let till: Till;
-let central: ChildProcess | undefined;
-const centralPort = randomPort();
-const centralUrl = `http://127.0.0.1:${centralPort}`;
+const central = killableServer();
+const centralUrl = central.url;
 let credential: { token: string; storeId: string };
 let dataDir: string;
 let hub: HubProcess;
@@ -76,11 +74,7 @@ async function terminal(
 }
 
 function startHub(): void {
-  hub = startHubProcess(centralUrl, tenant.slug, credential, dataDir, undefined, {
-    HUB_HTTP_PORT: '0',
-    HUB_HTTP_HOST: '127.0.0.1',
-    HUB_OFFLINE_AFTER_MS: '2000',
-  });
+  hub = startStoreNode(centralUrl, tenant.slug, credential, dataDir);
 }
 
 const sale = (saleId = randomUUID()) => ({
@@ -102,9 +96,7 @@ beforeAll(async () => {
   });
   expect(sizes.ok).toBe(true);
   credential = await issueHubCredential(admin, tenant.stores[0]!.id);
-  const started = spawnServerProcess(centralPort, 'error');
-  central = started.child;
-  await started.ready;
+  await central.start();
   dataDir = mkdtempSync(join(tmpdir(), 'store-node-'));
   startHub();
   hubUrl = `http://127.0.0.1:${await storeNodePort(hub)}`;
@@ -114,7 +106,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const socket of terminals) socket.close();
   await hub?.stop();
-  central?.kill('SIGKILL');
+  await central.kill();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -186,8 +178,7 @@ describe('the central server goes away', () => {
 
   it('notices within a few seconds and tells the terminal since when', async () => {
     const killedAt = Date.now();
-    central!.kill('SIGKILL');
-    await new Promise<void>((r) => central!.once('exit', () => r()));
+    await central.kill();
     await waitFor(() => states.at(-1)?.online === false, 10_000);
     const offline = states.at(-1)!;
     console.log(`offline noticed after ${offline.at - killedAt} ms (machine shared with other work)`);
