@@ -9,7 +9,6 @@ import {
   type LeaseSizes,
   type LeaseView,
   type NodeStoreContext,
-  type UnusedFolioRange,
 } from '@erp/shared';
 import { leaseSealContext, sealToHub } from '@erp/sii-core';
 import type { z } from 'zod';
@@ -30,6 +29,7 @@ import {
   leaseSettingRows,
   listLeases,
   liveLeasesOf,
+  refusedOfflineSales,
   revokeLeases,
   saveLeaseSize,
   storeIds,
@@ -191,16 +191,17 @@ export async function leaseViews(
 /** What the admin does with the unused folios of a revoked lease (docs/sii-rules.md#caf). */
 export const ANNULMENT_INSTRUCTIONS =
   'Estos folios se entregaron a un hub cuya credencial fue revocada y ninguna venta sincronizada los usó, ' +
-  'o el hub los imprimió en una venta que la central ya había registrado con otro folio (reemplazados). ' +
+  'o el hub los imprimió en una venta que la central ya había registrado con otro folio (reemplazados), ' +
+  'o en una venta sin conexión que la central rechazó (rechazados, detallados abajo). ' +
   'Antes de anularlos, revise si el hub guardó ventas sin sincronizar con alguno de ellos (esas boletas ya se entregaron al cliente: ' +
   'no anule esos folios). Luego anule los demás en sii.cl → Servicios online → Factura electrónica → Sistema de facturación de mercado → ' +
-  'Anulación de folios, indicando el tipo de documento y cada rango (desde–hasta). Un folio anulado no se vuelve a usar.';
+  'Anulación de folios, indicando el tipo de documento y cada rango (desde–hasta). Un folio anulado no se vuelve a usar. ' +
+  'Una venta rechazada sí ocurrió (el cliente se llevó los productos y la boleta): corrija el motivo y regístrela de nuevo ' +
+  'en línea para declarar el ingreso y descontar el stock.';
 
-export async function unusedFolios(
-  em: SqlExecutor,
-  storeId: string | null,
-): Promise<{ ranges: z.input<typeof UnusedFolioRange>[]; instructions: string }> {
+export async function unusedFolios(em: SqlExecutor, storeId: string | null) {
   const rows = await foliosToAnnul(em, storeId);
+  const refused = await refusedOfflineSales(em, storeId);
   return {
     ranges: rows.map((r) => ({
       leaseId: r.lease_id,
@@ -211,6 +212,18 @@ export async function unusedFolios(
       count: r.folio_to - r.folio_from + 1,
       reason: r.reason,
       revokedAt: r.revoked_at ? isoTime(r.revoked_at) : null,
+    })),
+    refused: refused.map((r) => ({
+      saleId: r.sale_id,
+      storeId: r.store_id,
+      docType: r.doc_type,
+      folio: r.folio,
+      total: r.total,
+      cashierName: r.cashier_name,
+      issuedAt: isoTime(r.issued_at),
+      code: r.code,
+      message: r.message,
+      refusedAt: isoTime(r.last_refused_at),
     })),
     instructions: ANNULMENT_INSTRUCTIONS,
   };

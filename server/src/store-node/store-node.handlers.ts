@@ -14,6 +14,7 @@ import {
 } from './leases.ts';
 import { hubConnected, NODE_STATE_WATCHERS, stateView, storeNodeStates } from './node-state.ts';
 import { prepareBatch, syncOfflineSale } from './offline-sync.ts';
+import { keepRefusedSales } from './refusals.ts';
 import { writeNodeDisconnected, writeNodeReport } from './store-node.queries.ts';
 
 const HUB_ONLY = { roles: [], devices: true } as const;
@@ -54,6 +55,7 @@ export const registerStoreNodeHubHandlers: HubHandlerRegistrar = (socket, deps) 
       outcomes.push(outcome);
     }
     if (recorded) news.publish('sale:committed', { nsp, tenantId: hub.tenantId, storeId: hub.storeId });
+    await keepRefusedSales(orm, hub, sales, outcomes);
     return { outcomes };
   });
 

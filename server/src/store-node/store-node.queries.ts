@@ -113,23 +113,32 @@ export interface UnusedRangeRow {
   folio_from: number;
   folio_to: number;
   revoked_at: Date | null;
-  reason: 'revoked' | 'superseded';
+  reason: 'revoked' | 'superseded' | 'refused';
 }
 
 /**
  * The folios to annul, as runs of consecutive folios (gaps and islands): those of revoked leases
- * that no recorded sale used, and those voided because their sale was committed online first.
+ * that no recorded sale used, those voided because their sale was committed online first, and
+ * those of offline sales the server refused (a refusal counts only inside a lease of its store:
+ * a hub cannot put another store's folios on the list).
  */
 export function foliosToAnnul(em: SqlExecutor, storeId: string | null): Promise<UnusedRangeRow[]> {
   return em.execute<UnusedRangeRow[]>(
     `with free as (
        select l.id, l.store_id, l.doc_type, l.revoked_at, f.folio,
-              case when v.folio is null then 'revoked' else 'superseded' end as reason
+              case when v.folio is not null then 'superseded'
+                   when r.folio is not null then 'refused'
+                   else 'revoked' end as reason
          from folio_lease l
          cross join lateral generate_series(l.folio_from, l.folio_to) as f(folio)
          left join folio_lease_void v on v.doc_type = l.doc_type and v.folio = f.folio
+         left join lateral (
+           select r.folio from offline_sale_refusal r
+            where r.lease_id = l.id and r.store_id = l.store_id and r.doc_type = l.doc_type
+              and r.folio = f.folio limit 1
+         ) r on true
         where (?::uuid is null or l.store_id = ?::uuid)
-          and (l.revoked_at is not null or v.folio is not null)
+          and (l.revoked_at is not null or v.folio is not null or r.folio is not null)
           and not exists (select 1 from offline_sale o where o.doc_type = l.doc_type and o.folio = f.folio)
      ), runs as (
        select *, folio - row_number() over (partition by id, reason order by folio) as run from free
@@ -137,6 +146,81 @@ export function foliosToAnnul(em: SqlExecutor, storeId: string | null): Promise<
      select id as lease_id, store_id, doc_type, min(folio) as folio_from, max(folio) as folio_to, revoked_at, reason
        from runs group by id, store_id, doc_type, revoked_at, reason, run
       order by doc_type, folio_from`,
+    [storeId, storeId],
+  );
+}
+
+export interface OfflineRefusal {
+  saleId: string;
+  leaseId: string;
+  docType: number;
+  folio: number;
+  total: number;
+  cashierId: string;
+  issuedAt: string;
+  code: string;
+  message: string;
+}
+
+/** Records offline sales refused at sync (one row per sale id: a sale refused again keeps its first time). */
+export async function recordRefusals(
+  em: SqlExecutor,
+  hub: { storeId: string; deviceId: string },
+  refusals: readonly OfflineRefusal[],
+): Promise<void> {
+  await em.execute(
+    `insert into offline_sale_refusal
+       (tenant_id, sale_id, store_id, device_id, lease_id, doc_type, folio, total, cashier_id, issued_at, code, message)
+     select current_tenant_id(), r.sale_id, ?, ?, r.lease_id, r.doc_type, r.folio, r.total, r.cashier_id, r.issued_at,
+            r.code, r.message
+       from jsonb_to_recordset(?::jsonb) as r(sale_id uuid, lease_id uuid, doc_type smallint, folio integer,
+            total integer, cashier_id uuid, issued_at timestamptz, code text, message text)
+     on conflict (tenant_id, sale_id) do update
+        set code = excluded.code, message = excluded.message, last_refused_at = now()`,
+    [
+      hub.storeId,
+      hub.deviceId,
+      JSON.stringify(
+        refusals.map((r) => ({
+          sale_id: r.saleId,
+          lease_id: r.leaseId,
+          doc_type: r.docType,
+          folio: r.folio,
+          total: r.total,
+          cashier_id: r.cashierId,
+          issued_at: r.issuedAt,
+          code: r.code,
+          message: r.message,
+        })),
+      ),
+    ],
+  );
+}
+
+export interface RefusalRow {
+  sale_id: string;
+  store_id: string;
+  doc_type: number;
+  folio: number;
+  total: number;
+  cashier_name: string | null;
+  issued_at: Date;
+  code: string;
+  message: string;
+  last_refused_at: Date;
+}
+
+/** Refused offline sales still without a recorded sale, newest first. */
+export function refusedOfflineSales(em: SqlExecutor, storeId: string | null): Promise<RefusalRow[]> {
+  return em.execute<RefusalRow[]>(
+    `select r.sale_id, r.store_id, r.doc_type, r.folio, r.total, u.name as cashier_name, r.issued_at, r.code,
+            r.message, r.last_refused_at
+       from offline_sale_refusal r
+       left join app_user u on u.id = r.cashier_id
+      where (?::uuid is null or r.store_id = ?::uuid)
+        and not exists (select 1 from offline_sale o where o.sale_id = r.sale_id)
+      order by r.issued_at desc
+      limit 500`,
     [storeId, storeId],
   );
 }

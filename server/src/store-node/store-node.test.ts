@@ -324,6 +324,32 @@ describe('folio leases', () => {
     ]);
     expect(outcomes[4]!.error!.message).toContain('monto total');
     expect((await query<{ n: number }>('select count(*)::int as n from sale'))[0]!.n).toBe(before);
+
+    // Their boletas were handed over: the back office lists each, with why, until it is recorded.
+    const annul = await ok<{
+      ranges: { reason: string; docType: number; from: number; to: number }[];
+      refused: { saleId: string; folio: number; total: number; code: string; message: string }[];
+    }>(admin.emitWithAck('folio-lease:unused', { storeId: tenant.stores[0]!.id }));
+    const sent = [outside, foreign, forged, indented, mismatched, reused];
+    expect(annul.refused.map((r) => r.saleId).sort()).toEqual(sent.map((s) => s.sale.saleId).sort());
+    for (const [i, sale] of sent.entries()) {
+      expect(annul.refused.find((r) => r.saleId === sale.sale.saleId)).toMatchObject({
+        folio: sale.folio,
+        total: sale.totals.total,
+        code: outcomes[i]!.error!.code,
+        message: outcomes[i]!.error!.message,
+      });
+    }
+    // Their folios are to annul where they lie in the hub's own lease and no recorded sale has
+    // them: not hub B's folio, not the one claimed under B's lease, not the one used before.
+    const refusedFolios = annul.ranges
+      .filter((r) => r.reason === 'refused')
+      .flatMap((r) => Array.from({ length: r.to - r.from + 1 }, (_v, k) => r.from + k));
+    expect(refusedFolios.sort((a, b) => a - b)).toEqual([forged.folio, indented.folio, mismatched.folio]);
+    // A refusal sent again stays one row.
+    await hubA.sync([forged]);
+    const rows = await query<{ n: number }>('select count(*)::int as n from offline_sale_refusal');
+    expect(rows[0]!.n).toBe(6);
   });
 
   it('answers superseded for a sale the server committed online before the hub took it offline', async () => {

@@ -204,7 +204,8 @@ export const LeaseView = z.object({
 /**
  * A run of consecutive leased folios no document will carry, to annul at the SII: `revoked`, of a
  * revoked lease and used by no recorded sale; `superseded`, printed by the hub on a sale the
- * server had already committed online under another folio.
+ * server had already committed online under another folio; `refused`, printed by the hub on an
+ * offline sale the server refused at synchronisation (listed in `refused`).
  */
 export const UnusedFolioRange = z.object({
   leaseId: Uuid,
@@ -213,8 +214,26 @@ export const UnusedFolioRange = z.object({
   from: z.number().int(),
   to: z.number().int(),
   count: z.number().int().positive(),
-  reason: z.enum(['revoked', 'superseded']),
+  reason: z.enum(['revoked', 'superseded', 'refused']),
   revokedAt: Timestamp.nullable(),
+});
+
+/**
+ * An offline sale the server refused at synchronisation: its boleta was printed and handed to the
+ * buyer, but no document will reach the SII under its folio. Listed until a sale with its id is
+ * recorded.
+ */
+export const RefusedOfflineSale = z.object({
+  saleId: Uuid,
+  storeId: Uuid,
+  docType: z.number().int(),
+  folio: z.number().int(),
+  total: z.number().int(),
+  cashierName: z.string().nullable(),
+  issuedAt: Timestamp,
+  code: z.string(),
+  message: z.string(),
+  refusedAt: Timestamp,
 });
 
 export const StoreLeaseSettings = z.object({ storeId: Uuid, sizes: LeaseSizes });
@@ -231,10 +250,17 @@ export const storeNodeScreenCommands = {
     z.object({ storeId: Uuid.optional() }).strict(),
     z.object({ leases: z.array(LeaseView) }),
   ),
-  /** Leased folios no document will carry (revoked leases, superseded sales), and what to do at the SII. */
+  /**
+   * Leased folios no document will carry (revoked leases, superseded and refused sales), the
+   * refused offline sales, and what to do at the SII.
+   */
   'folio-lease:unused': command(
     z.object({ storeId: Uuid.optional() }).strict(),
-    z.object({ ranges: z.array(UnusedFolioRange), instructions: z.string() }),
+    z.object({
+      ranges: z.array(UnusedFolioRange),
+      refused: z.array(RefusedOfflineSale),
+      instructions: z.string(),
+    }),
   ),
   'folio-lease:settings': command(
     z.object({}).strict(),

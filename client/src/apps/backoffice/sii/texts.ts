@@ -40,8 +40,18 @@ export const tx = {
     reasons: {
       revoked: 'Credencial del hub revocada',
       superseded: 'Reemplazado: la venta ya estaba registrada con otro folio',
-    } as Readonly<Record<'revoked' | 'superseded', string>>,
+      refused: 'Venta sin conexión rechazada por la central',
+    } as Readonly<Record<'revoked' | 'superseded' | 'refused', string>>,
     unusedEmpty: 'No hay folios por anular.',
+    refusedTitle: 'Ventas sin conexión rechazadas',
+    refusedHint:
+      'El hub emitió e imprimió estas boletas sin conexión y el cliente se las llevó, pero la central no las aceptó: ' +
+      'no llegarán al SII. Corrija el motivo, registre cada venta de nuevo en línea y anule su folio.',
+    issued: 'Emitida',
+    folio: 'Folio',
+    total: 'Total',
+    cashier: 'Cajero',
+    refusedAt: 'Rechazada',
     rangeValue: (from: number, to: number) => `${n(from)} – ${n(to)}`,
   },
   /** Short document names for lists and filters. */
