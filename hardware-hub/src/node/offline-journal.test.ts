@@ -36,23 +36,25 @@ function sale(folio: number): Omit<JournaledSale, 'status' | 'error'> {
 }
 
 describe('offline sales journal', () => {
-  it('keeps sales and outcomes across a restart; pending counts what the server has not taken', async () => {
+  it('keeps sales and outcomes across a restart; pending counts what is still to send', async () => {
     const path = journalPath();
     const journal = new OfflineJournal(path);
     await journal.load();
-    const [a, b, c] = [sale(1), sale(2), sale(3)];
-    for (const s of [a, b, c]) await journal.appendSale(s);
+    const [a, b, c, d] = [sale(1), sale(2), sale(3), sale(4)];
+    for (const s of [a, b, c, d]) await journal.appendSale(s);
+    // Refused for good (the server lists it for a person): settled. A passing failure: sent again.
     await journal.appendOutcomes([
       { saleId: a.offline.sale.saleId, status: 'recorded' },
       { saleId: b.offline.sale.saleId, status: 'refused', error: { code: 'FOLIO_USED', message: 'x' } },
+      { saleId: c.offline.sale.saleId, status: 'refused', error: { code: 'INTERNAL', message: 'y' } },
     ]);
     expect(journal.pending).toBe(2);
     await journal.close();
 
     const again = new OfflineJournal(path);
     await again.load();
-    expect(again.all().map((s) => s.offline.folio)).toEqual([1, 2, 3]);
-    expect(again.unsynced().map((s) => s.offline.folio)).toEqual([2, 3]);
+    expect(again.all().map((s) => s.offline.folio)).toEqual([1, 2, 3, 4]);
+    expect(again.unsynced().map((s) => s.offline.folio)).toEqual([3, 4]);
     expect(again.get(b.offline.sale.saleId)?.error?.code).toBe('FOLIO_USED');
     expect(again.pending).toBe(2);
     await again.close();

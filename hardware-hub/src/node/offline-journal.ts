@@ -20,8 +20,20 @@ type Entry =
   | { kind: 'sale'; offline: OfflineSale; result: z.input<typeof SaleResult>; receipt: unknown }
   | { kind: 'outcome'; saleId: string; status: SyncStatus; error?: { code: string; message: string } };
 
-/** Done at the server: the sale exists there once (`refused` waits for a person). */
+/** Done at the server: the sale exists there once. */
 export const SYNCED: ReadonlySet<SyncStatus> = new Set(['recorded', 'duplicate', 'superseded']);
+
+/** Refusals that may pass by themselves: the sale is sent again at the next synchronisation. */
+const RETRYABLE = new Set(['INTERNAL', 'RATE_LIMITED']);
+
+/**
+ * Nothing more for the hub to send: stored at the server, or refused for good (the server lists
+ * those in the back office for a person: docs/store-node.md#refused-sales).
+ */
+function settled(sale: JournaledSale): boolean {
+  if (!sale.status) return false;
+  return SYNCED.has(sale.status) || !RETRYABLE.has(sale.error?.code ?? '');
+}
 
 /**
  * The hub's offline sales journal (`offline-sales.jsonl`): one JSON line per sale taken offline,
@@ -68,15 +80,15 @@ export class OfflineJournal {
     return this.#order.map((id) => this.#sales.get(id)!);
   }
 
-  /** Sales the server has not taken yet, oldest first (refused ones included: they may be retried). */
+  /** Sales still to send, oldest first: never answered, or refused by a passing failure. */
   unsynced(): JournaledSale[] {
-    return this.all().filter((s) => !s.status || !SYNCED.has(s.status));
+    return this.all().filter((s) => !settled(s));
   }
 
   /** Sales waiting for the server (the POS and the wall show this count). */
   get pending(): number {
     let count = 0;
-    for (const sale of this.#sales.values()) if (!sale.status || !SYNCED.has(sale.status)) count++;
+    for (const sale of this.#sales.values()) if (!settled(sale)) count++;
     return count;
   }
 

@@ -49,9 +49,6 @@ export const SYNC_BATCH = 100;
 /** A batch of 100 takes the server a second or more: wait this long, then send it again. */
 const SYNC_TIMEOUT_MS = 45_000;
 
-/** Refusals that may pass by themselves: the sale is sent again at the next synchronisation. */
-const RETRYABLE = new Set(['INTERNAL', 'RATE_LIMITED']);
-
 type Ask = (event: string, payload: unknown, timeoutMs: number) => Promise<unknown>;
 
 export interface OfflineSellingOptions {
@@ -279,17 +276,12 @@ export class OfflineSelling {
   }
 
   async #sync(ask: Ask): Promise<void> {
-    // Refused sales are kept for a person; only a passing failure (INTERNAL, RATE_LIMITED) is
-    // sent again, in a later run.
+    // A sale refused by a passing failure (INTERNAL, RATE_LIMITED) is sent again in a later run.
     const tried = new Set<string>();
     for (;;) {
       const batch = this.journal
         .unsynced()
-        .filter(
-          (s) =>
-            !tried.has(s.offline.sale.saleId) &&
-            (s.status !== 'refused' || RETRYABLE.has(s.error?.code ?? '')),
-        )
+        .filter((s) => !tried.has(s.offline.sale.saleId))
         .slice(0, SYNC_BATCH);
       if (batch.length === 0) break;
       const answer = (await ask('node:sync', { sales: batch.map((s) => s.offline) }, SYNC_TIMEOUT_MS)) as {
@@ -303,7 +295,7 @@ export class OfflineSelling {
       for (const s of batch) tried.add(s.offline.sale.saleId);
       const refused = outcomes.filter((o) => o.status === 'refused');
       if (refused.length > 0)
-        this.#logger.error({ refused }, 'offline sales refused at sync: kept for a person');
+        this.#logger.error({ refused }, 'offline sales refused at sync: listed in the back office');
       const superseded = outcomes.filter((o) => o.status === 'superseded');
       if (superseded.length > 0) {
         this.#logger.warn(
@@ -320,11 +312,6 @@ export class OfflineSelling {
       this.#changed();
     }
     await this.leases.refresh((event, payload) => ask(event, payload, 15_000));
-  }
-
-  /** Sales the server refused, for a person to resolve. */
-  refused(): JournaledSale[] {
-    return this.journal.all().filter((s) => s.status === 'refused');
   }
 
   /** Asks for leases (on connecting). */
