@@ -26,11 +26,18 @@ interface DteViewRow {
   track_id: string | null;
   sii_detail: string | null;
   updated_at: Date;
+  offline_synced_at: Date | null;
+  sent_at: Date | null;
   mails: DteViewData['mails'];
 }
 
-/** With the document's e-mails to its buyer (few: one per address), as the view has them. */
+/**
+ * With when a store node synchronised it (issued offline), when its envelope reached the SII, and
+ * the document's e-mails to its buyer (few: one per address), as the view has them.
+ */
 const DTE_VIEW_COLUMNS = `id, sale_id, doc_type, folio, issued_at, total, state, track_id, sii_detail, updated_at,
+  (select o.synced_at from offline_sale o where o.sale_id = dte_document.sale_id) as offline_synced_at,
+  (select e.uploaded_at from dte_envelope e where e.id = dte_document.envelope_id) as sent_at,
   (select coalesce(jsonb_agg(jsonb_build_object('address', m.address, 'state', m.state,
             'attempts', m.attempts, 'lastError', m.last_error,
             'sentAt', to_char(m.sent_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
@@ -38,7 +45,10 @@ const DTE_VIEW_COLUMNS = `id, sale_id, doc_type, folio, issued_at, total, state,
      from dte_mail m where m.document_id = dte_document.id) as mails`;
 
 function toDteView(r: DteViewRow): DteViewData {
-  return camelView(r, { numbers: ['total'], dates: ['issued_at', 'updated_at'] });
+  return camelView(r, {
+    numbers: ['total'],
+    dates: ['issued_at', 'updated_at', 'offline_synced_at', 'sent_at'],
+  });
 }
 
 /** A page of documents, newest first, filtered as the back office asks (`dte:list`). */

@@ -104,6 +104,9 @@ describe('dte:list and dte:history', () => {
       trackId: null,
       siiDetail: 'detalle accepted',
       updatedAt: expect.any(String),
+      // Rung online, seeded straight to accepted: no store node, no envelope.
+      offlineSyncedAt: null,
+      sentAt: null,
       // A boleta is never mailed.
       mails: [],
     });

@@ -539,6 +539,19 @@ describe('SII', () => {
         const doc = docs.find((d) => d.sale_id === sale.sale.saleId)!;
         expect(doc.signed_xml).toContain(sale.ted);
       }
+      // The documents screen tells they were issued offline, when they reached the central
+      // server, and when they went to the SII.
+      const list = await ok<{
+        items: { saleId: string; issuedAt: string; offlineSyncedAt: string | null; sentAt: string | null }[];
+      }>(admin.emitWithAck('dte:list', { offset: 0, limit: 50 }));
+      for (const sale of sales) {
+        const view = list.items.find((d) => d.saleId === sale.sale.saleId)!;
+        expect(Date.parse(view.offlineSyncedAt!)).toBeGreaterThanOrEqual(Date.parse(view.issuedAt));
+        expect(Date.parse(view.sentAt!)).toBeGreaterThanOrEqual(Date.parse(view.offlineSyncedAt!));
+      }
+      const online = list.items.filter((d) => !ids.includes(d.saleId));
+      expect(online.length).toBeGreaterThan(0);
+      expect(online.every((d) => d.offlineSyncedAt === null)).toBe(true);
     } finally {
       await pipeline.close();
     }

@@ -63,6 +63,10 @@ export const DteView = z.object({
   /** Last SII answer (code: reason). */
   siiDetail: z.string().nullable(),
   updatedAt: z.string(),
+  /** Issued offline by a store node: when the node synchronised it to the central server. */
+  offlineSyncedAt: z.string().nullable(),
+  /** When its envelope was uploaded to the SII; null until then. */
+  sentAt: z.string().nullable(),
   /** The document's e-mails to its buyer (facturas and notas with an e-mail address). */
   mails: z.array(DteMailView).default([]),
 });

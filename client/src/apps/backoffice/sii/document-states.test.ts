@@ -14,6 +14,8 @@ const row = (state: DteState, minutesAgo: number) => ({
   trackId: null,
   siiDetail: null,
   updatedAt: new Date(NOW - minutesAgo * 60_000).toISOString(),
+  offlineSyncedAt: null,
+  sentAt: null,
   mails: [],
 });
 

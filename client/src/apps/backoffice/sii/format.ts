@@ -16,3 +16,10 @@ export function formatDay(day: string): string {
   const [year, month, date] = day.slice(0, 10).split('-');
   return `${date}-${month}-${year}`;
 }
+
+/** A moment after `reference`: its time alone on the same day (`'12:04'`), else as `formatDateTime`. */
+export function formatLater(iso: string, reference: string): string {
+  const day = (value: string) => new Date(value).toLocaleDateString('es-CL');
+  if (day(iso) !== day(reference)) return formatDateTime(iso);
+  return new Date(iso).toLocaleTimeString('es-CL', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+}

@@ -104,6 +104,8 @@ export const tx = {
     detailTitle: (type: string, folio: number) => `${type} N° ${folio}`,
     trackId: 'Track ID',
     issued: 'Emitido',
+    offline: (synced: string) => `Emitido sin conexión · llegó a la central ${synced}`,
+    sent: (at: string) => `Enviado al SII ${at}`,
     history: 'Historial',
     when: 'Fecha y hora',
     detail: 'Detalle',
