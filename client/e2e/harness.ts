@@ -4,6 +4,7 @@
  * artifacts, and reading text the way a person sees it.
  */
 import { mkdirSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { inject } from 'vitest';
@@ -25,6 +26,18 @@ export type Viewport = { width: number; height: number };
 /** The API server, also serving the built client. */
 export function startServerWithClient(overrides: Record<string, string> = {}): Promise<TestServer> {
   return startTestServer({ CLIENT_DIST: inject('clientDist'), ...overrides });
+}
+
+/**
+ * The machine's first non-internal IPv4 address, as a terminal on the store's network reaches
+ * it: a page from there is plain http on a LAN address, not a secure context.
+ */
+export function lanAddress(): string {
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal);
+  if (!address) throw new Error('this machine has no non-loopback IPv4 address');
+  return address.address;
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -75,6 +88,17 @@ export async function visibleText(page: Page, target: string | Locator): Promise
 /** A keyboard-wedge scanner: the code as key presses, then Enter. */
 export async function scan(page: Page, code: string): Promise<void> {
   await page.keyboard.type(code, { delay: 5 });
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * A 2D scanner reading a receipt's timbre: the first key steers the focus to the scan field as
+ * any scan does, then the rest of the TED (about a kilobyte) lands at once, and Enter. Typed key
+ * by key it takes a loaded machine over ten seconds.
+ */
+export async function scanTimbre(page: Page, ted: string): Promise<void> {
+  await page.keyboard.type(ted.slice(0, 1));
+  await page.keyboard.insertText(ted.slice(1));
   await page.keyboard.press('Enter');
 }
 

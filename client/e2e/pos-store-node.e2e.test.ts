@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
@@ -19,6 +19,7 @@ import {
 } from '../../server/test/hubs.ts';
 import { addCaf, addProducts, receiveStock } from '../../server/test/selling.ts';
 import {
+  lanAddress,
   launchChromium,
   screenshot,
   signedInPage,
@@ -38,15 +39,6 @@ let browser: Browser;
 let hub: HubProcess;
 let dataDir: string;
 let nodeUrl: string;
-
-/** The machine's first non-internal IPv4 address, as a terminal on the store's network reaches it. */
-function lanAddress(): string {
-  const address = Object.values(networkInterfaces())
-    .flat()
-    .find((a) => a && a.family === 'IPv4' && !a.internal);
-  if (!address) throw new Error('this machine has no non-loopback IPv4 address');
-  return address.address;
-}
 
 beforeAll(async () => {
   server = await startServerWithClient();

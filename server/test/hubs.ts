@@ -128,14 +128,22 @@ export async function storeNodePort(hub: HubProcess, timeoutMs = 15_000): Promis
   return port;
 }
 
-/** Text of every receipt the simulated printer wrote. */
-export function printedReceipts(dataDir: string): string[] {
+/** Every receipt the simulated printer wrote, in order: its text and the path of its image. */
+export function printedReceiptFiles(dataDir: string): { text: string; png: string }[] {
   const dir = join(dataDir, 'receipts');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => name.endsWith('.txt'))
     .sort()
-    .map((name) => readFileSync(join(dir, name), 'utf8'));
+    .map((name) => ({
+      text: readFileSync(join(dir, name), 'utf8'),
+      png: join(dir, `${name.slice(0, -'.txt'.length)}.png`),
+    }));
+}
+
+/** Text of every receipt the simulated printer wrote. */
+export function printedReceipts(dataDir: string): string[] {
+  return printedReceiptFiles(dataDir).map((r) => r.text);
 }
 
 /** Resolves once `check` returns true (usable in hooks, unlike expect.poll). */

@@ -24,6 +24,8 @@ export interface TestProduct {
   price: number;
   exempt: boolean;
   weighable: boolean;
+  /** A weighable product's PLU, as the store's scales print it on their labels. */
+  plu?: number;
   additionalTax?: AdditionalTaxCode;
 }
 
@@ -47,7 +49,7 @@ export async function addProducts(server: Backend, tenant: SeededTenant, product
         category: 'Almacén',
         unit: p.weighable ? 'kg' : 'unidad',
         weighable: p.weighable,
-        plu: null,
+        plu: p.plu ?? null,
         price: p.price,
         exempt: p.exempt,
         additionalTax: p.additionalTax ?? null,

@@ -67,6 +67,8 @@ export const t = {
     idle: 'Sin conectar',
     connecting: 'Conectando…',
     connected: 'Conectado',
+    /** Connected to the store's hub while the hub has no link to the central server. */
+    connectedToStore: 'Conectado a la tienda',
     reconnecting: 'Reconectando…',
     offline: 'Sin conexión',
     lostDuringCommand:

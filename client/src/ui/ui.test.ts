@@ -143,6 +143,15 @@ describe('ConnectionBadge and ErrorBanner', () => {
     expect(texts).toEqual(['Conectado', 'Reconectando…', 'Sin conexión']);
   });
 
+  it('names what a connected page reaches when given, and the state itself otherwise', async () => {
+    const status = ref<'connected' | 'reconnecting'>('connected');
+    const host = mount(() => h(ConnectionBadge, { status: status.value, label: 'Conectado a la tienda' }));
+    expect(host.textContent!.trim()).toBe('Conectado a la tienda');
+    status.value = 'reconnecting';
+    await nextTick();
+    expect(host.textContent!.trim()).toBe('Reconectando…');
+  });
+
   it('shows the Spanish message of an error code', () => {
     const host = mount(() => h(ErrorBanner, { error: 'TOO_MANY_ATTEMPTS' }));
     expect(host.querySelector('[role="alert"]')?.textContent).toContain('Demasiados intentos fallidos');
