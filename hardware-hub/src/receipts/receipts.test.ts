@@ -50,6 +50,19 @@ describe('receipts', () => {
     expect(text).not.toContain('COPIA');
   });
 
+  it('prints a card payment as «Tarjeta» (the POS does not ask debit or credit) and no change line', () => {
+    const boleta = sampleBoletaJob();
+    if (boleta.document.kind !== 'boleta') throw new Error('sample must be a boleta');
+    const card = PrintJob.parse({
+      ...boleta,
+      document: { ...boleta.document, payments: [{ method: 'card', amount: 5990 }], change: 0 },
+    });
+    const text = receiptToText(render(card));
+    expect(text).toMatch(/\nTarjeta +\$5\.990\n/);
+    expect(text).not.toContain('Vuelto');
+    expect(text).not.toContain('débito');
+  });
+
   it('prints the buyer of a boleta above 135 UF with e-mail and phone, and no anonymous consumer', () => {
     const boleta = sampleBoletaJob();
     if (boleta.document.kind !== 'boleta') throw new Error('sample must be a boleta');

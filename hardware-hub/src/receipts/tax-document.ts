@@ -103,7 +103,8 @@ function documentCopy(
   if (doc.kind !== 'credit_note' && doc.payments.length > 0) {
     out.rule();
     for (const payment of doc.payments) out.pair(PAYMENT_LABELS[payment.method], formatClp(payment.amount));
-    out.pair('Vuelto', formatClp(doc.change));
+    // Change is cash handed back: no line for a sale paid by card or on account alone.
+    if (doc.payments.some((p) => p.method === 'cash')) out.pair('Vuelto', formatClp(doc.change));
   }
   out.feed();
   beforeTimbre?.();

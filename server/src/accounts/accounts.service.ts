@@ -138,7 +138,7 @@ export async function recordPayment(
       comuna: heading.comuna,
     },
     customer: { name: account.name, ...(account.rut ? { rut: account.rut } : {}) },
-    method: input.method === 'cash' ? 'cash' : 'debit',
+    method: input.method === 'cash' ? 'cash' : 'card',
     amount: input.amount,
     balance: result.balance,
     terminal: heading.terminal,

@@ -77,8 +77,10 @@ export const ReceiptTotals = z.object({
   cashRounding: SignedPesos.optional(),
 });
 
+/** `card`: the POS does not ask debit or credit, so the paper says only «Tarjeta». */
 export const RECEIPT_PAYMENT_METHODS = [
   'cash',
+  'card',
   'debit',
   'credit',
   'transfer',

@@ -89,7 +89,7 @@ export function receiptDocument(input: {
   }
   const payments = [
     ...(input.paidCash > 0 ? [{ method: 'cash' as const, amount: input.paidCash + input.change }] : []),
-    ...(input.paidCard > 0 ? [{ method: 'debit' as const, amount: input.paidCard }] : []),
+    ...(input.paidCard > 0 ? [{ method: 'card' as const, amount: input.paidCard }] : []),
     ...(input.paidFiado ? [{ method: 'fiado' as const, amount: input.paidFiado }] : []),
   ];
   if (input.type === 33 || input.type === 34) {
