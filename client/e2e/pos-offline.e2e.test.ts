@@ -291,7 +291,7 @@ describe('the POS from the store node, with the central server down (Chromium, r
       .getByText(/^Sin conexión con la central: /)
       .waitFor({ timeout: 15_000 });
     expect(await text(pos, pos.getByTestId('return-view').getByRole('alert'))).toMatch(
-      /^! Sin conexión con la central: .+/,
+      /^! Sin conexión con la central: las devoluciones con nota de crédito necesitan la central\. .+/,
     );
     expect(await pos.getByTestId('return-original').count()).toBe(0);
     await screenshot(pos, 'pos-offline-return');

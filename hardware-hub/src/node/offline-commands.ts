@@ -56,6 +56,16 @@ const NOT_YET: Record<(typeof OFFLINE_SELLING_COMMANDS)[number], string> = {
   'cash:report': 'el informe X no está disponible hasta que vuelva la conexión.',
 };
 
+/** Why a command the hub cannot answer offline needs the central server, when a cashier meets it. */
+const NEEDS_CENTRAL: Partial<Record<CommandName, string>> = {
+  'sale:find':
+    'las devoluciones con nota de crédito necesitan la central. Intente cuando vuelva la conexión.',
+  'sale:return':
+    'las devoluciones con nota de crédito necesitan la central. Intente cuando vuelva la conexión.',
+  'customer:find': 'los datos de clientes están en la central. Emita una boleta sin comprador.',
+  'customer:create': 'los datos de clientes están en la central. Emita una boleta sin comprador.',
+};
+
 /** A drawer kick's deadline, as the server gives one: a late kick never opens the drawer. */
 const DRAWER_TTL_MS = 5000;
 
@@ -116,7 +126,10 @@ export async function answerOffline(
   ctx: OfflineContext,
 ): Promise<Result<unknown>> {
   const handler = Object.hasOwn(handlers, event) ? handlers[event as CommandName] : undefined;
-  if (!handler) return offlineError('esta operación necesita la central. Intente cuando vuelva la conexión.');
+  if (!handler) {
+    const why = Object.hasOwn(NEEDS_CENTRAL, event) ? NEEDS_CENTRAL[event as CommandName] : undefined;
+    return offlineError(why ?? 'esta operación necesita la central. Intente cuando vuelva la conexión.');
+  }
   try {
     return await handler(payload, ctx);
   } catch (error) {
