@@ -3,6 +3,7 @@ export const DEFAULT_TIME_ZONE = 'America/Santiago';
 
 export const PAYMENT_LABELS = {
   cash: 'Efectivo',
+  card: 'Tarjeta',
   debit: 'Tarjeta de débito',
   credit: 'Tarjeta de crédito',
   transfer: 'Transferencia',

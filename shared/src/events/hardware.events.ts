@@ -79,6 +79,8 @@ export const ReceiptTotals = z.object({
 
 export const RECEIPT_PAYMENT_METHODS = [
   'cash',
+  /** Debit and credit together (a cash session tallies card payments as one figure). */
+  'card',
   'debit',
   'credit',
   'transfer',
@@ -150,7 +152,8 @@ export const CreditNoteDocument = TaxDocumentBase.extend({
 
 export const CashCloseSalesLine = z.object({
   method: z.enum(RECEIPT_PAYMENT_METHODS),
-  count: z.number().int().nonnegative(),
+  /** Absent when only the amount is known (a session's running totals). */
+  count: z.number().int().nonnegative().optional(),
   amount: SignedPesos,
 });
 
@@ -169,7 +172,8 @@ export const CashCloseDocument = z.object({
   salesByMethod: z.array(CashCloseSalesLine),
   cashIn: Pesos.default(0),
   cashOut: Pesos.default(0),
-  expectedCash: SignedPesos,
+  /** Absent on a cashier's blind close: the count is printed, never what it should have been. */
+  expectedCash: SignedPesos.optional(),
   countedCash: SignedPesos.optional(),
   documents: z
     .array(
