@@ -42,7 +42,7 @@ const RETRYABLE = new Set(['INTERNAL', 'RATE_LIMITED']);
 /** A relayed answer that may have moved a till is followed by a fresh read after this long. */
 const REFRESH_DELAY_MS = 500;
 /** Commands whose answer at the central server may move a till's figures. */
-const MOVES_A_TILL = /^(cash:|sale:commit$|return:|account:)/;
+const MOVES_A_TILL = /^(cash:|sale:commit$|sale:return$|customer:payment$)/;
 
 /** What the hub keeps on disk: the store's tills as the server last told them, and as of which journal line. */
 interface KnownTills {
@@ -97,11 +97,6 @@ export class OfflineTill {
     } catch {
       this.#logger.warn('known tills unreadable; ignored');
     }
-  }
-
-  /** Till operations the server has not taken yet (refused ones included). */
-  get pending(): number {
-    return this.#options.journal.tillOps().filter((t) => t.syncedAt === undefined).length;
   }
 
   /**
