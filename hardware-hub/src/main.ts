@@ -15,6 +15,7 @@ import { LocalDevices } from './local-devices.ts';
 import { createLogger } from './logger.ts';
 import { LinkMonitor } from './node/link-monitor.ts';
 import { OfflineSelling } from './node/offline-selling.ts';
+import { OfflineTill } from './node/offline-till.ts';
 import { StoreNode } from './node/store-node.ts';
 import { PrintSpool } from './spool.ts';
 
@@ -46,6 +47,10 @@ const socket = connectHub(
   },
   logger,
 );
+const server = socket as unknown as {
+  connected: boolean;
+  timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
+};
 const localDevices = new LocalDevices(spool, devices.scales, logger);
 new Hub({ socket, spool, devices: localDevices, logger, version: packageJson.version });
 await spool.start();
@@ -54,6 +59,7 @@ await spool.start();
 let node: StoreNode | null = null;
 let link: LinkMonitor | null = null;
 let selling: OfflineSelling | null = null;
+let till: OfflineTill | null = null;
 if (config.node.httpPort !== undefined) {
   link = new LinkMonitor({
     serverUrl: config.server.url,
@@ -65,6 +71,9 @@ if (config.node.httpPort !== undefined) {
   socket.on('disconnect', () => void link?.probe());
   selling = new OfflineSelling({ dataDir: config.dataDir, storeId: config.server.storeId, spool, logger });
   await selling.load();
+  till = new OfflineTill({ dataDir: config.dataDir, journal: selling.journal, spool, logger });
+  await till.load();
+  const tills = till;
   node = new StoreNode({
     serverUrl: config.server.url,
     tenantSlug: config.server.tenant,
@@ -77,10 +86,11 @@ if (config.node.httpPort !== undefined) {
     spool,
     devices: localDevices,
     logger,
-    offline: { 'sale:commit': selling.commit },
+    offline: { 'sale:commit': selling.commit, ...tills.handlers },
     pendingSales: () => selling?.pending ?? 0,
+    relayed: (event) => tills.relayed(event, askServer),
   });
-  startNodeSync(selling, node, link);
+  startNodeSync(selling, tills, node, link);
   // Knowing at once whether the server answers, so the first terminals are served the right way.
   await link.start();
   await node.start();
@@ -94,18 +104,23 @@ logger.info(
   'hardware hub started',
 );
 
+/** A command to the central server over the hub's own connection. */
+function askServer(event: string, payload: unknown, timeoutMs = 15_000): Promise<unknown> {
+  return server.timeout(timeoutMs).emitWithAck(event, payload);
+}
+
 /**
  * The store node's side of the central server's hub connection: on every connection, the leases
  * (asked with the cursors), then the offline sales journal synchronised, then the node's state
  * reported; the state again whenever the pending count moves (at most every 2 s).
  */
-function startNodeSync(selling: OfflineSelling, node: StoreNode, link: LinkMonitor): void {
-  const server = socket as unknown as {
-    connected: boolean;
-    timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
-  };
-  const ask = (event: string, payload: unknown, timeoutMs = 15_000) =>
-    server.timeout(timeoutMs).emitWithAck(event, payload);
+function startNodeSync(
+  selling: OfflineSelling,
+  tills: OfflineTill,
+  node: StoreNode,
+  link: LinkMonitor,
+): void {
+  const ask = askServer;
   let reportTimer: NodeJS.Timeout | null = null;
   const report = () => {
     if (reportTimer || !server.connected) return;
@@ -125,7 +140,8 @@ function startNodeSync(selling: OfflineSelling, node: StoreNode, link: LinkMonit
     retry = null;
     try {
       await selling.refreshLeases((event, payload) => ask(event, payload));
-      await selling.sync(ask);
+      await selling.sync(ask, tills);
+      await tills.refresh(ask);
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'store node catch-up failed; trying again');
       if (server.connected) retry = setTimeout(() => void catchUp(), 5000);
@@ -149,6 +165,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'stopping');
   socket.close();
   link?.stop();
+  till?.stop();
   await node?.stop();
   await selling?.close();
   await spool.stop();

@@ -47,6 +47,12 @@ export const ERROR_MESSAGES = {
   /** Store node: the hub sent another sealing key than the one bound to its credential. */
   HUB_KEY_MISMATCH:
     'La llave de este hub no es la registrada con su credencial: renueve la credencial en el back office.',
+  /**
+   * Store node: a till operation done at the hub offline that the central server cannot take as
+   * is (the till had another session at the central meanwhile, or it was closed there).
+   */
+  TILL_CONFLICT:
+    'La caja cambió en la central mientras la tienda estaba sin conexión: un supervisor debe revisarla.',
   CERTIFICATE_INVALID: 'El certificado digital no es válido o la contraseña es incorrecta.',
   CERTIFICATE_REQUIRED: 'Cargue el certificado digital de la empresa para firmar documentos.',
   SII_ERROR: 'El SII rechazó o no respondió la solicitud.',

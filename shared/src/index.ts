@@ -1,3 +1,4 @@
+export * from './cash.ts';
 export * from './discount.ts';
 export * from './dte/index.ts';
 export * from './errors.ts';

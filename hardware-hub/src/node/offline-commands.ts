@@ -34,9 +34,9 @@ export const offlineError = (what: string) => fail('OFFLINE', `${OFFLINE_PREFIX}
 
 /**
  * THE SEAM for offline selling: the commands a store needs to keep selling without the central
- * server, which the hub does not answer by itself yet. Each answers OFFLINE at once today; the
- * offline implementations (sale with a leased folio, till open/close, cash in/out, X report)
- * plug in by replacing their entry in `OFFLINE_COMMANDS` through `offlineCommands(overrides)`.
+ * server. Each answers OFFLINE at once unless the store node plugs in its implementation (the
+ * sale with a leased folio: offline-selling.ts; the till's open, close, cash in/out and X report:
+ * offline-till.ts) through `offlineCommands(overrides)`.
  */
 export const OFFLINE_SELLING_COMMANDS = [
   'sale:commit',

@@ -16,7 +16,7 @@ function journalPath(): string {
   return join(dir, 'offline-sales.jsonl');
 }
 
-function sale(folio: number): Omit<JournaledSale, 'status' | 'error'> {
+function sale(folio: number): Parameters<OfflineJournal['appendSale']>[0] {
   const saleId = randomUUID();
   return {
     offline: {

@@ -1,5 +1,5 @@
 import { open, readFile, truncate } from 'node:fs/promises';
-import type { OfflineSale, SaleResult } from '@erp/shared';
+import type { OfflineSale, OfflineTillOp, SaleResult } from '@erp/shared';
 import type { z } from 'zod';
 
 /** What became of a journaled sale at the server (`node:sync`'s outcome). */
@@ -14,11 +14,30 @@ export interface JournaledSale {
   /** Last sync outcome; absent while never answered. */
   status?: SyncStatus;
   error?: { code: string; message: string };
+  /** Its line in the journal: sales and till operations are synchronised in this order. */
+  seq: number;
+  /** The line of the outcome that synchronised it (recorded, duplicate or superseded). */
+  syncedAt?: number;
+}
+
+/** What became of a journaled till operation at the server (`node:sync-till`'s outcome). */
+export type TillSyncStatus = 'recorded' | 'duplicate' | 'refused';
+
+/** A till operation the hub answered offline (offline-till.ts): what the server is sent, what the POS got. */
+export interface JournaledTillOp {
+  op: OfflineTillOp;
+  answer: unknown;
+  status?: TillSyncStatus;
+  error?: { code: string; message: string };
+  seq: number;
+  syncedAt?: number;
 }
 
 type Entry =
   | { kind: 'sale'; offline: OfflineSale; result: z.input<typeof SaleResult>; receipt: unknown }
-  | { kind: 'outcome'; saleId: string; status: SyncStatus; error?: { code: string; message: string } };
+  | { kind: 'outcome'; saleId: string; status: SyncStatus; error?: { code: string; message: string } }
+  | { kind: 'till'; op: OfflineTillOp; answer: unknown }
+  | { kind: 'till-outcome'; opId: string; status: TillSyncStatus; error?: { code: string; message: string } };
 
 /** Done at the server: the sale exists there once. */
 export const SYNCED: ReadonlySet<SyncStatus> = new Set(['recorded', 'duplicate', 'superseded']);
@@ -37,7 +56,10 @@ function settled(sale: JournaledSale): boolean {
 
 /**
  * The hub's offline sales journal (`offline-sales.jsonl`): one JSON line per sale taken offline,
- * fsync'ed before the POS is acknowledged, then one line per sync outcome. Read whole at start;
+ * and per till operation answered offline (open, cash in/out, close), fsync'ed before the POS is
+ * acknowledged, then one line per sync outcome. A line's number is its sequence: sales and till
+ * operations reach the server in that order (a session opened offline before its sales, closed
+ * after them). Read whole at start;
  * a line torn by a crash mid-write can only be the last one, never acknowledged: it is cut off.
  * Appends are serialised, each written and fsync'ed in one call.
  */
@@ -46,6 +68,9 @@ export class OfflineJournal {
   readonly #sales = new Map<string, JournaledSale>();
   /** Sale ids in the order they were taken. */
   readonly #order: string[] = [];
+  readonly #tillOps = new Map<string, JournaledTillOp>();
+  /** Lines applied so far: the next line's sequence number. */
+  #lines = 0;
   #writing: Promise<void> = Promise.resolve();
   #file: Awaited<ReturnType<typeof open>> | null = null;
 
@@ -92,8 +117,34 @@ export class OfflineJournal {
     return count;
   }
 
+  /** How many lines the journal holds (the last sequence number + 1). */
+  get lines(): number {
+    return this.#lines;
+  }
+
+  /** Every journaled till operation, oldest first. */
+  tillOps(): JournaledTillOp[] {
+    return [...this.#tillOps.values()];
+  }
+
+  /** Writes the till operation with the answer given and waits until it is on disk. */
+  appendTillOp(op: OfflineTillOp, answer: unknown): Promise<void> {
+    const entry: Entry = { kind: 'till', op, answer };
+    return this.#append(entry).then(() => this.#apply(entry));
+  }
+
+  /** Records till sync outcomes (one write for a batch). */
+  async appendTillOutcomes(
+    outcomes: { opId: string; status: TillSyncStatus; error?: { code: string; message: string } }[],
+  ): Promise<void> {
+    if (outcomes.length === 0) return;
+    const entries: Entry[] = outcomes.map((o) => ({ kind: 'till-outcome', ...o }));
+    await this.#append(...entries);
+    for (const entry of entries) this.#apply(entry);
+  }
+
   /** Writes the sale and waits until it is on disk. */
-  appendSale(sale: Omit<JournaledSale, 'status' | 'error'>): Promise<void> {
+  appendSale(sale: Omit<JournaledSale, 'status' | 'error' | 'seq' | 'syncedAt'>): Promise<void> {
     const entry: Entry = { kind: 'sale', offline: sale.offline, result: sale.result, receipt: sale.receipt };
     return this.#append(entry).then(() => this.#apply(entry));
   }
@@ -126,6 +177,7 @@ export class OfflineJournal {
   }
 
   #apply(entry: Entry): void {
+    const seq = this.#lines++;
     if (entry.kind === 'sale') {
       const saleId = entry.offline.sale.saleId;
       if (this.#sales.has(saleId)) return;
@@ -133,14 +185,26 @@ export class OfflineJournal {
         offline: entry.offline,
         result: entry.result,
         receipt: entry.receipt,
+        seq,
       });
       this.#order.push(saleId);
-    } else {
+    } else if (entry.kind === 'outcome') {
       const sale = this.#sales.get(entry.saleId);
       if (!sale) return;
       sale.status = entry.status;
       if (entry.error) sale.error = entry.error;
       else delete sale.error;
+      if (SYNCED.has(entry.status)) sale.syncedAt ??= seq;
+    } else if (entry.kind === 'till') {
+      if (!this.#tillOps.has(entry.op.opId))
+        this.#tillOps.set(entry.op.opId, { op: entry.op, answer: entry.answer, seq });
+    } else {
+      const till = this.#tillOps.get(entry.opId);
+      if (!till) return;
+      till.status = entry.status;
+      if (entry.error) till.error = entry.error;
+      else delete till.error;
+      if (entry.status !== 'refused') till.syncedAt ??= seq;
     }
   }
 }

@@ -58,6 +58,14 @@ export interface OfflineSellingOptions {
   logger: Logger;
 }
 
+/** The till operations journaled between the sales (offline-till.ts), sent in journal order with them. */
+export interface TillSync {
+  /** Sends every till operation journaled before line `before`. */
+  syncBefore(ask: Ask, before: number): Promise<void>;
+  /** The journal line of the next till operation to send (none: infinity). */
+  nextPending(): number;
+}
+
 /**
  * Offline selling on the store node (docs/store-node.md#offline-sales): takes `sale:commit` while
  * the central server cannot be reached, pricing with the catalog replica and the same sale rules
@@ -268,21 +276,23 @@ export class OfflineSelling {
    * of 100, re-sending a batch whose answer did not come (nothing doubles at the server), marks each
    * outcome, and asks for leases with the new cursors. One run at a time.
    */
-  sync(ask: Ask): Promise<void> {
-    this.#syncing ??= this.#sync(ask).finally(() => {
+  sync(ask: Ask, tills?: TillSync): Promise<void> {
+    this.#syncing ??= this.#sync(ask, tills).finally(() => {
       this.#syncing = null;
     });
     return this.#syncing;
   }
 
-  async #sync(ask: Ask): Promise<void> {
+  async #sync(ask: Ask, tills?: TillSync): Promise<void> {
     // A sale refused by a passing failure (INTERNAL, RATE_LIMITED) is sent again in a later run.
     const tried = new Set<string>();
     for (;;) {
-      const batch = this.journal
-        .unsynced()
-        .filter((s) => !tried.has(s.offline.sale.saleId))
-        .slice(0, SYNC_BATCH);
+      const waiting = this.journal.unsynced().filter((s) => !tried.has(s.offline.sale.saleId));
+      // Journal order across sales and till operations (docs/store-node.md#tills-offline): the
+      // till operations before the next sale go first, and a batch stops at the next one.
+      await tills?.syncBefore(ask, waiting[0]?.seq ?? Number.POSITIVE_INFINITY);
+      const barrier = tills?.nextPending() ?? Number.POSITIVE_INFINITY;
+      const batch = waiting.filter((s) => s.seq < barrier).slice(0, SYNC_BATCH);
       if (batch.length === 0) break;
       const answer = (await ask('node:sync', { sales: batch.map((s) => s.offline) }, SYNC_TIMEOUT_MS)) as {
         ok?: boolean;

@@ -5,15 +5,15 @@ import { writeDurably } from './durable-file.ts';
 import { OFFLINE_SESSION_TTL_MS } from './known-sessions.ts';
 
 /**
- * The reads a POS makes when it loads (who am I, the store and its terminals, the till's cash
- * session, the sale settings, the promotions): while online the hub keeps each session's last
- * answer, so a page reloaded offline opens the till and sells. Offline the answer is the last one
- * the server gave (a cash session's totals as of then).
+ * The reads a POS makes when it loads (who am I, the store and its terminals, the sale settings,
+ * the promotions): while online the hub keeps each session's last answer, so a page reloaded
+ * offline opens the till and sells. Offline the answer is the last one the server gave. The till's
+ * cash session is not one of them: the hub keeps the store's tills itself (offline-till.ts) and
+ * answers `cash:current` with what was done offline since.
  */
 export const CACHED_READS: ReadonlySet<string> = new Set([
   'session:info',
   'store:list',
-  'cash:current',
   'sale:settings',
   'promotion:current',
 ]);
@@ -50,19 +50,10 @@ export class ReadCache {
     }
   }
 
-  /** An answer the server gave while online: a cached read, or a write that changes one. */
+  /** An answer the server gave while online to a cached read. */
   put(token: string, event: string, payload: unknown, data: unknown): void {
-    const terminalId = (payload as { terminalId?: unknown } | null)?.terminalId;
-    if (CACHED_READS.has(event)) this.#reads.set(keyOf(token, event, payload), { data, at: Date.now() });
-    // Opening the till is what `cash:current` answers next; a closed till answers none.
-    else if (event === 'cash:open' && typeof terminalId === 'string')
-      this.#reads.set(keyOf(token, 'cash:current', { terminalId }), { data, at: Date.now() });
-    else if (event === 'cash:close' && typeof closedOn(data) === 'string')
-      this.#reads.set(keyOf(token, 'cash:current', { terminalId: closedOn(data) }), {
-        data: null,
-        at: Date.now(),
-      });
-    else return;
+    if (!CACHED_READS.has(event)) return;
+    this.#reads.set(keyOf(token, event, payload), { data, at: Date.now() });
     this.#schedule();
   }
 
@@ -94,10 +85,6 @@ export class ReadCache {
     await this.#saving;
   }
 }
-
-/** The terminal of a `cash:close` answer's session. */
-const closedOn = (data: unknown) =>
-  (data as { session?: { terminalId?: unknown } } | null)?.session?.terminalId;
 
 function keyOf(token: string, event: string, payload: unknown): string {
   return createHash('sha256')

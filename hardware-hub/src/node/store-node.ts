@@ -46,6 +46,8 @@ export interface StoreNodeOptions {
   offline?: Partial<Record<string, OfflineHandler>>;
   /** Sales taken offline and not yet synchronised (0 until offline sales exist). */
   pendingSales?: () => number;
+  /** A terminal's command was relayed and answered by the central server (the tills read again). */
+  relayed?: (event: string) => void;
 }
 
 /** How long a handshake waits for the central server before the hub admits the terminal offline. */
@@ -277,7 +279,10 @@ export class StoreNode {
         },
         answered: (event, payload, answer) => {
           const result = answer as { ok?: boolean; data?: unknown } | undefined;
-          if (result?.ok) this.#reads.put(auth.token, event, payload, result.data);
+          if (result?.ok) {
+            this.#reads.put(auth.token, event, payload, result.data);
+            this.#options.relayed?.(event);
+          }
           this.#tapAnswer(event, answer);
         },
         notified: (event, payload) => this.#tapNotification(event, payload),

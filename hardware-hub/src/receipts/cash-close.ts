@@ -27,15 +27,18 @@ export function renderCashClose(doc: CashCloseDocument, options: RenderOptions):
   out.pair('Fondo inicial', formatClp(doc.openingFloat));
   out.pair(`Ventas (${doc.salesCount})`, '');
   for (const line of doc.salesByMethod) {
-    out.pair(`  ${PAYMENT_LABELS[line.method]} (${line.count})`, formatClp(line.amount));
+    const count = line.count === undefined ? '' : ` (${line.count})`;
+    out.pair(`  ${PAYMENT_LABELS[line.method]}${count}`, formatClp(line.amount));
   }
   out.pair('Ingresos de efectivo', formatClp(doc.cashIn));
   out.pair('Retiros de efectivo', formatClp(-doc.cashOut));
   out.rule();
-  out.pair('Efectivo esperado', formatClp(doc.expectedCash), { bold: true });
+  if (doc.expectedCash !== undefined)
+    out.pair('Efectivo esperado', formatClp(doc.expectedCash), { bold: true });
   if (doc.countedCash !== undefined) {
-    out.pair('Efectivo contado', formatClp(doc.countedCash));
-    out.pair('Diferencia', formatClp(doc.countedCash - doc.expectedCash), { bold: true });
+    out.pair('Efectivo contado', formatClp(doc.countedCash), { bold: doc.expectedCash === undefined });
+    if (doc.expectedCash !== undefined)
+      out.pair('Diferencia', formatClp(doc.countedCash - doc.expectedCash), { bold: true });
   }
   if (doc.documents.length > 0) {
     out.rule();

@@ -44,7 +44,9 @@ export interface AuditInput {
     // Store node: an offline sale sold at a price other than the central one at that moment, or
     // took a product's stock below zero (recorded anyway: the goods are gone).
     | 'offline_price'
-    | 'negative_stock';
+    | 'negative_stock'
+    // Store node: a till opened, cash put in or taken out, or a till closed at the hub offline.
+    | 'till_offline';
   details: Record<string, unknown>;
 }
 

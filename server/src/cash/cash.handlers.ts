@@ -1,5 +1,5 @@
 import type { CashSessionView } from '@erp/shared';
-import { ALL_ROLES, SUPERVISOR_ROLES } from '@erp/shared';
+import { ALL_ROLES, blindCloseReport, blindSession, SUPERVISOR_ROLES } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { withTenant } from '../platform/orm.ts';
@@ -11,8 +11,6 @@ import { tenantSettings } from '../tenancy/index.ts';
 import {
   type Actor,
   approveClose,
-  blindCloseReport,
-  blindSession,
   closeSession,
   currentSession,
   dropSuggested,

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { CashSessionDetail, CashSessionSummary, CashSessionView } from '@erp/shared';
+import {
+  type CashSessionDetail,
+  type CashSessionSummary,
+  type CashSessionView,
+  sessionTotals,
+} from '@erp/shared';
 import type { z } from 'zod';
 import type { ListQuery } from '../platform/list-page.ts';
 import type { SqlFragment } from '../platform/sql-fragment.ts';
@@ -22,6 +27,8 @@ export interface SessionRow {
   status: SessionView['status'];
   opened_at: Date;
   opening_float: string;
+  /** The store node's id of a close counted at the hub while offline (its idempotency key). */
+  offline_close_id: string | null;
   cash_sales: string;
   card_sales: string;
   cash_refunds: string;
@@ -65,17 +72,7 @@ export function toSessionView(row: SessionRow): SessionView {
     cashierId: row.cashier_id,
     status: row.status,
     openedAt: new Date(row.opened_at).toISOString(),
-    totals: {
-      ...totals,
-      expectedCash:
-        totals.openingFloat +
-        totals.cashSales -
-        totals.cashRefunds +
-        totals.cashAbonos +
-        totals.cashIn -
-        totals.cashOut,
-      expectedCard: totals.cardSales - totals.cardRefunds + totals.cardAbonos,
-    },
+    totals: sessionTotals(totals),
   };
 }
 
@@ -104,29 +101,69 @@ export async function unclosedSessionOf(
   return row;
 }
 
-/** Opens a session; none when the terminal already has one that is not closed. */
+/** The store's sessions not closed yet (what its hub keeps to answer the tills offline). */
+export async function unclosedSessionsOfStore(em: SqlExecutor, storeId: string): Promise<SessionRow[]> {
+  return em.execute<SessionRow[]>(`select * from cash_session where store_id = ? and status <> 'closed'`, [
+    storeId,
+  ]);
+}
+
+/**
+ * Opens a session; none when the terminal already has one that is not closed (or, given an id,
+ * the session exists). A session opened at the store's hub offline comes with its id and time.
+ */
 export async function insertSession(
   em: SqlExecutor,
-  session: { storeId: string; terminalId: string; cashierId: string; openingFloat: number },
+  session: {
+    storeId: string;
+    terminalId: string;
+    cashierId: string;
+    openingFloat: number;
+    id?: string;
+    openedAt?: Date;
+  },
 ): Promise<SessionRow | undefined> {
   const rows = await em.execute<SessionRow[]>(
-    `insert into cash_session (id, tenant_id, store_id, terminal_id, cashier_id, opening_float)
-     values (?, current_tenant_id(), ?, ?, ?, ?)
+    `insert into cash_session (id, tenant_id, store_id, terminal_id, cashier_id, opening_float, opened_at)
+     values (?, current_tenant_id(), ?, ?, ?, ?, coalesce(?::timestamptz, now()))
      on conflict do nothing returning *`,
-    [randomUUID(), session.storeId, session.terminalId, session.cashierId, session.openingFloat],
+    [
+      session.id ?? randomUUID(),
+      session.storeId,
+      session.terminalId,
+      session.cashierId,
+      session.openingFloat,
+      session.openedAt?.toISOString() ?? null,
+    ],
   );
   return rows[0];
 }
 
-/** Records a cash in or out and adds it to the session's totals. */
+/** Records a cash in or out and adds it to the session's totals (given id and time: the store node's). */
 export async function insertMovement(
   em: SqlExecutor,
-  movement: { sessionId: string; kind: 'in' | 'out'; amount: number; reason: string; userId: string },
+  movement: {
+    sessionId: string;
+    kind: 'in' | 'out';
+    amount: number;
+    reason: string;
+    userId: string;
+    id?: string;
+    at?: Date;
+  },
 ): Promise<SessionRow> {
   await em.execute(
-    `insert into cash_movement (id, tenant_id, session_id, kind, amount, reason, user_id)
-     values (?, current_tenant_id(), ?, ?, ?, ?, ?)`,
-    [randomUUID(), movement.sessionId, movement.kind, movement.amount, movement.reason, movement.userId],
+    `insert into cash_movement (id, tenant_id, session_id, kind, amount, reason, user_id, created_at)
+     values (?, current_tenant_id(), ?, ?, ?, ?, ?, coalesce(?::timestamptz, now()))`,
+    [
+      movement.id ?? randomUUID(),
+      movement.sessionId,
+      movement.kind,
+      movement.amount,
+      movement.reason,
+      movement.userId,
+      movement.at?.toISOString() ?? null,
+    ],
   );
   const column = movement.kind === 'in' ? 'cash_in' : 'cash_out';
   const [updated] = await em.execute<SessionRow[]>(
@@ -181,29 +218,45 @@ export function sessionTally(input: SessionTallyInput): SqlFragment {
   };
 }
 
-/** Stores the cashier's blind count on the session. */
+/** Stores the cashier's blind count on the session (with the store node's close id when counted offline). */
 export async function writeCount(
   em: SqlExecutor,
-  count: { sessionId: string; denominations: unknown; cash: number; card: number; closedBy: string },
+  count: {
+    sessionId: string;
+    denominations: unknown;
+    cash: number;
+    card: number;
+    closedBy: string;
+    offlineCloseId: string | null;
+  },
 ): Promise<SessionRow> {
   const [counted] = await em.execute<SessionRow[]>(
-    `update cash_session set counted_denominations = ?, counted_cash = ?, counted_card = ?, closed_by = ?
+    `update cash_session set counted_denominations = ?, counted_cash = ?, counted_card = ?, closed_by = ?,
+            offline_close_id = ?
       where id = ? returning *`,
-    [JSON.stringify(count.denominations), count.cash, count.card, count.closedBy, count.sessionId],
+    [
+      JSON.stringify(count.denominations),
+      count.cash,
+      count.card,
+      count.closedBy,
+      count.offlineCloseId,
+      count.sessionId,
+    ],
   );
   return counted!;
 }
 
-/** Closes the session with the terminal's next Z number. */
+/** Closes the session with the terminal's next Z number (at the given time: a close counted offline). */
 export async function writeClose(
   em: SqlExecutor,
-  close: { sessionId: string; closedBy: string; approvedBy: string | null },
+  close: { sessionId: string; closedBy: string; approvedBy: string | null; closedAt?: Date },
 ): Promise<SessionRow> {
   const [row] = await em.execute<SessionRow[]>(
-    `update cash_session s set status = 'closed', closed_at = now(), closed_by = coalesce(s.closed_by, ?), approved_by = ?,
+    `update cash_session s set status = 'closed', closed_at = coalesce(?::timestamptz, now()),
+            closed_by = coalesce(s.closed_by, ?), approved_by = ?,
             z_number = (select coalesce(max(z_number), 0) + 1 from cash_session z where z.terminal_id = s.terminal_id)
       where id = ? returning *`,
-    [close.closedBy, close.approvedBy, close.sessionId],
+    [close.closedAt?.toISOString() ?? null, close.closedBy, close.approvedBy, close.sessionId],
   );
   return row!;
 }
@@ -265,6 +318,12 @@ export function toSessionSummary(row: SessionHistoryRow): Summary {
     closedByName: row.closed_by_name,
     approvedByName: row.approved_by_name,
   };
+}
+
+/** Whether a cash movement with this id was recorded (a store node's move sent again). */
+export async function movementExists(em: SqlExecutor, movementId: string): Promise<boolean> {
+  const rows = await em.execute('select 1 from cash_movement where id = ?', [movementId]);
+  return rows.length > 0;
 }
 
 /** The session's cash in and out, oldest first. */

@@ -1,11 +1,5 @@
-import type {
-  CashCloseReport,
-  CashSessionView,
-  DenominationCount,
-  TillCloseReport,
-  TillSessionView,
-} from '@erp/shared';
-import { CLP_DENOMINATIONS, type Role, SUPERVISOR_ROLES } from '@erp/shared';
+import type { CashCloseReport, CashSessionView, DenominationCount } from '@erp/shared';
+import { closeOutcome, countedCash, type Role, SUPERVISOR_ROLES } from '@erp/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { AppError } from '../platform/app-error.ts';
@@ -38,22 +32,6 @@ type CloseReport = z.infer<typeof CashCloseReport>;
 const SUPERVISORS = ['owner', 'admin', 'supervisor'];
 
 /**
- * A session as a cashier's till is told it: the close is counted blind, so neither the expected
- * cash nor the cash sales (which, with the float and the movements, give it away) leave the
- * server for them, before or after the close.
- */
-export function blindSession(session: SessionView): z.infer<typeof TillSessionView> {
-  const { cashSales: _sales, cashAbonos: _abonos, expectedCash: _expected, ...totals } = session.totals;
-  return { ...session, totals };
-}
-
-/** A close report as a cashier's till is told it: what they counted, not how far it was off in cash. */
-export function blindCloseReport(report: CloseReport): z.infer<typeof TillCloseReport> {
-  const { cashDifference: _difference, ...rest } = report;
-  return { ...rest, session: blindSession(report.session) };
-}
-
-/**
  * Whose drawer a seller may ring into (a sale, a return, an abono): a session of their own
  * store, their own unless they supervise (a supervisor may act for the store's cashiers).
  */
@@ -72,22 +50,14 @@ export function dropSuggested(session: Pick<SessionView, 'status' | 'totals'>, t
   return session.status === 'open' && session.totals.expectedCash > threshold;
 }
 
-/** Sum of a blind count by denomination, in pesos. */
-export function countedCash(denominations: z.infer<typeof DenominationCount>): number {
-  return CLP_DENOMINATIONS.reduce(
-    (sum, d) => sum + d * ((denominations as Record<string, number>)[String(d)] ?? 0),
-    0,
-  );
-}
-
-async function lockSession(em: EntityManager, sessionId: string): Promise<SessionRow> {
+export async function lockSession(em: EntityManager, sessionId: string): Promise<SessionRow> {
   const row = await lockSessionRow(em, sessionId);
   if (!row) throw AppError.notFound('la sesión de caja');
   return row;
 }
 
 /** The cashier of a session, or a supervisor, may act on it. */
-function assertMayOperate(actor: Actor, row: SessionRow) {
+export function assertMayOperate(actor: Actor, row: SessionRow) {
   if (row.cashier_id !== actor.userId && !SUPERVISORS.includes(actor.role)) {
     throw AppError.forbidden('Solo el cajero de esta caja o un supervisor pueden operarla.');
   }
@@ -162,12 +132,14 @@ function closeReport(row: SessionRow, tol: number): CloseReport {
 
 /**
  * Closes a session with the cashier's blind count. Within the tenant's tolerance it closes at
- * once with the next Z number; above it, the session waits for a supervisor's approval.
+ * once with the next Z number; above it, the session waits for a supervisor's approval. A close
+ * counted at the store's hub offline comes with the hub's close id and time (`offline`).
  */
 export async function closeSession(
   em: EntityManager,
   actor: Actor,
   input: { sessionId: string; denominations: z.infer<typeof DenominationCount>; countedCard: number },
+  offline?: { closeId: string; closedAt: Date },
 ): Promise<CloseReport> {
   const row = await lockSession(em, input.sessionId);
   assertMayOperate(actor, row);
@@ -179,17 +151,20 @@ export async function closeSession(
     cash: countedCash(input.denominations),
     card: input.countedCard,
     closedBy: actor.userId,
+    offlineCloseId: offline?.closeId ?? null,
   });
-  const report = closeReport(counted, tol);
-  const withinTolerance = Math.abs(report.cashDifference) <= tol && Math.abs(report.cardDifference) <= tol;
-  // A supervisor's count settles another cashier's difference, never the supervisor's own drawer.
-  const approves = SUPERVISORS.includes(actor.role) && row.cashier_id !== actor.userId;
-  if (withinTolerance || approves) {
+  const outcome = closeOutcome(
+    toSessionView(counted),
+    { cash: Number(counted.counted_cash), card: Number(counted.counted_card), tolerance: tol },
+    actor,
+  );
+  if (outcome.closesNow) {
     return closeReport(
       await writeClose(em, {
         sessionId: input.sessionId,
         closedBy: actor.userId,
-        approvedBy: approves ? actor.userId : null,
+        approvedBy: outcome.approves ? actor.userId : null,
+        ...(offline ? { closedAt: offline.closedAt } : {}),
       }),
       tol,
     );

@@ -197,7 +197,7 @@ describe('the central server goes away', () => {
 
     for (const [event, payload] of [
       ['sale:return', { saleId: randomUUID(), original: { saleId: randomUUID() }, lines: [] }],
-      ['cash:report', { sessionId: till.cashSessionId }],
+      ['cash:approve-close', { sessionId: till.cashSessionId }],
       ['wall:snapshot', {}],
     ] as const) {
       const started = Date.now();

@@ -14,6 +14,7 @@ import {
 } from './leases.ts';
 import { hubConnected, NODE_STATE_WATCHERS, stateView, storeNodeStates } from './node-state.ts';
 import { prepareBatch, syncOfflineSale } from './offline-sync.ts';
+import { nodeTills, syncTillOp } from './offline-till.ts';
 import { keepRefusedSales } from './refusals.ts';
 import { writeNodeDisconnected, writeNodeReport } from './store-node.queries.ts';
 
@@ -22,7 +23,7 @@ const ADMIN_ROLES = ['owner', 'admin'] as const;
 
 /**
  * A store hub as the store's node: its folio leases, the synchronisation of its offline sales
- * and its reports of being cut off (docs/store-node.md).
+ * and till operations, and its reports of being cut off (docs/store-node.md).
  */
 export const registerStoreNodeHubHandlers: HubHandlerRegistrar = (socket, deps) => {
   const { orm, logger, secrets, news } = deps;
@@ -56,6 +57,19 @@ export const registerStoreNodeHubHandlers: HubHandlerRegistrar = (socket, deps) 
     }
     if (recorded) news.publish('sale:committed', { nsp, tenantId: hub.tenantId, storeId: hub.storeId });
     await keepRefusedSales(orm, hub, sales, outcomes);
+    return { outcomes };
+  });
+
+  onCommand(socket, logger, 'node:tills', HUB_ONLY, () => nodeTills(orm, hub));
+
+  // Till operations done offline, in order, each in its own transaction; a repeat answers duplicate.
+  onCommand(socket, logger, 'node:sync-till', HUB_ONLY, async ({ ops }) => {
+    const outcomes = [];
+    for (const op of ops) {
+      const { outcome, events } = await syncTillOp(orm, logger, hub, op);
+      events?.publish(nsp);
+      outcomes.push(outcome);
+    }
     return { outcomes };
   });
 

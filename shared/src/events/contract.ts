@@ -19,6 +19,7 @@ import { salesHistoryCommands } from './sales-history.events.ts';
 import { siiCommands, siiNotifications } from './sii.events.ts';
 import { inventoryValuationCommands } from './stock-valuation.events.ts';
 import { storeNodeCommands, storeNodeNotifications, storeNodeScreenCommands } from './store-node.events.ts';
+import { storeNodeTillCommands } from './store-node-till.events.ts';
 import { tenancyCommands, tenancyNotifications } from './tenancy.events.ts';
 import { wallCommands, wallNotifications } from './wall.events.ts';
 import { writeOffCommands, writeOffReportCommands } from './write-off.events.ts';
@@ -49,6 +50,7 @@ export const clientCommands = {
   ...promotionCommands,
   ...accountCommands,
   ...storeNodeCommands,
+  ...storeNodeTillCommands,
   ...storeNodeScreenCommands,
 };
 

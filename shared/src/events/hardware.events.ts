@@ -77,7 +77,10 @@ export const ReceiptTotals = z.object({
   cashRounding: SignedPesos.optional(),
 });
 
-/** `card`: the POS does not ask debit or credit, so the paper says only «Tarjeta». */
+/**
+ * `card`: debit and credit together; the POS does not ask which, so the paper says only
+ * «Tarjeta» (and a cash session tallies card payments as one figure).
+ */
 export const RECEIPT_PAYMENT_METHODS = [
   'cash',
   'card',
@@ -152,7 +155,8 @@ export const CreditNoteDocument = TaxDocumentBase.extend({
 
 export const CashCloseSalesLine = z.object({
   method: z.enum(RECEIPT_PAYMENT_METHODS),
-  count: z.number().int().nonnegative(),
+  /** Absent when only the amount is known (a session's running totals). */
+  count: z.number().int().nonnegative().optional(),
   amount: SignedPesos,
 });
 
@@ -171,7 +175,8 @@ export const CashCloseDocument = z.object({
   salesByMethod: z.array(CashCloseSalesLine),
   cashIn: Pesos.default(0),
   cashOut: Pesos.default(0),
-  expectedCash: SignedPesos,
+  /** Absent on a cashier's blind close: the count is printed, never what it should have been. */
+  expectedCash: SignedPesos.optional(),
   countedCash: SignedPesos.optional(),
   documents: z
     .array(

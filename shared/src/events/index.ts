@@ -19,6 +19,7 @@ export * from './sales-history.events.ts';
 export * from './sii.events.ts';
 export * from './stock-valuation.events.ts';
 export * from './store-node.events.ts';
+export * from './store-node-till.events.ts';
 export * from './tenancy.events.ts';
 export * from './wall.events.ts';
 export * from './write-off.events.ts';
