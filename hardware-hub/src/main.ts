@@ -111,8 +111,8 @@ function askServer(event: string, payload: unknown, timeoutMs = 15_000): Promise
 
 /**
  * The store node's side of the central server's hub connection: on every connection, the leases
- * (asked with the cursors), then the offline sales journal synchronised, then the node's state
- * reported; the state again whenever the pending count moves (at most every 2 s).
+ * (asked with the cursors), then the offline sales journal synchronised (with the tills), the
+ * tills read again, the drawer openings audited, then the node's state reported; the state again whenever the pending count moves (at most every 2 s).
  */
 function startNodeSync(
   selling: OfflineSelling,
@@ -142,6 +142,7 @@ function startNodeSync(
       await selling.refreshLeases((event, payload) => ask(event, payload));
       await selling.sync(ask, tills);
       await tills.refresh(ask);
+      await node.offlineLog.send(ask);
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'store node catch-up failed; trying again');
       if (server.connected) retry = setTimeout(() => void catchUp(), 5000);

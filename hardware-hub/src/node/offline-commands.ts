@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { type CommandName, DrawerOpen, fail, ok, type Result } from '@erp/shared';
 import type { LocalDevices } from '../local-devices.ts';
 import type { Logger } from '../logger.ts';
 import type { PrintSpool } from '../spool.ts';
 import type { CatalogReplica } from './catalog-replica.ts';
 import type { SessionUser } from './known-sessions.ts';
+import type { OfflineLog } from './offline-log.ts';
 
 /** What an offline answer may use: the terminal that asked and the store node's own parts. */
 export interface OfflineContext {
@@ -101,12 +100,22 @@ const OFFLINE_COMMANDS: Partial<Record<CommandName, OfflineHandler>> = {
   'drawer:open': async (payload, ctx) => {
     const open = DrawerOpen.safeParse(payload);
     if (!open.success) return fail('VALIDATION');
+    // Every opening is audited with who did it: none without a known person at the till.
+    const user = ctx.user();
+    if (!user)
+      return offlineError('no se sabe quién atiende esta caja. Inicie sesión cuando vuelva la conexión.');
     const commandId = randomUUID();
     const expiresAt = new Date(Date.now() + DRAWER_TTL_MS).toISOString();
     const done = await ctx.devices.drawerKick({ commandId, expiresAt, reason: open.data.reason });
-    // Audited by the server when it is back: every opening is shown to the supervisor.
+    // Sent to the server (`node:audit`) when it is back, so the supervisor sees it as any other.
     if (done.ok)
-      await ctx.offlineLog.append({ kind: 'drawer_open', ...open.data, commandId, at: done.data.executedAt });
+      await ctx.offlineLog.append({
+        kind: 'drawer_open',
+        ...open.data,
+        commandId,
+        userId: user.userId,
+        at: done.data.executedAt,
+      });
     return done;
   },
 };
@@ -135,24 +144,5 @@ export async function answerOffline(
   } catch (error) {
     ctx.logger.error({ err: error, event }, 'offline command failed');
     return fail('INTERNAL');
-  }
-}
-
-/** JSON lines, each fsync'ed before the answer: what the server must be told once it is back. */
-export class OfflineLog {
-  readonly #path: string;
-  #writing: Promise<void> = Promise.resolve();
-
-  constructor(path: string) {
-    this.#path = path;
-  }
-
-  append(entry: Record<string, unknown>): Promise<void> {
-    const write = this.#writing.then(async () => {
-      await mkdir(dirname(this.#path), { recursive: true });
-      await appendFile(this.#path, `${JSON.stringify(entry)}\n`, { flush: true });
-    });
-    this.#writing = write.catch(() => undefined);
-    return write;
   }
 }

@@ -24,9 +24,9 @@ import {
   answerOffline,
   type OfflineContext,
   type OfflineHandler,
-  OfflineLog,
   offlineCommands,
 } from './offline-commands.ts';
+import { OfflineLog } from './offline-log.ts';
 import { ReadCache } from './read-cache.ts';
 import { TerminalRelay } from './terminal-relay.ts';
 
@@ -91,7 +91,8 @@ export class StoreNode {
   readonly #sessions: KnownSessions;
   readonly #reads: ReadCache;
   readonly #offline: Partial<Record<string, OfflineHandler>>;
-  readonly #offlineLog: OfflineLog;
+  /** What the hub did offline for the server to audit (`node:audit` on catching up). */
+  readonly offlineLog: OfflineLog;
   readonly #terminals = new Map<TerminalSocket, Terminal>();
   /** Terminals watching a scale (key: scale id or 'default'), until the watch runs out. */
   readonly #watchers = new Map<TerminalSocket, Map<string, number>>();
@@ -113,7 +114,7 @@ export class StoreNode {
     this.#sessions = new KnownSessions(join(options.dataDir, 'known-sessions.json'), this.#logger);
     this.#reads = new ReadCache(join(options.dataDir, 'cached-reads.json'), this.#logger);
     this.#offline = offlineCommands(options.offline ?? {});
-    this.#offlineLog = new OfflineLog(join(options.dataDir, 'offline-log.jsonl'));
+    this.offlineLog = new OfflineLog(join(options.dataDir, 'offline-log.jsonl'));
   }
 
   /** The store's state: the central server reachable or not, since when, sales waiting. */
@@ -262,7 +263,7 @@ export class StoreNode {
       devices: this.#options.devices,
       spool: this.#options.spool,
       logger: this.#logger,
-      offlineLog: this.#offlineLog,
+      offlineLog: this.offlineLog,
     };
     const inStore = auth.storeId === null || auth.storeId === this.#options.storeId;
     const relay = new TerminalRelay(

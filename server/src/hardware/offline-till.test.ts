@@ -169,6 +169,7 @@ afterAll(async () => {
 
 /** What the cash drawer of the first session took online, and then offline. */
 const first = { onlineSale: 0, offlineSale: 0, closedAt: '', counted: 0 };
+let drawerOpenedAt = '';
 let second: Session;
 let secondSale = 0;
 
@@ -222,6 +223,12 @@ describe('offline', () => {
       amount: 1000,
       reason: 'sencillo',
     });
+    // The hub opens the drawer itself, for the server to audit when it is back.
+    const drawer = await must<{ executedAt: string }>(pos, 'drawer:open', {
+      terminalId: till.terminalId,
+      reason: 'no_sale',
+    });
+    drawerOpenedAt = drawer.executedAt;
     const tooMuch = await ask(pos, 'cash:move', {
       sessionId: till.cashSessionId,
       kind: 'out',
@@ -344,6 +351,25 @@ describe('the central server comes back', () => {
         where kind = 'till_offline' order by id`,
     );
     expect(audit.map((a) => a.op)).toEqual(['move', 'move', 'close', 'open', 'move']);
+    // The drawer opened offline, as the cashier at that till, marked as the store node's.
+    const drawers = await waitUntil(
+      'the offline drawer opening audited',
+      async () => {
+        const rows = await query<{ user_id: string; terminal_id: string; details: Record<string, unknown> }>(
+          `select user_id, terminal_id, details from audit_log where kind = 'drawer_open'`,
+        );
+        return rows.length > 0 && rows;
+      },
+      20_000,
+      200,
+    );
+    expect(drawers).toEqual([
+      {
+        user_id: tenant.users[tenant.emails.cashier],
+        terminal_id: till.terminalId,
+        details: expect.objectContaining({ reason: 'no_sale', executedAt: drawerOpenedAt, offline: true }),
+      },
+    ]);
 
     // Online again: the POS hears the central server's answer, the same session.
     await waitFor(() => online, 20_000);
@@ -376,6 +402,20 @@ describe('the central server comes back', () => {
         [till.cashSessionId, second.id],
       );
       expect(counts).toEqual({ s1: 6000, s2: 500, audit: 5 });
+      // The drawer openings sent again: each command id stays one entry.
+      const logged = readFileSync(join(dataDir, 'offline-log.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown);
+      const audited = (await hubEmit(socket, 'node:audit', { entries: logged }, 15_000)) as Answer<{
+        recorded: number;
+        duplicates: number;
+      }>;
+      expect(audited.data).toEqual({ recorded: 0, duplicates: 1, invalid: 0 });
+      const [drawers] = await query<{ n: number }>(
+        `select count(*)::int as n from audit_log where kind = 'drawer_open'`,
+      );
+      expect(drawers!.n).toBe(1);
 
       const sessionId = randomUUID();
       const conflict = (await hubEmit(

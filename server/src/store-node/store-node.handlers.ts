@@ -12,6 +12,7 @@ import {
   sealLeases,
   unusedFolios,
 } from './leases.ts';
+import { recordNodeAudit } from './node-audit.ts';
 import { hubConnected, NODE_STATE_WATCHERS, stateView, storeNodeStates } from './node-state.ts';
 import { prepareBatch, syncOfflineSale } from './offline-sync.ts';
 import { nodeTills, syncTillOp } from './offline-till.ts';
@@ -71,6 +72,14 @@ export const registerStoreNodeHubHandlers: HubHandlerRegistrar = (socket, deps) 
       outcomes.push(outcome);
     }
     return { outcomes };
+  });
+
+  // What the hub did offline besides sales and tills (its drawer openings), audited once each.
+  onCommand(socket, logger, 'node:audit', HUB_ONLY, async ({ entries }) => {
+    const events = new PendingEvents();
+    const counts = await recordNodeAudit(orm, logger, hub, entries, events);
+    events.publish(nsp);
+    return counts;
   });
 
   onCommand(socket, logger, 'node:status', HUB_ONLY, async (report) => {

@@ -298,6 +298,20 @@ export async function sellingRole(
   return row?.role;
 }
 
+/** The command ids of these that an audit entry already records. */
+export async function auditedCommands(em: SqlExecutor, commandIds: readonly string[]): Promise<Set<string>> {
+  const rows = await em.execute<{ command_id: string }[]>(
+    `select details->>'commandId' as command_id from audit_log where details->>'commandId' = any(?::text[])`,
+    [`{${commandIds.join(',')}}`],
+  );
+  return new Set(rows.map((r) => r.command_id));
+}
+
+export async function storeTerminalIds(em: SqlExecutor, storeId: string): Promise<Set<string>> {
+  const rows = await em.execute<{ id: string }[]>('select id from terminal where store_id = ?', [storeId]);
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Lease sizes stored per store and type (missing ones take the defaults). */
 export function leaseSettingRows(
   em: SqlExecutor,

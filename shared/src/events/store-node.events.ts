@@ -238,7 +238,36 @@ export const RefusedOfflineSale = z.object({
 
 export const StoreLeaseSettings = z.object({ storeId: Uuid, sizes: LeaseSizes });
 
+/**
+ * What the hub did offline that the server audits when it is back (docs/store-node.md#offline-audit):
+ * a cash drawer opened by the hub itself, by whom, at which till, why and when.
+ */
+export const NodeAuditEntry = z
+  .object({
+    kind: z.literal('drawer_open'),
+    /** The kick's command id: the idempotency key. */
+    commandId: Uuid,
+    userId: Uuid,
+    terminalId: Uuid,
+    reason: z.enum(['sale', 'no_sale', 'cash_count']),
+    saleId: Uuid.optional(),
+    at: Timestamp,
+  })
+  .strict();
+export type NodeAuditEntry = z.output<typeof NodeAuditEntry>;
+
+/** `recorded` now; `duplicates` recorded before (a re-sent batch); `invalid` not of this store. */
+export const NodeAuditAnswer = z.object({
+  recorded: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  invalid: z.number().int().nonnegative(),
+});
+
 export const storeNodeCommands = {
+  'node:audit': command(
+    z.object({ entries: z.array(NodeAuditEntry).min(1).max(200) }).strict(),
+    NodeAuditAnswer,
+  ),
   'node:lease': command(LeaseRequest, LeaseAnswer),
   'node:sync': command(SyncBatch, SyncAnswer),
   'node:status': command(NodeStatusReport, z.object({})),
