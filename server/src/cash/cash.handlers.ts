@@ -21,19 +21,22 @@ import {
 
 const CASH_ROLES = ['owner', 'admin', 'supervisor', 'cashier'] as const;
 
-/** Tells the walls how much cash a drawer holds, and whether it is time for a cash drop. */
-function announceCash(nsp: AppNamespace, session: z.infer<typeof CashSessionView>, dropThreshold: number) {
+/** Tells the walls how much cash drawers hold, and whether it is time for a cash drop. */
+export function announceCash(
+  nsp: AppNamespace,
+  sessions: readonly z.infer<typeof CashSessionView>[],
+  dropThreshold: number,
+): void {
+  if (sessions.length === 0) return;
   nsp.to(rooms.screen('wall')).emit('cash:changed', {
-    changes: [
-      {
-        sessionId: session.id,
-        storeId: session.storeId,
-        terminalId: session.terminalId,
-        status: session.status,
-        expectedCash: session.totals.expectedCash,
-        dropSuggested: dropSuggested(session, dropThreshold),
-      },
-    ],
+    changes: sessions.map((session) => ({
+      sessionId: session.id,
+      storeId: session.storeId,
+      terminalId: session.terminalId,
+      status: session.status,
+      expectedCash: session.totals.expectedCash,
+      dropSuggested: dropSuggested(session, dropThreshold),
+    })),
   });
 }
 
@@ -56,7 +59,7 @@ export const registerCashHandlers: HandlerRegistrar = (socket, { orm, logger }) 
       session: await change(em),
       threshold: (await tenantSettings(em)).cashDropThreshold,
     }));
-    announceCash(socket.nsp, session, threshold);
+    announceCash(socket.nsp, [session], threshold);
     return session;
   };
 
@@ -79,7 +82,7 @@ export const registerCashHandlers: HandlerRegistrar = (socket, { orm, logger }) 
 
   onCommand(socket, logger, 'cash:close', { roles: CASH_ROLES }, async (input) => {
     const report = await withTenant(orm, tenantId, (em) => closeSession(em, actor(), input));
-    announceCash(socket.nsp, report.session, 0);
+    announceCash(socket.nsp, [report.session], 0);
     if (report.session.status === 'pending_approval') {
       socket.nsp.to(rooms.screen('wall')).emit('cash:approval-requested', report);
     }
@@ -88,7 +91,7 @@ export const registerCashHandlers: HandlerRegistrar = (socket, { orm, logger }) 
 
   onCommand(socket, logger, 'cash:approve-close', { roles: SUPERVISOR_ROLES }, async ({ sessionId }) => {
     const report = await withTenant(orm, tenantId, (em) => approveClose(em, actor(), sessionId));
-    announceCash(socket.nsp, report.session, 0);
+    announceCash(socket.nsp, [report.session], 0);
     return report;
   });
 };

@@ -1,9 +1,9 @@
 /**
  * The cash domain's front door: its handlers, and the session tally the sale and the return
- * write in their own transaction, the drawer view the wall shows, and the store node's offline
- * till operations.
+ * write in their own transaction, the drawer view the wall shows (and its announcement), and the
+ * store node's offline till operations.
  */
-export { registerCashHandlers } from './cash.handlers.ts';
+export { announceCash, registerCashHandlers } from './cash.handlers.ts';
 export { sessionTally, toSessionView } from './cash.queries.ts';
 export { drawerOwner, dropSuggested, recordInSession } from './cash.service.ts';
 export { registerCashHistoryHandlers } from './cash-history.handlers.ts';

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { CLP_DENOMINATIONS } from '@erp/shared';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestTenant, tokenFor } from '../../test/harness.ts';
+import { connectClient, nextEvent, type TestTenant, tokenFor } from '../../test/harness.ts';
 import {
   connectHub,
   type HubProcess,
@@ -416,6 +416,44 @@ describe('the central server comes back', () => {
         `select count(*)::int as n from audit_log where kind = 'drawer_open'`,
       );
       expect(drawers!.n).toBe(1);
+
+      // A till operation recorded now tells the walls how much that drawer holds.
+      const wall = await connectClient(central.url, tenant.slug, { token: supervisorToken, screen: 'wall' });
+      try {
+        const heard = nextEvent<{ changes: { sessionId: string; expectedCash?: number }[] }>(
+          wall,
+          'cash:changed',
+          10_000,
+        );
+        const move = (await hubEmit(
+          socket,
+          'node:sync-till',
+          {
+            ops: [
+              {
+                kind: 'move',
+                opId: randomUUID(),
+                sessionId: second.id,
+                userId: second.cashierId,
+                at: new Date().toISOString(),
+                moveKind: 'in',
+                amount: 700,
+                reason: 'sencillo',
+              },
+            ],
+          },
+          15_000,
+        )) as Answer<{ outcomes: { status: string; session: { totals: { expectedCash: number } } }[] }>;
+        expect(move.data!.outcomes[0]!.status).toBe('recorded');
+        expect((await heard)?.changes).toEqual([
+          expect.objectContaining({
+            sessionId: second.id,
+            expectedCash: move.data!.outcomes[0]!.session.totals.expectedCash,
+          }),
+        ]);
+      } finally {
+        wall.close();
+      }
 
       const sessionId = randomUUID();
       const conflict = (await hubEmit(

@@ -1,9 +1,12 @@
 import { SUPERVISOR_ROLES } from '@erp/shared';
+import { announceCash } from '../cash/index.ts';
+import { withTenant } from '../platform/orm.ts';
 import { withTenantSql } from '../platform/sql-session.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
 import type { HandlerRegistrar, HubHandlerRegistrar } from '../realtime/tenant-namespace.ts';
 import type { AppNamespace } from '../realtime/types.ts';
+import { tenantSettings } from '../tenancy/index.ts';
 import {
   grantLeases,
   leaseSettings,
@@ -70,6 +73,14 @@ export const registerStoreNodeHubHandlers: HubHandlerRegistrar = (socket, deps) 
       const { outcome, events } = await syncTillOp(orm, logger, hub, op);
       events?.publish(nsp);
       outcomes.push(outcome);
+    }
+    // The walls see the drawers as they now stand (the last state of each session).
+    const changed = new Map(
+      outcomes.flatMap((o) => (o.status === 'recorded' ? [[o.session.id, o.session] as const] : [])),
+    );
+    if (changed.size > 0) {
+      const { cashDropThreshold } = await withTenant(orm, hub.tenantId, (em) => tenantSettings(em));
+      announceCash(nsp, [...changed.values()], cashDropThreshold);
     }
     return { outcomes };
   });
