@@ -10,6 +10,7 @@ export {
   type AppliedMovement,
   applyDocumentMovements,
   applyMovements,
+  lockStockRows,
   type MovementActor,
   type MovementInput,
   planMovements,

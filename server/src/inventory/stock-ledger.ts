@@ -76,6 +76,22 @@ async function lockLevels(em: SqlExecutor, keys: LevelKey[]): Promise<LockedLeve
 
 const keyOf = (warehouseId: string, productId: string) => `${warehouseId}/${productId}`;
 
+/**
+ * Locks the existing stock rows of `keys` in the fixed order, ahead of several `planMovements`
+ * in one transaction (a batch of a store's offline sales): locked sale by sale, the batch would
+ * take them out of order and could deadlock with an online sale. Rows that do not exist yet are
+ * left to `planMovements`, which creates them.
+ */
+export async function lockStockRows(
+  em: SqlExecutor,
+  keys: readonly { warehouseId: string; productId: string }[],
+): Promise<void> {
+  const unique = new Map(
+    keys.map((k) => [keyOf(k.warehouseId, k.productId), { w: k.warehouseId, p: k.productId }]),
+  );
+  if (unique.size > 0) await lockLevelRows(em, JSON.stringify([...unique.values()]));
+}
+
 function checkedQuantity(movement: MovementInput): Dec {
   const quantity = new Dec(movement.quantity);
   if (quantity.decimalPlaces() > 3)

@@ -13,7 +13,7 @@ import {
   unusedFolios,
 } from './leases.ts';
 import { hubConnected, NODE_STATE_WATCHERS, stateView, storeNodeStates } from './node-state.ts';
-import { prepareBatch, syncOfflineSale } from './offline-sync.ts';
+import { syncOfflineSales } from './offline-sync.ts';
 import { writeNodeDisconnected, writeNodeReport } from './store-node.queries.ts';
 
 const HUB_ONLY = { roles: [], devices: true } as const;
@@ -42,18 +42,14 @@ export const registerStoreNodeHubHandlers: HubHandlerRegistrar = (socket, deps) 
     return sealLeases(granted, hub, request.publicKey);
   });
 
-  // In order, each sale in its own transaction; a repeat answers what was stored.
+  // In order, each sale in its savepoint of a transaction per 50; a repeat answers what was stored.
   onCommand(socket, logger, 'node:sync', HUB_ONLY, async ({ sales }) => {
-    const outcomes = [];
-    let recorded = false;
-    const roles = await prepareBatch(orm, hub, sales);
-    for (const sale of sales) {
-      const { outcome, events } = await syncOfflineSale(orm, secrets, logger, hub, roles, sale);
-      events?.publish(nsp);
-      recorded ||= events !== null;
-      outcomes.push(outcome);
+    const outcomes = await syncOfflineSales(orm, secrets, logger, hub, sales, (committed) => {
+      for (const events of committed) events.publish(nsp);
+    });
+    if (outcomes.some((o) => o.status === 'recorded')) {
+      news.publish('sale:committed', { nsp, tenantId: hub.tenantId, storeId: hub.storeId });
     }
-    if (recorded) news.publish('sale:committed', { nsp, tenantId: hub.tenantId, storeId: hub.storeId });
     return { outcomes };
   });
 
