@@ -10,7 +10,7 @@ export {
   type AppliedMovement,
   applyDocumentMovements,
   applyMovements,
-  lockStockRows,
+  LockedStock,
   type MovementActor,
   type MovementInput,
   planMovements,

@@ -101,6 +101,11 @@ export async function withTenantSql<T>(
   const driver = orm.em.getDriver();
   /** Set when the connection must not go back to the pool. */
   let broken: Error | undefined;
+  /**
+   * Set when a savepoint could not be rolled back: the transaction must not commit even if the
+   * work went on (PostgreSQL would answer the COMMIT of an aborted transaction with a rollback).
+   */
+  let aborted: Error | undefined;
   /** `ended`: the last savepoint is still there, to be released before the next one. */
   let savepoint: 'none' | 'open' | 'ended' = 'none';
   const session: SqlSession = {
@@ -129,6 +134,7 @@ export async function withTenantSql<T>(
         // connection that cannot do that fails the whole transaction.
         await client.query('rollback to savepoint item').catch((rollbackError: Error) => {
           broken ??= rollbackError;
+          aborted ??= rollbackError;
           throw rollbackError;
         });
         throw error;
@@ -142,6 +148,7 @@ export async function withTenantSql<T>(
     // checked UUID is safe to write into the text (it cannot carry a quote).
     await client.query(`begin; select set_config('app.tenant_id', '${tenantId}', true)`);
     const result = await runInTenantContext(tenantId, () => work(session));
+    if (aborted) throw aborted;
     await client.query('commit');
     return result;
   } catch (error) {

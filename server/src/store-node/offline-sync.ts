@@ -2,7 +2,7 @@ import type { OfflineSale, Role, SyncOutcome } from '@erp/shared';
 import { checkDocumentTed, flattenTed } from '@erp/sii-core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { lockStockRows } from '../inventory/index.ts';
+import { LockedStock } from '../inventory/index.ts';
 import { AppError, toErrorPayload } from '../platform/app-error.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { SecretBox } from '../platform/secrets.ts';
@@ -106,6 +106,8 @@ interface BatchContext {
   roles: ReadonlyMap<string, string>;
   /** The leases the sales name, locked for share, by id. */
   leases: ReadonlyMap<string, SaleLeaseRow>;
+  /** The stock rows the sales move, locked. */
+  stock: LockedStock;
 }
 
 /**
@@ -142,7 +144,8 @@ export async function syncOfflineSales(
  * Before a transaction's sales: the leases of the credentials this hub renewed become its own;
  * the role of each cashier who rang them is read (in this store: bound to it, or company-wide);
  * the leases they name are read and locked for share; and the stock rows they move are locked
- * in the ledger's fixed order, as an online sale locks them, so the two never deadlock.
+ * in the ledger's fixed order, as an online sale locks them, so the two never deadlock (each
+ * sale then reads them from memory: `LockedStock`).
  */
 async function prepareBatch(sql: SqlSession, hub: HubActor, sales: readonly Sale[]): Promise<BatchContext> {
   await adoptRenewedLeases(sql, hub.deviceId);
@@ -156,11 +159,11 @@ async function prepareBatch(sql: SqlSession, hub: HubActor, sales: readonly Sale
     sales.map((s) => s.leaseId),
   );
   const { warehouseId } = await storeContext(sql, hub.tenantId, hub.storeId);
-  await lockStockRows(
+  const stock = await LockedStock.lock(
     sql,
     sales.flatMap((s) => s.sale.lines.map((line) => ({ warehouseId, productId: line.productId }))),
   );
-  return { roles, leases: new Map(leases.map((l) => [l.id, l])) };
+  return { roles, leases: new Map(leases.map((l) => [l.id, l])), stock };
 }
 
 const FOLIO_CONSTRAINTS = ['offline_sale_tenant_id_doc_type_folio_key', 'sale_tenant_id_doc_type_folio_key'];
@@ -208,6 +211,7 @@ async function syncOfflineSale(
             folio: sale.folio,
           }),
         ],
+        stock: batch.stock,
       };
       const seller = {
         tenantId: hub.tenantId,
@@ -216,6 +220,7 @@ async function syncOfflineSale(
         storeId: hub.storeId,
       };
       const result: SaleResultData = await commitSale(sql, box, seller, sale.sale, events, offline);
+      batch.stock.keep();
       if (fresh) return { outcome: { saleId, status: 'recorded', result }, events };
       // Stored before: by an earlier sync of this sale, or ONLINE under another folio. Then the
       // hub's folio was printed on a receipt no document matches: it is voided, to be annulled.
@@ -224,6 +229,7 @@ async function syncOfflineSale(
       return { outcome: { saleId, status: ours ? 'duplicate' : 'superseded', result }, events: null };
     });
   } catch (error) {
+    batch.stock.drop();
     const constraint = (error as { constraint?: string }).constraint;
     const refused =
       constraint && FOLIO_CONSTRAINTS.includes(constraint)
