@@ -46,7 +46,7 @@ import { type JournaledSale, OfflineJournal, type SyncStatus } from './offline-j
 
 /** Sales per `node:sync` batch (the contract's maximum). */
 export const SYNC_BATCH = 100;
-/** A batch of 100 takes the server a second or more: wait this long, then send it again. */
+/** A batch of 100 takes the server under a second, a few under load: wait this long, then send it again. */
 const SYNC_TIMEOUT_MS = 45_000;
 
 /** Refusals that may pass by themselves: the sale is sent again at the next synchronisation. */
