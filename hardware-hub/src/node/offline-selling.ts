@@ -282,7 +282,7 @@ export class OfflineSelling {
     // Refused sales are kept for a person; only a passing failure (INTERNAL, RATE_LIMITED) is
     // sent again, in a later run.
     const tried = new Set<string>();
-    for (;;) {
+    const send = () => {
       const batch = this.journal
         .unsynced()
         .filter(
@@ -291,8 +291,18 @@ export class OfflineSelling {
             (s.status !== 'refused' || RETRYABLE.has(s.error?.code ?? '')),
         )
         .slice(0, SYNC_BATCH);
-      if (batch.length === 0) break;
-      const answer = (await ask('node:sync', { sales: batch.map((s) => s.offline) }, SYNC_TIMEOUT_MS)) as {
+      if (batch.length === 0) return null;
+      for (const s of batch) tried.add(s.offline.sale.saleId);
+      const answer = ask('node:sync', { sales: batch.map((s) => s.offline) }, SYNC_TIMEOUT_MS);
+      answer.catch(() => undefined); // read in its turn, or dropped with a run that failed before
+      return { batch, answer };
+    };
+    // The next batch goes out before this one's answer is read, so the server never waits for
+    // the hub between batches; it runs them in the order they came (docs/store-node.md).
+    for (let sent = send(); sent; ) {
+      const following = send();
+      const { batch } = sent;
+      const answer = (await sent.answer) as {
         ok?: boolean;
         data?: unknown;
         error?: { code: string; message: string };
@@ -300,7 +310,6 @@ export class OfflineSelling {
       if (!answer?.ok) throw new Error(`sync refused: ${answer?.error?.code ?? 'no answer'}`);
       const { outcomes } = SyncAnswer.parse(answer.data);
       await this.journal.appendOutcomes(outcomes.map(outcomeEntry));
-      for (const s of batch) tried.add(s.offline.sale.saleId);
       const refused = outcomes.filter((o) => o.status === 'refused');
       if (refused.length > 0)
         this.#logger.error({ refused }, 'offline sales refused at sync: kept for a person');
@@ -318,6 +327,7 @@ export class OfflineSelling {
       }
       this.#logger.info({ sent: batch.length, pending: this.pending }, 'offline sales synchronised');
       this.#changed();
+      sent = following;
     }
     await this.leases.refresh((event, payload) => ask(event, payload, 15_000));
   }

@@ -1,4 +1,5 @@
 import { SUPERVISOR_ROLES } from '@erp/shared';
+import { AppError } from '../platform/app-error.ts';
 import { withTenantSql } from '../platform/sql-session.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { PendingEvents } from '../realtime/pending-events.ts';
@@ -43,14 +44,32 @@ export const registerStoreNodeHubHandlers: HubHandlerRegistrar = (socket, deps) 
   });
 
   // In order, each sale in its savepoint of a transaction per 50; a repeat answers what was stored.
-  onCommand(socket, logger, 'node:sync', HUB_ONLY, async ({ sales }) => {
-    const outcomes = await syncOfflineSales(orm, secrets, logger, hub, sales, (committed) => {
-      for (const events of committed) events.publish(nsp);
+  // The hub sends its next batch before this one's answer: batches run one after another in the
+  // order they came, and one queued behind a batch that failed is refused unrun, so the hub sends
+  // again from the failed one and the sales are still recorded in order.
+  let syncing: Promise<unknown> = Promise.resolve();
+  let failures = 0;
+  onCommand(socket, logger, 'node:sync', HUB_ONLY, ({ sales }) => {
+    const failuresBefore = failures;
+    const run = syncing.then(async () => {
+      if (failures !== failuresBefore) {
+        throw new AppError('CONFLICT', 'Un lote anterior no se registró: envíe de nuevo desde ese lote.');
+      }
+      try {
+        const outcomes = await syncOfflineSales(orm, secrets, logger, hub, sales, (committed) => {
+          for (const events of committed) events.publish(nsp);
+        });
+        if (outcomes.some((o) => o.status === 'recorded')) {
+          news.publish('sale:committed', { nsp, tenantId: hub.tenantId, storeId: hub.storeId });
+        }
+        return { outcomes };
+      } catch (error) {
+        failures++;
+        throw error;
+      }
     });
-    if (outcomes.some((o) => o.status === 'recorded')) {
-      news.publish('sale:committed', { nsp, tenantId: hub.tenantId, storeId: hub.storeId });
-    }
-    return { outcomes };
+    syncing = run.catch(() => undefined);
+    return run;
   });
 
   onCommand(socket, logger, 'node:status', HUB_ONLY, async (report) => {

@@ -370,6 +370,19 @@ describe('folio leases', () => {
     expect(again[0]!.status).toBe('recorded');
   });
 
+  it('runs batches sent one ahead of their answers in the order they came', async () => {
+    const line = [{ product: products[LECHE]!, quantity: '1' }];
+    const sales = [];
+    for (let i = 0; i < 6; i++) sales.push(await hubA.sell(server.orm, till, cashier, line));
+    const [first, second] = await Promise.all([hubA.sync(sales.slice(0, 3)), hubA.sync(sales.slice(3))]);
+    expect([...first, ...second].map((o) => o.status)).toEqual(Array(6).fill('recorded'));
+    const ledger = await query<{ document_id: string }>(
+      'select document_id from stock_movement where document_id = any(?::uuid[]) order by seq',
+      [`{${sales.map((s) => s.sale.saleId).join(',')}}`],
+    );
+    expect(ledger.map((m) => m.document_id)).toEqual(sales.map((s) => s.sale.saleId));
+  });
+
   it('answers superseded for a sale the server committed online before the hub took it offline', async () => {
     // At the central price of now (the store's LECHE was raised to 1290 above).
     const offline = await hubA.sell(server.orm, till, cashier, [
