@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HubCredential } from '@erp/shared';
+import { io, type Socket } from 'socket.io-client';
 import type { z } from 'zod';
 import { connectClient, type TestClient } from './harness.ts';
 import { waitUntil } from './wait.ts';
@@ -126,6 +127,45 @@ export async function storeNodePort(hub: HubProcess, timeoutMs = 15_000): Promis
     50,
   );
   return port;
+}
+
+/** What the store node tells its terminals: whether the central server answers, and what waits. */
+export type NodeState = { online: boolean; since: string; pendingSales: number };
+
+/** A terminal (a POS) connected to the store node, with every `node:state` it heard. */
+export interface NodeTerminal {
+  socket: Socket;
+  states: NodeState[];
+}
+
+/** Connects a terminal to the store node at `nodeUrl` as the POS does (no reconnection of its own). */
+export async function connectThroughNode(
+  nodeUrl: string,
+  slug: string,
+  auth: { token: string; storeId?: string; screen?: string },
+): Promise<NodeTerminal> {
+  const socket = io(`${nodeUrl}/t/${slug}`, {
+    auth: { screen: 'pos', ...auth },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    autoConnect: false,
+  });
+  const states: NodeState[] = [];
+  socket.on('node:state', (state: NodeState) => states.push(state));
+  socket.connect();
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (error: Error & { data?: unknown }) => reject(error.data ?? error));
+  });
+  return { socket, states };
+}
+
+/** The hub's live leases as it keeps them on disk. */
+export function heldLeases(
+  dataDir: string,
+): { leaseId: string; docType: number; from: number; to: number; cafXml: string }[] {
+  return JSON.parse(readFileSync(join(dataDir, 'leases.json'), 'utf8')).leases;
 }
 
 /** Every receipt the simulated printer wrote, in order: its text and the path of its image. */

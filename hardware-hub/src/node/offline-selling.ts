@@ -46,7 +46,7 @@ import { type JournaledSale, OfflineJournal, type SyncStatus } from './offline-j
 
 /** Sales per `node:sync` batch (the contract's maximum). */
 export const SYNC_BATCH = 100;
-/** A batch of 100 takes the server a second or more: wait this long, then send it again. */
+/** A batch of 100 takes the server under a second, a few under load: wait this long, then send it again. */
 const SYNC_TIMEOUT_MS = 45_000;
 
 type Ask = (event: string, payload: unknown, timeoutMs: number) => Promise<unknown>;
@@ -286,15 +286,36 @@ export class OfflineSelling {
   async #sync(ask: Ask, tills?: TillSync): Promise<void> {
     // A sale refused by a passing failure (INTERNAL, RATE_LIMITED) is sent again in a later run.
     const tried = new Set<string>();
+    // Journal order across sales and till operations (docs/store-node.md#tills-offline): the till
+    // operations before the next sale go first, then the sales up to the next till operation.
     for (;;) {
-      const waiting = this.journal.unsynced().filter((s) => !tried.has(s.offline.sale.saleId));
-      // Journal order across sales and till operations (docs/store-node.md#tills-offline): the
-      // till operations before the next sale go first, and a batch stops at the next one.
-      await tills?.syncBefore(ask, waiting[0]?.seq ?? Number.POSITIVE_INFINITY);
-      const barrier = tills?.nextPending() ?? Number.POSITIVE_INFINITY;
-      const batch = waiting.filter((s) => s.seq < barrier).slice(0, SYNC_BATCH);
-      if (batch.length === 0) break;
-      const answer = (await ask('node:sync', { sales: batch.map((s) => s.offline) }, SYNC_TIMEOUT_MS)) as {
+      const next = this.journal.unsynced().find((s) => !tried.has(s.offline.sale.saleId));
+      await tills?.syncBefore(ask, next?.seq ?? Number.POSITIVE_INFINITY);
+      if (!next) break;
+      await this.#sendSales(ask, tried, tills?.nextPending() ?? Number.POSITIVE_INFINITY);
+    }
+    await this.leases.refresh((event, payload) => ask(event, payload, 15_000));
+  }
+
+  /** Sends the sales journaled before `barrier`, in batches, each sent before the last one's answer is read. */
+  async #sendSales(ask: Ask, tried: Set<string>, barrier: number): Promise<void> {
+    const send = () => {
+      const batch = this.journal
+        .unsynced()
+        .filter((s) => !tried.has(s.offline.sale.saleId) && s.seq < barrier)
+        .slice(0, SYNC_BATCH);
+      if (batch.length === 0) return null;
+      for (const s of batch) tried.add(s.offline.sale.saleId);
+      const answer = ask('node:sync', { sales: batch.map((s) => s.offline) }, SYNC_TIMEOUT_MS);
+      answer.catch(() => undefined); // read in its turn, or dropped with a run that failed before
+      return { batch, answer };
+    };
+    // The next batch goes out before this one's answer is read, so the server never waits for
+    // the hub between batches; it runs them in the order they came (docs/store-node.md).
+    for (let sent = send(); sent; ) {
+      const following = send();
+      const { batch } = sent;
+      const answer = (await sent.answer) as {
         ok?: boolean;
         data?: unknown;
         error?: { code: string; message: string };
@@ -302,7 +323,6 @@ export class OfflineSelling {
       if (!answer?.ok) throw new Error(`sync refused: ${answer?.error?.code ?? 'no answer'}`);
       const { outcomes } = SyncAnswer.parse(answer.data);
       await this.journal.appendOutcomes(outcomes.map(outcomeEntry));
-      for (const s of batch) tried.add(s.offline.sale.saleId);
       const refused = outcomes.filter((o) => o.status === 'refused');
       if (refused.length > 0)
         this.#logger.error({ refused }, 'offline sales refused at sync: listed in the back office');
@@ -320,8 +340,8 @@ export class OfflineSelling {
       }
       this.#logger.info({ sent: batch.length, pending: this.pending }, 'offline sales synchronised');
       this.#changed();
+      sent = following;
     }
-    await this.leases.refresh((event, payload) => ask(event, payload, 15_000));
   }
 
   /** Asks for leases (on connecting). */

@@ -14,12 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyTed } from '@erp/sii-core';
 import { makeTestCertificate } from '@erp/sii-core/test-authority';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestTenant, tokenFor } from '../../test/harness.ts';
 import {
+  connectThroughNode,
   type HubProcess,
   issueHubCredential,
+  heldLeases as leasesOnDisk,
+  type NodeState,
   printedReceipts,
   startStoreNode,
   storeNodePort,
@@ -50,7 +53,6 @@ let hub: HubProcess;
 let token: string;
 let pos: Socket;
 const sockets: Socket[] = [];
-type NodeState = { online: boolean; since: string; pendingSales: number };
 let states: NodeState[] = [];
 
 type Ack = {
@@ -81,20 +83,7 @@ async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
 async function startHub(): Promise<void> {
   hub = startStoreNode(centralUrl, tenant.slug, credential, dataDir);
   const url = `http://127.0.0.1:${await storeNodePort(hub)}`;
-  states = [];
-  pos = io(`${url}/t/${tenant.slug}`, {
-    auth: { token, screen: 'pos' },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    autoConnect: false,
-  });
-  pos.on('node:state', (state: NodeState) => states.push(state));
-  pos.connect();
-  await new Promise<void>((resolve, reject) => {
-    pos.once('connect', () => resolve());
-    pos.once('connect_error', (error: Error & { data?: unknown }) => reject(error.data ?? error));
-  });
+  ({ socket: pos, states } = await connectThroughNode(url, tenant.slug, { token }));
   sockets.push(pos);
 }
 
@@ -121,10 +110,7 @@ async function commit(payload: ReturnType<typeof sale>, timeoutMs = 10_000): Pro
   return answer;
 }
 
-/** The hub's live leases as it keeps them on disk. */
-function heldLeases(): { leaseId: string; docType: number; from: number; to: number; cafXml: string }[] {
-  return JSON.parse(readFileSync(join(dataDir, 'leases.json'), 'utf8')).leases;
-}
+const heldLeases = () => leasesOnDisk(dataDir);
 
 /** How many receipts the simulated printer wrote for a folio. */
 function receiptPattern(type: number, folio: number): RegExp {

@@ -10,6 +10,7 @@ export {
   type AppliedMovement,
   applyDocumentMovements,
   applyMovements,
+  LockedStock,
   type MovementActor,
   type MovementInput,
   planMovements,

@@ -76,6 +76,59 @@ async function lockLevels(em: SqlExecutor, keys: LevelKey[]): Promise<LockedLeve
 
 const keyOf = (warehouseId: string, productId: string) => `${warehouseId}/${productId}`;
 
+/**
+ * Stock rows locked once for several documents recorded one after another in one transaction (a
+ * batch of a store's offline sales, each in its savepoint). Locked document by document, the
+ * batch would take them out of the fixed order and could deadlock with an online sale; and
+ * `planMovements` reads their state from here instead of locking them again. The rows stay locked
+ * to the transaction's end, so nothing else changes them meanwhile: their state is what the
+ * documents before made of it. A document's new state counts only once it is kept (`keep`, its
+ * savepoint held); `drop` forgets it with the savepoint rolled back.
+ */
+export class LockedStock {
+  readonly #levels: Map<string, LockedLevel>;
+  #planned: LockedLevel[] = [];
+
+  private constructor(levels: readonly LockedLevel[]) {
+    this.#levels = new Map(levels.map((l) => [keyOf(l.warehouse_id, l.product_id), l]));
+  }
+
+  /** Locks the existing rows of `keys` in the fixed order; those that do not exist yet are left to `planMovements`. */
+  static async lock(
+    em: SqlExecutor,
+    keys: readonly { warehouseId: string; productId: string }[],
+  ): Promise<LockedStock> {
+    const unique = new Map(
+      keys.map((k) => [keyOf(k.warehouseId, k.productId), { w: k.warehouseId, p: k.productId }]),
+    );
+    return new LockedStock(
+      unique.size > 0 ? await lockLevelRows(em, JSON.stringify([...unique.values()])) : [],
+    );
+  }
+
+  /** The rows of `keys` as the kept documents left them; null when one is not held here. */
+  rows(keys: readonly LevelKey[]): LockedLevel[] | null {
+    const rows = keys.map((k) => this.#levels.get(keyOf(k.w, k.p)));
+    return rows.every((r) => r !== undefined) ? (rows as LockedLevel[]) : null;
+  }
+
+  /** The rows as a document being recorded writes them (`planMovements`). */
+  planned(levels: readonly LockedLevel[]): void {
+    this.#planned.push(...levels);
+  }
+
+  /** The document is recorded: its rows' new state is theirs (a row it created is held now too). */
+  keep(): void {
+    for (const level of this.#planned) this.#levels.set(keyOf(level.warehouse_id, level.product_id), level);
+    this.#planned = [];
+  }
+
+  /** The document was rolled back to its savepoint: the rows are as before it. */
+  drop(): void {
+    this.#planned = [];
+  }
+}
+
 function checkedQuantity(movement: MovementInput): Dec {
   const quantity = new Dec(movement.quantity);
   if (quantity.decimalPlaces() > 3)
@@ -160,15 +213,16 @@ export async function planMovements(
   /**
    * `allowNegative`: the movements happened already and are recorded whatever the tenant's
    * policy (a store's offline sales, synchronised later); the caller flags the rows that went
-   * below zero (`resultingQuantity`).
+   * below zero (`resultingQuantity`). `locked`: rows the transaction holds already, with the
+   * state they have in it (not locked again); the new state is handed back to it.
    */
-  options: { allowNegative?: boolean } = {},
+  options: { allowNegative?: boolean; locked?: LockedStock } = {},
 ): Promise<PlannedMovements> {
   if (movements.length === 0) return { applied: [], ledgerWrites: [] };
   const checked = movements.map((m) => ({ ...m, delta: checkedQuantity(m), cost: ownUnitCost(m) }));
   const keys = [...new Map(checked.map((m) => [keyOf(m.warehouseId, m.productId), m])).values()];
   const lockKeys = keys.map((m) => ({ w: m.warehouseId, p: m.productId }));
-  const locked = await lockLevels(em, lockKeys);
+  const locked = options.locked?.rows(lockKeys) ?? (await lockLevels(em, lockKeys));
   const levels = new Map(locked.map((row) => [keyOf(row.warehouse_id, row.product_id), row]));
   const states = new Map<string, StockState>(
     locked.map((row) => [
@@ -206,13 +260,24 @@ export async function planMovements(
     if (below && !level.below_min) crossedBelow.push({ level, state });
     queueStockChanged(events, level, state);
     return {
-      w: level.warehouse_id,
-      p: level.product_id,
-      q: quantityText(state.quantity),
-      a: costText(state.averageCost),
-      b: below,
+      level,
+      write: {
+        w: level.warehouse_id,
+        p: level.product_id,
+        q: quantityText(state.quantity),
+        a: costText(state.averageCost),
+        b: below,
+      },
     };
   });
+  options.locked?.planned(
+    updates.map(({ level, write }) => ({
+      ...level,
+      quantity: write.q,
+      average_cost: write.a,
+      below_min: write.b,
+    })),
+  );
   if (crossedBelow.length) {
     const names = await productNames(
       em,
@@ -240,7 +305,7 @@ export async function planMovements(
   );
   return {
     applied,
-    ledgerWrites: [updateLevels(updates), ledger],
+    ledgerWrites: [updateLevels(updates.map((u) => u.write)), ledger],
   };
 }
 

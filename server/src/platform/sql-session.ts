@@ -11,6 +11,17 @@ export interface SqlExecutor {
   execute<T = Record<string, unknown>[]>(sql: string, params?: readonly unknown[]): Promise<T>;
 }
 
+/** The session of `withTenantSql`: an executor that can also run a piece of work in a savepoint. */
+export interface SqlSession extends SqlExecutor {
+  /**
+   * Runs `work` in a savepoint of the transaction: if it throws, what it wrote is rolled back and
+   * the error rethrown, and the transaction goes on (a batch whose items must not undo one
+   * another). Savepoints do not nest. A savepoint that ended well is released in the next one's
+   * round trip (or by the commit): one round trip per item, not two.
+   */
+  savepoint<T>(work: () => Promise<T>): Promise<T>;
+}
+
 type NativePool = Awaited<ReturnType<ReturnType<MikroORM['em']['getConnection']>['getNativeClient']>>;
 
 /** A tenant id as it may be written into a statement's text: a UUID and nothing else. */
@@ -82,7 +93,7 @@ function parameter(value: unknown): unknown {
 export async function withTenantSql<T>(
   orm: MikroORM,
   tenantId: string,
-  work: (sql: SqlExecutor) => Promise<T>,
+  work: (sql: SqlSession) => Promise<T>,
 ): Promise<T> {
   if (!UUID.test(tenantId)) throw new Error('withTenantSql: the tenant id must be a UUID');
   const pool: NativePool = await orm.em.getConnection().getNativeClient();
@@ -90,7 +101,14 @@ export async function withTenantSql<T>(
   const driver = orm.em.getDriver();
   /** Set when the connection must not go back to the pool. */
   let broken: Error | undefined;
-  const session: SqlExecutor = {
+  /**
+   * Set when a savepoint could not be rolled back: the transaction must not commit even if the
+   * work went on (PostgreSQL would answer the COMMIT of an aborted transaction with a rollback).
+   */
+  let aborted: Error | undefined;
+  /** `ended`: the last savepoint is still there, to be released before the next one. */
+  let savepoint: 'none' | 'open' | 'ended' = 'none';
+  const session: SqlSession = {
     async execute<R>(sql: string, params: readonly unknown[] = []): Promise<R> {
       const { name, text } = numbered(sql);
       try {
@@ -105,12 +123,32 @@ export async function withTenantSql<T>(
         throw driver.convertException(error as Error);
       }
     },
+    async savepoint<R>(work: () => Promise<R>): Promise<R> {
+      if (savepoint === 'open') throw new Error('SqlSession: savepoints do not nest');
+      await client.query(savepoint === 'ended' ? 'release savepoint item; savepoint item' : 'savepoint item');
+      savepoint = 'open';
+      try {
+        return await work();
+      } catch (error) {
+        // Back to where the item began (the savepoint stays, released with the next one). A
+        // connection that cannot do that fails the whole transaction.
+        await client.query('rollback to savepoint item').catch((rollbackError: Error) => {
+          broken ??= rollbackError;
+          aborted ??= rollbackError;
+          throw rollbackError;
+        });
+        throw error;
+      } finally {
+        savepoint = 'ended';
+      }
+    },
   };
   try {
     // One round trip instead of two: the simple protocol takes both statements at once, and a
     // checked UUID is safe to write into the text (it cannot carry a quote).
     await client.query(`begin; select set_config('app.tenant_id', '${tenantId}', true)`);
     const result = await runInTenantContext(tenantId, () => work(session));
+    if (aborted) throw aborted;
     await client.query('commit');
     return result;
   } catch (error) {

@@ -17,7 +17,7 @@ import {
 import type { z } from 'zod';
 import { type AuditInput, announceAudit, auditRows } from '../audit/index.ts';
 import { drawerOwner, sessionTally } from '../cash/index.ts';
-import { planMovements } from '../inventory/index.ts';
+import { type LockedStock, planMovements } from '../inventory/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { SqlFragment } from '../platform/sql-fragment.ts';
@@ -64,6 +64,8 @@ export interface OfflineIssue {
   issue(document: DteDocument, amounts: DocumentAmounts, stampedAt: string): Promise<IssuedDocument>;
   /** Written in the sale's one statement (the leased folio's use); each returns its rows. */
   alongside: readonly SqlFragment[];
+  /** The stock rows the batch of offline sales locked at its start, as the sales before left them. */
+  stock?: LockedStock;
 }
 
 /** Who rings the sale, from the socket's handshake. */
@@ -210,7 +212,7 @@ export async function commitSale(
     })),
     events,
     { userId: seller.userId, deviceId: input.terminalId },
-    { allowNegative: offline !== undefined },
+    { allowNegative: offline !== undefined, locked: offline?.stock },
   );
   const { cafId, fields } = offline
     ? await offline.issue(document, amounts, stampedAt)

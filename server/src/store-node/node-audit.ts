@@ -5,7 +5,7 @@ import type { Logger } from '../platform/logger.ts';
 import { withTenant } from '../platform/orm.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
 import type { HubActor } from './leases.ts';
-import { auditedCommands, sellingRole, storeTerminalIds } from './store-node.queries.ts';
+import { auditedCommands, sellingRoles, storeTerminalIds } from './store-node.queries.ts';
 
 /**
  * Audits what the hub did offline (docs/store-node.md#offline-audit): each drawer opening as the
@@ -27,14 +27,18 @@ export async function recordNodeAudit(
       entries.map((e) => e.commandId),
     );
     const terminals = await storeTerminalIds(em, hub.storeId);
+    const roles = await sellingRoles(
+      em,
+      entries.map((e) => e.userId),
+      hub.storeId,
+    );
     const counts = { recorded: 0, duplicates: 0, invalid: 0 };
     for (const entry of entries) {
       if (seen.has(entry.commandId)) {
         counts.duplicates++;
         continue;
       }
-      const role = await sellingRole(em, entry.userId, hub.storeId);
-      if (!terminals.has(entry.terminalId) || !role) {
+      if (!terminals.has(entry.terminalId) || !roles.has(entry.userId)) {
         counts.invalid++;
         logger.warn(
           { tenantId: hub.tenantId, deviceId: hub.deviceId, commandId: entry.commandId },

@@ -8,7 +8,7 @@ import { PendingEvents } from '../realtime/pending-events.ts';
 import { SELLING_ROLES } from '../sales/index.ts';
 import { tenantSettings } from '../tenancy/index.ts';
 import type { HubActor } from './leases.ts';
-import { sellingRole } from './store-node.queries.ts';
+import { sellingRoles } from './store-node.queries.ts';
 import { storeTillNames } from './tills.queries.ts';
 
 /**
@@ -25,7 +25,7 @@ export async function syncTillOp(
   const events = new PendingEvents();
   try {
     const { status, session } = await withTenant(orm, hub.tenantId, async (em) => {
-      const role = await sellingRole(em, op.userId, hub.storeId);
+      const role = (await sellingRoles(em, [op.userId], hub.storeId)).get(op.userId);
       if (!role || !(SELLING_ROLES as readonly string[]).includes(role)) {
         throw AppError.forbidden('Quien operó la caja no trabaja en esta sucursal.');
       }

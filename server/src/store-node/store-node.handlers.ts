@@ -1,5 +1,6 @@
 import { SUPERVISOR_ROLES } from '@erp/shared';
 import { announceCash } from '../cash/index.ts';
+import { AppError } from '../platform/app-error.ts';
 import { withTenant } from '../platform/orm.ts';
 import { withTenantSql } from '../platform/sql-session.ts';
 import { onCommand } from '../realtime/commands.ts';
@@ -17,7 +18,7 @@ import {
 } from './leases.ts';
 import { recordNodeAudit } from './node-audit.ts';
 import { hubConnected, NODE_STATE_WATCHERS, stateView, storeNodeStates } from './node-state.ts';
-import { prepareBatch, syncOfflineSale } from './offline-sync.ts';
+import { syncOfflineSales } from './offline-sync.ts';
 import { nodeTills, syncTillOp } from './offline-till.ts';
 import { keepRefusedSales } from './refusals.ts';
 import { writeNodeDisconnected, writeNodeReport } from './store-node.queries.ts';
@@ -48,20 +49,34 @@ export const registerStoreNodeHubHandlers: HubHandlerRegistrar = (socket, deps) 
     return sealLeases(granted, hub, request.publicKey);
   });
 
-  // In order, each sale in its own transaction; a repeat answers what was stored.
-  onCommand(socket, logger, 'node:sync', HUB_ONLY, async ({ sales }) => {
-    const outcomes = [];
-    let recorded = false;
-    const roles = await prepareBatch(orm, hub, sales);
-    for (const sale of sales) {
-      const { outcome, events } = await syncOfflineSale(orm, secrets, logger, hub, roles, sale);
-      events?.publish(nsp);
-      recorded ||= events !== null;
-      outcomes.push(outcome);
-    }
-    if (recorded) news.publish('sale:committed', { nsp, tenantId: hub.tenantId, storeId: hub.storeId });
-    await keepRefusedSales(orm, hub, sales, outcomes);
-    return { outcomes };
+  // In order, each sale in its savepoint of a transaction per 50; a repeat answers what was stored.
+  // The hub sends its next batch before this one's answer: batches run one after another in the
+  // order they came, and one queued behind a batch that failed is refused unrun, so the hub sends
+  // again from the failed one and the sales are still recorded in order.
+  let syncing: Promise<unknown> = Promise.resolve();
+  let failures = 0;
+  onCommand(socket, logger, 'node:sync', HUB_ONLY, ({ sales }) => {
+    const failuresBefore = failures;
+    const run = syncing.then(async () => {
+      if (failures !== failuresBefore) {
+        throw new AppError('CONFLICT', 'Un lote anterior no se registró: envíe de nuevo desde ese lote.');
+      }
+      try {
+        const outcomes = await syncOfflineSales(orm, secrets, logger, hub, sales, (committed) => {
+          for (const events of committed) events.publish(nsp);
+        });
+        if (outcomes.some((o) => o.status === 'recorded')) {
+          news.publish('sale:committed', { nsp, tenantId: hub.tenantId, storeId: hub.storeId });
+        }
+        await keepRefusedSales(orm, hub, sales, outcomes);
+        return { outcomes };
+      } catch (error) {
+        failures++;
+        throw error;
+      }
+    });
+    syncing = run.catch(() => undefined);
+    return run;
   });
 
   onCommand(socket, logger, 'node:tills', HUB_ONLY, () => nodeTills(orm, hub));

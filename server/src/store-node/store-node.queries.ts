@@ -245,6 +245,7 @@ export async function voidLeasedFolio(
 }
 
 export interface SaleLeaseRow {
+  id: string;
   device_id: string;
   caf_id: string;
   doc_type: number;
@@ -256,16 +257,15 @@ export interface SaleLeaseRow {
 }
 
 /**
- * The lease an offline sale names with its CAF, locked for share (a revocation waits for the
- * sales being recorded under it). RLS hides another tenant's.
+ * The leases a batch of offline sales names, with their CAFs, locked for share (a revocation
+ * waits for the sales being recorded under them). RLS hides another tenant's.
  */
-export async function leaseForSale(em: SqlExecutor, leaseId: string): Promise<SaleLeaseRow | undefined> {
-  const [row] = await em.execute<SaleLeaseRow[]>(
-    `select l.device_id, l.caf_id, l.doc_type, l.folio_from, l.folio_to, l.revoked_at, c.caf_xml
-       from folio_lease l join caf c on c.id = l.caf_id where l.id = ? for share of l`,
-    [leaseId],
+export function leasesForSales(em: SqlExecutor, leaseIds: readonly string[]): Promise<SaleLeaseRow[]> {
+  return em.execute<SaleLeaseRow[]>(
+    `select l.id, l.device_id, l.caf_id, l.doc_type, l.folio_from, l.folio_to, l.revoked_at, c.caf_xml
+       from folio_lease l join caf c on c.id = l.caf_id where l.id = any(?::uuid[]) order by l.id for share of l`,
+    [`{${[...new Set(leaseIds)].join(',')}}`],
   );
-  return row;
 }
 
 /** The offline sale's use of its leased folio, written in the sale's one statement. */
@@ -283,19 +283,22 @@ export function recordOfflineSale(sale: {
   };
 }
 
-/** The person who rang an offline sale: their role in this store (bound to it, or company-wide). */
-export async function sellingRole(
+/**
+ * The people who rang a batch of offline sales: each one's role in this store (bound to it, else
+ * company-wide); one missing has none.
+ */
+export async function sellingRoles(
   em: SqlExecutor,
-  userId: string,
+  userIds: readonly string[],
   storeId: string,
-): Promise<string | undefined> {
-  const [row] = await em.execute<{ role: string }[]>(
-    `select role from membership
-      where user_id = ? and active and (store_id is null or store_id = ?)
-      order by store_id nulls last limit 1`,
-    [userId, storeId],
+): Promise<Map<string, string>> {
+  const rows = await em.execute<{ user_id: string; role: string }[]>(
+    `select distinct on (user_id) user_id, role from membership
+      where user_id = any(?::uuid[]) and active and (store_id is null or store_id = ?)
+      order by user_id, store_id nulls last`,
+    [`{${[...new Set(userIds)].join(',')}}`, storeId],
   );
-  return row?.role;
+  return new Map(rows.map((r) => [r.user_id, r.role]));
 }
 
 /** The command ids of these that an audit entry already records. */

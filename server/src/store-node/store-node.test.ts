@@ -352,6 +352,63 @@ describe('folio leases', () => {
     expect(rows[0]!.n).toBe(6);
   });
 
+  it('rolls back a refused sale alone: the sales around it in the batch are recorded, stock moved once each', async () => {
+    const leaseA = hubA.leases.find((l) => l.docType === 39)!;
+    const line = [{ product: products[LECHE]!, quantity: '1' }];
+    const stock = async () =>
+      (
+        await query<{ quantity: string }>(
+          'select quantity::text from stock_level where warehouse_id = ? and product_id = ?',
+          [tenant.stores[0]!.warehouseId, products[LECHE]!.id],
+        )
+      )[0]!.quantity;
+    const first = await hubA.sell(server.orm, till, cashier, line);
+    // Refused only when its sale is written, after its stock was planned: a folio used before.
+    const [used] = await query<{ folio: number }>(
+      'select folio from offline_sale where lease_id = ? limit 1',
+      [leaseA.leaseId],
+    );
+    const reused = await hubA.sell(server.orm, till, cashier, line, {
+      folio: { lease: leaseA, folio: used!.folio },
+    });
+    const last = await hubA.sell(server.orm, till, cashier, line);
+    const before = Number(await stock());
+    const outcomes = await hubA.sync([first, reused, last]);
+    expect(outcomes.map((o) => [o.status, o.error?.code])).toEqual([
+      ['recorded', undefined],
+      ['refused', 'FOLIO_USED'],
+      ['recorded', undefined],
+    ]);
+    expect(Number(await stock())).toBe(before - 2);
+    const ledger = await query<{ document_id: string; resulting_quantity: string }>(
+      `select document_id, resulting_quantity::text from stock_movement
+        where document_id = any(?::uuid[]) and product_id = ?`,
+      [`{${first.sale.saleId},${reused.sale.saleId},${last.sale.saleId}}`, products[LECHE]!.id],
+    );
+    expect(Object.fromEntries(ledger.map((m) => [m.document_id, Number(m.resulting_quantity)]))).toEqual({
+      [first.sale.saleId]: before - 1,
+      [last.sale.saleId]: before - 2,
+    });
+    expect(await query('select 1 from sale where id = ?', [reused.sale.saleId])).toEqual([]);
+    // The refused sale's id is free: sent again with its own folio, it is recorded.
+    const fixed = await hubA.sell(server.orm, till, cashier, line);
+    const again = await hubA.sync([{ ...fixed, sale: { ...fixed.sale, saleId: reused.sale.saleId } }]);
+    expect(again[0]!.status).toBe('recorded');
+  });
+
+  it('runs batches sent one ahead of their answers in the order they came', async () => {
+    const line = [{ product: products[LECHE]!, quantity: '1' }];
+    const sales = [];
+    for (let i = 0; i < 6; i++) sales.push(await hubA.sell(server.orm, till, cashier, line));
+    const [first, second] = await Promise.all([hubA.sync(sales.slice(0, 3)), hubA.sync(sales.slice(3))]);
+    expect([...first, ...second].map((o) => o.status)).toEqual(Array(6).fill('recorded'));
+    const ledger = await query<{ document_id: string }>(
+      'select document_id from stock_movement where document_id = any(?::uuid[]) order by seq',
+      [`{${sales.map((s) => s.sale.saleId).join(',')}}`],
+    );
+    expect(ledger.map((m) => m.document_id)).toEqual(sales.map((s) => s.sale.saleId));
+  });
+
   it('answers superseded for a sale the server committed online before the hub took it offline', async () => {
     // At the central price of now (the store's LECHE was raised to 1290 above).
     const offline = await hubA.sell(server.orm, till, cashier, [
