@@ -155,6 +155,12 @@ function startNodeSync(
   link.on('change', (state) => {
     report();
     if (state.online && server.connected) void catchUp();
+    else if (state.online) {
+      // The central server answers its ping again: connect now rather than at the end of the
+      // socket's backoff (up to 30 s), so the offline sales start to sync within a second.
+      logger.info('central server answers again: reconnecting now');
+      socket.disconnect().connect();
+    }
   });
   selling.onPendingChange(() => {
     node.broadcastState();
