@@ -232,7 +232,7 @@ describe('the POS from the store node, with the central server down (Chromium, r
     await pos.getByTestId('opening-float').fill('20000');
     await pos.getByRole('button', { name: 'Abrir caja' }).click();
     await pos.getByText('4 productos').waitFor();
-    // The hub hears who the cashier is and keeps the catalog and label rules before the link drops.
+    // The hub hears who the cashier is and keeps the catalog and label rules before the link drops…
     await waitFor(() => hub.logs().some((l) => l.msg === 'catalog replica refreshed'), 30_000);
     const kept = (file: string, text: string) => {
       const path = join(dataDir, file);
@@ -240,6 +240,8 @@ describe('the POS from the store node, with the central server down (Chromium, r
     };
     await waitFor(() => kept('catalog-replica.json', '"prefix":"25"'));
     await waitFor(() => kept('known-sessions.json', 'userId'));
+    // …and the till as the server has it, so the hub answers it after a reload offline.
+    await waitFor(() => kept('tills.json', '"status":"open"'));
   }, 60_000);
 
   it('sells a scale label by card and a cash sale with change, each with a leased folio and a printed timbre', async () => {

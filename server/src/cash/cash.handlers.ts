@@ -6,39 +6,19 @@ import { withTenant } from '../platform/orm.ts';
 import { onCommand } from '../realtime/commands.ts';
 import { rooms } from '../realtime/rooms.ts';
 import type { HandlerRegistrar } from '../realtime/tenant-namespace.ts';
-import type { AppNamespace } from '../realtime/types.ts';
 import { tenantSettings } from '../tenancy/index.ts';
 import {
   type Actor,
   approveClose,
   closeSession,
   currentSession,
-  dropSuggested,
   moveCash,
   openSession,
   sessionReport,
 } from './cash.service.ts';
+import { announceCash } from './cash-announce.ts';
 
 const CASH_ROLES = ['owner', 'admin', 'supervisor', 'cashier'] as const;
-
-/** Tells the walls how much cash drawers hold, and whether it is time for a cash drop. */
-export function announceCash(
-  nsp: AppNamespace,
-  sessions: readonly z.infer<typeof CashSessionView>[],
-  dropThreshold: number,
-): void {
-  if (sessions.length === 0) return;
-  nsp.to(rooms.screen('wall')).emit('cash:changed', {
-    changes: sessions.map((session) => ({
-      sessionId: session.id,
-      storeId: session.storeId,
-      terminalId: session.terminalId,
-      status: session.status,
-      expectedCash: session.totals.expectedCash,
-      dropSuggested: dropSuggested(session, dropThreshold),
-    })),
-  });
-}
 
 export const registerCashHandlers: HandlerRegistrar = (socket, { orm, logger }) => {
   const { tenantId } = socket.data;
