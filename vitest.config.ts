@@ -11,6 +11,12 @@ import { defineConfig } from 'vitest/config';
  */
 const LATENCY_TESTS = ['server/src/realtime/noisy-neighbour.test.ts'];
 
+/**
+ * The SII pipeline's end-to-end test, the suite's longest file: a project of its own, so that
+ * `npm test` can run it in the lane beside the server's tests and the two lanes end together.
+ */
+const PIPELINE_TESTS = ['server/src/sii/pipeline.test.ts'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -23,9 +29,10 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['server/src/**/*.test.ts', 'server/test/**/*.test.ts'],
-          exclude: LATENCY_TESTS,
+          exclude: [...LATENCY_TESTS, ...PIPELINE_TESTS],
         },
       },
+      { extends: true, test: { name: 'server-pipeline', include: PIPELINE_TESTS } },
       { extends: true, test: { name: 'latency', include: LATENCY_TESTS } },
       { extends: true, test: { name: 'hardware-hub', include: ['hardware-hub/src/**/*.test.ts'] } },
       {

@@ -30,7 +30,7 @@ if (!step('type-check', 'npm', ['run', '-s', 'typecheck'])) process.exit(1);
 /**
  * The suite runs in two lanes at once, each with a database and a Redis prefix of its own, as
  * two developers' runs would share the machine: the server's tests in one, everything else (the
- * browser tests foremost) in the other. Most of a test's time is spent waiting on PostgreSQL,
+ * browser tests foremost, and the SII pipeline's long test, to even the lanes) in the other. Most of a test's time is spent waiting on PostgreSQL,
  * Redis, Chromium and the processes it starts, so two lanes take about as long as the longer one
  * alone. Inside a lane, one file at a time (vitest's default on 2 cores).
  */
@@ -38,7 +38,7 @@ const LANES = [
   { name: 'server', projects: ['server'], database: TEST_DATABASE },
   {
     name: 'rest',
-    projects: ['shared', 'sii-core', 'repo', 'hardware-hub', 'client', 'e2e'],
+    projects: ['server-pipeline', 'shared', 'sii-core', 'repo', 'hardware-hub', 'client', 'e2e'],
     database: `${TEST_DATABASE}_b`,
   },
 ] as const;
