@@ -52,6 +52,9 @@ export default defineConfig({
       },
     ],
     testTimeout: 30_000,
+    // A poll waits for what a real process, browser or service does: seconds on a busy machine
+    // (vitest's default is 1 s). What is asserted stays exact; only the wait is longer.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default'],

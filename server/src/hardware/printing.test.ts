@@ -101,11 +101,16 @@ describe('receipts through the store hub', () => {
     sale = await sell();
     await expect.poll(() => printedReceipts(dataDir).length, { timeout: 15_000 }).toBe(1);
     expect(compact(printedReceipts(dataDir)[0]!)).toContain(`BOLETAELECTRÓNICAN°${sale.folio}`);
+    // The acknowledgement follows the printing: a busy machine takes its time (the default poll is 1 s).
     await expect
-      .poll(async () => query('select state, attempts from print_job where id = ?', [sale.saleId]))
+      .poll(async () => query('select state, attempts from print_job where id = ?', [sale.saleId]), {
+        timeout: 15_000,
+      })
       .toEqual([{ state: 'done', attempts: 1 }]);
     // The POS hears 'done' after the report's transaction commits, so it can trail the row.
-    await expect.poll(() => posStates.some((s) => s.jobId === sale.saleId && s.state === 'done')).toBe(true);
+    await expect
+      .poll(() => posStates.some((s) => s.jobId === sale.saleId && s.state === 'done'), { timeout: 15_000 })
+      .toBe(true);
     expect(strangers.map((s) => s.jobs)).toEqual([[], []]);
   });
 
