@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { PendingEvents } from '../realtime/pending-events.ts';
-import { assertStoreScope } from '../tenancy/index.ts';
+import { assertSameStore, assertStoreScope } from '../tenancy/index.ts';
 import {
   insertMovement,
   insertSession,
@@ -92,7 +92,10 @@ export async function applyOfflineTillOp(
   if (op.kind === 'move') {
     if (await movementExists(em, op.opId)) {
       const row = await sessionRow(em, op.sessionId);
-      return { status: 'duplicate', session: toSessionView(row!) };
+      if (!row) throw AppError.notFound('la sesión de caja');
+      // A repeat answers with the session: only one of the hub's own store.
+      assertSameStore(actor, row.store_id, 'cashSession');
+      return { status: 'duplicate', session: toSessionView(row) };
     }
     const row = await lockSession(em, op.sessionId);
     assertMayOperate(actor, row);
@@ -115,6 +118,7 @@ export async function applyOfflineTillOp(
   }
 
   const row = await lockSession(em, op.sessionId);
+  assertSameStore(actor, row.store_id, 'cashSession');
   if (row.offline_close_id === op.opId) return { status: 'duplicate', session: toSessionView(row) };
   if (row.status !== 'open') {
     throw new AppError(

@@ -27,7 +27,7 @@ import {
   storeNodePort,
   waitFor,
 } from '../../test/hubs.ts';
-import type { TestProduct, Till } from '../../test/selling.ts';
+import { openTill, type TestProduct, type Till } from '../../test/selling.ts';
 import { useSellingFixture } from '../../test/selling-fixture.ts';
 import { killableServer } from '../../test/server-process.ts';
 import { waitUntil } from '../../test/wait.ts';
@@ -454,6 +454,47 @@ describe('the central server comes back', () => {
       } finally {
         wall.close();
       }
+
+      // Another store's till is out of the hub's reach, also as a repeat of a known movement.
+      const other = await openTill(
+        central,
+        tenant,
+        tenant.stores[1]!.terminalIds[0]!,
+        tenant.emails.cashier2,
+      );
+      sockets.push(other.socket as unknown as Socket);
+      const [known] = await query<{ id: string }>('select id from cash_movement limit 1');
+      for (const opId of [randomUUID(), known!.id]) {
+        const foreign = (await hubEmit(
+          socket,
+          'node:sync-till',
+          {
+            ops: [
+              {
+                kind: 'move',
+                opId,
+                sessionId: other.cashSessionId,
+                // A supervisor: allowed at any till of the hub's store, not at another store's.
+                userId: tenant.users[tenant.emails.supervisor]!,
+                at: new Date().toISOString(),
+                moveKind: 'out',
+                amount: 100,
+                reason: 'retiro ajeno',
+              },
+            ],
+          },
+          15_000,
+        )) as Answer<{ outcomes: { status: string; error?: { code: string } }[] }>;
+        expect(foreign.data!.outcomes[0]).toMatchObject({
+          status: 'refused',
+          error: { code: 'STORE_SCOPE' },
+        });
+      }
+      const [untouched] = await query<{ cash_out: number }>(
+        'select cash_out::int from cash_session where id = ?',
+        [other.cashSessionId],
+      );
+      expect(untouched!.cash_out).toBe(0);
 
       const sessionId = randomUUID();
       const conflict = (await hubEmit(
