@@ -9,7 +9,7 @@
  * sync batch doubles nothing; when it is back every sale exists once and its boleta is accepted.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyTed } from '@erp/sii-core';
@@ -180,6 +180,12 @@ describe('online', () => {
       () => readFileSync(join(dataDir, 'known-sessions.json'), 'utf8').includes('userId'),
       15_000,
     );
+    // …and keeps every product of the catalog before the link drops (a busy machine takes its time).
+    const replica = join(dataDir, 'catalog-replica.json');
+    await waitFor(() => {
+      const kept = existsSync(replica) ? readFileSync(replica, 'utf8') : '';
+      return products.every((p) => kept.includes(p.id));
+    }, 30_000);
   });
 });
 
